@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { duration } from '../src/config/duration.js';
+import { ago, at, span } from './format.js';
+import { alarm, defineRule, ok, type BackupFact, type BackupKind } from './types.js';
+
+const kind = z.enum(['full', 'incremental', 'differential', 'unknown']);
+
+/** Alarms when no completed backup (of the listed kinds, if any) ended within `maxAge` of now. */
+export const recentSuccess = defineRule({
+  id: 'recent-success',
+  description: 'a completed backup ended within maxAge',
+  defaultSeverity: 'critical',
+  needsSuccessfulPoll: true,
+  params: z.strictObject({
+    maxAge: duration.default(86_400_000),
+    kinds: z.array(kind).default([]),
+  }),
+  evaluate({ history, now, params }) {
+    const last = lastCompleted(history.backups, now, params.kinds);
+    const policy = `policy ${span(params.maxAge)}${params.kinds.length ? ` (${params.kinds.join('/')} only)` : ''}`;
+    if (!last) return alarm(`no completed backup on record (${history.backups.length} backups seen); ${policy}`);
+    const age = now - last.endedAt;
+    const details = { backupId: last.backupId, endedAt: last.endedAt, ageMs: age, maxAgeMs: params.maxAge };
+    return age <= params.maxAge
+      ? ok(`last completed backup ended ${at(last.endedAt)}, ${ago(age)} ago; ${policy}`, details)
+      : alarm(`last completed backup ended ${at(last.endedAt)}, ${ago(age)} ago; ${policy}`, details);
+  },
+});
+
+/** The completed backup that ended last at or before `now`, among `kinds` (all kinds when empty). */
+export function lastCompleted(
+  backups: readonly BackupFact[],
+  now: number,
+  kinds: readonly BackupKind[] = [],
+): (BackupFact & { endedAt: number }) | undefined {
+  let best: (BackupFact & { endedAt: number }) | undefined;
+  for (const b of backups) {
+    if (b.status !== 'completed' || b.endedAt === null || b.endedAt > now) continue;
+    if (kinds.length > 0 && !kinds.includes(b.kind)) continue;
+    if (!best || b.endedAt > best.endedAt) best = b as BackupFact & { endedAt: number };
+  }
+  return best;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Config, RuleSettings, TargetConfig } from '../src/config/schema.js';
+import type { Registry } from '../src/registry.js';
+import { SEVERITIES, type Rule, type Severity } from './types.js';
+
+/** A rule as it applies to one target after defaults, profiles and the target's override. */
+export interface ResolvedRule {
+  readonly rule: Rule;
+  readonly enabled: boolean;
+  readonly severity: Severity;
+  readonly params: unknown;
+}
+
+interface Layer {
+  readonly where: string;
+  readonly settings: RuleSettings;
+}
+
+const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+
+/** The layers in precedence order: `rules:` defaults, then each profile whose labels all match, then the target. */
+function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetConfig, targetPath: string): Layer[] {
+  const layers: Layer[] = [{ where: 'rules', settings: config.rules }];
+  config.profiles.forEach((p, i) => {
+    if (Object.entries(p.match).every(([k, v]) => target.labels[k] === v)) layers.push({ where: `profiles[${i}].rules`, settings: p.rules });
+  });
+  layers.push({ where: `${targetPath}.rules`, settings: target.rules });
+  return layers;
+}
+
+/**
+ * Resolves every registered rule for a target: built-in default → `rules:` → matching profiles →
+ * the target's own setting. `false` disables at that layer, `true` re-enables with what is merged so far.
+ * Returns problems (with the config path of the offending layer) instead of throwing.
+ */
+export function resolveRules(
+  rules: Registry<Rule>,
+  config: Pick<Config, 'rules' | 'profiles'>,
+  target: TargetConfig,
+  targetPath = `targets[${target.id}]`,
+): { resolved: ResolvedRule[]; problems: string[] } {
+  const layers = layersFor(config, target, targetPath);
+  const problems: string[] = [];
+  for (const layer of layers) {
+    for (const id of Object.keys(layer.settings)) {
+      if (!rules.has(id)) problems.push(`${layer.where}.${id}: unknown rule "${id}"; known: ${rules.ids.join(', ')}`);
+    }
+  }
+  const resolved: ResolvedRule[] = [];
+  for (const rule of rules.all) {
+    let enabled = true;
+    let merged: Record<string, unknown> = {};
+    let lastWhere = 'defaults';
+    for (const layer of layers) {
+      const s = layer.settings[rule.id];
+      if (s === undefined) continue;
+      lastWhere = `${layer.where}.${rule.id}`;
+      if (s === false) enabled = false;
+      else if (s === true) enabled = true;
+      else {
+        enabled = true;
+        merged = { ...merged, ...s };
+      }
+    }
+    const { severity: sev, ...rest } = merged;
+    const sevParsed = sev === undefined ? { success: true as const, data: rule.defaultSeverity } : severity.safeParse(sev);
+    if (!sevParsed.success) problems.push(`${lastWhere}.severity: must be one of ${SEVERITIES.join(', ')}`);
+    const params = rule.params.safeParse(rest);
+    if (!params.success) {
+      for (const issue of params.error.issues) problems.push(`${lastWhere}${issuePath(issue.path)}: ${issue.message}`);
+      continue;
+    }
+    resolved.push({ rule, enabled, severity: sevParsed.success ? sevParsed.data : rule.defaultSeverity, params: params.data });
+  }
+  return { resolved, problems };
+}
+
+/** `.maxAge`, `[2].name`: the tail of a config path from a zod issue path. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}

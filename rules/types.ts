@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+
+export type BackupKind = 'full' | 'incremental' | 'differential' | 'unknown';
+export type BackupStatus = 'completed' | 'failed' | 'running' | 'expired' | 'deleting' | 'unknown';
+export type FindingState = 'ok' | 'alarm' | 'error' | 'skip';
+export type Severity = 'critical' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+/** One backup as it was known at the evaluation instant (status as of then, not as of today). */
+export interface BackupFact {
+  readonly backupId: string;
+  readonly name: string | null;
+  readonly kind: BackupKind;
+  readonly status: BackupStatus;
+  readonly rawStatus: string;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly sizeBytes: number | null;
+  /** When this product first saw the backup (finish of the poll that listed it). */
+  readonly firstSeenAt: number;
+}
+
+/** One finished poll of the target. */
+export interface PollFact {
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly ok: boolean;
+  /** Error class such as `auth`, `throttled`, `not-found`; null when ok. */
+  readonly errorKind: string | null;
+  readonly errorMessage: string | null;
+}
+
+/** What was stored about one target, restricted to what was known at `now`. */
+export interface TargetHistory {
+  /** Backups first seen at or before `now`, with their status as of `now`. */
+  readonly backups: readonly BackupFact[];
+  /** Polls finished at or before `now`, newest first. */
+  readonly polls: readonly PollFact[];
+}
+
+export interface RuleTarget {
+  readonly id: string;
+  readonly service: string;
+  readonly instance: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface RuleContext<P> {
+  readonly target: RuleTarget;
+  readonly history: TargetHistory;
+  /** The evaluation instant, epoch ms. Rules never read the wall clock. */
+  readonly now: number;
+  readonly params: P;
+}
+
+export interface RuleResult {
+  readonly state: 'ok' | 'alarm' | 'error';
+  /** A sentence a person can act on, with instants in ISO-8601 UTC. */
+  readonly reason: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A compliance rule. Contract: `evaluate` is pure and total: it reads only its context, never the
+ * clock, the database or the network, and never throws for any stored history (a throw is recorded
+ * as state `error`). It returns `error` when it cannot judge (for example nothing was ever polled),
+ * never `ok` by default. `params` is a strict zod object whose every field has a default, so `{}`
+ * parses to the rule's defaults.
+ */
+export interface Rule<P = unknown> {
+  readonly id: string;
+  /** One line for `rules` listings. */
+  readonly description: string;
+  readonly params: z.ZodType<P, Record<string, unknown>>;
+  readonly defaultSeverity: Severity;
+  /** When true the engine answers `error` for a target with no successful poll yet, without calling evaluate. */
+  readonly needsSuccessfulPoll: boolean;
+  evaluate(ctx: RuleContext<P>): RuleResult;
+}
+
+/** Keeps the params type of a rule definition while letting the registry hold rules of mixed params. */
+export function defineRule<P>(rule: Rule<P>): Rule<unknown> {
+  return rule as Rule<unknown>;
+}
+
+export const ok = (reason: string, details?: Record<string, unknown>): RuleResult => ({ state: 'ok', reason, ...(details && { details }) });
+export const alarm = (reason: string, details?: Record<string, unknown>): RuleResult => ({ state: 'alarm', reason, ...(details && { details }) });
+export const cannotJudge = (reason: string): RuleResult => ({ state: 'error', reason });

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+import { secretRef } from './secret.js';
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const labels = z.record(z.string(), z.string());
+const rateLimit = z.strictObject({ perSecond: z.number().positive().max(10_000) });
+const endpoints = { endpoint: url.optional(), rateLimit: rateLimit.optional() };
+
+export const ucloudAccount = z.strictObject({
+  cloud: z.literal('ucloud'),
+  publicKey: secretRef,
+  privateKey: secretRef,
+  projectId: z.string().min(1).optional(),
+  ...endpoints,
+});
+
+const huaweiAuth = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('aksk'), accessKey: secretRef, secretKey: secretRef }),
+  z.strictObject({
+    type: z.literal('password'),
+    domain: z.string().min(1),
+    user: z.string().min(1),
+    password: secretRef,
+  }),
+]);
+const huaweiShape = {
+  region: z.string().min(1),
+  projectId: z.string().min(1),
+  auth: huaweiAuth,
+  iamEndpoint: url.optional(),
+  ...endpoints,
+};
+export const otcAccount = z.strictObject({ cloud: z.literal('otc'), ...huaweiShape });
+export const huaweicloudAccount = z.strictObject({ cloud: z.literal('huaweicloud'), ...huaweiShape });
+
+export const aliyunAccount = z.strictObject({
+  cloud: z.literal('aliyun'),
+  regionId: z.string().min(1),
+  accessKeyId: secretRef,
+  accessKeySecret: secretRef,
+  securityToken: secretRef.optional(),
+  ...endpoints,
+});
+
+export const account = z.discriminatedUnion('cloud', [ucloudAccount, otcAccount, huaweicloudAccount, aliyunAccount]);
+export type AccountConfig = z.infer<typeof account>;
+export type Cloud = AccountConfig['cloud'];
+
+/** Which services each cloud offers; a target's `service` must be one of its account's. */
+export const SERVICES_BY_CLOUD: Record<Cloud, readonly string[]> = {
+  ucloud: ['upgsql', 'tidb'],
+  otc: ['rds'],
+  huaweicloud: ['dds'],
+  aliyun: ['rds'],
+};
+
+/** Per-rule settings: `false` disables, `true` enables with defaults, an object sets parameters. */
+export const ruleSetting = z.union([z.boolean(), z.record(z.string(), z.unknown())]);
+export const ruleSettings = z.record(z.string(), ruleSetting);
+export type RuleSettings = z.infer<typeof ruleSettings>;
+
+export const target = z.strictObject({
+  id,
+  account: z.string().min(1),
+  service: z.string().min(1),
+  instance: z.string().min(1),
+  region: z.string().min(1).optional(),
+  zone: z.string().min(1).optional(),
+  labels: labels.default({}),
+  rules: ruleSettings.default({}),
+  schedule: z.string().min(1).optional(),
+});
+export type TargetConfig = z.infer<typeof target>;
+
+export const emailChannel = z.strictObject({
+  type: z.literal('email'),
+  smtp: secretRef,
+  from: z.string().min(3),
+  to: z.array(z.email()).min(1),
+  cc: z.array(z.email()).default([]),
+  subjectPrefix: z.string().default('[backup-auditor]'),
+  sendResolved: z.boolean().optional(),
+});
+export const slackChannel = z.strictObject({
+  type: z.literal('slack'),
+  webhook: secretRef,
+  sendResolved: z.boolean().optional(),
+});
+export const webhookChannel = z.strictObject({
+  type: z.literal('webhook'),
+  url,
+  secret: secretRef.optional(),
+  sendResolved: z.boolean().optional(),
+});
+export const channel = z.discriminatedUnion('type', [emailChannel, slackChannel, webhookChannel]);
+export type ChannelConfig = z.infer<typeof channel>;
+
+export const route = z.strictObject({
+  /** `severity`, `rule` and `target` match those fields; any other key matches a target label. */
+  match: z.record(z.string(), z.string()).default({}),
+  channels: z.array(z.string().min(1)).min(1),
+  continue: z.boolean().default(false),
+});
+export type RouteConfig = z.infer<typeof route>;
+
+const listen = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
+
+export const configSchema = z.strictObject({
+  database: z.string().min(1).default('./data/backup-auditor.db'),
+  redis: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  timezone: z.string().default('UTC').refine(isTimeZone, { message: 'unknown IANA time zone' }),
+  schedules: z
+    .strictObject({ poll: z.string().default('*/30 * * * *'), report: z.string().default('0 8 * * 1') })
+    .default({ poll: '*/30 * * * *', report: '0 8 * * 1' }),
+  http: z.strictObject({ listen }).optional(),
+  accounts: z.record(id, account).refine((a) => Object.keys(a).length > 0, 'at least one account is needed'),
+  targets: z.array(target).min(1, 'at least one target is needed'),
+  rules: ruleSettings.default({}),
+  profiles: z.array(z.strictObject({ match: labels, rules: ruleSettings })).default([]),
+  channels: z.record(id, channel).default({}),
+  routes: z.array(route).default([]),
+  alerting: z
+    .strictObject({
+      groupWait: duration.default(30_000),
+      repeatInterval: duration.default(86_400_000),
+      sendResolved: z.boolean().default(true),
+    })
+    .default({ groupWait: 30_000, repeatInterval: 86_400_000, sendResolved: true }),
+  report: z.strictObject({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+});
+export type Config = z.infer<typeof configSchema>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

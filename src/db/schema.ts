@@ -1,0 +1,152 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+// Instants are epoch milliseconds (UTC) in INTEGER columns: exact, sortable, cheap to compare in rules.
+
+/** One row per finished poll attempt of a target, written in the same transaction as what it saw. */
+export const pollRuns = sqliteTable(
+  'poll_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: text('target_id').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at').notNull(),
+    /** `ok` or `error`. */
+    outcome: text('outcome', { enum: ['ok', 'error'] }).notNull(),
+    errorKind: text('error_kind'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    pages: integer('pages').notNull().default(0),
+    items: integer('items').notNull().default(0),
+    /** sha256 of the normalized list, so an auditor can tell whether two polls saw the same thing. */
+    contentHash: text('content_hash'),
+  },
+  (t) => [index('poll_runs_target_finished').on(t.targetId, t.finishedAt)],
+);
+
+/** Current state of each backup a provider reported, per target. */
+export const backups = sqliteTable(
+  'backups',
+  {
+    targetId: text('target_id').notNull(),
+    backupId: text('backup_id').notNull(),
+    name: text('name'),
+    kind: text('kind', { enum: ['full', 'incremental', 'differential', 'unknown'] }).notNull(),
+    trigger: text('trigger', { enum: ['automated', 'manual', 'unknown'] }).notNull(),
+    status: text('status', { enum: ['completed', 'failed', 'running', 'expired', 'deleting', 'unknown'] }).notNull(),
+    rawStatus: text('raw_status').notNull(),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    sizeBytes: integer('size_bytes'),
+    /** The provider's item as received (JSON), with download links and other secrets removed. */
+    raw: text('raw').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    firstSeenPoll: integer('first_seen_poll').notNull().references(() => pollRuns.id),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    lastSeenPoll: integer('last_seen_poll').notNull().references(() => pollRuns.id),
+  },
+  (t) => [primaryKey({ columns: [t.targetId, t.backupId] }), index('backups_target_ended').on(t.targetId, t.endedAt)],
+);
+
+/** First sighting and every status change of a backup: the evidence behind any past evaluation. */
+export const backupEvents = sqliteTable(
+  'backup_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: text('target_id').notNull(),
+    backupId: text('backup_id').notNull(),
+    pollId: integer('poll_id').notNull().references(() => pollRuns.id),
+    at: integer('at').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    rawStatus: text('raw_status').notNull(),
+  },
+  (t) => [index('backup_events_target_at').on(t.targetId, t.at)],
+);
+
+/** Current state of each (target, rule). */
+export const findings = sqliteTable(
+  'findings',
+  {
+    targetId: text('target_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    state: text('state', { enum: ['ok', 'alarm', 'error', 'skip'] }).notNull(),
+    severity: text('severity', { enum: ['critical', 'warning', 'info'] }).notNull(),
+    since: integer('since').notNull(),
+    reason: text('reason').notNull(),
+    details: text('details'),
+    evaluatedAt: integer('evaluated_at').notNull(),
+    /** 1 while a firing notification went out and no resolved one yet: decides what the next change sends. */
+    firing: integer('firing', { mode: 'boolean' }).notNull().default(false),
+    lastNotifiedAt: integer('last_notified_at'),
+  },
+  (t) => [primaryKey({ columns: [t.targetId, t.ruleId] })],
+);
+
+/** Every state change of a finding (the flip history). */
+export const findingEvents = sqliteTable(
+  'finding_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: text('target_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    at: integer('at').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [index('finding_events_target_rule_at').on(t.targetId, t.ruleId, t.at)],
+);
+
+/** The outbox: one row per (finding event, reminder or report; channel). */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    kind: text('kind', { enum: ['firing', 'resolved', 'reminder', 'report', 'test'] }).notNull(),
+    findingEventId: integer('finding_event_id').references(() => findingEvents.id),
+    targetId: text('target_id'),
+    ruleId: text('rule_id'),
+    /** JSON of what the message says about this item (no secrets). */
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    claimedBy: text('claimed_by'),
+    claimedUntil: integer('claimed_until'),
+    sentAt: integer('sent_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('notifications_due').on(t.status, t.channel, t.nextAttemptAt)],
+);
+
+/** Every delivery attempt, for `status` and audits. */
+export const notificationAttempts = sqliteTable(
+  'notification_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    notificationId: integer('notification_id').notNull().references(() => notifications.id),
+    at: integer('at').notNull(),
+    channel: text('channel').notNull(),
+    outcome: text('outcome', { enum: ['sent', 'retry', 'failed'] }).notNull(),
+    error: text('error'),
+  },
+  (t) => [index('notification_attempts_notification').on(t.notificationId)],
+);
+
+/** Maintenance windows: matching findings are evaluated and recorded but not sent. */
+export const silences = sqliteTable('silences', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** JSON `{ target?, rule?, labels? }`. */
+  matchers: text('matchers').notNull(),
+  startsAt: integer('starts_at').notNull(),
+  endsAt: integer('ends_at').notNull(),
+  reason: text('reason').notNull(),
+  author: text('author'),
+  createdAt: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+/** Small key/value facts about the database itself (schema owner, last cycle). */
+export const meta = sqliteTable('meta', { key: text('key').primaryKey(), value: text('value').notNull() });

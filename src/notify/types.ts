@@ -1,0 +1,51 @@
+import type { Severity } from '../../rules/types.js';
+import type { Clock } from '../clock.js';
+import type { ChannelConfig } from '../config/schema.js';
+import type { SecretRef } from '../config/secret.js';
+import type { Logger } from '../log.js';
+
+/** Why an item is in a message. */
+export type AlertKind = 'firing' | 'resolved' | 'reminder';
+
+/** One (target, rule) line of a digest. All text fields may hold hostile provider text: renderers escape. */
+export interface AlertItem {
+  readonly kind: AlertKind;
+  readonly targetId: string;
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** The finding's state when the notification was created: `alarm` for firing/reminder, `ok` for resolved. */
+  readonly state: 'ok' | 'alarm';
+  readonly reason: string;
+  /** When the finding entered this state, epoch ms. */
+  readonly since: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Everything one channel receives from one delivery round: one message, however many items. */
+export interface Digest {
+  readonly channel: string;
+  readonly items: readonly AlertItem[];
+  /** When the digest was assembled, epoch ms. */
+  readonly createdAt: number;
+}
+
+export interface NotifyContext {
+  readonly clock: Clock;
+  readonly fetch: typeof fetch;
+  secret(ref: SecretRef, where: string): string;
+  readonly log: Logger;
+  /** Per-delivery timeout in ms. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Delivers a digest over one kind of channel. Contract: resolves only when the far side accepted the
+ * message; otherwise throws DeliveryError with `permanent` true when retrying cannot help (unknown
+ * webhook, rejected recipient, SMTP 5xx) and false for outages (connection refused, timeouts, 5xx,
+ * 429). Error messages never include the channel's secret (webhook URL, SMTP password).
+ */
+export interface Notifier<C extends ChannelConfig = ChannelConfig> {
+  /** The channel `type` in config. */
+  readonly id: C['type'];
+  send(digest: Digest, channel: C, channelName: string, ctx: NotifyContext): Promise<void>;
+}

@@ -1,0 +1,79 @@
+import { ProviderError } from '../errors.js';
+import type { ProviderContext } from './types.js';
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+/** Sends one request with the context's timeout; network failures become transient ProviderErrors. */
+export async function send(ctx: ProviderContext, req: HttpRequest): Promise<HttpResponse> {
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  const host = safeHost(req.url);
+  try {
+    const res = await ctx.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  } catch (err) {
+    if (timeout.aborted) throw new ProviderError('timeout', `no answer from ${host} within ${ctx.timeoutMs} ms`, { permanent: false });
+    if (ctx.signal?.aborted) throw new ProviderError('network', `request to ${host} cancelled`, { permanent: true, cause: err });
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new ProviderError('network', `cannot reach ${host}: ${cause}`, { permanent: false });
+  }
+}
+
+/** Host and port only: URLs may carry signatures or keys in their query. */
+export function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  readonly attempts: number;
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 500, maxMs: 20_000 };
+
+/**
+ * Runs `call`, retrying transient ProviderErrors with exponential backoff and full jitter
+ * (honouring a server's retry-after when longer). Permanent errors and non-provider errors are not retried.
+ */
+export async function withRetry<T>(ctx: ProviderContext, call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ProviderError) || err.permanent || attempt >= policy.attempts) throw err;
+      const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+      const wait = Math.max(err.retryAfterMs ?? 0, Math.round(backoff / 2 + (ctx.random() * backoff) / 2));
+      ctx.log.debug({ attempt, waitMs: wait, kind: err.kind, code: err.code }, 'provider call failed, retrying');
+      await ctx.sleep(wait);
+    }
+  }
+}
+
+/** Parses a JSON body, or throws `invalid-response` naming the host (not the URL, which may be signed). */
+export function parseJsonBody(res: HttpResponse, url: string): unknown {
+  try {
+    return JSON.parse(res.text);
+  } catch {
+    throw new ProviderError('invalid-response', `${safeHost(url)} answered HTTP ${res.status} with a body that is not JSON (${res.text.length} bytes)`, {
+      permanent: false, // truncated bodies happen in transit; a retry often gets the whole page
+      httpStatus: res.status,
+    });
+  }
+}
