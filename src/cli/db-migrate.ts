@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { closeDatabase, openDatabase } from '../db/client.js';
+import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+
+/** `db migrate`: creates the database if needed and applies pending migrations. */
+export function dbCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
+  const db = program.command('db').description('database maintenance');
+  db.command('migrate')
+    .description('create the database file if needed and apply pending migrations')
+    .action(() =>
+      run(() => {
+        const loaded = loadConfig(program.opts<GlobalOptions>(), io);
+        const handle = openDatabase(loaded.databasePath);
+        const applied = handle.$client.prepare(`SELECT COUNT(*) FROM __drizzle_migrations`).pluck().get() as number;
+        closeDatabase(handle);
+        println(io.stdout, `${loaded.databasePath}: schema up to date (${applied} migrations applied)`);
+        return EXIT.compliant;
+      }),
+    );
+}

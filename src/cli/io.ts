@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { ConfigError, errorMessage } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+
+/** DESIGN.md exit codes. */
+export const EXIT = { compliant: 0, alarm: 1, usage: 2, runtime: 3 } as const;
+
+/** Streams and environment of one CLI invocation, injectable for in-process tests. */
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+export interface GlobalOptions {
+  config?: string;
+}
+
+/** `--config`, else BACKUP_AUDITOR_CONFIG, else ./backup-auditor.yaml. */
+export function configPath(opts: GlobalOptions, io: CliIO): string {
+  return resolve(io.cwd, opts.config ?? io.env.BACKUP_AUDITOR_CONFIG ?? 'backup-auditor.yaml');
+}
+
+export function loadConfig(opts: GlobalOptions, io: CliIO): LoadedConfig {
+  return loadConfigFile(configPath(opts, io), { env: io.env });
+}
+
+export function logger(io: CliIO): Logger {
+  return createLogger({ destination: io.stderr, level: io.env.BACKUP_AUDITOR_LOG ?? 'warn' });
+}
+
+export const println = (stream: NodeJS.WritableStream, text = ''): void => {
+  stream.write(`${text}\n`);
+};
+
+/** Turns any error into its exit code, printing config problems one per line. */
+export function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof ConfigError) {
+    println(io.stderr, `invalid configuration (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}):`);
+    for (const p of err.problems) println(io.stderr, `  ${p}`);
+    return EXIT.usage;
+  }
+  println(io.stderr, `error: ${errorMessage(err)}`);
+  return EXIT.runtime;
+}

@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { dbCommand } from './db-migrate.js';
+import { demoCommand } from './demo.js';
+import { EXIT, processIO, reportError, type CliIO } from './io.js';
+import { runOnceCommand } from './run-once.js';
+import { simulateCommand } from './simulate.js';
+import { statusCommand } from './status.js';
+import { validateCommand } from './validate.js';
+
+/** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code: number = EXIT.compliant;
+  const run = async (fn: () => Promise<number> | number): Promise<void> => {
+    try {
+      code = await fn();
+    } catch (err) {
+      code = reportError(err, io);
+    }
+  };
+  const program = new Command('backup-auditor')
+    .description('Audits that database backups actually happen, and alerts when they stop.')
+    .option('-c, --config <path>', 'config file (default: $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  validateCommand(program, io, run);
+  runOnceCommand(program, io, run);
+  statusCommand(program, io, run);
+  dbCommand(program, io, run);
+  demoCommand(program, io, run);
+  simulateCommand(program, io, run);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.compliant : EXIT.usage;
+    }
+    return reportError(err, io);
+  }
+  return code;
+}

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { closeDatabase, openDatabase } from '../db/client.js';
+import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+import { outboxProblems, statusEntries, statusTable, summaryLine } from './status-view.js';
+
+/** `status [--json]`: the stored findings; exit 1 when any is in alarm. */
+export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
+  program
+    .command('status')
+    .description('show the current findings (exit 1 if any is in alarm)')
+    .option('--json', 'print one JSON array of findings')
+    .action((opts: { json?: boolean }) =>
+      run(() => {
+        const loaded = loadConfig(program.opts<GlobalOptions>(), io);
+        if (!existsSync(loaded.databasePath)) {
+          if (opts.json) println(io.stdout, '[]');
+          else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
+          return EXIT.compliant;
+        }
+        const db = openDatabase(loaded.databasePath);
+        try {
+          return printStatus(db, io, opts.json === true);
+        } finally {
+          closeDatabase(db);
+        }
+      }),
+    );
+}
+
+/** Prints findings (table or JSON) and returns the exit code they imply. */
+export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, json: boolean): number {
+  const entries = statusEntries(db);
+  if (json) println(io.stdout, JSON.stringify(entries, null, 2));
+  else {
+    println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160));
+    println(io.stdout);
+    println(io.stdout, summaryLine(entries));
+    for (const p of outboxProblems(db)) {
+      println(io.stdout, `notifications ${p.status} on ${p.channel}: ${p.count}${p.lastError ? ` (last error: ${p.lastError})` : ''}`);
+    }
+  }
+  return entries.some((e) => e.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+}

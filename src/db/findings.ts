@@ -1,0 +1,95 @@
+import type { FindingState, Severity } from '../../rules/types.js';
+import type { AlertItem } from '../notify/types.js';
+import type { Db } from './client.js';
+
+export interface FindingRow {
+  targetId: string;
+  ruleId: string;
+  state: FindingState;
+  severity: Severity;
+  since: number;
+  reason: string;
+  evaluatedAt: number;
+  firing: boolean;
+  lastNotifiedAt: number | null;
+}
+
+export function readFinding(db: Db, targetId: string, ruleId: string): FindingRow | undefined {
+  const r = db.$client
+    .prepare(
+      `SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at FROM findings WHERE target_id = ? AND rule_id = ?`,
+    )
+    .get(targetId, ruleId) as Record<string, unknown> | undefined;
+  return r && toFinding(r);
+}
+
+export function listFindings(db: Db): FindingRow[] {
+  return (
+    db.$client
+      .prepare(`SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at FROM findings ORDER BY target_id, rule_id`)
+      .all() as Record<string, unknown>[]
+  ).map(toFinding);
+}
+
+function toFinding(r: Record<string, unknown>): FindingRow {
+  return {
+    targetId: r.target_id as string,
+    ruleId: r.rule_id as string,
+    state: r.state as FindingState,
+    severity: r.severity as Severity,
+    since: r.since as number,
+    reason: r.reason as string,
+    evaluatedAt: r.evaluated_at as number,
+    firing: r.firing === 1,
+    lastNotifiedAt: (r.last_notified_at as number | null) ?? null,
+  };
+}
+
+export interface FindingWrite {
+  readonly targetId: string;
+  readonly ruleId: string;
+  readonly state: FindingState;
+  readonly severity: Severity;
+  readonly reason: string;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly now: number;
+  /** What to send, decided by the caller from the previous row; empty = nothing. */
+  readonly notify: readonly { readonly channel: string; readonly item: AlertItem }[];
+  /** The `firing` flag after this write. */
+  readonly firing: boolean;
+}
+
+/**
+ * Upserts a finding; on a state change also appends a finding_events row; and inserts the outbox rows
+ * in the same statement batch. The caller wraps a target's writes in one transaction, so a finding
+ * change and its notifications are committed together or not at all.
+ */
+export function writeFinding(db: Db, previous: FindingRow | undefined, w: FindingWrite): { changed: boolean; eventId: number | null } {
+  const c = db.$client;
+  const changed = !previous || previous.state !== w.state;
+  const since = changed ? w.now : previous.since;
+  const lastNotifiedAt = w.notify.length > 0 ? w.now : (previous?.lastNotifiedAt ?? null);
+  c.prepare(
+    `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at)
+     VALUES (@targetId, @ruleId, @state, @severity, @since, @reason, @details, @now, @firing, @lastNotifiedAt)
+     ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
+       reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
+       last_notified_at = excluded.last_notified_at`,
+  ).run({
+    targetId: w.targetId, ruleId: w.ruleId, state: w.state, severity: w.severity, since, reason: w.reason,
+    details: w.details ? JSON.stringify(w.details) : null, now: w.now, firing: w.firing ? 1 : 0, lastNotifiedAt,
+  });
+  let eventId: number | null = null;
+  if (changed) {
+    eventId = Number(
+      c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`)
+        .run(w.targetId, w.ruleId, previous?.state ?? null, w.state, w.now, w.reason).lastInsertRowid,
+    );
+  }
+  const insert = c.prepare(
+    `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  for (const n of w.notify) insert.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
+  return { changed, eventId };
+}

@@ -1,0 +1,31 @@
+import { evaluateJob } from '../../jobs/evaluate.js';
+import { notifyJob } from '../../jobs/notify.js';
+import { iso } from '../clock.js';
+import type { EvaluationSummary } from './evaluate.js';
+import type { DeliverySummary } from '../notify/deliver.js';
+import { releaseOrphans } from '../notify/outbox.js';
+import type { AppDeps } from './deps.js';
+import { pollTargets, type PollSummary } from './poll.js';
+
+export interface CycleSummary {
+  readonly polls: readonly PollSummary[];
+  readonly evaluation: EvaluationSummary;
+  readonly delivery: DeliverySummary;
+  readonly released: number;
+}
+
+/**
+ * One full cycle, as `run-once` does it: give back a crashed predecessor's claims, poll every target,
+ * evaluate at the cycle's instant, and deliver everything due (groupWait does not apply: the cycle is complete).
+ */
+export async function runCycle(deps: AppDeps, opts: { targetIds?: readonly string[] } = {}): Promise<CycleSummary> {
+  const released = releaseOrphans(deps.db, deps.clock());
+  if (released > 0) deps.log.warn({ released }, 'notifications claimed by a process that died were put back in the outbox');
+  const targets = deps.loaded.config.targets.filter((t) => !opts.targetIds || opts.targetIds.includes(t.id));
+  const slot = iso(deps.clock());
+  deps.log.debug({ slot, targets: targets.length }, 'cycle started');
+  const polls = await pollTargets(deps, targets);
+  const evaluation = await evaluateJob.process(deps, evaluateJob.payload.parse({ targetIds: targets.map((t) => t.id) }));
+  const delivery = await notifyJob.process(deps, notifyJob.payload.parse({ flush: true }));
+  return { polls, evaluation, delivery, released };
+}

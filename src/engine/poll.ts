@@ -1,0 +1,72 @@
+import type { AccountConfig, TargetConfig } from '../config/schema.js';
+import { recordPoll, type IngestSummary, type PollOutcome } from '../db/ingest.js';
+import { AuditorError, errorMessage, ProviderError } from '../errors.js';
+import type { NormalizedBackup, ProviderContext } from '../providers/types.js';
+import type { AppDeps } from './deps.js';
+
+export interface PollSummary extends IngestSummary {
+  readonly targetId: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+/** Reads every page of a target's listing, then writes the whole result (or the error) in one transaction. */
+export async function pollTarget(deps: AppDeps, target: TargetConfig): Promise<PollSummary> {
+  const account = deps.loaded.config.accounts[target.account] as AccountConfig;
+  const startedAt = deps.clock();
+  const outcome = await fetchListing(deps, account, target);
+  const finishedAt = deps.clock();
+  const summary = recordPoll(deps.db, { targetId: target.id, startedAt, finishedAt, outcome });
+  const log = { target: target.id, pages: outcome.pages, items: summary.items, ms: finishedAt - startedAt };
+  if (outcome.ok) deps.log.info({ ...log, newBackups: summary.newBackups, statusChanges: summary.statusChanges }, 'poll ok');
+  else deps.log.warn({ ...log, kind: outcome.error.kind, code: outcome.error.code, error: outcome.error.message }, 'poll failed');
+  return {
+    ...summary,
+    targetId: target.id,
+    ok: outcome.ok,
+    ...(outcome.ok ? {} : { error: `${outcome.error.kind}: ${outcome.error.message}` }),
+    durationMs: finishedAt - startedAt,
+  };
+}
+
+async function fetchListing(deps: AppDeps, account: AccountConfig, target: TargetConfig): Promise<PollOutcome> {
+  const ctx: ProviderContext = {
+    clock: deps.clock,
+    fetch: deps.fetch,
+    log: deps.log.child({ target: target.id }),
+    sleep: deps.sleep,
+    random: deps.random,
+    timeoutMs: deps.timeoutMs,
+    secret: (ref, where) => deps.loaded.secret(ref, where),
+  };
+  const backups: NormalizedBackup[] = [];
+  let pages = 0;
+  try {
+    const source = deps.sources.get(`${account.cloud}/${target.service}`);
+    for await (const page of source.list(account, target.account, target, ctx)) {
+      pages++;
+      backups.push(...page.items);
+    }
+    return { ok: true, pages, backups };
+  } catch (err) {
+    const kind = err instanceof AuditorError ? err.kind : 'internal';
+    const code = err instanceof ProviderError ? err.code : undefined;
+    if (!(err instanceof AuditorError)) deps.log.error({ target: target.id, err: errorMessage(err) }, 'unexpected error while polling');
+    return { ok: false, pages, error: { kind, code, message: errorMessage(err) } };
+  }
+}
+
+/** Polls targets with at most `deps.pollConcurrency` in flight. */
+export async function pollTargets(deps: AppDeps, targets: readonly TargetConfig[]): Promise<PollSummary[]> {
+  const results: PollSummary[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      results[i] = await pollTarget(deps, targets[i] as TargetConfig);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.pollConcurrency, targets.length) }, worker));
+  return results;
+}

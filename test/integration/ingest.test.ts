@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import { recordPoll } from '../../src/db/ingest.js';
+import { loadHistory } from '../../src/db/history.js';
+import type { NormalizedBackup } from '../../src/providers/types.js';
+import { tempDatabase } from '../helpers/db.js';
+
+const H = 3_600_000;
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+let db: Db;
+let cleanup: () => void;
+beforeEach(() => ({ db, cleanup } = tempDatabase()));
+afterEach(() => cleanup());
+
+const backup = (over: Partial<NormalizedBackup> = {}): NormalizedBackup => ({
+  backupId: '1', name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
+  startedAt: T0 - 2 * H, endedAt: T0 - H, sizeBytes: 1024, raw: { BackupId: 1 }, ...over,
+});
+const count = (table: string) => db.$client.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get();
+
+describe('recordPoll()', () => {
+  it('writes the poll, its backups and a first-sighting event for each', () => {
+    const s = recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0 + 1000, outcome: { ok: true, pages: 2, backups: [backup(), backup({ backupId: '2' })] } });
+    expect(s).toMatchObject({ items: 2, newBackups: 2, statusChanges: 0 });
+    expect([count('poll_runs'), count('backups'), count('backup_events')]).toEqual([1, 2, 2]);
+  });
+
+  it('records a status change as an event and a repeated identical poll as none', () => {
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup({ status: 'running', rawStatus: 'Running', endedAt: null })] } });
+    const again = recordPoll(db, { targetId: 't', startedAt: T0 + H, finishedAt: T0 + H, outcome: { ok: true, pages: 1, backups: [backup({ status: 'running', rawStatus: 'Running', endedAt: null })] } });
+    const done = recordPoll(db, { targetId: 't', startedAt: T0 + 2 * H, finishedAt: T0 + 2 * H, outcome: { ok: true, pages: 1, backups: [backup()] } });
+    expect(again.statusChanges).toBe(0);
+    expect(done.statusChanges).toBe(1);
+    expect(db.$client.prepare(`SELECT from_status, to_status FROM backup_events ORDER BY id`).all()).toEqual([
+      { from_status: null, to_status: 'running' },
+      { from_status: 'running', to_status: 'completed' },
+    ]);
+  });
+
+  it('writes nothing at all when any row of the poll cannot be stored', () => {
+    const broken = backup({ backupId: '2', rawStatus: null as unknown as string });
+    expect(() => recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup(), broken] } })).toThrow();
+    expect([count('poll_runs'), count('backups'), count('backup_events')]).toEqual([0, 0, 0]);
+  });
+
+  it('stores a failed poll as one poll_runs row and leaves stored backups untouched', () => {
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup()] } });
+    recordPoll(db, { targetId: 't', startedAt: T0 + H, finishedAt: T0 + H, outcome: { ok: false, pages: 1, error: { kind: 'auth', code: 'SignatureDoesNotMatch', message: 'bad signature' } } });
+    expect(count('backups')).toBe(1);
+    expect(db.$client.prepare(`SELECT outcome, error_kind, error_code FROM poll_runs ORDER BY id DESC LIMIT 1`).get()).toEqual({ outcome: 'error', error_kind: 'auth', error_code: 'SignatureDoesNotMatch' });
+  });
+
+  it('keeps the last of duplicate backup ids within one listing', () => {
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 2, backups: [backup({ status: 'running', rawStatus: 'Running' }), backup()] } });
+    expect(db.$client.prepare(`SELECT status FROM backups`).pluck().all()).toEqual(['completed']);
+  });
+
+  it('gives two polls that saw the same list the same content hash', () => {
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup(), backup({ backupId: '2' })] } });
+    recordPoll(db, { targetId: 't', startedAt: T0 + 1, finishedAt: T0 + 1, outcome: { ok: true, pages: 1, backups: [backup({ backupId: '2' }), backup()] } });
+    const hashes = db.$client.prepare(`SELECT content_hash FROM poll_runs`).pluck().all();
+    expect(hashes[0]).toBe(hashes[1]);
+  });
+});
+
+describe('loadHistory()', () => {
+  it('shows each backup with its status as of the evaluation instant', () => {
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup({ status: 'running', rawStatus: 'Running', endedAt: null })] } });
+    recordPoll(db, { targetId: 't', startedAt: T0 + 2 * H, finishedAt: T0 + 2 * H, outcome: { ok: true, pages: 1, backups: [backup({ endedAt: T0 + H })] } });
+    expect(loadHistory(db, 't', T0 + H).backups.map((b) => b.status)).toEqual(['running']);
+    expect(loadHistory(db, 't', T0 + 3 * H).backups.map((b) => b.status)).toEqual(['completed']);
+    expect(loadHistory(db, 't', T0 - 1).backups).toEqual([]);
+  });
+
+  it('lists only polls finished by the instant, newest first', () => {
+    for (const [i, ok] of [[0, true], [1, false], [2, true]] as const) {
+      recordPoll(db, { targetId: 't', startedAt: T0 + i * H, finishedAt: T0 + i * H, outcome: ok ? { ok: true, pages: 1, backups: [] } : { ok: false, pages: 0, error: { kind: 'network', message: 'down' } } });
+    }
+    expect(loadHistory(db, 't', T0 + H).polls.map((p) => [p.finishedAt - T0, p.ok])).toEqual([[H, false], [0, true]]);
+  });
+});
