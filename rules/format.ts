@@ -10,3 +10,24 @@ export const span = (ms: number): string => formatDuration(ms);
 export function backupLabel(b: { backupId: string; name: string | null }): string {
   return b.name && b.name !== b.backupId ? `backup ${b.backupId} (${JSON.stringify(b.name)})` : `backup ${b.backupId}`;
 }
+
+const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/**
+ * `512 B`, `1.5 KiB`, `3.2 GiB`: binary units, because that is what database and disk tools print,
+ * and one decimal, enough to compare two sizes by eye.
+ */
+export function bytes(n: number): string {
+  if (!Number.isFinite(n) || Math.abs(n) < 1024) return `${n} B`;
+  let value = n;
+  let unit: string = 'B';
+  for (const u of BINARY_UNITS) {
+    if (Math.abs(value) < 1024) break;
+    value /= 1024;
+    unit = u;
+  }
+  return `${Number(value.toFixed(1))} ${unit}`;
+}
+
+/** `62%`, `50.4%`: one decimal at most, so a value just past a policy limit does not print as the limit itself. */
+export const percent = (fraction: number): string => `${Number((fraction * 100).toFixed(1))}%`;

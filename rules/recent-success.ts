@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { duration } from '../src/config/duration.js';
 import { ago, at, span } from './format.js';
+import { backupKinds, kindCounts, kindsNote } from './params.js';
 import { alarm, defineRule, ok, type BackupFact, type BackupKind } from './types.js';
-
-const kind = z.enum(['full', 'incremental', 'differential', 'unknown']);
 
 /** Alarms when no completed backup (of the listed kinds, if any) ended within `maxAge` of now. */
 export const recentSuccess = defineRule({
@@ -13,11 +12,11 @@ export const recentSuccess = defineRule({
   needsSuccessfulPoll: true,
   params: z.strictObject({
     maxAge: duration.default(86_400_000),
-    kinds: z.array(kind).default([]),
+    kinds: backupKinds,
   }),
   evaluate({ history, now, params }) {
     const last = lastCompleted(history.backups, now, params.kinds);
-    const policy = `policy ${span(params.maxAge)}${params.kinds.length ? ` (${params.kinds.join('/')} only)` : ''}`;
+    const policy = `policy ${span(params.maxAge)}${kindsNote(params.kinds)}`;
     if (!last) return alarm(`no completed backup on record (${history.backups.length} backups seen); ${policy}`);
     const age = now - last.endedAt;
     const details = { backupId: last.backupId, endedAt: last.endedAt, ageMs: age, maxAgeMs: params.maxAge };
@@ -36,7 +35,7 @@ export function lastCompleted(
   let best: (BackupFact & { endedAt: number }) | undefined;
   for (const b of backups) {
     if (b.status !== 'completed' || b.endedAt === null || b.endedAt > now) continue;
-    if (kinds.length > 0 && !kinds.includes(b.kind)) continue;
+    if (!kindCounts(kinds, b.kind)) continue;
     if (!best || b.endedAt > best.endedAt) best = b as BackupFact & { endedAt: number };
   }
   return best;

@@ -50,29 +50,41 @@ export function resolveRules(
   for (const rule of rules.all) {
     let enabled = true;
     let merged: Record<string, unknown> = {};
-    let lastWhere = 'defaults';
+    // Which layer set each parameter last, so a problem names the line the user has to fix.
+    const origin = new Map<string, string>();
     for (const layer of layers) {
       const s = layer.settings[rule.id];
       if (s === undefined) continue;
-      lastWhere = `${layer.where}.${rule.id}`;
       if (s === false) enabled = false;
       else if (s === true) enabled = true;
       else {
         enabled = true;
         merged = { ...merged, ...s };
+        for (const key of Object.keys(s)) origin.set(key, `${layer.where}.${rule.id}`);
       }
     }
+    const where = (key: PropertyKey | undefined): string => (typeof key === 'string' && origin.get(key)) || `rules.${rule.id}`;
     const { severity: sev, ...rest } = merged;
     const sevParsed = sev === undefined ? { success: true as const, data: rule.defaultSeverity } : severity.safeParse(sev);
-    if (!sevParsed.success) problems.push(`${lastWhere}.severity: must be one of ${SEVERITIES.join(', ')}`);
+    if (!sevParsed.success) problems.push(`${where('severity')}.severity: must be one of ${SEVERITIES.join(', ')}`);
     const params = rule.params.safeParse(rest);
     if (!params.success) {
-      for (const issue of params.error.issues) problems.push(`${lastWhere}${issuePath(issue.path)}: ${issue.message}`);
+      for (const issue of params.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys) problems.push(`${where(key)}.${key}: unknown parameter of ${rule.id}; known: ${knownParams(rule)}`);
+        } else problems.push(`${where(issue.path[0])}${issuePath(issue.path)}: ${issue.message}`);
+      }
       continue;
     }
     resolved.push({ rule, enabled, severity: sevParsed.success ? sevParsed.data : rule.defaultSeverity, params: params.data });
   }
   return { resolved, problems };
+}
+
+/** `severity, maxAge, kinds`: what a rule accepts, for the message about a parameter it does not. */
+function knownParams(rule: Rule): string {
+  const names = rule.params instanceof z.ZodObject ? Object.keys(rule.params.shape) : [];
+  return ['severity', ...names].join(', ');
 }
 
 /** `.maxAge`, `[2].name`: the tail of a config path from a zod issue path. */

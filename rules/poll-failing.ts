@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { duration } from '../src/config/duration.js';
+import { ago, at, span } from './format.js';
+import { alarm, cannotJudge, defineRule, ok, type PollFact } from './types.js';
+
+/** `auth: signature mismatch`: what went wrong at the last poll, in the provider adapter's words. */
+const errorText = (p: PollFact): string => `${p.errorKind ?? 'error'}${p.errorMessage ? `: ${p.errorMessage}` : ''}`;
+
+/**
+ * Alarms when the last `after` polls all failed, or when no poll succeeded within `maxStaleness` of now.
+ * The second condition also catches a scheduler that stopped polling altogether: no poll means no
+ * successful poll either.
+ */
+export const pollFailing = defineRule({
+  id: 'poll-failing',
+  description: 'the last polls failed, or no successful poll within maxStaleness',
+  defaultSeverity: 'critical',
+  needsSuccessfulPoll: false,
+  params: z.strictObject({
+    after: z.number().int().min(1).default(3),
+    maxStaleness: duration.default(2 * 3_600_000),
+  }),
+  evaluate({ history, now, params }) {
+    // The port promises newest first and nothing after `now`; re-establishing both costs little and keeps the rule total.
+    const polls = history.polls.filter((p) => p.finishedAt <= now).sort((x, y) => y.finishedAt - x.finishedAt);
+    const policy = `policy: alarm after ${params.after} failed poll(s) in a row or ${span(params.maxStaleness)} without a successful poll`;
+    const newest = polls[0];
+    if (!newest) return cannotJudge(`not polled yet; nothing to judge until the first poll finishes; ${policy}`);
+    if (newest.ok) {
+      const age = now - newest.finishedAt;
+      const details = { consecutiveFailures: 0, lastSuccessAt: newest.finishedAt };
+      return age > params.maxStaleness
+        ? alarm(
+            `no poll since the last successful one at ${at(newest.finishedAt)}, ${ago(age)} ago; ` +
+              `check that the scheduler and workers are running; ${policy}`,
+            details,
+          )
+        : ok(`last successful poll ${at(newest.finishedAt)}, ${ago(age)} ago; ${policy}`, details);
+    }
+    const lastOkIndex = polls.findIndex((p) => p.ok);
+    const lastOk = lastOkIndex === -1 ? undefined : polls[lastOkIndex];
+    // The failures since the last success (every poll when none ever succeeded), newest first.
+    const failures = lastOk ? polls.slice(0, lastOkIndex) : polls;
+    const firstFailure = failures[failures.length - 1] ?? newest;
+    // Without any success the target has gone unwatched since its first (failed) poll.
+    const staleFor = now - (lastOk ?? firstFailure).finishedAt;
+    const details = {
+      consecutiveFailures: failures.length,
+      lastSuccessAt: lastOk?.finishedAt ?? null,
+      failingSince: firstFailure.finishedAt,
+      lastErrorKind: newest.errorKind,
+    };
+    const lastSuccess = lastOk ? `last successful poll ${at(lastOk.finishedAt)}` : 'no poll has ever succeeded';
+    const summary =
+      `${failures.length} failed poll(s) in a row since ${at(firstFailure.finishedAt)}; ` +
+      `last error at ${at(newest.finishedAt)}: ${errorText(newest)}; ${lastSuccess}`;
+    if (failures.length >= params.after || staleFor > params.maxStaleness) {
+      return alarm(`polling has been failing for ${ago(now - firstFailure.finishedAt)}: ${summary}; ${policy}`, details);
+    }
+    return ok(`polling failed recently but within policy: ${summary}; ${policy}`, details);
+  },
+});

@@ -1,0 +1,211 @@
+import type { Severity } from '../../rules/types.js';
+import { iso } from '../clock.js';
+import type { AlertItem, Digest } from './types.js';
+
+/**
+ * Pure renderers of a digest for people: a subject line, a plain-text body and a mail-safe HTML body.
+ * Every string that came from a provider or a label is treated as hostile: stripped of control
+ * characters, truncated, and HTML-escaped where it lands in HTML.
+ */
+
+/** Longest reason shown; a runaway provider message must not turn one alert into megabytes of mail. */
+export const MAX_REASON = 2000;
+/** Longest target id, rule id, label key or value shown. */
+export const MAX_FIELD = 200;
+/** Longest rendered label list. */
+export const MAX_LABELS = 1000;
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+const KIND_RANK: Record<AlertItem['kind'], number> = { firing: 0, reminder: 1, resolved: 2 };
+
+/** Counts of a digest and its worst firing severity (null when nothing fires). */
+export interface DigestSummary {
+  /** Firing items, reminders included: both are alarms a person must act on. */
+  readonly firing: number;
+  readonly reminders: number;
+  readonly resolved: number;
+  readonly worst: Severity | null;
+}
+
+/** Counts items by kind and finds the worst severity among the firing ones. */
+export function summarize(digest: Digest): DigestSummary {
+  let firing = 0;
+  let reminders = 0;
+  let resolved = 0;
+  let worst: Severity | null = null;
+  for (const item of digest.items) {
+    if (item.kind === 'resolved') {
+      resolved++;
+      continue;
+    }
+    firing++;
+    if (item.kind === 'reminder') reminders++;
+    if (worst === null || SEVERITY_RANK[item.severity] < SEVERITY_RANK[worst]) worst = item.severity;
+  }
+  return { firing, reminders, resolved, worst };
+}
+
+/** `CRITICAL: 2 firing, 1 resolved`, `resolved: 1` or `no items`: the subject without its prefix. */
+export function headline(digest: Digest): string {
+  const s = summarize(digest);
+  if (s.worst !== null) {
+    const resolved = s.resolved > 0 ? `, ${s.resolved} resolved` : '';
+    return `${s.worst.toUpperCase()}: ${s.firing} firing${resolved}`;
+  }
+  return s.resolved > 0 ? `resolved: ${s.resolved}` : 'no items';
+}
+
+/** The mail subject: `<prefix> CRITICAL: 2 firing, 1 resolved`. One line, whatever the prefix holds. */
+export function subject(digest: Digest, prefix: string): string {
+  const p = oneLine(prefix).trim();
+  return p === '' ? headline(digest) : `${p} ${headline(digest)}`;
+}
+
+/**
+ * Firing and reminder items first, worst severity first, new alarms before reminders; then resolved
+ * ones. Ties are broken by target and rule so the order is stable between sends.
+ */
+export function orderItems(items: readonly AlertItem[]): AlertItem[] {
+  const group = (i: AlertItem): number => (i.kind === 'resolved' ? 1 : 0);
+  return [...items].sort(
+    (a, b) =>
+      group(a) - group(b) ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
+      compare(a.targetId, b.targetId) ||
+      compare(a.ruleId, b.ruleId),
+  );
+}
+
+/** How an item's kind reads to a person. */
+export function kindLabel(kind: AlertItem['kind']): string {
+  return kind === 'firing' ? 'FIRING' : kind === 'reminder' ? 'STILL FIRING' : 'RESOLVED';
+}
+
+/** An item's hostile fields made safe to show (not yet escaped for any markup). */
+export interface ShownItem {
+  readonly kind: string;
+  readonly target: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly since: string;
+  readonly reason: string;
+  readonly labels: string;
+}
+
+/** Cleans and truncates an item's text for display; markup escaping is the caller's job. */
+export function shownItem(item: AlertItem): ShownItem {
+  return {
+    kind: kindLabel(item.kind),
+    target: truncate(oneLine(item.targetId), MAX_FIELD),
+    rule: truncate(oneLine(item.ruleId), MAX_FIELD),
+    severity: item.severity,
+    since: Number.isFinite(item.since) ? iso(item.since) : 'unknown',
+    reason: truncate(multiLine(item.reason).trim(), MAX_REASON),
+    labels: labelList(item.labels),
+  };
+}
+
+/** `env=prod, team=payments`, sorted by key so the same labels always read the same. */
+export function labelList(labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.keys(labels)
+    .sort(compare)
+    .map((k) => `${truncate(oneLine(k), MAX_FIELD)}=${truncate(oneLine(labels[k] ?? ''), MAX_FIELD)}`);
+  return truncate(pairs.join(', '), MAX_LABELS);
+}
+
+/** The plain-text body: a headline, then one block per item. */
+export function renderText(digest: Digest): string {
+  const lines = [`backup-auditor: ${headline(digest)}`, `as of ${iso(digest.createdAt)}`, ''];
+  for (const item of orderItems(digest.items).map(shownItem)) {
+    lines.push(`[${item.kind}] ${item.severity.toUpperCase()} ${item.target} / ${item.rule}`);
+    lines.push(`  since:  ${item.since}`);
+    lines.push(`  reason: ${item.reason.replace(/\n/g, '\n          ')}`);
+    if (item.labels !== '') lines.push(`  labels: ${item.labels}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+const SEVERITY_COLOR: Record<Severity | 'resolved', string> = {
+  critical: '#b42318',
+  warning: '#b54708',
+  info: '#175cd3',
+  resolved: '#067647',
+};
+const CELL = 'padding:8px 10px;border-bottom:1px solid #e4e7ec;vertical-align:top;text-align:left;';
+const WRAP = 'word-break:break-word;overflow-wrap:anywhere;';
+
+/**
+ * A complete HTML document for mail clients: tables and inline styles only (clients strip `<style>`
+ * and never run scripts), no images or links to fetch, every dynamic string escaped.
+ */
+export function renderHtml(digest: Digest): string {
+  const title = escapeHtml(`backup-auditor: ${headline(digest)}`);
+  const rows = orderItems(digest.items).map(htmlRow).join('\n');
+  const empty = `<tr><td colspan="5" style="${CELL}color:#667085;">No items.</td></tr>`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title></head>
+<body style="margin:0;padding:16px;background:#f9fafb;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#101828;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:960px;border-collapse:collapse;background:#ffffff;border:1px solid #e4e7ec;">
+<tr><td style="padding:12px 10px;font-size:18px;font-weight:bold;">${title}</td></tr>
+<tr><td style="padding:0 10px 12px;color:#667085;">As of ${escapeHtml(iso(digest.createdAt))}</td></tr>
+<tr><td>
+<table width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;">
+<tr><th style="${CELL}">State</th><th style="${CELL}">Target / rule</th><th style="${CELL}">Since</th><th style="${CELL}">Reason</th><th style="${CELL}">Labels</th></tr>
+${rows === '' ? empty : rows}
+</table>
+</td></tr>
+</table>
+</body></html>
+`;
+}
+
+function htmlRow(item: AlertItem): string {
+  const s = shownItem(item);
+  const color = SEVERITY_COLOR[item.kind === 'resolved' ? 'resolved' : item.severity];
+  const badge = `<span style="color:${color};font-weight:bold;">${escapeHtml(s.kind)}</span><br>${escapeHtml(s.severity)}`;
+  return (
+    `<tr><td style="${CELL}white-space:nowrap;">${badge}</td>` +
+    `<td style="${CELL}${WRAP}"><b>${escapeHtml(s.target)}</b><br>${escapeHtml(s.rule)}</td>` +
+    `<td style="${CELL}white-space:nowrap;">${escapeHtml(s.since)}</td>` +
+    `<td style="${CELL}${WRAP}">${escapeHtml(s.reason).replace(/\n/g, '<br>')}</td>` +
+    `<td style="${CELL}${WRAP}color:#475467;">${escapeHtml(s.labels)}</td></tr>`
+  );
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes `& < > " '` so text is inert in element content and in quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/**
+ * Cuts `text` to at most `max` code points, ending in `…` when cut. Counts code points, not UTF-16
+ * units, so an emoji is never split into a lone surrogate.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+// C0/C1 controls (ESC sequences could restyle a terminal), bidi overrides (could reorder what a
+// reader sees) and lone surrogates (invalid in UTF-8 mail). Tabs and newlines are handled per field.
+const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** For fields that must stay on one line: controls removed, line breaks and tabs become spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(UNSAFE, '');
+}
+
+/** For free text: controls removed, line breaks normalised to `\n`, tabs kept as spaces. */
+export function multiLine(text: string): string {
+  return text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(/\t/g, ' ').replace(UNSAFE, '');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,82 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+/** One message as the sink received it. */
+export interface ReceivedMail {
+  readonly envelope: { readonly from: string; readonly to: readonly string[] };
+  readonly raw: string;
+  readonly parsed: ParsedMail;
+}
+
+export interface SmtpSinkOptions {
+  /** Answer RCPT TO with this code (e.g. 550 or 450), for `addresses` or for every recipient. */
+  readonly reject?: { readonly code: number; readonly text?: string; readonly addresses?: readonly string[] };
+  /** Require AUTH with exactly these credentials; anything else gets 535. */
+  readonly auth?: { readonly user: string; readonly pass: string };
+}
+
+export interface SmtpSink {
+  /** `smtp://user:pass@127.0.0.1:port` when auth is required, else `smtp://127.0.0.1:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly messages: ReceivedMail[];
+  /** Client connections currently open. */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 and a random port, plain text (no STARTTLS), keeping what it receives. */
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const messages: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: opts.auth === undefined,
+    logger: false,
+    closeTimeout: 500,
+    onAuth(auth, _session, callback) {
+      const want = opts.auth;
+      if (want && auth.username === want.user && auth.password === want.pass) return callback(null, { user: auth.username });
+      callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      const reject = opts.reject;
+      if (reject && (!reject.addresses || reject.addresses.includes(address.address))) {
+        const text = reject.text ?? `mailbox ${address.address} unavailable`;
+        return callback(Object.assign(new Error(text), { responseCode: reject.code }));
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        simpleParser(raw).then(
+          (parsed) => {
+            const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+            messages.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed });
+            callback();
+          },
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  const creds = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';
+  return {
+    url: `smtp://${creds}127.0.0.1:${port}`,
+    port,
+    messages,
+    openConnections: () => server.connections.size,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

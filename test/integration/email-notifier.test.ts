@@ -1,0 +1,151 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/errors.js';
+import { createEmailNotifier, emailNotifier, type EmailChannel, type MailTransport } from '../../src/notify/email.js';
+import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+
+const PASSWORD = 's3cr3t-p@ss:word';
+const USER = 'auditor';
+
+function channel(smtp: string, over: Partial<EmailChannel> = {}): EmailChannel {
+  return { type: 'email', smtp, from: 'backup-auditor@example.com', to: ['dba@example.com'], cc: [], subjectPrefix: '[backup-auditor]', ...over };
+}
+
+async function failure(p: Promise<unknown>): Promise<DeliveryError> {
+  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DeliveryError);
+  return err as DeliveryError;
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let sink: SmtpSink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  sink = undefined;
+});
+
+describe('email notifier over a real SMTP server', () => {
+  const items = [
+    alertItem({ targetId: 'orders-pg', ruleId: 'recent-success', severity: 'warning' }),
+    alertItem({ targetId: 'billing-db', ruleId: 'failed-backup', severity: 'critical' }),
+    alertItem({ kind: 'resolved', targetId: 'crm-db', ruleId: 'stuck-running', severity: 'info' }),
+  ];
+
+  it('delivers one message whose subject, text and HTML name every target and rule', async () => {
+    sink = await startSmtpSink({ auth: { user: USER, pass: PASSWORD } });
+    await emailNotifier.send(digest(items), channel(sink.url, { cc: ['lead@example.com'] }), 'oncall-mail', notifyContext());
+
+    expect(sink.messages).toHaveLength(1);
+    const mail = sink.messages[0]!;
+    expect(mail.envelope.to).toEqual(['dba@example.com', 'lead@example.com']);
+    expect(mail.parsed.subject).toBe('[backup-auditor] CRITICAL: 2 firing, 1 resolved');
+    expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    const text = mail.parsed.text ?? '';
+    const html = typeof mail.parsed.html === 'string' ? mail.parsed.html : '';
+    for (const name of ['orders-pg', 'billing-db', 'crm-db', 'recent-success', 'failed-backup', 'stuck-running']) {
+      expect(text).toContain(name);
+      expect(html).toContain(name);
+    }
+    expect(text.indexOf('billing-db')).toBeLessThan(text.indexOf('orders-pg'));
+    expect(text.indexOf('orders-pg')).toBeLessThan(text.indexOf('crm-db'));
+  });
+
+  it('delivers hostile provider text escaped and truncated in the HTML part', async () => {
+    sink = await startSmtpSink();
+    const hostile = alertItem({
+      targetId: 'db-"quotes"',
+      reason: `<script>alert(1)</script> "quotes" 🔥 ${'y'.repeat(5000)}`,
+      labels: { owner: "<b>o'neil</b>" },
+    });
+    await emailNotifier.send(digest([hostile]), channel(sink.url), 'oncall-mail', notifyContext());
+
+    const html = String(sink.messages[0]?.parsed.html);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; 🔥');
+    expect(html).toContain('db-&quot;quotes&quot;');
+    expect(html).toContain('&lt;b&gt;o&#39;neil&lt;/b&gt;');
+    expect(html).toContain('y…');
+    expect(html).not.toContain('y'.repeat(2000));
+  });
+
+  it('closes its connection after sending', async () => {
+    sink = await startSmtpSink();
+    await emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext());
+    await expect.poll(() => sink?.openConnections(), { timeout: 1000 }).toBe(0);
+  });
+
+  it('turns a 550 recipient rejection into a permanent error that quotes the server but not the password', async () => {
+    sink = await startSmtpSink({ auth: { user: USER, pass: PASSWORD }, reject: { code: 550, text: 'mailbox unavailable' } });
+    const err = await failure(emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext()));
+
+    expect(err.permanent).toBe(true);
+    expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: 550 mailbox unavailable`));
+    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), sink.url]) expect(err.message).not.toContain(secret);
+    expect(sink.messages).toHaveLength(0);
+  });
+
+  it('turns rejected credentials (535) into a permanent error without the password', async () => {
+    sink = await startSmtpSink({ auth: { user: USER, pass: 'the-real-one' } });
+    const err = await failure(emailNotifier.send(digest(items), channel(sink.url.replace('smtp://', `smtp://${USER}:${encodeURIComponent(PASSWORD)}@`)), 'm', notifyContext()));
+
+    expect(err.permanent).toBe(true);
+    expect(err.message).toContain('535');
+    expect(err.message).not.toContain(PASSWORD);
+    expect(err.message).not.toContain(encodeURIComponent(PASSWORD));
+  });
+
+  it('treats a 4xx answer as transient', async () => {
+    sink = await startSmtpSink({ reject: { code: 450, text: 'mailbox busy, try later' } });
+    const err = await failure(emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext()));
+    expect(err.permanent).toBe(false);
+    expect(err.message).toContain('450 mailbox busy, try later');
+  });
+
+  it('treats a refused connection as transient and names only host and port', async () => {
+    const port = await closedPort();
+    const url = `smtp://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`;
+    const err = await failure(emailNotifier.send(digest(items), channel(url), 'oncall-mail', notifyContext()));
+
+    expect(err.permanent).toBe(false);
+    expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${port}: `));
+    expect(err.message).not.toContain(encodeURIComponent(PASSWORD));
+    expect(err.message).not.toContain(PASSWORD);
+  });
+
+  it('rejects a channel whose SMTP setting is not an smtp URL, permanently and without echoing it', async () => {
+    const err = await failure(emailNotifier.send(digest(items), channel(`https://${USER}:${PASSWORD}@x`), 'oncall-mail', notifyContext()));
+    expect(err.permanent).toBe(true);
+    expect(err.message).toBe('channels.oncall-mail.smtp must be an smtp:// or smtps:// URL');
+  });
+});
+
+describe('email notifier transport handling', () => {
+  it('passes the context timeout to the transport and closes it even when sending fails', async () => {
+    const seen: { options?: unknown; closed: boolean } = { closed: false };
+    const notifier = createEmailNotifier((options) => {
+      seen.options = options;
+      const transport: MailTransport = {
+        sendMail: () => Promise.reject(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })),
+        close: () => {
+          seen.closed = true;
+        },
+      };
+      return transport;
+    });
+    const err = await failure(notifier.send(digest([alertItem()]), channel('smtps://mail.example.com'), 'm', notifyContext({ timeoutMs: 1234 })));
+
+    expect(err.permanent).toBe(false);
+    expect(err.message).toBe('email via mail.example.com:465: timed out (Connection timeout)');
+    expect(seen.options).toMatchObject({ connectionTimeout: 1234, greetingTimeout: 1234, socketTimeout: 1234 });
+    expect(seen.closed).toBe(true);
+  });
+});

@@ -1,0 +1,110 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/errors.js';
+import { webhookNotifier, type WebhookBody, type WebhookChannel } from '../../src/notify/webhook.js';
+import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
+import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
+
+const SECRET = 'whsec-0123456789abcdef';
+
+let sink: HttpSink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  sink = undefined;
+});
+
+async function hookSink(answers: SinkAnswer[] = [], secret: string | null = SECRET): Promise<{ sink: HttpSink; channel: WebhookChannel }> {
+  sink = await startHttpSink(answers);
+  const channel: WebhookChannel = { type: 'webhook', url: `${sink.url}/backup-auditor?token=q-secret`, ...(secret ? { secret } : {}) };
+  return { sink, channel };
+}
+
+async function failure(p: Promise<unknown>): Promise<DeliveryError> {
+  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DeliveryError);
+  const e = err as DeliveryError;
+  expect(e.message).not.toContain('q-secret');
+  expect(e.message).not.toContain(SECRET);
+  return e;
+}
+
+/** What a receiver does: recompute the HMAC over the raw body and compare in constant time. */
+function verifies(body: string, signature: string, secret: string): boolean {
+  const want = Buffer.from(createHmac('sha256', secret).update(body).digest('hex'));
+  const got = Buffer.from(signature);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+describe('webhook notifier against an HTTP sink', () => {
+  it('posts version-1 JSON with every item, signed so the receiver can verify it with the secret', async () => {
+    const { sink, channel } = await hookSink();
+    const items = [alertItem({ kind: 'resolved', targetId: 'crm-db' }), alertItem({ targetId: 'orders-pg', reason: '<b>"hostile"</b> 🔥' })];
+    await webhookNotifier.send(digest(items, 'audit-hook'), channel, 'audit-hook', notifyContext());
+
+    const req = sink.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(verifies(req.body, String(req.headers['x-signature']), SECRET)).toBe(true);
+    expect(verifies(req.body, String(req.headers['x-signature']), 'wrong-secret')).toBe(false);
+    const body = JSON.parse(req.body) as WebhookBody;
+    expect(body).toMatchObject({ version: 1, createdAt: '2026-03-02T08:00:00Z', channel: 'audit-hook' });
+    expect(body.items.map((i) => i.target)).toEqual(['orders-pg', 'crm-db']);
+    expect(body.items[0]).toEqual({
+      kind: 'firing',
+      target: 'orders-pg',
+      rule: 'recent-success',
+      state: 'alarm',
+      severity: 'critical',
+      since: '2026-03-02T06:30:00Z',
+      reason: '<b>"hostile"</b> 🔥',
+      labels: { team: 'payments', env: 'prod' },
+    });
+  });
+
+  it('sends no signature header when the channel has no secret', async () => {
+    const { sink, channel } = await hookSink([], null);
+    await webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext());
+    expect(sink.requests[0]?.headers['x-signature']).toBeUndefined();
+  });
+
+  it('accepts any 2xx answer', async () => {
+    const { sink, channel } = await hookSink([{ status: 204, body: '' }]);
+    await webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext());
+    expect(sink.requests).toHaveLength(1);
+  });
+
+  it('treats 410 as permanent and names the host only', async () => {
+    const { sink, channel } = await hookSink([{ status: 410, body: 'gone' }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.permanent).toBe(true);
+    expect(err.message).toBe(`webhook (127.0.0.1:${sink.port}): 410 "gone"`);
+  });
+
+  it('treats 503 as transient', async () => {
+    const { channel } = await hookSink([{ status: 503, body: 'maintenance', headers: { 'retry-after': '120' } }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.permanent).toBe(false);
+    expect(err.message).toContain('503 "maintenance" (retry after 120 s)');
+  });
+
+  it.each([408, 429])('treats %i as transient', async (status) => {
+    const { channel } = await hookSink([{ status }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.permanent).toBe(false);
+  });
+
+  it('does not follow a redirect, which would turn the POST into a GET', async () => {
+    const { sink, channel } = await hookSink([{ status: 302, headers: { location: '/elsewhere' } }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.permanent).toBe(false);
+    expect(err.message).toContain('302 (redirect not followed');
+    expect(sink.requests).toHaveLength(1);
+  });
+
+  it('does not echo the secret or the URL token when the receiver does', async () => {
+    const { channel } = await hookSink([{ status: 400, body: `bad signature for ${SECRET} at ?token=q-secret` }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.permanent).toBe(true);
+    expect(err.message).toContain('[redacted]');
+  });
+});
