@@ -8,7 +8,7 @@ export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The canonicalized query: every parameter except `Signature`, sorted by name (byte order), encoded, joined with `&`. */
+/** The canonicalized query: every parameter except `Signature`, sorted by name (UTF-16 code units, like the official SDKs), encoded, joined with `&`. */
 export function canonicalizedQuery(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
     .filter((k) => k !== 'Signature')

@@ -1,0 +1,85 @@
+import type { BackupKind, BackupStatus } from '../../../rules/types.js';
+import type { BackupTrigger, NormalizedBackup } from '../types.js';
+import type { AliyunBackupItem } from './schema.js';
+
+/** Only the words Alibaba documents; anything else is `unknown` and never counts as completed. */
+const STATUS: Readonly<Record<string, BackupStatus>> = { Success: 'completed', Failed: 'failed' };
+const KIND: Readonly<Record<string, BackupKind>> = { FullBackup: 'full', IncrementalBackup: 'incremental' };
+const TRIGGER: Readonly<Record<string, BackupTrigger>> = { Automated: 'automated', Manual: 'manual' };
+
+/** Converts one DescribeBackups item to the provider-independent record. */
+export function normalizeAliyunBackup(item: AliyunBackupItem): NormalizedBackup {
+  return {
+    backupId: String(item.BackupId).trim(),
+    name: null, // Alibaba backups have no name; the id is all there is
+    kind: lookup(KIND, item.BackupType) ?? 'unknown',
+    trigger: lookup(TRIGGER, item.BackupMode) ?? 'unknown',
+    status: lookup(STATUS, item.BackupStatus) ?? 'unknown',
+    rawStatus: item.BackupStatus,
+    startedAt: parseAliyunTime(item.BackupStartTime),
+    endedAt: parseAliyunTime(item.BackupEndTime),
+    sizeBytes: parseBytes(item.BackupSize),
+    raw: redactItem(item),
+  };
+}
+
+function lookup<T>(table: Readonly<Record<string, T>>, word: string | null | undefined): T | undefined {
+  return word != null && Object.hasOwn(table, word) ? table[word] : undefined;
+}
+
+const ALIYUN_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/;
+
+/**
+ * `2019-02-03T12:20:00Z`, or without seconds (`2019-02-03T12:20Z`, the format of the request
+ * parameters, which some responses echo). Exact: anything else, including impossible dates such as
+ * February 30th, is null rather than a guess.
+ */
+export function parseAliyunTime(value: string | null | undefined): number | null {
+  const m = value == null ? null : ALIYUN_TIME.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => (part === undefined ? 0 : Number(part))) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Date.UTC rolls Feb 30 over into March; a day that does not survive the round trip did not exist.
+  return new Date(ms).getUTCDate() === d ? ms : null;
+}
+
+/** BackupSize is bytes, as a number or a numeric string; negative, fractional-string or other text is null. */
+export function parseBytes(value: number | string | null | undefined): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : null;
+  }
+  return null;
+}
+
+/** Fields that carry pre-signed OSS links (anyone holding one can download the database). */
+const DOWNLOAD_FIELD = /download(url|link)/i;
+/** Query parameters that make a URL a credential, wherever it hides in an unknown field. */
+const SIGNED_URL = /[?&](Signature|OSSAccessKeyId|x-oss-signature|x-oss-credential|security-token|SecurityToken)=/i;
+
+/**
+ * The item for `raw`, minus the signed download links. Known link fields are dropped; any other
+ * string that looks like a signed URL (for example inside `BackupDownloadLinkByDB`, which newer API
+ * versions add) is replaced, so a new field cannot leak one into the database.
+ */
+export function redactItem(item: AliyunBackupItem): Record<string, unknown> {
+  return redactObject(item);
+}
+
+function redactObject(obj: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (DOWNLOAD_FIELD.test(key)) continue;
+    out[key] = redactValue(value);
+  }
+  return out;
+}
+
+function redactValue(value: unknown): unknown {
+  if (typeof value === 'string') return SIGNED_URL.test(value) ? '[redacted signed URL]' : value;
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value !== null && typeof value === 'object') return redactObject(value as Record<string, unknown>);
+  return value;
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * Counts in DescribeBackups responses: numbers on the wire today, but the official SDKs type them as
+ * strings and the documentation's examples quote them, so both are accepted.
+ */
+const count = z.union([z.number().int().nonnegative(), z.string().trim().regex(/^\d+$/).transform(Number)], {
+  error: 'expected a non-negative integer or numeric string',
+});
+
+/** Optional text fields: absent, null and '' all occur for backups that are not downloadable or not finished. */
+const text = z.string().nullish();
+
+/**
+ * One item of `Items.Backup`. Only `BackupId` and `BackupStatus` are required: without them an item
+ * cannot be stored or judged. Every other field is tolerated when missing or oddly typed where the
+ * normalizer can cope (it turns what it cannot parse into null), and unknown fields pass through to `raw`.
+ */
+export const aliyunBackupItem = z.looseObject({
+  BackupId: z.union(
+    [
+      // Ids above 2^53 would already have lost digits in JSON.parse; refuse rather than store a wrong id.
+      z.number().int().refine(Number.isSafeInteger, 'number too large to be an exact id'),
+      z.string().trim().min(1),
+    ],
+    { error: 'expected a number or a non-empty string' },
+  ),
+  DBInstanceId: text,
+  HostInstanceID: z.union([z.string(), z.number()]).nullish(),
+  BackupStatus: z.string(),
+  BackupStartTime: text,
+  BackupEndTime: text,
+  BackupType: text,
+  BackupMode: text,
+  BackupMethod: text,
+  BackupDownloadURL: text,
+  BackupIntranetDownloadURL: text,
+  BackupSize: z.union([z.number(), z.string()]).nullish(),
+  StoreStatus: text,
+});
+export type AliyunBackupItem = z.infer<typeof aliyunBackupItem>;
+
+/**
+ * One DescribeBackups page. `Items` is missing, `{}` or `{Backup: []}` on empty pages depending on the
+ * region and API gateway version, so all three mean "no items".
+ */
+export const describeBackupsPage = z.looseObject({
+  RequestId: z.string().optional(),
+  TotalRecordCount: count,
+  PageNumber: count,
+  PageRecordCount: count.optional(),
+  Items: z.looseObject({ Backup: z.array(aliyunBackupItem).nullish() }).nullish(),
+});
+export type DescribeBackupsPage = z.infer<typeof describeBackupsPage>;
+
+/** Alibaba's error body, the same for every RPC API: `{RequestId, HostId, Code, Message, Recommend}`. */
+export const aliyunErrorBody = z.looseObject({
+  RequestId: z.string().optional(),
+  HostId: z.string().optional(),
+  Code: z.string().min(1),
+  Message: z.string().optional(),
+  Recommend: z.string().optional(),
+});
+export type AliyunErrorBody = z.infer<typeof aliyunErrorBody>;
+
+/** The items of a page, whichever empty shape the provider chose. */
+export function pageItems(page: DescribeBackupsPage): readonly AliyunBackupItem[] {
+  return page.Items?.Backup ?? [];
+}
+
+/** A validated page, or the first problem found in it. */
+export type PageParse = { ok: true; page: DescribeBackupsPage } | { ok: false; problem: string };
+
+/** Validates a parsed JSON page; a failure names the first offending field, e.g. `Items.Backup[3].BackupStatus: expected string, received number`. */
+export function parseDescribeBackupsPage(json: unknown): PageParse {
+  const result = describeBackupsPage.safeParse(json);
+  return result.success ? { ok: true, page: result.data } : { ok: false, problem: describeIssues(result.error.issues) };
+}
+
+/** `path: message` of the first issue, plus how many more there were; no values, so nothing from the page leaks. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const [first] = issues;
+  if (!first) return 'unknown validation problem';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return `${formatPath(first.path)}: ${first.message.replace(/^Invalid input: /, '')}${more}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(page)';
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '');
+}

@@ -1,0 +1,9 @@
+/** The provider simulator: a local HTTP server for tests, benchmarks and `demo`. */
+export { startSimulator, defaultApis, type Simulator, type SimulatorOptions } from './server.js';
+export { Fleet, type FleetSnapshot, type SimAccount, type SimBackup, type SimBackupInput, type SimCloud, type SimInstance, type SimInstanceInput } from './fleet.js';
+export { seededFleet, SEEDED_ACCOUNT, type SeededFleetOptions } from './seeded-fleet.js';
+export { Faults, FAULT_NAMES, type FaultName, type FaultRates, type FaultScope, type FaultSettings, type FaultsState } from './faults.js';
+export { RequestLog, type SimRequestRecord } from './request-log.js';
+export { mulberry32 } from './prng.js';
+export { aliyunRdsApi } from './aliyun.js';
+export type { SimApi, SimEnv, SimRequest, SimResponse, ProviderFault } from './api.js';
