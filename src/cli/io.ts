@@ -30,7 +30,7 @@ export function loadConfig(opts: GlobalOptions, io: CliIO): LoadedConfig {
 }
 
 export function logger(io: CliIO): Logger {
-  return createLogger({ destination: io.stderr, level: io.env.BACKUP_AUDITOR_LOG ?? 'warn' });
+  return createLogger({ destination: io.stderr, level: io.env.BACKUP_AUDITOR_LOG ?? 'error' });
 }
 
 export const println = (stream: NodeJS.WritableStream, text = ''): void => {
