@@ -1,19 +1,28 @@
 /** Clouds the simulator speaks; grows as APIs are added (one handler file per API). */
-export type SimCloud = 'aliyun';
+export type SimCloud = 'aliyun' | 'ucloud' | 'otc' | 'huaweicloud';
 
-/** Credentials the simulator accepts, as the provider would know them. */
+/**
+ * Credentials the simulator accepts, as the provider would know them. The key pair is named the
+ * Alibaba way but serves every cloud: UCloud PublicKey/PrivateKey, Huawei/OTC AK/SK.
+ */
 export interface SimAccount {
   readonly cloud: SimCloud;
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
+  /** Huawei/OTC: the project the account's AK/SK and tokens are scoped to; UCloud: an optional ProjectId. */
+  readonly projectId?: string;
+  /** Huawei/OTC IAM password login (token auth) for this account, if it allows one. */
+  readonly password?: { readonly domain: string; readonly user: string; readonly password: string };
 }
 
 /** One backup as the simulated provider stores it; handlers render it in their API's own shape. */
 export interface SimBackup {
   /** Numeric text for Alibaba (rendered as a JSON number), any text elsewhere. */
   readonly id: string;
-  /** The provider's own word, e.g. `Success` or `Failed` for Alibaba. */
+  /** The provider's own word, e.g. `Success` or `Failed` for Alibaba, `COMPLETED` for OTC. */
   readonly status: string;
+  /** Backup name where the API has one (UCloud BackupName, OTC/DDS name). */
+  readonly name?: string;
   readonly kind: 'full' | 'incremental';
   readonly mode: 'Automated' | 'Manual';
   /** Epoch ms. */
@@ -29,6 +38,10 @@ export interface SimInstance {
   readonly service: string;
   readonly id: string;
   readonly regionId: string;
+  /** UCloud zone (required by ListUPgSQLBackup), where the API has one. */
+  readonly zone?: string;
+  /** Display name where the API lists one (DDS `instance_name`). */
+  readonly name?: string;
   /** Newest first, as provider listings return them. */
   readonly backups: readonly SimBackup[];
 }
