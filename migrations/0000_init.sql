@@ -105,6 +105,8 @@ CREATE TABLE `poll_runs` (
 	`error_message` text,
 	`pages` integer DEFAULT 0 NOT NULL,
 	`items` integer DEFAULT 0 NOT NULL,
+	`problem_items` integer DEFAULT 0 NOT NULL,
+	`problems` text,
 	`content_hash` text
 );
 --> statement-breakpoint

@@ -39,8 +39,8 @@ function statements(db: Db): Statements {
   if (!s) {
     s = {
       insertPoll: client.prepare(
-        `INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items, content_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items, problem_items, problems, content_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       selectBackup: client.prepare(`SELECT status FROM backups WHERE target_id = ? AND backup_id = ?`).pluck(),
       insertBackup: client.prepare(
@@ -89,11 +89,14 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     const { outcome } = poll;
     if (!outcome.ok) {
       const r = s.insertPoll.run(poll.targetId, poll.startedAt, poll.finishedAt, 'error', outcome.error.kind, outcome.error.code ?? null,
-        outcome.error.message.slice(0, 2000), outcome.pages, 0, null);
+        outcome.error.message.slice(0, 2000), outcome.pages, 0, 0, null, null);
       return { pollId: Number(r.lastInsertRowid), items: 0, newBackups: 0, statusChanges: 0 };
     }
     const list = dedupeBackups(outcome.backups);
-    const r = s.insertPoll.run(poll.targetId, poll.startedAt, poll.finishedAt, 'ok', null, null, null, outcome.pages, list.length, contentHash(list));
+    const withProblems = list.filter((b) => b.problems && b.problems.length > 0);
+    const sample = withProblems.slice(0, 20).flatMap((b) => (b.problems ?? []).map((p) => `${b.backupId}: ${p}`));
+    const r = s.insertPoll.run(poll.targetId, poll.startedAt, poll.finishedAt, 'ok', null, null, null, outcome.pages, list.length,
+      withProblems.length, sample.length > 0 ? JSON.stringify(sample) : null, contentHash(list));
     const pollId = Number(r.lastInsertRowid);
     const at = poll.finishedAt;
     let newBackups = 0;

@@ -18,6 +18,10 @@ export const pollRuns = sqliteTable(
     errorMessage: text('error_message'),
     pages: integer('pages').notNull().default(0),
     items: integer('items').notNull().default(0),
+    /** Items kept with fields that could not be parsed (status `unknown`, times or sizes null). */
+    problemItems: integer('problem_items').notNull().default(0),
+    /** The first few of those problems, JSON array of strings, for `status` and audits. */
+    problems: text('problems'),
     /** sha256 of the normalized list, so an auditor can tell whether two polls saw the same thing. */
     contentHash: text('content_hash'),
   },

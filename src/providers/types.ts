@@ -24,6 +24,12 @@ export interface NormalizedBackup {
   readonly sizeBytes: number | null;
   /** The provider's item as received, minus secrets such as signed download URLs. */
   readonly raw: Readonly<Record<string, unknown>>;
+  /**
+   * Fields of this item that could not be understood (`BackupEndTime: "2019-13-45" is not a time`,
+   * `State: unknown word "Paused"`). The item is still stored, with those fields null/unknown; the poll
+   * run counts such items so nothing is dropped silently.
+   */
+  readonly problems?: readonly string[];
 }
 
 /** One page of a listing: the normalized items and the total the provider reported, if any. */

@@ -55,6 +55,15 @@ describe('recordPoll()', () => {
     expect(db.$client.prepare(`SELECT status FROM backups`).pluck().all()).toEqual(['completed']);
   });
 
+  it('counts items kept with unparseable fields in the poll run', () => {
+    const odd = backup({ backupId: '2', status: 'unknown', rawStatus: 'Paused', endedAt: null, problems: ['BackupStatus: unknown word "Paused"'] });
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup(), odd] } });
+    expect(db.$client.prepare(`SELECT items, problem_items AS n, problems FROM poll_runs`).get()).toEqual({
+      items: 2, n: 1, problems: JSON.stringify(['2: BackupStatus: unknown word "Paused"']),
+    });
+    expect(db.$client.prepare(`SELECT status, raw_status FROM backups WHERE backup_id = '2'`).get()).toEqual({ status: 'unknown', raw_status: 'Paused' });
+  });
+
   it('gives two polls that saw the same list the same content hash', () => {
     recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup(), backup({ backupId: '2' })] } });
     recordPoll(db, { targetId: 't', startedAt: T0 + 1, finishedAt: T0 + 1, outcome: { ok: true, pages: 1, backups: [backup({ backupId: '2' }), backup()] } });
