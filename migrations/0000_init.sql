@@ -33,6 +33,7 @@ CREATE TABLE `backups` (
 );
 --> statement-breakpoint
 CREATE INDEX `backups_target_ended` ON `backups` (`target_id`,`ended_at`);--> statement-breakpoint
+CREATE INDEX `backups_target_status_kind_ended` ON `backups` (`target_id`,`status`,`kind`,`ended_at`);--> statement-breakpoint
 CREATE TABLE `finding_events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`target_id` text NOT NULL,

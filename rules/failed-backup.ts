@@ -12,7 +12,8 @@ export const failedBackup = defineRule({
   description: 'a failed backup within lookback with no completed backup after it',
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
-  params: z.strictObject({ lookback: duration.default(86_400_000) }),
+  params: z.strictObject({ lookback: duration.prefault('24h').describe('how far back a failure counts (90m, 24h, 7d, PT24H)') }),
+  historyNeeds: (params) => ({ lookbackMs: params.lookback }),
   evaluate({ history, now, params }) {
     const since = now - params.lookback;
     const failures = history.backups

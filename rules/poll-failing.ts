@@ -17,8 +17,8 @@ export const pollFailing = defineRule({
   defaultSeverity: 'critical',
   needsSuccessfulPoll: false,
   params: z.strictObject({
-    after: z.number().int().min(1).default(3),
-    maxStaleness: duration.default(2 * 3_600_000),
+    after: z.number().int().min(1).default(3).describe('alarm when this many polls in a row failed'),
+    maxStaleness: duration.prefault('2h').describe('alarm when no poll succeeded within this'),
   }),
   evaluate({ history, now, params }) {
     // The port promises newest first and nothing after `now`; re-establishing both costs little and keeps the rule total.

@@ -11,13 +11,13 @@ export const recentSuccess = defineRule({
   defaultSeverity: 'critical',
   needsSuccessfulPoll: true,
   params: z.strictObject({
-    maxAge: duration.default(86_400_000),
+    maxAge: duration.prefault('24h').describe('the newest completed backup must have ended within this (90m, 24h, 7d, PT24H)'),
     kinds: backupKinds,
   }),
   evaluate({ history, now, params }) {
     const last = lastCompleted(history.backups, now, params.kinds);
     const policy = `policy ${span(params.maxAge)}${kindsNote(params.kinds)}`;
-    if (!last) return alarm(`no completed backup on record (${history.backups.length} backups seen); ${policy}`);
+    if (!last) return alarm(`no completed backup on record; ${policy}`);
     const age = now - last.endedAt;
     const details = { backupId: last.backupId, endedAt: last.endedAt, ageMs: age, maxAgeMs: params.maxAge };
     return age <= params.maxAge

@@ -17,12 +17,13 @@ export const retention = defineRule({
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
   params: z.strictObject({
-    minCount: z.number().int().min(0).default(7),
-    window: duration.default(7 * 86_400_000),
+    minCount: z.number().int().min(0).default(7).describe('completed backups required within window'),
+    window: duration.prefault('7d').describe('the period in which minCount completed backups must have ended'),
     // Off unless set: a young target legitimately has no old backups yet.
-    minAge: duration.nullable().default(null),
+    minAge: duration.nullable().default(null).describe('the oldest completed backup on record must be at least this old (off when null)'),
     kinds: backupKinds,
   }),
+  historyNeeds: (params) => ({ lookbackMs: params.window }),
   evaluate({ history, now, params }) {
     // `completed` only: expired, deleting and unknown backups are not something a restore can rely on.
     const kept = history.backups

@@ -23,9 +23,10 @@ export const sizeAnomaly = defineRule({
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
   params: z.strictObject({
-    maxDrop: z.number().min(0).max(1).default(0.5),
-    history: z.number().int().min(2).default(7),
+    maxDrop: z.number().min(0).max(1).default(0.5).describe('alarm when the newest backup is more than this fraction below the median'),
+    history: z.number().int().min(2).default(7).describe('how many earlier completed backups of the same kind form the median'),
   }),
+  historyNeeds: (params) => ({ recentCompleted: params.history + 1 }),
   evaluate({ history, now, params }) {
     const sized = history.backups
       .filter((b): b is Sized => b.status === 'completed' && b.endedAt !== null && b.endedAt <= now && b.sizeBytes !== null)

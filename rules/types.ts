@@ -32,7 +32,10 @@ export interface PollFact {
 
 /** What was stored about one target, restricted to what was known at `now`. */
 export interface TargetHistory {
-  /** Backups first seen at or before `now`, with their status as of `now`. */
+  /**
+   * Backups first seen at or before `now`, with their status as of `now`: at least those the enabled
+   * rules' `historyNeeds` ask for (live evaluation loads no more), possibly all of them.
+   */
   readonly backups: readonly BackupFact[];
   /** Polls finished at or before `now`, newest first. */
   readonly polls: readonly PollFact[];
@@ -75,7 +78,19 @@ export interface Rule<P = unknown> {
   readonly defaultSeverity: Severity;
   /** When true the engine answers `error` for a target with no successful poll yet, without calling evaluate. */
   readonly needsSuccessfulPoll: boolean;
+  /**
+   * How much backup history `evaluate` reads, so live evaluation loads only that through indexed
+   * queries. The engine always provides: every backup that ended within the largest `lookbackMs` of the
+   * enabled rules (or has no end, or is running), and per kind the newest `recentCompleted` completed
+   * backups (with and without a known size) and the oldest completed one. Omitted = none of the optional part.
+   */
+  historyNeeds?(params: P): HistoryNeeds;
   evaluate(ctx: RuleContext<P>): RuleResult;
+}
+
+export interface HistoryNeeds {
+  readonly lookbackMs?: number;
+  readonly recentCompleted?: number;
 }
 
 /** Keeps the params type of a rule definition while letting the registry hold rules of mixed params. */

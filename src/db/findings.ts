@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { FindingState, Severity } from '../../rules/types.js';
 import type { AlertItem } from '../notify/types.js';
 import type { Db } from './client.js';
@@ -14,12 +15,37 @@ export interface FindingRow {
   lastNotifiedAt: number | null;
 }
 
+const cache = new WeakMap<object, Record<'read' | 'upsert' | 'event' | 'notify', Statement>>();
+
+// Evaluation writes every finding of every target: statements are prepared once per connection.
+function statements(db: Db) {
+  const c = db.$client;
+  let s = cache.get(c);
+  if (!s) {
+    s = {
+      read: c.prepare(
+        `SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at FROM findings WHERE target_id = ? AND rule_id = ?`,
+      ),
+      upsert: c.prepare(
+        `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at)
+         VALUES (@targetId, @ruleId, @state, @severity, @since, @reason, @details, @now, @firing, @lastNotifiedAt)
+         ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
+           reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
+           last_notified_at = excluded.last_notified_at`,
+      ),
+      event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
+      notify: c.prepare(
+        `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      ),
+    };
+    cache.set(c, s);
+  }
+  return s;
+}
+
 export function readFinding(db: Db, targetId: string, ruleId: string): FindingRow | undefined {
-  const r = db.$client
-    .prepare(
-      `SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at FROM findings WHERE target_id = ? AND rule_id = ?`,
-    )
-    .get(targetId, ruleId) as Record<string, unknown> | undefined;
+  const r = statements(db).read.get(targetId, ruleId) as Record<string, unknown> | undefined;
   return r && toFinding(r);
 }
 
@@ -65,31 +91,18 @@ export interface FindingWrite {
  * change and its notifications are committed together or not at all.
  */
 export function writeFinding(db: Db, previous: FindingRow | undefined, w: FindingWrite): { changed: boolean; eventId: number | null } {
-  const c = db.$client;
+  const s = statements(db);
   const changed = !previous || previous.state !== w.state;
   const since = changed ? w.now : previous.since;
   const lastNotifiedAt = w.notify.length > 0 ? w.now : (previous?.lastNotifiedAt ?? null);
-  c.prepare(
-    `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at)
-     VALUES (@targetId, @ruleId, @state, @severity, @since, @reason, @details, @now, @firing, @lastNotifiedAt)
-     ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
-       reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
-       last_notified_at = excluded.last_notified_at`,
-  ).run({
+  s.upsert.run({
     targetId: w.targetId, ruleId: w.ruleId, state: w.state, severity: w.severity, since, reason: w.reason,
     details: w.details ? JSON.stringify(w.details) : null, now: w.now, firing: w.firing ? 1 : 0, lastNotifiedAt,
   });
   let eventId: number | null = null;
   if (changed) {
-    eventId = Number(
-      c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`)
-        .run(w.targetId, w.ruleId, previous?.state ?? null, w.state, w.now, w.reason).lastInsertRowid,
-    );
+    eventId = Number(s.event.run(w.targetId, w.ruleId, previous?.state ?? null, w.state, w.now, w.reason).lastInsertRowid);
   }
-  const insert = c.prepare(
-    `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-  );
-  for (const n of w.notify) insert.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
+  for (const n of w.notify) s.notify.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
   return { changed, eventId };
 }

@@ -1,4 +1,5 @@
-import type { BackupFact, BackupKind, BackupStatus, PollFact, TargetHistory } from '../../rules/types.js';
+import type { Statement } from 'better-sqlite3';
+import type { BackupFact, BackupKind, BackupStatus, HistoryNeeds, PollFact, TargetHistory } from '../../rules/types.js';
 import type { Db } from './client.js';
 
 interface BackupRow {
@@ -13,12 +14,6 @@ interface BackupRow {
   first_seen_at: number;
 }
 
-interface EventRow {
-  backup_id: string;
-  to_status: BackupStatus;
-  raw_status: string;
-}
-
 interface PollRow {
   started_at: number;
   finished_at: number;
@@ -27,72 +22,116 @@ interface PollRow {
   error_message: string | null;
 }
 
-export interface HistoryOptions {
-  /** How many recent polls rules may look at. */
-  readonly pollLimit?: number;
+const COLUMNS = 'backup_id, name, kind, status, raw_status, started_at, ended_at, size_bytes, first_seen_at';
+const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_message';
+const KINDS: readonly BackupKind[] = ['full', 'incremental', 'differential', 'unknown'];
+
+type Statements = Record<
+  'all' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'newestCompleted' | 'newestSized' | 'oldestCompleted' | 'polls' | 'okPoll' | 'lastOkPoll',
+  Statement
+>;
+const cache = new WeakMap<object, Statements>();
+
+/** Prepared once per connection: evaluation runs these for every target. */
+function statements(db: Db): Statements {
+  const c = db.$client;
+  let s = cache.get(c);
+  if (!s) {
+    const completedOfKind = `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'completed' AND kind = ? AND ended_at <= ? AND first_seen_at <= ?`;
+    s = {
+      all: c.prepare(`SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND first_seen_at <= ?`),
+      changedLater: c.prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at > ? LIMIT 1`).pluck(),
+      laterIds: c.prepare(`SELECT DISTINCT backup_id FROM backup_events WHERE target_id = ? AND at > ?`).pluck(),
+      eventsUntil: c.prepare(`SELECT backup_id, to_status, raw_status FROM backup_events WHERE target_id = ? AND at <= ? ORDER BY at, id`),
+      recent: c.prepare(
+        `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND first_seen_at <= ? AND (ended_at >= ? OR ended_at IS NULL)
+         UNION SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'running' AND first_seen_at <= ?`,
+      ),
+      newestCompleted: c.prepare(`${completedOfKind} ORDER BY ended_at DESC LIMIT ?`),
+      newestSized: c.prepare(`${completedOfKind} AND size_bytes IS NOT NULL ORDER BY ended_at DESC LIMIT ?`),
+      oldestCompleted: c.prepare(`${completedOfKind} ORDER BY ended_at ASC LIMIT 1`),
+      polls: c.prepare(`SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT ?`),
+      okPoll: c.prepare(`SELECT 1 FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ? LIMIT 1`).pluck(),
+      lastOkPoll: c.prepare(
+        `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT 1`,
+      ),
+    };
+    cache.set(c, s);
+  }
+  return s;
 }
+
+export interface HistoryOptions {
+  /** How many recent polls rules may look at (the newest successful one is added when older). */
+  readonly pollLimit?: number;
+  /** What the enabled rules read; without it every backup is loaded. */
+  readonly needs?: HistoryNeeds;
+}
+
+const toFact = (r: BackupRow): BackupFact => ({
+  backupId: r.backup_id,
+  name: r.name,
+  kind: r.kind,
+  status: r.status,
+  rawStatus: r.raw_status,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  sizeBytes: r.size_bytes,
+  firstSeenAt: r.first_seen_at,
+});
 
 /**
  * What was known about a target at `now`: backups first seen by then with their status as of then
  * (from backup_events), and the polls finished by then, newest first. Evaluating "as of" a past
- * instant therefore sees exactly what the auditor saw at that instant.
+ * instant therefore sees exactly what the auditor saw at that instant. For live evaluation (no status
+ * changed after `now`) with `needs`, only the backups the rules read are loaded, through indexes.
  */
 export function loadHistory(db: Db, targetId: string, now: number, opts: HistoryOptions = {}): TargetHistory {
-  const c = db.$client;
-  const rows = c
-    .prepare(
-      `SELECT backup_id, name, kind, status, raw_status, started_at, ended_at, size_bytes, first_seen_at
-       FROM backups WHERE target_id = ? AND first_seen_at <= ?`,
-    )
-    .all(targetId, now) as BackupRow[];
-  // Only backups whose status changed after `now` need their older status looked up.
-  const later = new Set(
-    (c.prepare(`SELECT DISTINCT backup_id FROM backup_events WHERE target_id = ? AND at > ?`).pluck().all(targetId, now) as string[]),
-  );
-  const asOf = new Map<string, EventRow>();
-  if (later.size > 0) {
-    const events = c
-      .prepare(`SELECT backup_id, to_status, raw_status FROM backup_events WHERE target_id = ? AND at <= ? ORDER BY at, id`)
-      .all(targetId, now) as EventRow[];
-    for (const e of events) if (later.has(e.backup_id)) asOf.set(e.backup_id, e);
+  const s = statements(db);
+  const live = s.changedLater.get(targetId, now) === undefined;
+  const backups = live && opts.needs ? boundedBackups(s, targetId, now, opts.needs) : allBackupsAsOf(s, targetId, now);
+  const rows = s.polls.all(targetId, now, opts.pollLimit ?? 200) as PollRow[];
+  // A long outage pushes the last success out of the window; poll-failing still needs to know when it was.
+  if (!rows.some((p) => p.outcome === 'ok')) {
+    const lastOk = s.lastOkPoll.get(targetId, now) as PollRow | undefined;
+    if (lastOk) rows.push(lastOk);
   }
-  const backups: BackupFact[] = rows.map((r) => {
-    const e = asOf.get(r.backup_id);
-    return {
-      backupId: r.backup_id,
-      name: r.name,
-      kind: r.kind,
-      status: e ? e.to_status : r.status,
-      rawStatus: e ? e.raw_status : r.raw_status,
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      sizeBytes: r.size_bytes,
-      firstSeenAt: r.first_seen_at,
-    };
-  });
-  const polls = (
-    c
-      .prepare(
-        `SELECT started_at, finished_at, outcome, error_kind, error_message FROM poll_runs
-         WHERE target_id = ? AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT ?`,
-      )
-      .all(targetId, now, opts.pollLimit ?? 50) as PollRow[]
-  ).map(
-    (p): PollFact => ({
-      startedAt: p.started_at,
-      finishedAt: p.finished_at,
-      ok: p.outcome === 'ok',
-      errorKind: p.error_kind,
-      errorMessage: p.error_message,
-    }),
+  const polls = rows.map(
+    (p): PollFact => ({ startedAt: p.started_at, finishedAt: p.finished_at, ok: p.outcome === 'ok', errorKind: p.error_kind, errorMessage: p.error_message }),
   );
   return { backups, polls };
 }
 
+function boundedBackups(s: Statements, targetId: string, now: number, needs: HistoryNeeds): BackupFact[] {
+  const byId = new Map<string, BackupRow>();
+  const add = (rows: unknown[]) => (rows as BackupRow[]).forEach((r) => byId.set(r.backup_id, r));
+  add(s.recent.all(targetId, now, now - (needs.lookbackMs ?? 0), targetId, now));
+  const depth = Math.max(1, needs.recentCompleted ?? 1);
+  for (const kind of KINDS) {
+    add(s.newestCompleted.all(targetId, kind, now, now, depth));
+    if (depth > 1) add(s.newestSized.all(targetId, kind, now, now, depth));
+    add(s.oldestCompleted.all(targetId, kind, now, now));
+  }
+  return [...byId.values()].map(toFact);
+}
+
+function allBackupsAsOf(s: Statements, targetId: string, now: number): BackupFact[] {
+  const rows = s.all.all(targetId, now) as BackupRow[];
+  // Only backups whose status changed after `now` need their older status looked up.
+  const later = new Set(s.laterIds.all(targetId, now) as string[]);
+  const asOf = new Map<string, { to_status: BackupStatus; raw_status: string }>();
+  if (later.size > 0) {
+    for (const e of s.eventsUntil.all(targetId, now) as { backup_id: string; to_status: BackupStatus; raw_status: string }[]) {
+      if (later.has(e.backup_id)) asOf.set(e.backup_id, e);
+    }
+  }
+  return rows.map((r) => {
+    const e = asOf.get(r.backup_id);
+    return toFact(e ? { ...r, status: e.to_status, raw_status: e.raw_status } : r);
+  });
+}
+
 /** Whether any poll of the target succeeded at or before `now`. */
 export function hasSuccessfulPoll(db: Db, targetId: string, now: number): boolean {
-  return (
-    db.$client.prepare(`SELECT 1 FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ? LIMIT 1`).pluck().get(targetId, now) !==
-    undefined
-  );
+  return statements(db).okPoll.get(targetId, now) !== undefined;
 }

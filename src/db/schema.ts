@@ -49,7 +49,12 @@ export const backups = sqliteTable(
     lastSeenAt: integer('last_seen_at').notNull(),
     lastSeenPoll: integer('last_seen_poll').notNull().references(() => pollRuns.id),
   },
-  (t) => [primaryKey({ columns: [t.targetId, t.backupId] }), index('backups_target_ended').on(t.targetId, t.endedAt)],
+  (t) => [
+    primaryKey({ columns: [t.targetId, t.backupId] }),
+    index('backups_target_ended').on(t.targetId, t.endedAt),
+    // Live evaluation reads "newest/oldest completed of each kind" and "running" through this index.
+    index('backups_target_status_kind_ended').on(t.targetId, t.status, t.kind, t.endedAt),
+  ],
 );
 
 /** First sighting and every status change of a backup: the evidence behind any past evaluation. */

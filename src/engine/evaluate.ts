@@ -1,24 +1,13 @@
-import { resolveRules } from '../../rules/resolve.js';
-import type { Rule, RuleResult, RuleTarget } from '../../rules/types.js';
 import type { Clock } from '../clock.js';
-import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import type { Db } from '../db/client.js';
 import { readFinding, writeFinding } from '../db/findings.js';
-import { hasSuccessfulPoll, loadHistory } from '../db/history.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { Registry } from '../registry.js';
 import { routeChannels } from '../notify/routes.js';
 import type { AlertItem } from '../notify/types.js';
 import { decide } from './decide.js';
+import { judgeTarget, type JudgeDeps, type Verdict } from './judge.js';
 
-export interface EvaluateDeps {
-  readonly db: Db;
-  readonly loaded: LoadedConfig;
-  readonly rules: Registry<Rule>;
+export interface EvaluateDeps extends JudgeDeps {
   readonly clock: Clock;
-  readonly log: Logger;
 }
 
 export interface EvaluationSummary {
@@ -29,72 +18,64 @@ export interface EvaluationSummary {
   readonly byState: Readonly<Record<string, number>>;
 }
 
-/** Runs one rule, turning the cases where it cannot judge into `error` instead of a guess. */
-function runRule(rule: Rule, params: unknown, target: RuleTarget, deps: EvaluateDeps, now: number, polledOk: boolean): RuleResult {
-  if (rule.needsSuccessfulPoll && !polledOk) return { state: 'error', reason: 'no successful poll yet; nothing to judge (poll-failing reports why)' };
-  try {
-    return rule.evaluate({ target, history: loadHistory(deps.db, target.id, now), now, params });
-  } catch (err) {
-    deps.log.error({ rule: rule.id, target: target.id, err: errorMessage(err) }, 'rule threw');
-    return { state: 'error', reason: `rule failed: ${errorMessage(err)}` };
-  }
-}
+/** Targets per write transaction: big enough to amortise commits, small enough not to hold the writer for long. */
+const BATCH = 250;
 
 /**
- * Evaluates every enabled rule for the given targets (all by default) at `now`, writing each target's
- * finding changes and the notifications they cause in one transaction.
+ * Evaluates every enabled rule for the given targets (all by default) at `now` and records the
+ * findings: a state change appends a finding event, and the notifications it causes are written in the
+ * same transaction, so a change is never recorded without its alerts or alerted without being recorded.
  */
 export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; targetIds?: readonly string[] } = {}): EvaluationSummary {
   const now = opts.now ?? deps.clock();
-  const { config } = deps.loaded;
   const wanted = opts.targetIds && new Set(opts.targetIds);
-  const byState: Record<string, number> = {};
-  let findings = 0;
-  let changes = 0;
-  let notifications = 0;
-  config.targets.forEach((t: TargetConfig, i) => {
-    if (wanted && !wanted.has(t.id)) return;
-    const target: RuleTarget = { id: t.id, service: t.service, instance: t.instance, labels: t.labels };
-    const { resolved } = resolveRules(deps.rules, config, t, `targets[${i}]`);
-    const polledOk = hasSuccessfulPoll(deps.db, t.id, now);
-    const results = resolved.map((r) => ({
-      r,
-      result: r.enabled ? runRule(r.rule, r.params, target, deps, now, polledOk) : { state: 'skip' as const, reason: 'disabled for this target' },
-    }));
-    deps.db.$client.transaction(() => {
-      for (const { r, result } of results) {
-        const previous = readFinding(deps.db, t.id, r.rule.id);
-        const d = decide(previous, result.state, now, config.alerting.repeatInterval);
-        const item: AlertItem | null =
-          d.send === null
-            ? null
-            : {
-                kind: d.send,
-                targetId: t.id,
-                ruleId: r.rule.id,
-                severity: r.severity,
-                state: result.state === 'ok' ? 'ok' : 'alarm',
-                reason: result.reason,
-                since: previous && previous.state === result.state ? previous.since : now,
-                labels: t.labels,
-              };
-        const channels = item ? routeChannels(config, { targetId: t.id, ruleId: r.rule.id, severity: r.severity, labels: t.labels }) : [];
-        const notify = item
-          ? channels
-              .filter((ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved))
-              .map((channel) => ({ channel, item }))
-          : [];
-        const state = result.state === 'ok' || result.state === 'alarm' || result.state === 'error' ? result.state : 'skip';
-        const w = writeFinding(deps.db, previous, {
-          targetId: t.id, ruleId: r.rule.id, state, severity: r.severity, reason: result.reason,
-          details: 'details' in result ? result.details : undefined, now, notify, firing: d.firing,
-        });
-        findings++;
-        if (w.changed) changes++;
-        notifications += notify.length;
-        byState[state] = (byState[state] ?? 0) + 1;
-      }
-    }).immediate();
+  const targets = deps.loaded.config.targets.map((t, i) => ({ t, i })).filter(({ t }) => !wanted || wanted.has(t.id));
+  const summary = { at: now, findings: 0, changes: 0, notifications: 0, byState: {} as Record<string, number> };
+  for (let start = 0; start < targets.length; start += BATCH) {
+    const batch = targets.slice(start, start + BATCH).map(({ t, i }) => ({ t, verdicts: judgeTarget(deps, t, i, now) }));
+    deps.db.$client
+      .transaction(() => {
+        for (const { t, verdicts } of batch) for (const v of verdicts) record(deps, t, v, now, summary);
+      })
+      .immediate();
+  }
+  return summary;
+}
+
+function record(
+  deps: EvaluateDeps,
+  t: TargetConfig,
+  v: Verdict,
+  now: number,
+  summary: { findings: number; changes: number; notifications: number; byState: Record<string, number> },
+): void {
+  const { config } = deps.loaded;
+  const ruleId = v.rule.rule.id;
+  const previous = readFinding(deps.db, t.id, ruleId);
+  const d = decide(previous, v.state, now, config.alerting.repeatInterval);
+  const item: AlertItem | null =
+    d.send === null
+      ? null
+      : {
+          kind: d.send,
+          targetId: t.id,
+          ruleId,
+          severity: v.rule.severity,
+          state: v.state === 'ok' ? 'ok' : 'alarm',
+          reason: v.reason,
+          since: previous && previous.state === v.state ? previous.since : now,
+          labels: t.labels,
+        };
+  const notify = item
+    ? routeChannels(config, { targetId: t.id, ruleId, severity: v.rule.severity, labels: t.labels })
+        .filter((ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved))
+        .map((channel) => ({ channel, item }))
+    : [];
+  const w = writeFinding(deps.db, previous, {
+    targetId: t.id, ruleId, state: v.state, severity: v.rule.severity, reason: v.reason, details: v.details, now, notify, firing: d.firing,
   });
-  return { at: now, findings, changes, notifications, byState };
+  summary.findings++;
+  if (w.changed) summary.changes++;
+  summary.notifications += notify.length;
+  summary.byState[v.state] = (summary.byState[v.state] ?? 0) + 1;
 }

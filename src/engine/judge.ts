@@ -1,0 +1,62 @@
+import { resolveRules, type ResolvedRule } from '../../rules/resolve.js';
+import type { HistoryNeeds, Rule, RuleTarget } from '../../rules/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { Db } from '../db/client.js';
+import { hasSuccessfulPoll, loadHistory } from '../db/history.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Registry } from '../registry.js';
+
+export interface JudgeDeps {
+  readonly db: Db;
+  readonly loaded: LoadedConfig;
+  readonly rules: Registry<Rule>;
+  readonly log: Logger;
+}
+
+/** One rule's verdict on one target, `skip` when the rule is disabled for it. */
+export interface Verdict {
+  readonly rule: ResolvedRule;
+  readonly state: 'ok' | 'alarm' | 'error' | 'skip';
+  readonly reason: string;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What the enabled rules of a target read, merged: the largest lookback, the deepest recent-completed list. */
+export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
+  let lookbackMs = 0;
+  let recentCompleted = 1;
+  for (const r of resolved) {
+    if (!r.enabled || !r.rule.historyNeeds) continue;
+    const n = r.rule.historyNeeds(r.params);
+    lookbackMs = Math.max(lookbackMs, n.lookbackMs ?? 0);
+    recentCompleted = Math.max(recentCompleted, n.recentCompleted ?? 1);
+  }
+  return { lookbackMs, recentCompleted };
+}
+
+/**
+ * Judges every registered rule for one target at `now`, reading its history once. Pure with respect
+ * to the database: nothing is written. Rules that cannot judge (no successful poll yet, or a rule
+ * that throws) give `error`, never a guess.
+ */
+export function judgeTarget(deps: JudgeDeps, target: TargetConfig, index: number, now: number): Verdict[] {
+  const { resolved } = resolveRules(deps.rules, deps.loaded.config, target, `targets[${index}]`);
+  const ruleTarget: RuleTarget = { id: target.id, service: target.service, instance: target.instance, labels: target.labels };
+  const polledOk = hasSuccessfulPoll(deps.db, target.id, now);
+  const history = loadHistory(deps.db, target.id, now, { needs: mergedNeeds(resolved) });
+  return resolved.map((r): Verdict => {
+    if (!r.enabled) return { rule: r, state: 'skip', reason: 'disabled for this target', details: undefined };
+    if (r.rule.needsSuccessfulPoll && !polledOk) {
+      return { rule: r, state: 'error', reason: 'no successful poll yet; nothing to judge (poll-failing reports why)', details: undefined };
+    }
+    try {
+      const result = r.rule.evaluate({ target: ruleTarget, history, now, params: r.params });
+      return { rule: r, state: result.state, reason: result.reason, details: result.details };
+    } catch (err) {
+      deps.log.error({ rule: r.rule.id, target: target.id, err: errorMessage(err) }, 'rule threw');
+      return { rule: r, state: 'error', reason: `rule failed: ${errorMessage(err)}`, details: undefined };
+    }
+  });
+}
