@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { dbCommand } from './db-migrate.js';
+import { evaluateCommand } from './evaluate.js';
 import { demoCommand } from './demo.js';
 import { EXIT, processIO, reportError, type CliIO } from './io.js';
+import { rulesCommand } from './rules.js';
 import { runOnceCommand } from './run-once.js';
 import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
@@ -26,6 +28,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   validateCommand(program, io, run);
   runOnceCommand(program, io, run);
   statusCommand(program, io, run);
+  evaluateCommand(program, io, run);
+  rulesCommand(program, io, run);
   dbCommand(program, io, run);
   demoCommand(program, io, run);
   simulateCommand(program, io, run);

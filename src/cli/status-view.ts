@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { listFindings, type FindingRow } from '../db/findings.js';
+import { findingsAsOf, listFindings, type FindingRow } from '../db/findings.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
 export interface StatusEntry {
@@ -12,8 +12,11 @@ export interface StatusEntry {
   reason: string;
 }
 
-export const statusEntries = (db: Db): StatusEntry[] =>
-  listFindings(db).map((f) => ({ target: f.targetId, rule: f.ruleId, state: f.state, since: iso(f.since), severity: f.severity, reason: f.reason }));
+/** The current findings, or with `at` the ones recorded then (from the flip history). */
+export const statusEntries = (db: Db, at?: number): StatusEntry[] =>
+  (at === undefined ? listFindings(db) : findingsAsOf(db, at)).map((f) => ({
+    target: f.targetId, rule: f.ruleId, state: f.state, since: iso(f.since), severity: f.severity, reason: f.reason,
+  }));
 
 const ORDER: Record<StatusEntry['state'], number> = { alarm: 0, error: 1, ok: 2, skip: 3 };
 

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { iso, systemClock } from '../clock.js';
+import { instantArg } from '../time.js';
 import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
 import { outboxProblems, statusEntries, statusTable, summaryLine } from './status-view.js';
 
@@ -10,9 +12,12 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
     .command('status')
     .description('show the current findings (exit 1 if any is in alarm)')
     .option('--json', 'print one JSON array of findings')
-    .action((opts: { json?: boolean }) =>
+    .option('--at <instant>', 'the findings as recorded at that instant (ISO-8601, or wall-clock time in the config timezone)')
+    .action((opts: { json?: boolean; at?: string }) =>
       run(() => {
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
+        const at = opts.at === undefined ? undefined : parseAt(opts.at, loaded.config.timezone, io);
+        if (at === null) return EXIT.usage;
         if (!existsSync(loaded.databasePath)) {
           if (opts.json) println(io.stdout, '[]');
           else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
@@ -20,7 +25,7 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
         }
         const db = openDatabase(loaded.databasePath);
         try {
-          return printStatus(db, io, opts.json === true);
+          return printStatus(db, io, opts.json === true, at);
         } finally {
           closeDatabase(db);
         }
@@ -29,16 +34,24 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
 }
 
 /** Prints findings (table or JSON) and returns the exit code they imply. */
-export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, json: boolean): number {
-  const entries = statusEntries(db);
+export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, json: boolean, at?: number): number {
+  const entries = statusEntries(db, at);
   if (json) println(io.stdout, JSON.stringify(entries, null, 2));
   else {
     println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160));
     println(io.stdout);
-    println(io.stdout, summaryLine(entries));
-    for (const p of outboxProblems(db)) {
+    println(io.stdout, summaryLine(entries) + (at === undefined ? '' : ` (as recorded at ${iso(at)})`));
+    if (at === undefined) for (const p of outboxProblems(db)) {
       println(io.stdout, `notifications ${p.status} on ${p.channel}: ${p.count}${p.lastError ? ` (last error: ${p.lastError})` : ''}`);
     }
   }
   return entries.some((e) => e.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+}
+
+/** Parses `--at`; prints the problem and returns null when it is not a usable instant. */
+export function parseAt(text: string, timeZone: string, io: CliIO, now = systemClock()): number | null {
+  const r = instantArg(timeZone, now).safeParse(text);
+  if (r.success) return r.data;
+  println(io.stderr, `--at: ${r.error.issues[0]?.message ?? 'invalid instant'}`);
+  return null;
 }

@@ -33,6 +33,7 @@ export function formatDuration(ms: number): string {
 /** A duration in config: a string such as `24h` or `PT24H`, parsed to milliseconds. */
 export const duration = z
   .string()
+  .meta({ format: 'duration' })
   .transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === null || ms <= 0) {

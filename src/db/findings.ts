@@ -106,3 +106,25 @@ export function writeFinding(db: Db, previous: FindingRow | undefined, w: Findin
   for (const n of w.notify) s.notify.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
   return { changed, eventId };
 }
+
+/** What was recorded for each (target, rule) at instant `at`: the last finding event at or before it (the flip history). */
+export function findingsAsOf(db: Db, at: number): Pick<FindingRow, 'targetId' | 'ruleId' | 'state' | 'since' | 'reason' | 'severity'>[] {
+  return (
+    db.$client
+      .prepare(
+        `SELECT e.target_id, e.rule_id, e.to_state AS state, e.at AS since, e.reason, coalesce(f.severity, 'warning') AS severity
+         FROM finding_events e
+         LEFT JOIN findings f ON f.target_id = e.target_id AND f.rule_id = e.rule_id
+         WHERE e.id = (SELECT id FROM finding_events x WHERE x.target_id = e.target_id AND x.rule_id = e.rule_id AND x.at <= ? ORDER BY x.at DESC, x.id DESC LIMIT 1)
+         ORDER BY e.target_id, e.rule_id`,
+      )
+      .all(at) as Record<string, unknown>[]
+  ).map((r) => ({
+    targetId: r.target_id as string,
+    ruleId: r.rule_id as string,
+    state: r.state as FindingState,
+    since: r.since as number,
+    reason: r.reason as string,
+    severity: r.severity as Severity,
+  }));
+}

@@ -47,6 +47,16 @@ const cases: RuleCase[] = [
     state: 'alarm',
   },
   {
+    name: 'evaluate() never counts an expired backup as completed',
+    history: history({ backups: [backup({ status: 'expired', rawStatus: 'Expired', endedAt: hoursAgo(1) })] }),
+    state: 'alarm',
+  },
+  {
+    name: 'evaluate() never counts a backup being deleted as completed',
+    history: history({ backups: [backup({ status: 'deleting', rawStatus: 'DELETING', endedAt: hoursAgo(1) })] }),
+    state: 'alarm',
+  },
+  {
     name: 'evaluate() ignores a completed backup without an end time',
     history: history({ backups: [backup({ endedAt: null })] }),
     state: 'alarm',

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { evaluateJob } from '../../jobs/evaluate.js';
+import { notifyJob } from '../../jobs/notify.js';
+import { iso } from '../clock.js';
+import { closeDatabase, openDatabase } from '../db/client.js';
+import { createDeps } from '../engine/deps.js';
+import { judgeTarget } from '../engine/judge.js';
+import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { statusTable, summaryLine, type StatusEntry } from './status-view.js';
+import { parseAt, printStatus } from './status.js';
+
+/**
+ * `evaluate [--at ISO]`: judges stored history without polling. Without `--at` it records the findings
+ * and delivers what changed, like the evaluation step of a cycle. With `--at` it answers "what did the
+ * policy say at that instant?" from what was known then, and writes nothing.
+ */
+export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
+  program
+    .command('evaluate')
+    .description('evaluate the rules over stored history without polling (exit 1 if any finding is in alarm)')
+    .option('--at <instant>', 'evaluate as of a past instant, read-only (ISO-8601, or wall-clock time in the config timezone)')
+    .option('--json', 'print one JSON array of findings')
+    .action((opts: { at?: string; json?: boolean }) =>
+      run(async () => {
+        const loaded = loadConfig(program.opts<GlobalOptions>(), io);
+        const at = opts.at === undefined ? undefined : parseAt(opts.at, loaded.config.timezone, io);
+        if (at === null) return EXIT.usage;
+        const db = openDatabase(loaded.databasePath);
+        try {
+          const deps = createDeps({ db, loaded, log: logger(io) });
+          if (at === undefined) {
+            const summary = await evaluateJob.process(deps, {});
+            const delivery = await notifyJob.process(deps, { flush: true });
+            if (!opts.json) println(io.stderr, `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ${delivery.retry} to retry, ${delivery.failed} failed`);
+            return printStatus(db, io, opts.json === true);
+          }
+          const entries: StatusEntry[] = loaded.config.targets.flatMap((t, i) =>
+            judgeTarget(deps, t, i, at).map((v) => ({
+              target: t.id, rule: v.rule.rule.id, state: v.state, since: iso(at), severity: v.rule.severity, reason: v.reason,
+            })),
+          );
+          if (opts.json) println(io.stdout, JSON.stringify(entries, null, 2));
+          else {
+            println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160));
+            println(io.stdout);
+            println(io.stdout, `${summaryLine(entries)} (evaluated as of ${iso(at)} from what was known then; nothing written)`);
+          }
+          return entries.some((e) => e.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+        } finally {
+          closeDatabase(db);
+        }
+      }),
+    );
+}
