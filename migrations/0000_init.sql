@@ -56,6 +56,7 @@ CREATE TABLE `findings` (
 	`evaluated_at` integer NOT NULL,
 	`firing` integer DEFAULT false NOT NULL,
 	`last_notified_at` integer,
+	`silenced_by` integer,
 	PRIMARY KEY(`target_id`, `rule_id`)
 );
 --> statement-breakpoint
@@ -119,5 +120,8 @@ CREATE TABLE `silences` (
 	`ends_at` integer NOT NULL,
 	`reason` text NOT NULL,
 	`author` text,
-	`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL
+	`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL,
+	`expired_at` integer
 );
+--> statement-breakpoint
+CREATE INDEX `silences_window` ON `silences` (`starts_at`,`ends_at`);

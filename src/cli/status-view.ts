@@ -23,12 +23,24 @@ const ORDER: Record<StatusEntry['state'], number> = { alarm: 0, error: 1, ok: 2,
 // Terminal output: control characters from provider text must not move the cursor or recolour the screen.
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 
+/** `target/rule` → silence id, for findings whose notifications a silence holds back now. */
+export function silencedFindings(db: Db): Map<string, number> {
+  const rows = db.$client.prepare(`SELECT target_id, rule_id, silenced_by FROM findings WHERE silenced_by IS NOT NULL`).all() as {
+    target_id: string; rule_id: string; silenced_by: number;
+  }[];
+  return new Map(rows.map((r) => [`${r.target_id}/${r.rule_id}`, r.silenced_by]));
+}
+
 /** A plain aligned table, alarms first; the reason column takes what is left of the line. */
-export function statusTable(entries: readonly StatusEntry[], width = 160): string {
+export function statusTable(entries: readonly StatusEntry[], width = 160, silenced: ReadonlyMap<string, number> = new Map()): string {
   if (entries.length === 0) return 'no findings yet: run `backup-auditor run-once` first';
   const rows = [...entries]
     .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule))
-    .map((e) => [e.target, e.rule, e.state.toUpperCase(), e.severity, e.since, e.reason].map(clean));
+    .map((e) => {
+      const silence = silenced.get(`${e.target}/${e.rule}`);
+      const state = e.state.toUpperCase() + (silence === undefined ? '' : ` (silenced #${silence})`);
+      return [e.target, e.rule, state, e.severity, e.since, e.reason].map(clean);
+    });
   const header = ['TARGET', 'RULE', 'STATE', 'SEVERITY', 'SINCE', 'REASON'];
   const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const used = widths.reduce((a, b) => a + b + 2, 0);

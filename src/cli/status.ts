@@ -4,7 +4,8 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { iso, systemClock } from '../clock.js';
 import { instantArg } from '../time.js';
 import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
-import { outboxProblems, statusEntries, statusTable, summaryLine } from './status-view.js';
+import { activeSilences } from '../db/silences.js';
+import { outboxProblems, silencedFindings, statusEntries, statusTable, summaryLine } from './status-view.js';
 
 /** `status [--json]`: the stored findings; exit 1 when any is in alarm. */
 export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
@@ -38,11 +39,15 @@ export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, 
   const entries = statusEntries(db, at);
   if (json) println(io.stdout, JSON.stringify(entries, null, 2));
   else {
-    println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160));
+    println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160, at === undefined ? silencedFindings(db) : undefined));
     println(io.stdout);
     println(io.stdout, summaryLine(entries) + (at === undefined ? '' : ` (as recorded at ${iso(at)})`));
-    if (at === undefined) for (const p of outboxProblems(db)) {
-      println(io.stdout, `notifications ${p.status} on ${p.channel}: ${p.count}${p.lastError ? ` (last error: ${p.lastError})` : ''}`);
+    if (at === undefined) {
+      for (const p of outboxProblems(db)) {
+        println(io.stdout, `notifications ${p.status} on ${p.channel}: ${p.count}${p.lastError ? ` (last error: ${p.lastError})` : ''}`);
+      }
+      const silences = activeSilences(db, systemClock()).length;
+      if (silences > 0) println(io.stdout, `${silences} active silence${silences === 1 ? '' : 's'} (backup-auditor silence list)`);
     }
   }
   return entries.some((e) => e.state === 'alarm') ? EXIT.alarm : EXIT.compliant;

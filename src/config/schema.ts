@@ -82,6 +82,10 @@ export const emailChannel = z.strictObject({
   cc: z.array(z.email()).default([]),
   subjectPrefix: z.string().default('[backup-auditor]'),
   sendResolved: z.boolean().optional(),
+  /** smtp:// only: refuse to send unless the server upgrades with STARTTLS (smtps:// is always TLS). */
+  requireTls: z.boolean().default(false),
+  /** `false` accepts a relay's self-signed or otherwise unverifiable certificate. */
+  tlsRejectUnauthorized: z.boolean().default(true),
 });
 export const slackChannel = z.strictObject({
   type: z.literal('slack'),
@@ -97,11 +101,27 @@ export const webhookChannel = z.strictObject({
 export const channel = z.discriminatedUnion('type', [emailChannel, slackChannel, webhookChannel]);
 export type ChannelConfig = z.infer<typeof channel>;
 
+const regex = z.string().refine(
+  (r) => {
+    try {
+      new RegExp(r);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
 export const route = z.strictObject({
-  /** `severity`, `rule` and `target` match those fields; any other key matches a target label. */
+  /** `severity`, `rule` and `target` match those fields; any other key matches a target label. Exact. */
   match: z.record(z.string(), z.string()).default({}),
+  /** Like `match`, with regular expressions that must match the whole value. */
+  matchRe: z.record(z.string(), regex).default({}),
   channels: z.array(z.string().min(1)).min(1),
   continue: z.boolean().default(false),
+  /** Reminder interval while a finding routed here stays in alarm; default `alerting.repeatInterval`. */
+  repeatInterval: duration.optional(),
 });
 export type RouteConfig = z.infer<typeof route>;
 

@@ -13,6 +13,7 @@ export interface FindingRow {
   evaluatedAt: number;
   firing: boolean;
   lastNotifiedAt: number | null;
+  silencedBy: number | null;
 }
 
 const cache = new WeakMap<object, Record<'read' | 'upsert' | 'event' | 'notify', Statement>>();
@@ -24,14 +25,14 @@ function statements(db: Db) {
   if (!s) {
     s = {
       read: c.prepare(
-        `SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at FROM findings WHERE target_id = ? AND rule_id = ?`,
+        `SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by FROM findings WHERE target_id = ? AND rule_id = ?`,
       ),
       upsert: c.prepare(
-        `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at)
-         VALUES (@targetId, @ruleId, @state, @severity, @since, @reason, @details, @now, @firing, @lastNotifiedAt)
+        `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at, silenced_by)
+         VALUES (@targetId, @ruleId, @state, @severity, @since, @reason, @details, @now, @firing, @lastNotifiedAt, @silencedBy)
          ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
            reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
-           last_notified_at = excluded.last_notified_at`,
+           last_notified_at = excluded.last_notified_at, silenced_by = excluded.silenced_by`,
       ),
       event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
       notify: c.prepare(
@@ -52,7 +53,7 @@ export function readFinding(db: Db, targetId: string, ruleId: string): FindingRo
 export function listFindings(db: Db): FindingRow[] {
   return (
     db.$client
-      .prepare(`SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at FROM findings ORDER BY target_id, rule_id`)
+      .prepare(`SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by FROM findings ORDER BY target_id, rule_id`)
       .all() as Record<string, unknown>[]
   ).map(toFinding);
 }
@@ -68,6 +69,7 @@ function toFinding(r: Record<string, unknown>): FindingRow {
     evaluatedAt: r.evaluated_at as number,
     firing: r.firing === 1,
     lastNotifiedAt: (r.last_notified_at as number | null) ?? null,
+    silencedBy: (r.silenced_by as number | null) ?? null,
   };
 }
 
@@ -83,6 +85,8 @@ export interface FindingWrite {
   readonly notify: readonly { readonly channel: string; readonly item: AlertItem }[];
   /** The `firing` flag after this write. */
   readonly firing: boolean;
+  /** The silence that held this evaluation's notification back, or null. */
+  readonly silencedBy: number | null;
 }
 
 /**
@@ -97,7 +101,7 @@ export function writeFinding(db: Db, previous: FindingRow | undefined, w: Findin
   const lastNotifiedAt = w.notify.length > 0 ? w.now : (previous?.lastNotifiedAt ?? null);
   s.upsert.run({
     targetId: w.targetId, ruleId: w.ruleId, state: w.state, severity: w.severity, since, reason: w.reason,
-    details: w.details ? JSON.stringify(w.details) : null, now: w.now, firing: w.firing ? 1 : 0, lastNotifiedAt,
+    details: w.details ? JSON.stringify(w.details) : null, now: w.now, firing: w.firing ? 1 : 0, lastNotifiedAt, silencedBy: w.silencedBy,
   });
   let eventId: number | null = null;
   if (changed) {

@@ -88,6 +88,8 @@ export const findings = sqliteTable(
     /** 1 while a firing notification went out and no resolved one yet: decides what the next change sends. */
     firing: integer('firing', { mode: 'boolean' }).notNull().default(false),
     lastNotifiedAt: integer('last_notified_at'),
+    /** The silence that kept the last evaluation's notification back, if one did. */
+    silencedBy: integer('silenced_by'),
   },
   (t) => [primaryKey({ columns: [t.targetId, t.ruleId] })],
 );
@@ -146,16 +148,22 @@ export const notificationAttempts = sqliteTable(
 );
 
 /** Maintenance windows: matching findings are evaluated and recorded but not sent. */
-export const silences = sqliteTable('silences', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  /** JSON `{ target?, rule?, labels? }`. */
-  matchers: text('matchers').notNull(),
-  startsAt: integer('starts_at').notNull(),
-  endsAt: integer('ends_at').notNull(),
-  reason: text('reason').notNull(),
-  author: text('author'),
-  createdAt: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
-});
+export const silences = sqliteTable(
+  'silences',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** JSON `{ target?, rule?, labels? }`: every given matcher must match. */
+    matchers: text('matchers').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    reason: text('reason').notNull(),
+    author: text('author'),
+    createdAt: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
+    /** Set by `silence expire`: ends_at then becomes that instant; kept for the audit trail. */
+    expiredAt: integer('expired_at'),
+  },
+  (t) => [index('silences_window').on(t.startsAt, t.endsAt)],
+);
 
 /** Small key/value facts about the database itself (schema owner, last cycle). */
 export const meta = sqliteTable('meta', { key: text('key').primaryKey(), value: text('value').notNull() });

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { TargetConfig } from '../config/schema.js';
 import { readFinding, writeFinding } from '../db/findings.js';
-import { routeChannels } from '../notify/routes.js';
+import { activeSilences, silenceMatches, type Silence } from '../db/silences.js';
+import { route } from '../notify/routes.js';
 import type { AlertItem } from '../notify/types.js';
 import { decide } from './decide.js';
 import { judgeTarget, type JudgeDeps, type Verdict } from './judge.js';
@@ -15,6 +16,8 @@ export interface EvaluationSummary {
   readonly findings: number;
   readonly changes: number;
   readonly notifications: number;
+  /** Notifications held back by a silence. */
+  readonly silenced: number;
   readonly byState: Readonly<Record<string, number>>;
 }
 
@@ -30,12 +33,13 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
   const now = opts.now ?? deps.clock();
   const wanted = opts.targetIds && new Set(opts.targetIds);
   const targets = deps.loaded.config.targets.map((t, i) => ({ t, i })).filter(({ t }) => !wanted || wanted.has(t.id));
-  const summary = { at: now, findings: 0, changes: 0, notifications: 0, byState: {} as Record<string, number> };
+  const summary = { at: now, findings: 0, changes: 0, notifications: 0, silenced: 0, byState: {} as Record<string, number> };
+  const silences = activeSilences(deps.db, now);
   for (let start = 0; start < targets.length; start += BATCH) {
     const batch = targets.slice(start, start + BATCH).map(({ t, i }) => ({ t, verdicts: judgeTarget(deps, t, i, now) }));
     deps.db.$client
       .transaction(() => {
-        for (const { t, verdicts } of batch) for (const v of verdicts) record(deps, t, v, now, summary);
+        for (const { t, verdicts } of batch) for (const v of verdicts) record(deps, t, v, now, silences, summary);
       })
       .immediate();
   }
@@ -47,12 +51,18 @@ function record(
   t: TargetConfig,
   v: Verdict,
   now: number,
-  summary: { findings: number; changes: number; notifications: number; byState: Record<string, number> },
+  silences: readonly Silence[],
+  summary: { findings: number; changes: number; notifications: number; silenced: number; byState: Record<string, number> },
 ): void {
   const { config } = deps.loaded;
   const ruleId = v.rule.rule.id;
+  const key = { targetId: t.id, ruleId, severity: v.rule.severity, labels: t.labels };
   const previous = readFinding(deps.db, t.id, ruleId);
-  const d = decide(previous, v.state, now, config.alerting.repeatInterval);
+  const routing = route(config, key);
+  const silence = silences.find((s) => silenceMatches(s, key));
+  let d = decide(previous, v.state, now, routing.repeatInterval);
+  // A silence that ended while the finding kept firing: say so now rather than at the next reminder.
+  if (!silence && previous?.silencedBy != null && d.send === null && d.firing && v.state === 'alarm') d = { send: 'reminder', firing: true };
   const item: AlertItem | null =
     d.send === null
       ? null
@@ -66,16 +76,21 @@ function record(
           since: previous && previous.state === v.state ? previous.since : now,
           labels: t.labels,
         };
-  const notify = item
-    ? routeChannels(config, { targetId: t.id, ruleId, severity: v.rule.severity, labels: t.labels })
-        .filter((ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved))
-        .map((channel) => ({ channel, item }))
+  const channels = item
+    ? routing.channels.filter((ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved))
     : [];
+  // Silenced: recorded as evaluated, nothing sent, and `firing` left as it was, so the end of the
+  // silence sends what is still true then (a new alarm, a resolution, or a reminder).
+  const held = silence !== undefined && item !== null;
+  const notify = held || !item ? [] : channels.map((channel) => ({ channel, item }));
   const w = writeFinding(deps.db, previous, {
-    targetId: t.id, ruleId, state: v.state, severity: v.rule.severity, reason: v.reason, details: v.details, now, notify, firing: d.firing,
+    targetId: t.id, ruleId, state: v.state, severity: v.rule.severity, reason: v.reason, details: v.details, now, notify,
+    firing: held ? (previous?.firing ?? false) : d.firing,
+    silencedBy: silence?.id ?? null,
   });
   summary.findings++;
   if (w.changed) summary.changes++;
+  if (held) summary.silenced++;
   summary.notifications += notify.length;
   summary.byState[v.state] = (summary.byState[v.state] ?? 0) + 1;
 }

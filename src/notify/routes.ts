@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config, RouteConfig } from '../config/schema.js';
 
 export interface Routable {
   readonly targetId: string;
@@ -7,27 +7,64 @@ export interface Routable {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** `severity`, `rule` and `target` match those fields; every other key of `match` is a label. */
-function matches(match: Readonly<Record<string, string>>, item: Routable): boolean {
-  return Object.entries(match).every(([key, want]) => {
-    if (key === 'severity') return item.severity === want;
-    if (key === 'rule') return item.ruleId === want;
-    if (key === 'target') return item.targetId === want;
-    return item.labels[key] === want;
-  });
+/** The value a matcher key reads: `severity`, `rule` and `target` are fields, every other key a label. */
+function field(item: Routable, key: string): string | undefined {
+  if (key === 'severity') return item.severity;
+  if (key === 'rule') return item.ruleId;
+  if (key === 'target') return item.targetId;
+  return item.labels[key];
+}
+
+const compiled = new Map<string, RegExp>();
+function fullMatch(pattern: string, value: string): boolean {
+  let re = compiled.get(pattern);
+  if (!re) {
+    // Anchored like Alertmanager's match_re: `prod` does not match `preprod`.
+    re = new RegExp(`^(?:${pattern})$`);
+    compiled.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+export function routeMatches(route: Pick<RouteConfig, 'match' | 'matchRe'>, item: Routable): boolean {
+  return (
+    Object.entries(route.match).every(([key, want]) => field(item, key) === want) &&
+    Object.entries(route.matchRe).every(([key, pattern]) => {
+      const value = field(item, key);
+      return value !== undefined && fullMatch(pattern, value);
+    })
+  );
+}
+
+export interface Routing {
+  readonly channels: string[];
+  /** Indexes of the routes that matched, in order. */
+  readonly routes: number[];
+  /** Reminder interval: the shortest of the matched routes' own, else `alerting.repeatInterval`. */
+  readonly repeatInterval: number;
 }
 
 /**
- * The channels a finding goes to: routes are tried in order, the first match wins unless it says
- * `continue: true`; a route without `match` matches everything. With no routes at all, every channel.
+ * Where a finding's notifications go: routes are tried in order, the first match wins unless it says
+ * `continue: true`; a route without matchers matches everything (the default route). With no routes
+ * at all, every channel.
  */
-export function routeChannels(config: Pick<Config, 'routes' | 'channels'>, item: Routable): string[] {
-  if (config.routes.length === 0) return Object.keys(config.channels);
-  const out = new Set<string>();
-  for (const route of config.routes) {
-    if (!matches(route.match, item)) continue;
-    route.channels.forEach((c) => out.add(c));
-    if (!route.continue) break;
+export function route(config: Pick<Config, 'routes' | 'channels' | 'alerting'>, item: Routable): Routing {
+  if (config.routes.length === 0) return { channels: Object.keys(config.channels), routes: [], repeatInterval: config.alerting.repeatInterval };
+  const channels = new Set<string>();
+  const routes: number[] = [];
+  let repeat: number | undefined;
+  for (const [i, r] of config.routes.entries()) {
+    if (!routeMatches(r, item)) continue;
+    routes.push(i);
+    r.channels.forEach((c) => channels.add(c));
+    if (r.repeatInterval !== undefined) repeat = Math.min(repeat ?? Infinity, r.repeatInterval);
+    if (!r.continue) break;
   }
-  return [...out];
+  return { channels: [...channels], routes, repeatInterval: repeat ?? config.alerting.repeatInterval };
+}
+
+/** The channels a finding goes to (see `route`). */
+export function routeChannels(config: Pick<Config, 'routes' | 'channels' | 'alerting'>, item: Routable): string[] {
+  return route(config, item).channels;
 }

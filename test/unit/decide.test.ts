@@ -6,7 +6,7 @@ const H = 3_600_000;
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const row = (over: Partial<FindingRow>): FindingRow => ({
   targetId: 't', ruleId: 'r', state: 'ok', severity: 'critical', since: NOW - 10 * H, reason: '', evaluatedAt: NOW - H,
-  firing: false, lastNotifiedAt: null, ...over,
+  firing: false, lastNotifiedAt: null, silencedBy: null, ...over,
 });
 
 describe('decide()', () => {
