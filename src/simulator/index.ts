@@ -6,4 +6,7 @@ export { Faults, FAULT_NAMES, type FaultName, type FaultRates, type FaultScope, 
 export { RequestLog, type SimRequestRecord } from './request-log.js';
 export { mulberry32 } from './prng.js';
 export { aliyunRdsApi } from './aliyun.js';
+export { ucloudTidbApi, ucloudUpgsqlApi, type TidbShape, type UcloudTidbOptions, type UcloudUpgsqlOptions, type UpgsqlListKey } from './ucloud.js';
+export { huaweiCloudSim, type HuaweiSim, type HuaweiSimOptions } from './huawei.js';
+export { SimTokenStore, DEFAULT_TOKEN_TTL_MS, type SimToken } from './huawei-iam.js';
 export type { SimApi, SimEnv, SimRequest, SimResponse, ProviderFault } from './api.js';

@@ -5,9 +5,11 @@ import { systemClock, type Clock } from '../clock.js';
 import { jsonResponse, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import { aliyunRdsApi } from './aliyun.js';
 import { handleControl } from './control.js';
+import { huaweiCloudSim } from './huawei.js';
 import { Faults, type FaultName, type FaultSettings } from './faults.js';
 import type { Fleet } from './fleet.js';
 import { RequestLog } from './request-log.js';
+import { ucloudTidbApi, ucloudUpgsqlApi } from './ucloud.js';
 
 export interface SimulatorOptions {
   readonly fleet: Fleet;
@@ -36,9 +38,12 @@ export interface Simulator {
 
 const MAX_BODY = 1024 * 1024;
 
-/** Every simulated provider API; later clouds append theirs here. */
-export function defaultApis(): SimApi[] {
-  return [aliyunRdsApi()];
+/**
+ * Every simulated provider API; later clouds append theirs here. `fleet` is needed by the OTC/Huawei
+ * APIs, which share one address and pick the cloud from the caller's account before handling.
+ */
+export function defaultApis(fleet: Fleet): SimApi[] {
+  return [aliyunRdsApi(), ucloudUpgsqlApi(), ucloudTidbApi(), ...huaweiCloudSim(fleet).apis];
 }
 
 /**
@@ -49,7 +54,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const env: SimEnv = { fleet: opts.fleet, clock: opts.clock ?? systemClock };
   const faults = opts.faults instanceof Faults ? opts.faults : new Faults(opts.faults);
   const requests = new RequestLog();
-  const apis = opts.apis ?? defaultApis();
+  const apis = opts.apis ?? defaultApis(opts.fleet);
   const server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
       if (!res.headersSent) write(res, jsonResponse(500, { error: `simulator failure: ${err instanceof Error ? err.message : String(err)}` }));
