@@ -1,14 +1,21 @@
 import { z } from 'zod';
-import { deliverDue } from '../src/notify/deliver.js';
+import type { WorkerDeps } from '../src/daemon/deps.js';
+import { digestSchema } from '../src/notify/digest-schema.js';
+import { sendDigest } from '../src/notify/dispatch.js';
+import { settleJob } from './settle.js';
 import { defineJob } from './types.js';
 
-/** Sends every due outbox row, one digest per channel. `flush` ignores groupWait. */
+/**
+ * Sends one claimed digest (any worker with the config's channel secrets can) and reports the outcome
+ * to the owner through `settle`. Not retried here: retries live in the outbox rows, with backoff.
+ */
 export const notifyJob = defineJob({
   name: 'notify',
-  payload: z.strictObject({ flush: z.boolean().default(false) }),
-  // Delivery retries live in the outbox rows (attempts, backoff); the job itself need not retry.
+  payload: z.strictObject({ ids: z.array(z.number().int().positive()).min(1), digest: digestSchema }),
   retry: { attempts: 1, backoffMs: 0 },
-  async process(deps, { flush }) {
-    return deliverDue(deps, { flush });
+  async process(deps: WorkerDeps, { ids, digest }, meta) {
+    const outcome = await sendDigest(deps, digest);
+    deps.metrics.notifications.inc({ channel: digest.channel, outcome: outcome.ok ? 'sent' : outcome.permanent ? 'failed' : 'retry' }, ids.length);
+    await deps.queue.enqueue(settleJob, { ids, outcome, at: deps.clock() }, { jobId: `settle:${meta.jobId}` });
   },
 });

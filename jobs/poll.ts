@@ -1,16 +1,42 @@
 import { z } from 'zod';
-import { pollTarget } from '../src/engine/poll.js';
+import type { WorkerDeps } from '../src/daemon/deps.js';
+import { fetchPoll } from '../src/engine/poll.js';
+import { AuditorError } from '../src/errors.js';
+import { ratePerSecond } from '../src/providers/rate-limits.js';
+import { ingestJob } from './ingest.js';
 import { defineJob } from './types.js';
 
-/** Polls one target. `slot` (the schedule tick, ISO) makes the job id `poll:<target>:<slot>` deterministic. */
+/** How long a target's poll lock lives if its worker dies without releasing it. */
+const POLL_LOCK_MS = 15 * 60_000;
+
+/**
+ * Polls one target (on any worker: no database here) and hands the whole result to the owner through
+ * `ingest`. `slot` (the schedule tick, ISO) makes the job ids `poll:<target>:<slot>` deterministic. A
+ * target whose previous poll still runs is skipped for this slot rather than polled twice at once.
+ */
 export const pollJob = defineJob({
   name: 'poll',
   payload: z.strictObject({ targetId: z.string().min(1), slot: z.string().min(1) }),
-  // The adapter already retries each request; a job-level retry is for a crash between fetch and commit.
+  // The adapter retries each request; a job-level retry covers a worker that died mid-poll.
   retry: { attempts: 2, backoffMs: 10_000 },
-  async process(deps, { targetId }) {
+  async process(deps: WorkerDeps, { targetId, slot }) {
     const target = deps.loaded.config.targets.find((t) => t.id === targetId);
-    if (!target) throw new Error(`poll: target "${targetId}" is not in the config`);
-    return pollTarget(deps, target);
+    if (!target) throw new AuditorError('config', `poll: target "${targetId}" is not in this worker's config`, { permanent: true });
+    const release = await deps.lock.tryAcquire(`poll:${targetId}`, POLL_LOCK_MS);
+    if (!release) {
+      deps.metrics.polls.inc({ outcome: 'skipped' });
+      deps.log.warn({ target: targetId, slot }, 'previous poll of this target still running; slot skipped');
+      return;
+    }
+    try {
+      const account = deps.loaded.config.accounts[target.account];
+      const rate = account ? ratePerSecond(account) : 1;
+      const record = await fetchPoll(deps, target, { slot, throttle: () => deps.limiter.acquire(`account:${target.account}`, rate) });
+      deps.metrics.polls.inc({ outcome: record.outcome.ok ? 'ok' : record.outcome.error.kind });
+      deps.metrics.pollDuration.observe((record.finishedAt - record.startedAt) / 1000);
+      await deps.queue.enqueue(ingestJob, { record }, { jobId: `ingest:${targetId}:${slot}` });
+    } finally {
+      await release();
+    }
   },
 });

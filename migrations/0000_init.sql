@@ -99,6 +99,7 @@ CREATE INDEX `notifications_due` ON `notifications` (`status`,`channel`,`next_at
 CREATE TABLE `poll_runs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`target_id` text NOT NULL,
+	`slot` text,
 	`started_at` integer NOT NULL,
 	`finished_at` integer NOT NULL,
 	`outcome` text NOT NULL,
@@ -113,6 +114,7 @@ CREATE TABLE `poll_runs` (
 );
 --> statement-breakpoint
 CREATE INDEX `poll_runs_target_finished` ON `poll_runs` (`target_id`,`finished_at`);--> statement-breakpoint
+CREATE UNIQUE INDEX `poll_runs_target_slot` ON `poll_runs` (`target_id`,`slot`);--> statement-breakpoint
 CREATE TABLE `silences` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`matchers` text NOT NULL,

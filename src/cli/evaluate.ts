@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { evaluateJob } from '../../jobs/evaluate.js';
-import { notifyJob } from '../../jobs/notify.js';
 import { iso } from '../clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createDeps } from '../engine/deps.js';
+import { evaluateTargets } from '../engine/evaluate.js';
+import { deliverDue } from '../notify/deliver.js';
 import { judgeTarget } from '../engine/judge.js';
 import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
 import { statusTable, summaryLine, type StatusEntry } from './status-view.js';
@@ -29,8 +29,8 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
         try {
           const deps = createDeps({ db, loaded, log: logger(io) });
           if (at === undefined) {
-            const summary = await evaluateJob.process(deps, {});
-            const delivery = await notifyJob.process(deps, { flush: true });
+            const summary = evaluateTargets(deps);
+            const delivery = await deliverDue(deps, { flush: true });
             if (!opts.json) println(io.stderr, `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ${delivery.retry} to retry, ${delivery.failed} failed`);
             return printStatus(db, io, opts.json === true);
           }

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { daemonCommands } from './daemon-commands.js';
 import { dbCommand } from './db-migrate.js';
 import { evaluateCommand } from './evaluate.js';
 import { demoCommand } from './demo.js';
 import { EXIT, processIO, reportError, type CliIO } from './io.js';
+import { notifyCommand } from './notify-test.js';
 import { routesCommand } from './routes-test.js';
 import { rulesCommand } from './rules.js';
 import { runOnceCommand } from './run-once.js';
@@ -29,11 +31,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .showHelpAfterError('(run with --help for usage)');
   validateCommand(program, io, run);
   runOnceCommand(program, io, run);
+  daemonCommands(program, io, run);
   statusCommand(program, io, run);
   evaluateCommand(program, io, run);
   rulesCommand(program, io, run);
   silenceCommand(program, io, run);
   routesCommand(program, io, run);
+  notifyCommand(program, io, run);
   dbCommand(program, io, run);
   demoCommand(program, io, run);
   simulateCommand(program, io, run);

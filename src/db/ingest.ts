@@ -10,6 +10,8 @@ export type PollOutcome =
 
 export interface PollRecord {
   readonly targetId: string;
+  /** Schedule slot of a scheduled poll; a second record for the same target and slot is ignored. */
+  readonly slot?: string | undefined;
   readonly startedAt: number;
   readonly finishedAt: number;
   readonly outcome: PollOutcome;
@@ -20,6 +22,8 @@ export interface IngestSummary {
   readonly items: number;
   readonly newBackups: number;
   readonly statusChanges: number;
+  /** True when this target's slot was already ingested (a redelivered job): nothing was written. */
+  readonly duplicate: boolean;
 }
 
 interface Statements {
@@ -39,8 +43,8 @@ function statements(db: Db): Statements {
   if (!s) {
     s = {
       insertPoll: client.prepare(
-        `INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items, problem_items, problems, content_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO poll_runs (target_id, slot, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items, problem_items, problems, content_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
       ),
       selectBackup: client.prepare(`SELECT status FROM backups WHERE target_id = ? AND backup_id = ?`).pluck(),
       insertBackup: client.prepare(
@@ -88,15 +92,16 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
   const run = db.$client.transaction((): IngestSummary => {
     const { outcome } = poll;
     if (!outcome.ok) {
-      const r = s.insertPoll.run(poll.targetId, poll.startedAt, poll.finishedAt, 'error', outcome.error.kind, outcome.error.code ?? null,
+      const r = s.insertPoll.run(poll.targetId, poll.slot ?? null, poll.startedAt, poll.finishedAt, 'error', outcome.error.kind, outcome.error.code ?? null,
         outcome.error.message.slice(0, 2000), outcome.pages, 0, 0, null, null);
-      return { pollId: Number(r.lastInsertRowid), items: 0, newBackups: 0, statusChanges: 0 };
+      return { pollId: Number(r.lastInsertRowid), items: 0, newBackups: 0, statusChanges: 0, duplicate: r.changes === 0 };
     }
     const list = dedupeBackups(outcome.backups);
     const withProblems = list.filter((b) => b.problems && b.problems.length > 0);
     const sample = withProblems.slice(0, 20).flatMap((b) => (b.problems ?? []).map((p) => `${b.backupId}: ${p}`));
-    const r = s.insertPoll.run(poll.targetId, poll.startedAt, poll.finishedAt, 'ok', null, null, null, outcome.pages, list.length,
+    const r = s.insertPoll.run(poll.targetId, poll.slot ?? null, poll.startedAt, poll.finishedAt, 'ok', null, null, null, outcome.pages, list.length,
       withProblems.length, sample.length > 0 ? JSON.stringify(sample) : null, contentHash(list));
+    if (r.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
     const pollId = Number(r.lastInsertRowid);
     const at = poll.finishedAt;
     let newBackups = 0;
@@ -116,7 +121,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         }
       }
     }
-    return { pollId, items: list.length, newBackups, statusChanges };
+    return { pollId, items: list.length, newBackups, statusChanges, duplicate: false };
   });
   return run.immediate();
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Instants are epoch milliseconds (UTC) in INTEGER columns: exact, sortable, cheap to compare in rules.
 
@@ -9,6 +9,8 @@ export const pollRuns = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     targetId: text('target_id').notNull(),
+    /** The schedule slot (`2026-11-23T10:30:00Z`) a scheduled poll belongs to: ingesting a slot twice writes it once. */
+    slot: text('slot'),
     startedAt: integer('started_at').notNull(),
     finishedAt: integer('finished_at').notNull(),
     /** `ok` or `error`. */
@@ -25,7 +27,7 @@ export const pollRuns = sqliteTable(
     /** sha256 of the normalized list, so an auditor can tell whether two polls saw the same thing. */
     contentHash: text('content_hash'),
   },
-  (t) => [index('poll_runs_target_finished').on(t.targetId, t.finishedAt)],
+  (t) => [index('poll_runs_target_finished').on(t.targetId, t.finishedAt), uniqueIndex('poll_runs_target_slot').on(t.targetId, t.slot)],
 );
 
 /** Current state of each backup a provider reported, per target. */

@@ -1,8 +1,6 @@
-import { evaluateJob } from '../../jobs/evaluate.js';
-import { notifyJob } from '../../jobs/notify.js';
 import { iso } from '../clock.js';
-import type { EvaluationSummary } from './evaluate.js';
-import type { DeliverySummary } from '../notify/deliver.js';
+import { evaluateTargets, type EvaluationSummary } from './evaluate.js';
+import { deliverDue, type DeliverySummary } from '../notify/deliver.js';
 import { releaseOrphans } from '../notify/outbox.js';
 import type { AppDeps } from './deps.js';
 import { pollTargets, type PollSummary } from './poll.js';
@@ -25,7 +23,7 @@ export async function runCycle(deps: AppDeps, opts: { targetIds?: readonly strin
   const slot = iso(deps.clock());
   deps.log.debug({ slot, targets: targets.length }, 'cycle started');
   const polls = await pollTargets(deps, targets);
-  const evaluation = await evaluateJob.process(deps, evaluateJob.payload.parse({ targetIds: targets.map((t) => t.id) }));
-  const delivery = await notifyJob.process(deps, notifyJob.payload.parse({ flush: true }));
+  const evaluation = evaluateTargets(deps, { targetIds: targets.map((t) => t.id) });
+  const delivery = await deliverDue(deps, { flush: true });
   return { polls, evaluation, delivery, released };
 }

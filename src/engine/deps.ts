@@ -30,6 +30,15 @@ export interface AppDeps {
 }
 
 export function createDeps(base: { db: Db; loaded: LoadedConfig } & Partial<AppDeps>): AppDeps {
+  return { ...defaults(), ...base };
+}
+
+/** Everything but the database: what a remote worker, which never opens the database, runs on. */
+export function createWorkerDeps(base: { loaded: LoadedConfig } & Partial<Omit<AppDeps, 'db'>>): Omit<AppDeps, 'db'> {
+  return { ...defaults(), ...base };
+}
+
+function defaults(): Omit<AppDeps, 'db' | 'loaded'> {
   return {
     clock: systemClock,
     log: silentLogger,
@@ -41,6 +50,5 @@ export function createDeps(base: { db: Db; loaded: LoadedConfig } & Partial<AppD
     notifiers: defaultNotifiers as unknown as Registry<Notifier>,
     timeoutMs: 20_000,
     pollConcurrency: 4,
-    ...base,
   };
 }

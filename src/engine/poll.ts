@@ -1,8 +1,11 @@
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
-import { recordPoll, type IngestSummary, type PollOutcome } from '../db/ingest.js';
+import { recordPoll, type IngestSummary, type PollOutcome, type PollRecord } from '../db/ingest.js';
 import { AuditorError, errorMessage, ProviderError } from '../errors.js';
 import type { NormalizedBackup, ProviderContext } from '../providers/types.js';
 import type { AppDeps } from './deps.js';
+
+/** What fetching needs: no database, so remote poll workers can do it. */
+export type FetchDeps = Pick<AppDeps, 'loaded' | 'clock' | 'fetch' | 'sleep' | 'random' | 'log' | 'sources' | 'timeoutMs'>;
 
 export interface PollSummary extends IngestSummary {
   readonly targetId: string;
@@ -13,24 +16,34 @@ export interface PollSummary extends IngestSummary {
 
 /** Reads every page of a target's listing, then writes the whole result (or the error) in one transaction. */
 export async function pollTarget(deps: AppDeps, target: TargetConfig): Promise<PollSummary> {
-  const account = deps.loaded.config.accounts[target.account] as AccountConfig;
-  const startedAt = deps.clock();
-  const outcome = await fetchListing(deps, account, target);
-  const finishedAt = deps.clock();
-  const summary = recordPoll(deps.db, { targetId: target.id, startedAt, finishedAt, outcome });
-  const log = { target: target.id, pages: outcome.pages, items: summary.items, ms: finishedAt - startedAt };
-  if (outcome.ok) deps.log.info({ ...log, newBackups: summary.newBackups, statusChanges: summary.statusChanges }, 'poll ok');
+  const record = await fetchPoll(deps, target);
+  return ingestPoll(deps, record);
+}
+
+/** Writes a fetched poll and logs it; the database side of a poll. */
+export function ingestPoll(deps: Pick<AppDeps, 'db' | 'log'>, record: PollRecord): PollSummary {
+  const { outcome } = record;
+  const summary = recordPoll(deps.db, record);
+  const log = { target: record.targetId, pages: outcome.pages, items: summary.items, ms: record.finishedAt - record.startedAt };
+  if (summary.duplicate) deps.log.info({ ...log, slot: record.slot }, 'poll already ingested for this slot; ignored');
+  else if (outcome.ok) deps.log.info({ ...log, newBackups: summary.newBackups, statusChanges: summary.statusChanges }, 'poll ok');
   else deps.log.warn({ ...log, kind: outcome.error.kind, code: outcome.error.code, error: outcome.error.message }, 'poll failed');
   return {
     ...summary,
-    targetId: target.id,
+    targetId: record.targetId,
     ok: outcome.ok,
     ...(outcome.ok ? {} : { error: `${outcome.error.kind}: ${outcome.error.message}` }),
-    durationMs: finishedAt - startedAt,
+    durationMs: record.finishedAt - record.startedAt,
   };
 }
 
-async function fetchListing(deps: AppDeps, account: AccountConfig, target: TargetConfig): Promise<PollOutcome> {
+/**
+ * Fetches every page of a target's listing into memory; never throws: a failure becomes an error
+ * outcome. `throttle` waits for the account's rate limit before each request.
+ */
+export async function fetchPoll(deps: FetchDeps, target: TargetConfig, opts: { slot?: string; throttle?: () => Promise<void> } = {}): Promise<PollRecord> {
+  const account = deps.loaded.config.accounts[target.account] as AccountConfig;
+  const startedAt = deps.clock();
   const ctx: ProviderContext = {
     clock: deps.clock,
     fetch: deps.fetch,
@@ -39,7 +52,13 @@ async function fetchListing(deps: AppDeps, account: AccountConfig, target: Targe
     random: deps.random,
     timeoutMs: deps.timeoutMs,
     secret: (ref, where) => deps.loaded.secret(ref, where),
+    ...(opts.throttle && { throttle: opts.throttle }),
   };
+  const outcome = await fetchListing(deps, ctx, account, target);
+  return { targetId: target.id, slot: opts.slot, startedAt, finishedAt: deps.clock(), outcome };
+}
+
+async function fetchListing(deps: FetchDeps, ctx: ProviderContext, account: AccountConfig, target: TargetConfig): Promise<PollOutcome> {
   const backups: NormalizedBackup[] = [];
   let pages = 0;
   try {
@@ -53,7 +72,7 @@ async function fetchListing(deps: AppDeps, account: AccountConfig, target: Targe
     const kind = err instanceof AuditorError ? err.kind : 'internal';
     const code = err instanceof ProviderError ? err.code : undefined;
     if (!(err instanceof AuditorError)) deps.log.error({ target: target.id, err: errorMessage(err) }, 'unexpected error while polling');
-    return { ok: false, pages, error: { kind, code, message: errorMessage(err) } };
+    return { ok: false, pages, error: { kind, ...(code !== undefined && { code }), message: errorMessage(err) } };
   }
 }
 

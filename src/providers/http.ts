@@ -16,6 +16,8 @@ export interface HttpResponse {
 
 /** Sends one request with the context's timeout; network failures become transient ProviderErrors. */
 export async function send(ctx: ProviderContext, req: HttpRequest): Promise<HttpResponse> {
+  // The rate-limit wait comes first: it must not eat into the request's own timeout.
+  if (ctx.throttle) await ctx.throttle();
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
   const host = safeHost(req.url);

@@ -60,6 +60,8 @@ export interface ProviderContext {
   /** Per-request timeout in ms. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Waits for the account's rate limit before each request (shared by every worker in scale-out). */
+  readonly throttle?: () => Promise<void>;
 }
 
 /**

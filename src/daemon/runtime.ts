@@ -1,0 +1,111 @@
+import { evaluateJob } from '../../jobs/evaluate.js';
+import { ingestJob } from '../../jobs/ingest.js';
+import { notifyJob } from '../../jobs/notify.js';
+import { pollJob } from '../../jobs/poll.js';
+import { settleJob } from '../../jobs/settle.js';
+import type { JobDefinition } from '../../jobs/types.js';
+import { iso, systemClock, type Clock } from '../clock.js';
+import type { LoadedConfig } from '../config/load.js';
+import { closeDatabase, openDatabase } from '../db/client.js';
+import { createDeps, createWorkerDeps } from '../engine/deps.js';
+import type { Logger } from '../log.js';
+import type { QueueBackend, QueueName } from '../queue/types.js';
+import { createBackend, type BackendOptions } from './backend.js';
+import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.js';
+import type { OwnerDeps, WorkerDeps } from './deps.js';
+import { startHttp } from './http.js';
+import { createMetrics } from './metrics.js';
+import { startScheduler, type Scheduler } from './scheduler.js';
+
+export interface RuntimeOptions extends BackendOptions {
+  readonly loaded: LoadedConfig;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly fetch?: typeof fetch;
+  /** Parallel polls (per process) and parallel sends. */
+  readonly pollConcurrency?: number;
+  readonly notifyConcurrency?: number;
+  readonly deliveryIntervalMs?: number;
+}
+
+export interface Running {
+  /** Stops taking work, waits up to `timeoutMs` for what runs, closes queue, Redis, HTTP and SQLite. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export interface Daemon extends Running {
+  readonly deps: OwnerDeps;
+  readonly scheduler: Scheduler;
+  readonly httpUrl: string | undefined;
+}
+
+function consume<P, D>(queue: QueueBackend, job: JobDefinition<P, D>, deps: D, concurrency: number): void {
+  queue.consume(job, (payload, meta) => job.process(deps, payload, meta), { concurrency });
+}
+
+/**
+ * `start`: the database owner. It schedules, consumes every queue (so one process is a whole
+ * deployment; `worker` processes add poll and notify capacity), runs the outbox delivery loop and
+ * serves /healthz and /metrics.
+ */
+export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
+  const { loaded, log } = opts;
+  const db = openDatabase(loaded.databasePath);
+  const backend = createBackend(loaded, log, opts);
+  const metrics = createMetrics();
+  let loop: DeliveryLoop | undefined;
+  const deps: OwnerDeps = {
+    ...createDeps({ db, loaded, log, clock: opts.clock ?? systemClock, ...(opts.fetch && { fetch: opts.fetch }) }),
+    queue: backend.queue,
+    limiter: backend.limiter,
+    lock: backend.lock,
+    metrics,
+    wakeDelivery: () => loop?.wake(),
+  };
+  // One writer: SQLite work is serial anyway, and ordering keeps a target's ingest before its evaluation.
+  consume(backend.queue, ingestJob, deps, 1);
+  consume(backend.queue, evaluateJob, deps, 1);
+  consume(backend.queue, settleJob, deps, 1);
+  consume(backend.queue, pollJob, deps, opts.pollConcurrency ?? 4);
+  consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
+  loop = startDeliveryLoop(deps, opts.deliveryIntervalMs);
+  const scheduler = startScheduler({ loaded, queue: backend.queue, log });
+  const http = loaded.config.http ? await startHttp({ db, queue: backend.queue, metrics, log }, loaded.config.http.listen) : undefined;
+  log.info({ mode: backend.queue.kind, database: loaded.databasePath, at: iso(deps.clock()) }, 'daemon started');
+  return {
+    deps,
+    scheduler,
+    httpUrl: http?.url,
+    async stop(timeoutMs) {
+      await scheduler.stop();
+      loop?.stop();
+      await backend.queue.close(timeoutMs);
+      await http?.close();
+      await backend.close();
+      closeDatabase(db);
+      log.info('daemon stopped');
+    },
+  };
+}
+
+/** The queues a `worker` may serve: those that need no database. */
+export const WORKER_QUEUES: readonly QueueName[] = ['poll', 'notify'];
+
+/** `worker`: consumes poll and/or notify jobs from Redis; never opens the database. */
+export async function startWorker(opts: RuntimeOptions & { queues: readonly QueueName[]; concurrency: number }): Promise<Running> {
+  const { loaded, log } = opts;
+  if (!loaded.config.redis) throw new Error('worker needs `redis:` in the config: without it the daemon runs every job in its own process');
+  const backend = createBackend(loaded, log, opts);
+  const base = createWorkerDeps({ loaded, log, clock: opts.clock ?? systemClock, ...(opts.fetch && { fetch: opts.fetch }) });
+  const deps: WorkerDeps = { ...base, queue: backend.queue, limiter: backend.limiter, lock: backend.lock, metrics: createMetrics() };
+  if (opts.queues.includes('poll')) consume(backend.queue, pollJob, deps, opts.concurrency);
+  if (opts.queues.includes('notify')) consume(backend.queue, notifyJob, deps, opts.concurrency);
+  log.info({ queues: opts.queues, concurrency: opts.concurrency }, 'worker started');
+  return {
+    async stop(timeoutMs) {
+      await backend.queue.close(timeoutMs);
+      await backend.close();
+      log.info('worker stopped');
+    },
+  };
+}

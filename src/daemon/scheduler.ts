@@ -1,0 +1,87 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { pollJob } from '../../jobs/poll.js';
+import { iso } from '../clock.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { QueueBackend } from '../queue/types.js';
+
+export interface SchedulerDeps {
+  readonly loaded: LoadedConfig;
+  readonly queue: QueueBackend;
+  readonly log: Logger;
+}
+
+export interface Scheduler {
+  /** Enqueues one poll per target for `slot` (what a tick does), resolving when all are enqueued. */
+  pollAll(slot: string, targets?: readonly TargetConfig[]): Promise<number>;
+  /** Stops the cron tasks and gives up retrying enqueues that have not gone through. */
+  stop(): Promise<void>;
+  /** Enqueues still being retried (the queue backend was unreachable). */
+  readonly pending: () => number;
+}
+
+/** The slot of a tick: the scheduled minute in UTC, the same on every daemon that schedules it. */
+export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 60_000) * 60_000);
+
+/**
+ * node-cron tasks for `schedules.poll` and each target's own `schedule`, in the config's timezone.
+ * A tick enqueues `poll:<target>:<slot>` for each of its targets: deterministic ids, so two daemons
+ * ticking together enqueue each poll once. An enqueue that fails (Redis restarting) is retried until it
+ * goes through: a scheduled poll is late rather than lost.
+ */
+export function startScheduler(deps: SchedulerDeps): Scheduler {
+  const { config } = deps.loaded;
+  const groups = new Map<string, TargetConfig[]>();
+  for (const t of config.targets) {
+    const expr = t.schedule ?? config.schedules.poll;
+    groups.set(expr, [...(groups.get(expr) ?? []), t]);
+  }
+  let stopped = false;
+  let pending = 0;
+  const wakeups = new Set<() => void>();
+
+  async function enqueue(target: TargetConfig, slot: string): Promise<boolean> {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        return await deps.queue.enqueue(pollJob, { targetId: target.id, slot }, { jobId: `poll:${target.id}:${slot}` });
+      } catch (err) {
+        const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+        deps.log.warn({ target: target.id, slot, attempt, retryInMs: wait, err: errorMessage(err) }, 'could not enqueue poll; retrying');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, wait);
+          function done() {
+            clearTimeout(timer);
+            wakeups.delete(done);
+            resolve();
+          }
+          wakeups.add(done);
+        });
+      }
+    }
+    return false;
+  }
+
+  async function pollAll(slot: string, targets: readonly TargetConfig[] = config.targets): Promise<number> {
+    pending += targets.length;
+    const added = await Promise.all(targets.map((t) => enqueue(t, slot).finally(() => pending--)));
+    const n = added.filter(Boolean).length;
+    deps.log.info({ slot, targets: targets.length, enqueued: n }, n < targets.length ? 'poll tick (some already enqueued elsewhere)' : 'poll tick');
+    return n;
+  }
+
+  const tasks: ScheduledTask[] = [...groups].map(([expr, targets]) =>
+    cron.schedule(expr, (ctx) => pollAll(slotOf(ctx.date), targets).then(() => undefined), { timezone: config.timezone, name: `poll ${expr}` }),
+  );
+  deps.log.info({ schedules: [...groups.keys()], timezone: config.timezone, targets: config.targets.length }, 'scheduler started');
+  return {
+    pollAll,
+    pending: () => pending,
+    async stop() {
+      stopped = true;
+      wakeups.forEach((w) => w());
+      await Promise.all(tasks.map((t) => t.destroy()));
+    },
+  };
+}

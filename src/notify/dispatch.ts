@@ -1,0 +1,54 @@
+import type { Clock } from '../clock.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Db } from '../db/client.js';
+import { DeliveryError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Registry } from '../registry.js';
+import { settle, type ClaimedRow, type DeliveryOutcome } from './outbox.js';
+import type { Digest, Notifier } from './types.js';
+
+/** A delivery outcome that can cross a queue: the error reduced to its message. */
+export type SentOutcome = { ok: true } | { ok: false; permanent: boolean; message: string; retryAfterMs?: number | undefined };
+
+export interface SendDeps {
+  readonly loaded: LoadedConfig;
+  readonly notifiers: Registry<Notifier>;
+  readonly clock: Clock;
+  readonly fetch: typeof fetch;
+  readonly log: Logger;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Sends one digest over one configured channel and says how it went; never throws. Runs wherever the
+ * channel's secrets are (the owner, or any worker with the same config): the digest carries no secret.
+ */
+export async function sendDigest(deps: SendDeps, digest: Digest): Promise<SentOutcome> {
+  const cfg = deps.loaded.config.channels[digest.channel];
+  if (!cfg) return { ok: false, permanent: true, message: `channel "${digest.channel}" is no longer configured` };
+  try {
+    await deps.notifiers.get(cfg.type).send(digest, cfg, digest.channel, {
+      clock: deps.clock,
+      fetch: deps.fetch,
+      log: deps.log,
+      timeoutMs: deps.timeoutMs,
+      secret: (ref, where) => deps.loaded.secret(ref, where),
+    });
+    return { ok: true };
+  } catch (err) {
+    const d = err instanceof DeliveryError ? err : undefined;
+    return { ok: false, permanent: d?.permanent ?? false, message: errorMessage(err), ...(d?.retryAfterMs !== undefined && { retryAfterMs: d.retryAfterMs }) };
+  }
+}
+
+/** Settles outbox rows by id with an outcome reported from wherever the digest was sent. Rows no longer claimed are skipped. */
+export function settleSent(db: Db, ids: readonly number[], now: number, outcome: SentOutcome): 'sent' | 'retry' | 'failed' | 'none' {
+  if (ids.length === 0) return 'none';
+  const rows = db.$client
+    .prepare(`SELECT id, channel, attempts, payload FROM notifications WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+    .all(...ids) as { id: number; channel: string; attempts: number; payload: string }[];
+  if (rows.length === 0) return 'none';
+  const claimed: ClaimedRow[] = rows.map((r) => ({ id: r.id, channel: r.channel, attempts: r.attempts, item: JSON.parse(r.payload) }));
+  const o: DeliveryOutcome = outcome.ok ? { ok: true } : { ok: false, permanent: outcome.permanent, error: outcome.message, retryAfterMs: outcome.retryAfterMs };
+  return settle(db, claimed, now, o);
+}

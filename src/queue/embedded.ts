@@ -1,0 +1,150 @@
+import { AuditorError, errorMessage } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
+
+interface Job {
+  readonly id: string;
+  readonly payload: unknown;
+  attempt: number;
+  runAt: number;
+}
+
+interface Lane {
+  spec: JobSpec<unknown>;
+  handler?: Handler<unknown>;
+  concurrency: number;
+  waiting: Job[];
+  active: number;
+  failed: number;
+}
+
+/**
+ * The in-process queue of the embedded mode: the same job definitions and processors as BullMQ, with
+ * bounded concurrency per queue, deterministic-id deduplication, retries with exponential backoff and
+ * no retry for permanent errors. Nothing survives the process: a job that was running when the process
+ * died is simply redone by the next schedule tick (a poll writes all or nothing).
+ */
+export class EmbeddedQueue implements QueueBackend {
+  readonly kind = 'embedded' as const;
+  readonly #lanes = new Map<QueueName, Lane>();
+  /** Ids of jobs waiting, running or finished within `keepIdsMs`: what makes enqueue idempotent. */
+  readonly #ids = new Map<string, number>();
+  readonly #running = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #seq = 0;
+
+  constructor(
+    private readonly opts: { log?: Logger; keepIdsMs?: number; maxIds?: number } = {},
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async enqueue<P>(spec: JobSpec<P>, payload: P, opts: EnqueueOptions = {}): Promise<boolean> {
+    if (this.#closed) throw new Error(`queue ${spec.name} is closed`);
+    this.#forgetOldIds();
+    const id = opts.jobId ?? `${spec.name}:auto:${++this.#seq}`;
+    if (this.#ids.has(id)) return false;
+    this.#ids.set(id, Number.POSITIVE_INFINITY);
+    this.#lane(spec).waiting.push({ id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
+    this.#pump();
+    return true;
+  }
+
+  consume<P>(spec: JobSpec<P>, handler: Handler<P>, opts: { readonly concurrency: number }): void {
+    const lane = this.#lane(spec);
+    lane.handler = handler as Handler<unknown>;
+    lane.concurrency = Math.max(1, opts.concurrency);
+    this.#pump();
+  }
+
+  async depth(): Promise<Partial<Record<QueueName, QueueDepth>>> {
+    const now = this.now();
+    const out: Partial<Record<QueueName, QueueDepth>> = {};
+    for (const [name, l] of this.#lanes) {
+      const delayed = l.waiting.filter((j) => j.runAt > now).length;
+      out[name] = { waiting: l.waiting.length - delayed, active: l.active, delayed, failed: l.failed };
+    }
+    return out;
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.#closed;
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    const all = Promise.allSettled([...this.#running]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  #lane(spec: JobSpec<unknown> | JobSpec<never>): Lane {
+    let lane = this.#lanes.get(spec.name);
+    if (!lane) {
+      lane = { spec: spec as JobSpec<unknown>, concurrency: 1, waiting: [], active: 0, failed: 0 };
+      this.#lanes.set(spec.name, lane);
+    }
+    return lane;
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    clearTimeout(this.#timer);
+    const now = this.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const lane of this.#lanes.values()) {
+      if (!lane.handler) continue;
+      lane.waiting.sort((a, b) => a.runAt - b.runAt);
+      while (lane.active < lane.concurrency && lane.waiting[0] && lane.waiting[0].runAt <= now) this.#start(lane, lane.waiting.shift() as Job);
+      if (lane.waiting[0]) next = Math.min(next, lane.waiting[0].runAt);
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(() => this.#pump(), Math.max(0, next - now));
+  }
+
+  #start(lane: Lane, job: Job): void {
+    lane.active++;
+    const run = this.#run(lane, job).finally(() => {
+      lane.active--;
+      this.#running.delete(run);
+      this.#pump();
+    });
+    this.#running.add(run);
+  }
+
+  async #run(lane: Lane, job: Job): Promise<void> {
+    const log = this.opts.log ?? silentLogger;
+    const parsed = lane.spec.payload.safeParse(job.payload);
+    if (!parsed.success) {
+      lane.failed++;
+      this.#ids.set(job.id, this.now());
+      log.error({ queue: lane.spec.name, jobId: job.id, problem: parsed.error.issues[0]?.message }, 'job payload rejected');
+      return;
+    }
+    try {
+      await (lane.handler as Handler<unknown>)(parsed.data, { jobId: job.id, attempt: job.attempt });
+      this.#ids.set(job.id, this.now());
+    } catch (err) {
+      const permanent = err instanceof AuditorError && err.permanent;
+      if (permanent || job.attempt >= lane.spec.retry.attempts || this.#closed) {
+        lane.failed++;
+        this.#ids.set(job.id, this.now());
+        log.error({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, permanent, err: errorMessage(err) }, 'job failed');
+        return;
+      }
+      const backoff = lane.spec.retry.backoffMs * 2 ** (job.attempt - 1);
+      log.warn({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, retryInMs: backoff, err: errorMessage(err) }, 'job failed, will retry');
+      lane.waiting.push({ ...job, attempt: job.attempt + 1, runAt: this.now() + backoff });
+    }
+  }
+
+  #forgetOldIds(): void {
+    const keep = this.opts.keepIdsMs ?? 24 * 3_600_000;
+    const max = this.opts.maxIds ?? 100_000;
+    const cutoff = this.now() - keep;
+    for (const [id, doneAt] of this.#ids) {
+      if (doneAt < cutoff || this.#ids.size > max) {
+        if (doneAt !== Number.POSITIVE_INFINITY) this.#ids.delete(id);
+      } else if (this.#ids.size <= max) break;
+    }
+  }
+}

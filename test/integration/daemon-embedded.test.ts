@@ -1,0 +1,130 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { silentLogger } from '../../src/log.js';
+import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+
+// The daemon in its embedded mode (no Redis): the same processors as scale-out, in one process.
+
+const H = 3_600_000;
+const KEY = { accessKeyId: 'LTAI5tDaemonTest', accessKeySecret: 'daemon-secret' };
+const history = (lastEnd: number, n: number): SimBackupInput[] =>
+  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - i * 24 * H - H, endedAt: lastEnd - i * 24 * H, sizeBytes: 1e9 }));
+
+async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface World { sim: Simulator; slack: HttpSink; dir: string; config: string; cleanup: () => void; daemon?: Daemon }
+let w: World | undefined;
+afterEach(async () => {
+  if (!w) return;
+  await w.daemon?.stop(5_000);
+  await Promise.all([w.sim.close(), w.slack.close()]);
+  w.cleanup();
+  w = undefined;
+});
+
+async function world(schedule: string, instances = 3): Promise<World> {
+  const now = Date.now();
+  const fleet = new Fleet();
+  fleet.addAccount({ cloud: 'aliyun', ...KEY });
+  const ids = Array.from({ length: instances }, (_, i) => `rm-${i}`);
+  // rm-0 is stale (40h), the others are fine.
+  ids.forEach((id, i) => fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - (i === 0 ? 40 : 2) * H, 300) }));
+  const sim = await startSimulator({ fleet });
+  const slack = await startHttpSink();
+  const { dir, cleanup } = tempDir('ba-daemon-');
+  const config = join(dir, 'backup-auditor.yaml');
+  writeFileSync(config, `database: ./audit.db
+schedules: { poll: "${schedule}" }
+http: { listen: 127.0.0.1:0 }
+accounts:
+  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 50 } }
+targets:
+${ids.map((id, i) => `  - { id: db-${i}, account: ali, service: rds, instance: ${id} }`).join('\n')}
+rules: { retention: false }
+channels:
+  slack: { type: slack, webhook: "${slack.url}/hook" }
+alerting: { groupWait: 1s }
+`);
+  w = { sim, slack, dir, config, cleanup };
+  return w;
+}
+
+const rows = (dir: string, sql: string) => {
+  const db = new Database(join(dir, 'audit.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+};
+
+describe('start (embedded)', () => {
+  it('polls on its cron schedule once per slot, evaluates and delivers one digest', async () => {
+    const v = await world('* * * * * *'); // every second; slots are minutes, so one poll per target per minute
+    const loaded = loadConfigFile(v.config, { env: {} });
+    v.daemon = await startDaemon({ loaded, log: silentLogger, deliveryIntervalMs: 200 });
+    await until(() => v.slack.requests.length >= 1);
+    expect(v.slack.requests[0]!.body).toContain('db-0');
+    await new Promise((r) => setTimeout(r, 1500));
+    const polls = rows(v.dir, `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`) as { n: number }[];
+    expect(polls.every((p) => p.n === 1)).toBe(true);
+    expect(v.slack.requests).toHaveLength(1);
+  });
+
+  it('serves /healthz and /metrics with polls, findings and queue depth', async () => {
+    const v = await world('0 0 1 1 *');
+    const loaded = loadConfigFile(v.config, { env: {} });
+    v.daemon = await startDaemon({ loaded, log: silentLogger, deliveryIntervalMs: 200 });
+    await v.daemon.scheduler.pollAll('2026-11-23T00:00:00Z');
+    await until(() => v.slack.requests.length >= 1);
+    const health = await fetch(`${v.daemon.httpUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, db: 'ok', queue: 'embedded' });
+    const metrics = await (await fetch(`${v.daemon.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/backup_auditor_polls_total\{outcome="ok"\} 3/);
+    expect(metrics).toMatch(/backup_auditor_findings\{state="alarm"\} [1-9]/);
+    expect(metrics).toMatch(/backup_auditor_poll_duration_seconds_count 3/);
+    expect(metrics).toMatch(/backup_auditor_notifications_total\{channel="slack",outcome="sent"\} [1-9]/);
+  });
+
+  it('never polls a target twice at once, and a slow poll does not pile up', async () => {
+    const v = await world('0 0 1 1 *', 1);
+    v.sim.faults.latencyMs = 400;
+    const loaded = loadConfigFile(v.config, { env: {} });
+    v.daemon = await startDaemon({ loaded, log: silentLogger });
+    await Promise.all([v.daemon.scheduler.pollAll('2026-11-23T00:00:00Z'), v.daemon.scheduler.pollAll('2026-11-23T00:01:00Z')]);
+    await until(() => (rows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0] as { n: number }).n >= 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(rows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)).toEqual([{ n: 1 }]);
+    expect(v.sim.requests.count()).toBe(3); // one poll of 3 pages, not two
+  });
+
+  it('on SIGTERM during a poll stops without storing a partial poll, and exits 0', async () => {
+    const v = await world('* * * * * *', 2);
+    v.sim.faults.latencyMs = 500;
+    const child = spawnCli(['--config', v.config, 'start', '--shutdown-timeout', '200ms', '--log-level', 'warn']);
+    await until(() => v.sim.requests.count() >= 2);
+    child.kill('SIGTERM');
+    const r = await child.result;
+    expect(r.code).toBe(0);
+    expect(rows(v.dir, `PRAGMA integrity_check`)).toEqual([{ integrity_check: 'ok' }]);
+    const polls = rows(v.dir, `SELECT target_id, items FROM poll_runs`) as { target_id: string; items: number }[];
+    const backups = rows(v.dir, `SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`) as { target_id: string; n: number }[];
+    for (const b of backups) expect(polls.find((p) => p.target_id === b.target_id)?.items).toBe(b.n);
+    expect(backups.every((b) => b.n === 300)).toBe(true);
+  });
+});
