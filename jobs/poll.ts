@@ -19,16 +19,18 @@ export const pollJob = defineJob({
   payload: z.strictObject({ targetId: z.string().min(1), slot: z.string().min(1) }),
   // The adapter retries each request; a job-level retry covers a worker that died mid-poll.
   retry: { attempts: 2, backoffMs: 10_000 },
-  async process(deps: WorkerDeps, { targetId, slot }) {
+  async process(deps: WorkerDeps, { targetId, slot }, meta) {
     const target = deps.loaded.config.targets.find((t) => t.id === targetId);
     if (!target) throw new AuditorError('config', `poll: target "${targetId}" is not in this worker's config`, { permanent: true });
-    const release = await deps.lock.tryAcquire(`poll:${targetId}`, POLL_LOCK_MS);
+    // Held as this job: if its worker dies, the job's retry on another worker takes the lock over.
+    const release = await deps.lock.tryAcquire(`poll:${targetId}`, POLL_LOCK_MS, meta.jobId);
     if (!release) {
       deps.metrics.polls.inc({ outcome: 'skipped' });
       deps.log.warn({ target: targetId, slot }, 'previous poll of this target still running; slot skipped');
       return;
     }
     try {
+      deps.log.info({ target: targetId, slot, attempt: meta.attempt }, 'polling');
       const account = deps.loaded.config.accounts[target.account];
       const rate = account ? ratePerSecond(account) : 1;
       const record = await fetchPoll(deps, target, { slot, throttle: () => deps.limiter.acquire(`account:${target.account}`, rate) });

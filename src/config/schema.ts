@@ -130,6 +130,17 @@ const listen = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 12
 export const configSchema = z.strictObject({
   database: z.string().min(1).default('./data/backup-auditor.db'),
   redis: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** Scale-out tuning; the defaults suit most deployments. */
+  queue: z
+    .strictObject({
+      /** Key prefix in Redis, so several deployments can share one server. */
+      prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('backup-auditor'),
+      /** How long a worker holds a job before it must renew the lock; a dead worker's job is retried after about this. */
+      lockDuration: duration.default(30_000),
+      /** How often workers look for jobs whose worker died. */
+      stalledInterval: duration.default(30_000),
+    })
+    .default({ prefix: 'backup-auditor', lockDuration: 30_000, stalledInterval: 30_000 }),
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'unknown IANA time zone' }),
   schedules: z
     .strictObject({ poll: z.string().default('*/30 * * * *'), report: z.string().default('0 8 * * 1') })

@@ -32,9 +32,16 @@ export function createBackend(loaded: LoadedConfig, log: Logger, opts: BackendOp
   if (!url) return { queue: new EmbeddedQueue({ log }), limiter: new LocalRateLimiter(), lock: new LocalLock(), close: async () => {} };
   const factory = redisFactory(url, log);
   const shared = factory('backup-auditor:coordination');
-  const prefix = opts.prefix ?? 'backup-auditor';
+  const q = loaded.config.queue;
+  const prefix = opts.prefix ?? q.prefix;
   return {
-    queue: new BullQueue({ connection: factory, log, prefix, ...(opts.lockDurationMs && { lockDurationMs: opts.lockDurationMs }), ...(opts.stalledIntervalMs && { stalledIntervalMs: opts.stalledIntervalMs }) }),
+    queue: new BullQueue({
+      connection: factory,
+      log,
+      prefix,
+      lockDurationMs: opts.lockDurationMs ?? q.lockDuration,
+      stalledIntervalMs: opts.stalledIntervalMs ?? q.stalledInterval,
+    }),
     limiter: new RedisRateLimiter(shared, { prefix }),
     lock: new RedisLock(shared, { prefix }),
     close: async () => {

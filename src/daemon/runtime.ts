@@ -22,7 +22,7 @@ export interface RuntimeOptions extends BackendOptions {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly fetch?: typeof fetch;
-  /** Parallel polls (per process) and parallel sends. */
+  /** Parallel polls (per process; 0 = this process polls nothing) and parallel sends. */
   readonly pollConcurrency?: number;
   readonly notifyConcurrency?: number;
   readonly deliveryIntervalMs?: number;
@@ -66,7 +66,8 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   consume(backend.queue, ingestJob, deps, 1);
   consume(backend.queue, evaluateJob, deps, 1);
   consume(backend.queue, settleJob, deps, 1);
-  consume(backend.queue, pollJob, deps, opts.pollConcurrency ?? 4);
+  // 0 leaves polling to `worker` processes.
+  if (opts.pollConcurrency !== 0) consume(backend.queue, pollJob, deps, opts.pollConcurrency ?? 4);
   consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
   loop = startDeliveryLoop(deps, opts.deliveryIntervalMs);
   const scheduler = startScheduler({ loaded, queue: backend.queue, log });

@@ -20,10 +20,12 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** Enqueues still being retried (the queue backend was unreachable). */
   readonly pending: () => number;
+  /** The most recent slots ticked (newest last, at most 100): what should have been polled. */
+  readonly ticked: () => readonly string[];
 }
 
-/** The slot of a tick: the scheduled minute in UTC, the same on every daemon that schedules it. */
-export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 60_000) * 60_000);
+/** The slot of a tick: the scheduled instant (whole seconds, UTC), the same on every daemon that schedules it. */
+export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 1000) * 1000);
 
 /**
  * node-cron tasks for `schedules.poll` and each target's own `schedule`, in the config's timezone.
@@ -40,6 +42,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   }
   let stopped = false;
   let pending = 0;
+  const ticked: string[] = [];
   const wakeups = new Set<() => void>();
 
   async function enqueue(target: TargetConfig, slot: string): Promise<boolean> {
@@ -64,6 +67,8 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function pollAll(slot: string, targets: readonly TargetConfig[] = config.targets): Promise<number> {
+    ticked.push(slot);
+    if (ticked.length > 100) ticked.shift();
     pending += targets.length;
     const added = await Promise.all(targets.map((t) => enqueue(t, slot).finally(() => pending--)));
     const n = added.filter(Boolean).length;
@@ -78,6 +83,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   return {
     pollAll,
     pending: () => pending,
+    ticked: () => [...ticked],
     async stop() {
       stopped = true;
       wakeups.forEach((w) => w());

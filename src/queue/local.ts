@@ -22,14 +22,14 @@ export class LocalRateLimiter implements RateLimiter {
 
 /** In-process keyed lock with expiry, for the embedded mode. */
 export class LocalLock implements KeyedLock {
-  readonly #held = new Map<string, { token: number; until: number }>();
+  readonly #held = new Map<string, { token: string; until: number }>();
   #seq = 0;
   constructor(private readonly now: () => number = Date.now) {}
 
-  async tryAcquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+  async tryAcquire(key: string, ttlMs: number, holder?: string): Promise<(() => Promise<void>) | null> {
     const held = this.#held.get(key);
-    if (held && held.until > this.now()) return null;
-    const token = ++this.#seq;
+    if (held && held.until > this.now() && held.token !== holder) return null;
+    const token = holder ?? `local:${++this.#seq}`;
     this.#held.set(key, { token, until: this.now() + ttlMs });
     return async () => {
       if (this.#held.get(key)?.token === token) this.#held.delete(key);

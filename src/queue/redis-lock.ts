@@ -10,6 +10,18 @@ end
 return 0
 `;
 
+/** Takes the key if it is free, or renews it if the same holder (a retried job) already has it. */
+const ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return 1
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
 /**
  * The keyed lock of the scale-out mode (one Redis key per locked target), shared by every process on
  * the same Redis. Taken with `SET NX PX`, so it expires after `ttlMs` if its holder dies. Each holder
@@ -28,11 +40,11 @@ export class RedisLock implements KeyedLock {
     this.#prefix = `${opts.prefix ?? 'backup-auditor'}:lock:`;
   }
 
-  async tryAcquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+  async tryAcquire(key: string, ttlMs: number, holder?: string): Promise<(() => Promise<void>) | null> {
     const redisKey = this.#prefix + key;
-    const token = randomUUID();
-    const taken = await this.redis.set(redisKey, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
-    if (taken !== 'OK') return null;
+    const token = holder ?? randomUUID();
+    const taken = await this.redis.eval(ACQUIRE, 1, redisKey, token, Math.max(1, Math.ceil(ttlMs)));
+    if (taken !== 1) return null;
     return async () => {
       await this.redis.eval(RELEASE_IF_OWNED, 1, redisKey, token);
     };

@@ -65,8 +65,9 @@ export interface RateLimiter {
 /**
  * Mutual exclusion per key (a target being polled), across every process that shares the lock's
  * store. `tryAcquire` resolves to a release function, or null when someone else holds the key. The
- * lock expires after `ttlMs` in case its holder dies.
+ * lock expires after `ttlMs` in case its holder dies; a `holder` that already holds the key (the same
+ * job, retried after its worker died) gets it again instead of waiting for that expiry.
  */
 export interface KeyedLock {
-  tryAcquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
+  tryAcquire(key: string, ttlMs: number, holder?: string): Promise<(() => Promise<void>) | null>;
 }

@@ -1,0 +1,155 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { silentLogger } from '../../src/log.js';
+import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+
+// Scale-out on a real redis-server: `start` owns the database, `worker` processes poll.
+
+const H = 3_600_000;
+const KEY = { accessKeyId: 'LTAI5tScaleOut', accessKeySecret: 'scale-out-secret' };
+const backups = (n: number): SimBackupInput[] =>
+  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 6 * H - H, endedAt: Date.now() - i * 6 * H, sizeBytes: 1e9 }));
+
+async function until<T>(check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => redis?.stop());
+
+interface World { sim: Simulator; dir: string; config: string; cleanup: () => void; stops: (() => Promise<unknown>)[] }
+let w: World | undefined;
+let seq = 0;
+afterEach(async () => {
+  if (!w) return;
+  for (const stop of w.stops.reverse()) await stop();
+  await w.sim.close();
+  w.cleanup();
+  w = undefined;
+});
+
+async function world(o: { instances: number; perInstance: number; schedule: string; perSecond: number }): Promise<World> {
+  const fleet = new Fleet();
+  fleet.addAccount({ cloud: 'aliyun', ...KEY });
+  for (let i = 0; i < o.instances; i++) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(o.perInstance) });
+  const sim = await startSimulator({ fleet });
+  const { dir, cleanup } = tempDir('ba-scale-');
+  const config = join(dir, 'backup-auditor.yaml');
+  writeFileSync(config, `database: ./audit.db
+redis: ${redis.url}
+queue: { prefix: t${++seq}-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
+schedules: { poll: "${o.schedule}" }
+accounts:
+  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: ${o.perSecond} } }
+targets:
+${Array.from({ length: o.instances }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
+rules: { retention: false }
+`);
+  w = { sim, dir, config, cleanup, stops: [] };
+  return w;
+}
+
+async function owner(v: World, pollConcurrency?: number): Promise<Daemon> {
+  const d = await startDaemon({ loaded: loadConfigFile(v.config, { env: {} }), log: silentLogger, ...(pollConcurrency !== undefined && { pollConcurrency }) });
+  v.stops.push(() => d.stop(2_000));
+  return d;
+}
+
+function worker(v: World) {
+  const child = spawnCli(['--config', v.config, 'worker', '--concurrency', '4', '--log-level', 'info', '--shutdown-timeout', '1s']);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  v.stops.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return child.result;
+  });
+  return { child, log: () => stderr, ready: () => until(() => stderr.includes('worker started')) };
+}
+
+const query = <T>(dir: string, sql: string): T[] => {
+  const db = new Database(join(dir, 'audit.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+};
+
+describe('scale-out with BullMQ on Redis', () => {
+  it('lets two worker processes share the polls while together keeping one account’s rate limit', async () => {
+    const v = await world({ instances: 6, perInstance: 150, schedule: '0 0 1 1 *', perSecond: 5 });
+    const d = await owner(v, 0);
+    const [a, b] = [worker(v), worker(v)];
+    await Promise.all([a.ready(), b.ready()]);
+    await d.scheduler.pollAll('2026-01-01T00:00:00Z');
+    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE outcome = 'ok'`)[0]!.n === 6);
+    const times = v.sim.requests.records.map((r) => r.at).sort((x, y) => x - y);
+    expect(times).toHaveLength(12);
+    for (let i = 0; i + 5 < times.length; i++) expect(times[i + 5]! - times[i]!).toBeGreaterThanOrEqual(950); // ≤ 5 requests in any second
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2_100);
+    expect(a.log()).toContain('"msg":"polling"');
+    expect(b.log()).toContain('"msg":"polling"');
+  });
+
+  it('finishes a poll on another worker when its worker is killed mid-job', async () => {
+    const v = await world({ instances: 1, perInstance: 250, schedule: '0 0 1 1 *', perSecond: 100 });
+    v.sim.faults.latencyMs = 700;
+    const d = await owner(v, 0);
+    const a = worker(v);
+    await a.ready();
+    await d.scheduler.pollAll('2026-01-01T00:00:00Z');
+    await until(() => v.sim.requests.count() >= 1);
+    a.child.kill('SIGKILL');
+    const b = worker(v);
+    await b.ready();
+    v.sim.faults.latencyMs = 0;
+    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(query(v.dir, `SELECT outcome, items FROM poll_runs`)).toEqual([{ outcome: 'ok', items: 250 }]);
+    expect(b.log()).toContain('"msg":"polling"');
+  });
+
+  it('polls each target once per slot with two daemons scheduling at once', async () => {
+    const v = await world({ instances: 2, perInstance: 20, schedule: '*/2 * * * * *', perSecond: 100 });
+    const [d1, d2] = [await owner(v), await owner(v)];
+    await new Promise((r) => setTimeout(r, 5_500));
+    await d1.stop(2_000);
+    await d2.stop(2_000);
+    v.stops.length = 0;
+    const slots = new Set([...d1.scheduler.ticked(), ...d2.scheduler.ticked()]);
+    expect(slots.size).toBeGreaterThanOrEqual(2);
+    const rows = query<{ target_id: string; slot: string; n: number }>(v.dir, `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    expect(v.sim.requests.count()).toBe(rows.length); // one request per poll (20 backups = one page), none twice
+    for (const slot of slots) for (const t of ['db-0', 'db-1']) expect(rows.some((r) => r.slot === slot && r.target_id === t), `${t} ${slot}`).toBe(true);
+  });
+
+  it('reconnects after a Redis restart without losing a scheduled poll', async () => {
+    const v = await world({ instances: 1, perInstance: 20, schedule: '* * * * * *', perSecond: 100 });
+    const d = await owner(v);
+    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
+    await redis.restart({ keepData: true });
+    const restartedAt = Date.now();
+    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_500}`)[0]!.n >= 1);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const ticked = d.scheduler.ticked().filter((s) => Date.parse(s) < Date.now() - 1_500);
+    const polled = new Set(query<{ slot: string }>(v.dir, `SELECT slot FROM poll_runs`).map((r) => r.slot));
+    expect(ticked.length).toBeGreaterThanOrEqual(3);
+    expect(ticked.filter((s) => !polled.has(s))).toEqual([]);
+  });
+});
