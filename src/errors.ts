@@ -49,8 +49,11 @@ export class ProviderError extends AuditorError {
 
 /** A notification channel refused or failed a delivery. Permanent: bad address, 404 webhook, SMTP 5xx. */
 export class DeliveryError extends AuditorError {
-  constructor(message: string, opts: { permanent: boolean; cause?: unknown }) {
+  /** How long the far side asked us to wait (a 429's `Retry-After`), in ms; the outbox waits at least this long. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, opts: { permanent: boolean; retryAfterMs?: number; cause?: unknown }) {
     super(opts.permanent ? 'delivery-permanent' : 'delivery', message, opts);
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

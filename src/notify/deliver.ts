@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { DeliveryError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../registry.js';
-import { claimDue, claimOwner, dueChannels, settle, type RetryPolicy } from './outbox.js';
+import { claimDue, claimOwner, dueChannels, settle, type DeliveryOutcome, type RetryPolicy } from './outbox.js';
 import type { Notifier, NotifyContext } from './types.js';
 
 export interface DeliverDeps {
@@ -29,7 +29,8 @@ export interface DeliverySummary {
 /**
  * Sends what is due, one digest per channel: every claimed row of the channel goes out as one message.
  * `flush` ignores `groupWait` (run-once: the cycle is complete, nothing more will join the group).
- * A channel's failure is recorded on its rows and never stops the other channels.
+ * A channel's failure is recorded on its rows and never stops the other channels; a transient one is
+ * retried after backoff, and never before the channel's own Retry-After.
  */
 export async function deliverDue(deps: DeliverDeps, opts: { flush?: boolean } = {}): Promise<DeliverySummary> {
   const { config } = deps.loaded;
@@ -48,7 +49,7 @@ export async function deliverDue(deps: DeliverDeps, opts: { flush?: boolean } = 
     if (rows.length === 0) continue;
     summary.messages++;
     const cfg = config.channels[channel];
-    let outcome: { ok: true } | { ok: false; permanent: boolean; error: unknown };
+    let outcome: DeliveryOutcome;
     if (!cfg) {
       outcome = { ok: false, permanent: true, error: new Error(`channel "${channel}" is no longer configured`) };
     } else {
@@ -56,7 +57,8 @@ export async function deliverDue(deps: DeliverDeps, opts: { flush?: boolean } = 
         await deps.notifiers.get(cfg.type).send({ channel, items: rows.map((r) => r.item), createdAt: deps.clock() }, cfg, channel, ctx);
         outcome = { ok: true };
       } catch (err) {
-        outcome = { ok: false, permanent: err instanceof DeliveryError ? err.permanent : false, error: err };
+        const delivery = err instanceof DeliveryError ? err : undefined;
+        outcome = { ok: false, permanent: delivery?.permanent ?? false, error: err, retryAfterMs: delivery?.retryAfterMs };
       }
     }
     const verdict = settle(deps.db, rows, deps.clock(), outcome, deps.retry, deps.random);

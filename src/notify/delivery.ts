@@ -12,7 +12,9 @@ export function channelSecret(ctx: NotifyContext, ref: SecretRef, where: string)
   try {
     return ctx.secret(ref, where);
   } catch (err) {
-    throw new DeliveryError(`${where}: ${errorMessage(err)}`, { permanent: true });
+    // LoadedConfig.secret already names where the secret belongs; say it once.
+    const message = errorMessage(err);
+    throw new DeliveryError(message.startsWith(`${where}: `) ? message : `${where}: ${message}`, { permanent: true });
   }
 }
 
@@ -57,12 +59,31 @@ export function redirectNote(status: number): string {
   return status >= 300 && status < 400 ? ' (redirect not followed: configure the final URL)' : '';
 }
 
+/** The longest `Retry-After` honoured: a misbehaving server must not be able to mute a channel for days. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds or an HTTP-date (measured from `now`),
+ * capped at MAX_RETRY_AFTER_MS; a date in the past is 0. Undefined when the header is absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  const ms = /^\d{1,10}$/.test(value) ? Number(value) * 1000 : httpDate(value) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+/** An HTTP-date (all three RFC 9110 forms start with a day name) as epoch ms, else NaN; Date.parse alone takes "-5" for a year. */
+function httpDate(value: string): number {
+  return /^[A-Za-z]{3}/.test(value) ? Date.parse(value) : Number.NaN;
+}
+
 /** ` (retry after 30 s)` when the server said when to come back, else empty. */
 export function retryAfterNote(headers: Headers): string {
   const value = headers.get('retry-after')?.trim();
   if (!value) return '';
   if (/^\d{1,6}$/.test(value)) return ` (retry after ${value} s)`;
-  const at = Date.parse(value);
+  const at = httpDate(value);
   return Number.isNaN(at) ? '' : ` (retry after ${new Date(at).toISOString()})`;
 }
 

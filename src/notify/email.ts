@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { z } from 'zod';
 import type { emailChannel } from '../config/schema.js';
 import { DeliveryError } from '../errors.js';
@@ -20,7 +20,9 @@ export interface MailTransport {
 /** Makes a transport from SMTP options; nodemailer's `createTransport` unless a test injects another. */
 export type TransportFactory = (options: SMTPTransport.Options) => MailTransport;
 
-const defaultFactory: TransportFactory = (options) => nodemailer.createTransport(options);
+// Not createTransport(options): given `url`, it builds the transport from the URL alone and silently
+// drops every other option (timeouts, logger: false, requireTLS, tls). SMTPTransport merges the two.
+const defaultFactory: TransportFactory = (options) => nodemailer.createTransport(new SMTPTransport(options));
 
 /** Where the mail goes, for errors: host and port only, never the URL (it holds the password). */
 interface SmtpServer {
@@ -28,22 +30,29 @@ interface SmtpServer {
   readonly hostPort: string;
   /** Strings to scrub from anything quoted back: the URL and its credentials, raw and decoded. */
   readonly secrets: readonly string[];
+  /** The channel demands STARTTLS (`requireTls`), so a server without it is a configuration error. */
+  readonly requireTls?: boolean;
 }
 
 /**
  * Builds the email notifier. Sends one message per digest over a fresh SMTP connection (closed
- * after the send, so a daemon leaks no sockets), with a text and an HTML part. SMTP 5xx answers
- * (550 mailbox unavailable, 535 authentication failed) and malformed settings are permanent; 4xx
- * answers, refused connections, DNS failures and timeouts are transient.
+ * after the send, so a daemon leaks no sockets), with a text and an HTML part. smtps:// is implicit
+ * TLS; smtp:// upgrades with STARTTLS when the server offers it, and with `requireTls` refuses to
+ * send in clear text. SMTP 5xx answers (550 mailbox unavailable, 535 authentication failed), a server
+ * without STARTTLS under `requireTls`, and malformed settings are permanent; 4xx answers, refused
+ * connections, DNS failures, TLS handshake failures and timeouts are transient.
  */
 export function createEmailNotifier(createTransport: TransportFactory = defaultFactory): Notifier<EmailChannel> {
   return {
     id: 'email',
     async send(digest, channel, channelName, ctx) {
       const where = `channels.${channelName}.smtp`;
-      const server = smtpServer(channelSecret(ctx, channel.smtp, where), where);
+      const server = { ...smtpServer(channelSecret(ctx, channel.smtp, where), where), requireTls: channel.requireTls };
       const transport = createTransport({
+        // smtps:// in the URL sets nodemailer's `secure` (implicit TLS); requireTLS only matters on smtp://.
         url: server.url,
+        requireTLS: channel.requireTls,
+        tls: { rejectUnauthorized: channel.tlsRejectUnauthorized },
         connectionTimeout: ctx.timeoutMs,
         greetingTimeout: ctx.timeoutMs,
         socketTimeout: ctx.timeoutMs,
@@ -109,13 +118,19 @@ const PERMANENT_CODES = new Set(['EAUTH', 'EENVELOPE', 'EMESSAGE', 'EREQUIRETLS'
  * (5xx permanent, 4xx transient); otherwise connection-level codes are transient and local refusals
  * (no valid recipient, bad message) permanent. Credentials are scrubbed from anything quoted.
  */
-export function smtpFailure(err: unknown, server: Pick<SmtpServer, 'hostPort' | 'secrets'>): DeliveryError {
+export function smtpFailure(err: unknown, server: Pick<SmtpServer, 'hostPort' | 'secrets' | 'requireTls'>): DeliveryError {
   const e = (err ?? {}) as { code?: unknown; response?: unknown; responseCode?: unknown; command?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const response = typeof e.response === 'string' ? answerExcerpt(e.response, server.secrets) : '';
   const command = typeof e.command === 'string' && /^[A-Z][A-Z -]{1,30}$/.test(e.command) ? ` (after ${e.command})` : '';
   const prefix = `email via ${server.hostPort}`;
+  // nodemailer sends STARTTLS under requireTLS even when EHLO did not offer it. A 5xx refusal means
+  // this server does not encrypt, which retrying cannot change; 454 is RFC 3207's "not now".
+  if (server.requireTls && code === 'ETLS' && e.command === 'STARTTLS' && response !== '') {
+    const permanent = responseCode === undefined || responseCode >= 500;
+    return new DeliveryError(`${prefix}: server refused STARTTLS, which the channel requires (requireTls): ${response}`, { permanent });
+  }
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600 && response !== '') {
     return new DeliveryError(`${prefix}: ${response}${command}`, { permanent: responseCode >= 500 });
   }

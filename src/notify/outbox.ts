@@ -75,12 +75,21 @@ export interface RetryPolicy {
 
 export const DEFAULT_DELIVERY_RETRY: RetryPolicy = { maxAttempts: 12, baseMs: 30_000, maxMs: 3_600_000 };
 
-/** Records the outcome of one delivery of claimed rows: sent, retry later with backoff and jitter, or failed for good. */
+/**
+ * What one delivery of a channel's digest came to. `retryAfterMs` is the far side's own
+ * `Retry-After`: the next attempt waits at least that long, whatever the backoff says.
+ */
+export type DeliveryOutcome = { ok: true } | { ok: false; permanent: boolean; error: unknown; retryAfterMs?: number | undefined };
+
+/**
+ * Records the outcome of one delivery of claimed rows: sent, retry later with backoff and jitter (and
+ * never before the server's Retry-After), or failed for good.
+ */
 export function settle(
   db: Db,
   rows: readonly ClaimedRow[],
   now: number,
-  outcome: { ok: true } | { ok: false; permanent: boolean; error: unknown },
+  outcome: DeliveryOutcome,
   policy: RetryPolicy = DEFAULT_DELIVERY_RETRY,
   random: () => number = Math.random,
 ): 'sent' | 'retry' | 'failed' {
@@ -99,7 +108,8 @@ export function settle(
       const giveUp = outcome.permanent || attempts >= policy.maxAttempts;
       verdict = giveUp ? 'failed' : 'retry';
       const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempts - 1));
-      const next = now + Math.round(backoff / 2 + (random() * backoff) / 2);
+      // Retrying before a throttling server's Retry-After only earns another 429.
+      const next = now + Math.max(Math.round(backoff / 2 + (random() * backoff) / 2), outcome.retryAfterMs ?? 0);
       c.prepare(`UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = ? WHERE id = ?`).run(
         giveUp ? 'failed' : 'pending', attempts, giveUp ? now : next, message, r.id,
       );

@@ -16,7 +16,10 @@ export const MAX_FIELD = 200;
 export const MAX_LABELS = 1000;
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-const KIND_RANK: Record<AlertItem['kind'], number> = { firing: 0, reminder: 1, resolved: 2 };
+const KIND_RANK: Record<AlertItem['kind'], number> = { firing: 0, reminder: 1, resolved: 2, test: 3 };
+
+/** The headline of a `notify test` digest, so the subject and Slack header say at once that nothing is wrong. */
+export const TEST_HEADLINE = 'TEST message from backup-auditor';
 
 /** Counts of a digest and its worst firing severity (null when nothing fires). */
 export interface DigestSummary {
@@ -24,6 +27,8 @@ export interface DigestSummary {
   readonly firing: number;
   readonly reminders: number;
   readonly resolved: number;
+  /** `notify test` items: neither firing nor resolved. */
+  readonly tests: number;
   readonly worst: Severity | null;
 }
 
@@ -32,27 +37,33 @@ export function summarize(digest: Digest): DigestSummary {
   let firing = 0;
   let reminders = 0;
   let resolved = 0;
+  let tests = 0;
   let worst: Severity | null = null;
   for (const item of digest.items) {
     if (item.kind === 'resolved') {
       resolved++;
       continue;
     }
+    if (item.kind === 'test') {
+      tests++;
+      continue;
+    }
     firing++;
     if (item.kind === 'reminder') reminders++;
     if (worst === null || SEVERITY_RANK[item.severity] < SEVERITY_RANK[worst]) worst = item.severity;
   }
-  return { firing, reminders, resolved, worst };
+  return { firing, reminders, resolved, tests, worst };
 }
 
-/** `CRITICAL: 2 firing, 1 resolved`, `resolved: 1` or `no items`: the subject without its prefix. */
+/** `CRITICAL: 2 firing, 1 resolved`, `resolved: 1`, TEST_HEADLINE or `no items`: the subject without its prefix. */
 export function headline(digest: Digest): string {
   const s = summarize(digest);
   if (s.worst !== null) {
     const resolved = s.resolved > 0 ? `, ${s.resolved} resolved` : '';
     return `${s.worst.toUpperCase()}: ${s.firing} firing${resolved}`;
   }
-  return s.resolved > 0 ? `resolved: ${s.resolved}` : 'no items';
+  if (s.resolved > 0) return `resolved: ${s.resolved}`;
+  return s.tests > 0 ? TEST_HEADLINE : 'no items';
 }
 
 /** The mail subject: `<prefix> CRITICAL: 2 firing, 1 resolved`. One line, whatever the prefix holds. */
@@ -63,10 +74,10 @@ export function subject(digest: Digest, prefix: string): string {
 
 /**
  * Firing and reminder items first, worst severity first, new alarms before reminders; then resolved
- * ones. Ties are broken by target and rule so the order is stable between sends.
+ * ones, then test ones. Ties are broken by target and rule so the order is stable between sends.
  */
 export function orderItems(items: readonly AlertItem[]): AlertItem[] {
-  const group = (i: AlertItem): number => (i.kind === 'resolved' ? 1 : 0);
+  const group = (i: AlertItem): number => (i.kind === 'resolved' ? 1 : i.kind === 'test' ? 2 : 0);
   return [...items].sort(
     (a, b) =>
       group(a) - group(b) ||
@@ -79,8 +90,10 @@ export function orderItems(items: readonly AlertItem[]): AlertItem[] {
 
 /** How an item's kind reads to a person. */
 export function kindLabel(kind: AlertItem['kind']): string {
-  return kind === 'firing' ? 'FIRING' : kind === 'reminder' ? 'STILL FIRING' : 'RESOLVED';
+  return KIND_LABEL[kind];
 }
+
+const KIND_LABEL: Record<AlertItem['kind'], string> = { firing: 'FIRING', reminder: 'STILL FIRING', resolved: 'RESOLVED', test: 'TEST' };
 
 /** An item's hostile fields made safe to show (not yet escaped for any markup). */
 export interface ShownItem {
@@ -127,11 +140,12 @@ export function renderText(digest: Digest): string {
   return lines.join('\n');
 }
 
-const SEVERITY_COLOR: Record<Severity | 'resolved', string> = {
+const SEVERITY_COLOR: Record<Severity | 'resolved' | 'test', string> = {
   critical: '#b42318',
   warning: '#b54708',
   info: '#175cd3',
   resolved: '#067647',
+  test: '#475467',
 };
 const CELL = 'padding:8px 10px;border-bottom:1px solid #e4e7ec;vertical-align:top;text-align:left;';
 const WRAP = 'word-break:break-word;overflow-wrap:anywhere;';
@@ -164,7 +178,7 @@ ${rows === '' ? empty : rows}
 
 function htmlRow(item: AlertItem): string {
   const s = shownItem(item);
-  const color = SEVERITY_COLOR[item.kind === 'resolved' ? 'resolved' : item.severity];
+  const color = SEVERITY_COLOR[item.kind === 'resolved' || item.kind === 'test' ? item.kind : item.severity];
   const badge = `<span style="color:${color};font-weight:bold;">${escapeHtml(s.kind)}</span><br>${escapeHtml(s.severity)}`;
   return (
     `<tr><td style="${CELL}white-space:nowrap;">${badge}</td>` +

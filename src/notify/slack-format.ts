@@ -25,11 +25,12 @@ export interface SlackPayload {
   readonly blocks: readonly SlackBlock[];
 }
 
-const ICON: Record<Severity | 'resolved', string> = {
+const ICON: Record<Severity | 'resolved' | 'test', string> = {
   critical: ':red_circle:',
   warning: ':large_orange_circle:',
   info: ':large_blue_circle:',
   resolved: ':white_check_mark:',
+  test: ':test_tube:',
 };
 
 /**
@@ -62,7 +63,7 @@ function itemSection(item: AlertItem): SlackBlock {
 /** One item as mrkdwn within the 3000-character section limit; the reason gets whatever room is left. */
 export function itemText(item: AlertItem): string {
   const s: ShownItem = shownItem(item);
-  const icon = ICON[item.kind === 'resolved' ? 'resolved' : item.severity];
+  const icon = ICON[item.kind === 'resolved' || item.kind === 'test' ? item.kind : item.severity];
   const head = `${icon} *${s.kind}* · ${s.severity} · *${escapeWithin(s.target, 400)}* / ${escapeWithin(s.rule, 300)}`;
   const meta = `since ${s.since}${s.labels === '' ? '' : ` · ${escapeWithin(s.labels, 600)}`}`;
   const used = head.length + meta.length + 2;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { slackChannel } from '../config/schema.js';
 import { DeliveryError } from '../errors.js';
-import { answerExcerpt, channelSecret, isPermanentStatus, parseHttpUrl, postBody, redirectNote, retryAfterNote } from './delivery.js';
+import { answerExcerpt, channelSecret, isPermanentStatus, parseHttpUrl, postBody, redirectNote, retryAfterMs, retryAfterNote } from './delivery.js';
 import { slackPayload } from './slack-format.js';
 import type { Notifier } from './types.js';
 
@@ -16,8 +16,8 @@ const errorWord = z.string().regex(/^[a-z][a-z0-9_]{1,60}$/);
 /**
  * Posts a digest to a Slack incoming webhook as Block Kit. Slack's error words (`no_service`,
  * `channel_is_archived`, `invalid_payload`, `action_prohibited`...) on 400/403/404/410 are permanent;
- * 429, 5xx, timeouts and network failures are transient. Errors name the webhook's host only: the
- * URL itself is the credential.
+ * 429, 5xx, timeouts and network failures are transient, carrying the answer's `Retry-After` as
+ * `retryAfterMs`. Errors name the webhook's host only: the URL itself is the credential.
  */
 export const slackNotifier: Notifier<SlackChannel> = {
   id: 'slack',
@@ -39,10 +39,12 @@ export const slackNotifier: Notifier<SlackChannel> = {
       }
       throw new DeliveryError(`${who}: answered 200 without "ok": ${word}`, { permanent: false });
     }
+    // Slack sends Retry-After with 429 (and may with 503); the outbox waits at least that long.
+    const wait = retryAfterMs(answer.headers, ctx.clock());
     if (answer.status === 429) {
-      throw new DeliveryError(`${who}: throttled (429 ${word})${retryAfterNote(answer.headers)}`, { permanent: false });
+      throw new DeliveryError(`${who}: throttled (429 ${word})${retryAfterNote(answer.headers)}`, { permanent: false, retryAfterMs: wait });
     }
     const permanent = isPermanentStatus(answer.status);
-    throw new DeliveryError(`${who}: ${answer.status} ${word}${redirectNote(answer.status)}`, { permanent });
+    throw new DeliveryError(`${who}: ${answer.status} ${word}${redirectNote(answer.status)}`, { permanent, retryAfterMs: permanent ? undefined : wait });
   },
 };

@@ -4,8 +4,8 @@ import type { ChannelConfig } from '../config/schema.js';
 import type { SecretRef } from '../config/secret.js';
 import type { Logger } from '../log.js';
 
-/** Why an item is in a message. */
-export type AlertKind = 'firing' | 'resolved' | 'reminder';
+/** Why an item is in a message. `test` is a `notify test` message: it reports nothing and needs no action. */
+export type AlertKind = 'firing' | 'resolved' | 'reminder' | 'test';
 
 /** One (target, rule) line of a digest. All text fields may hold hostile provider text: renderers escape. */
 export interface AlertItem {
@@ -13,7 +13,7 @@ export interface AlertItem {
   readonly targetId: string;
   readonly ruleId: string;
   readonly severity: Severity;
-  /** The finding's state when the notification was created: `alarm` for firing/reminder, `ok` for resolved. */
+  /** The finding's state when the notification was created: `alarm` for firing/reminder, `ok` for resolved and test. */
   readonly state: 'ok' | 'alarm';
   readonly reason: string;
   /** When the finding entered this state, epoch ms. */

@@ -14,6 +14,8 @@ export interface SmtpSinkOptions {
   readonly reject?: { readonly code: number; readonly text?: string; readonly addresses?: readonly string[] };
   /** Require AUTH with exactly these credentials; anything else gets 535. */
   readonly auth?: { readonly user: string; readonly pass: string };
+  /** Listen on this port (say, one a client already failed to reach) instead of a random one. */
+  readonly port?: number;
 }
 
 export interface SmtpSink {
@@ -68,7 +70,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
   const creds = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';

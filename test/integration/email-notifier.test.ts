@@ -10,7 +10,17 @@ const PASSWORD = 's3cr3t-p@ss:word';
 const USER = 'auditor';
 
 function channel(smtp: string, over: Partial<EmailChannel> = {}): EmailChannel {
-  return { type: 'email', smtp, from: 'backup-auditor@example.com', to: ['dba@example.com'], cc: [], subjectPrefix: '[backup-auditor]', ...over };
+  return {
+    type: 'email',
+    smtp,
+    from: 'backup-auditor@example.com',
+    to: ['dba@example.com'],
+    cc: [],
+    subjectPrefix: '[backup-auditor]',
+    requireTls: false,
+    tlsRejectUnauthorized: true,
+    ...over,
+  };
 }
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
@@ -121,6 +131,36 @@ describe('email notifier over a real SMTP server', () => {
     expect(err.message).not.toContain(PASSWORD);
   });
 
+  it('refuses, permanently and naming STARTTLS, to send in clear text when the channel requires TLS', async () => {
+    sink = await startSmtpSink({ auth: { user: USER, pass: PASSWORD } });
+    const err = await failure(emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()));
+
+    expect(err.permanent).toBe(true);
+    expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: server refused STARTTLS, which the channel requires \\(requireTls\\)`));
+    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), sink.url]) expect(err.message).not.toContain(secret);
+    expect(sink.messages).toHaveLength(0);
+  });
+
+  it('still sends over a server without STARTTLS when the channel does not require TLS', async () => {
+    sink = await startSmtpSink();
+    await emailNotifier.send(digest(items), channel(sink.url, { requireTls: false }), 'oncall-mail', notifyContext());
+    expect(sink.messages).toHaveLength(1);
+  });
+
+  it('gives up on a server that accepts the connection but never greets, within the context timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const err = await failure(emailNotifier.send(digest(items), channel(`smtp://127.0.0.1:${port}`), 'oncall-mail', notifyContext({ timeoutMs: 300 })));
+      expect(err.permanent).toBe(false);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('rejects a channel whose SMTP setting is not an smtp URL, permanently and without echoing it', async () => {
     const err = await failure(emailNotifier.send(digest(items), channel(`https://${USER}:${PASSWORD}@x`), 'oncall-mail', notifyContext()));
     expect(err.permanent).toBe(true);
@@ -147,5 +187,18 @@ describe('email notifier transport handling', () => {
     expect(err.message).toBe('email via mail.example.com:465: timed out (Connection timeout)');
     expect(seen.options).toMatchObject({ connectionTimeout: 1234, greetingTimeout: 1234, socketTimeout: 1234 });
     expect(seen.closed).toBe(true);
+  });
+
+  it('maps requireTls and tlsRejectUnauthorized to nodemailer options, leaving implicit TLS to smtps://', async () => {
+    const seen: unknown[] = [];
+    const notifier = createEmailNotifier((options) => {
+      seen.push(options);
+      return { sendMail: () => Promise.resolve({ rejected: [], messageId: '<x@y>' } as never), close: () => undefined };
+    });
+    await notifier.send(digest([alertItem()]), channel('smtp://relay.example.com:587', { requireTls: true, tlsRejectUnauthorized: false }), 'm', notifyContext());
+    await notifier.send(digest([alertItem()]), channel('smtps://relay.example.com'), 'm', notifyContext());
+
+    expect(seen[0]).toMatchObject({ url: 'smtp://relay.example.com:587', requireTLS: true, tls: { rejectUnauthorized: false } });
+    expect(seen[1]).toMatchObject({ url: 'smtps://relay.example.com', requireTLS: false, tls: { rejectUnauthorized: true } });
   });
 });

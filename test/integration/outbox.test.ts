@@ -61,6 +61,17 @@ describe('notification outbox', () => {
     expect(attempts).toEqual([{ outcome: 'retry', error: 'HTTP 500' }]);
   });
 
+  it('settle() waits at least the Retry-After the far side asked for, when it is longer than the backoff', () => {
+    enqueue('slack'); enqueue('mail');
+    const policy = { maxAttempts: 5, baseMs: 30_000, maxMs: 600_000 };
+    const slack = claimDue(db, 'slack', NOW, 'h:1', 60_000);
+    settle(db, slack, NOW, { ok: false, permanent: false, error: new Error('429'), retryAfterMs: 120_000 }, policy, () => 1);
+    expect(statusOf(slack[0]!.id).next).toBe(NOW + 120_000);
+    const mail = claimDue(db, 'mail', NOW, 'h:1', 60_000);
+    settle(db, mail, NOW, { ok: false, permanent: false, error: new Error('429'), retryAfterMs: 1_000 }, policy, () => 0.5);
+    expect(statusOf(mail[0]!.id).next).toBe(NOW + 22_500);
+  });
+
   it('settle() gives up at once on a permanent error and after maxAttempts on transient ones', () => {
     enqueue('slack'); enqueue('mail');
     const slack = claimDue(db, 'slack', NOW, 'h:1', 60_000);

@@ -113,6 +113,13 @@ describe('slack notifier against a webhook sink', () => {
     const err = await failure(slackNotifier.send(digest([alertItem()]), channel, 'db-slack', notifyContext()));
     expect(err.permanent).toBe(false);
     expect(err.message).toContain('throttled (429 rate_limited) (retry after 30 s)');
+    expect(err.retryAfterMs).toBe(30_000);
+  });
+
+  it('caps a very long Retry-After at one hour', async () => {
+    const { channel } = await slackSink([{ status: 429, body: 'rate_limited', headers: { 'retry-after': '86400' } }]);
+    const err = await failure(slackNotifier.send(digest([alertItem()]), channel, 'db-slack', notifyContext()));
+    expect(err.retryAfterMs).toBe(3_600_000);
   });
 
   it('treats a 200 whose body is not "ok" as a transient failure, without echoing the token', async () => {

@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/errors.js';
+import { testDigest } from '../../src/notify/test-message.js';
 import { webhookNotifier, type WebhookBody, type WebhookChannel } from '../../src/notify/webhook.js';
-import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
-import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
+import { alertItem, digest, NOW, notifyContext } from '../helpers/alerts.js';
+import { startHttpSink, type HttpSink, type RecordedRequest, type SinkAnswer } from '../helpers/http-sink.js';
 
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -35,6 +36,14 @@ function verifies(body: string, signature: string, secret: string): boolean {
   return want.length === got.length && timingSafeEqual(want, got);
 }
 
+/** The receiver's whole check, as webhookNotifier's TSDoc describes it: signature, then freshness. */
+function accepts(req: RecordedRequest, secret: string, receiverNowMs: number, maxSkewS = 300): boolean {
+  if (!verifies(req.body, String(req.headers['x-signature']), secret)) return false;
+  const ts = Number(req.headers['x-timestamp']);
+  const signedTs = Date.parse((JSON.parse(req.body) as WebhookBody).createdAt) / 1000;
+  return ts === signedTs && Math.abs(receiverNowMs / 1000 - ts) <= maxSkewS;
+}
+
 describe('webhook notifier against an HTTP sink', () => {
   it('posts version-1 JSON with every item, signed so the receiver can verify it with the secret', async () => {
     const { sink, channel } = await hookSink();
@@ -61,6 +70,35 @@ describe('webhook notifier against an HTTP sink', () => {
     });
   });
 
+  it('sends X-Timestamp in unix seconds, matching the signed createdAt, so a receiver can reject stale deliveries', async () => {
+    const { sink, channel } = await hookSink();
+    await webhookNotifier.send({ ...digest([alertItem()]), createdAt: NOW + 750 }, channel, 'audit-hook', notifyContext());
+
+    const req = sink.requests[0]!;
+    expect(req.headers['x-timestamp']).toBe(String(NOW / 1000));
+    expect(accepts(req, SECRET, NOW + 60_000)).toBe(true);
+    expect(accepts(req, SECRET, NOW + 10 * 60_000)).toBe(false);
+    expect(accepts({ ...req, headers: { ...req.headers, 'x-timestamp': String(NOW / 1000 + 3600) } }, SECRET, NOW + 3600_000)).toBe(false);
+    expect(accepts({ ...req, body: req.body.replace('2026-03-02T08:00:00Z', '2026-03-02T09:00:00Z') }, SECRET, NOW)).toBe(false);
+  });
+
+  it('marks a test message as a test in the body and in its item', async () => {
+    const { sink, channel } = await hookSink();
+    await webhookNotifier.send(testDigest({ channel: 'audit-hook', configPath: '/etc/ba.yaml', host: 'ops-1' }, NOW), channel, 'audit-hook', notifyContext());
+
+    const body = JSON.parse(sink.requests[0]!.body) as WebhookBody;
+    expect(body.test).toBe(true);
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).toMatchObject({ kind: 'test', state: 'ok' });
+    expect(body.items[0]?.reason).toMatch(/config \/etc\/ba\.yaml, channel "audit-hook".*No action is needed/);
+  });
+
+  it('leaves the test flag out of ordinary alerts', async () => {
+    const { sink, channel } = await hookSink();
+    await webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext());
+    expect(JSON.parse(sink.requests[0]!.body)).not.toHaveProperty('test');
+  });
+
   it('sends no signature header when the channel has no secret', async () => {
     const { sink, channel } = await hookSink([], null);
     await webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext());
@@ -85,6 +123,20 @@ describe('webhook notifier against an HTTP sink', () => {
     const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
     expect(err.permanent).toBe(false);
     expect(err.message).toContain('503 "maintenance" (retry after 120 s)');
+    expect(err.retryAfterMs).toBe(120_000);
+  });
+
+  it('reads a Retry-After given as an HTTP date against the injected clock', async () => {
+    const { channel } = await hookSink([{ status: 429, headers: { 'retry-after': new Date(NOW + 90_000).toUTCString() } }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.retryAfterMs).toBe(90_000);
+  });
+
+  it('ignores Retry-After on a permanent failure', async () => {
+    const { channel } = await hookSink([{ status: 404, headers: { 'retry-after': '60' } }]);
+    const err = await failure(webhookNotifier.send(digest([alertItem()]), channel, 'audit-hook', notifyContext()));
+    expect(err.permanent).toBe(true);
+    expect(err.retryAfterMs).toBeUndefined();
   });
 
   it.each([408, 429])('treats %i as transient', async (status) => {
