@@ -63,7 +63,7 @@ describe('bounded live history', () => {
           expect(r.rule.evaluate({ ...ctx, history: bounded }), r.rule.id).toEqual(r.rule.evaluate({ ...ctx, history: full }));
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
