@@ -1,0 +1,76 @@
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clientOverheadFigures } from './client-overhead.js';
+import { evaluationFigures } from './evaluation.js';
+import { benchScale, notMeasured, round, type FigureResult, type Goal } from './harness.js';
+import { ingestFigure } from './ingest.js';
+import { renderTable, writeResults } from './report.js';
+
+// `npm run bench`: every figure of issue 8, in order. A figure is either a ratio against a baseline
+// measured in this same run, or an absolute budget the issue states: this machine is shared and noisy.
+
+interface Figure {
+  readonly id: string;
+  readonly name: string;
+  readonly goal: Goal;
+  /** Figures that need a capability not built yet say which; they still get their row. */
+  readonly run: ((scale: number) => Promise<FigureResult[]> | FigureResult[]) | { readonly needs: string };
+}
+
+const FIGURES: readonly Figure[] = [
+  { id: '1', name: 'Ingest', goal: { kind: 'ratio-min', min: 0.8 }, run: (scale) => [ingestFigure(scale)] },
+  {
+    id: '2', name: 'Fleet scan: wall time / rate-limit floor', goal: { kind: 'ratio-max', max: 1.15 },
+    run: { needs: 'a bench driver for the rate-limited poll jobs of src/daemon + src/queue over all five simulated APIs, with 20 ms simulator latency' },
+  },
+  { id: '3', name: 'Evaluation', goal: { kind: 'budget-max', max: 5, unit: 's' }, run: (scale) => evaluationFigures(scale) },
+  { id: '4', name: 'Weekly report, 10,000 targets, html + json', goal: { kind: 'budget-max', max: 3, unit: 's' }, run: { needs: 'the weekly report renderer, html and json (issue 7)' } },
+  {
+    id: '5', name: 'Alert latency: FAILED in simulator → Slack sink', goal: { kind: 'budget-max', max: 1, unit: 's' },
+    run: { needs: 'a bench driver for the daemon path poll → evaluate → outbox → Slack sink, embedded and on BullMQ with a local redis-server (≤ 2 s)' },
+  },
+  { id: '6', name: 'Client overhead', goal: { kind: 'ratio-max', max: 1 }, run: (scale) => clientOverheadFigures(scale) },
+  { id: '7', name: 'Scale-out: 2 vs 1 BullMQ poll workers', goal: { kind: 'ratio-min', min: 1.8 }, run: { needs: 'a bench driver running 1 vs 2 `worker` processes on BullMQ with a local redis-server, latency-bound' } },
+];
+
+async function main(): Promise<number> {
+  const scale = benchScale();
+  const here = dirname(fileURLToPath(import.meta.url));
+  const started = Date.now();
+  console.log(`backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`);
+  const results: FigureResult[] = [];
+  let errors = 0;
+  for (const figure of FIGURES) {
+    if (typeof figure.run !== 'function') {
+      results.push(notMeasured(figure.id, figure.name, figure.goal, figure.run.needs));
+      continue;
+    }
+    const t0 = Date.now();
+    process.stdout.write(`figure ${figure.id} (${figure.name})... `);
+    try {
+      const rows = await figure.run(scale);
+      results.push(...rows);
+      console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`);
+    } catch (err) {
+      errors++;
+      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      console.log(`ERROR after ${((Date.now() - t0) / 1000).toFixed(1)} s\n${message}`);
+      results.push({ id: figure.id, name: figure.name, measured: null, baseline: null, ratio: null, goal: figure.goal, pass: null, note: `ERROR: ${message.split('\n')[0]}`, params: {} });
+    }
+  }
+  const totalS = round((Date.now() - started) / 1000, 1);
+  console.log(`\n${renderTable(results)}\n`);
+  const failed = results.filter((r) => r.pass === false).map((r) => r.id);
+  console.log(failed.length > 0 ? `FAIL: figure(s) ${failed.join(', ')} miss their goal (a report, so the exit code stays 0).` : 'Every measured figure meets its goal.');
+  console.log(`Total ${totalS} s. Results: ${join(here, 'results.json')}`);
+  writeResults(
+    join(here, 'results.json'),
+    { generatedAt: new Date(started).toISOString(), scale, node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? null, totalSeconds: totalS },
+    results,
+  );
+  // A goal missed is a finding; a figure that could not run at all is a broken benchmark.
+  return errors > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
