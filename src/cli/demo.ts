@@ -7,8 +7,9 @@ import { loadConfigFile } from '../config/load.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { runCycle } from '../engine/cycle.js';
 import { createDeps } from '../engine/deps.js';
-import { demoFleet, type DemoInstance } from '../simulator/demo-fleet.js';
+import { demoFleet, type DemoFleet } from '../simulator/demo-fleet.js';
 import { startSimulator } from '../simulator/server.js';
+import { simulatorConfig } from '../simulator/sim-config.js';
 import { startMailSink, startSlackSink, slackLines, type DemoMail } from './demo-sinks.js';
 import { EXIT, logger, println, type CliIO } from './io.js';
 import { cycleLine } from './run-once.js';
@@ -23,26 +24,8 @@ export function demoCommand(program: Command, io: CliIO, run: (fn: () => Promise
     .action((opts: { dir?: string }) => run(() => runDemo(io, opts.dir)));
 }
 
-function writeWorkspace(dir: string, sim: string, smtpPort: number, slackUrl: string, secret: { id: string; key: string }, instances: DemoInstance[]): string {
-  mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
-  const secrets = { 'ali-ak': secret.id, 'ali-sk': secret.key, 'smtp-url': `smtp://127.0.0.1:${smtpPort}`, 'slack-webhook': slackUrl };
-  for (const [name, value] of Object.entries(secrets)) writeFileSync(join(dir, 'secrets', name), `${value}\n`, { mode: 0o600 });
-  const targets = instances
-    .map((i) => `  - { id: ${i.target}, account: ali-demo, service: rds, instance: ${i.instance}, labels: { ${Object.entries(i.labels).map(([k, v]) => `${k}: ${v}`).join(', ')} } }`)
-    .join('\n');
-  const yaml = `# Written by \`backup-auditor demo\`: the simulator, mail server and Slack sink all run on 127.0.0.1.
-database: ./backup-auditor.db
-timezone: UTC
-accounts:
-  ali-demo:
-    cloud: aliyun
-    regionId: cn-hangzhou
-    endpoint: ${sim}
-    accessKeyId: { file: ./secrets/ali-ak }
-    accessKeySecret: { file: ./secrets/ali-sk }
-targets:
-${targets}
-rules:
+/** The demo's rules, profiles and channels: critical findings mail the DBAs and post to Slack. */
+const DEMO_TAIL = `rules:
   recent-success: { maxAge: 24h, severity: critical }
   failed-backup: { lookback: 24h, severity: critical }
 profiles:
@@ -57,6 +40,24 @@ routes:
   - channels: [db-slack]
 alerting: { groupWait: 30s, repeatInterval: 24h, sendResolved: true }
 `;
+
+/** Writes the config and its secret files (one per credential, mode 0600) into `dir`; returns the config's path. */
+function writeWorkspace(dir: string, sim: string, smtpPort: number, slackUrl: string, demo: DemoFleet): string {
+  mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
+  const writeSecret = (name: string, value: string): string => {
+    writeFileSync(join(dir, 'secrets', name), `${value}\n`, { mode: 0o600 });
+    return `{ file: ./secrets/${name} }`;
+  };
+  writeSecret('smtp-url', `smtp://127.0.0.1:${smtpPort}`);
+  writeSecret('slack-webhook', slackUrl);
+  const yaml = simulatorConfig(demo.spec, {
+    url: sim,
+    database: './backup-auditor.db',
+    title: 'Written by `backup-auditor demo`: the simulator, mail server and Slack sink all run on 127.0.0.1.',
+    head: 'timezone: UTC',
+    secret: (account, field, value) => writeSecret(`${account.name}-${field}`, value),
+    tail: DEMO_TAIL,
+  });
   const path = join(dir, 'backup-auditor.yaml');
   writeFileSync(path, yaml);
   return path;
@@ -70,17 +71,17 @@ async function runDemo(io: CliIO, dirOption: string | undefined): Promise<number
   const slack = await startSlackSink();
   try {
     const dir = dirOption ?? mkdtempSync(join(tmpdir(), 'backup-auditor-demo-'));
-    const configPath = writeWorkspace(dir, sim.url, mail.port, slack.url, { id: demo.accessKeyId, key: demo.accessKeySecret }, demo.instances);
+    const configPath = writeWorkspace(dir, sim.url, mail.port, slack.url, demo);
     const loaded = loadConfigFile(configPath, { env: {} });
     const db = openDatabase(loaded.databasePath);
     const deps = createDeps({ db, loaded, clock, log: logger(io) });
     const say = (s = '') => println(io.stdout, s);
     say('backup-auditor demo: everything below runs on 127.0.0.1');
-    say(`  provider simulator  ${sim.url} (Alibaba Cloud RDS DescribeBackups, signed requests verified)`);
+    say(`  provider simulator  ${sim.url} (Alibaba RDS, UCloud UPgSQL and TiDB, OTC RDS, Huawei DDS; signatures and IAM tokens verified)`);
     say(`  mail server         smtp://127.0.0.1:${mail.port}      Slack webhook sink  ${new URL(slack.url).origin}`);
     say(`  workspace           ${dir}`);
     say();
-    for (const i of demo.instances) say(`  ${i.target.padEnd(14)} ${i.instance.padEnd(20)} ${i.story}`);
+    for (const i of demo.instances) say(`  ${i.target.padEnd(14)} ${i.api.padEnd(16)} ${i.story}`);
     let seen = { mails: 0, slack: 0 };
     const act = async (title: string) => {
       say();
@@ -103,9 +104,8 @@ async function runDemo(io: CliIO, dirOption: string | undefined): Promise<number
     try {
       await act('cycle 1: first audit');
       await act('cycle 2: nothing changed');
-      const now = clock();
-      demo.fleet.addBackup('rm-bp1payments001', { status: 'Success', kind: 'full', mode: 'Manual', method: 'Physical', startedAt: now - 20 * 60_000, endedAt: now - 60_000, sizeBytes: 18 * 1024 ** 3 });
-      await act('cycle 3: someone ran a manual backup of payments-db');
+      demo.manualBackup(clock());
+      await act(`cycle 3: someone ran a manual backup of ${demo.manualBackupTarget}`);
       say();
       say('== status');
       printStatus(db, io, false);

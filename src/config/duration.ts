@@ -42,3 +42,13 @@ export const duration = z
     }
     return ms;
   });
+
+/** A duration that may be zero (`0s`): for waits that can be switched off, such as `alerting.groupWait`. */
+export const durationOrZero = z.string().meta({ format: 'duration' }).transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === null || ms < 0) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration "${text}": use e.g. 0s, 30s, 2m or PT30S` });
+    return z.NEVER;
+  }
+  return ms;
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from './duration.js';
+import { duration, durationOrZero } from './duration.js';
 import { secretRef } from './secret.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');
@@ -41,6 +41,11 @@ export const aliyunAccount = z.strictObject({
   accessKeyId: secretRef,
   accessKeySecret: secretRef,
   securityToken: secretRef.optional(),
+  /**
+   * How requests are signed: `v1` (RPC HMAC-SHA1 over the query, the default) or `v3`
+   * (ACS3-HMAC-SHA256 over headers and query, what the newer official SDKs send). Absent means v1.
+   */
+  signatureVersion: z.enum(['v1', 'v3']).optional(),
   ...endpoints,
 });
 
@@ -154,7 +159,7 @@ export const configSchema = z.strictObject({
   routes: z.array(route).default([]),
   alerting: z
     .strictObject({
-      groupWait: duration.default(30_000),
+      groupWait: durationOrZero.default(30_000),
       repeatInterval: duration.default(86_400_000),
       sendResolved: z.boolean().default(true),
     })

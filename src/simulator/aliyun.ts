@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { iso } from '../clock.js';
 import { jsonResponse, type ProviderFault, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
-import { aliyunErrorResponse, isAliyunRpc, newRequestId, NonceCache, verifyRpcV1 } from './aliyun-rpc.js';
+import { acs3AccessKey, verifyAcs3 } from './aliyun-acs3.js';
+import { aliyunErrorResponse, isAcs3, isAliyunRpc, newRequestId, NonceCache, verifyRpcV1 } from './aliyun-rpc.js';
 import type { SimBackup, SimInstance } from './fleet.js';
 
 const HOST_ID = 'rds.aliyuncs.com';
@@ -12,9 +13,10 @@ const MAX_INT = 2_147_483_647;
 const FILTER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/;
 
 /**
- * Alibaba Cloud RDS (API 2014-08-15) over RPC signature v1, GET query or POST form: answers
- * DescribeBackups from the fleet, with Alibaba's error codes, statuses and messages for everything
- * it verifies. Each instance of this API keeps its own nonce memory.
+ * Alibaba Cloud RDS (API 2014-08-15) over RPC: signature v1 (GET query or POST form) or v3
+ * (ACS3-HMAC-SHA256, action and version in `x-acs-*` headers, parameters in the query or a form).
+ * Answers DescribeBackups from the fleet, with Alibaba's error codes, statuses and messages for
+ * everything it verifies. Each instance of this API keeps its own nonce memory (v1 and v3 share it).
  */
 export function aliyunRdsApi(): SimApi {
   const nonces = new NonceCache();
@@ -22,6 +24,7 @@ export function aliyunRdsApi(): SimApi {
     name: 'aliyun/rds',
     matches: isAliyunRpc,
     instanceOf: (req) => req.params.DBInstanceId,
+    accountOf: (req) => (isAcs3(req) ? acs3AccessKey(req) : req.params.AccessKeyId),
     handle: (req, env) => handle(req, env, nonces),
     faultResponse,
   };
@@ -30,13 +33,17 @@ export function aliyunRdsApi(): SimApi {
 function handle(req: SimRequest, env: SimEnv, nonces: NonceCache): SimResponse {
   const requestId = newRequestId();
   const fail = (status: number, code: string, message: string): SimResponse => aliyunErrorResponse(status, code, message, requestId, HOST_ID);
-  const auth = verifyRpcV1(req, env, nonces, fail);
+  const v3 = isAcs3(req);
+  const auth = v3 ? verifyAcs3(req, env, nonces, fail) : verifyRpcV1(req, env, nonces, fail);
   if ('error' in auth) return auth.error;
   const p = req.params;
-  if (!p.Action) return fail(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-  if (p.Action !== 'DescribeBackups') return fail(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
-  if (p.Version !== VERSION) return fail(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
-  if ((p.Format ?? 'XML').toUpperCase() !== 'JSON') {
+  // v3 names the action and version in headers (verified above) and always answers JSON.
+  const action = v3 ? header(req, 'x-acs-action') : p.Action;
+  const version = v3 ? header(req, 'x-acs-version') : p.Version;
+  if (!action) return fail(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+  if (action !== 'DescribeBackups') return fail(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+  if (version !== VERSION) return fail(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+  if (!v3 && (p.Format ?? 'XML').toUpperCase() !== 'JSON') {
     // Alibaba's default is XML; the simulator only speaks JSON and says so instead of guessing.
     return fail(400, 'InvalidParameter', 'The simulator answers Format=JSON only; Format=XML (the default when Format is absent) is not supported.');
   }
@@ -136,6 +143,11 @@ function faultResponse(fault: ProviderFault, _req: SimRequest): SimResponse {
   return fault === 'throttle'
     ? aliyunErrorResponse(400, 'Throttling.User', 'Request was denied due to user flow control.', requestId, HOST_ID)
     : aliyunErrorResponse(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', requestId, HOST_ID);
+}
+
+function header(req: SimRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 function integer(text: string): number | undefined {

@@ -43,6 +43,12 @@ export interface SimApi {
   matches(req: SimRequest): boolean;
   /** The instance a request is about, so a fault can target one instance; undefined when none. */
   instanceOf(req: SimRequest): string | undefined;
+  /**
+   * The access key (UCloud PublicKey, Huawei AK, or the owner of an IAM token) a request claims to
+   * come from, before it is verified, for per-account rate limits; undefined when it names none.
+   * A forged request spends its claimed account's quota, as at a real gateway that throttles first.
+   */
+  accountOf?(req: SimRequest): string | undefined;
   handle(req: SimRequest, env: SimEnv): SimResponse;
   /** The provider's own answer when it throttles or fails (status, body, headers as the real API). */
   faultResponse(fault: ProviderFault, req: SimRequest): SimResponse;

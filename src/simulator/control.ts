@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jsonResponse, type SimResponse } from './api.js';
 import { FAULT_NAMES, type Faults } from './faults.js';
 import type { Fleet } from './fleet.js';
+import type { AccountRateLimiter } from './rate-limits.js';
 import type { RequestLog } from './request-log.js';
 
 /** An instant as epoch ms or ISO-8601 text. */
@@ -49,21 +50,28 @@ const faultsBody = z.strictObject({
     .optional(),
 });
 
+const rateLimitBody = z.strictObject({
+  perSecond: z.number().positive().max(100_000),
+  burst: z.number().int().min(1).max(100_000).optional(),
+});
+
 /** The parts of a running simulator the control API reads and changes. */
 export interface ControlTarget {
   readonly fleet: Fleet;
   readonly faults: Faults;
   readonly requests: RequestLog;
+  readonly rateLimits?: AccountRateLimiter;
 }
 
 /**
  * The simulator's own JSON API under `/_sim/`, so a simulator in another process (the `simulate`
  * command) can be driven by tests and the CLI:
  * - `GET /_sim/fleet`: accounts (without secrets) and instances with their backups
- * - `GET /_sim/requests`: request counts per API
+ * - `GET /_sim/requests`: request counts per API, and requests refused by rate limits (per account)
  * - `POST /_sim/instances/:id/backups`: add a backup `{status, startedAt, endedAt?, sizeBytes?, kind?, mode?, method?, id?}`
  * - `PATCH|DELETE /_sim/instances/:id/backups/:backupId`: change or remove one
  * - `POST /_sim/faults`: `{clear?, latencyMs?, failNext?: {count, fault, instance?, api?}, rates?}`
+ * - `PUT /_sim/accounts/:accessKeyId/rate-limit`: `{perSecond, burst?}`; `DELETE` lifts it
  */
 export function handleControl(method: string, path: string, body: string, sim: ControlTarget): SimResponse {
   try {
@@ -71,13 +79,25 @@ export function handleControl(method: string, path: string, body: string, sim: C
   } catch (err) {
     // Fleet methods throw on unknown instances, duplicate ids and bad fault settings.
     const message = err instanceof Error ? err.message : String(err);
-    return jsonResponse(/no instance|no backup/.test(message) ? 404 : 400, { error: message });
+    return jsonResponse(/no instance|no backup|no account/.test(message) ? 404 : 400, { error: message });
   }
 }
 
 function route(method: string, path: string, body: string, sim: ControlTarget): SimResponse {
   if (path === '/_sim/fleet') return method === 'GET' ? jsonResponse(200, sim.fleet.snapshot()) : notAllowed();
-  if (path === '/_sim/requests') return method === 'GET' ? jsonResponse(200, { total: sim.requests.total, byApi: sim.requests.byApi }) : notAllowed();
+  if (path === '/_sim/requests') {
+    return method === 'GET' ? jsonResponse(200, { total: sim.requests.total, byApi: sim.requests.byApi, rateLimited: sim.requests.rateLimited, rateLimitedByAccount: sim.rateLimits?.refused ?? {} }) : notAllowed();
+  }
+  const rateLimit = /^\/_sim\/accounts\/([^/]+)\/rate-limit$/.exec(path);
+  if (rateLimit) {
+    const accessKeyId = decodeURIComponent(rateLimit[1] as string);
+    if (method === 'DELETE') return jsonResponse(200, publicAccount(sim.fleet.setRateLimit(accessKeyId, undefined)));
+    if (method !== 'PUT') return notAllowed();
+    const input = parse(rateLimitBody, body);
+    if ('error' in input) return input.error;
+    const { perSecond, burst } = input.value;
+    return jsonResponse(200, publicAccount(sim.fleet.setRateLimit(accessKeyId, { perSecond, ...(burst !== undefined && { burst }) })));
+  }
   if (path === '/_sim/faults') {
     if (method === 'GET') return jsonResponse(200, sim.faults.state());
     if (method !== 'POST') return notAllowed();
@@ -121,6 +141,11 @@ function parse<T>(schema: z.ZodType<T>, body: string): { value: T } | { error: S
   const result = schema.safeParse(json);
   if (!result.success) return { error: jsonResponse(400, { error: z.prettifyError(result.error) }) };
   return { value: result.data };
+}
+
+/** An account as the control API shows it: never its secret or password. */
+function publicAccount(account: { cloud: string; accessKeyId: string; rateLimit?: object }): object {
+  return { cloud: account.cloud, accessKeyId: account.accessKeyId, ...(account.rateLimit && { rateLimit: account.rateLimit }) };
 }
 
 function notAllowed(): SimResponse {

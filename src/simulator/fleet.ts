@@ -13,6 +13,17 @@ export interface SimAccount {
   readonly projectId?: string;
   /** Huawei/OTC IAM password login (token auth) for this account, if it allows one. */
   readonly password?: { readonly domain: string; readonly user: string; readonly password: string };
+  /** The provider's per-account API quota; over it, requests get the provider's throttling error. */
+  readonly rateLimit?: SimRateLimit;
+}
+
+/**
+ * A token bucket: `perSecond` requests a second on average, up to `burst` at once (default
+ * `perSecond`, at least 1). Counted per access key over every simulated API of the account.
+ */
+export interface SimRateLimit {
+  readonly perSecond: number;
+  readonly burst?: number;
 }
 
 /** One backup as the simulated provider stores it; handlers render it in their API's own shape. */
@@ -52,7 +63,7 @@ export type SimInstanceInput = Omit<SimInstance, 'backups'> & { readonly backups
 
 /** What `GET /_sim/fleet` returns: everything except account secrets. */
 export interface FleetSnapshot {
-  readonly accounts: readonly { readonly cloud: SimCloud; readonly accessKeyId: string }[];
+  readonly accounts: readonly { readonly cloud: SimCloud; readonly accessKeyId: string; readonly rateLimit?: SimRateLimit }[];
   readonly instances: readonly SimInstance[];
 }
 
@@ -73,14 +84,32 @@ export class Fleet {
   /** Registers credentials; throws if the access key id is taken. */
   addAccount(account: SimAccount): SimAccount {
     if (this.#accounts.has(account.accessKeyId)) throw new Error(`simulator: account ${account.accessKeyId} already exists`);
-    const copy = { ...account };
-    this.#accounts.set(account.accessKeyId, copy);
-    return copy;
+    const { rateLimit, ...rest } = account;
+    this.#accounts.set(account.accessKeyId, rest);
+    return rateLimit ? this.setRateLimit(account.accessKeyId, rateLimit) : rest;
   }
 
   /** The account with this access key id, if registered. */
   account(accessKeyId: string): SimAccount | undefined {
     return this.#accounts.get(accessKeyId);
+  }
+
+  /** Every account, in the order added. */
+  accounts(): SimAccount[] {
+    return [...this.#accounts.values()];
+  }
+
+  /** Sets (or, with undefined, lifts) an account's rate limit; throws on an unknown key or a limit that is not positive. */
+  setRateLimit(accessKeyId: string, limit: SimRateLimit | undefined): SimAccount {
+    const current = this.#accounts.get(accessKeyId);
+    if (!current) throw new Error(`simulator: no account ${accessKeyId}`);
+    if (limit && !(limit.perSecond > 0 && (limit.burst === undefined || limit.burst >= 1))) {
+      throw new Error(`simulator: a rate limit needs perSecond > 0 and burst >= 1, got ${JSON.stringify(limit)}`);
+    }
+    const { rateLimit: _old, ...rest } = current;
+    const updated: SimAccount = limit ? { ...rest, rateLimit: { ...limit } } : rest;
+    this.#accounts.set(accessKeyId, updated);
+    return updated;
   }
 
   /** Adds an instance (and its backups); throws if the id is taken. */
@@ -139,7 +168,7 @@ export class Fleet {
   /** A JSON-ready copy for `GET /_sim/fleet`, without secrets. */
   snapshot(): FleetSnapshot {
     return {
-      accounts: [...this.#accounts.values()].map(({ cloud, accessKeyId }) => ({ cloud, accessKeyId })),
+      accounts: [...this.#accounts.values()].map(({ cloud, accessKeyId, rateLimit }) => ({ cloud, accessKeyId, ...(rateLimit && { rateLimit }) })),
       instances: this.instances(),
     };
   }

@@ -17,11 +17,7 @@ export function serviceError(status: number, code: string, message: string, requ
   return jsonResponse(status, { error_code: code, error_msg: message }, { 'x-request-id': requestId });
 }
 
-/** The fleet's OTC and Huawei Cloud accounts. The fleet has no account listing, so the snapshot's key ids lead to them. */
+/** The fleet's OTC and Huawei Cloud accounts. */
 export function gatewayAccounts(fleet: Fleet): SimAccount[] {
-  return fleet
-    .snapshot()
-    .accounts.filter((a) => a.cloud === 'otc' || a.cloud === 'huaweicloud')
-    .map((a) => fleet.account(a.accessKeyId))
-    .filter((a): a is SimAccount => a !== undefined);
+  return fleet.accounts().filter((a) => a.cloud === 'otc' || a.cloud === 'huaweicloud');
 }

@@ -29,6 +29,7 @@ export function gatewayBackupsApi(service: GatewayService, fleet: Fleet, tokens:
       return cloud === 'huaweicloud' ? routed === 'huaweicloud' : routed !== 'huaweicloud';
     },
     instanceOf: (req) => req.query.get('instance_id') ?? undefined,
+    accountOf: (req) => claimedAccessKey(req, tokens),
     handle(req: SimRequest, env: SimEnv): SimResponse {
       const requestId = newRequestId();
       const auth = authenticate(req, env, tokens, requestId);
@@ -43,6 +44,13 @@ export function gatewayBackupsApi(service: GatewayService, fleet: Fleet, tokens:
         : serviceError(500, 'DBS.108000', 'Server failure.', requestId);
     },
   };
+}
+
+/** The access key behind a request's token or AK/SK signature, unverified. */
+function claimedAccessKey(req: SimRequest, tokens: SimTokenStore): string | undefined {
+  const token = header(req.headers, 'x-auth-token');
+  if (token !== undefined) return tokens.lookup(token)?.accessKeyId;
+  return /Access=([^,\s]+)/.exec(header(req.headers, 'authorization') ?? '')?.[1];
 }
 
 /** The cloud of the account a request speaks for; see `gatewayBackupsApi` for the order. */

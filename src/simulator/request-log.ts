@@ -11,6 +11,8 @@ export interface SimRequestRecord {
   /** HTTP status sent; 0 for a `timeout` fault (nothing was sent). */
   readonly status: number;
   readonly fault: FaultName | undefined;
+  /** True when the account's rate limit refused the request (answered with the provider's throttling error). */
+  readonly rateLimited?: boolean;
   /** Simulator clock, epoch ms. */
   readonly at: number;
 }
@@ -21,11 +23,14 @@ const MAX_RECORDS = 10_000;
 /** Counts and recent records of provider requests, for assertions ("3 pages of 100") and `/_sim/requests`. */
 export class RequestLog {
   total = 0;
+  /** Requests refused by an account's rate limit. */
+  rateLimited = 0;
   readonly byApi: Record<string, number> = {};
   readonly records: SimRequestRecord[] = [];
 
   add(record: SimRequestRecord): void {
     this.total++;
+    if (record.rateLimited) this.rateLimited++;
     this.byApi[record.api] = (this.byApi[record.api] ?? 0) + 1;
     this.records.push(record);
     if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
@@ -43,6 +48,7 @@ export class RequestLog {
 
   reset(): void {
     this.total = 0;
+    this.rateLimited = 0;
     for (const key of Object.keys(this.byApi)) delete this.byApi[key];
     this.records.length = 0;
   }

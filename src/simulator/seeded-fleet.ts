@@ -1,3 +1,4 @@
+import type { FleetSpec } from './fleet-spec.js';
 import { Fleet } from './fleet.js';
 import { mulberry32, randomInt } from './prng.js';
 
@@ -74,4 +75,18 @@ function randomToken(random: () => number, length: number): string {
   let out = '';
   for (let i = 0; i < length; i++) out += alphabet[Math.floor(random() * alphabet.length)];
   return out;
+}
+
+/**
+ * The seeded Alibaba fleet as a spec (account `ali-bulk` with SEEDED_ACCOUNT's keys), so `simulate
+ * --instances N` can add it to the described mix and print targets for it. Nothing is expected of
+ * its instances: their failures fall where the seed puts them.
+ */
+export function seededSpec(opts: SeededFleetOptions): FleetSpec {
+  const regionId = opts.regionId ?? 'cn-hangzhou';
+  const fleet = seededFleet(opts);
+  return {
+    accounts: [{ name: 'ali-bulk', cloud: 'aliyun', region: regionId, accessKeyId: opts.accessKeyId ?? SEEDED_ACCOUNT.accessKeyId, accessKeySecret: opts.accessKeySecret ?? SEEDED_ACCOUNT.accessKeySecret }],
+    instances: fleet.instances().map((i) => ({ id: i.id, account: 'ali-bulk', service: 'rds', region: i.regionId, labels: { story: 'bulk' }, story: 'seeded daily backups; failures fall where the seed puts them', backups: i.backups })),
+  };
 }

@@ -8,6 +8,7 @@ import { handleControl } from './control.js';
 import { huaweiCloudSim } from './huawei.js';
 import { Faults, type FaultName, type FaultSettings } from './faults.js';
 import type { Fleet } from './fleet.js';
+import { AccountRateLimiter } from './rate-limits.js';
 import { RequestLog } from './request-log.js';
 import { ucloudTidbApi, ucloudUpgsqlApi } from './ucloud.js';
 
@@ -32,6 +33,8 @@ export interface Simulator {
   readonly fleet: Fleet;
   readonly faults: Faults;
   readonly requests: RequestLog;
+  /** Per-account quotas (set on the fleet's accounts) and how many requests each refused. */
+  readonly rateLimits: AccountRateLimiter;
   /** Stops listening and drops every connection, including requests held by a `timeout` fault. */
   close(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const env: SimEnv = { fleet: opts.fleet, clock: opts.clock ?? systemClock };
   const faults = opts.faults instanceof Faults ? opts.faults : new Faults(opts.faults);
   const requests = new RequestLog();
+  const rateLimits = new AccountRateLimiter();
   const apis = opts.apis ?? defaultApis(opts.fleet);
   const server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
@@ -67,7 +71,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (body === undefined) return write(res, jsonResponse(413, { error: `body larger than ${MAX_BODY} bytes` }));
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname.startsWith('/_sim/')) return write(res, handleControl(method, url.pathname, body, { fleet: env.fleet, faults, requests }));
+    if (url.pathname.startsWith('/_sim/')) return write(res, handleControl(method, url.pathname, body, { fleet: env.fleet, faults, requests, rateLimits }));
 
     const simReq = toSimRequest(req, method, url, body);
     const api = apis.find((a) => a.matches(simReq));
@@ -76,8 +80,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return write(res, jsonResponse(404, { error: 'no simulated API matches this request' }));
     }
     const instance = api.instanceOf(simReq);
-    const fault = faults.pick(api.name, instance);
     if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    const claimed = api.accountOf?.(simReq);
+    const account = claimed === undefined ? undefined : env.fleet.account(claimed);
+    if (account && !rateLimits.take(account, env.clock())) {
+      // Over quota: the provider's own throttling answer; queued faults are left for later requests.
+      const response = api.faultResponse('throttle', simReq);
+      record(api.name, simReq, instance, response.status, undefined, true);
+      return write(res, response);
+    }
+    const fault = faults.pick(api.name, instance);
     if (fault === 'timeout') {
       // Hold the request open; the client's own timeout ends it (or close() does).
       record(api.name, simReq, instance, 0, fault);
@@ -89,9 +101,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     write(res, response);
   }
 
-  function record(api: string, req: SimRequest, instance: string | undefined, status: number, fault: FaultName | undefined): void {
+  function record(api: string, req: SimRequest, instance: string | undefined, status: number, fault: FaultName | undefined, rateLimited = false): void {
     const { Signature: _signature, ...params } = req.params;
-    requests.add({ api, method: req.method, params, instance, status, fault, at: env.clock() });
+    requests.add({ api, method: req.method, params, instance, status, fault, ...(rateLimited && { rateLimited }), at: env.clock() });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -109,6 +121,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     fleet: opts.fleet,
     faults,
     requests,
+    rateLimits,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

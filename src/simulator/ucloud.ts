@@ -34,6 +34,7 @@ export function ucloudUpgsqlApi(opts: UcloudUpgsqlOptions = {}): SimApi {
     name: 'ucloud/upgsql',
     matches: (req) => isUcloudCall(req, action),
     instanceOf: (req) => ucloudParams(req)?.InstanceID,
+    accountOf: (req) => ucloudParams(req)?.PublicKey,
     handle: (req, env) =>
       withAuth(req, env, (p) => {
         const missing = missingParam(p, ['Region', 'Zone', 'InstanceID']);
@@ -63,6 +64,7 @@ export function ucloudTidbApi(opts: UcloudTidbOptions = {}): SimApi {
     name: 'ucloud/tidb',
     matches: (req) => isUcloudCall(req, action),
     instanceOf: (req) => ucloudParams(req)?.Id,
+    accountOf: (req) => ucloudParams(req)?.PublicKey,
     handle: (req, env) =>
       withAuth(req, env, (p) => {
         const missing = missingParam(p, ['Region', 'Id']);

@@ -1,11 +1,12 @@
 import { ProviderError } from '../../errors.js';
 import type { AccountConfig } from '../../config/schema.js';
-import { DEFAULT_RETRY, parseJsonBody, safeHost, send, withRetry } from '../http.js';
+import { DEFAULT_RETRY, parseJsonBody, safeHost, send, withRetry, type HttpResponse } from '../http.js';
 import type { BackupPage, BackupSource, PollTarget, ProviderContext } from '../types.js';
 import { aliyunError, aliyunResponseError, errorBody } from './errors.js';
 import { normalizeAliyunBackup } from './normalize.js';
 import { pageItems, parseDescribeBackupsPage, type DescribeBackupsPage } from './schema.js';
 import { signedRpcParams, toQueryString } from './signer.js';
+import { signedAcs3Headers } from './signer-v3.js';
 
 /** An `aliyun` account from the config. */
 export type AliyunAccount = Extract<AccountConfig, { cloud: 'aliyun' }>;
@@ -25,7 +26,9 @@ interface Credentials {
 }
 
 /**
- * Alibaba Cloud RDS backups through DescribeBackups (RPC, signature v1, GET). Pages of 100 are
+ * Alibaba Cloud RDS backups through DescribeBackups: signature v1 (a signed GET query, the default)
+ * or, with the account's `signatureVersion: v3`, ACS3-HMAC-SHA256 (a POST with the parameters in the
+ * query and signed `x-acs-*` headers, as `@alicloud/rds20140815` sends it). Pages of 100 are
  * fetched until the items add up to TotalRecordCount; each page is retried on its own. A listing
  * that shifts while it is read (total changes, an id shows up twice, pages overshoot or never reach
  * the total) fails with `invalid-response` rather than yielding a list that never existed.
@@ -49,6 +52,7 @@ async function* listAliyunRdsBackups(account: AliyunAccount, accountName: string
     regionId: target.region ?? account.regionId,
     instance: target.instance,
     creds,
+    signatureVersion: account.signatureVersion ?? 'v1',
   };
   const seen = new Set<string>();
   let total: number | undefined;
@@ -87,6 +91,7 @@ interface PageRequest {
   readonly regionId: string;
   readonly instance: string;
   readonly creds: Credentials;
+  readonly signatureVersion: 'v1' | 'v3';
 }
 
 /**
@@ -109,19 +114,9 @@ async function fetchPageWithRetry(ctx: ProviderContext, req: PageRequest, pageNu
 }
 
 async function fetchPage(ctx: ProviderContext, req: PageRequest, pageNumber: number): Promise<DescribeBackupsPage> {
-  // Signed inside the retried call: every attempt gets a fresh Timestamp and SignatureNonce.
-  const params = signedRpcParams({
-    method: 'GET',
-    action: 'DescribeBackups',
-    version: API_VERSION,
-    accessKeyId: req.creds.accessKeyId,
-    accessKeySecret: req.creds.accessKeySecret,
-    securityToken: req.creds.securityToken,
-    now: ctx.clock(),
-    params: { RegionId: req.regionId, DBInstanceId: req.instance, PageSize: String(PAGE_SIZE), PageNumber: String(pageNumber) },
-  });
-  const url = `${req.endpoint}/?${toQueryString(params)}`;
-  const res = await send(ctx, { method: 'GET', url, headers: { accept: 'application/json' } });
+  const params = { RegionId: req.regionId, DBInstanceId: req.instance, PageSize: String(PAGE_SIZE), PageNumber: String(pageNumber) };
+  // Signed inside the retried call: every attempt gets a fresh timestamp and nonce.
+  const { url, res } = req.signatureVersion === 'v3' ? await sendV3(ctx, req, params) : await sendV1(ctx, req, params);
   const secrets = [req.creds.accessKeySecret, ...(req.creds.securityToken ? [req.creds.securityToken] : [])];
   if (res.status < 200 || res.status > 299) throw aliyunResponseError(res, secrets);
   const json = parseJsonBody(res, url);
@@ -133,6 +128,38 @@ async function fetchPage(ctx: ProviderContext, req: PageRequest, pageNumber: num
     throw invalidPage(`page ${pageNumber} from ${safeHost(url)} is not a DescribeBackups response: ${parsed.problem}`);
   }
   return parsed.page;
+}
+
+async function sendV1(ctx: ProviderContext, req: PageRequest, params: Readonly<Record<string, string>>): Promise<{ url: string; res: HttpResponse }> {
+  const signed = signedRpcParams({
+    method: 'GET',
+    action: 'DescribeBackups',
+    version: API_VERSION,
+    accessKeyId: req.creds.accessKeyId,
+    accessKeySecret: req.creds.accessKeySecret,
+    securityToken: req.creds.securityToken,
+    now: ctx.clock(),
+    params,
+  });
+  const url = `${req.endpoint}/?${toQueryString(signed)}`;
+  return { url, res: await send(ctx, { method: 'GET', url, headers: { accept: 'application/json' } }) };
+}
+
+/** POST with an empty body: v3 answers JSON without a `Format` parameter, and the action and version travel as headers. */
+async function sendV3(ctx: ProviderContext, req: PageRequest, params: Readonly<Record<string, string>>): Promise<{ url: string; res: HttpResponse }> {
+  const url = `${req.endpoint}/?${toQueryString(params)}`;
+  const headers = signedAcs3Headers({
+    url,
+    method: 'POST',
+    action: 'DescribeBackups',
+    version: API_VERSION,
+    query: params,
+    accessKeyId: req.creds.accessKeyId,
+    accessKeySecret: req.creds.accessKeySecret,
+    securityToken: req.creds.securityToken,
+    now: ctx.clock(),
+  });
+  return { url, res: await send(ctx, { method: 'POST', url, headers: { ...headers, accept: 'application/json' } }) };
 }
 
 function invalidPage(detail: string): ProviderError {

@@ -1,0 +1,161 @@
+import type { SimBackupInput } from './fleet.js';
+import { SIM_APIS, type FleetSpec, type SimApiId, type SpecAccount, type SpecInstance } from './fleet-spec.js';
+import { mulberry32, randomInt } from './prng.js';
+
+/** What each generated instance is meant to show; every API gets each story in turn. */
+export const STORIES = ['healthy', 'failing', 'stale', 'stuck', 'shrinking', 'missing'] as const;
+export type Story = (typeof STORIES)[number];
+
+export interface MixedFleetOptions {
+  readonly seed: number;
+  /** Epoch ms: the fleet's "now"; every backup starts before it. */
+  readonly now: number;
+  /** Instances per API; the stories repeat in order beyond six. Default 6 (one of each). */
+  readonly perApi?: number;
+  /** Days of history, two automated backups a day; at least 5 so retention holds. Default 10. */
+  readonly days?: number;
+}
+
+const MIN = 60_000;
+const H = 60 * MIN;
+const MIB = 1024 ** 2;
+/** Twice a day: keeps every story to exactly one rule (a daily stale instance also breaks retention, 7 in 7 days). */
+const CYCLE = 12 * H;
+
+/** Per API: the config account, target id prefix, region and zone, and the shape of instance and backup ids. */
+const API_SHAPE: Readonly<Record<SimApiId, { account: string; prefix: string; region: string; zone?: string; instanceId: (r: () => number) => string; backupId?: (r: () => number) => string }>> = {
+  'aliyun/rds': { account: 'ali-sim', prefix: 'ali-rds', region: 'cn-hangzhou', instanceId: (r) => `rm-bp1${token(r, 14, LOWER)}` },
+  'ucloud/upgsql': { account: 'uc-sim', prefix: 'uc-pg', region: 'cn-bj2', zone: 'cn-bj2-04', instanceId: (r) => `upgsql-${token(r, 8, LOWER)}` },
+  'ucloud/tidb': { account: 'uc-sim', prefix: 'uc-tidb', region: 'cn-bj2', instanceId: (r) => `tidb-${token(r, 8, LOWER)}` },
+  'otc/rds': { account: 'otc-sim', prefix: 'otc-rds', region: 'eu-de', instanceId: (r) => `${token(r, 32, HEX)}in01`, backupId: (r) => `${token(r, 32, HEX)}br01` },
+  'huaweicloud/dds': { account: 'hw-sim', prefix: 'hw-dds', region: 'ap-southeast-1', instanceId: (r) => `${token(r, 32, HEX)}in02`, backupId: (r) => `${token(r, 32, HEX)}br02` },
+};
+
+/**
+ * A deterministic fleet over all five APIs with a described mix: for each API, instances that are
+ * healthy, failing (the latest backup FAILED), stale (last completed more than 30 h ago), stuck
+ * (a backup running for more than 6 h), shrinking (the newest backup a fraction of the usual size)
+ * and missing (configured, absent at the provider), each tagged with its story and the rule it should
+ * trip. Accounts for every cloud (OTC logs in with an IAM password, Huawei with AK/SK). The same
+ * options give the same ids, credentials, times and sizes on every run.
+ */
+export function mixedFleet(opts: MixedFleetOptions): FleetSpec {
+  const random = mulberry32(opts.seed);
+  const perApi = opts.perApi ?? STORIES.length;
+  const days = Math.max(5, opts.days ?? 10);
+  const accounts = mixedAccounts(random);
+  const instances: SpecInstance[] = [];
+  for (const api of SIM_APIS) {
+    const shape = API_SHAPE[api];
+    for (let n = 0; n < perApi; n++) {
+      const story = STORIES[n % STORIES.length] as Story;
+      const round = Math.floor(n / STORIES.length);
+      const id = shape.instanceId(random);
+      const plan = storyPlan(api, story, random, opts.now, days * 2);
+      const backups = shape.backupId ? plan.backups.map((b) => ({ ...b, id: (shape.backupId as (r: () => number) => string)(random) })) : plan.backups;
+      instances.push({
+        id,
+        account: shape.account,
+        service: api.split('/')[1] as string,
+        region: shape.region,
+        ...(shape.zone !== undefined && { zone: shape.zone }),
+        name: `${shape.prefix}-${story}${round > 0 ? `-${round + 1}` : ''}`,
+        target: `${shape.prefix}-${story}${round > 0 ? `-${round + 1}` : ''}`,
+        labels: { api: api.replace('/', '-'), story },
+        story: plan.story,
+        expect: plan.expect,
+        ...(story === 'missing' && { missing: true }),
+        backups,
+      });
+    }
+  }
+  return { accounts, instances };
+}
+
+/** One account per cloud, with credentials drawn from the seed (simulator-only, never real). */
+function mixedAccounts(random: () => number): SpecAccount[] {
+  return [
+    { name: 'ali-sim', cloud: 'aliyun', region: 'cn-hangzhou', accessKeyId: `LTAI5tSim${token(random, 15, ALNUM)}`, accessKeySecret: `sim${token(random, 27, ALNUM)}` },
+    { name: 'uc-sim', cloud: 'ucloud', accessKeyId: `simulator-${token(random, 6, LOWER)}@example.invalid${token(random, 19, DIGITS)}`, accessKeySecret: token(random, 40, HEX) },
+    {
+      name: 'otc-sim', cloud: 'otc', region: 'eu-de', projectId: token(random, 32, HEX), accessKeyId: token(random, 20, UPPER), accessKeySecret: token(random, 40, ALNUM),
+      password: { domain: 'sim-domain', user: 'auditor', password: `Sim-${token(random, 16, ALNUM)}` }, auth: 'password',
+    },
+    { name: 'hw-sim', cloud: 'huaweicloud', region: 'ap-southeast-1', projectId: token(random, 32, HEX), accessKeyId: token(random, 20, UPPER), accessKeySecret: token(random, 40, ALNUM), auth: 'aksk' },
+  ];
+}
+
+interface StoryPlan {
+  readonly story: string;
+  readonly expect: readonly string[];
+  readonly backups: readonly SimBackupInput[];
+}
+
+/** The backups (newest first) that make an instance tell its story under the default rules. */
+function storyPlan(api: SimApiId, story: Story, random: () => number, now: number, count: number): StoryPlan {
+  const size = randomInt(random, 2 * 1024, 200 * 1024) * MIB;
+  const history = (lastEnd: number, n = count) => series(random, lastEnd, n, size);
+  const hours = (ms: number) => Math.round(ms / H);
+  switch (story) {
+    case 'healthy': {
+      const lastEnd = now - randomInt(random, 60, 600) * MIN;
+      return { story: `backed up ${hours(now - lastEnd)}h ago, twice a day: compliant`, expect: [], backups: history(lastEnd) };
+    }
+    case 'failing': {
+      const failedAt = now - randomInt(random, 60, 240) * MIN;
+      const failed: SimBackupInput = { ...automated(api), status: 'failed', startedAt: failedAt, endedAt: failedAt + randomInt(random, 5, 20) * MIN, sizeBytes: 0 };
+      return { story: `the latest backup FAILED ${hours(now - failedAt)}h ago`, expect: ['failed-backup'], backups: [failed, ...history(failedAt - randomInt(random, 8 * 60, 11 * 60) * MIN, count - 1)] };
+    }
+    case 'stale': {
+      const lastEnd = now - randomInt(random, 31 * 60, 40 * 60) * MIN;
+      return { story: `last completed backup ended ${hours(now - lastEnd)}h ago`, expect: ['recent-success'], backups: history(lastEnd) };
+    }
+    case 'stuck': {
+      const since = now - randomInt(random, 7 * 60, 10 * 60) * MIN;
+      if (api === 'aliyun/rds') {
+        // DescribeBackups lists finished backups only: a stuck job shows as the instance going stale.
+        const lastEnd = now - randomInt(random, 25 * 60, 30 * 60) * MIN;
+        return { story: `a backup job hangs; DescribeBackups lists only finished backups, so the last completed one is ${hours(now - lastEnd)}h old`, expect: ['recent-success'], backups: history(lastEnd) };
+      }
+      const running: SimBackupInput = { ...automated(api), status: 'running', startedAt: since, endedAt: null, sizeBytes: 0 };
+      return { story: `a backup has been running for ${hours(now - since)}h`, expect: ['stuck-running'], backups: [running, ...history(since - randomInt(random, 10 * 60, 11 * 60) * MIN, count - 1)] };
+    }
+    case 'shrinking': {
+      const lastEnd = now - randomInt(random, 60, 600) * MIN;
+      const percent = randomInt(random, 2, 10);
+      const [newest, ...rest] = history(lastEnd);
+      const shrunk = { ...(newest as SimBackupInput), sizeBytes: Math.max(MIB, Math.round((size * percent) / 100 / MIB) * MIB) };
+      return { story: `the newest backup is ${percent}% of the usual size`, expect: ['size-anomaly'], backups: [shrunk, ...rest] };
+    }
+    case 'missing':
+      return { story: 'configured, but the instance no longer exists at the provider', expect: ['target-missing'], backups: [] };
+  }
+}
+
+/** Completed automated full backups every CYCLE, newest first, sizes in whole MiB (exact in every API's unit). */
+function series(random: () => number, lastEnd: number, count: number, size: number): SimBackupInput[] {
+  return Array.from({ length: count }, (_, i) => {
+    const endedAt = lastEnd - i * CYCLE;
+    // Older backups were a little smaller: the database grows about 0.1% a cycle, with noise.
+    const sizeBytes = Math.round((size * (1 - i * 0.001 - randomInt(random, 0, 5) / 1000)) / MIB) * MIB;
+    return { ...automatedFull, status: 'completed', startedAt: endedAt - randomInt(random, 15, 50) * MIN, endedAt, sizeBytes };
+  });
+}
+
+const automatedFull = { kind: 'full', mode: 'Automated' } as const;
+
+function automated(api: SimApiId): Pick<SimBackupInput, 'kind' | 'mode' | 'method'> {
+  return api === 'aliyun/rds' ? { ...automatedFull, method: 'Physical' } : automatedFull;
+}
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+const DIGITS = '0123456789';
+
+function token(random: () => number, length: number, alphabet: string): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(random() * alphabet.length)];
+  return out;
+}
