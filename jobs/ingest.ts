@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { OwnerDeps } from '../src/daemon/deps.js';
 import { ingestPoll } from '../src/engine/poll.js';
 import { pollRecordSchema } from '../src/providers/normalized-schema.js';
-import { evaluateJob } from './evaluate.js';
 import { defineJob } from './types.js';
 
 /** Commits one poll on the database owner (all pages or nothing), then asks for the target's evaluation. */
@@ -12,8 +11,6 @@ export const ingestJob = defineJob({
   retry: { attempts: 5, backoffMs: 2_000 },
   async process(deps: OwnerDeps, { record }) {
     const summary = ingestPoll(deps, record);
-    if (summary.duplicate) return;
-    const slot = record.slot ?? String(record.finishedAt);
-    await deps.queue.enqueue(evaluateJob, { targetIds: [record.targetId] }, { jobId: `evaluate:${record.targetId}:${slot}` });
+    if (!summary.duplicate) deps.requestEvaluation(record.targetId);
   },
 });

@@ -16,4 +16,6 @@ export interface WorkerDeps extends FetchDeps, SendDeps {
 export interface OwnerDeps extends WorkerDeps, AppDeps {
   /** Asks the delivery loop to look at the outbox now rather than at its next tick. */
   wakeDelivery(): void;
+  /** Asks for a target's evaluation soon (batched with the others asked for meanwhile). */
+  requestEvaluation(targetId: string): void;
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { QueueBackend, QueueName } from '../queue/types.js';
 import { createBackend, type BackendOptions } from './backend.js';
 import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.js';
+import { evaluationBatcher } from './evaluation-batcher.js';
 import type { OwnerDeps, WorkerDeps } from './deps.js';
 import { startHttp } from './http.js';
 import { createMetrics } from './metrics.js';
@@ -26,6 +27,8 @@ export interface RuntimeOptions extends BackendOptions {
   readonly pollConcurrency?: number;
   readonly notifyConcurrency?: number;
   readonly deliveryIntervalMs?: number;
+  /** Every target is evaluated at least this often, polled or not (default 5 min). */
+  readonly evaluateEveryMs?: number;
 }
 
 export interface Running {
@@ -54,13 +57,16 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   const backend = createBackend(loaded, log, opts);
   const metrics = createMetrics();
   let loop: DeliveryLoop | undefined;
+  const clock = opts.clock ?? systemClock;
+  const batcher = evaluationBatcher({ queue: backend.queue, log, clock });
   const deps: OwnerDeps = {
-    ...createDeps({ db, loaded, log, clock: opts.clock ?? systemClock, ...(opts.fetch && { fetch: opts.fetch }) }),
+    ...createDeps({ db, loaded, log, clock, ...(opts.fetch && { fetch: opts.fetch }) }),
     queue: backend.queue,
     limiter: backend.limiter,
     lock: backend.lock,
     metrics,
     wakeDelivery: () => loop?.wake(),
+    requestEvaluation: (targetId) => batcher.request(targetId),
   };
   // One writer: SQLite work is serial anyway, and ordering keeps a target's ingest before its evaluation.
   consume(backend.queue, ingestJob, deps, 1);
@@ -70,6 +76,16 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   if (opts.pollConcurrency !== 0) consume(backend.queue, pollJob, deps, opts.pollConcurrency ?? 4);
   consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
   loop = startDeliveryLoop(deps, opts.deliveryIntervalMs);
+  // Time-based rules change verdicts without any new poll (a backup grows stale, polling stops
+  // altogether): every target is evaluated on this timer too, not only after its polls.
+  const sweepMs = opts.evaluateEveryMs ?? 5 * 60_000;
+  const enqueueSweep = () =>
+    backend.queue.enqueue(evaluateJob, {}, { jobId: `evaluate:sweep:${iso(Math.floor(clock() / sweepMs) * sweepMs)}` }).catch((err: unknown) => {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not enqueue the periodic evaluation');
+    });
+  const sweep = setInterval(enqueueSweep, sweepMs);
+  sweep.unref();
+  void enqueueSweep(); // right away too: a restart must not hide a finding for a whole interval
   const scheduler = startScheduler({ loaded, queue: backend.queue, log });
   const http = loaded.config.http ? await startHttp({ db, queue: backend.queue, metrics, log }, loaded.config.http.listen) : undefined;
   log.info({ mode: backend.queue.kind, database: loaded.databasePath, at: iso(deps.clock()) }, 'daemon started');
@@ -79,6 +95,8 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
     httpUrl: http?.url,
     async stop(timeoutMs) {
       await scheduler.stop();
+      clearInterval(sweep);
+      await batcher.stop();
       loop?.stop();
       await backend.queue.close(timeoutMs);
       await http?.close();

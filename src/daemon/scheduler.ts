@@ -24,6 +24,24 @@ export interface Scheduler {
   readonly ticked: () => readonly string[];
 }
 
+/**
+ * Targets in round-robin order of their accounts. Polls wait for their account's rate limit while
+ * holding a worker slot; enqueued account by account, the first account's targets would fill every
+ * slot and the other accounts would wait behind its limit instead of polling in parallel.
+ */
+export function interleaveByAccount(targets: readonly TargetConfig[]): TargetConfig[] {
+  const byAccount = new Map<string, TargetConfig[]>();
+  for (const t of targets) {
+    const lane = byAccount.get(t.account);
+    if (lane) lane.push(t);
+    else byAccount.set(t.account, [t]);
+  }
+  const lanes = [...byAccount.values()];
+  const out: TargetConfig[] = [];
+  for (let i = 0; out.length < targets.length; i++) for (const lane of lanes) if (lane[i]) out.push(lane[i] as TargetConfig);
+  return out;
+}
+
 /** The slot of a tick: the scheduled instant (whole seconds, UTC), the same on every daemon that schedules it. */
 export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 1000) * 1000);
 
@@ -38,7 +56,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const groups = new Map<string, TargetConfig[]>();
   for (const t of config.targets) {
     const expr = t.schedule ?? config.schedules.poll;
-    groups.set(expr, [...(groups.get(expr) ?? []), t]);
+    const group = groups.get(expr);
+    if (group) group.push(t);
+    else groups.set(expr, [t]);
   }
   let stopped = false;
   let pending = 0;
@@ -70,7 +90,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     ticked.push(slot);
     if (ticked.length > 100) ticked.shift();
     pending += targets.length;
-    const added = await Promise.all(targets.map((t) => enqueue(t, slot).finally(() => pending--)));
+    const added = await Promise.all(interleaveByAccount(targets).map((t) => enqueue(t, slot).finally(() => pending--)));
     const n = added.filter(Boolean).length;
     deps.log.info({ slot, targets: targets.length, enqueued: n }, n < targets.length ? 'poll tick (some already enqueued elsewhere)' : 'poll tick');
     return n;

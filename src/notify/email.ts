@@ -66,8 +66,8 @@ export function createEmailNotifier(createTransport: TransportFactory = defaultF
           to: channel.to,
           cc: channel.cc,
           subject: subject(digest, channel.subjectPrefix),
-          text: renderText(digest),
-          html: renderHtml(digest),
+          text: digest.report?.text ?? renderText(digest),
+          html: digest.report?.html ?? renderHtml(digest),
           date: new Date(ctx.clock()),
           // RFC 3834: tells vacation responders and ticket systems not to answer an automated alert.
           headers: { 'Auto-Submitted': 'auto-generated' },

@@ -57,6 +57,7 @@ export function summarize(digest: Digest): DigestSummary {
 
 /** `CRITICAL: 2 firing, 1 resolved`, `resolved: 1`, TEST_HEADLINE or `no items`: the subject without its prefix. */
 export function headline(digest: Digest): string {
+  if (digest.report) return oneLine(digest.report.subject);
   const s = summarize(digest);
   if (s.worst !== null) {
     const resolved = s.resolved > 0 ? `, ${s.resolved} resolved` : '';

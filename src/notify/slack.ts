@@ -26,7 +26,7 @@ export const slackNotifier: Notifier<SlackChannel> = {
     const secretUrl = channelSecret(ctx, channel.webhook, where);
     const url = parseHttpUrl(secretUrl, where);
     const who = `slack webhook (${url.host})`;
-    const body = JSON.stringify(slackPayload(digest));
+    const body = JSON.stringify(digest.report?.slack ?? slackPayload(digest));
     const answer = await postBody(ctx, url, body, { 'content-type': 'application/json; charset=utf-8' }, who);
     // The token is the URL's path; scrub it (and the whole URL) in case a proxy echoes the request.
     const said = answerExcerpt(answer.body, [secretUrl, url.pathname]);

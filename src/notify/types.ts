@@ -21,12 +21,32 @@ export interface AlertItem {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/**
+ * A finished compliance report carried by a digest in place of alert items. It is rendered before it
+ * reaches a notifier (all text already cleaned and escaped for its medium), so a notifier only picks
+ * its own form: email sends `subject`/`text`/`html`, Slack posts `slack`, a webhook posts `json`.
+ */
+export interface ReportMessage {
+  /** One line naming the period and the fleet's compliance; the channel's subject prefix goes in front. */
+  readonly subject: string;
+  /** The plain-text body (the email's text part). */
+  readonly text: string;
+  /** A mail-safe HTML document (the email's HTML part). */
+  readonly html: string;
+  /** An incoming-webhook message: `text` is the notification and fallback, `blocks` Block Kit. */
+  readonly slack: { readonly text: string; readonly blocks: readonly object[] };
+  /** The report's versioned JSON document (webhook body field `report`). */
+  readonly json: unknown;
+}
+
 /** Everything one channel receives from one delivery round: one message, however many items. */
 export interface Digest {
   readonly channel: string;
   readonly items: readonly AlertItem[];
   /** When the digest was assembled, epoch ms. */
   readonly createdAt: number;
+  /** Set only for a report message (then `items` is empty); absent for every alert digest. */
+  readonly report?: ReportMessage;
 }
 
 export interface NotifyContext {

@@ -33,6 +33,8 @@ export interface WebhookBody {
   /** Present, and true, only on a `notify test` message: acknowledge it, alert nobody. */
   readonly test?: true;
   readonly items: readonly WebhookItem[];
+  /** Present only on a compliance report (then `items` is empty): the report's JSON, `version` 1 (src/report/types.ts). */
+  readonly report?: unknown;
 }
 
 /** Builds the body: items in the same order a person sees them in mail and Slack. */
@@ -42,6 +44,7 @@ export function webhookBody(digest: Digest): WebhookBody {
     createdAt: iso(digest.createdAt),
     channel: digest.channel,
     ...(isTestDigest(digest) ? { test: true as const } : {}),
+    ...(digest.report ? { report: digest.report.json } : {}),
     items: orderItems(digest.items).map((i) => ({
       kind: i.kind,
       target: i.targetId,

@@ -1,0 +1,109 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/client.js';
+import type { Change, RuleState } from './timeline.js';
+
+/**
+ * The report's reads, all through existing indexes: finding_events by (target, rule, at), backups by
+ * (target, ended_at), backup_events by (target, at), findings by primary key. Prepared once per
+ * connection, because a fleet report runs them for every target.
+ */
+
+type Statements = Record<
+  'ruleChanges' | 'lastEvaluated' | 'backupsEnded' | 'failedWithoutEnd' | 'backupsBefore' | 'backupsEndedAt' | 'everCompleted',
+  Statement
+>;
+const cache = new WeakMap<object, Statements>();
+
+function statements(db: Db): Statements {
+  const c = db.$client;
+  let s = cache.get(c);
+  if (!s) {
+    s = {
+      // The last change before the window (the state the window starts in) and every change within it.
+      ruleChanges: c.prepare(
+        `SELECT to_state, at, reason FROM finding_events
+         WHERE target_id = @target AND rule_id = @rule AND at < @to
+           AND at >= coalesce((SELECT max(at) FROM finding_events WHERE target_id = @target AND rule_id = @rule AND at < @from), @from)
+         ORDER BY at, id`,
+      ),
+      lastEvaluated: c.prepare(`SELECT max(evaluated_at) FROM findings WHERE target_id = ?`).pluck(),
+      backupsEnded: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at >= ? AND ended_at < ?`),
+      // A failed backup without an end time is placed at its start.
+      failedWithoutEnd: c.prepare(
+        `SELECT backup_id, status, started_at AS ended_at FROM backups WHERE target_id = ? AND ended_at IS NULL AND status = 'failed' AND started_at >= ? AND started_at < ?`,
+      ),
+      backupsBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`),
+      backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`),
+      everCompleted: c
+        .prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at >= ? AND backup_id = ? AND to_status = 'completed' LIMIT 1`)
+        .pluck(),
+    };
+    cache.set(c, s);
+  }
+  return s;
+}
+
+/** The changes of one (target, rule) relevant to `[from, to)`, oldest first. */
+export function ruleChanges(db: Db, target: string, rule: string, from: number, to: number): Change[] {
+  const rows = statements(db).ruleChanges.all({ target, rule, from, to }) as { to_state: RuleState; at: number; reason: string }[];
+  return rows.map((r) => ({ at: r.at, state: r.to_state, reason: r.reason }));
+}
+
+/** When any rule of the target was last evaluated, or null if never. */
+export function lastEvaluated(db: Db, target: string): number | null {
+  return (statements(db).lastEvaluated.get(target) as number | null | undefined) ?? null;
+}
+
+/** A backup as the report counts it. */
+export interface EndedBackup {
+  readonly endedAt: number;
+  readonly outcome: 'completed' | 'failed';
+}
+
+interface BackupRow {
+  backup_id: string;
+  status: string;
+  ended_at: number;
+}
+
+// Providers' clocks and ours differ; a completion seen a little "before" the backup's end still counts.
+const SKEW_MS = 86_400_000;
+
+/**
+ * Whether a backup counts as completed: it is `completed`, or it was once (an `expired` or `deleting`
+ * backup that we saw completed). A backup we never saw completed does not count, whatever it is now.
+ */
+function outcomeOf(s: Statements, target: string, r: BackupRow): EndedBackup['outcome'] | null {
+  if (r.status === 'completed') return 'completed';
+  if (r.status === 'failed') return 'failed';
+  if (r.status !== 'expired' && r.status !== 'deleting') return null;
+  return s.everCompleted.get(target, r.ended_at - SKEW_MS, r.backup_id) === undefined ? null : 'completed';
+}
+
+/** Completed and failed backups that ended in `[from, to)` (failed ones without an end: by their start). */
+export function backupsIn(db: Db, target: string, from: number, to: number): EndedBackup[] {
+  const s = statements(db);
+  const rows = [...(s.backupsEnded.all(target, from, to) as BackupRow[]), ...(s.failedWithoutEnd.all(target, from, to) as BackupRow[])];
+  const out: EndedBackup[] = [];
+  for (const r of rows) {
+    const outcome = outcomeOf(s, target, r);
+    if (outcome) out.push({ endedAt: r.ended_at, outcome });
+  }
+  return out.sort((a, b) => a.endedAt - b.endedAt);
+}
+
+/** The end of the newest completed backup that ended before `before`, or null if none is on record. */
+export function lastCompletedBefore(db: Db, target: string, before: number): number | null {
+  const s = statements(db);
+  // Newest first, a page at a time, stopping at the first that counts: usually the first row.
+  let bound = before;
+  for (;;) {
+    const page = s.backupsBefore.all(target, bound) as BackupRow[];
+    for (const r of page) if (outcomeOf(s, target, r) === 'completed') return r.ended_at;
+    const last = page[page.length - 1];
+    if (!last || page.length < 32) return null;
+    // The page may have cut through backups that share the last end instant: look at all of them.
+    for (const r of s.backupsEndedAt.all(target, last.ended_at) as BackupRow[]) if (outcomeOf(s, target, r) === 'completed') return r.ended_at;
+    bound = last.ended_at;
+  }
+}

@@ -1,0 +1,177 @@
+import { escapeHtml } from '../notify/render.js';
+import { dayCellsSvg, DAY_COLOR, fleetTrendSvg } from './render-svg.js';
+import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
+import { alarmsInPeriod, MAX_ROWS, moreNote, dur, field, labelText, local, pct, prose, pts, reportTitle, span } from './view.js';
+
+/**
+ * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
+ * drop `<style>` blocks), inline SVG charts, no scripts, no external images, fonts or links, and a
+ * single 600 px column that long names wrap inside rather than widen. Every dynamic string is cleaned
+ * (`field`/`prose`) and then HTML-escaped.
+ */
+export interface HtmlOptions {
+  /** Show per-target detail for at most this many targets (worst first); all by default. */
+  readonly maxTargets?: number;
+  /** Rows of each fleet list (groups, alarms, blind targets); MAX_ROWS by default. */
+  readonly maxRows?: number;
+}
+
+const FONT = 'font-family:Arial,Helvetica,sans-serif;';
+const WRAP = 'word-break:break-word;overflow-wrap:anywhere;';
+const CELL = 'padding:6px 8px;border-bottom:1px solid #e4e7ec;text-align:left;vertical-align:top;';
+// overflow-wrap is inherited from the column: headers break between words only.
+const HEAD = `${CELL}background:#f2f4f7;font-weight:bold;font-size:12px;color:#344054;overflow-wrap:normal;word-break:normal;`;
+// Names may wrap anywhere (a 120-character id must not widen the mail); numbers and dates never wrap.
+const WRAPPING = `${CELL}${WRAP}`;
+const NOWRAP = `${CELL}white-space:nowrap;`;
+const H2 = `${FONT}font-size:17px;margin:24px 0 8px;color:#101828;`;
+const MUTED = 'color:#667085;';
+
+const e = (s: string): string => escapeHtml(s);
+const name = (s: string): string => e(field(s));
+
+/** Green from 99%, amber from 90%, red below. */
+function tone(share: number): string {
+  return share >= 0.99 ? '#067647' : share >= 0.9 ? '#b54708' : '#b42318';
+}
+
+const badge = (share: number): string => `<span style="color:${tone(share)};font-weight:bold;">${e(pct(share))}</span>`;
+
+/** A data table: header cells and rows of already-escaped HTML; the columns in `wrap` hold names, the others numbers. */
+function table(head: readonly string[], rows: readonly (readonly string[])[], wrap: readonly number[] = [0]): string {
+  const th = head.map((h) => `<th style="${HEAD}">${h}</th>`).join('');
+  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td style="${wrap.includes(i) ? WRAPPING : NOWRAP}">${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;${FONT}font-size:13px;table-layout:auto;">
+<tr>${th}</tr>
+${trs}
+</table>`;
+}
+
+const h2 = (text: string): string => `<h2 style="${H2}">${text}</h2>`;
+const para = (html: string): string => `<p style="${FONT}margin:6px 0;font-size:13px;">${html}</p>`;
+
+/** A paragraph saying how many rows were left out, or nothing. */
+function more(shown: number, total: number, what: string): string {
+  const note = moreNote(shown, total, what);
+  return note === null ? '' : para(e(note));
+}
+
+function groupTable(list: readonly GroupSummary[], none: string, maxRows: number): string {
+  const shown = list.slice(0, maxRows);
+  return (
+    table(
+      ['', 'Targets', 'Compliance', 'Change', 'In alarm'],
+      shown.map((g) => [g.value === null ? e(none) : name(g.value), String(g.targets), badge(g.compliance), e(pts(g.complianceChange)), String(g.targetsInAlarm)]),
+    ) + more(shown.length, list.length, 'groups')
+  );
+}
+
+/** Renders the whole report as an HTML document. */
+export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): string {
+  const f = report.fleet;
+  const maxRows = opts.maxRows ?? MAX_ROWS;
+  const when = (isoText: string): string => e(local(report, isoText));
+  const parts: string[] = [];
+  const previous = f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  parts.push(
+    `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">Backup compliance ${name(report.period.label)}</h1>`,
+    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${e(span(report, report.period))}, ${e(dur(report.period.lengthMs))}; compared with ${name(report.previousPeriod.label)}. Generated ${e(report.generatedAt)}.</p>`,
+    table(
+      ['Fleet', ''],
+      [
+        ['Compliance', `${badge(f.compliance)} (${e(previous)})`],
+        ['Targets', e(`${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`)],
+        ['Unknown', e(`${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`)],
+        ['Backups', e(`${f.backups.completed} completed, ${f.backups.failed} failed`)],
+        ['Alarms', e(`${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`)],
+      ],
+      [1],
+    ),
+    h2('Fleet compliance per day'),
+    fleetTrendSvg(f.daily),
+  );
+
+  const worst = report.targets.filter((t) => f.worstOffenders.includes(t.id));
+  parts.push(h2('Worst offenders'));
+  parts.push(
+    worst.length === 0
+      ? para('Every target was compliant for the whole period.')
+      : table(
+          ['Target', 'Compliance', 'Change', 'Alarms at end', 'Days with backup'],
+          worst.map((t) => [name(t.id), badge(t.compliance), e(pts(t.complianceChange)), String(t.currentAlarms.length), `${t.daysWithBackup}/${t.days}`]),
+        ),
+  );
+
+  parts.push(h2('By cloud'), groupTable(f.groups.cloud, '(none)', maxRows), h2('By account'), groupTable(f.groups.account, '(none)', maxRows));
+  for (const [key, list] of Object.entries(f.groups.labels)) parts.push(h2(`By label ${name(key)}`), groupTable(list, `(no ${field(key)})`, maxRows));
+
+  const alarms = alarmsInPeriod(report, maxRows);
+  parts.push(h2('Alarms opened and closed in the period'));
+  parts.push(
+    alarms.total === 0
+      ? para('None.')
+      : table(
+          ['Target / rule', 'Opened', 'Closed', 'Time to resolve'],
+          alarms.shown.map((a) => [
+            `<b>${name(a.target)}</b><br>${name(a.rule)} <span style="${MUTED}">${e(a.severity)}</span>`,
+            when(a.openedAt),
+            a.closedAt === null ? 'open' : when(a.closedAt),
+            a.durationMs === null ? 'open' : e(dur(a.durationMs)),
+          ]),
+        ) + more(alarms.shown.length, alarms.total, 'alarms (those shown are the open, most severe and longest ones)'),
+  );
+
+  parts.push(h2('Blind targets'));
+  parts.push(
+    f.blindTargets.length === 0
+      ? para('None: every target was watched for the whole period.')
+      : table(['Target', 'Blind', 'Longest stretch', 'At the end'], f.blindTargets.slice(0, maxRows).map((b) => [name(b.target), e(dur(b.blindMs)), e(dur(b.longestMs)), b.atEnd ? 'blind' : 'watched'])) +
+          more(Math.min(maxRows, f.blindTargets.length), f.blindTargets.length, 'blind targets'),
+  );
+
+  const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
+  const legend = (['completed', 'failed', 'none'] as const)
+    .map((s) => `<span style="display:inline-block;width:10px;height:10px;background:${DAY_COLOR[s]};border-radius:2px;"></span> ${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`)
+    .join(' &nbsp; ');
+  parts.push(h2('Targets'), para(legend));
+  for (const t of shown) parts.push(targetCard(report, t));
+  parts.push(more(shown.length, report.targets.length, 'targets'));
+
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(reportTitle(report))}</title></head>
+<body style="margin:0;padding:0;background:#f9fafb;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background:#f9fafb;"><tr><td align="center" style="padding:16px 8px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;border-collapse:collapse;background:#ffffff;border:1px solid #e4e7ec;text-align:left;">
+<tr><td style="padding:16px;${FONT}font-size:14px;color:#101828;${WRAP}">
+${parts.join('\n')}
+</td></tr></table>
+</td></tr></table>
+</body></html>
+`;
+}
+
+function targetCard(report: ComplianceReport, t: TargetReport): string {
+  const when = (isoText: string): string => e(local(report, isoText));
+  const previous = t.previousCompliance === null ? 'no previous data' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
+  const gap = t.longestGap
+    ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'from the period start' : `from ${local(report, t.longestGap.from)}`} to ${local(report, t.longestGap.to)})`
+    : 'n/a';
+  const rows = [
+    `${name(t.cloud)} · ${name(t.account)} · ${name(t.service)} ${name(t.instance)}<br><span style="${MUTED}">labels: ${e(labelText(t.labels))}</span>`,
+    `Compliance ${badge(t.compliance)} (${e(previous)}); in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
+    `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
+    dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
+    `Longest gap without a completed backup: ${e(gap)}`,
+  ];
+  for (const a of t.currentAlarms) {
+    rows.push(`<span style="color:#b42318;font-weight:bold;">In alarm</span> ${name(a.rule)} (${e(a.severity)}) since ${when(a.since)}: ${e(prose(a.reason))}`);
+  }
+  for (const r of t.resolvedAlarms) {
+    rows.push(`<span style="color:#067647;">${r.to === 'ok' ? 'Resolved' : e(`Ended (${r.to})`)}</span> ${name(r.rule)} (${e(r.severity)}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`);
+  }
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
+<tr><td style="padding:8px 10px;background:#f9fafb;font-size:15px;${WRAP}"><b>${name(t.id)}</b> &nbsp; ${badge(t.compliance)}</td></tr>
+${rows.map((r) => `<tr><td style="padding:6px 10px;${WRAP}">${r}</td></tr>`).join('\n')}
+</table>`;
+}

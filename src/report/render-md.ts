@@ -1,0 +1,163 @@
+import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
+import { alarmsInPeriod, MAX_ROWS, moreNote, DAY_LEGEND, dayStrip, dur, field, labelText, local, pct, prose, pts, span, weekdayShort } from './view.js';
+
+/**
+ * The report as Markdown for a terminal or a wiki page, and (with `plain`) as the plain-text part of
+ * the report email. Hostile text is cleaned by `field`/`prose` (no ANSI or other control characters,
+ * no bidi overrides, bounded length); in Markdown it is then backslash-escaped so a name like
+ * `<img src=x>` or `[x](http://evil)` or `|` shows as typed and can neither inject HTML, links nor
+ * table cells.
+ */
+export interface MarkdownOptions {
+  /** Plain text: no Markdown escaping (for the email text part, read as is). */
+  readonly plain?: boolean;
+  /** Show per-target detail for at most this many targets (worst first); all by default. */
+  readonly maxTargets?: number;
+  /** Rows of each fleet list (groups, alarms, blind targets); MAX_ROWS by default. */
+  readonly maxRows?: number;
+}
+
+// What CommonMark/GFM gives meaning to within a line (emphasis, code, links, HTML, entities, table
+// cells, strikethrough, headings, math); `(`, `+` or `!` only matter next to one of these or at a line start.
+const MD_SPECIAL = /[\\`*_[\]<>#|~&$]/g;
+
+/** Escapes text for Markdown inline content and table cells. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MD_SPECIAL, (c) => `\\${c}`);
+}
+
+/** Renders the whole report. */
+export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions = {}): string {
+  const fmt: Format = opts.plain ? { esc: (s) => s, strong: (s) => s, code: (s) => s } : { esc: escapeMarkdown, strong: (s) => `**${s}**`, code: (s) => `\`${s}\`` };
+  const { esc } = fmt;
+  const name = (s: string) => esc(field(s));
+  const when = (isoText: string) => local(report, isoText);
+  const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ];
+  const f = report.fleet;
+  const out: string[] = [];
+  const previous = f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  out.push(
+    `# Backup compliance ${name(report.period.label)}`,
+    '',
+    `Period: ${esc(span(report, report.period))}, ${dur(report.period.lengthMs)}; compared with ${name(report.previousPeriod.label)}. Times are in ${name(report.timezone)}.`,
+    `Generated ${esc(report.generatedAt)}.`,
+    '',
+    '## Fleet',
+    '',
+    ...table(
+      ['', ''],
+      [
+        ['Compliance', `${fmt.strong(pct(f.compliance))} (${previous})`],
+        ['Targets', `${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`],
+        ['Unknown', `${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`],
+        ['Backups', `${f.backups.completed} completed, ${f.backups.failed} failed`],
+        ['Alarms', `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`],
+      ],
+    ),
+    '### Daily compliance',
+    '',
+    ...table(
+      ['Day', 'Compliance', 'Completed', 'Failed', 'Targets with backup'],
+      f.daily.map((d) => [`${weekdayShort(d.date)} ${d.date}`, pct(d.compliance), String(d.completed), String(d.failed), `${d.targetsWithBackup}/${f.targets}`]),
+    ),
+  );
+
+  const worst = report.targets.filter((t) => f.worstOffenders.includes(t.id));
+  out.push('## Worst offenders', '');
+  if (worst.length === 0) out.push('Every target was compliant for the whole period.', '');
+  else {
+    out.push(
+      ...table(
+        ['Target', 'Compliance', 'Change', 'Alarms at end', 'Days with backup', 'Longest gap'],
+        worst.map((t) => [name(t.id), pct(t.compliance), pts(t.complianceChange), String(t.currentAlarms.length), `${t.daysWithBackup}/${t.days}`, t.longestGap ? dur(t.longestGap.ms) : 'n/a']),
+      ),
+    );
+  }
+
+  const maxRows = opts.maxRows ?? MAX_ROWS;
+  const more = (shown: number, total: number, what: string): void => {
+    const note = moreNote(shown, total, what);
+    if (note) out.push(note, '');
+  };
+  const groups = (title: string, list: readonly GroupSummary[], none: string): void => {
+    out.push(`## ${title}`, '');
+    out.push(
+      ...table(
+        ['', 'Targets', 'Compliance', 'Change', 'In alarm', 'Backups completed / failed'],
+        list.slice(0, maxRows).map((g) => [g.value === null ? esc(none) : name(g.value), String(g.targets), pct(g.compliance), pts(g.complianceChange), String(g.targetsInAlarm), `${g.backups.completed} / ${g.backups.failed}`]),
+      ),
+    );
+    more(Math.min(list.length, maxRows), list.length, 'groups');
+  };
+  groups('By cloud', f.groups.cloud, '(none)');
+  groups('By account', f.groups.account, '(none)');
+  for (const [key, list] of Object.entries(f.groups.labels)) groups(`By label ${name(key)}`, list, `(no ${field(key)})`);
+
+  out.push('## Alarms opened and closed in the period', '');
+  const alarms = alarmsInPeriod(report, maxRows);
+  if (alarms.total === 0) out.push('None.', '');
+  else {
+    out.push(
+      ...table(
+        ['Target', 'Rule', 'Severity', 'Opened', 'Closed', 'Time to resolve'],
+        alarms.shown.map((a) => [name(a.target), name(a.rule), a.severity, when(a.openedAt), a.closedAt === null ? 'open' : when(a.closedAt), a.durationMs === null ? 'open' : dur(a.durationMs)]),
+      ),
+    );
+    more(alarms.shown.length, alarms.total, 'alarms (those shown are the open, most severe and longest ones)');
+  }
+
+  out.push('## Blind targets', '');
+  if (f.blindTargets.length === 0) out.push('None: every target was watched for the whole period.', '');
+  else {
+    const blind = f.blindTargets.slice(0, maxRows);
+    out.push(...table(['Target', 'Blind', 'Longest stretch', 'Blind at the end'], blind.map((b) => [name(b.target), dur(b.blindMs), dur(b.longestMs), b.atEnd ? 'yes' : 'no'])));
+    more(blind.length, f.blindTargets.length, 'blind targets');
+  }
+
+  const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
+  out.push('## Targets', '', `Days: ${DAY_LEGEND}.`, '');
+  for (const t of shown) out.push(...targetSection(report, t, fmt));
+  more(shown.length, report.targets.length, 'targets');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** How text is marked up: Markdown, or nothing for plain text. */
+interface Format {
+  readonly esc: (s: string) => string;
+  readonly strong: (s: string) => string;
+  readonly code: (s: string) => string;
+}
+
+function targetSection(report: ComplianceReport, t: TargetReport, fmt: Format): string[] {
+  const { esc } = fmt;
+  const name = (s: string) => esc(field(s));
+  const when = (isoText: string) => local(report, isoText);
+  const previous = t.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
+  const gap = t.longestGap
+    ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'period start, no earlier backup on record' : when(t.longestGap.from)} to ${when(t.longestGap.to)})`
+    : 'n/a';
+  const lines = [
+    `### ${name(t.id)}`,
+    '',
+    `${name(t.cloud)} · account ${name(t.account)} · ${name(t.service)} ${name(t.instance)} · labels: ${esc(labelText(t.labels))}`,
+    '',
+    `- Compliance ${fmt.strong(pct(t.compliance))} (${previous}); in alarm ${dur(t.time.alarmMs)}, unknown ${dur(t.time.unknownMs)}${t.blindMs > 0 ? `, blind ${dur(t.blindMs)}` : ''}`,
+    `- Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,
+    `- Longest gap without a completed backup: ${gap}`,
+  ];
+  if (t.currentAlarms.length === 0) lines.push('- Alarms at the period end: none');
+  else {
+    lines.push('- Alarms at the period end:');
+    for (const a of t.currentAlarms) lines.push(`  - ${name(a.rule)} (${a.severity}) since ${when(a.since)}: ${esc(prose(a.reason))}`);
+  }
+  for (const r of t.resolvedAlarms) {
+    lines.push(`- ${r.to === 'ok' ? 'Resolved' : `Ended (${r.to})`}: ${name(r.rule)} (${r.severity}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${dur(r.durationMs)}`);
+  }
+  lines.push('');
+  return lines;
+}

@@ -1,0 +1,86 @@
+import { escapeHtml } from '../notify/render.js';
+import type { FleetDay, TargetDay } from './types.js';
+import { pct, weekdayShort } from './view.js';
+
+/**
+ * Inline SVG charts for the HTML report: plain shapes and text, no scripts, styles, fonts, links or
+ * images to fetch. Every chart fits in 560 px, whatever the number of days, so the mail stays within
+ * a 600 px column. All text inside is produced here (dates, percentages) and still escaped.
+ */
+
+/** The widest a chart is drawn. */
+export const CHART_WIDTH = 560;
+
+/** Fill colours of a day cell, chosen to stay distinguishable for the common colour-vision deficiencies (with the marks in the legend). */
+export const DAY_COLOR: Record<TargetDay['status'], string> = { completed: '#12b76a', failed: '#d92d20', none: '#d0d5dd' };
+
+const DAY_WORD: Record<TargetDay['status'], string> = { completed: 'completed backup', failed: 'only failed backups', none: 'no backup' };
+
+/** Cell width and gap for `n` days: roomy for a week, shrinking for long ranges. */
+function cells(n: number): { width: number; gap: number } {
+  if (n <= 14) return { width: 28, gap: 4 };
+  const step = Math.max(2, Math.floor(CHART_WIDTH / Math.max(1, n)));
+  return { width: Math.max(1, step - 1), gap: step - Math.max(1, step - 1) };
+}
+
+/** One cell per day: completed / failed / none, with weekday labels for up to two weeks. */
+export function dayCellsSvg(days: readonly TargetDay[], caption: string): string {
+  const { width, gap } = cells(days.length);
+  const labelled = days.length <= 14;
+  const height = labelled ? 36 : 22;
+  const total = Math.max(1, days.length * (width + gap) - gap);
+  const parts = days.map((d, i) => {
+    const x = i * (width + gap);
+    const title = `${d.date}: ${DAY_WORD[d.status]} (${d.completed} completed, ${d.failed} failed)`;
+    const rect = `<rect x="${x}" y="0" width="${width}" height="20" rx="3" fill="${DAY_COLOR[d.status]}"><title>${escapeHtml(title)}</title></rect>`;
+    const label = labelled
+      ? `<text x="${x + width / 2}" y="33" font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467" text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
+      : '';
+    return rect + label;
+  });
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="${height}" viewBox="0 0 ${total} ${height}" role="img" ` +
+    `aria-label="${escapeHtml(caption)}" style="display:block;max-width:100%;height:auto;"><title>${escapeHtml(caption)}</title>${parts.join('')}</svg>`
+  );
+}
+
+/** Bar colour of a day's fleet compliance. */
+function barColor(share: number): string {
+  return share >= 0.99 ? '#12b76a' : share >= 0.9 ? '#f79009' : '#d92d20';
+}
+
+/** The fleet's daily compliance as bars on a 0–100% axis, with values and weekdays for up to two weeks. */
+export function fleetTrendSvg(days: readonly FleetDay[]): string {
+  const left = 36;
+  const top = 14;
+  const plot = 110;
+  const labelled = days.length <= 14;
+  const height = top + plot + (labelled ? 20 : 6);
+  const slot = (CHART_WIDTH - left) / Math.max(1, days.length);
+  const bar = Math.max(1, Math.min(40, slot * 0.7));
+  const y = (share: number) => top + plot * (1 - share);
+  const font = 'font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467"';
+  const grid = [0, 0.5, 1]
+    .map((g) => `<line x1="${left}" y1="${y(g)}" x2="${CHART_WIDTH}" y2="${y(g)}" stroke="#e4e7ec" stroke-width="1"/><text x="${left - 4}" y="${y(g) + 3}" ${font} text-anchor="end">${g * 100}%</text>`)
+    .join('');
+  const bars = days
+    .map((d, i) => {
+      const x = left + i * slot + (slot - bar) / 2;
+      const h = Math.max(1, plot * d.compliance);
+      const title = `${d.date}: ${pct(d.compliance)} compliant`;
+      const rect = `<rect x="${x.toFixed(1)}" y="${(top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${barColor(d.compliance)}"><title>${escapeHtml(title)}</title></rect>`;
+      if (!labelled) return rect;
+      const cx = (x + bar / 2).toFixed(1);
+      return (
+        rect +
+        `<text x="${cx}" y="${(top + plot - h - 3).toFixed(1)}" ${font} text-anchor="middle">${escapeHtml(pct(d.compliance))}</text>` +
+        `<text x="${cx}" y="${top + plot + 14}" ${font} text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
+      );
+    })
+    .join('');
+  const caption = 'Fleet compliance per day';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${height}" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" ` +
+    `aria-label="${caption}" style="display:block;max-width:100%;height:auto;"><title>${caption}</title>${grid}${bars}</svg>`
+  );
+}

@@ -1,0 +1,140 @@
+import type { ResolvedRule } from '../../rules/resolve.js';
+import { iso } from '../clock.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { Db } from '../db/client.js';
+import { backupStats } from './backup-stats.js';
+import type { LocalDay, Period } from './period.js';
+import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from './queries.js';
+import { change, share } from './share.js';
+import { episodes, measure, sweep, type RuleState, type RuleTimeline } from './timeline.js';
+import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
+
+/** The rule whose state says whether the auditor can see a target at all. */
+const POLL_FAILING = 'poll-failing';
+/** poll-failing's default `maxStaleness`, for a target whose resolved parameters say nothing. */
+const DEFAULT_STALENESS_MS = 2 * 3_600_000;
+
+/** One target and how its rules resolve today. */
+export interface TargetInput {
+  readonly target: TargetConfig;
+  readonly cloud: string;
+  readonly rules: readonly ResolvedRule[];
+}
+
+/** A target's report plus what the fleet summary gathers from it. */
+export interface TargetResult {
+  readonly report: TargetReport;
+  /** Alarms opened or closed within the period, and which of the two. */
+  readonly alarms: readonly { readonly alarm: FleetAlarm; readonly opened: boolean; readonly closed: boolean }[];
+  readonly blind: BlindTarget | null;
+  /** Compliant ms per day, exact, for the fleet trend. */
+  readonly dailyOkMs: readonly number[];
+}
+
+function stalenessOf(rules: readonly ResolvedRule[]): number {
+  const params = rules.find((r) => r.rule.id === POLL_FAILING)?.params as { maxStaleness?: unknown } | undefined;
+  return typeof params?.maxStaleness === 'number' ? params.maxStaleness : DEFAULT_STALENESS_MS;
+}
+
+/**
+ * Computes one target's numbers for `period` (and `previous`, for the change) from its finding
+ * history and backups. Rules are "tracked" when enabled today or when anything was recorded for them;
+ * a rule disabled today with no history is left out rather than counted as missing data.
+ */
+export function computeTarget(db: Db, input: TargetInput, period: Period, previous: Period, days: readonly LocalDay[]): TargetResult {
+  const { target } = input;
+  const from = previous.start;
+  const tracked = input.rules
+    .map((r) => ({ rule: r, changes: ruleChanges(db, target.id, r.rule.id, from, period.end) }))
+    .filter((t) => t.rule.enabled || t.changes.length > 0);
+
+  // Evaluation that stopped (daemon down at the period end) must not read as the last state holding:
+  // past the last evaluation plus poll-failing's own tolerance, nothing is known.
+  const evaluated = lastEvaluated(db, target.id);
+  const staleFrom = evaluated === null ? null : evaluated + stalenessOf(input.rules);
+  const timelines: RuleTimeline[] = tracked.map((t) => ({
+    ruleId: t.rule.rule.id,
+    changes: staleFrom !== null && staleFrom < period.end ? [...t.changes, { at: Math.max(staleFrom, from), state: 'none', reason: '' }] : t.changes,
+  }));
+  const watchesPolls = tracked.some((t) => t.rule.rule.id === POLL_FAILING);
+  const blindWhen = (states: ReadonlyMap<string, RuleState>): boolean => {
+    if (watchesPolls) {
+      const s = states.get(POLL_FAILING);
+      return s === 'alarm' || s === 'error' || s === 'none';
+    }
+    return [...states.values()].every((s) => s === 'none');
+  };
+  const pieces = sweep(timelines, from, period.end, blindWhen);
+  const lengthMs = period.end - period.start;
+  const current = measure(pieces, period.start, period.end);
+  const before = measure(pieces, previous.start, previous.end);
+  const recordedBefore = tracked.some((t) => t.changes.some((c) => c.at < previous.end));
+  const compliance = share(current.ok, lengthMs);
+  const previousCompliance = recordedBefore ? share(before.ok, previous.end - previous.start) : null;
+
+  const lastBefore = lastCompletedBefore(db, target.id, period.start);
+  const stats = backupStats(period, days, backupsIn(db, target.id, period.start, period.end), lastBefore);
+  const dailyOkMs = days.map((d) => measure(pieces, d.start, d.end).ok);
+
+  const currentAlarms: CurrentAlarm[] = [];
+  const resolvedAlarms: ResolvedAlarm[] = [];
+  const alarms: TargetResult['alarms'][number][] = [];
+  let openedAlarms = 0;
+  for (const t of tracked) {
+    const rule = t.rule.rule.id;
+    const severity = t.rule.severity;
+    for (const e of episodes(t.changes)) {
+      const openedIn = e.openedAt >= period.start && e.openedAt < period.end;
+      const closedIn = e.closedAt !== null && e.closedAt >= period.start && e.closedAt < period.end;
+      if (e.closedAt === null) currentAlarms.push({ rule, severity, since: iso(e.openedAt), reason: e.reason });
+      if (closedIn && e.closedAt !== null && (e.closedTo === 'ok' || e.closedTo === 'error' || e.closedTo === 'skip')) {
+        resolvedAlarms.push({ rule, severity, openedAt: iso(e.openedAt), closedAt: iso(e.closedAt), durationMs: e.closedAt - e.openedAt, to: e.closedTo });
+      }
+      if (openedIn) openedAlarms++;
+      if (openedIn || closedIn) {
+        const alarm: FleetAlarm = {
+          target: target.id, rule, severity, openedAt: iso(e.openedAt),
+          closedAt: e.closedAt === null ? null : iso(e.closedAt),
+          durationMs: e.closedAt === null ? null : e.closedAt - e.openedAt,
+          reason: e.reason,
+        };
+        alarms.push({ alarm, opened: openedIn, closed: closedIn });
+      }
+    }
+  }
+
+  const lastPiece = pieces[pieces.length - 1];
+  const blind: BlindTarget | null =
+    current.blind > 0 ? { target: target.id, blindMs: current.blind, longestMs: current.longestBlind, atEnd: lastPiece?.blind === true } : null;
+  const gap = stats.longestGap;
+  const report: TargetReport = {
+    id: target.id,
+    cloud: input.cloud,
+    account: target.account,
+    service: target.service,
+    instance: target.instance,
+    labels: { ...target.labels },
+    compliance,
+    time: { compliantMs: current.ok, alarmMs: current.alarm, unknownMs: current.unknown },
+    previousCompliance,
+    complianceChange: change(compliance, previousCompliance),
+    daysWithBackup: stats.daysWithBackup,
+    days: days.length,
+    backups: { completed: stats.completed, failed: stats.failed },
+    longestGap: gap && { ms: gap.ms, from: iso(gap.from), to: iso(gap.to), fromPeriodStart: gap.fromPeriodStart },
+    currentAlarms,
+    resolvedAlarms: resolvedAlarms.sort((a, b) => a.closedAt.localeCompare(b.closedAt) || a.rule.localeCompare(b.rule)),
+    openedAlarms,
+    blindMs: current.blind,
+    daily: days.map((d, i) => {
+      const counts = stats.perDay[i] ?? { completed: 0, failed: 0 };
+      return {
+        date: d.date, start: iso(d.start), end: iso(d.end),
+        status: counts.completed > 0 ? 'completed' : counts.failed > 0 ? 'failed' : 'none',
+        completed: counts.completed, failed: counts.failed,
+        compliance: share(dailyOkMs[i] ?? 0, d.end - d.start),
+      };
+    }),
+  };
+  return { report, alarms, blind, dailyOkMs };
+}

@@ -1,0 +1,203 @@
+/**
+ * The compliance report, JSON shape version 1: what `report --format json` prints and every other
+ * format renders. Scripts check `version` first; fields are only ever added within a version.
+ *
+ * Conventions: instants are ISO-8601 UTC strings (`2026-11-16T00:00:00Z`); durations are integer
+ * milliseconds (`…Ms`); shares are fractions in [0, 1] rounded to 6 decimals (`0.857143` = 85.7143%);
+ * a change is a difference of shares (`-0.05` = 5 percentage points worse). `null` means "not known"
+ * (for example no data at all in the previous period), never zero. Target ids, accounts and labels
+ * come from the config verbatim; `reason` texts come from rules and may quote provider text (treat as
+ * untrusted, cut to 2000 characters).
+ */
+export interface ComplianceReport {
+  readonly version: 1;
+  /** When the report was computed. */
+  readonly generatedAt: string;
+  /** The config's IANA timezone: days and weeks are counted in it. */
+  readonly timezone: string;
+  readonly period: ReportPeriod;
+  /** The period compared against: the previous ISO week, or the range of equal length before. */
+  readonly previousPeriod: ReportPeriod;
+  readonly fleet: FleetSummary;
+  /** Every configured target, worst first (lowest compliance, then most alarms, then id). */
+  readonly targets: readonly TargetReport[];
+}
+
+/** A period `[start, end)`. */
+export interface ReportPeriod {
+  /** `2026-W47` for an ISO week, or the ISO-8601 interval `start/end` for a range. */
+  readonly label: string;
+  readonly kind: 'week' | 'range';
+  readonly start: string;
+  /** Exclusive. */
+  readonly end: string;
+  /** Length in ms: 604800000 for most weeks, one hour more or less for a week with a DST change. */
+  readonly lengthMs: number;
+}
+
+/** Where the period's time went for one target; `compliantMs + alarmMs + unknownMs = period.lengthMs`. */
+export interface TimeSplit {
+  /** Every tracked rule `ok` (rules in `skip`, i.e. disabled, are ignored). */
+  readonly compliantMs: number;
+  /** At least one rule in `alarm`. */
+  readonly alarmMs: number;
+  /** No rule in alarm, but at least one in `error` (cannot judge) or without any recorded evaluation. */
+  readonly unknownMs: number;
+}
+
+/** One configured target over the period. */
+export interface TargetReport {
+  readonly id: string;
+  readonly cloud: string;
+  readonly account: string;
+  readonly service: string;
+  readonly instance: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** `compliantMs / period.lengthMs`. */
+  readonly compliance: number;
+  readonly time: TimeSplit;
+  /** Compliance in the previous period; null when nothing at all was recorded for the target then. */
+  readonly previousCompliance: number | null;
+  /** `compliance - previousCompliance`; null when previousCompliance is null. */
+  readonly complianceChange: number | null;
+  /** Local days with at least one completed backup (by end time). */
+  readonly daysWithBackup: number;
+  /** Local days in the period (7 for a week). */
+  readonly days: number;
+  /** Backups by end time within the period: completed (including since expired), failed. */
+  readonly backups: { readonly completed: number; readonly failed: number };
+  /** The longest time without a completed backup, from the last one before the period (or the period start) to the period end; null only when the period is empty. */
+  readonly longestGap: Gap | null;
+  /** Findings in alarm at the end of the period. */
+  readonly currentAlarms: readonly CurrentAlarm[];
+  /** Alarms that ended during the period, with how long each lasted. */
+  readonly resolvedAlarms: readonly ResolvedAlarm[];
+  /** Alarms that started during the period (some may still be open). */
+  readonly openedAlarms: number;
+  /** Time the auditor could not see the target: poll-failing in alarm, or no successful poll / no evaluation recorded. */
+  readonly blindMs: number;
+  /** One entry per local day of the period. */
+  readonly daily: readonly TargetDay[];
+}
+
+/** A stretch without a completed backup. */
+export interface Gap {
+  readonly ms: number;
+  /** The end of the completed backup before the gap, or the period start when none is known. */
+  readonly from: string;
+  /** The end of the next completed backup, or the period end. */
+  readonly to: string;
+  /** True when `from` is the period start because no completed backup before it is on record. */
+  readonly fromPeriodStart: boolean;
+}
+
+/** A finding in alarm at the end of the period. */
+export interface CurrentAlarm {
+  readonly rule: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  /** When the alarm started (possibly before the period). */
+  readonly since: string;
+  /** The rule's reason when the alarm started. */
+  readonly reason: string;
+}
+
+/** An alarm that ended within the period. */
+export interface ResolvedAlarm {
+  readonly rule: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  readonly openedAt: string;
+  readonly closedAt: string;
+  /** Time to resolve: `closedAt - openedAt`. */
+  readonly durationMs: number;
+  /** The state it ended in: `ok` when resolved; `error` or `skip` when it stopped being judged. */
+  readonly to: 'ok' | 'error' | 'skip';
+}
+
+/** One local day of a target. */
+export interface TargetDay {
+  /** `2026-10-25`, the local date. */
+  readonly date: string;
+  readonly start: string;
+  readonly end: string;
+  /** `completed` when a completed backup ended this day, else `failed` when a failed one did, else `none`. */
+  readonly status: 'completed' | 'failed' | 'none';
+  readonly completed: number;
+  readonly failed: number;
+  /** Compliant share of this day. */
+  readonly compliance: number;
+}
+
+/** The whole fleet over the period. */
+export interface FleetSummary {
+  readonly targets: number;
+  /** Mean of the targets' compliance (each target weighs the same). */
+  readonly compliance: number;
+  /** Mean over the targets that have a previous compliance; null when none has. */
+  readonly previousCompliance: number | null;
+  readonly complianceChange: number | null;
+  /** Share of target-time that was unknown. */
+  readonly unknownShare: number;
+  readonly targetsInAlarm: number;
+  readonly backups: { readonly completed: number; readonly failed: number };
+  /** Up to 10 target ids, worst first, among those not fully compliant. */
+  readonly worstOffenders: readonly string[];
+  /** Per cloud, per account and per label key (`labels.team`), each list worst first. */
+  readonly groups: {
+    readonly cloud: readonly GroupSummary[];
+    readonly account: readonly GroupSummary[];
+    readonly labels: Readonly<Record<string, readonly GroupSummary[]>>;
+  };
+  readonly alarmsOpened: readonly FleetAlarm[];
+  readonly alarmsClosed: readonly FleetAlarm[];
+  /** Median time to resolve of the alarms closed to `ok` in the period; null when none was. */
+  readonly medianTimeToResolveMs: number | null;
+  /** Targets with any blind time, longest first. */
+  readonly blindTargets: readonly BlindTarget[];
+  /** Fleet compliance per local day: the trend chart. */
+  readonly daily: readonly FleetDay[];
+}
+
+/** The targets sharing one cloud, account or label value. */
+export interface GroupSummary {
+  /** The cloud, account or label value; null for targets without that label. */
+  readonly value: string | null;
+  readonly targets: number;
+  readonly compliance: number;
+  readonly previousCompliance: number | null;
+  readonly complianceChange: number | null;
+  readonly targetsInAlarm: number;
+  readonly backups: { readonly completed: number; readonly failed: number };
+}
+
+/** An alarm that opened or closed in the period, fleet-wide. */
+export interface FleetAlarm {
+  readonly target: string;
+  readonly rule: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  readonly openedAt: string;
+  /** Null while still open at the period end. */
+  readonly closedAt: string | null;
+  /** Null while still open. */
+  readonly durationMs: number | null;
+  readonly reason: string;
+}
+
+/** A target the auditor could not see for part of the period. */
+export interface BlindTarget {
+  readonly target: string;
+  readonly blindMs: number;
+  /** The longest continuous blind stretch within the period. */
+  readonly longestMs: number;
+  /** Blind at the period end. */
+  readonly atEnd: boolean;
+}
+
+/** One local day of the fleet. */
+export interface FleetDay {
+  readonly date: string;
+  readonly compliance: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Targets with at least one completed backup that day. */
+  readonly targetsWithBackup: number;
+}

@@ -1,0 +1,107 @@
+import { formatDuration } from '../config/duration.js';
+import { multiLine, oneLine, truncate } from '../notify/render.js';
+import { wallClock } from './period.js';
+import type { ComplianceReport, FleetAlarm, ReportPeriod, TargetDay } from './types.js';
+
+/**
+ * Formatting shared by the human-readable renderers (Markdown, text, HTML, Slack). Every string that
+ * came from the config or a provider goes through `field` or `prose` first: control characters
+ * (ANSI escapes included) and bidi overrides removed, and cut to a length a report can carry.
+ * Markup escaping is each renderer's own job, after this.
+ */
+
+/** Longest id, account, label key or value shown. */
+export const MAX_NAME = 120;
+/** Longest reason shown in a report (alerts allow more; a report lists many). */
+export const MAX_REASON_SHOWN = 400;
+
+/** A one-line field (id, account, label) made safe to show. */
+export const field = (text: string, max = MAX_NAME): string => truncate(oneLine(text), max);
+
+/** Free text (a rule's reason, which may quote a provider) on one line, made safe to show. */
+export const prose = (text: string, max = MAX_REASON_SHOWN): string => truncate(multiLine(text).replace(/\n+/g, ' ').trim(), max);
+
+/** `85.7%`: one decimal, never rounding a not-quite-complete share up to 100%. */
+export function pct(share: number): string {
+  const tenths = Math.min(Math.round(share * 1000), share < 1 ? 999 : 1000);
+  return `${(tenths / 10).toFixed(1)}%`;
+}
+
+/** `+1.5 pts`, `-28.4 pts`, `±0.0 pts`; `n/a` when unknown. */
+export function pts(changeShare: number | null): string {
+  if (changeShare === null) return 'n/a';
+  const v = Math.round(changeShare * 1000) / 10;
+  return v === 0 ? '±0.0 pts' : `${v > 0 ? '+' : '-'}${Math.abs(v).toFixed(1)} pts`;
+}
+
+/** `2d 4h`, `45m`, `0s`. */
+export const dur = (ms: number): string => formatDuration(ms);
+
+/** An ISO instant from the report as wall-clock time in the report's timezone: `2026-10-21 04:00`. */
+export function local(report: Pick<ComplianceReport, 'timezone'>, isoText: string): string {
+  const ms = Date.parse(isoText);
+  return Number.isFinite(ms) ? wallClock(ms, report.timezone) : '?';
+}
+
+/** `2026-10-19 00:00 to 2026-10-26 00:00 (Europe/Berlin)`. */
+export function span(report: Pick<ComplianceReport, 'timezone'>, p: ReportPeriod): string {
+  return `${local(report, p.start)} to ${local(report, p.end)} (${field(report.timezone)})`;
+}
+
+/** `env=prod, team=payments`, or `none`. */
+export function labelText(labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return 'none';
+  return truncate(keys.map((k) => `${field(k, 60)}=${field(labels[k] ?? '', 60)}`).join(', '), 300);
+}
+
+const DAY_MARK: Record<TargetDay['status'], string> = { completed: '✓', failed: '✗', none: '·' };
+
+/** `✓✓✗·✓✓✓`: one mark per day. */
+export const dayStrip = (days: readonly TargetDay[]): string => days.map((d) => DAY_MARK[d.status]).join('');
+
+/** What the day marks mean. */
+export const DAY_LEGEND = '✓ completed backup · ✗ only failed backups · · no backup';
+
+/** `Mo` … `Su` for a `YYYY-MM-DD` date. */
+export function weekdayShort(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][d] ?? '';
+}
+
+/** `fleet compliance 80.8% (-16.8 pts)`: the headline numbers. */
+export function headlineNumbers(report: ComplianceReport): string {
+  const f = report.fleet;
+  const changeText = f.complianceChange === null ? '' : ` (${pts(f.complianceChange)})`;
+  return `${pct(f.compliance)} compliant${changeText}, ${f.targetsInAlarm} of ${f.targets} target${f.targets === 1 ? '' : 's'} in alarm`;
+}
+
+/** The subject of a report message: `Backup compliance 2026-W43: 80.8% compliant (-16.8 pts), 1 of 4 targets in alarm`. */
+export const reportTitle = (report: ComplianceReport): string => `Backup compliance ${field(report.period.label)}: ${headlineNumbers(report)}`;
+
+/** Rows a list section of a human-readable report shows by default; JSON and CSV always have all. */
+export const MAX_ROWS = 100;
+
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
+
+/**
+ * The alarms opened or closed in the period, each once, by opening time. Past `max`, the most
+ * serious are kept: still open first, then by severity, then the longest.
+ */
+export function alarmsInPeriod(report: ComplianceReport, max = Number.POSITIVE_INFINITY): { shown: FleetAlarm[]; total: number } {
+  const byKey = new Map<string, FleetAlarm>();
+  for (const a of [...report.fleet.alarmsOpened, ...report.fleet.alarmsClosed]) byKey.set(JSON.stringify([a.target, a.rule, a.openedAt]), a);
+  let all = [...byKey.values()];
+  if (all.length > max) {
+    all = all
+      .sort((a, b) => (a.closedAt === null ? 0 : 1) - (b.closedAt === null ? 0 : 1) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.durationMs ?? 0) - (a.durationMs ?? 0))
+      .slice(0, max);
+  }
+  const shown = all.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule));
+  return { shown, total: byKey.size };
+}
+
+/** `…and 12 more: see the JSON or CSV report.`, or null when nothing was left out. */
+export function moreNote(shown: number, total: number, what: string): string | null {
+  return total > shown ? `…and ${total - shown} more ${what}: see the JSON or CSV report.` : null;
+}

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { SLACK_LIMITS } from '../../src/notify/slack-format.js';
+import { CSV_COLUMNS, renderCsv } from '../../src/report/render-csv.js';
+import { renderHtml } from '../../src/report/render-html.js';
+import { renderJson } from '../../src/report/render-json.js';
+import { escapeMarkdown, renderMarkdown } from '../../src/report/render-md.js';
+import { reportSlack } from '../../src/report/render-slack.js';
+import { reportMessage } from '../../src/report/send.js';
+import type { ComplianceReport } from '../../src/report/types.js';
+import { pct, pts } from '../../src/report/view.js';
+import { HOSTILE, hostileTarget, sampleReport } from '../helpers/report-fixture.js';
+
+const report = sampleReport();
+const evil = hostileTarget();
+// ESC, BEL and every other C0/C1 control but tab/LF/CR, plus bidi overrides and isolates.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** A minimal RFC 4180 reader: enough to check the writer. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += c;
+  }
+  return rows;
+}
+
+describe('markdown', () => {
+  const md = renderMarkdown(report);
+
+  it('names the period, the fleet compliance and its change', () => {
+    expect(md).toContain('# Backup compliance 2026-W46');
+    expect(md).toContain('| Compliance | **75.0%** (previous 87.5%, -12.5 pts) |');
+  });
+
+  it('escapes markup in hostile names so they show as typed and add no HTML, links or table cells', () => {
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('\\<script\\>');
+    expect(md).toContain('\\[link\\](http://evil.example)');
+    expect(md).toContain('\\*\\*bold\\*\\*');
+    // A `|` in a label value must not add a cell: every row of the table has as many cells as its header.
+    const teamTable = md.slice(md.indexOf('## By label team'), md.indexOf('## By label', md.indexOf('## By label team') + 5));
+    const cells = teamTable.split('\n').filter((l) => l.startsWith('|')).map((l) => l.replace(/\\\|/g, '').split('|').length);
+    expect(new Set(cells).size).toBe(1);
+  });
+
+  it('strips ANSI escapes and bidi overrides, keeps emoji, and cuts very long strings', () => {
+    expect(md).not.toMatch(CONTROL);
+    expect(md).toContain('💾');
+    expect(md).toContain('👩‍💻');
+    expect(md).not.toContain('END-OF-HUGE');
+    expect(md.length).toBeLessThan(20_000);
+  });
+
+  it('writes a plain-text variant without Markdown escapes for the email text part', () => {
+    const text = renderMarkdown(report, { plain: true });
+    expect(text).toContain('<script>alert("x")</script>');
+    expect(text).not.toContain('\\<');
+    expect(text).toContain('| Compliance | 75.0% (previous 87.5%, -12.5 pts) |');
+    expect(text).not.toMatch(CONTROL);
+  });
+
+  it('escapes every character Markdown gives meaning to inline', () => {
+    expect(escapeMarkdown('a|b*c_d`e[f]g<h>i~j&k#l\\m$n')).toBe('a\\|b\\*c\\_d\\`e\\[f\\]g\\<h\\>i\\~j\\&k\\#l\\\\m\\$n');
+  });
+});
+
+describe('html', () => {
+  const html = renderHtml(report);
+
+  it('is one document with inline styles only: no scripts, style blocks, external resources or links', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).not.toMatch(/<(script|style|img|link|iframe|object|embed|a)\b/i);
+    expect(html).not.toMatch(/\s(src|href|on\w+)\s*=/i);
+    expect(html).not.toMatch(/url\(/i);
+  });
+
+  it('escapes hostile text in content and attributes', () => {
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).toContain('&quot;double&quot; &#39;single&#39;');
+    expect(html).toContain('&lt;!channel&gt;');
+    expect(html).not.toMatch(CONTROL);
+    expect(html).toContain('💾');
+  });
+
+  it('cuts very long strings so one name cannot bloat or widen the mail', () => {
+    expect(html).not.toContain('END-OF-HUGE');
+    expect(html.length).toBeLessThan(60_000);
+  });
+
+  it('draws one day-cell chart per target and a fleet trend chart', () => {
+    expect(html.match(/<svg /g)).toHaveLength(report.targets.length + 1);
+    expect(html).toContain('aria-label="Fleet compliance per day"');
+    // The hostile target: completed, failed, none, completed, failed, none, completed.
+    expect(html).toMatch(/fill="#12b76a"><title>2026-11-09: completed backup/);
+    expect(html).toMatch(/fill="#d92d20"><title>2026-11-10: only failed backups/);
+    expect(html).toMatch(/fill="#d0d5dd"><title>2026-11-11: no backup/);
+  });
+
+  it('limits per-target detail when asked, saying how many were left out', () => {
+    const big = renderHtml(sampleReport(30), { maxTargets: 5 });
+    expect(big.match(/<svg /g)).toHaveLength(6);
+    expect(big).toContain('…and 27 more targets');
+  });
+});
+
+describe('json', () => {
+  const text = renderJson(report);
+  const parsed = JSON.parse(text) as ComplianceReport;
+
+  it('is the versioned shape, with config identifiers exactly as configured', () => {
+    expect(parsed.version).toBe(1);
+    expect(parsed.period.label).toBe('2026-W46');
+    expect(parsed.targets[0]?.id).toBe(evil.id);
+    expect(parsed.targets[0]?.labels).toEqual(evil.labels);
+  });
+
+  it('cuts provider reasons to 2000 characters', () => {
+    const reason = parsed.targets[0]?.currentAlarms[0]?.reason ?? '';
+    expect(Array.from(reason).length).toBeLessThanOrEqual(2000);
+    expect(reason.endsWith('…')).toBe(true);
+    expect(parsed.fleet.alarmsOpened[0]?.reason.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('writes control and invisible characters as escapes, which parse back unchanged', () => {
+    expect(text).not.toMatch(CONTROL);
+    expect(text).toContain('\\u001b[31m');
+    expect(text).toContain('\\u202e');
+    expect(parsed.targets[0]?.labels.note).toBe(HOSTILE.bidi);
+  });
+});
+
+describe('csv', () => {
+  const text = renderCsv(report);
+  const rows = parseCsv(text);
+  const textColumns = ['target', 'cloud', 'account', 'service', 'instance', 'labels', 'alarm_rules_at_end'].map((c) => CSV_COLUMNS.indexOf(c as (typeof CSV_COLUMNS)[number]));
+
+  it('has a header and one row per target, every line ending in CRLF, every row as wide as the header', () => {
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(report.targets.length + 1);
+    for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/\r/);
+  });
+
+  it('neutralises formulas: a text cell never starts with = + - @ tab or CR', () => {
+    for (const r of rows.slice(1)) for (const i of textColumns) expect(r[i] ?? '').not.toMatch(/^[=+\-@\t\r]/);
+    expect(rows[1]?.[CSV_COLUMNS.indexOf('account')]).toBe(`'${HOSTILE.formula}`);
+  });
+
+  it('quotes per RFC 4180 and strips control characters, keeping emoji', () => {
+    expect(text).toContain('""double""');
+    expect(text).not.toMatch(CONTROL);
+    expect(rows[1]?.[CSV_COLUMNS.indexOf('labels')]).toContain('💾');
+  });
+
+  it('cuts a 100 kB cell to 1000 characters', () => {
+    const id = rows[1]?.[0] ?? '';
+    expect(Array.from(id).length).toBeLessThanOrEqual(1000);
+    expect(id).not.toContain('END-OF-HUGE');
+  });
+
+  it('writes numbers plainly: percentages, change in points, hours', () => {
+    const r = rows[1] ?? [];
+    expect(r[CSV_COLUMNS.indexOf('compliance_pct')]).toBe('50.00');
+    expect(r[CSV_COLUMNS.indexOf('change_pts')]).toBe('-25.00');
+    expect(r[CSV_COLUMNS.indexOf('alarm_hours')]).toBe('60.00');
+    expect(r[CSV_COLUMNS.indexOf('alarm_rules_at_end')]).toBe('poll-failing;failed-backup');
+  });
+});
+
+describe('slack summary and email message', () => {
+  it('lists the worst offenders with mrkdwn escaped, within Slack limits', () => {
+    const payload = reportSlack(report);
+    const body = JSON.stringify(payload);
+    expect(body).not.toContain('<!channel>');
+    expect(body).not.toContain('<script>');
+    expect(body).toContain('&lt;script&gt;');
+    expect(payload.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    for (const b of payload.blocks) if (b.type === 'section') expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(body).toContain('Worst offenders');
+    expect(body).not.toMatch(CONTROL);
+  });
+
+  it('puts the period and the fleet compliance in the subject', () => {
+    expect(reportMessage(report).subject).toBe('Backup compliance 2026-W46: 75.0% compliant (-12.5 pts), 1 of 2 targets in alarm');
+  });
+});
+
+describe('numbers as people read them', () => {
+  it('never rounds an incomplete share up to 100%', () => {
+    expect(pct(0.99995)).toBe('99.9%');
+    expect(pct(1)).toBe('100.0%');
+    expect(pct(0.715976)).toBe('71.6%');
+  });
+
+  it('signs a change in percentage points', () => {
+    expect([pts(0.015), pts(-0.284024), pts(0), pts(null)]).toEqual(['+1.5 pts', '-28.4 pts', '±0.0 pts', 'n/a']);
+  });
+});
