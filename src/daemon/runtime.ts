@@ -2,6 +2,7 @@ import { evaluateJob } from '../../jobs/evaluate.js';
 import { ingestJob } from '../../jobs/ingest.js';
 import { notifyJob } from '../../jobs/notify.js';
 import { pollJob } from '../../jobs/poll.js';
+import { reportJob } from '../../jobs/report.js';
 import { settleJob } from '../../jobs/settle.js';
 import type { JobDefinition } from '../../jobs/types.js';
 import { iso, systemClock, type Clock } from '../clock.js';
@@ -72,6 +73,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   consume(backend.queue, ingestJob, deps, 1);
   consume(backend.queue, evaluateJob, deps, 1);
   consume(backend.queue, settleJob, deps, 1);
+  consume(backend.queue, reportJob, deps, 1);
   // 0 leaves polling to `worker` processes.
   if (opts.pollConcurrency !== 0) consume(backend.queue, pollJob, deps, opts.pollConcurrency ?? 4);
   consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);

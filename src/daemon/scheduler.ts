@@ -1,5 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { pollJob } from '../../jobs/poll.js';
+import { reportJob } from '../../jobs/report.js';
+import { lastCompleteWeek } from '../report/period.js';
 import { iso } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -99,6 +101,24 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const tasks: ScheduledTask[] = [...groups].map(([expr, targets]) =>
     cron.schedule(expr, (ctx) => pollAll(slotOf(ctx.date), targets).then(() => undefined), { timezone: config.timezone, name: `poll ${expr}` }),
   );
+  // The weekly report: the week is fixed at the tick, so a retry after midnight still reports it, and
+  // `report:<week>` is enqueued once however many daemons tick (each channel is also locked per week).
+  if (config.report.channels.length > 0) {
+    tasks.push(
+      cron.schedule(
+        config.schedules.report,
+        async (ctx) => {
+          const week = lastCompleteWeek(ctx.date.getTime(), config.timezone).label;
+          try {
+            await deps.queue.enqueue(reportJob, { period: week }, { jobId: `report:${week}` });
+          } catch (err) {
+            deps.log.error({ week, err: errorMessage(err) }, 'could not enqueue the weekly report');
+          }
+        },
+        { timezone: config.timezone, name: 'report' },
+      ),
+    );
+  }
   deps.log.info({ schedules: [...groups.keys()], timezone: config.timezone, targets: config.targets.length }, 'scheduler started');
   return {
     pollAll,

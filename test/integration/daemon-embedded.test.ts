@@ -36,7 +36,7 @@ afterEach(async () => {
   w = undefined;
 });
 
-async function world(schedule: string, instances = 3): Promise<World> {
+async function world(schedule: string, instances = 3, report?: string): Promise<World> {
   const now = Date.now();
   const fleet = new Fleet();
   fleet.addAccount({ cloud: 'aliyun', ...KEY });
@@ -48,7 +48,7 @@ async function world(schedule: string, instances = 3): Promise<World> {
   const { dir, cleanup } = tempDir('ba-daemon-');
   const config = join(dir, 'backup-auditor.yaml');
   writeFileSync(config, `database: ./audit.db
-schedules: { poll: "${schedule}" }
+schedules: { poll: "${schedule}"${report ? `, report: "${report}"` : ''} }
 http: { listen: 127.0.0.1:0 }
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 50 } }
@@ -58,7 +58,7 @@ rules: { retention: false }
 channels:
   slack: { type: slack, webhook: "${slack.url}/hook" }
 alerting: { groupWait: 1s }
-`);
+${report ? 'report: { channels: [slack] }\n' : ''}`);
   w = { sim, slack, dir, config, cleanup };
   return w;
 }
@@ -83,6 +83,15 @@ describe('start (embedded)', () => {
     const polls = rows(v.dir, `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`) as { n: number }[];
     expect(polls.every((p) => p.n === 1)).toBe(true);
     expect(v.slack.requests).toHaveLength(1);
+  });
+
+  it('sends the weekly report on its schedule, once per week however often the schedule fires', async () => {
+    const v = await world('0 0 1 1 *', 1, '* * * * * *');
+    const loaded = loadConfigFile(v.config, { env: {} });
+    v.daemon = await startDaemon({ loaded, log: silentLogger });
+    await until(() => v.slack.requests.find((r) => /compliance/i.test(r.body)));
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(v.slack.requests.filter((r) => /compliance/i.test(r.body))).toHaveLength(1);
   });
 
   it('serves /healthz and /metrics with polls, findings and queue depth', async () => {
