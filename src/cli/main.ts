@@ -5,6 +5,7 @@ import { evaluateCommand } from './evaluate.js';
 import { demoCommand } from './demo.js';
 import { EXIT, processIO, reportError, type CliIO } from './io.js';
 import { notifyCommand } from './notify-test.js';
+import { reportCommand } from './report.js';
 import { routesCommand } from './routes-test.js';
 import { rulesCommand } from './rules.js';
 import { runOnceCommand } from './run-once.js';
@@ -12,6 +13,12 @@ import { silenceCommand } from './silence.js';
 import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
+import { initCommand } from './init.js';
+import { schemaCommand } from './schema-command.js';
+import { doctorCommand } from './doctor.js';
+import { historyCommand } from './history.js';
+import { completionCommand } from './completion.js';
+import { addHelpExamples } from './help-examples.js';
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
@@ -33,6 +40,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   runOnceCommand(program, io, run);
   daemonCommands(program, io, run);
   statusCommand(program, io, run);
+  reportCommand(program, io, run);
   evaluateCommand(program, io, run);
   rulesCommand(program, io, run);
   silenceCommand(program, io, run);
@@ -41,6 +49,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   dbCommand(program, io, run);
   demoCommand(program, io, run);
   simulateCommand(program, io, run);
+  initCommand(program, io, run);
+  schemaCommand(program, io, run);
+  doctorCommand(program, io, run);
+  historyCommand(program, io, run);
+  completionCommand(program, io, run);
+  addHelpExamples(program); // last: every command above gets its example
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

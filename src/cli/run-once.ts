@@ -1,32 +1,66 @@
 import type { Command } from 'commander';
-import { closeDatabase, openDatabase } from '../db/client.js';
+import { closeDatabase, openDatabase, type Db } from '../db/client.js';
 import { createDeps } from '../engine/deps.js';
 import { runCycle, type CycleSummary } from '../engine/cycle.js';
+import type { PollObserver } from '../engine/poll.js';
+import { notifiers } from '../notify/registry.js';
+import type { Notifier } from '../notify/types.js';
+import type { Registry } from '../registry.js';
+import { recordingNotifiers, withDatabaseCopy, wouldSendText, type WouldSend } from './dry-run.js';
 import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { progressFor, type ProgressReporter } from './progress.js';
 import { printStatus } from './status.js';
+import { statusEntries } from './status-view.js';
 
-/** `run-once`: poll every target, evaluate, deliver, print status, exit 0/1. */
+/** `run-once`: poll every target, evaluate, deliver, print status, exit 0/1. `--dry-run` does it all on a copy and sends nothing. */
 export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('run-once')
     .description('poll all targets, evaluate rules, deliver notifications, then exit (0 compliant, 1 alarm)')
     .option('--target <id...>', 'only these targets')
     .option('--json', 'print the findings as one JSON array instead of a table')
-    .action((opts: { target?: string[]; json?: boolean }) =>
+    .option('--dry-run', 'poll and evaluate against a copy of the database and print the notifications that would be sent; sends and writes nothing')
+    .action((opts: { target?: string[]; json?: boolean; dryRun?: boolean }) =>
       run(async () => {
         // The config is checked before the database is touched: an invalid config writes nothing.
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const unknown = (opts.target ?? []).filter((id) => !loaded.config.targets.some((t) => t.id === id));
         if (unknown.length > 0) {
-          println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}`);
+          println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`);
           return EXIT.usage;
+        }
+        const total = opts.target?.length ?? loaded.config.targets.length;
+        const progress = progressFor(io, { verb: 'polling', noun: 'targets', total, json: opts.json === true });
+        const cycle = async (db: Db, notify?: Registry<Notifier>) => {
+          const deps = createDeps({ db, loaded, log: logger(io), ...(notify && { notifiers: notify }) });
+          try {
+            return await runCycle(deps, { ...(opts.target && { targetIds: opts.target }), observer: pollProgress(progress) });
+          } finally {
+            progress.done();
+          }
+        };
+        if (opts.dryRun) {
+          return withDatabaseCopy(loaded.databasePath, async (copy) => {
+            const sent: WouldSend[] = [];
+            const summary = await cycle(copy, recordingNotifiers(notifiers as unknown as Registry<Notifier>, sent));
+            if (opts.json) {
+              const findings = statusEntries(copy);
+              println(io.stdout, JSON.stringify({ dryRun: true, findings, notifications: sent.map((m) => ({ channel: m.channel, type: m.type, subject: m.subject, items: m.digest.items })) }, null, 2));
+              return findings.some((f) => f.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+            }
+            println(io.stderr, cycleLine(summary, true));
+            println(io.stdout, wouldSendText(sent));
+            println(io.stdout);
+            const code = printStatus(copy, io, false, undefined, { config: loaded.config });
+            println(io.stdout, `(dry run: the findings above were evaluated on a copy; ${loaded.databasePath} is unchanged)`);
+            return code;
+          });
         }
         const db = openDatabase(loaded.databasePath);
         try {
-          const deps = createDeps({ db, loaded, log: logger(io) });
-          const summary = await runCycle(deps, opts.target ? { targetIds: opts.target } : {});
+          const summary = await cycle(db);
           if (!opts.json) println(io.stderr, cycleLine(summary));
-          return printStatus(db, io, opts.json === true);
+          return printStatus(db, io, opts.json === true, undefined, { config: loaded.config });
         } finally {
           closeDatabase(db);
         }
@@ -34,13 +68,20 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
     );
 }
 
-export function cycleLine(s: CycleSummary): string {
+/** Progress: which account is being polled and how many polls failed so far. */
+const pollProgress = (progress: ProgressReporter): PollObserver => ({
+  started: (t) => progress.started(`account ${t.account} · ${t.id}`),
+  finished: (_t, s) => progress.finished(!s.ok),
+});
+
+/** One line about a cycle (polls, changes, delivery), then one per failed poll; for stderr. */
+export function cycleLine(s: CycleSummary, dryRun = false): string {
   const failed = s.polls.filter((p) => !p.ok);
   const d = s.delivery;
   const parts = [
     `polled ${s.polls.length} targets (${failed.length} failed)`,
     `${s.evaluation.changes} finding changes`,
-    `${d.messages} messages: ${d.sent} items sent, ${d.retry} to retry, ${d.failed} failed`,
+    dryRun ? `${d.messages} messages would be sent` : `${d.messages} messages: ${d.sent} items sent, ${d.retry} to retry, ${d.failed} failed`,
   ];
   const lines = [parts.join('; ')];
   for (const p of failed) lines.push(`  poll ${p.targetId} failed: ${p.error ?? 'unknown error'}`);

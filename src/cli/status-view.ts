@@ -1,6 +1,8 @@
 import { iso } from '../clock.js';
+import { formatDuration } from '../config/duration.js';
 import type { Db } from '../db/client.js';
 import { findingsAsOf, listFindings, type FindingRow } from '../db/findings.js';
+import { paint, type Colour } from './progress.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
 export interface StatusEntry {
@@ -18,7 +20,50 @@ export const statusEntries = (db: Db, at?: number): StatusEntry[] =>
     target: f.targetId, rule: f.ruleId, state: f.state, since: iso(f.since), severity: f.severity, reason: f.reason,
   }));
 
+/** Finding states, worst first: what `--state` accepts. */
+export const STATES = ['alarm', 'error', 'ok', 'skip'] as const satisfies readonly StatusEntry['state'][];
+/** What `--sort` accepts. */
+export const SORT_KEYS = ['state', 'target', 'rule', 'since'] as const;
+/** One of SORT_KEYS. */
+export type SortKey = (typeof SORT_KEYS)[number];
+
 const ORDER: Record<StatusEntry['state'], number> = { alarm: 0, error: 1, ok: 2, skip: 3 };
+const STATE_COLOUR: Record<StatusEntry['state'], Colour> = { alarm: 'red', error: 'yellow', ok: 'green', skip: 'grey' };
+
+/**
+ * Orders findings: `state` puts alarms first, `since` the most recent change first; ties always fall
+ * back to target then rule, so the same findings print in the same order every time.
+ */
+export function sortEntries(entries: readonly StatusEntry[], key: SortKey = 'state'): StatusEntry[] {
+  const byName = (a: StatusEntry, b: StatusEntry) => a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule);
+  const primary: Record<SortKey, (a: StatusEntry, b: StatusEntry) => number> = {
+    state: (a, b) => ORDER[a.state] - ORDER[b.state],
+    target: () => 0,
+    rule: (a, b) => a.rule.localeCompare(b.rule),
+    since: (a, b) => Date.parse(b.since) - Date.parse(a.since),
+  };
+  return [...entries].sort((a, b) => primary[key](a, b) || byName(a, b));
+}
+
+/** Which findings to show; every given criterion must hold. */
+export interface StatusFilter {
+  readonly states?: readonly StatusEntry['state'][];
+  readonly targets?: readonly string[];
+  /** Every pair must be among the target's labels (from the config). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Applies a filter; `labelsOf` gives a target's labels (undefined for a target no longer configured). */
+export function filterEntries(entries: readonly StatusEntry[], f: StatusFilter, labelsOf: (target: string) => Readonly<Record<string, string>> | undefined): StatusEntry[] {
+  return entries.filter((e) => {
+    if (f.states?.length && !f.states.includes(e.state)) return false;
+    if (f.targets?.length && !f.targets.includes(e.target)) return false;
+    const wanted = Object.entries(f.labels ?? {});
+    if (wanted.length === 0) return true;
+    const labels = labelsOf(e.target);
+    return labels !== undefined && wanted.every(([k, v]) => labels[k] === v);
+  });
+}
 
 // Terminal output: control characters from provider text must not move the cursor or recolour the screen.
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
@@ -31,34 +76,57 @@ export function silencedFindings(db: Db): Map<string, number> {
   return new Map(rows.map((r) => [`${r.target_id}/${r.rule_id}`, r.silenced_by]));
 }
 
-/** A plain aligned table, alarms first; the reason column takes what is left of the line. */
-export function statusTable(entries: readonly StatusEntry[], width = 160, silenced: ReadonlyMap<string, number> = new Map()): string {
-  if (entries.length === 0) return 'no findings yet: run `backup-auditor run-once` first';
-  const rows = [...entries]
-    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule))
-    .map((e) => {
-      const silence = silenced.get(`${e.target}/${e.rule}`);
-      const state = e.state.toUpperCase() + (silence === undefined ? '' : ` (silenced #${silence})`);
-      return [e.target, e.rule, state, e.severity, e.since, e.reason].map(clean);
-    });
-  const header = ['TARGET', 'RULE', 'STATE', 'SEVERITY', 'SINCE', 'REASON'];
-  const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const used = widths.reduce((a, b) => a + b + 2, 0);
-  const reasonWidth = Math.max(30, width - used);
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i < 5 ? c.padEnd(widths[i] as number) : c.length > reasonWidth ? `${c.slice(0, reasonWidth - 1)}…` : c))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+/** How a table is drawn beyond its rows. */
+export interface TableOptions {
+  /** The target's cloud; without it the CLOUD column is left out. */
+  readonly cloudOf?: (target: string) => string | undefined;
+  /** ANSI colours for states (only on a terminal). */
+  readonly colour?: boolean;
+  readonly sort?: SortKey;
+  /** "3h ago" is counted from here; default now. */
+  readonly now?: number;
 }
 
+/** An aligned table, alarms first by default; the reason column takes what is left of the line. */
+export function statusTable(entries: readonly StatusEntry[], width = 160, silenced: ReadonlyMap<string, number> = new Map(), opts: TableOptions = {}): string {
+  if (entries.length === 0) return 'no findings yet: run `backup-auditor run-once` first';
+  const now = opts.now ?? Date.now();
+  const withCloud = opts.cloudOf !== undefined;
+  const header = ['TARGET', ...(withCloud ? ['CLOUD'] : []), 'RULE', 'STATE', 'SEVERITY', 'SINCE', 'REASON'];
+  const stateCol = withCloud ? 3 : 2;
+  const rows = sortEntries(entries, opts.sort).map((e) => {
+    const silence = silenced.get(`${e.target}/${e.rule}`);
+    const state = e.state.toUpperCase() + (silence === undefined ? '' : ` (silenced #${silence})`);
+    const age = now - Date.parse(e.since);
+    const since = `${e.since} (${age >= 0 ? `${formatDuration(age)} ago` : 'in the future'})`;
+    const cloud = withCloud ? [opts.cloudOf?.(e.target) ?? '-'] : [];
+    return { state: e.state, cells: [e.target, ...cloud, e.rule, state, e.severity, since, e.reason].map(clean) };
+  });
+  const fixed = header.length - 1;
+  const widths = header.slice(0, fixed).map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] as string).length)));
+  const used = widths.reduce((a, b) => a + b + 2, 0);
+  const reasonWidth = Math.max(30, width - used);
+  const line = (cells: readonly string[], state?: StatusEntry['state']) =>
+    cells
+      .map((c, i) => {
+        if (i === fixed) return c.length > reasonWidth ? `${c.slice(0, reasonWidth - 1)}…` : c;
+        const padded = c.padEnd(widths[i] as number);
+        return i === stateCol && state && opts.colour ? paint(true, STATE_COLOUR[state], padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  const head = line(header);
+  return [opts.colour ? paint(true, 'bold', head) : head, ...rows.map((r) => line(r.cells, r.state))].join('\n');
+}
+
+/** `4 targets, 28 findings: 4 alarm, 0 error, 16 ok, 8 skipped`. */
 export function summaryLine(entries: readonly StatusEntry[]): string {
   const count = (s: StatusEntry['state']) => entries.filter((e) => e.state === s).length;
   const targets = new Set(entries.map((e) => e.target)).size;
   return `${targets} targets, ${entries.length} findings: ${count('alarm')} alarm, ${count('error')} error, ${count('ok')} ok, ${count('skip')} skipped`;
 }
 
+/** Notifications of one channel that are still pending or failed for good. */
 export interface OutboxProblem {
   channel: string;
   status: 'pending' | 'failed';

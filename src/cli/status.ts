@@ -1,24 +1,58 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { iso, systemClock } from '../clock.js';
+import type { Config } from '../config/schema.js';
 import { instantArg } from '../time.js';
 import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
 import { activeSilences } from '../db/silences.js';
-import { outboxProblems, silencedFindings, statusEntries, statusTable, summaryLine } from './status-view.js';
+import { colourEnabled } from './progress.js';
+import {
+  filterEntries, outboxProblems, silencedFindings, SORT_KEYS, sortEntries, STATES, statusEntries, statusTable, summaryLine,
+  type SortKey, type StatusFilter,
+} from './status-view.js';
 
-/** `status [--json]`: the stored findings; exit 1 when any is in alarm. */
+const list = (values: string[] | undefined): string[] => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+
+/** `status` options, checked before anything is read; problems name the option. */
+const statusArgs = z.object({
+  state: z.array(z.enum(STATES, { error: (i) => `"${String(i.input)}" is not a state; use ${STATES.join(', ')}` })),
+  label: z.array(z.string().regex(/^[^=\s]+=.*$/, 'must be key=value, e.g. team=payments')),
+  target: z.array(z.string()),
+  sort: z.enum(SORT_KEYS, { error: (i) => `"${String(i.input)}" cannot be sorted by; use ${SORT_KEYS.join(', ')}` }).optional(),
+});
+
+/** How `printStatus` narrows and orders what it shows, and where it finds each target's cloud and labels. */
+export interface StatusView {
+  readonly config?: Readonly<Config>;
+  readonly filter?: StatusFilter;
+  readonly sort?: SortKey;
+}
+
+/** `status [--json]`: the stored findings; exit 1 when any shown finding is in alarm. */
 export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('status')
-    .description('show the current findings (exit 1 if any is in alarm)')
-    .option('--json', 'print one JSON array of findings')
+    .description('show the current findings (exit 1 if any shown finding is in alarm)')
+    .option('--json', 'print one JSON array of findings: [{target, rule, state, since, severity, reason}]')
     .option('--at <instant>', 'the findings as recorded at that instant (ISO-8601, or wall-clock time in the config timezone)')
-    .action((opts: { json?: boolean; at?: string }) =>
+    .option('--state <states...>', `only these states, repeatable or comma-separated: ${STATES.join(', ')}`)
+    .option('--label <key=value...>', 'only targets with these labels (all must match)')
+    .option('--target <ids...>', 'only these targets, repeatable or comma-separated')
+    .option('--sort <key>', `order rows by ${SORT_KEYS.join(' | ')} (default state: alarms first; since: most recent change first)`)
+    .action((opts: { json?: boolean; at?: string; state?: string[]; label?: string[]; target?: string[]; sort?: string }) =>
       run(() => {
+        const args = statusArgs.safeParse({ state: list(opts.state), label: opts.label ?? [], target: list(opts.target), sort: opts.sort });
+        if (!args.success) {
+          for (const i of args.error.issues) println(io.stderr, `--${String(i.path[0])}: ${i.message}`);
+          return EXIT.usage;
+        }
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const at = opts.at === undefined ? undefined : parseAt(opts.at, loaded.config.timezone, io);
         if (at === null) return EXIT.usage;
+        const labels = Object.fromEntries(args.data.label.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+        const view: StatusView = { config: loaded.config, ...(args.data.sort && { sort: args.data.sort }), filter: { states: args.data.state, targets: args.data.target, labels } };
         if (!existsSync(loaded.databasePath)) {
           if (opts.json) println(io.stdout, '[]');
           else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
@@ -26,7 +60,13 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
         }
         const db = openDatabase(loaded.databasePath);
         try {
-          return printStatus(db, io, opts.json === true, at);
+          const known = new Set([...loaded.config.targets.map((t) => t.id), ...statusEntries(db).map((e) => e.target)]);
+          const unknown = args.data.target.filter((t) => !known.has(t));
+          if (unknown.length > 0) {
+            println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}`);
+            return EXIT.usage;
+          }
+          return printStatus(db, io, opts.json === true, at, view);
         } finally {
           closeDatabase(db);
         }
@@ -35,13 +75,26 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
 }
 
 /** Prints findings (table or JSON) and returns the exit code they imply. */
-export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, json: boolean, at?: number): number {
-  const entries = statusEntries(db, at);
+export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, json: boolean, at?: number, view: StatusView = {}): number {
+  const all = statusEntries(db, at);
+  const targets = new Map((view.config?.targets ?? []).map((t) => [t.id, t]));
+  // JSON keeps the stored order (target, rule) unless a sort is asked for: scripts may rely on it.
+  const filteredEntries = filterEntries(all, view.filter ?? {}, (id) => targets.get(id)?.labels);
+  const entries = view.sort ? sortEntries(filteredEntries, view.sort) : filteredEntries;
   if (json) println(io.stdout, JSON.stringify(entries, null, 2));
   else {
-    println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160, at === undefined ? silencedFindings(db) : undefined));
+    const config = view.config;
+    const cloudOf = config && ((id: string) => {
+      const t = targets.get(id);
+      return t && config.accounts[t.account]?.cloud;
+    });
+    const width = Number(io.env.COLUMNS) || (io.stdout as { columns?: number }).columns || 160;
+    const silenced = at === undefined ? silencedFindings(db) : undefined;
+    if (entries.length === 0 && all.length > 0) println(io.stdout, `no finding matches the filter (${all.length} findings in all; drop --state/--label/--target to see them)`);
+    else println(io.stdout, statusTable(entries, width, silenced, { colour: colourEnabled(io.stdout, io.env), sort: view.sort ?? 'state', now: at ?? systemClock(), ...(cloudOf && { cloudOf }) }));
     println(io.stdout);
-    println(io.stdout, summaryLine(entries) + (at === undefined ? '' : ` (as recorded at ${iso(at)})`));
+    const filtered = entries.length === all.length ? '' : ` (${all.length - entries.length} more not shown by the filter)`;
+    println(io.stdout, summaryLine(entries) + filtered + (at === undefined ? '' : ` (as recorded at ${iso(at)})`));
     if (at === undefined) {
       for (const p of outboxProblems(db)) {
         println(io.stdout, `notifications ${p.status} on ${p.channel}: ${p.count}${p.lastError ? ` (last error: ${p.lastError})` : ''}`);

@@ -76,14 +76,23 @@ async function fetchListing(deps: FetchDeps, ctx: ProviderContext, account: Acco
   }
 }
 
+/** Sees each poll start and finish (the CLI's progress line); must not throw. */
+export interface PollObserver {
+  started?(target: TargetConfig): void;
+  finished?(target: TargetConfig, summary: PollSummary): void;
+}
+
 /** Polls targets with at most `deps.pollConcurrency` in flight. */
-export async function pollTargets(deps: AppDeps, targets: readonly TargetConfig[]): Promise<PollSummary[]> {
+export async function pollTargets(deps: AppDeps, targets: readonly TargetConfig[], observer: PollObserver = {}): Promise<PollSummary[]> {
   const results: PollSummary[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
       const i = next++;
-      results[i] = await pollTarget(deps, targets[i] as TargetConfig);
+      const target = targets[i] as TargetConfig;
+      observer.started?.(target);
+      results[i] = await pollTarget(deps, target);
+      observer.finished?.(target, results[i] as PollSummary);
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.pollConcurrency, targets.length) }, worker));

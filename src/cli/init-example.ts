@@ -1,0 +1,149 @@
+/**
+ * The full example written by `init --example`: every cloud, every service and every option the
+ * config accepts, each with a comment. Secrets are all `{env: NAME}` so the file passes `validate`
+ * once the variables in EXAMPLE_ENV_VARS are set; `test/integration/init-cli.test.ts` proves it.
+ */
+
+/** Every environment variable the example reads, in the order a person would set them. */
+export const EXAMPLE_ENV_VARS = [
+  'UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'OTC_AK', 'OTC_SK', 'HUAWEICLOUD_PASSWORD', 'ALI_AK', 'ALI_SK', 'ALI_STS_TOKEN',
+  'SMTP_URL', 'SLACK_WEBHOOK_URL', 'WEBHOOK_SECRET',
+] as const;
+
+/** The example config text, starting with the editor's schema line. */
+export function exampleConfig(schemaRef: string): string {
+  return `# yaml-language-server: $schema=${schemaRef}
+# backup-auditor: a full example with every cloud and every option (written by \`backup-auditor init --example\`).
+# Delete what you do not need; \`backup-auditor validate\` checks the result and \`backup-auditor doctor\`
+# tries the credentials. Secrets are never written here: each names an environment variable
+# ({ env: NAME }) or a file ({ file: ./path }, relative to this file). Set before running:
+#   ${EXAMPLE_ENV_VARS.join(' ')}
+
+database: ./data/backup-auditor.db      # SQLite file; created and migrated on first use
+# redis: redis://127.0.0.1:6379         # scale-out: uncomment to run jobs through BullMQ workers
+queue:                                  # scale-out tuning (only used with redis)
+  prefix: backup-auditor                # key prefix, so deployments can share one Redis
+  lockDuration: 30s                     # a dead worker's job is retried after about this
+  stalledInterval: 30s                  # how often workers look for jobs of dead workers
+timezone: Europe/Berlin                 # schedules, report periods and times typed on the command line
+schedules:
+  poll: "*/30 * * * *"                  # cron: when every target is polled
+  report: "0 8 * * 1"                   # cron: the weekly report
+http: { listen: 127.0.0.1:9464 }        # the daemon's /healthz and /metrics; remove to disable
+
+accounts:
+  uc-prod:                              # UCloud: UPgSQL and TiDB
+    cloud: ucloud
+    publicKey: { env: UCLOUD_PUBLIC_KEY }
+    privateKey: { env: UCLOUD_PRIVATE_KEY }
+    # privateKey: { file: ./secrets/ucloud-private-key }   # or read from a file (relative to this config)
+    projectId: org-abc                  # optional; sub-accounts must set it
+    endpoint: https://api.ucloud.cn     # optional; the default shown
+    rateLimit: { perSecond: 10 }        # optional; requests per second for this account
+  otc-prod:                             # Open Telekom Cloud RDS, AK/SK signing
+    cloud: otc
+    region: eu-de
+    projectId: 0483b6b16e954cb88930a360d2c4e663
+    auth: { type: aksk, accessKey: { env: OTC_AK }, secretKey: { env: OTC_SK } }
+    endpoint: https://rds.eu-de.otc.t-systems.com       # optional
+    iamEndpoint: https://iam.eu-de.otc.t-systems.com    # optional
+    rateLimit: { perSecond: 5 }
+  hw-prod:                              # Huawei Cloud DDS, IAM password login (token auth)
+    cloud: huaweicloud
+    region: cn-north-4
+    projectId: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+    auth: { type: password, domain: acme, user: auditor, password: { env: HUAWEICLOUD_PASSWORD } }
+    # auth: { type: aksk, accessKey: { env: HUAWEICLOUD_AK }, secretKey: { env: HUAWEICLOUD_SK } }
+    endpoint: https://dds.cn-north-4.myhuaweicloud.com  # optional
+    iamEndpoint: https://iam.cn-north-4.myhuaweicloud.com  # optional
+  ali-prod:                             # Alibaba Cloud RDS
+    cloud: aliyun
+    regionId: cn-hangzhou
+    accessKeyId: { env: ALI_AK }
+    accessKeySecret: { env: ALI_SK }
+    securityToken: { env: ALI_STS_TOKEN }  # optional: STS temporary credentials
+    signatureVersion: v1                # optional: v1 (RPC HMAC-SHA1, default) or v3 (ACS3-HMAC-SHA256)
+    endpoint: https://rds.aliyuncs.com  # optional
+    rateLimit: { perSecond: 10 }
+
+targets:                                # one per database instance; the id is what findings hang on
+  - id: orders-pg
+    account: uc-prod
+    service: upgsql                     # ucloud: upgsql | tidb
+    instance: LLtYwYlt
+    region: cn-zj                       # ucloud: required (the API's Region)
+    zone: cn-zj-01                      # ucloud upgsql: required (the API's Zone)
+    labels: { team: payments, env: prod }
+    rules: { recent-success: { maxAge: 12h }, size-anomaly: false }
+  - id: ledger-tidb
+    account: uc-prod
+    service: tidb
+    instance: tidb-abc123
+    region: cn-zj
+    labels: { team: ledger, env: prod }
+  - id: billing-rds
+    account: otc-prod
+    service: rds                        # otc: rds
+    instance: 0c7d4f2e8b1a4c3d9e6f5a4b3c2d1e0fin03
+    labels: { team: billing, env: prod }
+    schedule: "0 * * * *"               # optional: poll this target on its own cron
+  - id: catalog-mongo
+    account: hw-prod
+    service: dds                        # huaweicloud: dds
+    instance: 9a8b7c6d5e4f4a3b2c1d0e9f8a7b6c5din02
+    labels: { team: catalog, env: staging }
+  - id: shop-mysql
+    account: ali-prod
+    service: rds                        # aliyun: rds
+    instance: rm-bp1234567890abcde
+    region: cn-shanghai                 # optional for aliyun: overrides the account's regionId
+    labels: { team: shop, env: prod }
+    rules:
+      retention: { minCount: 14, window: 14d, minAge: 7d, kinds: [full] }
+
+rules:                                  # defaults for every target; each also takes severity: critical|warning|info
+  recent-success: { maxAge: 24h, kinds: [], severity: critical }
+  failed-backup: { lookback: 24h, severity: warning }
+  stuck-running: { maxDuration: 6h, severity: warning }
+  poll-failing: { after: 3, maxStaleness: 2h, severity: warning }
+  retention: { minCount: 7, window: 7d, severity: warning }
+  size-anomaly: { maxDrop: 0.5, history: 7, severity: warning }
+  target-missing: { severity: critical }
+profiles:                               # rule parameters chosen by labels (after rules:, before a target's own)
+  - match: { env: staging }
+    rules: { recent-success: { maxAge: 48h }, retention: false }
+
+channels:
+  oncall-mail:
+    type: email
+    smtp: { env: SMTP_URL }             # smtp://user:pass@host:587 or smtps://user:pass@host:465
+    from: backup-auditor@example.com
+    to: [dba@example.com]
+    cc: [audit@example.com]
+    subjectPrefix: "[backup-auditor]"
+    requireTls: true                    # smtp:// only: refuse to send without STARTTLS
+    tlsRejectUnauthorized: true         # false accepts a relay's self-signed certificate
+    sendResolved: true                  # overrides alerting.sendResolved for this channel
+  db-slack:
+    type: slack
+    webhook: { env: SLACK_WEBHOOK_URL }
+  audit-hook:
+    type: webhook
+    url: https://hooks.example.com/backup-auditor
+    secret: { env: WEBHOOK_SECRET }     # X-Signature: hex HMAC-SHA256 of the body
+    sendResolved: false
+routes:                                 # the first matching route wins unless it says continue: true
+  - match: { severity: critical }
+    channels: [oncall-mail, db-slack]
+    continue: true
+    repeatInterval: 4h                  # reminders while firing (default alerting.repeatInterval)
+  - matchRe: { team: "pay.*|shop" }     # regular expressions that must match the whole value
+    channels: [audit-hook]
+  - channels: [db-slack]                # no match = default route
+alerting:
+  groupWait: 30s                        # changes of one cycle go out as one digest per channel
+  repeatInterval: 24h
+  sendResolved: true
+report: { channels: [oncall-mail] }     # the weekly report's recipients
+`;
+}

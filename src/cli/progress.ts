@@ -1,0 +1,104 @@
+/**
+ * Terminal niceties with no dependency: a one-line progress display for long operations and ANSI
+ * colours. Both only ever appear on a terminal: piped output and `--json` stay free of escape codes.
+ * (Plain fallback for cli-progress / picocolors, which the project does not depend on.)
+ */
+
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** Whether the stream is a terminal a person is looking at. */
+export function isTerminal(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = {}): boolean {
+  return (stream as Stream).isTTY === true && env.TERM !== 'dumb';
+}
+
+/**
+ * Colour on a terminal unless NO_COLOR is set (no-color.org: any non-empty value); FORCE_COLOR
+ * (non-empty, not `0`) turns it on anywhere, for people who pipe into `less -R`.
+ */
+export function colourEnabled(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return isTerminal(stream, env);
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, grey: 90, bold: 1, dim: 2 } as const;
+/** The colours `paint` knows. */
+export type Colour = keyof typeof CODES;
+
+/** Wraps text in an ANSI colour when `on`. */
+export const paint = (on: boolean, colour: Colour, text: string): string => (on ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text);
+
+/** Text without ANSI escapes, for measuring what a person sees. */
+export const visible = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** What a long operation reports as it goes. */
+export interface ProgressReporter {
+  /** Work on an item began (`current` says where: an account, a target). */
+  started(current: string): void;
+  /** An item finished; `failed` counts it in the errors so far. */
+  finished(failed: boolean): void;
+  /** Removes the line; call once at the end, before printing results. */
+  done(): void;
+}
+
+/** Reports nothing: not a terminal, or `--json`. */
+export const silentProgress: ProgressReporter = { started() {}, finished() {}, done() {} };
+
+/**
+ * One redrawn line on stderr: `polling [#####.....] 5/10 targets · account ali-prod · 1 error`.
+ * Nothing at all unless stderr is a terminal and JSON was not asked for.
+ */
+export function progressFor(io: { stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }, opts: { verb: string; noun: string; total: number; json?: boolean }): ProgressReporter {
+  if (opts.json || opts.total === 0 || !isTerminal(io.stderr, io.env)) return silentProgress;
+  return new LineProgress(io.stderr as Stream, opts.verb, opts.noun, opts.total, colourEnabled(io.stderr, io.env));
+}
+
+/** The terminal implementation; exported for tests with a fake terminal stream. */
+export class LineProgress implements ProgressReporter {
+  #done = 0;
+  #errors = 0;
+  #current = '';
+  #drawn = false;
+
+  constructor(
+    private readonly stream: Stream,
+    private readonly verb: string,
+    private readonly noun: string,
+    private readonly total: number,
+    private readonly colour: boolean,
+  ) {}
+
+  started(current: string): void {
+    this.#current = current;
+    this.#draw();
+  }
+
+  finished(failed: boolean): void {
+    this.#done = Math.min(this.total, this.#done + 1);
+    if (failed) this.#errors++;
+    this.#draw();
+  }
+
+  done(): void {
+    if (this.#drawn) this.stream.write('\r\u001b[2K');
+    this.#drawn = false;
+  }
+
+  /** The line as it is drawn now (without the carriage return). */
+  line(): string {
+    const width = 20;
+    const filled = Math.round((this.#done / this.total) * width);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const errors = this.#errors === 0 ? '0 errors' : paint(this.colour, 'red', `${this.#errors} error${this.#errors === 1 ? '' : 's'}`);
+    const parts = [`${this.verb} ${bar} ${this.#done}/${this.total} ${this.noun}`, ...(this.#current ? [this.#current] : []), errors];
+    const text = parts.join(' · ');
+    const columns = this.stream.columns || 100; // 0 on a terminal that reports no size
+    // A line wider than the terminal wraps, and `\r` then only returns to the start of the last row.
+    return visible(text).length < columns ? text : visible(text).slice(0, Math.max(10, columns - 2));
+  }
+
+  #draw(): void {
+    this.stream.write(`\r\u001b[2K${this.line()}`);
+    this.#drawn = true;
+  }
+}
