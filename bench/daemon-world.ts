@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadConfigFile } from '../src/config/load.js';
 import { startDaemon, type Daemon } from '../src/daemon/runtime.js';
@@ -39,7 +42,32 @@ export async function until(check: () => boolean, timeoutMs = 120_000, everyMs =
   }
 }
 
+/** A simulator in a child process (bench/sim-process.ts), reached by URL. */
+export interface ExternalSimulator {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts bench/sim-process.ts with `args` and resolves once it prints its URL. */
+export function startSimulatorProcess(args: readonly string[]): Promise<ExternalSimulator> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'sim-process.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) {
+        const { url } = JSON.parse(line) as { url: string };
+        resolve({ url, close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.stdin?.end(); }) });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`simulator process exited with ${code}`)));
+  });
+}
+
 export interface World {
+  /** The in-process simulator, when the figure runs one. */
   readonly sim: Simulator;
   readonly configPath: string;
   readonly dbPath: string;
@@ -49,8 +77,8 @@ export interface World {
 }
 
 /** Writes `yaml` (with `{{endpoint}}` replaced by the simulator URL) and opens what the figure needs. */
-export async function world(fleet: Fleet, yaml: (endpoint: string) => string): Promise<World> {
-  const sim = await startSimulator({ fleet });
+export async function world(source: Fleet | ExternalSimulator, yaml: (endpoint: string) => string): Promise<World> {
+  const sim = source instanceof Fleet ? await startSimulator({ fleet: source }) : source;
   const folder = tempFolder('daemon');
   const configPath = folder.file('backup-auditor.yaml');
   const dbPath = folder.file('audit.db');
@@ -58,7 +86,7 @@ export async function world(fleet: Fleet, yaml: (endpoint: string) => string): P
   const daemons: Daemon[] = [];
   let reader: Database.Database | undefined;
   return {
-    sim,
+    sim: sim as Simulator,
     configPath,
     dbPath,
     count(sql) {

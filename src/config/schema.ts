@@ -144,8 +144,10 @@ export const configSchema = z.strictObject({
       lockDuration: duration.default(30_000),
       /** How often workers look for jobs whose worker died. */
       stalledInterval: duration.default(30_000),
+      /** Polls `start` runs at once (rate limits still apply per account); polling is network-bound. */
+      pollConcurrency: z.number().int().min(0).max(256).default(16),
     })
-    .default({ prefix: 'backup-auditor', lockDuration: 30_000, stalledInterval: 30_000 }),
+    .default({ prefix: 'backup-auditor', lockDuration: 30_000, stalledInterval: 30_000, pollConcurrency: 16 }),
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'unknown IANA time zone' }),
   schedules: z
     .strictObject({ poll: z.string().default('*/30 * * * *'), report: z.string().default('0 8 * * 1') })

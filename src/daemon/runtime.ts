@@ -75,7 +75,8 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   consume(backend.queue, settleJob, deps, 1);
   consume(backend.queue, reportJob, deps, 1);
   // 0 leaves polling to `worker` processes.
-  if (opts.pollConcurrency !== 0) consume(backend.queue, pollJob, deps, opts.pollConcurrency ?? 4);
+  const pollConcurrency = opts.pollConcurrency ?? loaded.config.queue.pollConcurrency;
+  if (pollConcurrency > 0) consume(backend.queue, pollJob, deps, pollConcurrency);
   consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
   loop = startDeliveryLoop(deps, opts.deliveryIntervalMs);
   // Time-based rules change verdicts without any new poll (a backup grows stale, polling stops
