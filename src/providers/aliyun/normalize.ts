@@ -37,7 +37,13 @@ const ALIYUN_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/;
 export function parseAliyunTime(value: string | null | undefined): number | null {
   const m = value == null ? null : ALIYUN_TIME.exec(value);
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => (part === undefined ? 0 : Number(part))) as [number, number, number, number, number, number];
+  // Field by field rather than slice().map(): this runs twice per listed backup.
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = m[6] === undefined ? 0 : Number(m[6]);
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   // Date.UTC rolls Feb 30 over into March; a day that does not survive the round trip did not exist.
@@ -69,17 +75,37 @@ export function redactItem(item: AliyunBackupItem): Record<string, unknown> {
 }
 
 function redactObject(obj: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  // Copy only when something must go: most items hold no link beyond the two known fields.
+  let out: Record<string, unknown> | undefined;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    const value = obj[key];
+    const redacted = DOWNLOAD_FIELD.test(key) ? REMOVE : redactValue(value);
+    if (redacted === value && !out) continue;
+    out ??= copyBefore(obj, key);
+    if (redacted !== REMOVE) out[key] = redacted;
+  }
+  return out ?? (obj as Record<string, unknown>);
+}
+
+const REMOVE = Symbol('remove');
+
+/** A copy of `obj` holding the keys that come before `stop`, unchanged. */
+function copyBefore(obj: Readonly<Record<string, unknown>>, stop: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) {
-    if (DOWNLOAD_FIELD.test(key)) continue;
-    out[key] = redactValue(value);
+  for (const key in obj) {
+    if (key === stop) break;
+    if (Object.hasOwn(obj, key)) out[key] = obj[key];
   }
   return out;
 }
 
 function redactValue(value: unknown): unknown {
   if (typeof value === 'string') return SIGNED_URL.test(value) ? '[redacted signed URL]' : value;
-  if (Array.isArray(value)) return value.map(redactValue);
+  if (Array.isArray(value)) {
+    const mapped = value.map(redactValue);
+    return mapped.some((v, i) => v !== value[i]) ? mapped : value;
+  }
   if (value !== null && typeof value === 'object') return redactObject(value as Record<string, unknown>);
   return value;
 }
