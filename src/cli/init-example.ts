@@ -21,10 +21,11 @@ export function exampleConfig(schemaRef: string): string {
 
 database: ./data/backup-auditor.db      # SQLite file; created and migrated on first use
 # redis: redis://127.0.0.1:6379         # scale-out: uncomment to run jobs through BullMQ workers
-queue:                                  # scale-out tuning (only used with redis)
+queue:                                  # job tuning (lock and stall settings only matter with redis)
   prefix: backup-auditor                # key prefix, so deployments can share one Redis
   lockDuration: 30s                     # a dead worker's job is retried after about this
   stalledInterval: 30s                  # how often workers look for jobs of dead workers
+  pollConcurrency: 16                   # polls the daemon runs at once (rate limits still apply per account)
 timezone: Europe/Berlin                 # schedules, report periods and times typed on the command line
 schedules:
   poll: "*/30 * * * *"                  # cron: when every target is polled
