@@ -162,3 +162,24 @@ describe('Alibaba DescribeBackups fixtures', () => {
     expect(parsed).toEqual({ ok: false, problem: 'TotalRecordCount: expected a non-negative integer or numeric string' });
   });
 });
+
+describe('normalizeAliyunBackup() problems', () => {
+  const item = {
+    BackupId: 7, DBInstanceId: 'rm-1', BackupStatus: 'Success', BackupStartTime: '2019-02-03T12:00:00Z', BackupEndTime: '2019-02-03T12:20:00Z',
+    BackupType: 'FullBackup', BackupMode: 'Automated', BackupMethod: 'Physical', BackupSize: 1024,
+  };
+
+  it('lists nothing for an item it fully understood', () => {
+    expect(normalizeAliyunBackup(item as never).problems).toBeUndefined();
+  });
+
+  it('keeps an item with an unknown status and an unreadable time, and says what it could not read', () => {
+    const b = normalizeAliyunBackup({ ...item, BackupStatus: 'Paused', BackupEndTime: '2019-02-30T12:20:00Z', BackupSize: 'big' } as never);
+    expect(b).toMatchObject({ status: 'unknown', rawStatus: 'Paused', endedAt: null, sizeBytes: null });
+    expect(b.problems).toEqual([
+      'BackupStatus: unknown word "Paused"',
+      'BackupEndTime: "2019-02-30T12:20:00Z" is not a time',
+      'BackupSize: "big" is not a size in bytes',
+    ]);
+  });
+});

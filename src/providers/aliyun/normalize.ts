@@ -9,19 +9,32 @@ const TRIGGER: Readonly<Record<string, BackupTrigger>> = { Automated: 'automated
 
 /** Converts one DescribeBackups item to the provider-independent record. */
 export function normalizeAliyunBackup(item: AliyunBackupItem): NormalizedBackup {
+  const status = lookup(STATUS, item.BackupStatus);
+  const startedAt = parseAliyunTime(item.BackupStartTime);
+  const endedAt = parseAliyunTime(item.BackupEndTime);
+  const sizeBytes = parseBytes(item.BackupSize);
+  // What could not be read is kept as unknown/null and said here, so the poll run counts it.
+  const problems: string[] = [];
+  if (status === undefined) problems.push(`BackupStatus: unknown word ${JSON.stringify(item.BackupStatus)}`);
+  if (startedAt === null && present(item.BackupStartTime)) problems.push(`BackupStartTime: ${JSON.stringify(item.BackupStartTime)} is not a time`);
+  if (endedAt === null && present(item.BackupEndTime)) problems.push(`BackupEndTime: ${JSON.stringify(item.BackupEndTime)} is not a time`);
+  if (sizeBytes === null && present(item.BackupSize)) problems.push(`BackupSize: ${JSON.stringify(item.BackupSize)} is not a size in bytes`);
   return {
     backupId: String(item.BackupId).trim(),
     name: null, // Alibaba backups have no name; the id is all there is
     kind: lookup(KIND, item.BackupType) ?? 'unknown',
     trigger: lookup(TRIGGER, item.BackupMode) ?? 'unknown',
-    status: lookup(STATUS, item.BackupStatus) ?? 'unknown',
+    status: status ?? 'unknown',
     rawStatus: item.BackupStatus,
-    startedAt: parseAliyunTime(item.BackupStartTime),
-    endedAt: parseAliyunTime(item.BackupEndTime),
-    sizeBytes: parseBytes(item.BackupSize),
+    startedAt,
+    endedAt,
+    sizeBytes,
     raw: redactItem(item),
+    ...(problems.length > 0 && { problems }),
   };
 }
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
 function lookup<T>(table: Readonly<Record<string, T>>, word: string | null | undefined): T | undefined {
   return word != null && Object.hasOwn(table, word) ? table[word] : undefined;
