@@ -79,3 +79,24 @@ export function parseJsonBody(res: HttpResponse, url: string): unknown {
     });
   }
 }
+
+/**
+ * `withRetry` for one page of a listing: a body that stays unreadable for the whole retry budget then
+ * becomes permanent for this poll (the port's contract for `invalid-response`), so outer layers do not
+ * multiply the retries.
+ */
+export async function withPageRetry<T>(ctx: ProviderContext, call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  try {
+    return await withRetry(ctx, call, policy);
+  } catch (err) {
+    if (err instanceof ProviderError && err.kind === 'invalid-response' && !err.permanent) {
+      throw new ProviderError('invalid-response', `${err.message}; gave up after ${policy.attempts} attempts`, {
+        permanent: true,
+        ...(err.httpStatus !== undefined && { httpStatus: err.httpStatus }),
+        ...(err.requestId !== undefined && { requestId: err.requestId }),
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}

@@ -1,6 +1,6 @@
 import { ProviderError } from '../../errors.js';
 import type { AccountConfig } from '../../config/schema.js';
-import { DEFAULT_RETRY, parseJsonBody, safeHost, send, withRetry, type HttpResponse } from '../http.js';
+import { parseJsonBody, safeHost, send, withPageRetry, type HttpResponse } from '../http.js';
 import type { BackupPage, BackupSource, PollTarget, ProviderContext } from '../types.js';
 import { aliyunError, aliyunResponseError, errorBody } from './errors.js';
 import { normalizeAliyunBackup } from './normalize.js';
@@ -98,19 +98,8 @@ interface PageRequest {
  * One page with retries. A body that stays unreadable for the whole retry budget is then permanent
  * for this poll (the port's contract for `invalid-response`), so outer layers do not multiply retries.
  */
-async function fetchPageWithRetry(ctx: ProviderContext, req: PageRequest, pageNumber: number): Promise<DescribeBackupsPage> {
-  try {
-    return await withRetry(ctx, () => fetchPage(ctx, req, pageNumber));
-  } catch (err) {
-    if (err instanceof ProviderError && err.kind === 'invalid-response' && !err.permanent) {
-      throw new ProviderError('invalid-response', `${err.message}; gave up after ${DEFAULT_RETRY.attempts} attempts`, {
-        permanent: true,
-        ...(err.httpStatus !== undefined && { httpStatus: err.httpStatus }),
-        cause: err,
-      });
-    }
-    throw err;
-  }
+function fetchPageWithRetry(ctx: ProviderContext, req: PageRequest, pageNumber: number): Promise<DescribeBackupsPage> {
+  return withPageRetry(ctx, () => fetchPage(ctx, req, pageNumber));
 }
 
 async function fetchPage(ctx: ProviderContext, req: PageRequest, pageNumber: number): Promise<DescribeBackupsPage> {

@@ -1,6 +1,6 @@
 import type { AccountConfig } from '../../config/schema.js';
 import { ProviderError } from '../../errors.js';
-import { DEFAULT_RETRY, parseJsonBody, safeHost, send, withRetry, type HttpResponse } from '../http.js';
+import { parseJsonBody, safeHost, send, withPageRetry, type HttpResponse } from '../http.js';
 import type { ProviderContext } from '../types.js';
 import { gatewayError, gatewayResponseError } from './errors.js';
 import { IamTokenCache, type PasswordLogin } from './iam.js';
@@ -76,18 +76,7 @@ export class GatewayClient {
   async get<T>(resource: string, query: QueryPairs, what: string, parse: (json: unknown) => ParseResult<T>): Promise<T> {
     const url = this.url(resource, query);
     const state = { reauthenticated: false };
-    try {
-      return await withRetry(this.#ctx, () => this.#attempt(url, query, what, parse, state));
-    } catch (err) {
-      if (err instanceof ProviderError && err.kind === 'invalid-response' && !err.permanent) {
-        throw new ProviderError('invalid-response', `${err.message}; gave up after ${DEFAULT_RETRY.attempts} attempts`, {
-          permanent: true,
-          ...(err.httpStatus !== undefined && { httpStatus: err.httpStatus }),
-          cause: err,
-        });
-      }
-      throw err;
-    }
+    return withPageRetry(this.#ctx, () => this.#attempt(url, query, what, parse, state));
   }
 
   async #attempt<T>(url: string, query: QueryPairs, what: string, parse: (json: unknown) => ParseResult<T>, state: { reauthenticated: boolean }): Promise<T> {

@@ -1,6 +1,6 @@
 import type { AccountConfig } from '../../config/schema.js';
 import { ProviderError } from '../../errors.js';
-import { DEFAULT_RETRY, parseJsonBody, safeHost, send, withRetry, type HttpResponse } from '../http.js';
+import { parseJsonBody, safeHost, send, withPageRetry, type HttpResponse } from '../http.js';
 import { describeIssues } from '../aliyun/schema.js';
 import type { ProviderContext } from '../types.js';
 import { ucloudError, ucloudHttpError } from './errors.js';
@@ -36,7 +36,7 @@ export function ucloudClient(account: UcloudAccount, accountName: string, ctx: P
     call(action, params) {
       // Signed once: UCloud signatures carry no timestamp or nonce, so every attempt sends the same request.
       const signed = signedUcloudParams({ action, ...creds, params: { ...params, ...common } });
-      return callWithRetry(ctx, () => callOnce(ctx, { endpoint, action, signed, privateKey: creds.privateKey }));
+      return withPageRetry(ctx, () => callOnce(ctx, { endpoint, action, signed, privateKey: creds.privateKey }));
     },
   };
 }
@@ -48,26 +48,6 @@ interface CallInput {
   readonly signed: Readonly<Record<string, string>>;
   /** Only to mask it should the provider ever echo it. */
   readonly privateKey: string;
-}
-
-/**
- * A body that stays unreadable for the whole retry budget is then permanent for this poll (the port's
- * contract for `invalid-response`), so outer layers do not multiply the retries.
- */
-async function callWithRetry<T>(ctx: ProviderContext, call: () => Promise<T>): Promise<T> {
-  try {
-    return await withRetry(ctx, call);
-  } catch (err) {
-    if (err instanceof ProviderError && err.kind === 'invalid-response' && !err.permanent) {
-      throw new ProviderError('invalid-response', `${err.message}; gave up after ${DEFAULT_RETRY.attempts} attempts`, {
-        permanent: true,
-        ...(err.httpStatus !== undefined && { httpStatus: err.httpStatus }),
-        ...(err.requestId !== undefined && { requestId: err.requestId }),
-        cause: err,
-      });
-    }
-    throw err;
-  }
 }
 
 /**
