@@ -1,7 +1,8 @@
+import { SingleBar } from 'cli-progress';
+
 /**
- * Terminal niceties with no dependency: a one-line progress display for long operations and ANSI
+ * Terminal niceties: a one-line progress display for long operations (drawn by cli-progress) and ANSI
  * colours. Both only ever appear on a terminal: piped output and `--json` stay free of escape codes.
- * (Plain fallback for cli-progress / picocolors, which the project does not depend on.)
  */
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -58,7 +59,8 @@ export class LineProgress implements ProgressReporter {
   #done = 0;
   #errors = 0;
   #current = '';
-  #drawn = false;
+  readonly #bar: SingleBar;
+  #started = false;
 
   constructor(
     private readonly stream: Stream,
@@ -66,7 +68,17 @@ export class LineProgress implements ProgressReporter {
     private readonly noun: string,
     private readonly total: number,
     private readonly colour: boolean,
-  ) {}
+  ) {
+    // cli-progress draws and redraws the line (cursor handling, throttling); the text is ours.
+    this.#bar = new SingleBar({
+      stream: stream as NodeJS.WriteStream,
+      format: () => this.line(),
+      clearOnComplete: true,
+      hideCursor: false,
+      linewrap: false,
+      fps: 15,
+    });
+  }
 
   started(current: string): void {
     this.#current = current;
@@ -80,11 +92,11 @@ export class LineProgress implements ProgressReporter {
   }
 
   done(): void {
-    if (this.#drawn) this.stream.write('\r\u001b[2K');
-    this.#drawn = false;
+    if (this.#started) this.#bar.stop();
+    this.#started = false;
   }
 
-  /** The line as it is drawn now (without the carriage return). */
+  /** The line as it is drawn now. */
   line(): string {
     const width = 20;
     const filled = Math.round((this.#done / this.total) * width);
@@ -93,12 +105,14 @@ export class LineProgress implements ProgressReporter {
     const parts = [`${this.verb} ${bar} ${this.#done}/${this.total} ${this.noun}`, ...(this.#current ? [this.#current] : []), errors];
     const text = parts.join(' · ');
     const columns = this.stream.columns || 100; // 0 on a terminal that reports no size
-    // A line wider than the terminal wraps, and `\r` then only returns to the start of the last row.
+    // A line wider than the terminal wraps, and redrawing then only returns to the start of the last row.
     return visible(text).length < columns ? text : visible(text).slice(0, Math.max(10, columns - 2));
   }
 
   #draw(): void {
-    this.stream.write(`\r\u001b[2K${this.line()}`);
-    this.#drawn = true;
+    if (!this.#started) {
+      this.#bar.start(this.total, this.#done);
+      this.#started = true;
+    } else this.#bar.update(this.#done);
   }
 }

@@ -28,7 +28,8 @@ describe.skipIf(!hasScript)('progress on a terminal', () => {
   it('shows targets polled of the total, the current account and the errors so far, then clears the line', async () => {
     const screen = await onTerminal(`--config ${f.config} run-once --dry-run`, env());
     expect(screen).toMatch(/polling \[[#.]+\] 0\/4 targets · account (ali|uc) · \S+ · 0 errors/);
-    expect(screen).toMatch(/polling \[#{20}\] 4\/4 targets · account \S+ · \S+ · 0 errors\r\u001b\[2K/);
+    expect(screen).toMatch(/polling \[#{20}\] 4\/4 targets · account \S+ · \S+ · 0 errors\u001b\[0K/);
+    expect(screen).toMatch(/\u001b\[1G\u001b\[2K/); // the line is erased before the table is printed
     expect(screen).toMatch(/\u001b\[31mALARM/); // and the table is coloured on a terminal
   });
 

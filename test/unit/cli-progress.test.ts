@@ -26,7 +26,8 @@ describe('progress line', () => {
     p.started('account a · t1');
     p.finished(false);
     p.done();
-    expect(term.text()).toMatch(/^\r\u001b\[2Kpolling \[\.+\] 0\/2 targets · account a · t1 · 0 errors\r\u001b\[2Kpolling \[#+\.+\] 1\/2 .*\r\u001b\[2K$/);
+    // cli-progress draws: back to column 1, the line, erase to its end; and erases the whole line at the end.
+    expect(term.text()).toMatch(/\u001b\[1Gpolling \[\.+\] 0\/2 targets · account a · t1 · 0 errors\u001b\[0K\u001b\[1Gpolling \[#+\.+\] 1\/2 .*\u001b\[1G\u001b\[2K$/);
   });
 
   it('stays within the terminal width so the carriage return can redraw it', () => {
