@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { issuePath, resolveRules } from '../../rules/resolve.js';
 import { rules as defaultRules } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
 import { ConfigError } from '../errors.js';
 import type { Registry } from '../registry.js';
-import { checkReferences } from './references.js';
-import { configSchema, type Config } from './schema.js';
+import { checkDiscover, checkReferences, checkSchedules } from './references.js';
+import { account, channel, configSchema, wholeConfigProblems, type AccountConfig, type ChannelConfig, type Config } from './schema.js';
 import { isLiteralSecret, resolveSecret, type SecretEnv, type SecretRef } from './secret.js';
 
 /** A validated config, frozen, with the means to read its secrets at the moment they are used. */
@@ -55,30 +54,25 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
     const pos = node?.range?.[0];
     return pos === undefined ? '' : ` (line ${lineCounter.linePos(pos).line})`;
   };
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${issuePath(i.path).replace(/^\./, '') || '(root)'}: ${i.message}${lineOf(i.path)}`));
-  }
-  const config = parsed.data;
+  const raw: unknown = doc.toJS() ?? {};
   const baseDir = dirname(path);
   const secretEnv: SecretEnv = { env: opts.env ?? process.env, baseDir };
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Go on with every check that can run on the raw document, so one run names every problem.
+    const problems = new Set(parsed.error.issues.map((i) => `${issuePath(i.path).replace(/^\./, '') || '(root)'}: ${i.message}${lineOf(i.path)}`));
+    for (const p of [...checkReferences(raw), ...checkSchedules(raw), ...checkDiscover(raw)]) problems.add(p);
+    if (opts.checkSecrets !== false) for (const p of secretProblems(secretRefs(validEntries(raw)), secretEnv)) problems.add(p);
+    throw new ConfigError([...problems]);
+  }
+  const config = parsed.data;
   const rules = opts.rules ?? defaultRules;
-  const problems = new Set<string>(checkReferences(config));
+  const problems = new Set<string>([...wholeConfigProblems(config), ...checkReferences(config)]);
   config.targets.forEach((t, i) => resolveRules(rules, config, t, `targets[${i}]`).problems.forEach((p) => problems.add(p)));
-  for (const [name, expr] of Object.entries({ ...config.schedules, ...Object.fromEntries(config.targets.filter((t) => t.schedule).map((t, i) => [`targets[${i}].schedule`, t.schedule])) })) {
-    if (expr && !cron.validate(expr)) problems.add(`${name.includes('.') ? name : `schedules.${name}`}: invalid cron expression "${expr}"`);
-  }
-  const warnings: string[] = [];
-  for (const { where, ref, check } of secretRefs(config)) {
-    if (isLiteralSecret(ref)) warnings.push(`${where}: secret written literally in the config file; prefer {env: NAME} or {file: PATH}`);
-    if (opts.checkSecrets === false) continue;
-    const r = resolveSecret(ref, secretEnv);
-    if ('problem' in r) problems.add(`${where}: ${r.problem}`);
-    else if (check) {
-      const bad = check(r.value);
-      if (bad) problems.add(`${where}: ${bad}${isLiteralSecret(ref) ? '' : ` (value from ${describeRef(ref)})`}`);
-    }
-  }
+  for (const p of [...checkSchedules(config), ...checkDiscover(config)]) problems.add(p);
+  const uses = secretRefs(config);
+  const warnings = uses.filter((u) => isLiteralSecret(u.ref)).map((u) => `${u.where}: secret written literally in the config file; prefer {env: NAME} or {file: PATH}`);
+  if (opts.checkSecrets !== false) for (const p of secretProblems(uses, secretEnv)) problems.add(p);
   if (problems.size > 0) throw new ConfigError([...problems]);
   return Object.freeze({
     config: deepFreeze(config),
@@ -101,7 +95,41 @@ interface SecretUse {
   check?: (value: string) => string | undefined;
 }
 
-function secretRefs(config: Config): SecretUse[] {
+/** Resolves every secret (and checks the form of those that have one); problems name the field, never the value. */
+function secretProblems(uses: readonly SecretUse[], secretEnv: SecretEnv): string[] {
+  const problems: string[] = [];
+  for (const { where, ref, check } of uses) {
+    const r = resolveSecret(ref, secretEnv);
+    if ('problem' in r) problems.push(`${where}: ${r.problem}`);
+    else if (check) {
+      const bad = check(r.value);
+      if (bad) problems.push(`${where}: ${bad}${isLiteralSecret(ref) ? '' : ` (value from ${describeRef(ref)})`}`);
+    }
+  }
+  return problems;
+}
+
+/** The accounts and channels whose entries pass the schema on their own, from a document that as a whole did not. */
+function validEntries(raw: unknown): SecretHolders {
+  const entries = <T>(value: unknown, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Record<string, T> => {
+    const out: Record<string, T> = {};
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+    for (const [name, entry] of Object.entries(value)) {
+      const r = schema.safeParse(entry);
+      if (r.success) out[name] = r.data;
+    }
+    return out;
+  };
+  const root = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  return { accounts: entries(root.accounts, account), channels: entries(root.channels, channel) };
+}
+
+interface SecretHolders {
+  readonly accounts: Readonly<Record<string, AccountConfig>>;
+  readonly channels: Readonly<Record<string, ChannelConfig>>;
+}
+
+function secretRefs(config: SecretHolders): SecretUse[] {
   const out: SecretUse[] = [];
   for (const [name, a] of Object.entries(config.accounts)) {
     const at = `accounts.${name}`;

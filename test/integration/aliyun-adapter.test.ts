@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
 import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { ALI_SECRET, aliyunAccountFor, aliyunSimulator } from '../helpers/aliyun-sim.js';
+import { ALI_SECRET, SIM_NOW, aliyunAccountFor, aliyunSimulator } from '../helpers/aliyun-sim.js';
 import { collectPages, testProviderContext, type TestProviderContext } from '../helpers/provider-context.js';
 
 const target = (instance: string): PollTarget => ({ id: `orders-${instance}`, service: 'rds', instance });
@@ -150,5 +152,34 @@ describe('Alibaba RDS backups against the simulator', () => {
 
     expect(err.kind).toBe('invalid-response');
     expect(err.message).toMatch(/listing changed while paging.*listed twice/);
+  });
+});
+
+describe('Alibaba RDS backups with an odd item', () => {
+  it('yields the other items of the page and the odd one as unknown with what it could not read', async () => {
+    const ok = (id: number) => ({ BackupId: id, BackupStatus: 'Success', BackupStartTime: '2026-02-28T02:00:00Z', BackupEndTime: '2026-02-28T03:00:00Z', BackupType: 'FullBackup', BackupSize: 10 });
+    const odd = { BackupId: '77', BackupStatus: 3, BackupStartTime: 1772244000, BackupEndTime: null, BackupType: 1, BackupSize: 'n/a' };
+    const body = JSON.stringify({ TotalRecordCount: '3', PageNumber: '1', Items: { Backup: [ok(1), odd, ok(2)] } });
+    // It does not check signatures: this test is only about what the adapter makes of the page.
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const pages = await collectPages(aliyunRdsBackups.list(aliyunAccountFor(url), 'ali-prod', target('rm-odd'), testProviderContext({ clock: () => SIM_NOW })));
+
+      const items = pages.flatMap((p) => p.items);
+      expect(items.map((b) => [b.backupId, b.status])).toEqual([['1', 'completed'], ['77', 'unknown'], ['2', 'completed']]);
+      expect(items[1]).toMatchObject({ rawStatus: '3', kind: 'unknown', startedAt: null, endedAt: null, sizeBytes: null });
+      expect(items[1]?.problems).toEqual([
+        'BackupStatus: 3 is not a word',
+        'BackupStartTime: 1772244000 is not a time',
+        'BackupSize: "n/a" is not a size in bytes',
+        'BackupType: 1 is not a word',
+      ]);
+      expect(items[0]?.problems).toBeUndefined();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

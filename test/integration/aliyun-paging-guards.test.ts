@@ -86,14 +86,14 @@ describe('Alibaba RDS paging guards', () => {
     expect(await listFrom(fake.url)).toMatchObject({ kind: 'auth', code: 'Forbidden.RAM', message: 'aliyun Forbidden.RAM: User not authorized to operate on the specified resource. (request R-1)' });
   });
 
-  it('names the field when a page does not match the DescribeBackups shape', async () => {
-    const fake = await fakeProvider((n) => ({ body: { TotalRecordCount: 1, PageNumber: n, Items: { Backup: [{ BackupId: 1, BackupStatus: 7 }] } } }));
+  it('names the field when a page holds an item without a BackupId', async () => {
+    const fake = await fakeProvider((n) => ({ body: { TotalRecordCount: 1, PageNumber: n, Items: { Backup: [{ BackupStatus: 'Success' }] } } }));
     server = fake.server;
 
     const err = await listFrom(fake.url);
 
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
-    expect((err as Error).message).toContain('Items.Backup[0].BackupStatus: expected string, received number');
+    expect((err as Error).message).toContain('Items.Backup[0].BackupId: expected a number or a non-empty string');
     expect(fake.requests).toEqual([1]);
   });
 });

@@ -76,6 +76,72 @@ routes:
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 
+  it('names schema, reference, schedule and secret problems of one file together in a single run', async () => {
+    const { path, dir } = writeConfig(`
+database: ./state/audit.db
+timezone: Mars/Olympus
+accounts:
+  ali-prod: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: { env: ALI_AK }, accessKeySecret: { env: ALI_SK } }
+  uc: { cloud: ucloud, publicKey: { env: UC_PUB } }
+targets:
+  - { id: orders, account: ali-prod, service: rds, instance: rm-1 }
+  - { id: orders, account: ali-prod, service: rds, instance: rm-2, colour: red }
+  - { id: billing, account: ali-staging, service: rds, instance: rm-3, schedule: "every day" }
+channels:
+  ops: { type: slack, webhook: { env: SLACK_WEBHOOK_URL } }
+routes:
+  - channels: [pager]
+report: { channels: [ops, mail] }
+`);
+    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a' } });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n').map((l) => l.trim());
+    for (const expected of [
+      'timezone: unknown IANA time zone',
+      'accounts.uc.privateKey:',
+      'targets[1]: Unrecognized key: "colour"',
+      'targets[1].id: duplicate target id "orders" (also targets[0])',
+      'targets[2].account: unknown account "ali-staging"; defined: ali-prod, uc',
+      'targets[2].schedule: invalid cron expression "every day"',
+      'routes[0].channels[0]: unknown channel "pager"; defined: ops',
+      'report.channels[1]: unknown channel "mail"; defined: ops',
+      'accounts.ali-prod.accessKeySecret: environment variable ALI_SK is not set',
+      'channels.ops.webhook: environment variable SLACK_WEBHOOK_URL is not set',
+    ]) expect(lines.some((l) => l.startsWith(expected)), expected).toBe(true);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+  });
+
+  it('exits 2 listing the schema problems when the file has the wrong shapes everywhere, without crashing', async () => {
+    const { path } = writeConfig(`
+accounts: [ali]
+targets: [7, null, { id: [x], account: { name: ali }, service: 3 }, { id: a, account: constructor, service: rds, instance: i }]
+channels: [ops]
+routes: [null, { channels: 5 }, { channels: [null, 7, ops] }]
+report: [1]
+schedules: { poll: 5 }
+`);
+    const r = await runCli(['validate', '--config', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid configuration');
+    expect(r.stderr).toContain('targets[0]: ');
+    expect(r.stderr).not.toContain('error:');
+  });
+
+  it('points at the target whose schedule is not a cron expression, counting targets without one', async () => {
+    const { path } = writeConfig(minimal().replace('targets:\n', 'targets:\n  - { id: plain, account: ali-prod, service: rds, instance: rm-0 }\n').replace('instance: rm-1 }', 'instance: rm-1, schedule: "61 * * * *" }'));
+    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('targets[1].schedule: invalid cron expression "61 * * * *"');
+  });
+
+  it('reports a target whose account is named like an object property as unknown rather than crashing', async () => {
+    const { path } = writeConfig(minimal().replace('account: ali-prod', 'account: constructor'));
+    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('targets[0].account: unknown account "constructor"; defined: ali-prod');
+  });
+
   it('reports a schema error with the field path and its line', async () => {
     const { path } = writeConfig(minimal().replace('regionId: cn-hangzhou, ', ''));
     const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' } });
@@ -110,6 +176,17 @@ routes:
     const r = await runCli(['validate', '--config', '/nonexistent/backup-auditor.yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('config file /nonexistent/backup-auditor.yaml not found');
+    expect(r.stderr).toContain('run `backup-auditor init --out /nonexistent/backup-auditor.yaml` to write one');
+  });
+
+  it('suggests `backup-auditor init` when ./backup-auditor.yaml is missing, whatever the command', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    for (const command of [['validate'], ['start'], ['report'], ['doctor']]) {
+      const r = await runCli(command, { cwd: t.dir });
+      expect(r.code, command[0]).toBe(2);
+      expect(r.stderr, command[0]).toContain(`config file ${join(t.dir, 'backup-auditor.yaml')} not found: run \`backup-auditor init\` to write one`);
+    }
   });
 
   it('exits 2 on an unknown command or option', async () => {

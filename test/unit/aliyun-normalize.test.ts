@@ -152,9 +152,20 @@ describe('Alibaba DescribeBackups fixtures', () => {
     expect(parsed.ok && pageItems(parsed.page)).toEqual([]);
   });
 
-  it('rejects the malformed page naming the field that failed', () => {
+  it('keeps every item of a page whose one item has a numeric BackupStatus, that one as unknown', () => {
     const parsed = parseDescribeBackupsPage(fixture('describe-backups-malformed-page.json'));
-    expect(parsed).toEqual({ ok: false, problem: 'Items.Backup[3].BackupStatus: expected string, received number' });
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const backups = pageItems(parsed.page).map(normalizeAliyunBackup);
+    expect(backups.map((b) => [b.backupId, b.status])).toEqual([['401', 'completed'], ['402', 'completed'], ['403', 'failed'], ['404', 'unknown']]);
+    expect(backups[3]).toMatchObject({ rawStatus: '1', problems: ['BackupStatus: 1 is not a word'] });
+  });
+
+  it.each([
+    [{ BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: expected a number or a non-empty string'],
+    [{ BackupId: '  ', BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: Too small: expected string to have >=1 characters'],
+  ])('refuses a page whose item %j has no usable id, naming it', (bad, problem) => {
+    const parsed = parseDescribeBackupsPage({ TotalRecordCount: 2, PageNumber: 1, Items: { Backup: [bad, { BackupId: 2, BackupStatus: 'Success' }] } });
+    expect(parsed).toEqual({ ok: false, problem });
   });
 
   it('rejects a page whose total is not a count', () => {
@@ -181,5 +192,38 @@ describe('normalizeAliyunBackup() problems', () => {
       'BackupEndTime: "2019-02-30T12:20:00Z" is not a time',
       'BackupSize: "big" is not a size in bytes',
     ]);
+  });
+
+  it.each([
+    [undefined, '', 'BackupStatus: missing'],
+    [null, '', 'BackupStatus: missing'],
+    [1, '1', 'BackupStatus: 1 is not a word'],
+    [{ code: 'ok' }, '{"code":"ok"}', 'BackupStatus: {"code":"ok"} is not a word'],
+  ])('keeps an item whose BackupStatus is %j as unknown with its raw text, and says why', (value, rawStatus, problem) => {
+    const b = normalizeAliyunBackup(aliyunBackupItem.parse({ ...item, BackupStatus: value }));
+    expect(b).toMatchObject({ status: 'unknown', rawStatus, startedAt: Date.parse('2019-02-03T12:00:00Z') });
+    expect(b.problems).toEqual([problem]);
+  });
+
+  it('reads numeric times and an object size as null and lists each as a problem', () => {
+    const b = normalizeAliyunBackup(aliyunBackupItem.parse({ ...item, BackupStartTime: 1549195200, BackupEndTime: 1549196400000, BackupSize: { bytes: 1 } }));
+    expect(b).toMatchObject({ status: 'completed', startedAt: null, endedAt: null, sizeBytes: null });
+    expect(b.problems).toEqual([
+      'BackupStartTime: 1549195200 is not a time',
+      'BackupEndTime: 1549196400000 is not a time',
+      'BackupSize: {"bytes":1} is not a size in bytes',
+    ]);
+    expect(b.raw).toMatchObject({ BackupStartTime: 1549195200, BackupSize: { bytes: 1 } });
+  });
+
+  it('reads a numeric BackupType or BackupMode as an unknown kind or trigger and lists it', () => {
+    const b = normalizeAliyunBackup(aliyunBackupItem.parse({ ...item, BackupType: 2, BackupMode: false }));
+    expect(b).toMatchObject({ kind: 'unknown', trigger: 'unknown', status: 'completed' });
+    expect(b.problems).toEqual(['BackupType: 2 is not a word', 'BackupMode: false is not a word']);
+  });
+
+  it('cuts a huge unreadable value short in the problem text', () => {
+    const b = normalizeAliyunBackup(aliyunBackupItem.parse({ ...item, BackupEndTime: 'x'.repeat(500) }));
+    expect(b.problems?.[0]).toMatch(/^BackupEndTime: "x{59}… is not a time$/);
   });
 });

@@ -7,25 +7,32 @@ const STATUS: Readonly<Record<string, BackupStatus>> = { Success: 'completed', F
 const KIND: Readonly<Record<string, BackupKind>> = { FullBackup: 'full', IncrementalBackup: 'incremental' };
 const TRIGGER: Readonly<Record<string, BackupTrigger>> = { Automated: 'automated', Manual: 'manual' };
 
-/** Converts one DescribeBackups item to the provider-independent record. */
+/**
+ * Converts one DescribeBackups item. Only `BackupId` has been checked (by the page schema): every
+ * other field may be missing or of any type, and what cannot be read is kept as unknown/null.
+ */
 export function normalizeAliyunBackup(item: AliyunBackupItem): NormalizedBackup {
-  const status = lookup(STATUS, item.BackupStatus);
+  const rawStatus = item.BackupStatus;
+  const status = lookup(STATUS, rawStatus);
   const startedAt = parseAliyunTime(item.BackupStartTime);
   const endedAt = parseAliyunTime(item.BackupEndTime);
   const sizeBytes = parseBytes(item.BackupSize);
   // What could not be read is kept as unknown/null and said here, so the poll run counts it.
   const problems: string[] = [];
-  if (status === undefined) problems.push(`BackupStatus: unknown word ${JSON.stringify(item.BackupStatus)}`);
-  if (startedAt === null && present(item.BackupStartTime)) problems.push(`BackupStartTime: ${JSON.stringify(item.BackupStartTime)} is not a time`);
-  if (endedAt === null && present(item.BackupEndTime)) problems.push(`BackupEndTime: ${JSON.stringify(item.BackupEndTime)} is not a time`);
-  if (sizeBytes === null && present(item.BackupSize)) problems.push(`BackupSize: ${JSON.stringify(item.BackupSize)} is not a size in bytes`);
+  if (status === undefined) problems.push(`BackupStatus: ${typeof rawStatus === 'string' ? `unknown word ${quote(rawStatus)}` : notWord(rawStatus)}`);
+  if (startedAt === null && present(item.BackupStartTime)) problems.push(`BackupStartTime: ${quote(item.BackupStartTime)} is not a time`);
+  if (endedAt === null && present(item.BackupEndTime)) problems.push(`BackupEndTime: ${quote(item.BackupEndTime)} is not a time`);
+  if (sizeBytes === null && present(item.BackupSize)) problems.push(`BackupSize: ${quote(item.BackupSize)} is not a size in bytes`);
+  // An unknown word in these is a kind/trigger of `unknown`, as before; a value that is no word at all is a problem.
+  if (present(item.BackupType) && typeof item.BackupType !== 'string') problems.push(`BackupType: ${notWord(item.BackupType)}`);
+  if (present(item.BackupMode) && typeof item.BackupMode !== 'string') problems.push(`BackupMode: ${notWord(item.BackupMode)}`);
   return {
     backupId: String(item.BackupId).trim(),
     name: null, // Alibaba backups have no name; the id is all there is
     kind: lookup(KIND, item.BackupType) ?? 'unknown',
     trigger: lookup(TRIGGER, item.BackupMode) ?? 'unknown',
     status: status ?? 'unknown',
-    rawStatus: item.BackupStatus,
+    rawStatus: typeof rawStatus === 'string' ? rawStatus : rawStatus == null ? '' : (JSON.stringify(rawStatus) ?? String(rawStatus)),
     startedAt,
     endedAt,
     sizeBytes,
@@ -36,8 +43,17 @@ export function normalizeAliyunBackup(item: AliyunBackupItem): NormalizedBackup 
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
-function lookup<T>(table: Readonly<Record<string, T>>, word: string | null | undefined): T | undefined {
-  return word != null && Object.hasOwn(table, word) ? table[word] : undefined;
+function lookup<T>(table: Readonly<Record<string, T>>, word: unknown): T | undefined {
+  return typeof word === 'string' && Object.hasOwn(table, word) ? table[word] : undefined;
+}
+
+/** Why a field that should hold a word does not: it is absent, or of another type. */
+const notWord = (value: unknown): string => (value == null ? 'missing' : `${quote(value)} is not a word`);
+
+/** A value for a problem text: JSON, cut short, so a huge or multi-line field cannot swamp the message. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 const ALIYUN_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/;
@@ -47,8 +63,8 @@ const ALIYUN_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z$/;
  * parameters, which some responses echo). Exact: anything else, including impossible dates such as
  * February 30th, is null rather than a guess.
  */
-export function parseAliyunTime(value: string | null | undefined): number | null {
-  const m = value == null ? null : ALIYUN_TIME.exec(value);
+export function parseAliyunTime(value: unknown): number | null {
+  const m = typeof value === 'string' ? ALIYUN_TIME.exec(value) : null;
   if (!m) return null;
   // Field by field rather than slice().map(): this runs twice per listed backup.
   const y = Number(m[1]);
@@ -63,8 +79,8 @@ export function parseAliyunTime(value: string | null | undefined): number | null
   return new Date(ms).getUTCDate() === d ? ms : null;
 }
 
-/** BackupSize is bytes, as a number or a numeric string; negative, fractional-string or other text is null. */
-export function parseBytes(value: number | string | null | undefined): number | null {
+/** BackupSize is bytes, as a number or a numeric string; negative, fractional-string, other text or any other type is null. */
+export function parseBytes(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
   if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) {
     const n = Number(value);

@@ -8,13 +8,11 @@ const count = z.union([z.number().int().nonnegative(), z.string().trim().regex(/
   error: 'expected a non-negative integer or numeric string',
 });
 
-/** Optional text fields: absent, null and '' all occur for backups that are not downloadable or not finished. */
-const text = z.string().nullish();
-
 /**
- * One item of `Items.Backup`. Only `BackupId` and `BackupStatus` are required: without them an item
- * cannot be stored or judged. Every other field is tolerated when missing or oddly typed where the
- * normalizer can cope (it turns what it cannot parse into null), and unknown fields pass through to `raw`.
+ * One item of `Items.Backup`. Only `BackupId` is required: without it an item can be neither stored
+ * nor told apart from the others, so the page is refused (as for UCloud and Huawei). Every other
+ * field is taken as it comes and judged by the normalizer, which keeps what it cannot read as
+ * null/unknown and lists it in `problems`; unknown fields pass through to `raw`.
  */
 export const aliyunBackupItem = z.looseObject({
   BackupId: z.union(
@@ -25,18 +23,6 @@ export const aliyunBackupItem = z.looseObject({
     ],
     { error: 'expected a number or a non-empty string' },
   ),
-  DBInstanceId: text,
-  HostInstanceID: z.union([z.string(), z.number()]).nullish(),
-  BackupStatus: z.string(),
-  BackupStartTime: text,
-  BackupEndTime: text,
-  BackupType: text,
-  BackupMode: text,
-  BackupMethod: text,
-  BackupDownloadURL: text,
-  BackupIntranetDownloadURL: text,
-  BackupSize: z.union([z.number(), z.string()]).nullish(),
-  StoreStatus: text,
 });
 export type AliyunBackupItem = z.infer<typeof aliyunBackupItem>;
 
@@ -71,7 +57,7 @@ export function pageItems(page: DescribeBackupsPage): readonly AliyunBackupItem[
 /** A validated page, or the first problem found in it. */
 export type PageParse = { ok: true; page: DescribeBackupsPage } | { ok: false; problem: string };
 
-/** Validates a parsed JSON page; a failure names the first offending field, e.g. `Items.Backup[3].BackupStatus: expected string, received number`. */
+/** Validates a parsed JSON page; a failure names the first offending field, e.g. `Items.Backup[3].BackupId: expected a number or a non-empty string`. */
 export function parseDescribeBackupsPage(json: unknown): PageParse {
   const result = describeBackupsPage.safeParse(json);
   return result.success ? { ok: true, page: result.data } : { ok: false, problem: describeIssues(result.error.issues) };
