@@ -14,7 +14,8 @@ function median(values: readonly number[]): number {
 
 /**
  * Alarms when the newest completed backup is 0 bytes, or smaller than `(1 - maxDrop)` × the median
- * of the `history` completed backups before it. It compares like with like: an incremental backup is
+ * of the `history` completed backups before it; with fewer than `history` earlier ones it judges no
+ * drop (a 0-byte backup alarms regardless). It compares like with like: an incremental backup is
  * measured against earlier incrementals, since it is normally a fraction of a full one.
  */
 export const sizeAnomaly = defineRule({
@@ -24,7 +25,7 @@ export const sizeAnomaly = defineRule({
   needsSuccessfulPoll: true,
   params: z.strictObject({
     maxDrop: z.number().min(0).max(1).default(0.5).describe('alarm when the newest backup is more than this fraction below the median'),
-    history: z.number().int().min(2).default(7).describe('how many earlier completed backups of the same kind form the median'),
+    history: z.number().int().min(2).default(7).describe('how many earlier completed backups of the same kind form the median; with fewer, no drop is judged'),
   }),
   historyNeeds: (params) => ({ recentCompleted: params.history + 1 }),
   evaluate({ history, now, params }) {
@@ -42,12 +43,10 @@ export const sizeAnomaly = defineRule({
       .filter((b) => b.kind === newest.kind)
       .slice(0, params.history);
     const sizes = previous.map((b) => b.sizeBytes);
-    if (sizes.length < 2) {
-      return ok(
-        `${label}, is ${bytes(newest.sizeBytes)}; not enough history to compare: ` +
-          `${sizes.length} earlier completed ${newest.kind} backup(s) with a known size, need 2; ${policy}`,
-        details,
-      );
+    // A median of fewer points than configured is too noisy to call a drop (the 0-byte check above needs none).
+    if (sizes.length < params.history) {
+      const earlier = `${sizes.length} earlier sized ${newest.kind} backup${sizes.length === 1 ? '' : 's'}`;
+      return ok(`${label}, is ${bytes(newest.sizeBytes)}; only ${earlier}, ${params.history} needed to judge a drop; ${policy}`, details);
     }
     const mid = median(sizes);
     // A median of 0 (every earlier backup empty) leaves nothing to fall below; it alarmed back then.

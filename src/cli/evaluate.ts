@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { iso } from '../clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { findingsAsOf } from '../db/findings.js';
 import { createDeps } from '../engine/deps.js';
 import { evaluateTargets } from '../engine/evaluate.js';
 import { deliverDue } from '../notify/deliver.js';
@@ -12,7 +13,8 @@ import { parseAt, printStatus } from './status.js';
 /**
  * `evaluate [--at ISO]`: judges stored history without polling. Without `--at` it records the findings
  * and delivers what changed, like the evaluation step of a cycle. With `--at` it answers "what did the
- * policy say at that instant?" from what was known then, and writes nothing.
+ * policy say at that instant?" from what was known then, and writes nothing; `since` is when the
+ * flip history recorded that state as beginning, or the instant itself when no record agrees.
  */
 export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
@@ -34,14 +36,21 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
             if (!opts.json) println(io.stderr, `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ${delivery.retry} to retry, ${delivery.failed} failed`);
             return printStatus(db, io, opts.json === true);
           }
+          // The state began when the flip history recorded it, if the recorded state then agrees with this verdict;
+          // otherwise nothing recorded the change, and the instant asked about is all that is known.
+          const recorded = new Map(findingsAsOf(db, at).map((f) => [`${f.targetId}/${f.ruleId}`, f]));
+          const sinceOf = (target: string, rule: string, state: StatusEntry['state']): number => {
+            const r = recorded.get(`${target}/${rule}`);
+            return r && r.state === state ? r.since : at;
+          };
           const entries: StatusEntry[] = loaded.config.targets.flatMap((t, i) =>
             judgeTarget(deps, t, i, at).map((v) => ({
-              target: t.id, rule: v.rule.rule.id, state: v.state, since: iso(at), severity: v.rule.severity, reason: v.reason,
+              target: t.id, rule: v.rule.rule.id, state: v.state, since: iso(sinceOf(t.id, v.rule.rule.id, v.state)), severity: v.rule.severity, reason: v.reason,
             })),
           );
           if (opts.json) println(io.stdout, JSON.stringify(entries, null, 2));
           else {
-            println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160));
+            println(io.stdout, statusTable(entries, Number(io.env.COLUMNS) || 160, undefined, { now: at }));
             println(io.stdout);
             println(io.stdout, `${summaryLine(entries)} (evaluated as of ${iso(at)} from what was known then; nothing written)`);
           }

@@ -7,6 +7,8 @@ export interface ReceivedMail {
   readonly envelope: { readonly from: string; readonly to: readonly string[] };
   readonly raw: string;
   readonly parsed: ParsedMail;
+  /** Whether the session was encrypted (implicit TLS, or upgraded with STARTTLS) when the message came. */
+  readonly secure: boolean;
 }
 
 export interface SmtpSinkOptions {
@@ -16,10 +18,16 @@ export interface SmtpSinkOptions {
   readonly auth?: { readonly user: string; readonly pass: string };
   /** Listen on this port (say, one a client already failed to reach) instead of a random one. */
   readonly port?: number;
+  /**
+   * `starttls`: offer STARTTLS on a plain connection; `implicit`: TLS from the first byte (smtps://).
+   * Either way the server presents smtp-server's built-in self-signed certificate. Default: plain
+   * text, STARTTLS not offered.
+   */
+  readonly tls?: 'starttls' | 'implicit';
 }
 
 export interface SmtpSink {
-  /** `smtp://user:pass@127.0.0.1:port` when auth is required, else `smtp://127.0.0.1:port`. */
+  /** `smtp://user:pass@127.0.0.1:port` when auth is required, else `smtp://127.0.0.1:port`; `smtps://` under implicit TLS. */
   readonly url: string;
   readonly port: number;
   readonly messages: ReceivedMail[];
@@ -28,12 +36,13 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 and a random port, plain text (no STARTTLS), keeping what it receives. */
+/** A real SMTP server on 127.0.0.1 and a random port, plain text (no STARTTLS) unless `tls` says otherwise, keeping what it receives. */
 export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
+    // With neither key nor cert given, smtp-server uses its built-in test certificate (`logger: false` keeps it from warning).
+    secure: opts.tls === 'implicit',
+    disabledCommands: opts.tls === undefined ? ['STARTTLS'] : [],
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: opts.auth === undefined,
@@ -60,7 +69,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         simpleParser(raw).then(
           (parsed) => {
             const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-            messages.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed });
+            messages.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed, secure: session.secure });
             callback();
           },
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
@@ -75,7 +84,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const port = (server.server.address() as AddressInfo).port;
   const creds = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';
   return {
-    url: `smtp://${creds}127.0.0.1:${port}`,
+    url: `${opts.tls === 'implicit' ? 'smtps' : 'smtp'}://${creds}127.0.0.1:${port}`,
     port,
     messages,
     openConnections: () => server.connections.size,

@@ -33,7 +33,8 @@ afterEach(async () => {
   cleanupDb();
 });
 
-function deps(extraYaml = ''): AppDeps {
+/** Deps over both targets; `slackOptions` adds to the Slack channel's flow mapping (e.g. `sendResolved: false`). */
+function deps(extraYaml = '', slackOptions = ''): AppDeps {
   const yaml = `
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: ak, accessKeySecret: sk }
@@ -44,7 +45,7 @@ rules:
   retention: false
   size-anomaly: false
 channels:
-  slack: { type: slack, webhook: "${slack.url}/hook" }
+  slack: { type: slack, webhook: "${slack.url}/hook"${slackOptions ? `, ${slackOptions}` : ''} }
   mail: { type: email, smtp: "${smtp.url}", from: a@example.com, to: [dba@example.com] }
 alerting: { repeatInterval: 24h }
 ${extraYaml}`;
@@ -128,6 +129,27 @@ describe('alerting over cycles', () => {
     expect(s.endsAt).toBeLessThan(clock());
     expect(slack.requests).toHaveLength(2);
     expect(slack.requests[1]!.body).toContain('prod-db');
+  });
+
+  it('sends the resolved notice by email but not to a Slack channel with sendResolved: false', async () => {
+    stub.set('rm-prod', [completed('1', T0 - 30 * H)]);
+    stub.set('rm-preprod', [completed('2', T0 - H)]);
+    const d = deps('', 'sendResolved: false');
+    await runCycle(d);
+    expect(slack.requests).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(1);
+
+    clock.set(T0 + H);
+    stub.set('rm-prod', [completed('1', T0 - 30 * H), completed('3', T0 + H / 2)]);
+    await runCycle(d);
+
+    expect(slack.requests).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(2);
+    expect(smtp.messages[1]!.parsed.subject).toContain('resolved: 1');
+    expect(smtp.messages[1]!.parsed.text).toMatch(/RESOLVED[\s\S]*prod-db/);
+    const row = db.$client.prepare(`SELECT state, firing FROM findings WHERE target_id = 'prod-db' AND rule_id = 'recent-success'`).get();
+    expect(row).toEqual({ state: 'ok', firing: 0 });
+    expect(db.$client.prepare(`SELECT channel FROM notifications WHERE kind = 'resolved'`).pluck().all()).toEqual(['mail']);
   });
 
   it('delivers hostile backup names escaped in Slack and in the email HTML', async () => {

@@ -147,6 +147,42 @@ describe('email notifier over a real SMTP server', () => {
     expect(sink.messages).toHaveLength(1);
   });
 
+  it('delivers over STARTTLS when the channel requires TLS and accepts the relay’s self-signed certificate', async () => {
+    sink = await startSmtpSink({ tls: 'starttls', auth: { user: USER, pass: PASSWORD } });
+    await emailNotifier.send(digest(items), channel(sink.url, { requireTls: true, tlsRejectUnauthorized: false }), 'oncall-mail', notifyContext());
+
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0]!.secure).toBe(true);
+    expect(sink.messages[0]!.parsed.subject).toBe('[backup-auditor] CRITICAL: 2 firing, 1 resolved');
+  });
+
+  it('upgrades with STARTTLS when the server offers it, even when the channel does not require TLS', async () => {
+    sink = await startSmtpSink({ tls: 'starttls' });
+    await emailNotifier.send(digest(items), channel(sink.url, { tlsRejectUnauthorized: false }), 'oncall-mail', notifyContext());
+
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0]!.secure).toBe(true);
+  });
+
+  it('delivers over implicit TLS to an smtps:// URL', async () => {
+    sink = await startSmtpSink({ tls: 'implicit', auth: { user: USER, pass: PASSWORD } });
+    expect(sink.url).toMatch(/^smtps:\/\//);
+    await emailNotifier.send(digest(items), channel(sink.url, { tlsRejectUnauthorized: false }), 'oncall-mail', notifyContext());
+
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0]!.secure).toBe(true);
+    expect(sink.messages[0]!.envelope.to).toEqual(['dba@example.com']);
+  });
+
+  it('refuses the relay’s unverifiable certificate by default, naming the server and not the password, and sends nothing', async () => {
+    sink = await startSmtpSink({ tls: 'starttls', auth: { user: USER, pass: PASSWORD } });
+    const err = await failure(emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()));
+
+    expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: .*certificate`, 'i'));
+    for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), sink.url]) expect(err.message).not.toContain(secret);
+    expect(sink.messages).toHaveLength(0);
+  });
+
   it('gives up on a server that accepts the connection but never greets, within the context timeout', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -72,6 +72,21 @@ describe('evaluate --at and status --at', () => {
     expect(find(r.stdout, 'db1', 'recent-success')?.state).toBe('ok');
   });
 
+  it('evaluate --at --json reports since as when the recorded state began, not the --at instant', async () => {
+    const r = await runCli(['--config', config, 'evaluate', '--at', iso(T0 + 31 * H), '--json']);
+    // The alarm was recorded by the evaluation at T0 + 30h; the ok after it, by the one at T0 + 32h.
+    expect(find(r.stdout, 'db1', 'recent-success')).toMatchObject({ state: 'alarm', since: '2026-11-11T06:00:00Z' });
+    const later = await runCli(['--config', config, 'evaluate', '--at', iso(T0 + 33 * H), '--json']);
+    expect(find(later.stdout, 'db1', 'recent-success')).toMatchObject({ state: 'ok', since: '2026-11-11T08:00:00Z' });
+  });
+
+  it('evaluate --at --json falls back to the --at instant when no recorded state agrees with the verdict', async () => {
+    // At T0 + 25h the backup was 26h old, but no evaluation ran between T0 (ok) and T0 + 30h to record the alarm.
+    const r = await runCli(['--config', config, 'evaluate', '--at', iso(T0 + 25 * H), '--json']);
+    expect(find(r.stdout, 'db1', 'recent-success')).toMatchObject({ state: 'alarm', since: '2026-11-11T01:00:00Z' });
+    expect(find(r.stdout, 'db1', 'failed-backup')).toMatchObject({ state: 'ok', since: '2026-11-10T00:00:00Z' });
+  });
+
   it('evaluate --at reads wall-clock times in the config timezone', async () => {
     // 2026-11-11 08:00 in Berlin is 07:00Z = T0 + 31h.
     const r = await runCli(['--config', config, 'evaluate', '--at', '2026-11-11 08:00', '--json']);
@@ -119,7 +134,7 @@ describe('rules', () => {
     const r = await runCli(['rules', '--json']);
     expect(r.code).toBe(0);
     const docs = JSON.parse(r.stdout) as { id: string; parameters: { name: string; default: unknown; type: string }[] }[];
-    expect(docs.map((d) => d.id)).toEqual(['recent-success', 'failed-backup', 'stuck-running', 'poll-failing', 'retention', 'size-anomaly', 'target-missing']);
+    expect(docs.map((d) => d.id)).toEqual(['recent-success', 'failed-backup', 'stuck-running', 'poll-failing', 'retention', 'size-anomaly', 'target-missing', 'coverage', 'backup-policy']);
     expect(docs[0]!.parameters.find((p) => p.name === 'maxAge')).toMatchObject({ default: '24h', type: 'duration' });
     expect(docs[4]!.parameters.find((p) => p.name === 'minCount')).toMatchObject({ default: 7 });
   });
