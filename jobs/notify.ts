@@ -15,7 +15,7 @@ export const notifyJob = defineJob({
   retry: { attempts: 1, backoffMs: 0 },
   async process(deps: WorkerDeps, { ids, digest }, meta) {
     const outcome = await sendDigest(deps, digest);
-    deps.metrics.notifications.inc({ channel: digest.channel, outcome: outcome.ok ? 'sent' : outcome.permanent ? 'failed' : 'retry' }, ids.length);
-    await deps.queue.enqueue(settleJob, { ids, outcome, at: deps.clock() }, { jobId: `settle:${meta.jobId}` });
+    // Counted by settle, on the owner: this may be a remote worker, whose metrics nobody scrapes.
+    await deps.queue.enqueue(settleJob, { ids, channel: digest.channel, outcome, at: deps.clock() }, { jobId: `settle:${meta.jobId}` });
   },
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { parseDuration } from '../config/duration.js';
-import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig } from '../config/schema.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -11,7 +11,7 @@ import type { BackupSource } from '../providers/types.js';
 import type { Registry } from '../registry.js';
 import { accountEndpoints, accountSecrets, checkEndpoint, probeTarget, type EndpointCheck, type TargetProbe } from './doctor-checks.js';
 import { endpointLine, hintFor, targetTable, type TargetRow } from './doctor-view.js';
-import { configPath, EXIT, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
 import { colourEnabled, paint, progressFor, type ProgressReporter } from './progress.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
@@ -58,7 +58,7 @@ export function doctorCommand(program: Command, io: CliIO, run: Run): void {
           return EXIT.usage;
         }
         // Secrets are checked per account below, so a missing one is a finding of doctor, not a refusal to start.
-        const loaded = loadConfigFile(configPath(program.opts<GlobalOptions>(), io), { env: io.env, checkSecrets: false });
+        const loaded = loadConfig(program.opts<GlobalOptions>(), io, { checkSecrets: false });
         const unknown = args.data.target.filter((id) => !loaded.config.targets.some((t) => t.id === id));
         if (unknown.length > 0) {
           println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`);

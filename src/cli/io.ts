@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, type LoadedConfig } from '../config/load.js';
+import { loadConfigFile, type LoadedConfig, type LoadOptions } from '../config/load.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 
@@ -25,8 +26,17 @@ export function configPath(opts: GlobalOptions, io: CliIO): string {
   return resolve(io.cwd, opts.config ?? io.env.BACKUP_AUDITOR_CONFIG ?? 'backup-auditor.yaml');
 }
 
-export function loadConfig(opts: GlobalOptions, io: CliIO): LoadedConfig {
-  return loadConfigFile(configPath(opts, io), { env: io.env });
+/**
+ * Loads the config for a command. A missing file says how to make one (`init` writes to the same
+ * path this resolves), rather than only that it is missing.
+ */
+export function loadConfig(opts: GlobalOptions, io: CliIO, load: Omit<LoadOptions, 'env'> = {}): LoadedConfig {
+  const path = configPath(opts, io);
+  if (!existsSync(path)) {
+    const init = path === resolve(io.cwd, 'backup-auditor.yaml') ? 'backup-auditor init' : `backup-auditor init --out ${path}`;
+    throw new ConfigError([`config file ${path} not found: run \`${init}\` to write one, or point at yours with --config PATH or BACKUP_AUDITOR_CONFIG`]);
+  }
+  return loadConfigFile(path, { ...load, env: io.env });
 }
 
 export function logger(io: CliIO): Logger {

@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../clock.js';
-import { loadConfigFile } from '../config/load.js';
 import { DeliveryError, errorMessage } from '../errors.js';
 import { notifiers } from '../notify/registry.js';
 import { testDigest } from '../notify/test-message.js';
 import type { NotifyContext } from '../notify/types.js';
-import { configPath, EXIT, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
 
 /** How long one test delivery may take, as for outbox deliveries. */
 const TIMEOUT_MS = 15_000;
@@ -29,7 +28,7 @@ export function notifyCommand(program: Command, io: CliIO, run: (fn: () => Promi
 async function sendTestMessage(name: string, opts: GlobalOptions, io: CliIO): Promise<number> {
   // Only the tested channel's secrets matter: an unset account key must not stop a Slack test, and
   // this channel's own missing secret is reported as its delivery failure below.
-  const loaded = loadConfigFile(configPath(opts, io), { env: io.env, checkSecrets: false });
+  const loaded = loadConfig(opts, io, { checkSecrets: false });
   const channels = loaded.config.channels;
   const channel = Object.hasOwn(channels, name) ? channels[name] : undefined;
   if (!channel) {

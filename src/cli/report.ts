@@ -3,7 +3,6 @@ import { dirname, basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock } from '../clock.js';
-import { loadConfigFile } from '../config/load.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createDeps } from '../engine/deps.js';
 import { buildReport } from '../report/data.js';
@@ -11,7 +10,7 @@ import { formatOfFile, renderReport, REPORT_FORMATS, type ReportFormat } from '.
 import { lastCompleteWeek, MAX_PERIOD_DAYS, parseIsoWeek, rangePeriod, wallClock, weekPeriod, type Period } from '../report/period.js';
 import { sendReport } from '../report/send.js';
 import { parseInstant } from '../time.js';
-import { configPath, EXIT, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */
 const rawOptions = z.object({
@@ -89,7 +88,7 @@ export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promi
 
 async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promise<number> {
   // The report reads the database only; provider secrets are not needed, and a channel's missing secret is reported as its delivery failure.
-  const loaded = loadConfigFile(configPath(global, io), { env: io.env, checkSecrets: false });
+  const loaded = loadConfig(global, io, { checkSecrets: false });
   const now = systemClock();
   const parsed = reportArgs(loaded.config.timezone, now).safeParse(opts);
   if (!parsed.success) {

@@ -21,6 +21,7 @@ export function evaluationBatcher(deps: { queue: QueueBackend; log: Logger; cloc
   let timer: NodeJS.Timeout | undefined;
   let seq = 0;
   let inFlight: Promise<unknown> = Promise.resolve();
+  let stopped = false;
 
   const flush = () => {
     timer = undefined;
@@ -34,10 +35,13 @@ export function evaluationBatcher(deps: { queue: QueueBackend; log: Logger; cloc
   };
   return {
     request(targetId) {
+      // A poll that finished during shutdown: the sweep at the next start evaluates it.
+      if (stopped) return;
       pending.add(targetId);
       timer ??= setTimeout(flush, delayMs);
     },
     async stop() {
+      stopped = true;
       clearTimeout(timer);
       flush();
       await inFlight;

@@ -37,7 +37,20 @@ async function refreshGauges(deps: HealthDeps): Promise<void> {
   }
 }
 
-/** `/healthz` and `/metrics` (Prometheus text) on `listen` (`127.0.0.1:9464`). */
+/** Why `listen` failed, in the config's terms, with what to do about it. */
+function listenError(listen: string, err: NodeJS.ErrnoException): Error {
+  const why =
+    err.code === 'EADDRINUSE'
+      ? 'is in use: change http.listen or stop the other process'
+      : err.code === 'EACCES'
+        ? 'is not permitted (ports below 1024 need privileges): change http.listen'
+        : err.code === 'EADDRNOTAVAIL'
+          ? 'is not an address of this machine: change http.listen'
+          : `cannot be listened on (${err.message}): change http.listen`;
+  return new Error(`http.listen ${listen} ${why}`, { cause: err });
+}
+
+/** `/healthz` and `/metrics` (Prometheus text) on `listen` (`127.0.0.1:9464`). Rejects with a hint if it cannot listen. */
 export async function startHttp(deps: HealthDeps, listen: string): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const sep = listen.lastIndexOf(':');
   const host = listen.slice(0, sep);
@@ -62,7 +75,7 @@ export async function startHttp(deps: HealthDeps, listen: string): Promise<{ ser
     reply(404, 'text/plain', 'try /healthz or /metrics\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(listen, err)));
     server.listen(port, host, () => resolve());
   });
   const a = server.address() as AddressInfo;

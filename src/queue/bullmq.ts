@@ -89,6 +89,8 @@ export class BullQueue implements QueueBackend {
   readonly #queues = new Map<QueueName, Queue>();
   readonly #workers = new Map<QueueName, Worker>();
   #closing: Promise<void> | undefined;
+  /** Set once the workers are closed: until then a draining job may still enqueue its follow-up. */
+  #closed = false;
 
   constructor(private readonly opts: BullQueueOptions) {
     this.#log = opts.log ?? silentLogger;
@@ -98,7 +100,7 @@ export class BullQueue implements QueueBackend {
   }
 
   async enqueue<P>(spec: JobSpec<P>, payload: P, opts: EnqueueOptions = {}): Promise<boolean> {
-    if (this.#closing) throw new Error(`queue ${spec.name} is closed`);
+    if (this.#closed) throw new Error(`queue ${spec.name} is closed`);
     const queue = this.#queue(spec.name);
     const jobId = opts.jobId === undefined ? undefined : toBullJobId(opts.jobId);
     const job = new Job(queue, spec.name, payload, this.#jobOptions(spec.retry, jobId, opts.delayMs), jobId);
@@ -179,6 +181,7 @@ export class BullQueue implements QueueBackend {
     const abandoned = drained.filter((ok) => !ok).length;
     if (abandoned) this.#log.warn({ workers: abandoned }, 'jobs still running at shutdown; handing them back to the queue');
     await Promise.allSettled(workers.map((w, i) => w.close(!drained[i])));
+    this.#closed = true;
     await Promise.allSettled([...this.#queues.values()].map((q) => q.close()));
     await Promise.allSettled(
       this.#connections.map(async (c) => {

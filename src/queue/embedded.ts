@@ -31,6 +31,9 @@ export class EmbeddedQueue implements QueueBackend {
   readonly #ids = new Map<string, number>();
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
+  /** `close` was called: jobs waiting then never start, no job is retried. */
+  #draining = false;
+  /** Closed for good: nothing is accepted or started. */
   #closed = false;
   #seq = 0;
 
@@ -68,14 +71,26 @@ export class EmbeddedQueue implements QueueBackend {
   }
 
   async ping(): Promise<boolean> {
-    return !this.#closed;
+    return !this.#draining;
   }
 
+  /**
+   * Jobs waiting at close are dropped (the next schedule redoes them). The running ones get up to
+   * `timeoutMs`, and what they enqueue meanwhile still runs: a poll that finishes hands its result to
+   * ingest, which commits it, rather than throwing the finished work away.
+   */
   async close(timeoutMs: number): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    for (const lane of this.#lanes.values()) lane.waiting = [];
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    while (this.#running.size > 0) {
+      if ((await Promise.race([Promise.allSettled([...this.#running]), deadline])) === 'timeout') break;
+    }
+    clearTimeout(timer);
     this.#closed = true;
     clearTimeout(this.#timer);
-    const all = Promise.allSettled([...this.#running]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
   #lane(spec: JobSpec<unknown> | JobSpec<never>): Lane {
@@ -125,7 +140,7 @@ export class EmbeddedQueue implements QueueBackend {
       this.#ids.set(job.id, this.now());
     } catch (err) {
       const permanent = err instanceof AuditorError && err.permanent;
-      if (permanent || job.attempt >= lane.spec.retry.attempts || this.#closed) {
+      if (permanent || job.attempt >= lane.spec.retry.attempts || this.#draining) {
         lane.failed++;
         this.#ids.set(job.id, this.now());
         log.error({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, permanent, err: errorMessage(err) }, 'job failed');

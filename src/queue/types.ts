@@ -42,7 +42,8 @@ export interface QueueDepth {
  * - a handler error with `permanent: true` is not retried; others are retried up to `retry.attempts`
  *   with exponential backoff; a job whose worker dies is handed to another worker (stalled recovery);
  * - `close` stops taking new jobs and waits up to `timeoutMs` for the running ones; what is still
- *   running then is handed back to the queue, not lost.
+ *   running then is handed back to the queue, not lost. Until then the running jobs may still
+ *   enqueue their follow-ups (a poll's ingest, a send's settle), so work that finishes is kept.
  */
 export interface QueueBackend {
   readonly kind: 'embedded' | 'bullmq';

@@ -6,10 +6,11 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
 import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
 import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
 
 // The daemon in its embedded mode (no Redis): the same processors as scale-out, in one process.
+// Signals and failing starts of the real `start` process: daemon-shutdown.test.ts.
 
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tDaemonTest', accessKeySecret: 'daemon-secret' };
@@ -120,20 +121,5 @@ describe('start (embedded)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(rows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)).toEqual([{ n: 1 }]);
     expect(v.sim.requests.count()).toBe(3); // one poll of 3 pages, not two
-  });
-
-  it('on SIGTERM during a poll stops without storing a partial poll, and exits 0', async () => {
-    const v = await world('* * * * * *', 2);
-    v.sim.faults.latencyMs = 500;
-    const child = spawnCli(['--config', v.config, 'start', '--shutdown-timeout', '200ms', '--log-level', 'warn']);
-    await until(() => v.sim.requests.count() >= 2);
-    child.kill('SIGTERM');
-    const r = await child.result;
-    expect(r.code).toBe(0);
-    expect(rows(v.dir, `PRAGMA integrity_check`)).toEqual([{ integrity_check: 'ok' }]);
-    const polls = rows(v.dir, `SELECT target_id, items FROM poll_runs`) as { target_id: string; items: number }[];
-    const backups = rows(v.dir, `SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`) as { target_id: string; n: number }[];
-    for (const b of backups) expect(polls.find((p) => p.target_id === b.target_id)?.items).toBe(b.n);
-    expect(backups.every((b) => b.n === 300)).toBe(true);
   });
 });

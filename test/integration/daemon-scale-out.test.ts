@@ -43,7 +43,7 @@ afterEach(async () => {
   w = undefined;
 });
 
-async function world(o: { instances: number; perInstance: number; schedule: string; perSecond: number }): Promise<World> {
+async function world(o: { instances: number; perInstance: number; schedule: string; perSecond: number; http?: boolean }): Promise<World> {
   const fleet = new Fleet();
   fleet.addAccount({ cloud: 'aliyun', ...KEY });
   for (let i = 0; i < o.instances; i++) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(o.perInstance) });
@@ -54,7 +54,7 @@ async function world(o: { instances: number; perInstance: number; schedule: stri
 redis: ${redis.url}
 queue: { prefix: t${++seq}-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
 schedules: { poll: "${o.schedule}" }
-accounts:
+${o.http ? 'http: { listen: 127.0.0.1:0 }\n' : ''}accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: ${o.perSecond} } }
 targets:
 ${Array.from({ length: o.instances }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
@@ -106,6 +106,21 @@ describe('scale-out with BullMQ on Redis', () => {
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2_000);
     expect(a.log()).toContain('"msg":"polling"');
     expect(b.log()).toContain('"msg":"polling"');
+  });
+
+  it('counts on the owner’s /metrics the polls a remote worker ran, and shows the queue depth', async () => {
+    const v = await world({ instances: 3, perInstance: 20, schedule: '0 0 1 1 *', perSecond: 100, http: true });
+    const d = await owner(v, 0);
+    const a = worker(v);
+    await a.ready();
+    await d.scheduler.pollAll('2026-01-01T00:00:00Z');
+    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE outcome = 'ok'`)[0]!.n === 3);
+    expect(a.log()).toContain('"msg":"polling"');
+    const metrics = await (await fetch(`${d.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^backup_auditor_polls_total\{outcome="ok"\} 3$/m);
+    expect(metrics).toMatch(/^backup_auditor_poll_duration_seconds_count 3$/m);
+    expect(metrics).toMatch(/^backup_auditor_queue_jobs\{queue="poll",state="waiting"\} 0$/m);
+    expect(metrics).toMatch(/^backup_auditor_queue_jobs\{queue="ingest",state="failed"\} 0$/m);
   });
 
   it('finishes a poll on another worker when its worker is killed mid-job', async () => {

@@ -143,6 +143,26 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
     expect(finished).toBe(true);
   });
 
+  it('accepts the follow-up a running handler enqueues while the queue closes, and nothing once closed', async () => {
+    const q = backend();
+    const next: JobSpec<Payload> = { name: 'ingest', payload, retry: { attempts: 1, backoffMs: 0 } };
+    let started = false;
+    let handedOn: Promise<boolean> | undefined;
+    q.consume(spec(), async () => {
+      started = true;
+      await sleep(300);
+      handedOn = q.enqueue(next, { n: 2 }, { jobId: 'ingest:handed-on-while-closing' });
+      await handedOn;
+    }, { concurrency: 1 });
+
+    await q.enqueue(spec(), { n: 1 });
+    await waitUntil(() => started);
+    await q.close(2_000);
+
+    await expect(handedOn).resolves.toBe(true);
+    await expect(q.enqueue(next, { n: 3 })).rejects.toThrow(/closed/);
+  });
+
   it('reports waiting, running and delayed jobs in its depth', async () => {
     const q = backend();
     let release = () => {};

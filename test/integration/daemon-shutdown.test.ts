@@ -1,0 +1,150 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
+
+// `start` as a real process: how it fails to start, and how it stops on signals.
+
+const H = 3_600_000;
+const ITEMS = 300; // three pages per poll
+const KEY = { accessKeyId: 'LTAI5tShutdownTest', accessKeySecret: 'shutdown-secret' };
+const history = (n: number): SimBackupInput[] =>
+  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 24 * H - 3 * H, endedAt: Date.now() - i * 24 * H - 2 * H, sizeBytes: 1e9 }));
+
+async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface World { sim: Simulator; dir: string; config: string; cleanup: () => void; busy?: Server }
+let w: World | undefined;
+afterEach(async () => {
+  if (!w) return;
+  const busy = w.busy;
+  if (busy) await new Promise((r) => busy.close(r));
+  await w.sim.close();
+  w.cleanup();
+  w = undefined;
+});
+
+async function world(o: { instances: number; listen?: string }): Promise<World> {
+  const fleet = new Fleet();
+  fleet.addAccount({ cloud: 'aliyun', ...KEY });
+  const ids = Array.from({ length: o.instances }, (_, i) => `rm-${i}`);
+  for (const id of ids) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(ITEMS) });
+  const sim = await startSimulator({ fleet });
+  const { dir, cleanup } = tempDir('ba-shutdown-');
+  const config = join(dir, 'backup-auditor.yaml');
+  writeFileSync(config, `database: ./audit.db
+schedules: { poll: "* * * * * *" }
+${o.listen ? `http: { listen: "${o.listen}" }\n` : ''}accounts:
+  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 50 } }
+targets:
+${ids.map((id, i) => `  - { id: db-${i}, account: ali, service: rds, instance: ${id} }`).join('\n')}
+rules: { retention: false }
+`);
+  w = { sim, dir, config, cleanup };
+  return w;
+}
+
+const rows = <T>(dir: string, sql: string): T[] => {
+  const db = new Database(join(dir, 'audit.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+};
+
+/** Per target: the backups stored and what its ok poll runs recorded. */
+function stored(dir: string, targets: number) {
+  const backups = rows<{ target_id: string; n: number }>(dir, `SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`);
+  const polls = rows<{ target_id: string; items: number }>(dir, `SELECT target_id, items FROM poll_runs WHERE outcome = 'ok'`);
+  return Array.from({ length: targets }, (_, i) => {
+    const id = `db-${i}`;
+    return { id, backups: backups.find((b) => b.target_id === id)?.n ?? 0, polled: polls.filter((p) => p.target_id === id).map((p) => p.items) };
+  });
+}
+
+function start(config: string, args: string[]) {
+  const child = spawnCli(['--config', config, 'start', ...args]);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { child, stderr: () => stderr };
+}
+
+describe('start: failing to start and stopping', () => {
+  it('exits 3 within seconds, saying what to do, when http.listen is already in use', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const listen = `127.0.0.1:${(busy.address() as AddressInfo).port}`;
+    const v = await world({ instances: 1, listen });
+    v.busy = busy;
+    const began = Date.now();
+    const { child } = start(v.config, ['--log-level', 'warn']);
+    const timeout = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000).unref());
+    const r = await Promise.race([child.result, timeout]);
+    if (r === 'hung') child.kill('SIGKILL');
+    expect(r).not.toBe('hung');
+    if (r === 'hung') return;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`http.listen ${listen} is in use: change http.listen or stop the other process`);
+    expect(Date.now() - began).toBeLessThan(15_000);
+  }, 30_000);
+
+  it('on SIGTERM during a poll with a short timeout stores each target’s poll whole or not at all, and exits 0', async () => {
+    const v = await world({ instances: 2 });
+    v.sim.faults.latencyMs = 500;
+    const { child } = start(v.config, ['--shutdown-timeout', '200ms', '--log-level', 'warn']);
+    await until(() => v.sim.requests.count() >= 2);
+    child.kill('SIGTERM');
+    const r = await child.result;
+    expect(r.code).toBe(0);
+    expect(rows(v.dir, `PRAGMA integrity_check`)).toEqual([{ integrity_check: 'ok' }]);
+    for (const t of stored(v.dir, 2)) {
+      // Either the poll never committed, or all its pages did: never a part of one.
+      if (t.backups === 0) expect(t.polled, t.id).toEqual([]);
+      else expect(t, t.id).toEqual({ id: t.id, backups: ITEMS, polled: [ITEMS] });
+    }
+  }, 30_000);
+
+  it('on SIGTERM during a poll with a long timeout lets the poll finish and stores all of it, then exits 0', async () => {
+    const v = await world({ instances: 2 });
+    v.sim.faults.latencyMs = 500;
+    const { child } = start(v.config, ['--shutdown-timeout', '30s', '--log-level', 'warn']);
+    await until(() => v.sim.requests.count() >= 2);
+    expect(stored(v.dir, 2).every((t) => t.backups === 0)).toBe(true); // still in flight
+    child.kill('SIGTERM');
+    const r = await child.result;
+    expect(r.code).toBe(0);
+    expect(stored(v.dir, 2)).toEqual([
+      { id: 'db-0', backups: ITEMS, polled: [ITEMS] },
+      { id: 'db-1', backups: ITEMS, polled: [ITEMS] },
+    ]);
+    expect(r.stderr).not.toContain('"level":50'); // a clean shutdown logs no error
+  }, 30_000);
+
+  it('exits 130 at once on a second SIGTERM while a slow shutdown waits for a poll', async () => {
+    const v = await world({ instances: 1 });
+    v.sim.faults.latencyMs = 20_000;
+    const s = start(v.config, ['--shutdown-timeout', '60s', '--log-level', 'info']);
+    await until(() => s.stderr().includes('"msg":"polling"')); // its first page answers in 20 s
+    s.child.kill('SIGTERM');
+    await until(() => s.stderr().includes('shutting down'));
+    const second = Date.now();
+    s.child.kill('SIGTERM');
+    const r = await s.child.result;
+    expect(r.code).toBe(130);
+    expect(Date.now() - second).toBeLessThan(3_000);
+    expect(r.stderr).toContain('second signal: exiting now');
+  }, 30_000);
+});
