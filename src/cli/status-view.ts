@@ -2,6 +2,7 @@ import { iso } from '../clock.js';
 import { formatDuration } from '../config/duration.js';
 import type { Db } from '../db/client.js';
 import { findingsAsOf, listFindings, type FindingRow } from '../db/findings.js';
+import { MAX_TEXT, plainText } from '../text.js';
 import { paint, type Colour } from './progress.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
@@ -14,10 +15,13 @@ export interface StatusEntry {
   reason: string;
 }
 
-/** The current findings, or with `at` the ones recorded then (from the flip history). */
+/**
+ * The current findings, or with `at` the ones recorded then (from the flip history). A reason may
+ * quote a provider: it is made plain text (control characters removed, cut) for every output.
+ */
 export const statusEntries = (db: Db, at?: number): StatusEntry[] =>
   (at === undefined ? listFindings(db) : findingsAsOf(db, at)).map((f) => ({
-    target: f.targetId, rule: f.ruleId, state: f.state, since: iso(f.since), severity: f.severity, reason: f.reason,
+    target: f.targetId, rule: f.ruleId, state: f.state, since: iso(f.since), severity: f.severity, reason: plainText(f.reason, MAX_TEXT),
   }));
 
 /** Finding states, worst first: what `--state` accepts. */

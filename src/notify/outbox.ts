@@ -13,31 +13,46 @@ export interface ClaimedRow {
   readonly item: AlertItem;
 }
 
-/** Channels with pending rows whose next attempt is due; `groupWaitMs` holds a channel until its oldest due row is that old. */
+/**
+ * Each channel's head: its oldest row still to go (pending, or claimed and in flight). A channel's rows
+ * go out in the order they were raised, so the head decides when the channel is due: newer rows never
+ * overtake an older one that is in backoff or being sent. A row that failed for good no longer counts.
+ * (SQLite takes the bare columns from the row holding MIN(id).)
+ */
+const HEADS = `SELECT channel, MIN(id) AS id, status, next_attempt_at, created_at FROM notifications
+  WHERE status IN ('pending', 'sending') GROUP BY channel`;
+
+/** Channels whose head row is pending and due; `groupWaitMs` holds a channel until its head is that old. */
 export function dueChannels(db: Db, now: number, groupWaitMs: number): string[] {
   return db.$client
-    .prepare(
-      `SELECT channel FROM notifications WHERE status = 'pending' AND next_attempt_at <= ?
-       GROUP BY channel HAVING MIN(created_at) <= ? ORDER BY MIN(created_at)`,
-    )
+    .prepare(`SELECT channel FROM (${HEADS}) WHERE status = 'pending' AND next_attempt_at <= ? AND created_at <= ? ORDER BY created_at, id`)
     .pluck()
     .all(now, now - groupWaitMs) as string[];
 }
 
 /**
- * Claims every due pending row of one channel with one conditional UPDATE: a row is claimed by exactly
- * one caller, however many race. The claim is a lease: a crashed sender's rows become due again.
+ * Claims a channel's pending rows, oldest first, once its head row is due: they go out together, so the
+ * channel's backoff is its oldest row's. Nothing is claimed while the head is in backoff or in flight.
+ * One IMMEDIATE transaction: a row is claimed by exactly one caller, however many race (processes
+ * included). The claim is a lease: a crashed sender's rows become due again.
  */
 export function claimDue(db: Db, channel: string, now: number, owner: string, leaseMs: number, limit = 500): ClaimedRow[] {
-  const rows = db.$client
-    .prepare(
-      `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_until = ?
-       WHERE id IN (SELECT id FROM notifications WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
-         AND status = 'pending'
-       RETURNING id, channel, attempts, payload`,
-    )
-    .all(owner, now + leaseMs, channel, now, limit) as { id: number; channel: string; attempts: number; payload: string }[];
-  return rows
+  const c = db.$client;
+  const claim = c.transaction((): { id: number; channel: string; attempts: number; payload: string }[] => {
+    const head = c
+      .prepare(`SELECT status, next_attempt_at AS next FROM notifications WHERE channel = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1`)
+      .get(channel) as { status: string; next: number } | undefined;
+    if (!head || head.status !== 'pending' || head.next > now) return [];
+    return c
+      .prepare(
+        `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_until = ?
+         WHERE id IN (SELECT id FROM notifications WHERE channel = ? AND status = 'pending' ORDER BY id LIMIT ?) AND status = 'pending'
+         RETURNING id, channel, attempts, payload`,
+      )
+      .all(owner, now + leaseMs, channel, limit) as { id: number; channel: string; attempts: number; payload: string }[];
+  });
+  return claim
+    .immediate()
     .sort((a, b) => a.id - b.id)
     .map((r) => ({ id: r.id, channel: r.channel, attempts: r.attempts, item: JSON.parse(r.payload) as AlertItem }));
 }

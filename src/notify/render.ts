@@ -1,6 +1,9 @@
 import type { Severity } from '../../rules/types.js';
 import { iso } from '../clock.js';
+import { truncate, UNSAFE } from '../text.js';
 import type { AlertItem, Digest } from './types.js';
+
+export { truncate };
 
 /**
  * Pure renderers of a digest for people: a subject line, a plain-text body and a mail-safe HTML body.
@@ -196,20 +199,6 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
-
-/**
- * Cuts `text` to at most `max` code points, ending in `…` when cut. Counts code points, not UTF-16
- * units, so an emoji is never split into a lone surrogate.
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const points = Array.from(text);
-  return points.length <= max ? text : `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
-// C0/C1 controls (ESC sequences could restyle a terminal), bidi overrides (could reorder what a
-// reader sees) and lone surrogates (invalid in UTF-8 mail). Tabs and newlines are handled per field.
-const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** For fields that must stay on one line: controls removed, line breaks and tabs become spaces. */
 export function oneLine(text: string): string {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { iso } from '../clock.js';
 import type { webhookChannel } from '../config/schema.js';
 import { DeliveryError } from '../errors.js';
+import { MAX_TEXT, plainData, plainText } from '../text.js';
 import { answerExcerpt, channelSecret, isPermanentStatus, parseHttpUrl, postBody, redirectNote, retryAfterMs, retryAfterNote } from './delivery.js';
 import { orderItems } from './render.js';
 import type { AlertItem, Digest, Notifier } from './types.js';
@@ -37,9 +38,12 @@ export interface WebhookBody {
   readonly report?: unknown;
 }
 
-/** Builds the body: items in the same order a person sees them in mail and Slack. */
+/**
+ * Builds the body: items in the same order a person sees them in mail and Slack, control characters
+ * removed from every string, and reasons, which may quote a provider, cut to MAX_TEXT characters.
+ */
 export function webhookBody(digest: Digest): WebhookBody {
-  return {
+  return plainData<WebhookBody>({
     version: 1,
     createdAt: iso(digest.createdAt),
     channel: digest.channel,
@@ -52,10 +56,10 @@ export function webhookBody(digest: Digest): WebhookBody {
       state: i.state,
       severity: i.severity,
       since: iso(i.since),
-      reason: i.reason,
+      reason: plainText(i.reason, MAX_TEXT),
       labels: { ...i.labels },
     })),
-  };
+  });
 }
 
 /** Hex HMAC-SHA256 of the exact body bytes, as sent in `X-Signature`. */

@@ -23,9 +23,13 @@ export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-/** Starts the CLI as a real child process (through tsx, from source). */
-export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess & { result: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], {
+/**
+ * Starts the CLI as a real child process: through tsx, from source, or with `entry` a compiled
+ * `bin.js` (see test/faults/compiled-cli.ts), which starts in a fraction of the time.
+ */
+export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; entry?: string } = {}): ChildProcess & { result: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
+  const argv = opts.entry ? [opts.entry, ...args] : ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args];
+  const child = spawn(process.execPath, argv, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,8 +27,11 @@ export interface HttpSink {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1 and a random port that records requests and plays `answers` in order, then 200 `ok`. */
-export async function startHttpSink(answers: readonly SinkAnswer[] = []): Promise<HttpSink> {
+/**
+ * A real HTTP server on 127.0.0.1 and a random port that records requests and plays `answers` in order,
+ * then whatever `otherwise` says (an outage that lasts a while, not a number of requests), by default 200 `ok`.
+ */
+export async function startHttpSink(answers: readonly SinkAnswer[] = [], otherwise: () => SinkAnswer = () => ({})): Promise<HttpSink> {
   const requests: RecordedRequest[] = [];
   const queue = [...answers];
   const server = createServer((req, res) => {
@@ -36,7 +39,7 @@ export async function startHttpSink(answers: readonly SinkAnswer[] = []): Promis
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = queue.shift() ?? {};
+      const answer = queue.shift() ?? otherwise();
       const reply = (): void => {
         if (res.destroyed) return;
         res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });

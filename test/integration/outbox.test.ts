@@ -1,8 +1,15 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
+import { manualClock } from '../../src/clock.js';
+import { loadConfigText } from '../../src/config/load.js';
+import { silentLogger } from '../../src/log.js';
+import { deliverDue } from '../../src/notify/deliver.js';
 import { claimDue, dueChannels, releaseOrphans, settle } from '../../src/notify/outbox.js';
+import { notifiers } from '../../src/notify/registry.js';
+import type { WebhookBody } from '../../src/notify/webhook.js';
 import { tempDatabase } from '../helpers/db.js';
+import { startHttpSink } from '../helpers/http-sink.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 let db: Db;
@@ -16,6 +23,20 @@ function enqueue(channel: string, createdAt = NOW, targetId = 't1'): void {
     .prepare(`INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, 'recent-success', ?, ?, ?)`)
     .run(channel, targetId, JSON.stringify(item), createdAt, createdAt);
 }
+/** A config whose only channel is a webhook at `url`, with groupWait 30s. */
+const hookConfig = (url: string) =>
+  loadConfigText(
+    `accounts:
+  ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: ak, accessKeySecret: sk }
+targets:
+  - { id: orders-pg, account: ali, service: rds, instance: rm-1 }
+channels:
+  hook: { type: webhook, url: "${url}/alerts" }
+alerting: { groupWait: 30s }
+`,
+    '/tmp/outbox.yaml',
+    { env: {} },
+  );
 const statusOf = (id: number) => db.$client.prepare(`SELECT status, attempts, next_attempt_at AS next, last_error AS err FROM notifications WHERE id = ?`).get(id) as { status: string; attempts: number; next: number; err: string | null };
 
 describe('notification outbox', () => {
@@ -86,11 +107,78 @@ describe('notification outbox', () => {
     }
   });
 
+  it('claimDue() holds a channel\'s newer rows while its oldest row is in backoff, then sends them together oldest first', () => {
+    enqueue('slack', NOW, 'old');
+    const first = claimDue(db, 'slack', NOW, 'h:1', 60_000);
+    settle(db, first, NOW, { ok: false, permanent: false, error: new Error('HTTP 500') }, { maxAttempts: 5, baseMs: 60_000, maxMs: 60_000 }, () => 1);
+    enqueue('slack', NOW + 1_000, 'new');
+    enqueue('mail', NOW + 1_000, 'other');
+    expect(dueChannels(db, NOW + 2_000, 0)).toEqual(['mail']);
+    expect(claimDue(db, 'slack', NOW + 2_000, 'h:1', 60_000)).toEqual([]);
+    expect(dueChannels(db, NOW + 60_000, 0)).toEqual(['slack', 'mail']);
+    expect(claimDue(db, 'slack', NOW + 60_000, 'h:1', 60_000).map((r) => r.item.targetId)).toEqual(['old', 'new']);
+  });
+
+  it('claimDue() sends nothing newer of a channel while its oldest row is in flight, and a row failed for good holds nothing', () => {
+    enqueue('slack', NOW, 'first');
+    const first = claimDue(db, 'slack', NOW, 'h:1', 60_000);
+    enqueue('slack', NOW + 1_000, 'second');
+    expect(dueChannels(db, NOW + 2_000, 0)).toEqual([]);
+    expect(claimDue(db, 'slack', NOW + 2_000, 'h:2', 60_000)).toEqual([]);
+    settle(db, first, NOW + 3_000, { ok: false, permanent: true, error: new Error('404 no_service') });
+    expect(dueChannels(db, NOW + 3_000, 0)).toEqual(['slack']);
+    expect(claimDue(db, 'slack', NOW + 3_000, 'h:2', 60_000).map((r) => r.item.targetId)).toEqual(['second']);
+  });
+
   it('settle() marks delivered rows sent', () => {
     enqueue('slack');
     const rows = claimDue(db, 'slack', NOW, 'h:1', 60_000);
     expect(settle(db, rows, NOW + 5, { ok: true })).toBe('sent');
     expect(statusOf(rows[0]!.id)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(claimDue(db, 'slack', NOW + 10, 'h:1', 60_000)).toEqual([]);
+  });
+
+  it('deliverDue() sends a row created within groupWait of an earlier pending one in the same digest', async () => {
+    const hook = await startHttpSink();
+    try {
+      const loaded = hookConfig(hook.url);
+      const clock = manualClock(NOW);
+      const deliver = () => deliverDue({ db, loaded, notifiers, clock, log: silentLogger, fetch: globalThis.fetch, timeoutMs: 2000 });
+      enqueue('hook', NOW, 'orders-pg');
+      enqueue('hook', NOW + 10_000, 'billing-db');
+
+      clock.set(NOW + 29_000);
+      expect(await deliver()).toEqual({ messages: 0, sent: 0, retry: 0, failed: 0 });
+      clock.set(NOW + 30_000);
+      expect(await deliver()).toEqual({ messages: 1, sent: 2, retry: 0, failed: 0 });
+
+      expect(hook.requests).toHaveLength(1);
+      const body = JSON.parse(hook.requests[0]!.body) as WebhookBody;
+      expect(body.items.map((i) => i.target).sort()).toEqual(['billing-db', 'orders-pg']);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('deliverDue() holds a row created after the digest went for its own groupWait, then sends it alone', async () => {
+    const hook = await startHttpSink();
+    try {
+      const loaded = hookConfig(hook.url);
+      const clock = manualClock(NOW + 30_000);
+      const deliver = () => deliverDue({ db, loaded, notifiers, clock, log: silentLogger, fetch: globalThis.fetch, timeoutMs: 2000 });
+      enqueue('hook', NOW, 'orders-pg');
+      await deliver();
+      enqueue('hook', NOW + 40_000, 'billing-db');
+
+      clock.set(NOW + 60_000);
+      expect(await deliver()).toMatchObject({ messages: 0 });
+      clock.set(NOW + 70_000);
+      expect(await deliver()).toMatchObject({ messages: 1, sent: 1 });
+
+      const targets = hook.requests.map((r) => (JSON.parse(r.body) as WebhookBody).items.map((i) => i.target));
+      expect(targets).toEqual([['orders-pg'], ['billing-db']]);
+    } finally {
+      await hook.close();
+    }
   });
 });

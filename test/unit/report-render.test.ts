@@ -118,11 +118,11 @@ describe('json', () => {
   const text = renderJson(report);
   const parsed = JSON.parse(text) as ComplianceReport;
 
-  it('is the versioned shape, with config identifiers exactly as configured', () => {
+  it('is the versioned shape, with config identifiers exactly as configured once control characters are removed', () => {
     expect(parsed.version).toBe(1);
     expect(parsed.period.label).toBe('2026-W46');
     expect(parsed.targets[0]?.id).toBe(evil.id);
-    expect(parsed.targets[0]?.labels).toEqual(evil.labels);
+    expect(parsed.targets[0]?.labels).toEqual({ ...evil.labels, note: 'abcgnp.exe' });
   });
 
   it('cuts provider reasons to 2000 characters', () => {
@@ -132,11 +132,10 @@ describe('json', () => {
     expect(parsed.fleet.alarmsOpened[0]?.reason.length).toBeLessThanOrEqual(2000);
   });
 
-  it('writes control and invisible characters as escapes, which parse back unchanged', () => {
+  it('removes terminal escapes and bidi overrides from every value, keeping the visible text', () => {
     expect(text).not.toMatch(CONTROL);
-    expect(text).toContain('\\u001b[31m');
-    expect(text).toContain('\\u202e');
-    expect(parsed.targets[0]?.labels.note).toBe(HOSTILE.bidi);
+    expect(parsed.targets[0]?.instance).toBe('[31mRED[0m ]8;;http://evil.examplelink]8;;');
+    expect(parsed.targets[0]?.labels.note).toBe(HOSTILE.bidi.replace('\u202E', ''));
   });
 });
 

@@ -1,0 +1,48 @@
+/**
+ * Neutralising text that came from outside (a provider's backup names and error messages, a config's
+ * labels) before it leaves the process. One definition for every output: the human renderers build on
+ * `UNSAFE` and `truncate`, and the machine-readable ones (webhook body, `status --json`, report JSON)
+ * pass their data through `plainData` where they are built.
+ */
+
+/**
+ * C0 controls except tab and line feed, DEL and C1 controls (ESC sequences restyle a terminal), bidi
+ * embeddings, overrides and isolates (they reorder what a reader sees), and lone surrogates (invalid
+ * in UTF-8).
+ */
+export const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Longest provider text (a reason quoting one) a machine-readable output carries: enough for any reason, never a runaway message. */
+export const MAX_TEXT = 2000;
+
+/**
+ * Cuts `text` to at most `max` code points, ending in `…` when cut. Counts code points, not UTF-16
+ * units, so an emoji is never split into a lone surrogate.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/** Text fit for a data output: line breaks normalised to `\n`, the UNSAFE characters removed, cut to `max` code points if given. */
+export function plainText(text: string, max = Number.POSITIVE_INFINITY): string {
+  return truncate(text.replace(/\r\n?/g, '\n').replace(UNSAFE, ''), max);
+}
+
+/**
+ * A JSON-ready value with every string in it, object keys included, made `plainText` (cut only when
+ * `max` is given). Text without unsafe characters comes out unchanged, so ids and labels still join exactly.
+ */
+export function plainData<T>(value: T, max = Number.POSITIVE_INFINITY): T {
+  return plain(value, max) as T;
+}
+
+function plain(value: unknown, max: number): unknown {
+  if (typeof value === 'string') return plainText(value, max);
+  if (Array.isArray(value)) return value.map((v: unknown) => plain(v, max));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]: [string, unknown]) => [plainText(k, max), plain(v, max)]));
+  }
+  return value;
+}

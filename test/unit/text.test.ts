@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { backupLabel, MAX_BACKUP_NAME } from '../../rules/format.js';
+import { MAX_TEXT, plainData, plainText } from '../../src/text.js';
+
+const ESC = '\u001b';
+
+describe('plain text for machine-readable outputs', () => {
+  it('removes terminal escapes, C1 controls and bidi overrides but keeps newlines and tabs', () => {
+    expect(plainText(`a${ESC}[31mred\u009b\u202Eb\tc\r\nd`)).toBe('a[31mredb\tc\nd');
+  });
+
+  it('cuts a runaway string to the length asked for, ending in an ellipsis, and nothing when no length is given', () => {
+    expect(plainText('x'.repeat(5000))).toHaveLength(5000);
+    const cut = plainText('x'.repeat(1_048_576), MAX_TEXT);
+    expect(Array.from(cut)).toHaveLength(MAX_TEXT);
+    expect(cut.endsWith('…')).toBe(true);
+  });
+
+  it('cleans every string of a JSON value, keys included, and leaves ordinary text and other values as they are', () => {
+    const data = { target: 'orders-pg', n: 3, ok: true, none: null, labels: { [`k${ESC}`]: `v${ESC}[2J` }, items: [{ reason: `r${ESC}` }] };
+    expect(plainData(data)).toEqual({ target: 'orders-pg', n: 3, ok: true, none: null, labels: { k: 'v[2J' }, items: [{ reason: 'r' }] });
+  });
+
+  it('quotes a backup name of more than 256 characters cut with an ellipsis', () => {
+    const label = backupLabel({ backupId: 'b1', name: 'A'.repeat(1_048_576) });
+    expect(label).toBe(`backup b1 ("${'A'.repeat(MAX_BACKUP_NAME - 1)}…")`);
+  });
+});
