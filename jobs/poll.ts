@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { target as targetSchema } from '../src/config/schema.js';
 import type { WorkerDeps } from '../src/daemon/deps.js';
 import { fetchPoll } from '../src/engine/poll.js';
 import { AuditorError } from '../src/errors.js';
@@ -16,15 +17,18 @@ const POLL_LOCK_MS = 15 * 60_000;
  */
 export const pollJob = defineJob({
   name: 'poll',
-  payload: z.strictObject({ targetId: z.string().min(1), slot: z.string().min(1) }),
+  // `target` carries a target `discover:` generated: remote workers' configs do not list those.
+  payload: z.strictObject({ targetId: z.string().min(1), slot: z.string().min(1), target: targetSchema.optional() }),
   // The adapter retries each request; a job-level retry covers a worker that died mid-poll.
   retry: { attempts: 2, backoffMs: 10_000 },
-  async process(deps: WorkerDeps, { targetId, slot }, meta) {
-    const target = deps.loaded.config.targets.find((t) => t.id === targetId);
+  async process(deps: WorkerDeps, { targetId, slot, target: generated }, meta) {
+    const target = generated ?? deps.loaded.config.targets.find((t) => t.id === targetId);
     if (!target) throw new AuditorError('config', `poll: target "${targetId}" is not in this worker's config`, { permanent: true });
     // Held as this job: if its worker dies, the job's retry on another worker takes the lock over.
     const release = await deps.lock.tryAcquire(`poll:${targetId}`, POLL_LOCK_MS, meta.jobId);
     if (!release) {
+      // Counted here, on whichever process skipped: a skipped slot never reaches ingest. Polls that
+      // ran are counted by ingest, on the owner, whose /metrics is the one scraped.
       deps.metrics.polls.inc({ outcome: 'skipped' });
       deps.log.warn({ target: targetId, slot }, 'previous poll of this target still running; slot skipped');
       return;
@@ -34,8 +38,6 @@ export const pollJob = defineJob({
       const account = deps.loaded.config.accounts[target.account];
       const rate = account ? ratePerSecond(account) : 1;
       const record = await fetchPoll(deps, target, { slot, throttle: () => deps.limiter.acquire(`account:${target.account}`, rate) });
-      deps.metrics.polls.inc({ outcome: record.outcome.ok ? 'ok' : record.outcome.error.kind });
-      deps.metrics.pollDuration.observe((record.finishedAt - record.startedAt) / 1000);
       await deps.queue.enqueue(ingestJob, { record }, { jobId: `ingest:${targetId}:${slot}` });
     } finally {
       await release();

@@ -1,4 +1,6 @@
 import { registry } from '../src/registry.js';
+import { backupPolicy } from './backup-policy.js';
+import { coverage } from './coverage.js';
 import { failedBackup } from './failed-backup.js';
 import { pollFailing } from './poll-failing.js';
 import { recentSuccess } from './recent-success.js';
@@ -8,4 +10,4 @@ import { stuckRunning } from './stuck-running.js';
 import { targetMissing } from './target-missing.js';
 
 /** Every rule the engine knows, by id. Adding a rule = one file + one entry here. */
-export const rules = registry('rule', [recentSuccess, failedBackup, stuckRunning, pollFailing, retention, sizeAnomaly, targetMissing]);
+export const rules = registry('rule', [recentSuccess, failedBackup, stuckRunning, pollFailing, retention, sizeAnomaly, targetMissing, coverage, backupPolicy]);

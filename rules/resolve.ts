@@ -35,7 +35,7 @@ function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetCon
  */
 export function resolveRules(
   rules: Registry<Rule>,
-  config: Pick<Config, 'rules' | 'profiles'>,
+  config: Pick<Config, 'rules' | 'profiles'> & Partial<Pick<Config, 'accounts'>>,
   target: TargetConfig,
   targetPath = `targets[${target.id}]`,
 ): { resolved: ResolvedRule[]; problems: string[] } {
@@ -76,6 +76,9 @@ export function resolveRules(
       }
       continue;
     }
+    // Discovery rules say nothing about targets of accounts that do not discover: no finding at all
+    // (their parameters are still checked above, so `validate` names a bad one).
+    if (rule.requires === 'discovery' && config.accounts?.[target.account]?.discover === undefined) continue;
     resolved.push({ rule, enabled, severity: sevParsed.success ? sevParsed.data : rule.defaultSeverity, params: params.data });
   }
   return { resolved, problems };

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BackupPolicy, PolicyUnavailable } from '../src/providers/policy-types.js';
 
 export type BackupKind = 'full' | 'incremental' | 'differential' | 'unknown';
 export type BackupStatus = 'completed' | 'failed' | 'running' | 'expired' | 'deleting' | 'unknown';
@@ -39,7 +40,27 @@ export interface TargetHistory {
   readonly backups: readonly BackupFact[];
   /** Polls finished at or before `now`, newest first. */
   readonly polls: readonly PollFact[];
+  /** The provider's backup policy for the instance; loaded only when an enabled rule asks (`historyNeeds().policy`). */
+  readonly policy?: PolicyEvidence;
+  /** What discovery says about the target's instance; loaded only when an enabled rule asks (`historyNeeds().coverage`). */
+  readonly coverage?: CoverageFact;
 }
+
+/** What discovery says about one target id (a configured target, or an uncovered instance's would-be id). */
+export type CoverageFact =
+  | { readonly kind: 'targeted'; readonly lastDiscoveryAt: number }
+  | { readonly kind: 'uncovered'; readonly account: string; readonly service: string; readonly instance: string; readonly name: string | null; readonly firstSeenAt: number }
+  | { readonly kind: 'missing'; readonly lastDiscoveryAt: number; readonly goneAt: number | null }
+  | { readonly kind: 'resolved'; readonly why: string }
+  | { readonly kind: 'not-discovered' };
+
+/** What discovery knows about the backup policy of a target's instance at `now`. */
+export type PolicyEvidence =
+  /** The target's account has no `discover:` option: nothing reads its policies. */
+  | { readonly kind: 'not-discovering' }
+  /** Discovering, but no policy was read at or before `now` (first discovery pending, or the instance is not listed). */
+  | { readonly kind: 'not-read' }
+  | { readonly kind: 'read'; readonly readAt: number; readonly policy: BackupPolicy | PolicyUnavailable };
 
 export interface RuleTarget {
   readonly id: string;
@@ -57,7 +78,8 @@ export interface RuleContext<P> {
 }
 
 export interface RuleResult {
-  readonly state: 'ok' | 'alarm' | 'error';
+  /** `skip`: the rule does not apply to this target (for example its provider exposes no policy); shown, never sent. */
+  readonly state: 'ok' | 'alarm' | 'error' | 'skip';
   /** A sentence a person can act on, with instants in ISO-8601 UTC. */
   readonly reason: string;
   readonly details?: Readonly<Record<string, unknown>>;
@@ -79,6 +101,11 @@ export interface Rule<P = unknown> {
   /** When true the engine answers `error` for a target with no successful poll yet, without calling evaluate. */
   readonly needsSuccessfulPoll: boolean;
   /**
+   * `discovery`: the rule judges what discovery read, so it applies only to targets whose account has
+   * a `discover:` option; for the others the engine records no finding at all (nothing to configure).
+   */
+  readonly requires?: 'discovery';
+  /**
    * How much backup history `evaluate` reads, so live evaluation loads only that through indexed
    * queries. The engine always provides: every backup that ended within the largest `lookbackMs` of the
    * enabled rules (or has no end, or is running), and per kind the newest `recentCompleted` completed
@@ -91,6 +118,10 @@ export interface Rule<P = unknown> {
 export interface HistoryNeeds {
   readonly lookbackMs?: number;
   readonly recentCompleted?: number;
+  /** The instance's backup policy as discovery read it (`TargetHistory.policy`). */
+  readonly policy?: boolean;
+  /** Whether discovery lists the target's instance (`TargetHistory.coverage`). */
+  readonly coverage?: boolean;
 }
 
 /** Keeps the params type of a rule definition while letting the registry hold rules of mixed params. */
@@ -101,3 +132,4 @@ export function defineRule<P>(rule: Rule<P>): Rule<unknown> {
 export const ok = (reason: string, details?: Record<string, unknown>): RuleResult => ({ state: 'ok', reason, ...(details && { details }) });
 export const alarm = (reason: string, details?: Record<string, unknown>): RuleResult => ({ state: 'alarm', reason, ...(details && { details }) });
 export const cannotJudge = (reason: string): RuleResult => ({ state: 'error', reason });
+export const notApplicable = (reason: string): RuleResult => ({ state: 'skip', reason });

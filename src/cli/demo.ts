@@ -56,6 +56,8 @@ function writeWorkspace(dir: string, sim: string, smtpPort: number, slackUrl: st
     title: 'Written by `backup-auditor demo`: the simulator, mail server and Slack sink all run on 127.0.0.1.',
     head: 'timezone: UTC',
     secret: (account, field, value) => writeSecret(`${account.name}-${field}`, value),
+    // Each account lists its instances each cycle (no auto-targets): coverage and backup-policy have something to say.
+    discover: true,
     tail: DEMO_TAIL,
   });
   const path = join(dir, 'backup-auditor.yaml');
@@ -82,6 +84,8 @@ async function runDemo(io: CliIO, dirOption: string | undefined): Promise<number
     say(`  workspace           ${dir}`);
     say();
     for (const i of demo.instances) say(`  ${i.target.padEnd(14)} ${i.api.padEnd(16)} ${i.story}`);
+    say('  not targets, found by discovery:');
+    for (const d of demo.discovered) say(`  ${d.id.padEnd(31)} ${d.story}`);
     let seen = { mails: 0, slack: 0 };
     const act = async (title: string) => {
       say();
@@ -114,6 +118,7 @@ async function runDemo(io: CliIO, dirOption: string | undefined): Promise<number
     }
     say();
     say(`Explore: npx backup-auditor status --config ${configPath}   (the simulator has stopped; status reads the database)`);
+    say(`         npx backup-auditor coverage --stored --config ${configPath}   (what discovery found, and what no target audits)`);
     return EXIT.compliant;
   } finally {
     await Promise.all([sim.close(), mail.close(), slack.close()]);

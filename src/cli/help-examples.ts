@@ -16,6 +16,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'backup-auditor init --example --out example.yaml   # every cloud and every option',
   ],
   schema: ['backup-auditor schema --out backup-auditor.schema.json', '# then, first line of the config: # yaml-language-server: $schema=./backup-auditor.schema.json'],
+  coverage: ['backup-auditor coverage                  # discover now, list uncovered databases', 'backup-auditor coverage --stored --json | jq ".[] | select(.uncovered > 0)"'],
   doctor: ['backup-auditor doctor', 'backup-auditor doctor --target orders-db --json | jq ".targets[] | select(.error)"'],
   validate: ['backup-auditor --config /etc/backup-auditor/backup-auditor.yaml validate'],
   'run-once': ['backup-auditor run-once', 'backup-auditor run-once --dry-run             # what would be sent, without sending or writing', 'backup-auditor run-once --target orders-db --json'],

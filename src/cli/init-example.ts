@@ -30,6 +30,7 @@ timezone: Europe/Berlin                 # schedules, report periods and times ty
 schedules:
   poll: "*/30 * * * *"                  # cron: when every target is polled
   report: "0 8 * * 1"                   # cron: the weekly report
+  discover: "0 * * * *"                 # cron: listing the instances of accounts with discover:
 http: { listen: 127.0.0.1:9464 }        # the daemon's /healthz and /metrics; remove to disable
 
 accounts:
@@ -41,6 +42,10 @@ accounts:
     projectId: org-abc                  # optional; sub-accounts must set it
     endpoint: https://api.ucloud.cn     # optional; the default shown
     rateLimit: { perSecond: 10 }        # optional; requests per second for this account
+    discover:                           # optional: list every instance (coverage, backup-policy)
+      regions: [cn-zj]                  # ucloud: required (instances are listed per Region)
+      services: [upgsql, tidb]          # optional; default: every service of the cloud
+      autoTargets: false                # only report uncovered instances; true (default) makes them targets
   otc-prod:                             # Open Telekom Cloud RDS, AK/SK signing
     cloud: otc
     region: eu-de
@@ -65,7 +70,14 @@ accounts:
     securityToken: { env: ALI_STS_TOKEN }  # optional: STS temporary credentials
     signatureVersion: v1                # optional: v1 (RPC HMAC-SHA1, default) or v3 (ACS3-HMAC-SHA256)
     endpoint: https://rds.aliyuncs.com  # optional
+    # endpoint: http://10.0.0.5:8080    # plain http is refused unless loopback, or with:
+    allowInsecure: false                # true accepts a plain-http endpoint on another host (a trusted proxy)
     rateLimit: { perSecond: 10 }
+    discover:                           # every RDS instance becomes a target <account>/rds/<instance>
+      labels: { env: prod }             # given to the generated targets, so profiles select them
+      exclude:                          # left out of coverage and auto-targets
+        - rm-bp0scratch000000           # an instance id, or an id/name glob
+        - { match: "test-*", reason: "test databases are rebuilt nightly from prod dumps" }
 
 targets:                                # one per database instance; the id is what findings hang on
   - id: orders-pg
@@ -110,6 +122,8 @@ rules:                                  # defaults for every target; each also t
   retention: { minCount: 7, window: 7d, severity: warning }
   size-anomaly: { maxDrop: 0.5, history: 7, severity: warning }
   target-missing: { severity: critical }
+  coverage: { severity: warning }       # accounts with discover: every primary is a target or excluded
+  backup-policy: { minRetentionDays: 7, requireAutomated: true, window: "00:00-06:00", minDaysPerWeek: 7 }
 profiles:                               # rule parameters chosen by labels (after rules:, before a target's own)
   - match: { env: staging }
     rules: { recent-success: { maxAge: 48h }, retention: false }

@@ -18,6 +18,7 @@ import { schemaCommand } from './schema-command.js';
 import { doctorCommand } from './doctor.js';
 import { historyCommand } from './history.js';
 import { completionCommand } from './completion.js';
+import { coverageCommand } from './coverage.js';
 import { addHelpExamples } from './help-examples.js';
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   schemaCommand(program, io, run);
   doctorCommand(program, io, run);
   historyCommand(program, io, run);
+  coverageCommand(program, io, run);
   completionCommand(program, io, run);
   addHelpExamples(program); // last: every command above gets its example
   try {

@@ -85,5 +85,11 @@ export function cycleLine(s: CycleSummary, dryRun = false): string {
   ];
   const lines = [parts.join('; ')];
   for (const p of failed) lines.push(`  poll ${p.targetId} failed: ${p.error ?? 'unknown error'}`);
+  if (s.discovery.length > 0) {
+    const failedDiscovery = s.discovery.filter((d) => !d.ok);
+    const instances = s.discovery.reduce((n, d) => n + d.instances, 0);
+    lines.unshift(`discovered ${instances} instances in ${s.discovery.length} account services (${failedDiscovery.length} failed)`);
+    for (const d of failedDiscovery) lines.push(`  discovery of ${d.account}/${d.service} failed: ${d.error ?? 'unknown error'}`);
+  }
   return lines.join('\n');
 }

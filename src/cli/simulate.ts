@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock } from '../clock.js';
 import { loadFleetFile } from '../simulator/fleet-file.js';
-import { buildFleet, specTargets, type FleetSpec } from '../simulator/fleet-spec.js';
+import { buildFleet, specTargets, specUntargeted, type FleetSpec } from '../simulator/fleet-spec.js';
 import { mixedFleet } from '../simulator/mixed-fleet.js';
 import { seededSpec } from '../simulator/seeded-fleet.js';
 import { startSimulator } from '../simulator/server.js';
@@ -25,8 +25,8 @@ const options = z
 
 /**
  * `simulate`: serves the provider simulator (all five APIs) until interrupted, and prints a config
- * that points every account at it: the described mix from `--seed` (default 1), or the fleet a
- * `--fleet` file scripts, plus `--instances` bulk Alibaba RDS instances. The config goes to stdout
+ * that points every account at it (each discovering, without auto-targets): the described mix from
+ * `--seed` (default 1), or the fleet a `--fleet` file scripts, plus `--instances` bulk Alibaba RDS instances. The config goes to stdout
  * (or `--config-out`), so `simulate --seed 3 > sim.yaml` works; everything for people goes to stderr.
  */
 export function simulateCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
@@ -63,7 +63,8 @@ export function simulateCommand(program: Command, io: CliIO, run: (fn: () => Pro
         const fleet = buildFleet(spec);
         const sim = await startSimulator({ fleet, port: o.port });
         try {
-          const config = simulatorConfig(spec, { url: sim.url });
+          // Every account discovers (without generating targets), so run-once also shows coverage and backup-policy findings.
+          const config = simulatorConfig(spec, { url: sim.url, discover: true });
           if (o.configOut !== undefined) writeFileSync(resolve(io.cwd, o.configOut), config, { mode: 0o600 });
           else io.stdout.write(config);
           describe(io, spec, sim.url, o.configOut);
@@ -86,6 +87,9 @@ function describe(io: CliIO, spec: FleetSpec, url: string, configOut: string | u
   const width = Math.max(...targets.map((t) => t.id.length), 6);
   say(`${targets.length} targets over ${spec.accounts.length} accounts:`);
   for (const t of targets) say(`  ${t.id.padEnd(width)}  ${t.story ?? ''}`);
+  const untargeted = specUntargeted(spec);
+  if (untargeted.length > 0) say(`${untargeted.length} more instances the config does not target (every account discovers):`);
+  for (const u of untargeted) say(`  ${u.id}  ${u.replicaOf !== undefined ? 'read replica: nothing alarms' : 'coverage alarms: no target audits it'}`);
   say(`config: ${configOut ?? 'written to stdout'}; fleet: GET ${url}/_sim/fleet; faults: POST ${url}/_sim/faults`);
   // Last: scripts wait for this line to know the simulator answers.
   say(`simulator listening on ${url} (Ctrl-C to stop)`);

@@ -6,7 +6,32 @@ const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'must start with a
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const labels = z.record(z.string(), z.string());
 const rateLimit = z.strictObject({ perSecond: z.number().positive().max(10_000) });
-const endpoints = { endpoint: url.optional(), rateLimit: rateLimit.optional() };
+const endpoints = {
+  endpoint: url.optional(),
+  rateLimit: rateLimit.optional(),
+  /** Accept a plain-http `endpoint`/`iamEndpoint` on a non-loopback host (a TLS-terminating proxy on a trusted network). */
+  allowInsecure: z.boolean().optional(),
+};
+
+/**
+ * `discover:` on an account: list its instances on `schedules.discover` so `coverage` can tell which
+ * databases no target audits, read their backup policies for `backup-policy`, and (by default) turn
+ * them into targets `<account>/<service>/<instance>`.
+ */
+export const discoverOption = z.strictObject({
+  /** Services to list; empty = every service of the account's cloud. */
+  services: z.array(z.string().min(1)).default([]),
+  /** Labels given to the generated targets (over the instance's provider tags), so label profiles select them. */
+  labels: labels.default({}),
+  /** Instance ids or id/name globs (`*`, `?`) left out of coverage and auto-targets, each with the reason an auditor will read. */
+  exclude: z.array(z.union([z.string().min(1), z.strictObject({ match: z.string().min(1), reason: z.string().min(1) })])).default([]),
+  /** Regions to list (UCloud needs them: its accounts have none; for the others they replace the account's region). */
+  regions: z.array(z.string().min(1)).default([]),
+  /** Generate a target for every discovered primary that is not excluded; explicit targets of the same instance win. */
+  autoTargets: z.boolean().default(true),
+});
+export type DiscoverOption = z.infer<typeof discoverOption>;
+const discovery = { discover: discoverOption.optional() };
 
 export const ucloudAccount = z.strictObject({
   cloud: z.literal('ucloud'),
@@ -14,6 +39,7 @@ export const ucloudAccount = z.strictObject({
   privateKey: secretRef,
   projectId: z.string().min(1).optional(),
   ...endpoints,
+  ...discovery,
 });
 
 const huaweiAuth = z.discriminatedUnion('type', [
@@ -31,6 +57,7 @@ const huaweiShape = {
   auth: huaweiAuth,
   iamEndpoint: url.optional(),
   ...endpoints,
+  ...discovery,
 };
 export const otcAccount = z.strictObject({ cloud: z.literal('otc'), ...huaweiShape });
 export const huaweicloudAccount = z.strictObject({ cloud: z.literal('huaweicloud'), ...huaweiShape });
@@ -47,9 +74,21 @@ export const aliyunAccount = z.strictObject({
    */
   signatureVersion: z.enum(['v1', 'v3']).optional(),
   ...endpoints,
+  ...discovery,
 });
 
-export const account = z.discriminatedUnion('cloud', [ucloudAccount, otcAccount, huaweicloudAccount, aliyunAccount]);
+export const account = z
+  .discriminatedUnion('cloud', [ucloudAccount, otcAccount, huaweicloudAccount, aliyunAccount])
+  .superRefine((a, ctx) => {
+    // Signed requests and IAM passwords travel in the clear over http: only loopback (the simulator,
+    // a local proxy) is safe without the account saying so.
+    if (a.allowInsecure === true) return;
+    const fields = { endpoint: a.endpoint, iamEndpoint: 'iamEndpoint' in a ? a.iamEndpoint : undefined };
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined || !isPlainHttpRemote(value)) continue;
+      ctx.addIssue({ code: 'custom', path: [field], message: 'must be https (plain http is only accepted for a loopback host, or with allowInsecure: true)' });
+    }
+  });
 export type AccountConfig = z.infer<typeof account>;
 export type Cloud = AccountConfig['cloud'];
 
@@ -150,11 +189,12 @@ export const configSchema = z.strictObject({
     .default({ prefix: 'backup-auditor', lockDuration: 30_000, stalledInterval: 30_000, pollConcurrency: 16 }),
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'unknown IANA time zone' }),
   schedules: z
-    .strictObject({ poll: z.string().default('*/30 * * * *'), report: z.string().default('0 8 * * 1') })
-    .default({ poll: '*/30 * * * *', report: '0 8 * * 1' }),
+    .strictObject({ poll: z.string().default('*/30 * * * *'), report: z.string().default('0 8 * * 1'), discover: z.string().default('0 * * * *') })
+    .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *' }),
   http: z.strictObject({ listen }).optional(),
   accounts: z.record(id, account).refine((a) => Object.keys(a).length > 0, 'at least one account is needed'),
-  targets: z.array(target).min(1, 'at least one target is needed'),
+  /** May be empty when an account discovers: its instances become the targets. */
+  targets: z.array(target).default([]),
   rules: ruleSettings.default({}),
   profiles: z.array(z.strictObject({ match: labels, rules: ruleSettings })).default([]),
   channels: z.record(id, channel).default({}),
@@ -169,6 +209,20 @@ export const configSchema = z.strictObject({
   report: z.strictObject({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
 });
 export type Config = z.infer<typeof configSchema>;
+
+/** Problems of the whole file that no single field shows; checked after the schema, with the references. */
+export function wholeConfigProblems(config: Config): string[] {
+  const discovering = Object.values(config.accounts).some((a) => a.discover?.autoTargets);
+  return config.targets.length === 0 && !discovering ? ['targets: at least one target is needed (or an account with `discover:` to generate them)'] : [];
+}
+
+/** `http:` (in any case: URL lowercases it) to a host other than localhost, 127.0.0.0/8 or [::1]. */
+function isPlainHttpRemote(value: string): boolean {
+  // Refinements also run when the field itself failed; `url` has already reported a value that is no URL.
+  if (!URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return protocol === 'http:' && !(hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname));
+}
 
 function isTimeZone(tz: string): boolean {
   try {

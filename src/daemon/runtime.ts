@@ -13,6 +13,8 @@ import type { Logger } from '../log.js';
 import type { QueueBackend, QueueName } from '../queue/types.js';
 import { createBackend, type BackendOptions } from './backend.js';
 import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.js';
+import { startDiscoveryLoop } from './discovery-loop.js';
+import { withAutoTargets } from '../discovery/auto-targets.js';
 import { evaluationBatcher } from './evaluation-batcher.js';
 import type { OwnerDeps, WorkerDeps } from './deps.js';
 import { startHttp } from './http.js';
@@ -89,8 +91,32 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   const sweep = setInterval(enqueueSweep, sweepMs);
   sweep.unref();
   void enqueueSweep(); // right away too: a restart must not hide a finding for a whole interval
-  const scheduler = startScheduler({ loaded, queue: backend.queue, log });
-  const http = loaded.config.http ? await startHttp({ db, queue: backend.queue, metrics, log }, loaded.config.http.listen) : undefined;
+  // Targets `discover:` generated come and go with each discovery; every processor reads deps.loaded.
+  const setLoaded = (next: LoadedConfig): void => {
+    (deps as { loaded: LoadedConfig }).loaded = next;
+  };
+  setLoaded(withAutoTargets(loaded, db, clock()));
+  const discovery = startDiscoveryLoop(deps, loaded, setLoaded);
+  void discovery.run(); // right away too: coverage and auto-targets must not wait for the first tick
+  const scheduler = startScheduler({ loaded, queue: backend.queue, log, targets: () => deps.loaded.config.targets });
+  let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  try {
+    http = loaded.config.http ? await startHttp({ db, queue: backend.queue, metrics, log }, loaded.config.http.listen) : undefined;
+  } catch (err) {
+    // Nothing may keep the process alive once `start` has failed: undo everything started above.
+    clearInterval(sweep);
+    loop.stop();
+    const undo = async () => {
+      await scheduler.stop();
+      await discovery.stop();
+      await batcher.stop();
+      await backend.queue.close(2_000);
+      await backend.close();
+      closeDatabase(db);
+    };
+    await undo().catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, 'cleanup after a failed start was incomplete'));
+    throw err;
+  }
   log.info({ mode: backend.queue.kind, database: loaded.databasePath, at: iso(deps.clock()) }, 'daemon started');
   return {
     deps,
@@ -98,6 +124,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
     httpUrl: http?.url,
     async stop(timeoutMs) {
       await scheduler.stop();
+      await discovery.stop();
       clearInterval(sweep);
       await batcher.stop();
       loop?.stop();

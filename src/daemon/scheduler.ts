@@ -3,6 +3,7 @@ import { pollJob } from '../../jobs/poll.js';
 import { reportJob } from '../../jobs/report.js';
 import { lastCompleteWeek } from '../report/period.js';
 import { iso } from '../clock.js';
+import { isAutoTarget } from '../discovery/auto-targets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
@@ -13,6 +14,8 @@ export interface SchedulerDeps {
   readonly loaded: LoadedConfig;
   readonly queue: QueueBackend;
   readonly log: Logger;
+  /** The targets as of now (the config's plus those `discover:` generated); read at every tick. Default: the config's. */
+  readonly targets?: () => readonly TargetConfig[];
 }
 
 export interface Scheduler {
@@ -55,13 +58,11 @@ export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 10
  */
 export function startScheduler(deps: SchedulerDeps): Scheduler {
   const { config } = deps.loaded;
-  const groups = new Map<string, TargetConfig[]>();
-  for (const t of config.targets) {
-    const expr = t.schedule ?? config.schedules.poll;
-    const group = groups.get(expr);
-    if (group) group.push(t);
-    else groups.set(expr, [t]);
-  }
+  const current = deps.targets ?? (() => config.targets);
+  const scheduleOf = (t: TargetConfig): string => t.schedule ?? config.schedules.poll;
+  // Generated targets follow schedules.poll, so it ticks whenever an account discovers.
+  const expressions = new Set(config.targets.map(scheduleOf));
+  if (Object.values(config.accounts).some((a) => a.discover?.autoTargets)) expressions.add(config.schedules.poll);
   let stopped = false;
   let pending = 0;
   const ticked: string[] = [];
@@ -70,7 +71,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   async function enqueue(target: TargetConfig, slot: string): Promise<boolean> {
     for (let attempt = 1; !stopped; attempt++) {
       try {
-        return await deps.queue.enqueue(pollJob, { targetId: target.id, slot }, { jobId: `poll:${target.id}:${slot}` });
+        // A generated target travels with its job: a remote worker's config does not list it.
+        const payload = isAutoTarget(config, target.id) ? { targetId: target.id, slot, target } : { targetId: target.id, slot };
+        return await deps.queue.enqueue(pollJob, payload, { jobId: `poll:${target.id}:${slot}` });
       } catch (err) {
         const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
         deps.log.warn({ target: target.id, slot, attempt, retryInMs: wait, err: errorMessage(err) }, 'could not enqueue poll; retrying');
@@ -88,7 +91,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return false;
   }
 
-  async function pollAll(slot: string, targets: readonly TargetConfig[] = config.targets): Promise<number> {
+  async function pollAll(slot: string, targets: readonly TargetConfig[] = current()): Promise<number> {
     ticked.push(slot);
     if (ticked.length > 100) ticked.shift();
     pending += targets.length;
@@ -98,8 +101,11 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return n;
   }
 
-  const tasks: ScheduledTask[] = [...groups].map(([expr, targets]) =>
-    cron.schedule(expr, (ctx) => pollAll(slotOf(ctx.date), targets).then(() => undefined), { timezone: config.timezone, name: `poll ${expr}` }),
+  const tasks: ScheduledTask[] = [...expressions].map((expr) =>
+    cron.schedule(expr, (ctx) => pollAll(slotOf(ctx.date), current().filter((t) => scheduleOf(t) === expr)).then(() => undefined), {
+      timezone: config.timezone,
+      name: `poll ${expr}`,
+    }),
   );
   // The weekly report: the week is fixed at the tick, so a retry after midnight still reports it, and
   // `report:<week>` is enqueued once however many daemons tick (each channel is also locked per week).
@@ -119,7 +125,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       ),
     );
   }
-  deps.log.info({ schedules: [...groups.keys()], timezone: config.timezone, targets: config.targets.length }, 'scheduler started');
+  deps.log.info({ schedules: [...expressions], timezone: config.timezone, targets: current().length }, 'scheduler started');
   return {
     pollAll,
     pending: () => pending,

@@ -1,4 +1,7 @@
 import { iso } from '../clock.js';
+import { withAutoTargets } from '../discovery/auto-targets.js';
+import { evaluateCoverage } from '../discovery/evaluate.js';
+import { discoverAll, discoveringAccounts, type DiscoverySummary } from '../discovery/run.js';
 import { evaluateTargets, type EvaluationSummary } from './evaluate.js';
 import { deliverDue, type DeliverySummary } from '../notify/deliver.js';
 import { releaseOrphans } from '../notify/outbox.js';
@@ -6,6 +9,8 @@ import type { AppDeps } from './deps.js';
 import { pollTargets, type PollObserver, type PollSummary } from './poll.js';
 
 export interface CycleSummary {
+  /** One per discovering (account, service); empty when no account has `discover:` or targets were picked. */
+  readonly discovery: readonly DiscoverySummary[];
   readonly polls: readonly PollSummary[];
   readonly evaluation: EvaluationSummary;
   readonly delivery: DeliverySummary;
@@ -19,11 +24,23 @@ export interface CycleSummary {
 export async function runCycle(deps: AppDeps, opts: { targetIds?: readonly string[]; observer?: PollObserver } = {}): Promise<CycleSummary> {
   const released = releaseOrphans(deps.db, deps.clock());
   if (released > 0) deps.log.warn({ released }, 'notifications claimed by a process that died were put back in the outbox');
-  const targets = deps.loaded.config.targets.filter((t) => !opts.targetIds || opts.targetIds.includes(t.id));
-  const slot = iso(deps.clock());
-  deps.log.debug({ slot, targets: targets.length }, 'cycle started');
-  const polls = await pollTargets(deps, targets, opts.observer);
-  const evaluation = evaluateTargets(deps, { targetIds: targets.map((t) => t.id) });
-  const delivery = await deliverDue(deps, { flush: true });
-  return { polls, evaluation, delivery, released };
+  // A whole cycle discovers first, so auto-targets and coverage are as current as the polls; a cycle
+  // over picked targets leaves discovery to the next whole one.
+  const whole = !opts.targetIds;
+  const discovery = whole && discoveringAccounts(deps).length > 0 ? await discoverAll(deps) : [];
+  const d: AppDeps = discovery.length > 0 ? { ...deps, loaded: withAutoTargets(deps.loaded, deps.db, deps.clock()) } : deps;
+  const targets = d.loaded.config.targets.filter((t) => !opts.targetIds || opts.targetIds.includes(t.id));
+  const slot = iso(d.clock());
+  d.log.debug({ slot, targets: targets.length }, 'cycle started');
+  const polls = await pollTargets(d, targets, opts.observer);
+  let evaluation = evaluateTargets(d, { targetIds: targets.map((t) => t.id) });
+  if (discovery.length > 0) evaluation = merge(evaluation, evaluateCoverage(d, { now: evaluation.at }));
+  const delivery = await deliverDue(d, { flush: true });
+  return { discovery, polls, evaluation, delivery, released };
+}
+
+function merge(a: EvaluationSummary, b: EvaluationSummary): EvaluationSummary {
+  const byState = { ...a.byState };
+  for (const [k, v] of Object.entries(b.byState)) byState[k] = (byState[k] ?? 0) + v;
+  return { at: a.at, findings: a.findings + b.findings, changes: a.changes + b.changes, notifications: a.notifications + b.notifications, silenced: a.silenced + b.silenced, byState };
 }

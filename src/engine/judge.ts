@@ -1,9 +1,10 @@
 import { resolveRules, type ResolvedRule } from '../../rules/resolve.js';
-import type { HistoryNeeds, Rule, RuleTarget } from '../../rules/types.js';
+import type { CoverageFact, HistoryNeeds, Rule, RuleTarget, TargetHistory } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
 import { hasSuccessfulPoll, loadHistory } from '../db/history.js';
+import { coverageFact, policyEvidence } from '../discovery/facts.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../registry.js';
@@ -13,6 +14,8 @@ export interface JudgeDeps {
   readonly loaded: LoadedConfig;
   readonly rules: Registry<Rule>;
   readonly log: Logger;
+  /** Coverage facts decided by the caller (uncovered instances' findings); others are read from stored discovery. */
+  readonly coverageFacts?: ReadonlyMap<string, CoverageFact>;
 }
 
 /** One rule's verdict on one target, `skip` when the rule is disabled for it. */
@@ -27,13 +30,17 @@ export interface Verdict {
 export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
   let lookbackMs = 0;
   let recentCompleted = 1;
+  let policy = false;
+  let coverage = false;
   for (const r of resolved) {
     if (!r.enabled || !r.rule.historyNeeds) continue;
     const n = r.rule.historyNeeds(r.params);
     lookbackMs = Math.max(lookbackMs, n.lookbackMs ?? 0);
     recentCompleted = Math.max(recentCompleted, n.recentCompleted ?? 1);
+    policy ||= n.policy === true;
+    coverage ||= n.coverage === true;
   }
-  return { lookbackMs, recentCompleted };
+  return { lookbackMs, recentCompleted, policy, coverage };
 }
 
 /**
@@ -42,10 +49,14 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
  * that throws) give `error`, never a guess.
  */
 export function judgeTarget(deps: JudgeDeps, target: TargetConfig, index: number, now: number): Verdict[] {
-  const { resolved } = resolveRules(deps.rules, deps.loaded.config, target, `targets[${index}]`);
+  const { config } = deps.loaded;
+  const { resolved } = resolveRules(deps.rules, config, target, `targets[${index}]`);
   const ruleTarget: RuleTarget = { id: target.id, service: target.service, instance: target.instance, labels: target.labels };
   const polledOk = hasSuccessfulPoll(deps.db, target.id, now);
-  const history = loadHistory(deps.db, target.id, now, { needs: mergedNeeds(resolved) });
+  const needs = mergedNeeds(resolved);
+  let history: TargetHistory = loadHistory(deps.db, target.id, now, { needs });
+  if (needs.policy) history = { ...history, policy: policyEvidence(deps.db, config, target, now) };
+  if (needs.coverage) history = { ...history, coverage: deps.coverageFacts?.get(target.id) ?? coverageFact(deps.db, target, now) };
   return resolved.map((r): Verdict => {
     if (!r.enabled) return { rule: r, state: 'skip', reason: 'disabled for this target', details: undefined };
     if (r.rule.needsSuccessfulPoll && !polledOk) {

@@ -129,6 +129,22 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
           more(Math.min(maxRows, f.blindTargets.length), f.blindTargets.length, 'blind targets'),
   );
 
+  if (report.coverage) {
+    const when = (isoText: string): string => e(local(report, isoText));
+    parts.push(h2('Coverage'));
+    parts.push(
+      table(
+        ['Account / service', 'Found', 'Targeted', 'Excluded', 'Uncovered', 'Replicas'],
+        report.coverage.map((c) => [`${name(c.account)} / ${name(c.service)}`, String(c.discovered), String(c.targeted), String(c.excluded), c.uncovered > 0 ? `<b style="color:#b42318;">${c.uncovered}</b>` : '0', String(c.replicas)]),
+      ),
+    );
+    const problems = report.coverage.flatMap((c) => [
+      ...c.uncoveredInstances.map((u) => `Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`),
+      ...c.missingTargets.map((m) => `Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
+    ]);
+    parts.push(problems.length === 0 ? para('Every discovered primary instance is a target or excluded.') : para(problems.slice(0, maxRows).join('<br>')) + more(Math.min(maxRows, problems.length), problems.length, 'coverage problems'));
+  }
+
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   const legend = (['completed', 'failed', 'none'] as const)
     .map((s) => `<span style="display:inline-block;width:10px;height:10px;background:${DAY_COLOR[s]};border-radius:2px;"></span> ${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`)

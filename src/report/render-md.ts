@@ -119,6 +119,22 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     more(blind.length, f.blindTargets.length, 'blind targets');
   }
 
+  if (report.coverage) {
+    out.push('## Coverage', '');
+    out.push(
+      ...table(
+        ['Account', 'Service', 'Discovered', 'Targeted', 'Excluded', 'Uncovered', 'Replicas', 'Last discovery'],
+        report.coverage.map((c) => [name(c.account), name(c.service), String(c.discovered), String(c.targeted), String(c.excluded), String(c.uncovered), String(c.replicas), c.lastDiscoveryAt === null ? 'never' : when(c.lastDiscoveryAt)]),
+      ),
+    );
+    const uncovered = report.coverage.flatMap((c) => [
+      ...c.uncoveredInstances.map((u) => `- Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`),
+      ...c.missingTargets.map((m) => `- Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
+    ]);
+    out.push(...(uncovered.length === 0 ? ['Every discovered primary instance is a target or excluded.'] : uncovered.slice(0, maxRows)), '');
+    more(Math.min(uncovered.length, maxRows), uncovered.length, 'coverage problems');
+  }
+
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   out.push('## Targets', '', `Days: ${DAY_LEGEND}.`, '');
   for (const t of shown) out.push(...targetSection(report, t, fmt));

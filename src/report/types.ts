@@ -1,3 +1,5 @@
+import type { CoverageRow } from '../discovery/coverage-rows.js';
+
 /**
  * The compliance report, JSON shape version 1: what `report --format json` prints and every other
  * format renders. Scripts check `version` first; fields are only ever added within a version.
@@ -21,6 +23,11 @@ export interface ComplianceReport {
   readonly fleet: FleetSummary;
   /** Every configured target, worst first (lowest compliance, then most alarms, then id). */
   readonly targets: readonly TargetReport[];
+  /**
+   * Present when an account has `discover:`: per account and service, instances discovered / targeted /
+   * excluded / uncovered at the period end (as `coverage --json` prints them). Added within version 1.
+   */
+  readonly coverage?: readonly CoverageRow[];
 }
 
 /** A period `[start, end)`. */

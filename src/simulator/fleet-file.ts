@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
+import { DEFAULT_SIM_POLICY } from './catalog-instances.js';
 import type { SimBackupInput } from './fleet.js';
-import { checkFleetSpec, type FleetSpec, type SpecInstance } from './fleet-spec.js';
+import { checkFleetSpec, POLICY_WINDOW, type FleetSpec, type SpecInstance } from './fleet-spec.js';
 import { mixedFleet } from './mixed-fleet.js';
 
 /**
@@ -27,7 +28,13 @@ import { mixedFleet } from './mixed-fleet.js';
  *       - { status: failed, startedAt: now-3h, size: 0 }
  *     series:                            # `count` backups every `every`, the newest ending at `lastEnd`
  *       - { every: 24h, count: 10, lastEnd: now-20h, duration: 30m, size: 5GiB }
- *   - { id: rm-gone, account: ali, service: rds, missing: true, expect: [target-missing] }
+ *   - { id: rm-gone, account: ali, service: rds, missing: true, expect: [target-missing, coverage] }
+ *   - { id: rr-orders, account: ali, service: rds, replicaOf: rm-orders }   # a read replica: discovery lists it, no target
+ *   - id: rm-shadow                       # at the provider, not in the config: coverage alarms for ali/rds/rm-shadow
+ *     account: ali
+ *     service: rds
+ *     untargeted: true
+ *     policy: { keepDays: 0 }            # automated backup off; window (default 02:00-03:00 UTC), weekdays (0 = Sunday, default all)
  * ```
  *
  * Instants are ISO-8601 with a zone, epoch ms, or relative to the simulator's start (`now`,
@@ -102,6 +109,14 @@ function schemas(now: number) {
     signatureVersion: z.enum(['v1', 'v3']).optional(),
     rateLimit: z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1).optional() }).optional(),
   });
+  const policy = z.strictObject({
+    keepDays: z.number({ error: 'must be a number of days (0 = automated backup off)' }).int('must be a whole number of days').min(0, 'must be 0 (automated backup off) or more days'),
+    window: z.string().regex(POLICY_WINDOW, 'must be HH:MM-HH:MM (UTC), e.g. 02:00-03:00').default(DEFAULT_SIM_POLICY.window),
+    weekdays: z
+      .array(z.number().int().min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)'))
+      .refine((days) => new Set(days).size === days.length, 'must not name a day twice')
+      .default([...DEFAULT_SIM_POLICY.weekdays]),
+  });
   const instance = z.strictObject({
     id: z.string().min(1),
     account: z.string().min(1),
@@ -110,6 +125,9 @@ function schemas(now: number) {
     zone: z.string().min(1).optional(),
     name: z.string().min(1).optional(),
     missing: z.boolean().optional(),
+    replicaOf: z.string().min(1).optional(),
+    untargeted: z.boolean().optional(),
+    policy: policy.optional(),
     target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -').optional(),
     labels: z.record(z.string(), z.string()).optional(),
     story: z.string().optional(),

@@ -1,9 +1,12 @@
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
+import { setInstanceInfo, type SimBackupPolicy } from './catalog-instances.js';
+import { discoveryProblems, isTargeted } from './spec-discovery.js';
 import { Fleet, type SimBackupInput, type SimCloud, type SimRateLimit } from './fleet.js';
 
 /** The five simulated list-backups APIs, named `<cloud>/<service>` as the adapters are. */
 export const SIM_APIS = ['aliyun/rds', 'ucloud/upgsql', 'ucloud/tidb', 'otc/rds', 'huaweicloud/dds'] as const;
 export type SimApiId = (typeof SIM_APIS)[number];
+export { POLICY_WINDOW, specUntargeted, type SpecUntargeted } from './spec-discovery.js';
 
 /** Provider-neutral status words a fleet may use; each API renders them in its own words. */
 export const GENERIC_STATUSES = ['completed', 'failed', 'running'] as const;
@@ -48,7 +51,10 @@ export interface SpecAccount {
   readonly rateLimit?: SimRateLimit;
 }
 
-/** One database instance: at the provider (with its backups), or configured but missing there. */
+/**
+ * One database instance: at the provider (with its backups), configured but missing there, at the
+ * provider but not configured (`untargeted`), or a read replica of another (listed, never a target).
+ */
 export interface SpecInstance {
   readonly id: string;
   /** A SpecAccount's name. */
@@ -61,12 +67,21 @@ export interface SpecInstance {
   readonly name?: string;
   /** Configured as a target but absent at the provider (deleted, or a typo in the config). */
   readonly missing?: boolean;
+  /** A read replica of this instance id (same account and service): listed by discovery, not a target. */
+  readonly replicaOf?: string;
+  /** At the provider but not in the generated config: `coverage` should alarm for it (see `specUntargeted`). */
+  readonly untargeted?: boolean;
+  /** The automated-backup policy the list-instances and policy APIs report (keepDays 0 = off); default 7 days, daily. */
+  readonly policy?: SimBackupPolicy;
   /** The target id in the generated config; default the instance id. */
   readonly target?: string;
   readonly labels?: Readonly<Record<string, string>>;
   /** What this instance is meant to show, in a sentence. */
   readonly story?: string;
-  /** Rule ids expected to alarm for it after one poll with default rules. */
+  /**
+   * Rule ids expected to alarm for it after one `run-once` with default rules, of the config `simulate`
+   * writes (which discovers: a missing target's `coverage` alarms too). Not for replicas and untargeted ones.
+   */
   readonly expect?: readonly string[];
   /** Status words may be generic (`completed`, `failed`, `running`) or the provider's own. */
   readonly backups: readonly SimBackupInput[];
@@ -114,8 +129,8 @@ export function checkFleetSpec(spec: FleetSpec): string[] {
     if (ids.has(i.id)) problems.push(`${where}: the id is used twice`);
     ids.add(i.id);
     const target = i.target ?? i.id;
-    if (targets.has(target)) problems.push(`${where}: target id ${target} is used twice`);
-    targets.add(target);
+    if (isTargeted(i) && targets.has(target)) problems.push(`${where}: target id ${target} is used twice`);
+    if (isTargeted(i)) targets.add(target);
     const account = accounts.get(i.account);
     if (!account) {
       problems.push(`${where}: no account named ${i.account}`);
@@ -130,7 +145,7 @@ export function checkFleetSpec(spec: FleetSpec): string[] {
       if (providerStatus(api, b.status) === undefined) problems.push(`${where}: ${api} has no word for a ${b.status} backup (it lists finished backups only)`);
     }
   }
-  return problems;
+  return [...problems, ...discoveryProblems(spec, accounts)];
 }
 
 /** The simulator's fleet for a spec (missing instances left out, generic statuses translated); throws listing every problem. */
@@ -162,14 +177,16 @@ export function buildFleet(spec: FleetSpec): Fleet {
       ...(i.name !== undefined && { name: i.name }),
       backups: i.backups.map((b) => ({ ...b, status: providerStatus(api, b.status) as string })),
     });
+    // Owned by its account: another account of the same cloud (e.g. `ali-bulk`) does not discover it.
+    setInstanceInfo(fleet, i.id, { owner: account.accessKeyId, ...(i.replicaOf !== undefined && { replicaOf: i.replicaOf }), ...(i.policy && { policy: i.policy }) });
   }
   return fleet;
 }
 
-/** One target per instance, missing ones included: what a config for this fleet polls. */
+/** One target per instance, missing ones included, replicas and untargeted ones not: what a config for this fleet polls. */
 export function specTargets(spec: FleetSpec): SpecTarget[] {
   const accounts = new Map(spec.accounts.map((a) => [a.name, a]));
-  return spec.instances.map((i) => {
+  return spec.instances.filter(isTargeted).map((i) => {
     const account = accounts.get(i.account);
     const region = i.region ?? account?.region;
     // Alibaba and UCloud targets name their region; OTC/Huawei project ids are per region, so the account's is implied.

@@ -2,7 +2,7 @@
 export { startSimulator, defaultApis, type Simulator, type SimulatorOptions } from './server.js';
 export { Fleet, type FleetSnapshot, type SimAccount, type SimBackup, type SimBackupInput, type SimCloud, type SimInstance, type SimInstanceInput, type SimRateLimit } from './fleet.js';
 export { seededFleet, seededSpec, SEEDED_ACCOUNT, type SeededFleetOptions } from './seeded-fleet.js';
-export { buildFleet, checkFleetSpec, providerStatus, specTargets, GENERIC_STATUSES, SIM_APIS, type FleetSpec, type GenericStatus, type SimApiId, type SpecAccount, type SpecInstance, type SpecTarget } from './fleet-spec.js';
+export { buildFleet, checkFleetSpec, providerStatus, specTargets, specUntargeted, GENERIC_STATUSES, SIM_APIS, type FleetSpec, type GenericStatus, type SimApiId, type SpecAccount, type SpecInstance, type SpecTarget, type SpecUntargeted } from './fleet-spec.js';
 export { mixedFleet, STORIES, type MixedFleetOptions, type Story } from './mixed-fleet.js';
 export { loadFleetFile, parseFleetFile } from './fleet-file.js';
 export { simulatorConfig, type SecretField, type SimConfigOptions } from './sim-config.js';
@@ -15,3 +15,7 @@ export { ucloudTidbApi, ucloudUpgsqlApi, type TidbShape, type UcloudTidbOptions,
 export { huaweiCloudSim, type HuaweiSim, type HuaweiSimOptions } from './huawei.js';
 export { SimTokenStore, DEFAULT_TOKEN_TTL_MS, type SimToken } from './huawei-iam.js';
 export type { SimApi, SimEnv, SimRequest, SimResponse, ProviderFault } from './api.js';
+export { setInstanceInfo, instanceInfo, DEFAULT_SIM_POLICY, type SimBackupPolicy, type SimInstanceInfo } from './catalog-instances.js';
+export { aliyunInstancesApi } from './aliyun-instances.js';
+export { ucloudInstancesApi } from './ucloud-instances.js';
+export { gatewayInstancesApi } from './huawei-instances.js';

@@ -23,11 +23,22 @@ const MIB = 1024 ** 2;
 const CYCLE = 12 * H;
 
 /** Per API: the config account, target id prefix, region and zone, and the shape of instance and backup ids. */
-const API_SHAPE: Readonly<Record<SimApiId, { account: string; prefix: string; region: string; zone?: string; instanceId: (r: () => number) => string; backupId?: (r: () => number) => string }>> = {
-  'aliyun/rds': { account: 'ali-sim', prefix: 'ali-rds', region: 'cn-hangzhou', instanceId: (r) => `rm-bp1${token(r, 14, LOWER)}` },
-  'ucloud/upgsql': { account: 'uc-sim', prefix: 'uc-pg', region: 'cn-bj2', zone: 'cn-bj2-04', instanceId: (r) => `upgsql-${token(r, 8, LOWER)}` },
+interface ApiShape {
+  readonly account: string;
+  readonly prefix: string;
+  readonly region: string;
+  readonly zone?: string;
+  readonly instanceId: (r: () => number) => string;
+  readonly backupId?: (r: () => number) => string;
+  /** How a read replica's id looks; absent where the API lists no replicas (TiDB, DDS). */
+  readonly replicaId?: (r: () => number) => string;
+}
+
+const API_SHAPE: Readonly<Record<SimApiId, ApiShape>> = {
+  'aliyun/rds': { account: 'ali-sim', prefix: 'ali-rds', region: 'cn-hangzhou', instanceId: (r) => `rm-bp1${token(r, 14, LOWER)}`, replicaId: (r) => `rr-bp1${token(r, 14, LOWER)}` },
+  'ucloud/upgsql': { account: 'uc-sim', prefix: 'uc-pg', region: 'cn-bj2', zone: 'cn-bj2-04', instanceId: (r) => `upgsql-${token(r, 8, LOWER)}`, replicaId: (r) => `upgsql-${token(r, 8, LOWER)}` },
   'ucloud/tidb': { account: 'uc-sim', prefix: 'uc-tidb', region: 'cn-bj2', instanceId: (r) => `tidb-${token(r, 8, LOWER)}` },
-  'otc/rds': { account: 'otc-sim', prefix: 'otc-rds', region: 'eu-de', instanceId: (r) => `${token(r, 32, HEX)}in01`, backupId: (r) => `${token(r, 32, HEX)}br01` },
+  'otc/rds': { account: 'otc-sim', prefix: 'otc-rds', region: 'eu-de', instanceId: (r) => `${token(r, 32, HEX)}in01`, backupId: (r) => `${token(r, 32, HEX)}br01`, replicaId: (r) => `${token(r, 32, HEX)}in01` },
   'huaweicloud/dds': { account: 'hw-sim', prefix: 'hw-dds', region: 'ap-southeast-1', instanceId: (r) => `${token(r, 32, HEX)}in02`, backupId: (r) => `${token(r, 32, HEX)}br02` },
 };
 
@@ -36,8 +47,11 @@ const API_SHAPE: Readonly<Record<SimApiId, { account: string; prefix: string; re
  * healthy, failing (the latest backup FAILED), stale (last completed more than 30 h ago), stuck
  * (a backup running for more than 6 h), shrinking (the newest backup a fraction of the usual size)
  * and missing (configured, absent at the provider), each tagged with its story and the rule it should
- * trip. Accounts for every cloud (OTC logs in with an IAM password, Huawei with AK/SK). The same
- * options give the same ids, credentials, times and sizes on every run.
+ * trip; stale instances have automated backup switched off (`backup-policy`, except on TiDB, which
+ * exposes no policy). Then, for discovery, per API one primary no target audits (`coverage` alarms,
+ * see `specUntargeted`) and, where the API has them, a read replica of the first healthy instance.
+ * Accounts for every cloud (OTC logs in with an IAM password, Huawei with AK/SK). The same options
+ * give the same ids, credentials, times and sizes on every run.
  */
 export function mixedFleet(opts: MixedFleetOptions): FleetSpec {
   const random = mulberry32(opts.seed);
@@ -52,7 +66,7 @@ export function mixedFleet(opts: MixedFleetOptions): FleetSpec {
       const round = Math.floor(n / STORIES.length);
       const id = shape.instanceId(random);
       const plan = storyPlan(api, story, random, opts.now, days * 2);
-      const backups = shape.backupId ? plan.backups.map((b) => ({ ...b, id: (shape.backupId as (r: () => number) => string)(random) })) : plan.backups;
+      const backups = withBackupIds(shape, plan.backups, random);
       instances.push({
         id,
         account: shape.account,
@@ -65,11 +79,43 @@ export function mixedFleet(opts: MixedFleetOptions): FleetSpec {
         story: plan.story,
         expect: plan.expect,
         ...(story === 'missing' && { missing: true }),
+        ...(story === 'stale' && { policy: AUTOMATED_OFF }),
         backups,
       });
     }
   }
+  // Drawn after every story instance, so they left the ids, credentials and backups of a seed as they were.
+  for (const api of SIM_APIS) instances.push(...discoveryExtras(api, instances, random, opts.now, days * 2));
   return { accounts, instances };
+}
+
+/** Automated backup switched off: what the stale instances' providers report. */
+const AUTOMATED_OFF = { keepDays: 0, window: '02:00-03:00', weekdays: [] } as const;
+
+function withBackupIds(shape: ApiShape, backups: readonly SimBackupInput[], random: () => number): readonly SimBackupInput[] {
+  const backupId = shape.backupId;
+  return backupId ? backups.map((b) => ({ ...b, id: backupId(random) })) : backups;
+}
+
+/** For one API: a healthy primary no target audits, and a read replica of the API's first healthy instance where the API has replicas. */
+function discoveryExtras(api: SimApiId, story: readonly SpecInstance[], random: () => number, now: number, count: number): SpecInstance[] {
+  const shape = API_SHAPE[api];
+  const service = api.split('/')[1] as string;
+  const where = { account: shape.account, service, region: shape.region, ...(shape.zone !== undefined && { zone: shape.zone }) };
+  const id = shape.instanceId(random);
+  const plan = storyPlan(api, 'healthy', random, now, count);
+  const extras: SpecInstance[] = [
+    {
+      id, ...where, name: `${shape.prefix}-uncovered`, untargeted: true, labels: { api: api.replace('/', '-'), story: 'uncovered' },
+      story: `backed up twice a day, but no target audits it: coverage alarms under ${shape.account}/${service}/${id}`, expect: [], backups: withBackupIds(shape, plan.backups, random),
+    },
+  ];
+  const primary = story.find((i) => i.account === shape.account && i.service === service && i.labels?.story === 'healthy');
+  if (shape.replicaId && primary) {
+    // A replica is not backed up itself: its primary's backups are what counts.
+    extras.push({ id: shape.replicaId(random), ...where, name: `${primary.name ?? primary.id}-replica`, replicaOf: primary.id, labels: { api: api.replace('/', '-'), story: 'replica' }, story: `read replica of ${primary.name ?? primary.id}: discovery lists it, nothing alarms`, expect: [], backups: [] });
+  }
+  return extras;
 }
 
 /** One account per cloud, with credentials drawn from the seed (simulator-only, never real). */
@@ -108,7 +154,9 @@ function storyPlan(api: SimApiId, story: Story, random: () => number, now: numbe
     }
     case 'stale': {
       const lastEnd = now - randomInt(random, 31 * 60, 40 * 60) * MIN;
-      return { story: `last completed backup ended ${hours(now - lastEnd)}h ago`, expect: ['recent-success'], backups: history(lastEnd) };
+      // Automated backup was switched off (AUTOMATED_OFF); TiDB exposes no policy, so backup-policy skips it there.
+      const policy = api === 'ucloud/tidb' ? [] : ['backup-policy'];
+      return { story: `automated backup switched off: the last completed backup ended ${hours(now - lastEnd)}h ago`, expect: ['recent-success', ...policy], backups: history(lastEnd) };
     }
     case 'stuck': {
       const since = now - randomInt(random, 7 * 60, 10 * 60) * MIN;
@@ -128,7 +176,8 @@ function storyPlan(api: SimApiId, story: Story, random: () => number, now: numbe
       return { story: `the newest backup is ${percent}% of the usual size`, expect: ['size-anomaly'], backups: [shrunk, ...rest] };
     }
     case 'missing':
-      return { story: 'configured, but the instance no longer exists at the provider', expect: ['target-missing'], backups: [] };
+      // Discovery does not list it either: coverage alarms for the target too.
+      return { story: 'configured, but the instance no longer exists at the provider', expect: ['target-missing', 'coverage'], backups: [] };
   }
 }
 

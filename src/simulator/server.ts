@@ -4,6 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock, type Clock } from '../clock.js';
 import { jsonResponse, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import { aliyunRdsApi } from './aliyun.js';
+import { aliyunInstancesApi } from './aliyun-instances.js';
+import { gatewayInstancesApi } from './huawei-instances.js';
+import { ucloudInstancesApi } from './ucloud-instances.js';
 import { handleControl } from './control.js';
 import { huaweiCloudSim } from './huawei.js';
 import { Faults, type FaultName, type FaultSettings } from './faults.js';
@@ -46,7 +49,9 @@ const MAX_BODY = 1024 * 1024;
  * APIs, which share one address and pick the cloud from the caller's account before handling.
  */
 export function defaultApis(fleet: Fleet): SimApi[] {
-  return [aliyunRdsApi(), ucloudUpgsqlApi(), ucloudTidbApi(), ...huaweiCloudSim(fleet).apis];
+  const huawei = huaweiCloudSim(fleet);
+  // aliyunInstancesApi first: aliyunRdsApi claims every Alibaba RPC request, whatever its Action.
+  return [aliyunInstancesApi(), ucloudInstancesApi(), gatewayInstancesApi(fleet, huawei.tokens), aliyunRdsApi(), ucloudUpgsqlApi(), ucloudTidbApi(), ...huawei.apis];
 }
 
 /**

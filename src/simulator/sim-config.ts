@@ -1,5 +1,5 @@
 import type { FleetSpec, SpecAccount } from './fleet-spec.js';
-import { specTargets } from './fleet-spec.js';
+import { specTargets, specUntargeted } from './fleet-spec.js';
 
 /** Which credential of an account a secret is: the config field it fills. */
 export type SecretField = 'accessKeyId' | 'accessKeySecret' | 'publicKey' | 'privateKey' | 'accessKey' | 'secretKey' | 'password';
@@ -20,6 +20,11 @@ export interface SimConfigOptions {
   readonly tail?: string;
   /** The first comment line. */
   readonly title?: string;
+  /**
+   * Give every account `discover: { autoTargets: false }` (UCloud: with the regions of its instances),
+   * so a run lists each account's instances and judges `coverage` and `backup-policy`. Default false.
+   */
+  readonly discover?: boolean;
 }
 
 /** A YAML scalar: JSON's double-quoted strings are valid YAML, and keep ids like `0483...` or `on` strings. */
@@ -27,8 +32,8 @@ const q = (value: string): string => JSON.stringify(value);
 
 /**
  * A ready-to-use config for a fleet served at `url`: one account per simulated account, with
- * `endpoint:` pointing at the simulator, and one target per instance (missing ones included), each
- * commented with its story and the rules expected to alarm.
+ * `endpoint:` pointing at the simulator, and one target per instance (missing ones included; replicas
+ * and untargeted ones listed in a comment), each commented with its story and the rules expected to alarm.
  */
 export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string {
   const secret = opts.secret ?? ((_account, _field, value) => q(value));
@@ -39,7 +44,7 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
     ...(opts.head ? [opts.head.trimEnd()] : []),
     'accounts:',
   ];
-  for (const a of spec.accounts) lines.push(...accountLines(a, opts.url, secret));
+  for (const a of spec.accounts) lines.push(...accountLines(a, opts.url, secret), ...(opts.discover ? discoverLines(spec, a) : []));
   lines.push('targets:');
   for (const t of specTargets(spec)) {
     const labels = Object.entries(t.labels).map(([k, v]) => `${k}: ${q(v)}`).join(', ');
@@ -56,8 +61,20 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
     const story = t.story === undefined && expect === '' ? [] : [`  # ${t.story ?? t.id}${expect}`];
     lines.push(...story, `  - { ${fields.join(', ')} }`);
   }
+  const untargeted = specUntargeted(spec);
+  if (untargeted.length > 0) {
+    lines.push(`# At the provider, but not targets${opts.discover ? ' (discovery lists them)' : ''}:`);
+    for (const u of untargeted) lines.push(`#   ${u.id}: ${u.story ?? (u.replicaOf ? `read replica of ${u.replicaOf}` : 'no target audits it')} (expect: ${u.expect.length > 0 ? u.expect.join(', ') : 'no alarm'})`);
+  }
   if (opts.tail) lines.push(opts.tail.trimEnd());
   return `${lines.join('\n')}\n`;
+}
+
+/** `discover:` for one account; UCloud lists per region, so it names its instances' regions (none known: no discover). */
+function discoverLines(spec: FleetSpec, a: SpecAccount): string[] {
+  if (a.cloud !== 'ucloud') return ['    discover: { autoTargets: false }'];
+  const regions = [...new Set(spec.instances.filter((i) => i.account === a.name && i.region !== undefined).map((i) => i.region as string))].sort();
+  return regions.length > 0 ? [`    discover: { autoTargets: false, regions: [${regions.map(q).join(', ')}] }`] : [];
 }
 
 function accountLines(a: SpecAccount, url: string, secret: NonNullable<SimConfigOptions['secret']>): string[] {

@@ -20,11 +20,19 @@ describe('the demo', () => {
       for (const line of [/analytics-db\s+failed-backup\s+ALARM/, /search-db\s+stuck-running\s+ALARM/, /inventory-db\s+size-anomaly\s+ALARM/, /legacy-db\s+target-missing\s+ALARM/, /orders-db\s+recent-success\s+OK/]) {
         expect(status).toMatch(line);
       }
+      // Discovery: the database no target audits, the deleted one's target, and payments-db's automated backup switched off.
+      expect(run.stdout).toContain('discovered 7 instances in 5 account services (0 failed)');
+      expect(status.match(/^\S+(?=\s+(coverage|backup-policy)\s+ALARM)/gm)?.sort()).toEqual(['legacy-db', 'payments-db', 'uc-demo/upgsql/upgsql-reports01']);
+      expect(status).toMatch(/payments-db\s+backup-policy\s+ALARM\s.*automated backup is off/);
+      expect(status).toMatch(/search-db\s+backup-policy\s+SKIP/);
+      expect(status).not.toContain('rr-bp1orders0001r');
+      expect(run.stdout).toMatch(/ali-demo\/rds\/rr-bp1orders0001r\s+read replica of orders-db/);
       // Credentials live in secret files, never in the config.
       const config = readFileSync(join(dir, 'backup-auditor.yaml'), 'utf8');
       expect(config).toContain('{ file: ./secrets/ali-demo-accessKeySecret }');
       expect(config).toContain('signatureVersion: v3');
       expect(config).toContain('type: password');
+      expect(config).toContain('discover: { autoTargets: false, regions: ["cn-bj2"] }');
       expect(config).not.toContain(readFileSync(join(dir, 'secrets', 'uc-demo-privateKey'), 'utf8').trim());
     } finally {
       cleanup();

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock, systemClock } from '../../src/clock.js';
-import { buildFleet, mixedFleet, parseFleetFile, simulatorConfig, specTargets, startSimulator, STORIES, SIM_APIS, type Simulator } from '../../src/simulator/index.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { buildFleet, instanceInfo, mixedFleet, parseFleetFile, specTargets, specUntargeted, startSimulator, STORIES, SIM_APIS, type Simulator } from '../../src/simulator/index.js';
+import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 
 const NOW = Date.parse('2026-03-01T06:00:00Z');
 const H = 3_600_000;
@@ -22,39 +22,56 @@ describe('the generated mix', () => {
     for (const api of SIM_APIS) {
       const cloud = spec.accounts.find((a) => a.cloud === api.split('/')[0]);
       const mine = spec.instances.filter((i) => i.account === cloud?.name && i.service === api.split('/')[1]);
-      expect(mine.map((i) => i.labels?.story)).toEqual([...STORIES]);
+      expect(mine.filter((i) => !i.untargeted && !i.replicaOf).map((i) => i.labels?.story)).toEqual([...STORIES]);
       expect(mine.every((i) => typeof i.story === 'string' && i.story.length > 0)).toBe(true);
+      // For discovery: one primary no target audits, and a replica of the healthy one where the API has replicas.
+      expect(mine.filter((i) => i.untargeted).map((i) => i.labels?.story)).toEqual(['uncovered']);
+      const healthy = mine.find((i) => i.labels?.story === 'healthy');
+      expect(mine.filter((i) => i.replicaOf).map((i) => i.replicaOf)).toEqual(api === 'ucloud/tidb' || api === 'huaweicloud/dds' ? [] : [healthy?.id]);
+      expect(mine.find((i) => i.labels?.story === 'stale')?.expect).toEqual(api === 'ucloud/tidb' ? ['recent-success'] : ['recent-success', 'backup-policy']);
     }
     const expectByStory = new Map(spec.instances.map((i) => [`${i.labels?.story}`, i.expect]));
-    expect(expectByStory.get('missing')).toEqual(['target-missing']);
+    expect(expectByStory.get('missing')).toEqual(['target-missing', 'coverage']);
     expect(expectByStory.get('healthy')).toEqual([]);
+    expect(spec.instances.filter((i) => i.policy?.keepDays === 0).map((i) => i.labels?.story)).toEqual(SIM_APIS.map(() => 'stale'));
   });
 
-  it('leaves missing instances out of the simulator but keeps a target for each', () => {
+  it('leaves missing instances out of the simulator, replicas and untargeted ones out of the targets', () => {
     const spec = mixedFleet({ seed: 1, now: NOW, perApi: 7 });
     const fleet = buildFleet(spec);
+    const untargeted = specUntargeted(spec);
 
     expect(specTargets(spec)).toHaveLength(35);
-    expect(fleet.instances()).toHaveLength(35 - 5);
+    // 35 story instances less 5 missing, plus 5 untargeted and 3 replicas (none on TiDB and DDS).
+    expect(fleet.instances()).toHaveLength(35 - 5 + 5 + 3);
     expect(spec.instances.filter((i) => i.missing).every((i) => fleet.instance(i.id) === undefined)).toBe(true);
     expect(specTargets(spec).filter((t) => t.id.endsWith('-healthy-2'))).toHaveLength(5);
+    expect(untargeted.filter((u) => u.replicaOf === undefined).map((u) => [u.id.split('/').slice(0, 2).join('/'), u.expect])).toEqual([
+      ['ali-sim/rds', ['coverage']], ['uc-sim/upgsql', ['coverage']], ['uc-sim/tidb', ['coverage']], ['otc-sim/rds', ['coverage']], ['hw-sim/dds', ['coverage']],
+    ]);
+    const replica = untargeted.find((u) => u.replicaOf !== undefined);
+    expect(replica && instanceInfo(fleet, replica.instance)).toMatchObject({ replicaOf: replica?.replicaOf, owner: spec.accounts[0]?.accessKeyId });
+    const stale = spec.instances.find((i) => i.target === 'otc-rds-stale');
+    expect(stale && instanceInfo(fleet, stale.id).policy).toEqual({ keepDays: 0, window: '02:00-03:00', weekdays: [] });
   });
 
   describe('polled by run-once', () => {
-    let sim: Simulator | undefined;
+    let simulator: ReturnType<typeof spawnCli> | undefined;
     let cleanup: (() => void) | undefined;
     afterEach(async () => {
-      await sim?.close();
+      simulator?.kill('SIGTERM');
+      await simulator?.result;
       cleanup?.();
     });
 
-    it('raises exactly the alarms each instance is tagged with, through a config the simulator wrote', async () => {
-      const spec = mixedFleet({ seed: 2, now: systemClock() });
-      sim = await startSimulator({ fleet: buildFleet(spec) });
+    it('raises what each target is tagged with, coverage for the untargeted, nothing for replicas, through `simulate`', async () => {
       const temp = tempDir('ba-mix-');
       cleanup = temp.cleanup;
       const config = join(temp.dir, 'sim.yaml');
-      writeFileSync(config, simulatorConfig(spec, { url: sim.url }));
+      simulator = spawnCli(['simulate', '--port', '0', '--seed', '2', '--days', '10', '--config-out', config]);
+      const told = await listening(simulator);
+      // The same options give the same ids and stories whatever the instant.
+      const spec = mixedFleet({ seed: 2, now: systemClock(), days: 10 });
 
       const validate = await runCli(['--config', config, 'validate']);
       const run = await runCli(['--config', config, 'run-once']);
@@ -62,13 +79,43 @@ describe('the generated mix', () => {
 
       expect(validate.code).toBe(0);
       expect(run.code).toBe(1);
-      const alarms = (JSON.parse(status.stdout) as { target: string; rule: string; state: string }[]).filter((f) => f.state === 'alarm').map((f) => `${f.target}/${f.rule}`);
-      const expected = specTargets(spec).flatMap((t) => (t.expect ?? []).map((rule) => `${t.id}/${rule}`));
-      expect(alarms.sort()).toEqual(expected.sort());
-      expect(expected).toHaveLength(25);
-    });
+      const findings = JSON.parse(status.stdout) as { target: string; rule: string; state: string }[];
+      const alarms = findings.filter((f) => f.state === 'alarm');
+      const targets = specTargets(spec);
+      const rulesOf = (id: string) => alarms.filter((f) => f.target === id).map((f) => f.rule).sort();
+      expect(Object.fromEntries(targets.map((t) => [t.id, rulesOf(t.id)]))).toEqual(Object.fromEntries(targets.map((t) => [t.id, [...(t.expect ?? [])].sort()])));
+      const untargeted = specUntargeted(spec);
+      const uncovered = untargeted.filter((u) => u.replicaOf === undefined);
+      const targetIds = new Set(targets.map((t) => t.id));
+      expect(alarms.filter((f) => !targetIds.has(f.target)).map((f) => `${f.target}/${f.rule}`).sort()).toEqual(uncovered.map((u) => `${u.id}/coverage`).sort());
+      const replicas = untargeted.filter((u) => u.replicaOf !== undefined);
+      expect(replicas).toHaveLength(3);
+      expect(findings.filter((f) => replicas.some((r) => f.target.includes(r.instance)))).toEqual([]);
+      // backup-policy alarms exactly where automated backup is off; TiDB exposes no policy, so it is skipped there.
+      const off = spec.instances.filter((i) => i.policy?.keepDays === 0);
+      expect(alarms.filter((f) => f.rule === 'backup-policy').map((f) => f.target).sort()).toEqual(off.filter((i) => i.service !== 'tidb').map((i) => i.target).sort());
+      expect(findings.find((f) => f.target === 'uc-tidb-stale' && f.rule === 'backup-policy')?.state).toBe('skip');
+      expect(alarms).toHaveLength(25 + 5 + 4 + 5);
+      expect(told).toContain(`${uncovered[0]?.id}  coverage alarms`);
+    }, 60_000);
   });
 });
+
+/** Waits for `simulate` to say it listens; returns what it told stderr. */
+function listening(child: ReturnType<typeof spawnCli>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`simulate did not start: ${stderr}`)), 30_000);
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/simulator listening on http:\/\/127\.0\.0\.1:\d+/.test(stderr)) {
+        clearTimeout(timer);
+        resolve(stderr);
+      }
+    });
+    child.on('exit', () => reject(new Error(`simulate exited: ${stderr}`)));
+  });
+}
 
 describe('the fleet file', () => {
   const file = `
@@ -110,7 +157,8 @@ instances:
     const spec = parseFleetFile(`mix: { seed: 3, perApi: 1 }\ninstances:\n  - { id: rm-extra, account: ali-sim, service: rds, backups: [] }\n`, NOW);
 
     expect(spec.instances.map((i) => i.id)).toContain('rm-extra');
-    expect(spec.instances).toHaveLength(6);
+    // Five story instances, five untargeted, three replicas, and the file's own.
+    expect(spec.instances).toHaveLength(14);
   });
 
   it('names every problem it finds', () => {

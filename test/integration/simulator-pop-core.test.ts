@@ -1,8 +1,10 @@
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { ALI_KEY_ID, ALI_REGION, ALI_SECRET, aliyunFleet } from '../helpers/aliyun-sim.js';
+import { aliyunRdsInstances } from '../../src/providers/aliyun/instances.js';
+import { setInstanceInfo, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { ALI_KEY_ID, ALI_REGION, ALI_SECRET, aliyunAccountFor, aliyunFleet } from '../helpers/aliyun-sim.js';
+import { testProviderContext } from '../helpers/provider-context.js';
 
 /** The part of a DescribeBackups answer these tests read, as pop-core returns it (parsed JSON). */
 interface DescribeBackupsAnswer {
@@ -10,6 +12,13 @@ interface DescribeBackupsAnswer {
   PageNumber: string;
   PageRecordCount: string;
   Items: { Backup: { BackupId: number; BackupStatus: string; BackupDownloadURL: string }[] };
+}
+
+/** The part of a DescribeDBInstances answer compared with the adapter's listing. */
+interface DescribeDBInstancesAnswer {
+  TotalRecordCount: number;
+  PageNumber: number;
+  Items: { DBInstance: { DBInstanceId: string; DBInstanceType: string }[] };
 }
 
 /** What pop-core attaches to the Error it throws for an error body. */
@@ -68,10 +77,49 @@ describe('the simulator, called by the official @alicloud/pop-core RPC client', 
   });
 
   it('answers an action it does not simulate with InvalidAction.NotFound', async () => {
+    // DescribeRegions is a real RDS 2014-08-15 action the simulator has no handler for.
     const err = (await client()
-      .request('DescribeDBInstances', { RegionId: ALI_REGION }, { method: 'GET' })
+      .request('DescribeRegions', {}, { method: 'GET' })
       .catch((e: unknown) => e)) as PopCoreError;
 
     expect(err.code).toBe('InvalidAction.NotFound');
+  });
+});
+
+describe('DescribeDBInstances through pop-core and through our adapter', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    // 130 instances (two pages of 100), a read replica, a deleted one and one in another region.
+    const ids = Array.from({ length: 130 }, (_, i) => `rm-list-${String(i).padStart(3, '0')}`);
+    const fleet = aliyunFleet(Object.fromEntries(ids.map((id) => [id, 0])));
+    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rr-list-replica', regionId: ALI_REGION });
+    setInstanceInfo(fleet, 'rr-list-replica', { replicaOf: 'rm-list-000' });
+    setInstanceInfo(fleet, 'rm-list-007', { deleted: true });
+    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-elsewhere', regionId: 'cn-shanghai' });
+    sim = await startSimulator({ fleet, clock: systemClock });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('gives the official client the same instance ids, page by page, as aliyunRdsInstances.list', async () => {
+    const pop = new RPCClient({ accessKeyId: ALI_KEY_ID, accessKeySecret: ALI_SECRET, endpoint: sim.url, apiVersion: '2014-08-15' });
+    const popIds: string[] = [];
+    for (let page = 1; page <= 10; page++) {
+      const answer = await pop.request<DescribeDBInstancesAnswer>('DescribeDBInstances', { RegionId: ALI_REGION, PageSize: 100, PageNumber: page }, { method: 'POST' });
+      expect(answer.TotalRecordCount).toBe(130);
+      popIds.push(...answer.Items.DBInstance.map((i) => i.DBInstanceId));
+      if (popIds.length >= answer.TotalRecordCount) break;
+    }
+
+    const ours = await aliyunRdsInstances.list(aliyunAccountFor(sim.url), 'ali', { regions: [] }, testProviderContext({ clock: systemClock }));
+
+    expect(popIds).toHaveLength(130);
+    expect(ours.map((i) => i.instance)).toEqual(popIds);
+    expect(popIds).toContain('rr-list-replica');
+    expect(popIds).not.toContain('rm-list-007');
+    expect(popIds).not.toContain('rm-elsewhere');
+    expect(ours.find((i) => i.instance === 'rr-list-replica')).toMatchObject({ replica: true, primary: 'rm-list-000' });
+    expect(sim.requests.of('aliyun/rds-instances').map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/registry.js';
-import type { BackupFact, PollFact, TargetHistory } from '../../rules/types.js';
+import type { BackupFact, CoverageFact, PolicyEvidence, PollFact, TargetHistory } from '../../rules/types.js';
 import { DAY, NOW, TARGET } from '../helpers/history-builder.js';
 
 // Instants around NOW, including exact collisions, so boundaries and ties are exercised.
@@ -30,11 +30,44 @@ const pollFact: fc.Arbitrary<PollFact> = fc.record({
   errorMessage: maybe(text(20)),
 });
 
+const minute = fc.integer({ min: 0, max: 1439 });
+const policyEvidence: fc.Arbitrary<PolicyEvidence> = fc.oneof(
+  fc.constant({ kind: 'not-discovering' as const }),
+  fc.constant({ kind: 'not-read' as const }),
+  fc.record({
+    kind: fc.constant('read' as const),
+    readAt: instant,
+    policy: fc.oneof(
+      fc.record({ unavailable: text(20, 1), failed: fc.boolean() }),
+      fc.record({
+        automated: fc.option(fc.boolean(), { nil: null }),
+        retentionDays: maybe(fc.integer({ min: 0, max: 800 })),
+        retentionIsCount: fc.boolean(),
+        window: maybe(fc.record({ startMinute: minute, endMinute: minute })),
+        weekdays: maybe(fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { maxLength: 7 })),
+        source: text(10, 1),
+      }),
+    ),
+  }),
+);
+const coverageFact: fc.Arbitrary<CoverageFact> = fc.oneof(
+  fc.record({ kind: fc.constant('targeted' as const), lastDiscoveryAt: instant }),
+  fc.record({ kind: fc.constant('missing' as const), lastDiscoveryAt: instant, goneAt: maybe(instant) }),
+  fc.record({ kind: fc.constant('uncovered' as const), account: text(6, 1), service: text(5, 1), instance: text(8, 1), name: maybe(text(10)), firstSeenAt: instant }),
+  fc.record({ kind: fc.constant('resolved' as const), why: text(20, 1) }),
+  fc.constant({ kind: 'not-discovered' as const }),
+);
+
 // Deliberately not sorted and not cut at `now`: a rule must stay total even when the port's promises are broken.
-const targetHistory: fc.Arbitrary<TargetHistory> = fc.record({
-  backups: fc.array(backupFact, { maxLength: 15 }),
-  polls: fc.array(pollFact, { maxLength: 8 }),
-});
+const targetHistory: fc.Arbitrary<TargetHistory> = fc.record(
+  {
+    backups: fc.array(backupFact, { maxLength: 15 }),
+    polls: fc.array(pollFact, { maxLength: 8 }),
+    policy: policyEvidence,
+    coverage: coverageFact,
+  },
+  { requiredKeys: ['backups', 'polls'] },
+);
 
 describe.each(rules.all.map((r) => [r.id, r] as const))('rule %s', (_id, rule) => {
   it('parses {} to its defaults', () => {
@@ -46,7 +79,7 @@ describe.each(rules.all.map((r) => [r.id, r] as const))('rule %s', (_id, rule) =
     fc.assert(
       fc.property(targetHistory, instant, (history, now) => {
         const result = rule.evaluate({ target: TARGET, history, now, params });
-        expect(['ok', 'alarm', 'error']).toContain(result.state);
+        expect(['ok', 'alarm', 'error', 'skip']).toContain(result.state);
         expect(result.reason.length).toBeGreaterThan(0);
         expect(result.reason).not.toMatch(/undefined|NaN|Infinity|\[object /);
       }),

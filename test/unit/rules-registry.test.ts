@@ -20,7 +20,7 @@ function resolve(config: Partial<Layers>, t: TargetConfig = target()): { byId: M
 
 describe('rule registry', () => {
   it('holds the seven rules of the design, in order', () => {
-    expect(rules.ids).toEqual(['recent-success', 'failed-backup', 'stuck-running', 'poll-failing', 'retention', 'size-anomaly', 'target-missing']);
+    expect(rules.ids).toEqual(['recent-success', 'failed-backup', 'stuck-running', 'poll-failing', 'retention', 'size-anomaly', 'target-missing', 'coverage', 'backup-policy']);
   });
   it('throws "duplicate rule id: recent-success" when two rules share an id', () => {
     expect(() => registry('rule', [recentSuccess, failedBackup, recentSuccess])).toThrow('duplicate rule id: recent-success');

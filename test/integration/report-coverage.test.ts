@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rules } from '../../rules/registry.js';
+import { loadConfigText } from '../../src/config/load.js';
+import { recordDiscovery } from '../../src/discovery/store.js';
+import type { DiscoveredInstance } from '../../src/providers/discovery-types.js';
+import { buildReport } from '../../src/report/data.js';
+import { renderReport } from '../../src/report/formats.js';
+import { parseIsoWeek, weekPeriod, type IsoWeek } from '../../src/report/period.js';
+import { tempDatabase } from '../helpers/db.js';
+import { HOSTILE } from '../helpers/report-fixture.js';
+
+// The weekly report carries coverage as of the period end when an account discovers.
+
+const WEEK = parseIsoWeek('2026-W47') as IsoWeek;
+const period = weekPeriod(WEEK, 'UTC');
+const instance = (id: string, over: Partial<DiscoveredInstance> = {}): DiscoveredInstance => ({
+  instance: id, name: null, region: 'cn-hangzhou', zone: null, status: 'Running', replica: false, primary: null, createdAt: null, tags: {}, ...over,
+});
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
+
+function setup(discover: string) {
+  const t = tempDatabase();
+  cleanup = t.cleanup;
+  const loaded = loadConfigText(
+    `accounts:
+  ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: k, accessKeySecret: s${discover} }
+targets:
+  - { id: orders, account: ali, service: rds, instance: rm-1 }
+`,
+    '/tmp/report-coverage.yaml',
+  );
+  return { db: t.db, loaded };
+}
+
+describe('the weekly report with discovery', () => {
+  it('lists discovered, targeted, excluded and uncovered instances at the period end, with hostile names neutralised', () => {
+    const { db, loaded } = setup(', discover: { autoTargets: false, exclude: [rm-3] }');
+    const instances = [instance('rm-1'), instance('rm-2', { name: HOSTILE.script }), instance('rm-3'), instance('rr-1', { replica: true, primary: 'rm-1' })];
+    recordDiscovery(db, { account: 'ali', service: 'rds', startedAt: period.start + 3_600_000, finishedAt: period.start + 3_600_000 }, { ok: true, instances, policies: new Map() });
+    // Discovered after the period: not in this week's report.
+    recordDiscovery(db, { account: 'ali', service: 'rds', startedAt: period.end + 1000, finishedAt: period.end + 1000 }, { ok: true, instances: [...instances, instance('rm-late')], policies: new Map() });
+    const report = buildReport({ db, loaded, rules }, period, period.end + 86_400_000);
+    expect(report.coverage).toEqual([
+      {
+        account: 'ali', service: 'rds', lastDiscoveryAt: new Date(period.start + 3_600_000).toISOString().replace('.000', ''),
+        discovered: 3, targeted: 1, excluded: 1, uncovered: 1, replicas: 1,
+        uncoveredInstances: [{ instance: 'rm-2', name: HOSTILE.script, firstSeenAt: new Date(period.start + 3_600_000).toISOString().replace('.000', '') }],
+        excludedInstances: [{ instance: 'rm-3', reason: 'excluded by accounts.ali.discover.exclude[0] (rm-3)' }],
+        missingTargets: [],
+      },
+    ]);
+    const md = renderReport(report, 'md');
+    expect(md).toContain('## Coverage');
+    expect(md).toMatch(/Uncovered: ali\/rds\/rm-2 \(\\<script\\>/);
+    const html = renderReport(report, 'html');
+    expect(html).toContain('Coverage</h2>');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(JSON.parse(renderReport(report, 'json')).coverage[0].uncovered).toBe(1);
+  });
+
+  it('has no coverage section when no account discovers', () => {
+    const { db, loaded } = setup('');
+    const report = buildReport({ db, loaded, rules }, period, period.end + 1000);
+    expect(report.coverage).toBeUndefined();
+    expect(renderReport(report, 'md')).not.toContain('## Coverage');
+  });
+});
