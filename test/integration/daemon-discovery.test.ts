@@ -5,27 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, setInstanceInfo, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, setInstanceInfo, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+import { dailyBackups as history, until } from '../helpers/wait.js';
 
 // The embedded daemon with a discovering account: discovery at start and on schedules.discover,
 // generated targets polled on schedules.poll, coverage alarms delivered.
 
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tDaemonDiscovery', accessKeySecret: 'daemon-discovery-secret' };
-const history = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - i * 24 * H - H, endedAt: lastEnd - i * 24 * H, sizeBytes: 1e9 }));
-
-async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let sim: Simulator | undefined;
 let slack: HttpSink | undefined;

@@ -5,27 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+import { dailyBackups as history, until } from '../helpers/wait.js';
 
 // The daemon in its embedded mode (no Redis): the same processors as scale-out, in one process.
 // Signals and failing starts of the real `start` process: daemon-shutdown.test.ts.
 
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tDaemonTest', accessKeySecret: 'daemon-secret' };
-const history = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - i * 24 * H - H, endedAt: lastEnd - i * 24 * H, sizeBytes: 1e9 }));
-
-async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface World { sim: Simulator; slack: HttpSink; dir: string; config: string; cleanup: () => void; daemon?: Daemon }
 let w: World | undefined;

@@ -8,23 +8,15 @@ import { silentLogger } from '../../src/log.js';
 import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { until as waitUntil } from '../helpers/wait.js';
 
 // Scale-out on a real redis-server: `start` owns the database, `worker` processes poll.
 
+const until = <T>(check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> => waitUntil(check, timeoutMs, 50);
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tScaleOut', accessKeySecret: 'scale-out-secret' };
 const backups = (n: number): SimBackupInput[] =>
   Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 6 * H - H, endedAt: Date.now() - i * 6 * H, sizeBytes: 1e9 }));
-
-async function until<T>(check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let redis: TestRedis;
 beforeAll(async () => {

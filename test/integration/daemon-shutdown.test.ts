@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
+import { until } from '../helpers/wait.js';
 
 // `start` as a real process: how it fails to start, and how it stops on signals.
 
@@ -14,16 +15,6 @@ const ITEMS = 300; // three pages per poll
 const KEY = { accessKeyId: 'LTAI5tShutdownTest', accessKeySecret: 'shutdown-secret' };
 const history = (n: number): SimBackupInput[] =>
   Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 24 * H - 3 * H, endedAt: Date.now() - i * 24 * H - 2 * H, sizeBytes: 1e9 }));
-
-async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface World { sim: Simulator; dir: string; config: string; cleanup: () => void; busy?: Server }
 let w: World | undefined;
