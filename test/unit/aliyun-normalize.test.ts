@@ -162,7 +162,9 @@ describe('Alibaba DescribeBackups fixtures', () => {
 
   it.each([
     [{ BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: expected a number or a non-empty string'],
-    [{ BackupId: '  ', BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: Too small: expected string to have >=1 characters'],
+    [{ BackupId: '  ', BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: expected a number or a non-empty string'],
+    [{ BackupId: 2 ** 60, BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: number too large to be an exact id'],
+    ['a string', 'Items.Backup[0].BackupId: expected an object with a BackupId'],
   ])('refuses a page whose item %j has no usable id, naming it', (bad, problem) => {
     const parsed = parseDescribeBackupsPage({ TotalRecordCount: 2, PageNumber: 1, Items: { Backup: [bad, { BackupId: 2, BackupStatus: 'Success' }] } });
     expect(parsed).toEqual({ ok: false, problem });
