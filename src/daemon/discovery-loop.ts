@@ -4,7 +4,7 @@ import { withAutoTargets } from '../discovery/auto-targets.js';
 import { evaluateCoverage } from '../discovery/evaluate.js';
 import { discoverAll, discoveringAccounts } from '../discovery/run.js';
 import { errorMessage } from '../errors.js';
-import { ratePerSecond } from '../providers/rate-limits.js';
+import { accountThrottle } from '../providers/rate-limits.js';
 import type { OwnerDeps } from './deps.js';
 
 export interface DiscoveryLoop {
@@ -24,11 +24,7 @@ export function startDiscoveryLoop(deps: OwnerDeps, base: LoadedConfig, setLoade
   let running: Promise<void> | undefined;
   let stopped = false;
   async function once(): Promise<void> {
-    const throttle = (account: string): Promise<void> => {
-      const a = deps.loaded.config.accounts[account];
-      return deps.limiter.acquire(`account:${account}`, a ? ratePerSecond(a) : 1);
-    };
-    const summaries = await discoverAll({ ...deps, throttle });
+    const summaries = await discoverAll({ ...deps, throttle: accountThrottle(deps.loaded.config.accounts, deps.limiter) });
     if (stopped) return;
     setLoaded(withAutoTargets(base, deps.db, deps.clock()));
     const evaluation = evaluateCoverage(deps);

@@ -1,4 +1,6 @@
 import { iso } from '../clock.js';
+import { accountThrottle } from '../providers/rate-limits.js';
+import { LocalRateLimiter } from '../queue/local.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { evaluateCoverage } from '../discovery/evaluate.js';
 import { discoverAll, discoveringAccounts, type DiscoverySummary } from '../discovery/run.js';
@@ -27,12 +29,14 @@ export async function runCycle(deps: AppDeps, opts: { targetIds?: readonly strin
   // A whole cycle discovers first, so auto-targets and coverage are as current as the polls; a cycle
   // over picked targets leaves discovery to the next whole one.
   const whole = !opts.targetIds;
-  const discovery = whole && discoveringAccounts(deps).length > 0 ? await discoverAll(deps) : [];
+  // One limiter for the cycle: discovery and polls of an account share its rate, as in the daemon.
+  const throttle = accountThrottle(deps.loaded.config.accounts, new LocalRateLimiter(deps.clock, deps.sleep));
+  const discovery = whole && discoveringAccounts(deps).length > 0 ? await discoverAll({ ...deps, throttle }) : [];
   const d: AppDeps = discovery.length > 0 ? { ...deps, loaded: withAutoTargets(deps.loaded, deps.db, deps.clock()) } : deps;
   const targets = d.loaded.config.targets.filter((t) => !opts.targetIds || opts.targetIds.includes(t.id));
   const slot = iso(d.clock());
   d.log.debug({ slot, targets: targets.length }, 'cycle started');
-  const polls = await pollTargets(d, targets, opts.observer);
+  const polls = await pollTargets(d, targets, opts.observer, throttle);
   let evaluation = evaluateTargets(d, { targetIds: targets.map((t) => t.id) });
   if (discovery.length > 0) evaluation = merge(evaluation, evaluateCoverage(d, { now: evaluation.at }));
   const delivery = await deliverDue(d, { flush: true });

@@ -1,7 +1,9 @@
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
 import { recordPoll, type IngestSummary, type PollOutcome, type PollRecord } from '../db/ingest.js';
 import { AuditorError, errorMessage, ProviderError } from '../errors.js';
+import { accountThrottle } from '../providers/rate-limits.js';
 import type { NormalizedBackup, ProviderContext } from '../providers/types.js';
+import { LocalRateLimiter } from '../queue/local.js';
 import type { AppDeps } from './deps.js';
 
 /** What fetching needs: no database, so remote poll workers can do it. */
@@ -83,7 +85,12 @@ export interface PollObserver {
 }
 
 /** Polls targets with at most `deps.pollConcurrency` in flight. */
-export async function pollTargets(deps: AppDeps, targets: readonly TargetConfig[], observer: PollObserver = {}): Promise<PollSummary[]> {
+export async function pollTargets(
+  deps: AppDeps,
+  targets: readonly TargetConfig[],
+  observer: PollObserver = {},
+  throttle: (account: string) => Promise<void> = accountThrottle(deps.loaded.config.accounts, new LocalRateLimiter(deps.clock, deps.sleep)),
+): Promise<PollSummary[]> {
   const results: PollSummary[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {
@@ -91,7 +98,8 @@ export async function pollTargets(deps: AppDeps, targets: readonly TargetConfig[
       const i = next++;
       const target = targets[i] as TargetConfig;
       observer.started?.(target);
-      results[i] = await pollTarget(deps, target);
+      // Each account's rate limit holds here as in the daemon: a one-shot scan of a big fleet must not trip the provider's throttling.
+      results[i] = ingestPoll(deps, await fetchPoll(deps, target, { throttle: () => throttle(target.account) }));
       observer.finished?.(target, results[i] as PollSummary);
     }
   };

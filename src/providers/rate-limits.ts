@@ -1,4 +1,5 @@
-import type { AccountConfig, Cloud } from '../config/schema.js';
+import type { AccountConfig, Cloud, Config } from '../config/schema.js';
+import type { RateLimiter } from '../queue/types.js';
 
 /**
  * Requests per second per account when the config sets none: below each provider's published or
@@ -12,3 +13,11 @@ export const DEFAULT_RATE_PER_SECOND: Record<Cloud, number> = {
 };
 
 export const ratePerSecond = (account: AccountConfig): number => account.rateLimit?.perSecond ?? DEFAULT_RATE_PER_SECOND[account.cloud];
+
+/** Waits on `limiter` for an account's turn at its rate (configured or default); keyed like the daemon's, `account:<name>`. */
+export function accountThrottle(accounts: Config['accounts'], limiter: RateLimiter): (account: string) => Promise<void> {
+  return (name) => {
+    const account = accounts[name];
+    return limiter.acquire(`account:${name}`, account ? ratePerSecond(account) : 1);
+  };
+}
