@@ -25,8 +25,13 @@ export function truncate(text: string, max: number): string {
   return points.length <= max ? text : `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
+// The same pattern without the `g` flag: `test` then keeps no `lastIndex` between calls.
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
+
 /** Text fit for a data output: line breaks normalised to `\n`, the UNSAFE characters removed, cut to `max` code points if given. */
 export function plainText(text: string, max = Number.POSITIVE_INFINITY): string {
+  // Nearly every string (ids, instants, numbers as text) is already plain: checked, not rebuilt.
+  if (text.length <= max && !text.includes('\r') && !HAS_UNSAFE.test(text)) return text;
   return truncate(text.replace(/\r\n?/g, '\n').replace(UNSAFE, ''), max);
 }
 
@@ -42,7 +47,12 @@ function plain(value: unknown, max: number): unknown {
   if (typeof value === 'string') return plainText(value, max);
   if (Array.isArray(value)) return value.map((v: unknown) => plain(v, max));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]: [string, unknown]) => [plainText(k, max), plain(v, max)]));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      // defineProperty: a key such as `__proto__` stays data instead of setting the copy's prototype.
+      Object.defineProperty(out, plainText(k, max), { value: plain((value as Record<string, unknown>)[k], max), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
   return value;
 }

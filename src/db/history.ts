@@ -118,8 +118,13 @@ function boundedBackups(s: Statements, targetId: string, now: number, needs: His
   add(s.recent.all(targetId, now - (needs.lookbackMs ?? 0), now, targetId, now, targetId, now));
   const depth = Math.max(1, needs.recentCompleted ?? 1);
   for (const kind of KINDS) {
-    add(s.newestCompleted.all(targetId, kind, now, now, depth));
-    if (depth > 1) add(s.newestSized.all(targetId, kind, now, now, depth));
+    const newest = s.newestCompleted.all(targetId, kind, now, now, depth) as BackupRow[];
+    add(newest);
+    // Fewer rows than asked for are all there is of this kind (the oldest and every sized one among
+    // them); most targets have one kind, so the other kinds cost one query, not three.
+    if (newest.length < depth) continue;
+    // The newest sized ones are these when all of these have a size (same order, same ties).
+    if (depth > 1 && newest.some((r) => r.size_bytes === null)) add(s.newestSized.all(targetId, kind, now, now, depth));
     add(s.oldestCompleted.all(targetId, kind, now, now));
   }
   return [...byId.values()].map(toFact);

@@ -153,7 +153,16 @@ export function localDays(p: Period): LocalDay[] {
 
 /** `2026-11-16 00:00`: an instant as wall-clock time in `timeZone`, how the report names period bounds. */
 export function wallClock(ms: number, timeZone: string): string {
+  // A report names the same few instants (period bounds, day starts) for every target: formatting
+  // one through Intl costs microseconds, a lookup nothing. Bounded, cleared when full.
+  const key = `${timeZone} ${ms}`;
+  const known = wallClocks.get(key);
+  if (known !== undefined) return known;
   const parts = formatter(timeZone, true).formatToParts(new Date(ms));
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '??';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const text = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  if (wallClocks.size >= 10_000) wallClocks.clear();
+  wallClocks.set(key, text);
+  return text;
 }
+const wallClocks = new Map<string, string>();
