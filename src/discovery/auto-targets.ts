@@ -41,8 +41,6 @@ export function autoTargets(config: Pick<Config, 'accounts' | 'targets'>, instan
   return out;
 }
 
-/** True for a target `discover:` generated rather than one written in the config. */
-export const isAutoTarget = (config: Pick<Config, 'targets'>, id: string): boolean => !config.targets.some((t) => t.id === id);
 
 /**
  * The loaded config with its auto-targets added, as of `now`: what every command that polls, judges or
