@@ -20,11 +20,13 @@ function statements(db: Db): Statements {
   if (!s) {
     s = {
       // The last change before the window (the state the window starts in) and every change within it.
+      // Every rule of the target in one query (a report reads thousands of targets): per rule, the
+      // last change before the window (the state the window starts in) and every change within it.
       ruleChanges: c.prepare(
-        `SELECT to_state, at, reason FROM finding_events
-         WHERE target_id = @target AND rule_id = @rule AND at < @to
-           AND at >= coalesce((SELECT max(at) FROM finding_events WHERE target_id = @target AND rule_id = @rule AND at < @from), @from)
-         ORDER BY at, id`,
+        `SELECT rule_id, to_state, at, reason FROM finding_events AS e
+         WHERE target_id = @target AND at < @to
+           AND at >= coalesce((SELECT max(at) FROM finding_events WHERE target_id = @target AND rule_id = e.rule_id AND at < @from), @from)
+         ORDER BY rule_id, at, id`,
       ),
       lastEvaluated: c.prepare(`SELECT max(evaluated_at) FROM findings WHERE target_id = ?`).pluck(),
       backupsEnded: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at >= ? AND ended_at < ?`),
@@ -43,10 +45,17 @@ function statements(db: Db): Statements {
   return s;
 }
 
-/** The changes of one (target, rule) relevant to `[from, to)`, oldest first. */
-export function ruleChanges(db: Db, target: string, rule: string, from: number, to: number): Change[] {
-  const rows = statements(db).ruleChanges.all({ target, rule, from, to }) as { to_state: RuleState; at: number; reason: string }[];
-  return rows.map((r) => ({ at: r.at, state: r.to_state, reason: r.reason }));
+/** The changes of each rule of a target relevant to `[from, to)`, oldest first, by rule id (rules without any are absent). */
+export function ruleChanges(db: Db, target: string, from: number, to: number): Map<string, Change[]> {
+  const rows = statements(db).ruleChanges.all({ target, from, to }) as { rule_id: string; to_state: RuleState; at: number; reason: string }[];
+  const out = new Map<string, Change[]>();
+  for (const r of rows) {
+    const list = out.get(r.rule_id);
+    const change = { at: r.at, state: r.to_state, reason: r.reason };
+    if (list) list.push(change);
+    else out.set(r.rule_id, [change]);
+  }
+  return out;
 }
 
 /** When any rule of the target was last evaluated, or null if never. */

@@ -44,8 +44,9 @@ function stalenessOf(rules: readonly ResolvedRule[]): number {
 export function computeTarget(db: Db, input: TargetInput, period: Period, previous: Period, days: readonly LocalDay[]): TargetResult {
   const { target } = input;
   const from = previous.start;
+  const changes = ruleChanges(db, target.id, from, period.end);
   const tracked = input.rules
-    .map((r) => ({ rule: r, changes: ruleChanges(db, target.id, r.rule.id, from, period.end) }))
+    .map((r) => ({ rule: r, changes: changes.get(r.rule.id) ?? [] }))
     .filter((t) => t.rule.enabled || t.changes.length > 0);
 
   // Evaluation that stopped (daemon down at the period end) must not read as the last state holding:
