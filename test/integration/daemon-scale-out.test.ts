@@ -137,6 +137,11 @@ describe('scale-out with BullMQ on Redis', () => {
     const v = await world({ instances: 2, perInstance: 20, schedule: '*/2 * * * * *', perSecond: 100 });
     const [d1, d2] = [await owner(v), await owner(v)];
     await new Promise((r) => setTimeout(r, 5_500));
+    // Stop ticking, then let the polls already sent be ingested: a poll in flight at stop would
+    // otherwise have made its request with its ingest job still waiting in Redis.
+    await Promise.all([d1.scheduler.stop(), d2.scheduler.stop()]);
+    const stored = () => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n;
+    await until(() => stored() === v.sim.requests.count(), 10_000).catch(() => undefined);
     await d1.stop(2_000);
     await d2.stop(2_000);
     v.stops.length = 0;
