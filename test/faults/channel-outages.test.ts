@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
@@ -11,6 +10,7 @@ import { tempDatabase } from '../helpers/db.js';
 import { startHttpSink, type SinkAnswer } from '../helpers/http-sink.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { IN_FAULTS_SUITE, record, scaled, SEED } from './support.js';
+import { closedPort } from '../helpers/ports.js';
 
 // Channels down for a long while: the SMTP relay unreachable for a simulated hour, Slack answering
 // 500s and then 429s. Alerts keep arriving meanwhile; once the channels recover everything goes
@@ -23,13 +23,6 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Outcome { raised: Record<string, string[]>; mail: string[][]; slack: string[][]; pending: number; failedAttempts: number; n: number }
 

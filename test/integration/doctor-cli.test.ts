@@ -1,5 +1,4 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor, type DoctorReport } from '../../src/cli/doctor.js';
@@ -11,6 +10,7 @@ import type { BackupSource } from '../../src/providers/types.js';
 import type { Registry } from '../../src/registry.js';
 import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { closedPort } from '../helpers/ports.js';
 
 const H = 3_600_000;
 const ALI = { accessKeyId: 'LTAI5tDoctorKey01', accessKeySecret: 'doctor-aliyun-secret-1' };
@@ -18,14 +18,6 @@ const UC = { publicKey: 'doctor@example.com1296235120854146120', privateKey: 'c3
 const ENV = { ALI_SK: ALI.accessKeySecret, UC_PRIV: 'not-the-private-key-at-all-0000000000000' };
 
 /** A port nothing listens on: bound, read, closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 describe('backup-auditor doctor', () => {
   let sim: Simulator;
   let dir: string;

@@ -5,6 +5,7 @@ import { DeliveryError } from '../../src/errors.js';
 import { createEmailNotifier, emailNotifier, type EmailChannel, type MailTransport } from '../../src/notify/email.js';
 import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { closedPort } from '../helpers/ports.js';
 
 const PASSWORD = 's3cr3t-p@ss:word';
 const USER = 'auditor';
@@ -29,13 +30,6 @@ async function failure(p: Promise<unknown>): Promise<DeliveryError> {
   return err as DeliveryError;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let sink: SmtpSink | undefined;
 afterEach(async () => {

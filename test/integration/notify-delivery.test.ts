@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
@@ -10,6 +9,7 @@ import { alertItem } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
 import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { closedPort } from '../helpers/ports.js';
 
 const NOW = Date.parse('2026-03-02T08:00:00Z');
 const TOKEN_PATH = '/services/T0001/B0002/sEcReTtOkEn0123456789';
@@ -36,13 +36,6 @@ async function slackSink(answers: SinkAnswer[]): Promise<HttpSink> {
   return sink;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A valid config with the given channels (YAML flow mappings), groupWait 30s. */
 function config(channels: Record<string, string>): DeliverDeps['loaded'] {
