@@ -4,6 +4,7 @@ import rds, * as $Rds from '@alicloud/rds20140815';
 import { systemClock } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
 import { aliyunRdsBackups } from '../src/providers/aliyun/rds-backups.js';
+import { undiciTransport } from '../src/providers/transport.js';
 import type { ProviderContext } from '../src/providers/types.js';
 
 /** Where the simulator child listens and what it holds. */
@@ -20,11 +21,15 @@ export type Lister = () => Promise<string[]>;
 
 const PAGE_SIZE = 100;
 
-/** Our adapter, driven as the poller drives it: pages collected from the async iterable. */
-export function ourAdapter(t: ClientBenchTarget, fetchImpl: typeof fetch = globalThis.fetch): Lister {
+/**
+ * Our adapter, driven as the poller drives it: pages collected from the async iterable, over the
+ * daemon's own transport (or over `fetchImpl` when given, to record what was sent).
+ */
+export function ourAdapter(t: ClientBenchTarget, fetchImpl?: typeof fetch): Lister {
   const ctx: ProviderContext = {
     clock: systemClock,
-    fetch: fetchImpl,
+    fetch: fetchImpl ?? globalThis.fetch,
+    http: fetchImpl ? undefined : undiciTransport(),
     secret: (ref) => {
       if (typeof ref !== 'string') throw new Error('the bench passes literal credentials');
       return ref;

@@ -6,6 +6,7 @@ import type { DaemonMetrics } from './metrics.js';
 
 /** What any worker needs (no database): poll and notify jobs run on these. */
 export interface WorkerDeps extends FetchDeps, SendDeps {
+  readonly http: AppDeps['http'];
   readonly queue: QueueBackend;
   readonly limiter: RateLimiter;
   readonly lock: KeyedLock;

@@ -7,6 +7,7 @@ import { settleJob } from '../../jobs/settle.js';
 import type { JobDefinition } from '../../jobs/types.js';
 import { iso, systemClock, type Clock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
+import { startCheckpointer } from '../db/checkpointer.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createDeps, createWorkerDeps } from '../engine/deps.js';
 import type { Logger } from '../log.js';
@@ -58,6 +59,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   const { loaded, log } = opts;
   const db = openDatabase(loaded.databasePath);
   const backend = createBackend(loaded, log, opts);
+  const checkpointer = await startCheckpointer(db, loaded.databasePath, { log });
   const metrics = createMetrics();
   let loop: DeliveryLoop | undefined;
   const clock = opts.clock ?? systemClock;
@@ -112,6 +114,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
       await batcher.stop();
       await backend.queue.close(2_000);
       await backend.close();
+      await checkpointer.stop();
       closeDatabase(db);
     };
     await undo().catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, 'cleanup after a failed start was incomplete'));
@@ -131,6 +134,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
       await backend.queue.close(timeoutMs);
       await http?.close();
       await backend.close();
+      await checkpointer.stop();
       closeDatabase(db);
       log.info('daemon stopped');
     },

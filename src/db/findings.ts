@@ -16,17 +16,17 @@ export interface FindingRow {
   silencedBy: number | null;
 }
 
-const cache = new WeakMap<object, Record<'read' | 'upsert' | 'event' | 'notify', Statement>>();
+const cache = new WeakMap<object, Record<'read' | 'readTarget' | 'upsert' | 'event' | 'notify', Statement>>();
 
 // Evaluation writes every finding of every target: statements are prepared once per connection.
 function statements(db: Db) {
   const c = db.$client;
   let s = cache.get(c);
   if (!s) {
+    const columns = 'target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by';
     s = {
-      read: c.prepare(
-        `SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by FROM findings WHERE target_id = ? AND rule_id = ?`,
-      ),
+      read: c.prepare(`SELECT ${columns} FROM findings WHERE target_id = ? AND rule_id = ?`),
+      readTarget: c.prepare(`SELECT ${columns} FROM findings WHERE target_id = ?`),
       upsert: c.prepare(
         `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at, silenced_by)
          VALUES (@targetId, @ruleId, @state, @severity, @since, @reason, @details, @now, @firing, @lastNotifiedAt, @silencedBy)
@@ -48,6 +48,12 @@ function statements(db: Db) {
 export function readFinding(db: Db, targetId: string, ruleId: string): FindingRow | undefined {
   const r = statements(db).read.get(targetId, ruleId) as Record<string, unknown> | undefined;
   return r && toFinding(r);
+}
+
+/** Every finding of one target by rule id: what evaluation compares its verdicts with. */
+export function readTargetFindings(db: Db, targetId: string): Map<string, FindingRow> {
+  const rows = statements(db).readTarget.all(targetId) as Record<string, unknown>[];
+  return new Map(rows.map((r) => [r.rule_id as string, toFinding(r)]));
 }
 
 export function listFindings(db: Db): FindingRow[] {

@@ -26,18 +26,35 @@ const COLUMNS = 'backup_id, name, kind, status, raw_status, started_at, ended_at
 const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_message';
 const KINDS: readonly BackupKind[] = ['full', 'incremental', 'differential', 'unknown'];
 
-type Statements = Record<
-  'all' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'newestCompleted' | 'newestSized' | 'oldestCompleted' | 'polls' | 'okPoll' | 'lastOkPoll',
-  Statement
->;
+type Statements = Record<'all' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'oldestCompleted' | 'lastOkPoll', Statement> & {
+  /** By LIMIT: see `limited`. */
+  readonly newestCompleted: Map<number, Statement>;
+  readonly newestSized: Map<number, Statement>;
+  readonly polls: Map<number, Statement>;
+};
 const cache = new WeakMap<object, Statements>();
+
+const COMPLETED_OF_KIND = `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'completed' AND kind = ? AND ended_at <= ? AND first_seen_at <= ?`;
+
+/**
+ * A statement with its LIMIT written in, prepared once per limit. A bound `LIMIT ?` makes SQLite
+ * re-prepare the statement at every run (the planner uses the limit's value), which cost 15 µs a
+ * query, three times per target evaluated (bench figures 2 and 3).
+ */
+function limited(c: Db['$client'], byLimit: Map<number, Statement>, limit: number, sql: (limit: number) => string): Statement {
+  let st = byLimit.get(limit);
+  if (!st) {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`history: LIMIT must be a positive integer, got ${limit}`);
+    byLimit.set(limit, (st = c.prepare(sql(limit))));
+  }
+  return st;
+}
 
 /** Prepared once per connection: evaluation runs these for every target. */
 function statements(db: Db): Statements {
   const c = db.$client;
   let s = cache.get(c);
   if (!s) {
-    const completedOfKind = `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'completed' AND kind = ? AND ended_at <= ? AND first_seen_at <= ?`;
     s = {
       all: c.prepare(`SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND first_seen_at <= ?`),
       changedLater: c.prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at > ? LIMIT 1`).pluck(),
@@ -51,11 +68,10 @@ function statements(db: Db): Statements {
          UNION ALL SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'running' AND first_seen_at <= ?`,
       ),
       // Ties break by backup_id like `byBackupId` below, so a LIMIT keeps the backup a rule would pick from all of them.
-      newestCompleted: c.prepare(`${completedOfKind} ORDER BY ended_at DESC, backup_id ASC LIMIT ?`),
-      newestSized: c.prepare(`${completedOfKind} AND size_bytes IS NOT NULL ORDER BY ended_at DESC, backup_id ASC LIMIT ?`),
-      oldestCompleted: c.prepare(`${completedOfKind} ORDER BY ended_at ASC, backup_id ASC LIMIT 1`),
-      polls: c.prepare(`SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT ?`),
-      okPoll: c.prepare(`SELECT 1 FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ? LIMIT 1`).pluck(),
+      newestCompleted: new Map(),
+      newestSized: new Map(),
+      oldestCompleted: c.prepare(`${COMPLETED_OF_KIND} ORDER BY ended_at ASC, backup_id ASC LIMIT 1`),
+      polls: new Map(),
       lastOkPoll: c.prepare(
         `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT 1`,
       ),
@@ -64,6 +80,13 @@ function statements(db: Db): Statements {
   }
   return s;
 }
+
+const newestCompleted = (db: Db, s: Statements, n: number) =>
+  limited(db.$client, s.newestCompleted, n, (l) => `${COMPLETED_OF_KIND} ORDER BY ended_at DESC, backup_id ASC LIMIT ${l}`);
+const newestSized = (db: Db, s: Statements, n: number) =>
+  limited(db.$client, s.newestSized, n, (l) => `${COMPLETED_OF_KIND} AND size_bytes IS NOT NULL ORDER BY ended_at DESC, backup_id ASC LIMIT ${l}`);
+const recentPolls = (db: Db, s: Statements, n: number) =>
+  limited(db.$client, s.polls, n, (l) => `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT ${l}`);
 
 export interface HistoryOptions {
   /** How many recent polls rules may look at (the newest successful one is added when older). */
@@ -99,8 +122,8 @@ const toFact = (r: BackupRow): BackupFact => ({
 export function loadHistory(db: Db, targetId: string, now: number, opts: HistoryOptions = {}): TargetHistory {
   const s = statements(db);
   const live = s.changedLater.get(targetId, now) === undefined;
-  const backups = (live && opts.needs ? boundedBackups(s, targetId, now, opts.needs) : allBackupsAsOf(s, targetId, now)).sort(byBackupId);
-  const rows = s.polls.all(targetId, now, opts.pollLimit ?? 200) as PollRow[];
+  const backups = (live && opts.needs ? boundedBackups(db, s, targetId, now, opts.needs) : allBackupsAsOf(s, targetId, now)).sort(byBackupId);
+  const rows = recentPolls(db, s, opts.pollLimit ?? 200).all(targetId, now) as PollRow[];
   // A long outage pushes the last success out of the window; poll-failing still needs to know when it was.
   if (!rows.some((p) => p.outcome === 'ok')) {
     const lastOk = s.lastOkPoll.get(targetId, now) as PollRow | undefined;
@@ -112,19 +135,19 @@ export function loadHistory(db: Db, targetId: string, now: number, opts: History
   return { backups, polls };
 }
 
-function boundedBackups(s: Statements, targetId: string, now: number, needs: HistoryNeeds): BackupFact[] {
+function boundedBackups(db: Db, s: Statements, targetId: string, now: number, needs: HistoryNeeds): BackupFact[] {
   const byId = new Map<string, BackupRow>();
   const add = (rows: unknown[]) => (rows as BackupRow[]).forEach((r) => byId.set(r.backup_id, r));
   add(s.recent.all(targetId, now - (needs.lookbackMs ?? 0), now, targetId, now, targetId, now));
   const depth = Math.max(1, needs.recentCompleted ?? 1);
   for (const kind of KINDS) {
-    const newest = s.newestCompleted.all(targetId, kind, now, now, depth) as BackupRow[];
+    const newest = newestCompleted(db, s, depth).all(targetId, kind, now, now) as BackupRow[];
     add(newest);
     // Fewer rows than asked for are all there is of this kind (the oldest and every sized one among
     // them); most targets have one kind, so the other kinds cost one query, not three.
     if (newest.length < depth) continue;
     // The newest sized ones are these when all of these have a size (same order, same ties).
-    if (depth > 1 && newest.some((r) => r.size_bytes === null)) add(s.newestSized.all(targetId, kind, now, now, depth));
+    if (depth > 1 && newest.some((r) => r.size_bytes === null)) add(newestSized(db, s, depth).all(targetId, kind, now, now));
     add(s.oldestCompleted.all(targetId, kind, now, now));
   }
   return [...byId.values()].map(toFact);
@@ -144,9 +167,4 @@ function allBackupsAsOf(s: Statements, targetId: string, now: number): BackupFac
     const e = asOf.get(r.backup_id);
     return toFact(e ? { ...r, status: e.to_status, raw_status: e.raw_status } : r);
   });
-}
-
-/** Whether any poll of the target succeeded at or before `now`. */
-export function hasSuccessfulPoll(db: Db, targetId: string, now: number): boolean {
-  return statements(db).okPoll.get(targetId, now) !== undefined;
 }

@@ -18,7 +18,7 @@ export interface DiscoverySummary {
 }
 
 /** The deps discovery uses; `instanceSources` defaults to every adapter. */
-export type DiscoverDeps = Pick<AppDeps, 'db' | 'loaded' | 'clock' | 'log' | 'fetch' | 'sleep' | 'random' | 'timeoutMs'> & {
+export type DiscoverDeps = Pick<AppDeps, 'db' | 'loaded' | 'clock' | 'log' | 'fetch' | 'sleep' | 'random' | 'timeoutMs'> & Partial<Pick<AppDeps, 'http'>> & {
   readonly instanceSources?: Registry<InstanceSource>;
   /** Waits for the account's rate limit before each request (the daemon shares it with the polls). */
   readonly throttle?: (account: string) => Promise<void>;
@@ -43,6 +43,7 @@ export async function discoverAccount(deps: DiscoverDeps, accountName: string): 
   const ctx: ProviderContext = {
     clock: deps.clock,
     fetch: deps.fetch,
+    http: deps.http,
     log: deps.log.child({ account: accountName }),
     sleep: deps.sleep,
     random: deps.random,

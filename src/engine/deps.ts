@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { notifiers as defaultNotifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import { backupSources as defaultSources } from '../providers/registry.js';
+import { fetchTransport, undiciTransport, type HttpTransport } from '../providers/transport.js';
 import type { BackupSource } from '../providers/types.js';
 import type { Registry } from '../registry.js';
 
@@ -17,7 +18,10 @@ export interface AppDeps {
   readonly loaded: LoadedConfig;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Channel calls (Slack) and, when no `http` is given, provider calls too. */
   readonly fetch: typeof fetch;
+  /** Provider calls. */
+  readonly http: HttpTransport;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly rules: Registry<Rule>;
@@ -30,12 +34,17 @@ export interface AppDeps {
 }
 
 export function createDeps(base: { db: Db; loaded: LoadedConfig } & Partial<AppDeps>): AppDeps {
-  return { ...defaults(), ...base };
+  return { ...defaults(), ...withHttp(base) };
+}
+
+/** A `fetch` passed in carries provider calls too, unless an `http` transport is also given. */
+function withHttp<T extends Partial<AppDeps>>(base: T): T {
+  return base.fetch && !base.http ? { ...base, http: fetchTransport(base.fetch) } : base;
 }
 
 /** Everything but the database: what a remote worker, which never opens the database, runs on. */
 export function createWorkerDeps(base: { loaded: LoadedConfig } & Partial<Omit<AppDeps, 'db'>>): Omit<AppDeps, 'db'> {
-  return { ...defaults(), ...base };
+  return { ...defaults(), ...withHttp(base) };
 }
 
 function defaults(): Omit<AppDeps, 'db' | 'loaded'> {
@@ -43,6 +52,7 @@ function defaults(): Omit<AppDeps, 'db' | 'loaded'> {
     clock: systemClock,
     log: silentLogger,
     fetch: globalThis.fetch,
+    http: undiciTransport(),
     sleep: (ms) => delay(ms),
     random: Math.random,
     rules: defaultRules,

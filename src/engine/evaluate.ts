@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { TargetConfig } from '../config/schema.js';
-import { readFinding, writeFinding } from '../db/findings.js';
+import { readTargetFindings, writeFinding, type FindingRow } from '../db/findings.js';
 import { activeSilences, silenceMatches, type Silence } from '../db/silences.js';
 import { route } from '../notify/routes.js';
 import type { AlertItem } from '../notify/types.js';
@@ -39,7 +39,10 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
     const batch = targets.slice(start, start + BATCH).map(({ t, i }) => ({ t, verdicts: judgeTarget(deps, t, i, now) }));
     deps.db.$client
       .transaction(() => {
-        for (const { t, verdicts } of batch) for (const v of verdicts) record(deps, t, v, now, silences, summary);
+        for (const { t, verdicts } of batch) {
+          const previous = readTargetFindings(deps.db, t.id);
+          for (const v of verdicts) record(deps, t, v, previous.get(v.rule.rule.id), now, silences, summary);
+        }
       })
       .immediate();
   }
@@ -50,6 +53,7 @@ function record(
   deps: EvaluateDeps,
   t: TargetConfig,
   v: Verdict,
+  previous: FindingRow | undefined,
   now: number,
   silences: readonly Silence[],
   summary: { findings: number; changes: number; notifications: number; silenced: number; byState: Record<string, number> },
@@ -57,7 +61,6 @@ function record(
   const { config } = deps.loaded;
   const ruleId = v.rule.rule.id;
   const key = { targetId: t.id, ruleId, severity: v.rule.severity, labels: t.labels };
-  const previous = readFinding(deps.db, t.id, ruleId);
   const routing = route(config, key);
   const silence = silences.find((s) => silenceMatches(s, key));
   let d = decide(previous, v.state, now, routing.repeatInterval);

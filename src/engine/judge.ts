@@ -3,7 +3,7 @@ import type { CoverageFact, HistoryNeeds, Rule, RuleTarget, TargetHistory } from
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
-import { hasSuccessfulPoll, loadHistory } from '../db/history.js';
+import { loadHistory } from '../db/history.js';
 import { coverageFact, policyEvidence } from '../discovery/facts.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -43,6 +43,26 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
   return { lookbackMs, recentCompleted, policy, coverage };
 }
 
+const resolvedCache = new WeakMap<Registry<Rule>, WeakMap<LoadedConfig['config'], WeakMap<TargetConfig, { resolved: ResolvedRule[]; needs: HistoryNeeds }>>>();
+
+/**
+ * A target's rules resolved once per config: a loaded config never changes (a reload or a discovery
+ * makes a new one), and resolving parses every rule's parameters, for every target, at every evaluation.
+ */
+function resolvedFor(rules: Registry<Rule>, config: LoadedConfig['config'], target: TargetConfig, index: number): { resolved: ResolvedRule[]; needs: HistoryNeeds } {
+  let byConfig = resolvedCache.get(rules);
+  if (!byConfig) resolvedCache.set(rules, (byConfig = new WeakMap()));
+  let byTarget = byConfig.get(config);
+  if (!byTarget) byConfig.set(config, (byTarget = new WeakMap()));
+  let hit = byTarget.get(target);
+  if (!hit) {
+    const { resolved } = resolveRules(rules, config, target, `targets[${index}]`);
+    hit = { resolved, needs: mergedNeeds(resolved) };
+    byTarget.set(target, hit);
+  }
+  return hit;
+}
+
 /**
  * Judges every registered rule for one target at `now`, reading its history once. Pure with respect
  * to the database: nothing is written. Rules that cannot judge (no successful poll yet, or a rule
@@ -50,11 +70,11 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
  */
 export function judgeTarget(deps: JudgeDeps, target: TargetConfig, index: number, now: number): Verdict[] {
   const { config } = deps.loaded;
-  const { resolved } = resolveRules(deps.rules, config, target, `targets[${index}]`);
+  const { resolved, needs } = resolvedFor(deps.rules, config, target, index);
   const ruleTarget: RuleTarget = { id: target.id, service: target.service, instance: target.instance, labels: target.labels };
-  const polledOk = hasSuccessfulPoll(deps.db, target.id, now);
-  const needs = mergedNeeds(resolved);
   let history: TargetHistory = loadHistory(deps.db, target.id, now, { needs });
+  // loadHistory always includes the newest successful poll when there is one.
+  const polledOk = history.polls.some((p) => p.ok);
   if (needs.policy) history = { ...history, policy: policyEvidence(deps.db, config, target, now) };
   if (needs.coverage) history = { ...history, coverage: deps.coverageFacts?.get(target.id) ?? coverageFact(deps.db, target, now) };
   return resolved.map((r): Verdict => {

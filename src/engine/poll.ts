@@ -7,7 +7,7 @@ import { LocalRateLimiter } from '../queue/local.js';
 import type { AppDeps } from './deps.js';
 
 /** What fetching needs: no database, so remote poll workers can do it. */
-export type FetchDeps = Pick<AppDeps, 'loaded' | 'clock' | 'fetch' | 'sleep' | 'random' | 'log' | 'sources' | 'timeoutMs'>;
+export type FetchDeps = Pick<AppDeps, 'loaded' | 'clock' | 'fetch' | 'sleep' | 'random' | 'log' | 'sources' | 'timeoutMs'> & Partial<Pick<AppDeps, 'http'>>;
 
 export interface PollSummary extends IngestSummary {
   readonly targetId: string;
@@ -49,6 +49,7 @@ export async function fetchPoll(deps: FetchDeps, target: TargetConfig, opts: { s
   const ctx: ProviderContext = {
     clock: deps.clock,
     fetch: deps.fetch,
+    http: deps.http,
     log: deps.log.child({ target: target.id }),
     sleep: deps.sleep,
     random: deps.random,

@@ -1,34 +1,29 @@
 import { ProviderError } from '../errors.js';
+import { fetchTransport, type HttpRequest, type HttpResponse } from './transport.js';
 import type { ProviderContext } from './types.js';
 
-export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
-  readonly url: string;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-}
-
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-}
+export type { HttpRequest, HttpResponse } from './transport.js';
 
 /** Sends one request with the context's timeout; network failures become transient ProviderErrors. */
 export async function send(ctx: ProviderContext, req: HttpRequest): Promise<HttpResponse> {
   // The rate-limit wait comes first: it must not eat into the request's own timeout.
   if (ctx.throttle) await ctx.throttle();
-  const timeout = AbortSignal.timeout(ctx.timeoutMs);
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  // A controller and a timer, not AbortSignal.timeout(): that one costs a transferable object and a
+  // timer left running for the whole timeout after every request.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), ctx.timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout.signal]) : timeout.signal;
   const host = safeHost(req.url);
   try {
-    const res = await ctx.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
-    return { status: res.status, headers: res.headers, text: await res.text() };
+    return await (ctx.http ?? fetchTransport(ctx.fetch))({ ...req, signal });
   } catch (err) {
-    if (timeout.aborted) throw new ProviderError('timeout', `no answer from ${host} within ${ctx.timeoutMs} ms`, { permanent: false });
+    if (timeout.signal.aborted) throw new ProviderError('timeout', `no answer from ${host} within ${ctx.timeoutMs} ms`, { permanent: false });
     if (ctx.signal?.aborted) throw new ProviderError('network', `request to ${host} cancelled`, { permanent: true, cause: err });
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    const e = err as { code?: string; cause?: { code?: string }; message?: string };
+    const cause = e.cause?.code ?? e.code ?? e.message;
     throw new ProviderError('network', `cannot reach ${host}: ${cause}`, { permanent: false });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

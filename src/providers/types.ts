@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AccountConfig, Cloud } from '../config/schema.js';
 import type { SecretRef } from '../config/secret.js';
 import type { Logger } from '../log.js';
+import type { HttpTransport } from './transport.js';
 
 export type BackupTrigger = 'automated' | 'manual' | 'unknown';
 
@@ -51,6 +52,8 @@ export interface PollTarget {
 export interface ProviderContext {
   readonly clock: Clock;
   readonly fetch: typeof fetch;
+  /** Carries every provider request; without it, `fetch` does. */
+  readonly http?: HttpTransport | undefined;
   /** Resolves a secret reference at the moment of use; `where` names the config field for errors. */
   secret(ref: SecretRef, where: string): string;
   readonly log: Logger;

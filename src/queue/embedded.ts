@@ -19,6 +19,21 @@ interface Lane {
 }
 
 /**
+ * Keeps `waiting` ordered by runAt, first come first served among equals. Sorting on every pump cost
+ * a scan of the whole backlog per finished job (a fleet's poll tick is thousands of jobs).
+ */
+function insertByRunAt(waiting: Job[], job: Job): void {
+  let lo = 0;
+  let hi = waiting.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((waiting[mid] as Job).runAt <= job.runAt) lo = mid + 1;
+    else hi = mid;
+  }
+  waiting.splice(lo, 0, job);
+}
+
+/**
  * The in-process queue of the embedded mode: the same job definitions and processors as BullMQ, with
  * bounded concurrency per queue, deterministic-id deduplication, retries with exponential backoff and
  * no retry for permanent errors. Nothing survives the process: a job that was running when the process
@@ -48,7 +63,7 @@ export class EmbeddedQueue implements QueueBackend {
     const id = opts.jobId ?? `${spec.name}:auto:${++this.#seq}`;
     if (this.#ids.has(id)) return false;
     this.#ids.set(id, Number.POSITIVE_INFINITY);
-    this.#lane(spec).waiting.push({ id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
+    insertByRunAt(this.#lane(spec).waiting, { id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
     this.#pump();
     return true;
   }
@@ -109,7 +124,6 @@ export class EmbeddedQueue implements QueueBackend {
     let next = Number.POSITIVE_INFINITY;
     for (const lane of this.#lanes.values()) {
       if (!lane.handler) continue;
-      lane.waiting.sort((a, b) => a.runAt - b.runAt);
       while (lane.active < lane.concurrency && lane.waiting[0] && lane.waiting[0].runAt <= now) this.#start(lane, lane.waiting.shift() as Job);
       if (lane.waiting[0]) next = Math.min(next, lane.waiting[0].runAt);
     }
@@ -148,7 +162,7 @@ export class EmbeddedQueue implements QueueBackend {
       }
       const backoff = lane.spec.retry.backoffMs * 2 ** (job.attempt - 1);
       log.warn({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, retryInMs: backoff, err: errorMessage(err) }, 'job failed, will retry');
-      lane.waiting.push({ ...job, attempt: job.attempt + 1, runAt: this.now() + backoff });
+      insertByRunAt(lane.waiting, { ...job, attempt: job.attempt + 1, runAt: this.now() + backoff });
     }
   }
 
