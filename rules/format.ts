@@ -3,7 +3,7 @@ import { formatDuration } from '../src/config/duration.js';
 import { truncate } from '../src/text.js';
 
 /** `2026-11-21T03:10Z`: minutes are what a person compares; seconds are noise in a reason. */
-export const at = (ms: number): string => iso(ms).replace(/:\d{2}Z$/, 'Z');
+export const at = (ms: number): string => `${iso(ms).slice(0, -4)}Z`;
 export const ago = (ms: number): string => formatDuration(ms);
 export const span = (ms: number): string => formatDuration(ms);
 

@@ -20,5 +20,6 @@ function toMillis(t: number | string | Date): number {
 
 /** ISO-8601 UTC with seconds, the one format every output uses. */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends in `.sssZ` (extended years too): a slice, not a regex, as every finding's reason formats instants.
+  return `${new Date(ms).toISOString().slice(0, -5)}Z`;
 }

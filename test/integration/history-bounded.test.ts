@@ -56,7 +56,8 @@ describe('bounded live history', () => {
         const { resolved, problems } = resolveRules(rules, config, target);
         expect(problems).toEqual([]);
         const full = loadHistory(db, targetId, NOW);
-        const bounded = loadHistory(db, targetId, NOW, { needs: mergedNeeds(resolved) });
+        // readAllUpTo 0: the bounded read itself, however few backups the target has.
+        const bounded = loadHistory(db, targetId, NOW, { needs: mergedNeeds(resolved), readAllUpTo: 0 });
         expect(bounded.backups.length).toBeLessThanOrEqual(full.backups.length);
         for (const r of resolved) {
           const ctx = { target: { ...target }, now: NOW, params: r.params };
@@ -77,5 +78,17 @@ describe('bounded live history', () => {
     const { resolved } = resolveRules(rules, { rules: {}, profiles: [] }, target);
     expect(loadHistory(db, 'year', NOW, { needs: mergedNeeds(resolved) }).backups.length).toBeLessThan(12);
     expect(loadHistory(db, 'year', NOW).backups.length).toBe(365);
+  });
+
+  it('reads a target with few backups whole, bounded or not', () => {
+    const backups = Array.from({ length: 10 }, (_, d) => ({
+      backupId: `s${d}`, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
+      startedAt: NOW - d * 24 * H - H, endedAt: NOW - d * 24 * H, sizeBytes: 1e9, raw: {},
+    })) as NormalizedBackup[];
+    recordPoll(db, { targetId: 'small', startedAt: NOW - 60_000, finishedAt: NOW - 30_000, outcome: { ok: true, pages: 1, backups } });
+    const target: TargetConfig = { id: 'small', account: 'a', service: 'rds', instance: 'i', labels: {}, rules: {} };
+    const needs = mergedNeeds(resolveRules(rules, { rules: {}, profiles: [] }, target).resolved);
+    expect(loadHistory(db, 'small', NOW, { needs })).toEqual(loadHistory(db, 'small', NOW));
+    expect(loadHistory(db, 'small', NOW, { needs, readAllUpTo: 0 }).backups.length).toBeLessThan(10);
   });
 });
