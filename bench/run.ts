@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { alertLatencyFigures } from './alert-latency.js';
 import { clientOverheadFigures } from './client-overhead.js';
 import { evaluationFigures } from './evaluation.js';
-import { benchScale, notMeasured, round, type FigureResult, type Goal } from './harness.js';
+import { benchScale, calibrationMs, notMeasured, round, type FigureResult, type Goal } from './harness.js';
 import { fleetScanFigure } from './fleet-scan.js';
 import { ingestFigure } from './ingest.js';
 import { scaleOutFigure } from './scale-out.js';
@@ -41,6 +41,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`);
   const results: FigureResult[] = [];
+  const calibrations: number[] = [];
   let errors = 0;
   for (const figure of FIGURES) {
     if (only && !only.includes(figure.id)) {
@@ -51,11 +52,13 @@ async function main(): Promise<number> {
       results.push(notMeasured(figure.id, figure.name, figure.goal, figure.run.needs));
       continue;
     }
+    const calibration = calibrationMs();
+    calibrations.push(calibration);
     const t0 = Date.now();
-    process.stdout.write(`figure ${figure.id} (${figure.name})... `);
+    process.stdout.write(`figure ${figure.id} (${figure.name}; machine calibration ${calibration} ms)... `);
     try {
       const rows = await figure.run(scale);
-      results.push(...rows);
+      results.push(...rows.map((r) => ({ ...r, params: { ...r.params, machineCalibrationMs: calibration } })));
       console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`);
     } catch (err) {
       errors++;
@@ -66,12 +69,14 @@ async function main(): Promise<number> {
   }
   const totalS = round((Date.now() - started) / 1000, 1);
   console.log(`\n${renderTable(results)}\n`);
+  const machine = calibrations.length > 0 ? { fastestMs: Math.min(...calibrations), slowestMs: Math.max(...calibrations) } : null;
+  if (machine) console.log(`Machine calibration (one fixed workload before each figure; higher is a slower machine): ${machine.fastestMs}–${machine.slowestMs} ms.`);
   const failed = results.filter((r) => r.pass === false).map((r) => r.id);
   console.log(failed.length > 0 ? `FAIL: figure(s) ${failed.join(', ')} miss their goal (a report, so the exit code stays 0).` : 'Every measured figure meets its goal.');
   console.log(`Total ${totalS} s. Results: ${join(here, 'results.json')}`);
   writeResults(
     join(here, 'results.json'),
-    { generatedAt: new Date(started).toISOString(), scale, node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? null, totalSeconds: totalS },
+    { generatedAt: new Date(started).toISOString(), scale, node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? null, totalSeconds: totalS, machineCalibrationMs: machine },
     results,
   );
   // A goal missed is a finding; a figure that could not run at all is a broken benchmark.
