@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { target as targetSchema } from '../src/config/schema.js';
+import { targetById } from '../src/config/target-index.js';
 import type { WorkerDeps } from '../src/daemon/deps.js';
 import { fetchPoll } from '../src/engine/poll.js';
 import { AuditorError } from '../src/errors.js';
@@ -22,7 +23,7 @@ export const pollJob = defineJob({
   // The adapter retries each request; a job-level retry covers a worker that died mid-poll.
   retry: { attempts: 2, backoffMs: 10_000 },
   async process(deps: WorkerDeps, { targetId, slot, target: generated }, meta) {
-    const target = generated ?? deps.loaded.config.targets.find((t) => t.id === targetId);
+    const target = generated ?? targetById(deps.loaded.config, targetId);
     if (!target) throw new AuditorError('config', `poll: target "${targetId}" is not in this worker's config`, { permanent: true });
     // Held as this job: if its worker dies, the job's retry on another worker takes the lock over.
     const release = await deps.lock.tryAcquire(`poll:${targetId}`, POLL_LOCK_MS, meta.jobId);

@@ -1,0 +1,17 @@
+import type { Config, TargetConfig } from './schema.js';
+
+const indexes = new WeakMap<Config['targets'], ReadonlyMap<string, TargetConfig>>();
+
+/**
+ * A target of the config by id, from an index built once per targets list (a loaded config never
+ * changes; a reload or a discovery makes a new one). Every poll job looks its target up, and a scan
+ * of the list made one tick of a 2,000-target fleet two million comparisons (bench figure 2).
+ */
+export function targetById(config: Pick<Config, 'targets'>, id: string): TargetConfig | undefined {
+  let index = indexes.get(config.targets);
+  if (!index) {
+    index = new Map(config.targets.map((t) => [t.id, t]));
+    indexes.set(config.targets, index);
+  }
+  return index.get(id);
+}

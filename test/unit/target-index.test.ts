@@ -1,0 +1,19 @@
+import { expect, it } from 'vitest';
+import { targetById } from '../../src/config/target-index.js';
+import type { TargetConfig } from '../../src/config/schema.js';
+
+const target = (id: string): TargetConfig => ({ id, account: 'a', service: 'rds', instance: `i-${id}`, labels: {}, rules: {} }) as TargetConfig;
+
+it('targetById() finds a target of the config by id, and nothing for an id it does not list', () => {
+  const config = { targets: ['orders', 'payments', 'search'].map(target) };
+  expect(targetById(config, 'payments')?.instance).toBe('i-payments');
+  expect(targetById(config, 'billing')).toBeUndefined();
+});
+
+it('targetById() answers from the config it is given, not from an earlier one', () => {
+  const before = { targets: [target('orders')] };
+  const after = { targets: [target('orders'), target('billing')] };
+  expect(targetById(before, 'billing')).toBeUndefined();
+  expect(targetById(after, 'billing')?.id).toBe('billing');
+  expect(targetById(before, 'billing')).toBeUndefined();
+});
