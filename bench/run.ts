@@ -58,7 +58,11 @@ async function main(): Promise<number> {
     process.stdout.write(`figure ${figure.id} (${figure.name}; machine calibration ${calibration} ms)... `);
     try {
       const rows = await figure.run(scale);
-      results.push(...rows.map((r) => ({ ...r, params: { ...r.params, machineCalibrationMs: calibration } })));
+      // Again after: a machine that slowed down during the figure shows here.
+      const after = calibrationMs();
+      calibrations.push(after);
+      results.push(...rows.map((r) => ({ ...r, params: { ...r.params, machineCalibrationMs: { before: calibration, after } } })));
+      process.stdout.write(`(after: ${after} ms) `);
       console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`);
     } catch (err) {
       errors++;
@@ -70,7 +74,7 @@ async function main(): Promise<number> {
   const totalS = round((Date.now() - started) / 1000, 1);
   console.log(`\n${renderTable(results)}\n`);
   const machine = calibrations.length > 0 ? { fastestMs: Math.min(...calibrations), slowestMs: Math.max(...calibrations) } : null;
-  if (machine) console.log(`Machine calibration (one fixed workload before each figure; higher is a slower machine): ${machine.fastestMs}–${machine.slowestMs} ms.`);
+  if (machine) console.log(`Machine calibration (one fixed workload before and after each figure; higher is a slower machine): ${machine.fastestMs}–${machine.slowestMs} ms.`);
   const failed = results.filter((r) => r.pass === false).map((r) => r.id);
   console.log(failed.length > 0 ? `FAIL: figure(s) ${failed.join(', ')} miss their goal (a report, so the exit code stays 0).` : 'Every measured figure meets its goal.');
   console.log(`Total ${totalS} s. Results: ${join(here, 'results.json')}`);
