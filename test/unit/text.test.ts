@@ -26,3 +26,12 @@ describe('plain text for machine-readable outputs', () => {
     expect(label).toBe(`backup b1 ("${'A'.repeat(MAX_BACKUP_NAME - 1)}…")`);
   });
 });
+
+it('plainData() keeps a `__proto__` key as data and cleans keys and values alike', () => {
+  const input = JSON.parse('{"__proto__": {"polluted": "yes\\u001b[31m"}, "la\\u202Ebel": ["a\\r\\nb"], "constructor": 1}') as Record<string, unknown>;
+  const out = plainData(input) as Record<string, unknown>;
+  expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  expect(Object.keys(out)).toEqual(['__proto__', 'label', 'constructor']);
+  expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":"yes[31m"},"label":["a\\nb"],"constructor":1}');
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
