@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRules } from '../../rules/resolve.js';
 import { rules } from '../../rules/registry.js';
+import type { HistoryNeeds } from '../../rules/types.js';
 import type { Config, TargetConfig } from '../../src/config/schema.js';
 import type { Db } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
@@ -68,26 +69,25 @@ describe('bounded live history', () => {
     );
   });
 
-  it('loads far fewer rows than the full history for a year of daily backups', () => {
-    const backups = Array.from({ length: 365 }, (_, d) => ({
-      backupId: `d${d}`, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
+  /** Stores `days` daily completed full backups of target `id` in one poll and returns its default rules' needs. */
+  function dailyTarget(id: string, days: number): HistoryNeeds {
+    const backups = Array.from({ length: days }, (_, d) => ({
+      backupId: `${id}-${d}`, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
       startedAt: NOW - d * 24 * H - H, endedAt: NOW - d * 24 * H, sizeBytes: 1e9, raw: {},
     })) as NormalizedBackup[];
-    recordPoll(db, { targetId: 'year', startedAt: NOW - 60_000, finishedAt: NOW - 30_000, outcome: { ok: true, pages: 4, backups } });
-    const target: TargetConfig = { id: 'year', account: 'a', service: 'rds', instance: 'i', labels: {}, rules: {} };
-    const { resolved } = resolveRules(rules, { rules: {}, profiles: [] }, target);
-    expect(loadHistory(db, 'year', NOW, { needs: mergedNeeds(resolved) }).backups.length).toBeLessThan(12);
+    recordPoll(db, { targetId: id, startedAt: NOW - 60_000, finishedAt: NOW - 30_000, outcome: { ok: true, pages: Math.ceil(days / 100), backups } });
+    const target: TargetConfig = { id, account: 'a', service: 'rds', instance: 'i', labels: {}, rules: {} };
+    return mergedNeeds(resolveRules(rules, { rules: {}, profiles: [] }, target).resolved);
+  }
+
+  it('loads far fewer rows than the full history for a year of daily backups', () => {
+    const needs = dailyTarget('year', 365);
+    expect(loadHistory(db, 'year', NOW, { needs }).backups.length).toBeLessThan(12);
     expect(loadHistory(db, 'year', NOW).backups.length).toBe(365);
   });
 
   it('reads a target with few backups whole, bounded or not', () => {
-    const backups = Array.from({ length: 10 }, (_, d) => ({
-      backupId: `s${d}`, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
-      startedAt: NOW - d * 24 * H - H, endedAt: NOW - d * 24 * H, sizeBytes: 1e9, raw: {},
-    })) as NormalizedBackup[];
-    recordPoll(db, { targetId: 'small', startedAt: NOW - 60_000, finishedAt: NOW - 30_000, outcome: { ok: true, pages: 1, backups } });
-    const target: TargetConfig = { id: 'small', account: 'a', service: 'rds', instance: 'i', labels: {}, rules: {} };
-    const needs = mergedNeeds(resolveRules(rules, { rules: {}, profiles: [] }, target).resolved);
+    const needs = dailyTarget('small', 10);
     expect(loadHistory(db, 'small', NOW, { needs })).toEqual(loadHistory(db, 'small', NOW));
     expect(loadHistory(db, 'small', NOW, { needs, readAllUpTo: 0 }).backups.length).toBeLessThan(10);
   });
