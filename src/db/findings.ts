@@ -16,17 +16,18 @@ export interface FindingRow {
   silencedBy: number | null;
 }
 
-const cache = new WeakMap<object, Record<'read' | 'readTarget' | 'upsert' | 'event' | 'notify', Statement>>();
+/** What `toFinding` reads. */
+const FINDING_COLUMNS = 'target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by';
+
+const cache = new WeakMap<object, Record<'readTarget' | 'upsert' | 'event' | 'notify', Statement>>();
 
 // Evaluation writes every finding of every target: statements are prepared once per connection.
 function statements(db: Db) {
   const c = db.$client;
   let s = cache.get(c);
   if (!s) {
-    const columns = 'target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by';
     s = {
-      read: c.prepare(`SELECT ${columns} FROM findings WHERE target_id = ? AND rule_id = ?`),
-      readTarget: c.prepare(`SELECT ${columns} FROM findings WHERE target_id = ?`),
+      readTarget: c.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE target_id = ?`),
       upsert: c.prepare(
         `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at, silenced_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -45,11 +46,6 @@ function statements(db: Db) {
   return s;
 }
 
-export function readFinding(db: Db, targetId: string, ruleId: string): FindingRow | undefined {
-  const r = statements(db).read.get(targetId, ruleId) as Record<string, unknown> | undefined;
-  return r && toFinding(r);
-}
-
 /** Every finding of one target by rule id: what evaluation compares its verdicts with. */
 export function readTargetFindings(db: Db, targetId: string): Map<string, FindingRow> {
   const rows = statements(db).readTarget.all(targetId) as Record<string, unknown>[];
@@ -59,7 +55,7 @@ export function readTargetFindings(db: Db, targetId: string): Map<string, Findin
 export function listFindings(db: Db): FindingRow[] {
   return (
     db.$client
-      .prepare(`SELECT target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by FROM findings ORDER BY target_id, rule_id`)
+      .prepare(`SELECT ${FINDING_COLUMNS} FROM findings ORDER BY target_id, rule_id`)
       .all() as Record<string, unknown>[]
   ).map(toFinding);
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FindingState } from '../../rules/types.js';
 import type { Db } from '../../src/db/client.js';
-import { findingsAsOf, readFinding, writeFinding } from '../../src/db/findings.js';
+import { findingsAsOf, readTargetFindings, writeFinding } from '../../src/db/findings.js';
 import { tempDatabase } from '../helpers/db.js';
 
 // The flip history on a real SQLite file with the real migrations: one finding_events row per
@@ -16,7 +16,7 @@ afterEach(() => cleanup());
 
 /** Records one evaluation of orders-pg/recent-success, as the engine does after judging. */
 function evaluate(state: FindingState, now: number, reason = `${state} at ${now}`): void {
-  writeFinding(db, readFinding(db, 'orders-pg', 'recent-success'), {
+  writeFinding(db, readTargetFindings(db, 'orders-pg').get('recent-success'), {
     targetId: 'orders-pg', ruleId: 'recent-success', state, severity: 'critical', reason, details: undefined, now, notify: [], firing: state === 'alarm', silencedBy: null,
   });
 }
@@ -47,7 +47,7 @@ describe('finding_events, the flip history', () => {
     evaluate('error', T0 + 90 * MIN);
 
     expect(events().map((e) => [e.from, e.to])).toEqual([[null, 'alarm'], ['alarm', 'error']]);
-    expect(readFinding(db, 'orders-pg', 'recent-success')).toMatchObject({ state: 'error', since: T0 + 60 * MIN });
+    expect(readTargetFindings(db, 'orders-pg').get('recent-success')).toMatchObject({ state: 'error', since: T0 + 60 * MIN });
   });
 
   it('answers what was recorded at each instant from those events', () => {
