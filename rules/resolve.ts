@@ -28,6 +28,29 @@ function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetCon
   return layers;
 }
 
+const resolvedCache = new WeakMap<Registry<Rule>, WeakMap<object, WeakMap<TargetConfig, readonly ResolvedRule[]>>>();
+
+/**
+ * `resolveRules(...).resolved`, once per (registry, config, target): a loaded config never changes
+ * (a reload or a discovery makes a new one), and resolving parses every rule's parameters, which an
+ * evaluation or a report would otherwise do for every target each time. Problems were reported when
+ * the config was loaded.
+ */
+export function resolvedRules(
+  rules: Registry<Rule>,
+  config: Pick<Config, 'rules' | 'profiles'> & Partial<Pick<Config, 'accounts'>>,
+  target: TargetConfig,
+  targetPath?: string,
+): readonly ResolvedRule[] {
+  let byConfig = resolvedCache.get(rules);
+  if (!byConfig) resolvedCache.set(rules, (byConfig = new WeakMap()));
+  let byTarget = byConfig.get(config);
+  if (!byTarget) byConfig.set(config, (byTarget = new WeakMap()));
+  let resolved = byTarget.get(target);
+  if (!resolved) byTarget.set(target, (resolved = resolveRules(rules, config, target, targetPath).resolved));
+  return resolved;
+}
+
 /**
  * Resolves every registered rule for a target: built-in default → `rules:` → matching profiles →
  * the target's own setting. `false` disables at that layer, `true` re-enables with what is merged so far.

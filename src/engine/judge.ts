@@ -1,4 +1,4 @@
-import { resolveRules, type ResolvedRule } from '../../rules/resolve.js';
+import { resolvedRules, type ResolvedRule } from '../../rules/resolve.js';
 import type { CoverageFact, HistoryNeeds, Rule, RuleTarget, TargetHistory } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -43,24 +43,14 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
   return { lookbackMs, recentCompleted, policy, coverage };
 }
 
-const resolvedCache = new WeakMap<Registry<Rule>, WeakMap<LoadedConfig['config'], WeakMap<TargetConfig, { resolved: ResolvedRule[]; needs: HistoryNeeds }>>>();
+const needsCache = new WeakMap<readonly ResolvedRule[], HistoryNeeds>();
 
-/**
- * A target's rules resolved once per config: a loaded config never changes (a reload or a discovery
- * makes a new one), and resolving parses every rule's parameters, for every target, at every evaluation.
- */
-function resolvedFor(rules: Registry<Rule>, config: LoadedConfig['config'], target: TargetConfig, index: number): { resolved: ResolvedRule[]; needs: HistoryNeeds } {
-  let byConfig = resolvedCache.get(rules);
-  if (!byConfig) resolvedCache.set(rules, (byConfig = new WeakMap()));
-  let byTarget = byConfig.get(config);
-  if (!byTarget) byConfig.set(config, (byTarget = new WeakMap()));
-  let hit = byTarget.get(target);
-  if (!hit) {
-    const { resolved } = resolveRules(rules, config, target, `targets[${index}]`);
-    hit = { resolved, needs: mergedNeeds(resolved) };
-    byTarget.set(target, hit);
-  }
-  return hit;
+/** A target's resolved rules (once per config, see `resolvedRules`) and what they read, merged. */
+function resolvedFor(rules: Registry<Rule>, config: LoadedConfig['config'], target: TargetConfig, index: number): { resolved: readonly ResolvedRule[]; needs: HistoryNeeds } {
+  const resolved = resolvedRules(rules, config, target, `targets[${index}]`);
+  let needs = needsCache.get(resolved);
+  if (!needs) needsCache.set(resolved, (needs = mergedNeeds(resolved)));
+  return { resolved, needs };
 }
 
 /**

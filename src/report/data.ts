@@ -1,4 +1,4 @@
-import { resolveRules } from '../../rules/resolve.js';
+import { resolvedRules } from '../../rules/resolve.js';
 import type { Rule } from '../../rules/types.js';
 import { iso } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -42,7 +42,7 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
           {
             target,
             cloud: config.accounts[target.account]?.cloud ?? 'unknown',
-            rules: resolveRules(deps.rules, config, target, `targets[${i}]`).resolved,
+            rules: resolvedRules(deps.rules, config, target, `targets[${i}]`),
           },
           period,
           previous,

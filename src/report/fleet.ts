@@ -1,3 +1,4 @@
+import { compareText } from '../text.js';
 import type { LocalDay } from './period.js';
 import { change, median, round6, share } from './share.js';
 import type { TargetResult } from './target.js';
@@ -5,8 +6,6 @@ import type { FleetAlarm, FleetSummary, GroupSummary, TargetReport } from './typ
 
 /** How many worst offenders the summary names. */
 export const WORST_OFFENDERS = 10;
-
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Worst first: lowest compliance, then most alarms at the period end, then most unknown time, then id. */
 export function worstFirst(a: TargetReport, b: TargetReport): number {

@@ -31,6 +31,9 @@ export interface LocalDay {
   readonly date: string;
   readonly start: number;
   readonly end: number;
+  /** `start` and `end` as `iso()` writes them: once per report, not once per target and day. */
+  readonly startIso: string;
+  readonly endIso: string;
 }
 
 /** An ISO week: year and week number (1..53). */
@@ -144,7 +147,7 @@ export function localDays(p: Period): LocalDay[] {
   while (start < p.end) {
     const next = localMidnight(calendar + DAY, p.timeZone);
     const end = Math.min(next, p.end);
-    if (end > start) days.push({ date: dateText(calendar), start, end });
+    if (end > start) days.push({ date: dateText(calendar), start, end, startIso: iso(start), endIso: iso(end) });
     start = end;
     calendar += DAY;
   }

@@ -9,7 +9,7 @@ import type { Change, RuleState } from './timeline.js';
  */
 
 type Statements = Record<
-  'ruleChanges' | 'lastEvaluated' | 'backupsEnded' | 'failedWithoutEnd' | 'backupsBefore' | 'backupsEndedAt' | 'everCompleted',
+  'ruleChanges' | 'lastEvaluated' | 'backupsEnded' | 'newestBefore' | 'backupsBefore' | 'backupsEndedAt' | 'everCompleted',
   Statement
 >;
 const cache = new WeakMap<object, Statements>();
@@ -29,11 +29,15 @@ function statements(db: Db): Statements {
          ORDER BY rule_id, at, id`,
       ),
       lastEvaluated: c.prepare(`SELECT max(evaluated_at) FROM findings WHERE target_id = ?`).pluck(),
-      backupsEnded: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at >= ? AND ended_at < ?`),
-      // A failed backup without an end time is placed at its start.
-      failedWithoutEnd: c.prepare(
-        `SELECT backup_id, status, started_at AS ended_at FROM backups WHERE target_id = ? AND ended_at IS NULL AND status = 'failed' AND started_at >= ? AND started_at < ?`,
+      // A failed backup without an end time is placed at its start. One statement for both halves: a
+      // report runs it for every target.
+      backupsEnded: c.prepare(
+        `SELECT backup_id, status, ended_at FROM backups WHERE target_id = @target AND ended_at >= @from AND ended_at < @to
+         UNION ALL
+         SELECT backup_id, status, started_at FROM backups WHERE target_id = @target AND ended_at IS NULL AND status = 'failed' AND started_at >= @from AND started_at < @to`,
       ),
+      // Usually the newest backup before the period counts: one row first, then pages of 32.
+      newestBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`),
       backupsBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`),
       backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`),
       everCompleted: c
@@ -92,7 +96,7 @@ function outcomeOf(s: Statements, target: string, r: BackupRow): EndedBackup['ou
 /** Completed and failed backups that ended in `[from, to)` (failed ones without an end: by their start). */
 export function backupsIn(db: Db, target: string, from: number, to: number): EndedBackup[] {
   const s = statements(db);
-  const rows = [...(s.backupsEnded.all(target, from, to) as BackupRow[]), ...(s.failedWithoutEnd.all(target, from, to) as BackupRow[])];
+  const rows = s.backupsEnded.all({ target, from, to }) as BackupRow[];
   const out: EndedBackup[] = [];
   for (const r of rows) {
     const outcome = outcomeOf(s, target, r);
@@ -105,6 +109,9 @@ export function backupsIn(db: Db, target: string, from: number, to: number): End
 export function lastCompletedBefore(db: Db, target: string, before: number): number | null {
   const s = statements(db);
   // Newest first, a page at a time, stopping at the first that counts: usually the first row.
+  const newest = s.newestBefore.get(target, before) as BackupRow | undefined;
+  if (newest === undefined) return null;
+  if (outcomeOf(s, target, newest) === 'completed') return newest.ended_at;
   let bound = before;
   for (;;) {
     const page = s.backupsBefore.all(target, bound) as BackupRow[];

@@ -12,24 +12,69 @@ const INVISIBLE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
  * config exactly, so scripts can join on them; reasons, which may quote a provider, cut to 2000 characters.
  */
 export function reportData(report: ComplianceReport): ComplianceReport {
-  const cut = (reason: string): string => truncate(reason, MAX_REASON);
-  return plainData({
-    ...report,
-    fleet: {
-      ...report.fleet,
-      alarmsOpened: report.fleet.alarmsOpened.map((a) => ({ ...a, reason: cut(a.reason) })),
-      alarmsClosed: report.fleet.alarmsClosed.map((a) => ({ ...a, reason: cut(a.reason) })),
-    },
-    targets: report.targets.map((t) => ({ ...t, currentAlarms: t.currentAlarms.map((a) => ({ ...a, reason: cut(a.reason) })) })),
-    // Instance ids and names come from the provider, not the config: cut like reasons.
-    ...(report.coverage && {
-      coverage: report.coverage.map((c) => ({
-        ...c,
-        uncoveredInstances: c.uncoveredInstances.map((u) => ({ ...u, instance: cut(u.instance), name: u.name === null ? null : cut(u.name) })),
-        excludedInstances: c.excludedInstances.map((x) => ({ ...x, instance: cut(x.instance) })),
-      })),
-    }),
+  return plainData(reasonsCut(report));
+}
+
+/** The report with every provider-quoting text cut to MAX_REASON; the same object when none was longer. */
+function reasonsCut(report: ComplianceReport): ComplianceReport {
+  const fleet = report.fleet;
+  const alarmsOpened = mapChanged(fleet.alarmsOpened, cutReason);
+  const alarmsClosed = mapChanged(fleet.alarmsClosed, cutReason);
+  const targets = mapChanged(report.targets, (t) => {
+    const currentAlarms = mapChanged(t.currentAlarms, cutReason);
+    return currentAlarms === t.currentAlarms ? t : { ...t, currentAlarms };
   });
+  // Instance ids and names come from the provider, not the config: cut like reasons.
+  const coverage =
+    report.coverage &&
+    report.coverage.map((c) => ({
+      ...c,
+      uncoveredInstances: c.uncoveredInstances.map((u) => ({ ...u, instance: cut(u.instance), name: u.name === null ? null : cut(u.name) })),
+      excludedInstances: c.excludedInstances.map((x) => ({ ...x, instance: cut(x.instance) })),
+    }));
+  const unchanged = alarmsOpened === fleet.alarmsOpened && alarmsClosed === fleet.alarmsClosed && targets === report.targets && coverage === undefined;
+  return unchanged ? report : { ...report, fleet: { ...fleet, alarmsOpened, alarmsClosed }, targets, ...(coverage && { coverage }) };
+}
+
+const cut = (text: string): string => truncate(text, MAX_REASON);
+
+function cutReason<A extends { readonly reason: string }>(a: A): A {
+  const reason = cut(a.reason);
+  return reason === a.reason ? a : { ...a, reason };
+}
+
+/** `list.map(f)`, or `list` itself when `f` returned every item unchanged. */
+function mapChanged<T>(list: readonly T[], f: (item: T) => T): T[] {
+  let copy: T[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i] as T;
+    const next = f(item);
+    if (next !== item) (copy ??= list.slice())[i] = next;
+  }
+  return copy ?? (list as T[]);
+}
+
+// Raw in JSON text, these are what plainData removes and what the output escapes; all but DEL are beyond ASCII.
+const RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Whether JSON text may hold something `plainData` would change: such a character shows raw (DEL, C1
+ * controls, bidi controls, line and paragraph separators) or as the escape JSON.stringify writes for it
+ * (other C0 controls: `\b`, `\f`, `\r`, `\u00XX`; lone surrogates: `\udXXX`). False alarms are
+ * harmless (the careful path runs); a false "no" is what the property test in
+ * report-json-direct.test.ts looks for. Scans tens of megabytes in milliseconds: a regex over a fleet
+ * report took 90 ms, so it only runs on text that is not all ASCII.
+ */
+function mayNeedCleaning(json: string): boolean {
+  if (json.includes('\u007f')) return true;
+  if (Buffer.byteLength(json, 'utf8') !== json.length && RAW_UNSAFE.test(json)) return true;
+  // In JSON text a backslash only starts an escape: look at each, skipping the escaped character.
+  for (let i = json.indexOf('\\'); i !== -1; i = json.indexOf('\\', i + 2)) {
+    const next = json[i + 1];
+    if (next === 'b' || next === 'f' || next === 'r') return true;
+    if (next === 'u' && (json.startsWith('00', i + 2) ? json[i + 4] === '0' || json[i + 4] === '1' : json[i + 2] === 'd' && '89abcdef'.includes(json[i + 3] ?? '-'))) return true;
+  }
+  return false;
 }
 
 /**
@@ -38,6 +83,10 @@ export function reportData(report: ComplianceReport): ComplianceReport {
  * `\uXXXX` escapes, which parse to the same string, so the file is also safe to `cat`.
  */
 export function renderJson(report: ComplianceReport): string {
-  const text = JSON.stringify(reportData(report), null, 2).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Written straight out first: a fleet report is nearly always clean, and walking tens of megabytes
+  // of it with plainData before writing cost as much as the writing.
+  const data = reasonsCut(report);
+  const direct = JSON.stringify(data, null, 2);
+  const text = mayNeedCleaning(direct) ? JSON.stringify(plainData(data), null, 2).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : direct;
   return `${text}\n`;
 }

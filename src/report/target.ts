@@ -2,6 +2,7 @@ import type { ResolvedRule } from '../../rules/resolve.js';
 import { iso } from '../clock.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
+import { compareText } from '../text.js';
 import { backupStats } from './backup-stats.js';
 import type { LocalDay, Period } from './period.js';
 import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from './queries.js';
@@ -124,13 +125,13 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     backups: { completed: stats.completed, failed: stats.failed },
     longestGap: gap && { ms: gap.ms, from: iso(gap.from), to: iso(gap.to), fromPeriodStart: gap.fromPeriodStart },
     currentAlarms,
-    resolvedAlarms: resolvedAlarms.sort((a, b) => a.closedAt.localeCompare(b.closedAt) || a.rule.localeCompare(b.rule)),
+    resolvedAlarms: resolvedAlarms.sort((a, b) => compareText(a.closedAt, b.closedAt) || compareText(a.rule, b.rule)),
     openedAlarms,
     blindMs: current.blind,
     daily: days.map((d, i) => {
       const counts = stats.perDay[i] ?? { completed: 0, failed: 0 };
       return {
-        date: d.date, start: iso(d.start), end: iso(d.end),
+        date: d.date, start: d.startIso, end: d.endIso,
         status: counts.completed > 0 ? 'completed' : counts.failed > 0 ? 'failed' : 'none',
         completed: counts.completed, failed: counts.failed,
         compliance: share(dailyOkMs[i] ?? 0, d.end - d.start),

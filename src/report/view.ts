@@ -1,5 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import { multiLine, oneLine, truncate } from '../notify/render.js';
+import { compareText } from '../text.js';
 import { wallClock } from './period.js';
 import type { ComplianceReport, FleetAlarm, ReportPeriod, TargetDay } from './types.js';
 
@@ -65,9 +66,16 @@ export const DAY_LEGEND = '✓ completed backup · ✗ only failed backups · ·
 
 /** `Mo` … `Su` for a `YYYY-MM-DD` date. */
 export function weekdayShort(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][d] ?? '';
+  // Every target's day strip names the same few dates: parsed once each (bounded, cleared when full).
+  let day = weekdays.get(date);
+  if (day === undefined) {
+    day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? '';
+    if (weekdays.size >= 1_000) weekdays.clear();
+    weekdays.set(date, day);
+  }
+  return day;
 }
+const weekdays = new Map<string, string>();
 
 /** `fleet compliance 80.8% (-16.8 pts)`: the headline numbers. */
 export function headlineNumbers(report: ComplianceReport): string {
@@ -90,14 +98,14 @@ const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
  */
 export function alarmsInPeriod(report: ComplianceReport, max = Number.POSITIVE_INFINITY): { shown: FleetAlarm[]; total: number } {
   const byKey = new Map<string, FleetAlarm>();
-  for (const a of [...report.fleet.alarmsOpened, ...report.fleet.alarmsClosed]) byKey.set(JSON.stringify([a.target, a.rule, a.openedAt]), a);
+  for (const a of [...report.fleet.alarmsOpened, ...report.fleet.alarmsClosed]) byKey.set(`${a.target}\u0000${a.rule}\u0000${a.openedAt}`, a);
   let all = [...byKey.values()];
   if (all.length > max) {
     all = all
       .sort((a, b) => (a.closedAt === null ? 0 : 1) - (b.closedAt === null ? 0 : 1) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.durationMs ?? 0) - (a.durationMs ?? 0))
       .slice(0, max);
   }
-  const shown = all.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.target.localeCompare(b.target) || a.rule.localeCompare(b.rule));
+  const shown = all.sort((a, b) => compareText(a.openedAt, b.openedAt) || compareText(a.target, b.target) || compareText(a.rule, b.rule));
   return { shown, total: byKey.size };
 }
 

@@ -35,3 +35,16 @@ it('plainData() keeps a `__proto__` key as data and cleans keys and values alike
   expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":"yes[31m"},"label":["a\\nb"],"constructor":1}');
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
+
+it('plainData() returns clean data as it is and copies only the objects on the way to a change, keeping key order', () => {
+  const clean = { a: 'x', list: [{ id: 'b', n: 1 }], nested: { k: 'v' } };
+  expect(plainData(clean)).toBe(clean);
+  const dirty = { a: 'x', list: [{ id: 'b' }, { id: `c${ESC}` }], nested: { k: 'v' }, [`z${ESC}`]: 1, last: 2 };
+  const out = plainData(dirty) as unknown as { list: unknown[]; nested: unknown };
+  expect(out).not.toBe(dirty);
+  expect(Object.keys(out)).toEqual(['a', 'list', 'nested', 'z', 'last']);
+  expect(out.list).toEqual([{ id: 'b' }, { id: 'c' }]);
+  expect(out.list[0]).toBe(dirty.list[0]);
+  expect(out.nested).toBe(dirty.nested);
+  expect(dirty.list[1]?.id).toBe(`c${ESC}`);
+});
