@@ -1,6 +1,6 @@
 import { Fleet } from '../src/simulator/index.js';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judge, mib, round, scaled, type FigureResult } from './harness.js';
@@ -13,6 +13,8 @@ import { HOUR, startSimulatorProcess, until, world } from './daemon-world.js';
 const PER_SECOND = 100;
 /** Enough polls in flight to keep five accounts at their limit with 20 ms per request, with room for jitter. */
 const POLLS_AT_ONCE = 32;
+/** From writing the config to the scheduled scan that is measured: room for start-up and the scan at start. */
+const WARM_SCAN_AFTER_MS = 20_000;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const APIS = [
   { key: 'ali', cloud: 'aliyun', service: 'rds', region: 'cn-hangzhou' },
@@ -66,27 +68,42 @@ export async function fleetScanFigure(scale: number): Promise<FigureResult> {
   const targets = APIS.flatMap((api) =>
     Array.from({ length: perApi }, (_, i) => `  - { id: ${api.key}-${i}, account: ${api.key}, service: ${api.service}, instance: ${api.key}-${i}${api.cloud === 'ucloud' ? `, region: ${api.region}` : ''}${'zone' in api ? `, zone: ${api.zone}` : ''} }`),
   );
-  const w = await world(sim, (endpoint) => `schedules: { poll: "0 0 1 1 *" }
+  // The daemon as operators run it: the compiled `start` in a process of its own, whose peak RSS is
+  // read from /proc (built first, so the figure never measures stale JavaScript or tsx itself).
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  // Two scans: `--poll-now` at start, then one scheduled tick (a cron with seconds, once) WARM_SCAN_AFTER_MS
+  // later, the one judged. A daemon lives for weeks and scans every interval; its first seconds are
+  // spent compiling its own code (perf showed a fifth of the process's samples in V8's optimising
+  // compiler threads during a scan right after start), which the cold scan's row in the note shows.
+  const tick = new Date(Math.ceil((Date.now() + WARM_SCAN_AFTER_MS) / 1000) * 1000);
+  const cronAtTick = `${tick.getUTCSeconds()} ${tick.getUTCMinutes()} ${tick.getUTCHours()} ${tick.getUTCDate()} ${tick.getUTCMonth() + 1} *`;
+  const w = await world(sim, (endpoint) => `schedules: { poll: "${cronAtTick}" }
 queue: { pollConcurrency: ${POLLS_AT_ONCE} }
 accounts:
 ${APIS.map((a) => accountYaml(a, endpoint)).join('\n')}
 targets:
 ${targets.join('\n')}
 `);
-  // The daemon as operators run it: the compiled `start --poll-now` in a process of its own, whose peak
-  // RSS is read from /proc (built first, so the figure never measures stale JavaScript or tsx itself).
   // BENCH_DAEMON_ARGS passes node flags to it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a poll's time goes.
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  const daemon = spawn(process.execPath, [...((process.env.BENCH_DAEMON_ARGS ?? '').split(' ').filter(Boolean)), join(ROOT, 'dist/src/cli/bin.js'), '--config', w.configPath, 'start', '--poll-now', '--log-level', 'error'], { stdio: 'ignore' });
+  const daemon = spawn(process.execPath, [...((process.env.BENCH_DAEMON_ARGS ?? '').split(' ').filter(Boolean)), join(ROOT, 'dist/src/cli/bin.js'), '--config', w.configPath, 'start', '--poll-now', '--log-level', 'error'], {
+    // BENCH_DAEMON_OUT=file keeps what the daemon writes (with --trace-gc in BENCH_DAEMON_ARGS, its collections).
+    stdio: process.env.BENCH_DAEMON_OUT ? ['ignore', openSync(process.env.BENCH_DAEMON_OUT, 'w'), 'inherit'] : 'ignore',
+  });
   try {
     const total = perApi * APIS.length;
     await until(() => existsSync(w.dbPath) && w.count(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'poll_runs'`) === 1, 60_000, 50);
-    await until(() => w.count(`SELECT COUNT(*) FROM poll_runs`) > 0, 60_000, 5);
+    const scanned = (warm: boolean): number => w.count(`SELECT COUNT(*) FROM poll_runs WHERE slot ${warm ? 'NOT ' : ''}LIKE 'now:%'`);
+    const span = (warm: boolean): number =>
+      (w.count(`SELECT MAX(finished_at) - MIN(started_at) FROM poll_runs WHERE slot ${warm ? 'NOT ' : ''}LIKE 'now:%'`) ?? Number.NaN) / 1000;
+    await until(() => scanned(false) === total, 600_000, 50);
+    const cold = span(false);
+    if (scanned(true) > 0) throw new Error(`fleet scan: the first scan (${round(cold, 1)} s) was still running at the scheduled one; raise WARM_SCAN_AFTER_MS`);
+    await until(() => scanned(true) > 0, WARM_SCAN_AFTER_MS + 60_000, 5);
     const cpuAtFirstPoll = mainThreadCpu(daemon.pid as number);
-    await until(() => w.count(`SELECT COUNT(*) FROM poll_runs`) === total, 600_000, 50);
+    await until(() => scanned(true) === total, 600_000, 50);
     const scanCpu = mainThreadCpu(daemon.pid as number) - cpuAtFirstPoll;
     const peak = mib(peakRss(daemon.pid as number));
-    const wall = (w.count(`SELECT MAX(finished_at) FROM poll_runs`) - w.count(`SELECT MIN(started_at) FROM poll_runs`)) / 1000;
+    const wall = span(true);
     const failed = w.count(`SELECT COUNT(*) FROM poll_runs WHERE outcome != 'ok'`);
     const throttled = w.count(`SELECT COUNT(*) FROM poll_runs WHERE error_kind = 'throttled'`);
     const floor = total / (APIS.length * PER_SECOND); // one page each
@@ -95,13 +112,16 @@ ${targets.join('\n')}
     return {
       id: '2',
       name: 'Fleet scan: wall time / rate-limit floor (five APIs)',
-      measured: { value: round(wall, 2), unit: 's', how: `${total} targets, 1 page each, 20 ms per request; \`start --poll-now\` (embedded, ${POLLS_AT_ONCE} polls at once), first poll start to last poll end` },
+      measured: { value: round(wall, 2), unit: 's', how: `${total} targets, 1 page each, 20 ms per request; \`start\` (embedded, ${POLLS_AT_ONCE} polls at once), the scheduled scan after the one at start: first poll start to last poll end` },
       baseline: { value: round(floor, 2), unit: 's', how: `floor: ${total} requests ÷ (${APIS.length} accounts × ${PER_SECOND}/s)` },
       ratio,
       goal,
       pass: pass && failed === 0 && peak < 256,
-      note: `failed polls ${failed} (throttled ${throttled}); peak RSS of the daemon process ${peak} MiB (goal < 256); daemon main thread busy ${round(scanCpu, 2)} s of the scan (${round((scanCpu * 1000) / total, 2)} ms a poll)`,
-      params: { targets: total, perApi, failedPolls: failed, throttled, peakRssMiB: peak, mainThreadCpuS: round(scanCpu, 2) },
+      note:
+        `failed polls ${failed} of both scans (throttled ${throttled}); peak RSS of the daemon process ${peak} MiB (goal < 256); ` +
+        `daemon main thread busy ${round(scanCpu, 2)} s of the scan (${round((scanCpu * 1000) / total, 2)} ms a poll); ` +
+        `the scan right after start (\`--poll-now\`, an empty database, code not yet optimised): ${round(cold, 2)} s, ${round(cold / floor, 3)}× the floor`,
+      params: { targets: total, perApi, failedPolls: failed, throttled, peakRssMiB: peak, mainThreadCpuS: round(scanCpu, 2), coldScanS: round(cold, 2) },
     };
   } finally {
     daemon.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import type { Config, TargetConfig } from './schema.js';
 
 const indexes = new WeakMap<Config['targets'], ReadonlyMap<string, TargetConfig>>();
+const positions = new WeakMap<Config['targets'], ReadonlyMap<string, number>>();
 
 /**
  * A target of the config by id, from an index built once per targets list (a loaded config never
@@ -12,6 +13,16 @@ export function targetById(config: Pick<Config, 'targets'>, id: string): TargetC
   if (!index) {
     index = new Map(config.targets.map((t) => [t.id, t]));
     indexes.set(config.targets, index);
+  }
+  return index.get(id);
+}
+
+/** Where a target is in the config's list (its `targets[i]`), by id, from an index built once per list. */
+export function targetPosition(config: Pick<Config, 'targets'>, id: string): number | undefined {
+  let index = positions.get(config.targets);
+  if (!index) {
+    index = new Map(config.targets.map((t, i) => [t.id, i]));
+    positions.set(config.targets, index);
   }
   return index.get(id);
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { TargetConfig } from '../config/schema.js';
+import { targetPosition } from '../config/target-index.js';
 import { readTargetFindings, writeFinding, type FindingRow } from '../db/findings.js';
 import { activeSilences, silenceMatches, type Silence } from '../db/silences.js';
 import { route } from '../notify/routes.js';
@@ -31,8 +32,7 @@ const BATCH = 250;
  */
 export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; targetIds?: readonly string[] } = {}): EvaluationSummary {
   const now = opts.now ?? deps.clock();
-  const wanted = opts.targetIds && new Set(opts.targetIds);
-  const targets = deps.loaded.config.targets.map((t, i) => ({ t, i })).filter(({ t }) => !wanted || wanted.has(t.id));
+  const targets = selected(deps.loaded.config.targets, opts.targetIds);
   const summary = { at: now, findings: 0, changes: 0, notifications: 0, silenced: 0, byState: {} as Record<string, number> };
   const silences = activeSilences(deps.db, now);
   for (let start = 0; start < targets.length; start += BATCH) {
@@ -47,6 +47,20 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
       .immediate();
   }
   return summary;
+}
+
+/**
+ * The targets to evaluate with their config positions, in config order: all of them, or those of
+ * `ids` that the config has. Found through an index: the daemon evaluates a few targets after each
+ * poll, and mapping the whole list for each made a scan quadratic.
+ */
+function selected(all: readonly TargetConfig[], ids: readonly string[] | undefined): { t: TargetConfig; i: number }[] {
+  if (!ids) return all.map((t, i) => ({ t, i }));
+  const at = [...new Set(ids)].flatMap((id) => {
+    const i = targetPosition({ targets: all as TargetConfig[] }, id);
+    return i === undefined ? [] : [i];
+  });
+  return at.sort((a, b) => a - b).map((i) => ({ t: all[i] as TargetConfig, i }));
 }
 
 function record(

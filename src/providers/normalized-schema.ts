@@ -4,6 +4,15 @@ import type { NormalizedBackup } from './types.js';
 
 const instant = z.number().int().nullable();
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The provider's own record, kept as listed: checked to be an object, not copied. `z.record` rebuilt
+ * every one key by key, which was four fifths of parsing an ingest payload (bench figure 2: 40 µs of
+ * 50 a poll, and a fifth of everything a scan allocated).
+ */
+const rawRecord = z.custom<Record<string, unknown>>(isRecord, { message: 'expected an object' });
+
 /**
  * A NormalizedBackup as it crosses a process boundary (a poll worker hands its result to the database
  * owner through the `ingest` queue): parsed again on arrival, since a queue is an external input.
@@ -18,7 +27,7 @@ export const normalizedBackupSchema: z.ZodType<NormalizedBackup> = z.strictObjec
   startedAt: instant,
   endedAt: instant,
   sizeBytes: z.number().nonnegative().nullable(),
-  raw: z.record(z.string(), z.unknown()),
+  raw: rawRecord,
   problems: z.array(z.string()).optional(),
 });
 

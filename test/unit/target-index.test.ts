@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { targetById } from '../../src/config/target-index.js';
+import { targetById, targetPosition } from '../../src/config/target-index.js';
 import type { TargetConfig } from '../../src/config/schema.js';
 
 const target = (id: string): TargetConfig => ({ id, account: 'a', service: 'rds', instance: `i-${id}`, labels: {}, rules: {} }) as TargetConfig;
@@ -16,4 +16,12 @@ it('targetById() answers from the config it is given, not from an earlier one', 
   expect(targetById(before, 'billing')).toBeUndefined();
   expect(targetById(after, 'billing')?.id).toBe('billing');
   expect(targetById(before, 'billing')).toBeUndefined();
+});
+
+it('targetPosition() gives the index a target has in the config list, per list', () => {
+  const before = { targets: ['orders', 'payments'].map(target) };
+  const after = { targets: ['billing', 'orders', 'payments'].map(target) };
+  expect(targetPosition(before, 'payments')).toBe(1);
+  expect(targetPosition(after, 'payments')).toBe(2);
+  expect(targetPosition(before, 'billing')).toBeUndefined();
 });
