@@ -40,9 +40,19 @@ export const dur = (ms: number): string => formatDuration(ms);
 
 /** An ISO instant from the report as wall-clock time in the report's timezone: `2026-10-21 04:00`. */
 export function local(report: Pick<ComplianceReport, 'timezone'>, isoText: string): string {
-  const ms = Date.parse(isoText);
-  return Number.isFinite(ms) ? wallClock(ms, report.timezone) : '?';
+  // Targets share most instants (period and day bounds, the evaluation that opened an alarm): looked
+  // up by their text before parsing it, as wallClock looks up the formatting. Bounded, cleared when full.
+  const key = `${report.timezone} ${isoText}`;
+  let text = locals.get(key);
+  if (text === undefined) {
+    const ms = Date.parse(isoText);
+    text = Number.isFinite(ms) ? wallClock(ms, report.timezone) : '?';
+    if (locals.size >= 10_000) locals.clear();
+    locals.set(key, text);
+  }
+  return text;
 }
+const locals = new Map<string, string>();
 
 /** `2026-10-19 00:00 to 2026-10-26 00:00 (Europe/Berlin)`. */
 export function span(report: Pick<ComplianceReport, 'timezone'>, p: ReportPeriod): string {
