@@ -1,39 +1,35 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { alertLatencyFigures } from './alert-latency.js';
-import { clientOverheadFigures } from './client-overhead.js';
-import { evaluationFigures } from './evaluation.js';
-import { benchScale, calibrationMs, notMeasured, round, type FigureResult, type Goal } from './harness.js';
-import { fleetScanFigure } from './fleet-scan.js';
-import { ingestFigure } from './ingest.js';
-import { scaleOutFigure } from './scale-out.js';
-import { reportFigure } from './report-figure.js';
+import { FIGURES } from './figures.js';
+import { benchScale, calibrationMs, notMeasured, round, tempFolder, type FigureResult } from './harness.js';
 import { renderTable, writeResults } from './report.js';
 
-// `npm run bench`: every figure of issue 8, in order. A figure is either a ratio against a baseline
-// measured in this same run, or an absolute budget the issue states: this machine is shared and noisy.
-
-interface Figure {
-  readonly id: string;
-  readonly name: string;
-  readonly goal: Goal;
-  /** Figures that need a capability not built yet say which; they still get their row. */
-  readonly run: ((scale: number) => Promise<FigureResult[]> | FigureResult[]) | { readonly needs: string };
-}
+// `npm run bench`: every figure of issue 8, in order, each in a process of its own (run-figure.ts). A
+// figure is either a ratio against a baseline measured in this same run, or an absolute budget the
+// issue states: this machine is shared and noisy.
 
 // BENCH_ONLY=2,5 runs some figures (the others keep their rows as "skipped").
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 
-const FIGURES: readonly Figure[] = [
-  { id: '1', name: 'Ingest', goal: { kind: 'ratio-min', min: 0.8 }, run: (scale) => [ingestFigure(scale)] },
-  { id: '2', name: 'Fleet scan: wall time / rate-limit floor', goal: { kind: 'ratio-max', max: 1.15 }, run: async (scale) => [await fleetScanFigure(scale)] },
-  { id: '3', name: 'Evaluation', goal: { kind: 'budget-max', max: 5, unit: 's' }, run: (scale) => evaluationFigures(scale) },
-  { id: '4', name: 'Weekly report, 10,000 targets, html + json', goal: { kind: 'budget-max', max: 3, unit: 's' }, run: (scale) => [reportFigure(scale)] },
-  { id: '5', name: 'Alert latency: FAILED in simulator → Slack sink', goal: { kind: 'budget-max', max: 1, unit: 's' }, run: (scale) => alertLatencyFigures(scale) },
-  { id: '6', name: 'Client overhead', goal: { kind: 'ratio-max', max: 1 }, run: (scale) => clientOverheadFigures(scale) },
-  { id: '7', name: 'Scale-out: 2 vs 1 BullMQ poll workers', goal: { kind: 'ratio-min', min: 1.8 }, run: async (scale) => [await scaleOutFigure(scale)] },
-];
+/** Runs one figure in a fresh process (bench/run-figure.ts) and reads its rows back. */
+async function runIsolated(here: string, id: string, scale: number): Promise<FigureResult[]> {
+  const folder = tempFolder('figure');
+  try {
+    const out = folder.file('rows.json');
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'run-figure.ts'), id, String(scale), out], { stdio: 'inherit' });
+      child.once('error', reject);
+      child.once('exit', (c) => resolve(c));
+    });
+    if (code !== 0) throw new Error(`figure ${id}: its process exited with code ${code} (its output is above)`);
+    return JSON.parse(readFileSync(out, 'utf8')) as FigureResult[];
+  } finally {
+    folder.remove();
+  }
+}
 
 async function main(): Promise<number> {
   const scale = benchScale();
@@ -57,7 +53,7 @@ async function main(): Promise<number> {
     const t0 = Date.now();
     process.stdout.write(`figure ${figure.id} (${figure.name}; machine calibration ${calibration} ms)... `);
     try {
-      const rows = await figure.run(scale);
+      const rows = await runIsolated(here, figure.id, scale);
       // Again after: a machine that slowed down during the figure shows here.
       const after = calibrationMs();
       calibrations.push(after);

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { TargetConfig } from '../config/schema.js';
+import type { Config, TargetConfig } from '../config/schema.js';
 import { targetPosition } from '../config/target-index.js';
 import { readTargetFindings, writeFinding, type FindingRow } from '../db/findings.js';
 import { activeSilences, silenceMatches, type Silence } from '../db/silences.js';
@@ -32,7 +32,7 @@ const BATCH = 250;
  */
 export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; targetIds?: readonly string[] } = {}): EvaluationSummary {
   const now = opts.now ?? deps.clock();
-  const targets = selected(deps.loaded.config.targets, opts.targetIds);
+  const targets = selected(deps.loaded.config, opts.targetIds);
   const summary = { at: now, findings: 0, changes: 0, notifications: 0, silenced: 0, byState: {} as Record<string, number> };
   const silences = activeSilences(deps.db, now);
   for (let start = 0; start < targets.length; start += BATCH) {
@@ -54,13 +54,13 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
  * `ids` that the config has. Found through an index: the daemon evaluates a few targets after each
  * poll, and mapping the whole list for each made a scan quadratic.
  */
-function selected(all: readonly TargetConfig[], ids: readonly string[] | undefined): { t: TargetConfig; i: number }[] {
-  if (!ids) return all.map((t, i) => ({ t, i }));
+function selected(config: Pick<Config, 'targets'>, ids: readonly string[] | undefined): { t: TargetConfig; i: number }[] {
+  if (!ids) return config.targets.map((t, i) => ({ t, i }));
   const at = [...new Set(ids)].flatMap((id) => {
-    const i = targetPosition({ targets: all as TargetConfig[] }, id);
+    const i = targetPosition(config, id);
     return i === undefined ? [] : [i];
   });
-  return at.sort((a, b) => a - b).map((i) => ({ t: all[i] as TargetConfig, i }));
+  return at.sort((a, b) => a - b).map((i) => ({ t: config.targets[i] as TargetConfig, i }));
 }
 
 function record(
