@@ -19,7 +19,7 @@ export interface FindingRow {
 /** What `toFinding` reads. */
 const FINDING_COLUMNS = 'target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by';
 
-const cache = new WeakMap<object, Record<'readTarget' | 'upsert' | 'event' | 'notify', Statement>>();
+const cache = new WeakMap<object, Record<'readTarget' | 'upsert' | 'update' | 'event' | 'notify', Statement>>();
 
 // Evaluation writes every finding of every target: statements are prepared once per connection.
 function statements(db: Db) {
@@ -34,6 +34,11 @@ function statements(db: Db) {
          ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
            reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
            last_notified_at = excluded.last_notified_at, silenced_by = excluded.silenced_by`,
+      ),
+      // The row the caller read: updated in place, without the insert attempt the upsert makes first.
+      update: c.prepare(
+        `UPDATE findings SET state = ?, severity = ?, since = ?, reason = ?, details = ?, evaluated_at = ?, firing = ?, last_notified_at = ?, silenced_by = ?
+         WHERE target_id = ? AND rule_id = ?`,
       ),
       event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
       notify: c.prepare(
@@ -102,7 +107,10 @@ export function writeFinding(db: Db, previous: FindingRow | undefined, w: Findin
   const since = changed ? w.now : previous.since;
   const lastNotifiedAt = w.notify.length > 0 ? w.now : (previous?.lastNotifiedAt ?? null);
   // Positional parameters bind without reading an object's properties by name; this runs for every finding.
-  s.upsert.run(w.targetId, w.ruleId, w.state, w.severity, since, w.reason, w.details ? JSON.stringify(w.details) : null, w.now, w.firing ? 1 : 0, lastNotifiedAt, w.silencedBy);
+  const details = w.details ? JSON.stringify(w.details) : null;
+  const firing = w.firing ? 1 : 0;
+  const updated = previous !== undefined && s.update.run(w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy, w.targetId, w.ruleId).changes > 0;
+  if (!updated) s.upsert.run(w.targetId, w.ruleId, w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy);
   let eventId: number | null = null;
   if (changed) {
     eventId = Number(s.event.run(w.targetId, w.ruleId, previous?.state ?? null, w.state, w.now, w.reason).lastInsertRowid);

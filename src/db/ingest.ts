@@ -31,6 +31,7 @@ interface Statements {
   selectBackup: Statement;
   insertBackup: Statement;
   updateBackup: Statement;
+  updateBackupUnindexed: Statement;
   insertEvent: Statement;
 }
 
@@ -46,7 +47,9 @@ function statements(db: Db): Statements {
         `INSERT INTO poll_runs (target_id, slot, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items, problem_items, problems, content_hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
       ),
-      selectBackup: client.prepare(`SELECT status FROM backups WHERE target_id = ? AND backup_id = ?`).pluck(),
+      // What the backups indexes hold: a re-listed backup whose status, kind and end are unchanged (nearly
+      // all of them) is updated without touching either index.
+      selectBackup: client.prepare(`SELECT status, kind, ended_at FROM backups WHERE target_id = ? AND backup_id = ?`).raw(true),
       insertBackup: client.prepare(
         `INSERT INTO backups (target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw,
            first_seen_at, first_seen_poll, last_seen_at, last_seen_poll)
@@ -55,6 +58,10 @@ function statements(db: Db): Statements {
       updateBackup: client.prepare(
         `UPDATE backups SET name = ?, kind = ?, "trigger" = ?, status = ?, raw_status = ?, started_at = ?, ended_at = ?, size_bytes = ?,
            raw = ?, last_seen_at = ?, last_seen_poll = ? WHERE target_id = ? AND backup_id = ?`,
+      ),
+      updateBackupUnindexed: client.prepare(
+        `UPDATE backups SET name = ?, "trigger" = ?, raw_status = ?, started_at = ?, size_bytes = ?, raw = ?, last_seen_at = ?, last_seen_poll = ?
+         WHERE target_id = ? AND backup_id = ?`,
       ),
       insertEvent: client.prepare(
         `INSERT INTO backup_events (target_id, backup_id, poll_id, at, from_status, to_status, raw_status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -108,11 +115,14 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     let statusChanges = 0;
     for (const b of list) {
       const raw = JSON.stringify(b.raw);
-      const previous = s.selectBackup.get(poll.targetId, b.backupId) as string | undefined;
+      const stored = s.selectBackup.get(poll.targetId, b.backupId) as [status: string, kind: string, endedAt: number | null] | undefined;
+      const previous = stored?.[0];
       if (previous === undefined) {
         s.insertBackup.run(poll.targetId, b.backupId, b.name, b.kind, b.trigger, b.status, b.rawStatus, b.startedAt, b.endedAt, b.sizeBytes, raw, at, pollId, at, pollId);
         s.insertEvent.run(poll.targetId, b.backupId, pollId, at, null, b.status, b.rawStatus);
         newBackups++;
+      } else if (previous === b.status && stored?.[1] === b.kind && stored[2] === b.endedAt) {
+        s.updateBackupUnindexed.run(b.name, b.trigger, b.rawStatus, b.startedAt, b.sizeBytes, raw, at, pollId, poll.targetId, b.backupId);
       } else {
         s.updateBackup.run(b.name, b.kind, b.trigger, b.status, b.rawStatus, b.startedAt, b.endedAt, b.sizeBytes, raw, at, pollId, poll.targetId, b.backupId);
         if (previous !== b.status) {

@@ -37,6 +37,19 @@ describe('recordPoll()', () => {
     ]);
   });
 
+  it('stores what changed in a re-listed backup, found through the indexes by its new end and kind', () => {
+    const poll = (at: number, backups: NormalizedBackup[]) => recordPoll(db, { targetId: 't', startedAt: at, finishedAt: at, outcome: { ok: true, pages: 1, backups } });
+    poll(T0, [backup(), backup({ backupId: '2' })]);
+    poll(T0 + H, [backup({ name: 'renamed', sizeBytes: 2048, raw: { BackupId: 1, Note: 'x' } }), backup({ backupId: '2', kind: 'incremental', endedAt: T0 - H / 2 })]);
+    const row = (id: string) => db.$client.prepare(`SELECT name, size_bytes, raw, kind, ended_at, last_seen_at FROM backups WHERE target_id = 't' AND backup_id = ?`).get(id);
+    expect(row('1')).toEqual({ name: 'renamed', size_bytes: 2048, raw: '{"BackupId":1,"Note":"x"}', kind: 'full', ended_at: T0 - H, last_seen_at: T0 + H });
+    expect(row('2')).toMatchObject({ kind: 'incremental', ended_at: T0 - H / 2, last_seen_at: T0 + H });
+    const byIndex = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).pluck().all(...args);
+    expect(byIndex(`SELECT backup_id FROM backups INDEXED BY backups_target_ended WHERE target_id = 't' AND ended_at = ?`, T0 - H / 2)).toEqual(['2']);
+    expect(byIndex(`SELECT backup_id FROM backups INDEXED BY backups_target_status_kind_ended WHERE target_id = 't' AND status = 'completed' AND kind = 'full'`)).toEqual(['1']);
+    expect(count('backup_events')).toBe(2);
+  });
+
   it('writes nothing at all when any row of the poll cannot be stored', () => {
     const broken = backup({ backupId: '2', rawStatus: null as unknown as string });
     expect(() => recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: true, pages: 1, backups: [backup(), broken] } })).toThrow();
