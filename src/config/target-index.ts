@@ -1,6 +1,5 @@
 import type { Config, TargetConfig } from './schema.js';
 
-const indexes = new WeakMap<Config['targets'], ReadonlyMap<string, TargetConfig>>();
 const positions = new WeakMap<Config['targets'], ReadonlyMap<string, number>>();
 
 /**
@@ -9,12 +8,8 @@ const positions = new WeakMap<Config['targets'], ReadonlyMap<string, number>>();
  * of the list made one tick of a 2,000-target fleet two million comparisons (bench figure 2).
  */
 export function targetById(config: Pick<Config, 'targets'>, id: string): TargetConfig | undefined {
-  let index = indexes.get(config.targets);
-  if (!index) {
-    index = new Map(config.targets.map((t) => [t.id, t]));
-    indexes.set(config.targets, index);
-  }
-  return index.get(id);
+  const i = targetPosition(config, id);
+  return i === undefined ? undefined : config.targets[i];
 }
 
 /** Where a target is in the config's list (its `targets[i]`), by id, from an index built once per list. */

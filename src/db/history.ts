@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { BackupFact, BackupKind, BackupStatus, HistoryNeeds, PollFact, TargetHistory } from '../../rules/types.js';
+import { compareText } from '../text.js';
 import type { Db } from './client.js';
 
 /**
@@ -113,7 +114,7 @@ const SMALL_HISTORY = 32;
  * One canonical order for every history: rules pick the first of equals (two backups ending the same
  * second), so the same backups must come in the same order however they were loaded.
  */
-const byBackupId = (a: BackupFact, b: BackupFact): number => (a.backupId < b.backupId ? -1 : a.backupId > b.backupId ? 1 : 0);
+const byBackupId = (a: BackupFact, b: BackupFact): number => compareText(a.backupId, b.backupId);
 
 const toFact = ([backupId, name, kind, status, rawStatus, startedAt, endedAt, sizeBytes, firstSeenAt]: BackupRow): BackupFact => ({
   backupId, name, kind, status, rawStatus, startedAt, endedAt, sizeBytes, firstSeenAt,

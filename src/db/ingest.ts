@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { NormalizedBackup } from '../providers/types.js';
+import { compareText } from '../text.js';
 import type { Db } from './client.js';
 
 /** What one poll of one target produced: every page, or the error that ended it. */
@@ -82,7 +83,7 @@ export function dedupeBackups(backups: readonly NormalizedBackup[]): NormalizedB
 /** sha256 of the normalized list in backupId order, so two polls that saw the same thing hash the same. */
 export function contentHash(backups: readonly NormalizedBackup[]): string {
   const h = createHash('sha256');
-  for (const b of [...backups].sort((x, y) => (x.backupId < y.backupId ? -1 : x.backupId > y.backupId ? 1 : 0))) {
+  for (const b of [...backups].sort((x, y) => compareText(x.backupId, y.backupId))) {
     h.update(JSON.stringify([b.backupId, b.status, b.rawStatus, b.kind, b.trigger, b.startedAt, b.endedAt, b.sizeBytes, b.name]));
     h.update('\n');
   }

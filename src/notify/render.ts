@@ -1,6 +1,6 @@
 import type { Severity } from '../../rules/types.js';
 import { iso } from '../clock.js';
-import { truncate, UNSAFE } from '../text.js';
+import { compareText, truncate, UNSAFE } from '../text.js';
 import type { AlertItem, Digest } from './types.js';
 
 export { truncate };
@@ -87,8 +87,8 @@ export function orderItems(items: readonly AlertItem[]): AlertItem[] {
       group(a) - group(b) ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
-      compare(a.targetId, b.targetId) ||
-      compare(a.ruleId, b.ruleId),
+      compareText(a.targetId, b.targetId) ||
+      compareText(a.ruleId, b.ruleId),
   );
 }
 
@@ -126,7 +126,7 @@ export function shownItem(item: AlertItem): ShownItem {
 /** `env=prod, team=payments`, sorted by key so the same labels always read the same. */
 export function labelList(labels: Readonly<Record<string, string>>): string {
   const pairs = Object.keys(labels)
-    .sort(compare)
+    .sort(compareText)
     .map((k) => `${truncate(oneLine(k), MAX_FIELD)}=${truncate(oneLine(labels[k] ?? ''), MAX_FIELD)}`);
   return truncate(pairs.join(', '), MAX_LABELS);
 }
@@ -214,8 +214,4 @@ export function oneLine(text: string): string {
 /** For free text: controls removed, line breaks normalised to `\n`, tabs kept as spaces. */
 export function multiLine(text: string): string {
   return text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(/\t/g, ' ').replace(UNSAFE, '');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import { parseInstant } from '../time.js';
+import { remembered } from './memo.js';
 
 /**
  * Report periods in the config's timezone. A week is an ISO week: Monday 00:00 local time to the next
@@ -158,14 +159,10 @@ export function localDays(p: Period): LocalDay[] {
 export function wallClock(ms: number, timeZone: string): string {
   // A report names the same few instants (period bounds, day starts) for every target: formatting
   // one through Intl costs microseconds, a lookup nothing. Bounded, cleared when full.
-  const key = `${timeZone} ${ms}`;
-  const known = wallClocks.get(key);
-  if (known !== undefined) return known;
-  const parts = formatter(timeZone, true).formatToParts(new Date(ms));
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '??';
-  const text = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-  if (wallClocks.size >= 10_000) wallClocks.clear();
-  wallClocks.set(key, text);
-  return text;
+  return remembered(wallClocks, 10_000, `${timeZone} ${ms}`, () => {
+    const parts = formatter(timeZone, true).formatToParts(new Date(ms));
+    const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '??';
+    return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  });
 }
 const wallClocks = new Map<string, string>();

@@ -39,9 +39,9 @@ function statements(db: Db): Statements {
          SELECT backup_id, status, started_at FROM backups WHERE target_id = @target AND ended_at IS NULL AND status = 'failed' AND started_at >= @from AND started_at < @to`,
       ).raw(true),
       // Usually the newest backup before the period counts: one row first, then pages of 32.
-      newestBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`),
-      backupsBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`),
-      backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`),
+      newestBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`).raw(true),
+      backupsBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`).raw(true),
+      backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`).raw(true),
       everCompleted: c
         .prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at >= ? AND backup_id = ? AND to_status = 'completed' LIMIT 1`)
         .pluck(),
@@ -75,11 +75,8 @@ export interface EndedBackup {
   readonly outcome: 'completed' | 'failed';
 }
 
-interface BackupRow {
-  backup_id: string;
-  status: string;
-  ended_at: number;
-}
+/** `backup_id, status, ended_at` read as an array: the backups statements run for every target of a fleet report. */
+type BackupRow = [backupId: string, status: string, endedAt: number];
 
 // Providers' clocks and ours differ; a completion seen a little "before" the backup's end still counts.
 const SKEW_MS = 86_400_000;
@@ -88,11 +85,7 @@ const SKEW_MS = 86_400_000;
  * Whether a backup counts as completed: it is `completed`, or it was once (an `expired` or `deleting`
  * backup that we saw completed). A backup we never saw completed does not count, whatever it is now.
  */
-function outcomeOf(s: Statements, target: string, r: BackupRow): EndedBackup['outcome'] | null {
-  return outcomeOfBackup(s, target, r.backup_id, r.status, r.ended_at);
-}
-
-function outcomeOfBackup(s: Statements, target: string, backupId: string, status: string, endedAt: number): EndedBackup['outcome'] | null {
+function outcomeOf(s: Statements, target: string, [backupId, status, endedAt]: BackupRow): EndedBackup['outcome'] | null {
   if (status === 'completed') return 'completed';
   if (status === 'failed') return 'failed';
   if (status !== 'expired' && status !== 'deleting') return null;
@@ -102,12 +95,10 @@ function outcomeOfBackup(s: Statements, target: string, backupId: string, status
 /** Completed and failed backups that ended in `[from, to)` (failed ones without an end: by their start). */
 export function backupsIn(db: Db, target: string, from: number, to: number): EndedBackup[] {
   const s = statements(db);
-  // Rows as arrays, as for ruleChanges: one read per target of a fleet report.
-  const rows = s.backupsEnded.all({ target, from, to }) as [backupId: string, status: string, endedAt: number][];
   const out: EndedBackup[] = [];
-  for (const [backupId, status, endedAt] of rows) {
-    const outcome = outcomeOfBackup(s, target, backupId, status, endedAt);
-    if (outcome) out.push({ endedAt, outcome });
+  for (const r of s.backupsEnded.all({ target, from, to }) as BackupRow[]) {
+    const outcome = outcomeOf(s, target, r);
+    if (outcome) out.push({ endedAt: r[2], outcome });
   }
   return out.sort((a, b) => a.endedAt - b.endedAt);
 }
@@ -118,15 +109,15 @@ export function lastCompletedBefore(db: Db, target: string, before: number): num
   // Newest first, a page at a time, stopping at the first that counts: usually the first row.
   const newest = s.newestBefore.get(target, before) as BackupRow | undefined;
   if (newest === undefined) return null;
-  if (outcomeOf(s, target, newest) === 'completed') return newest.ended_at;
+  if (outcomeOf(s, target, newest) === 'completed') return newest[2];
   let bound = before;
   for (;;) {
     const page = s.backupsBefore.all(target, bound) as BackupRow[];
-    for (const r of page) if (outcomeOf(s, target, r) === 'completed') return r.ended_at;
+    for (const r of page) if (outcomeOf(s, target, r) === 'completed') return r[2];
     const last = page[page.length - 1];
     if (!last || page.length < 32) return null;
     // The page may have cut through backups that share the last end instant: look at all of them.
-    for (const r of s.backupsEndedAt.all(target, last.ended_at) as BackupRow[]) if (outcomeOf(s, target, r) === 'completed') return r.ended_at;
-    bound = last.ended_at;
+    for (const r of s.backupsEndedAt.all(target, last[2]) as BackupRow[]) if (outcomeOf(s, target, r) === 'completed') return r[2];
+    bound = last[2];
   }
 }

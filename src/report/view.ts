@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { multiLine, oneLine, truncate } from '../notify/render.js';
 import { compareText } from '../text.js';
+import { remembered } from './memo.js';
 import { wallClock } from './period.js';
 import type { ComplianceReport, FleetAlarm, ReportPeriod, TargetDay } from './types.js';
 
@@ -42,15 +43,10 @@ export const dur = (ms: number): string => formatDuration(ms);
 export function local(report: Pick<ComplianceReport, 'timezone'>, isoText: string): string {
   // Targets share most instants (period and day bounds, the evaluation that opened an alarm): looked
   // up by their text before parsing it, as wallClock looks up the formatting. Bounded, cleared when full.
-  const key = `${report.timezone} ${isoText}`;
-  let text = locals.get(key);
-  if (text === undefined) {
+  return remembered(locals, 10_000, `${report.timezone} ${isoText}`, () => {
     const ms = Date.parse(isoText);
-    text = Number.isFinite(ms) ? wallClock(ms, report.timezone) : '?';
-    if (locals.size >= 10_000) locals.clear();
-    locals.set(key, text);
-  }
-  return text;
+    return Number.isFinite(ms) ? wallClock(ms, report.timezone) : '?';
+  });
 }
 const locals = new Map<string, string>();
 
@@ -77,13 +73,7 @@ export const DAY_LEGEND = '✓ completed backup · ✗ only failed backups · ·
 /** `Mo` … `Su` for a `YYYY-MM-DD` date. */
 export function weekdayShort(date: string): string {
   // Every target's day strip names the same few dates: parsed once each (bounded, cleared when full).
-  let day = weekdays.get(date);
-  if (day === undefined) {
-    day = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? '';
-    if (weekdays.size >= 1_000) weekdays.clear();
-    weekdays.set(date, day);
-  }
-  return day;
+  return remembered(weekdays, 1_000, date, () => ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? '');
 }
 const weekdays = new Map<string, string>();
 

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { compareText } from '../../text.js';
 import { aliyunTimestamp, percentEncode } from './signer.js';
 
 /** The algorithm name in `Authorization` and the first line of the string to sign. */
@@ -34,7 +35,7 @@ export function isAcs3SignedHeader(lowerName: string): boolean {
  */
 export function acs3CanonicalQuery(query: Readonly<Record<string, string>>): string {
   return Object.keys(query)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(compareText)
     .map((k) => `${percentEncode(k)}=${percentEncode(query[k] as string)}`)
     .join('&');
 }
@@ -51,7 +52,7 @@ export function acs3CanonicalHeaders(headers: Readonly<Record<string, string>>, 
     if (names ? !names.includes(lower) : !isAcs3SignedHeader(lower)) continue;
     values.set(lower, [...(values.get(lower) ?? []), value.trim()]);
   }
-  const signedHeaders = [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const signedHeaders = [...values.keys()].sort(compareText);
   const canonical = signedHeaders.map((name) => `${name}:${(values.get(name) ?? []).sort().join(',')}\n`).join('');
   return { canonical, signedHeaders };
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { compareText } from '../../text.js';
 
 /**
  * Alibaba Cloud percent-encoding for RPC signatures: `encodeURIComponent`, then also `!'()*`;
@@ -12,7 +13,7 @@ export function percentEncode(value: string): string {
 export function canonicalizedQuery(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
     .filter((k) => k !== 'Signature')
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(compareText)
     .map((k) => `${percentEncode(k)}=${percentEncode(params[k] as string)}`)
     .join('&');
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { compareText } from '../../text.js';
 
 /** The algorithm name in `Authorization` and the first line of the string to sign. */
 export const SDK_ALGORITHM = 'SDK-HMAC-SHA256';
@@ -62,7 +63,7 @@ function decodeSegment(segment: string): string {
 }
 
 /** UTF-16 code-unit order, as `Array.prototype.sort()` and the Node SDK use. */
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byCodeUnit = compareText;
 
 /** Sorted by name, then by value for repeated names; names and values RFC 3986-encoded; joined with `&`. */
 export function canonicalQuery(query: readonly (readonly [string, string])[]): string {
