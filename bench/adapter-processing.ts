@@ -32,7 +32,10 @@ async function cost(step: () => void, runs: number): Promise<ProcessingCost> {
  * too), and JSON.parse + zod validation + normalization with redaction (which the SDKs skip). The
  * difference is the price of returning checked, provider-independent records.
  */
-export async function adapterProcessingCost(pageBodies: readonly string[], runs: number): Promise<{ parseOnly: ProcessingCost; parseValidateNormalize: ProcessingCost }> {
+export async function adapterProcessingCost(
+  pageBodies: readonly string[],
+  runs: number,
+): Promise<{ parseOnly: ProcessingCost; parseValidateNormalize: ProcessingCost }> {
   const parseOnly = await cost(() => {
     for (const body of pageBodies) JSON.parse(body);
   }, runs);

@@ -1,7 +1,7 @@
 import { Fleet } from '../src/simulator/index.js';
 import { startRedis } from '../test/helpers/redis.js';
-import { judge, median, round, type FigureResult } from './harness.js';
 import { HOUR, slackSink, until, world } from './daemon-world.js';
+import { type FigureResult, judge, median, round } from './harness.js';
 
 // Figure 5: a FAILED backup appears at the provider → the Slack sink has the message. Measured from the
 // moment the simulator lists it and the poll is due (a schedule tick), through poll, ingest, evaluation,
@@ -14,10 +14,22 @@ async function latencies(mode: 'embedded' | 'bullmq', reps: number): Promise<num
   const fleet = new Fleet();
   fleet.addAccount({ cloud: 'aliyun', accessKeyId: 'LTAI5tLatency', accessKeySecret: 'latency-secret' });
   fleet.addInstance({
-    cloud: 'aliyun', service: 'rds', id: 'rm-latency', regionId: 'cn-hangzhou',
-    backups: Array.from({ length: 20 }, (_, d) => ({ status: 'Success', kind: 'full' as const, mode: 'Automated' as const, startedAt: now - d * 24 * HOUR - 2 * HOUR, endedAt: now - d * 24 * HOUR - HOUR, sizeBytes: 1e9 })),
+    cloud: 'aliyun',
+    service: 'rds',
+    id: 'rm-latency',
+    regionId: 'cn-hangzhou',
+    backups: Array.from({ length: 20 }, (_, d) => ({
+      status: 'Success',
+      kind: 'full' as const,
+      mode: 'Automated' as const,
+      startedAt: now - d * 24 * HOUR - 2 * HOUR,
+      endedAt: now - d * 24 * HOUR - HOUR,
+      sizeBytes: 1e9,
+    })),
   });
-  const w = await world(fleet, (endpoint) => `${redis ? `redis: ${redis.url}\nqueue: { prefix: latency${process.pid} }\n` : ''}schedules: { poll: "0 0 1 1 *" }
+  const w = await world(
+    fleet,
+    (endpoint) => `${redis ? `redis: ${redis.url}\nqueue: { prefix: latency${process.pid} }\n` : ''}schedules: { poll: "0 0 1 1 *" }
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${endpoint}", accessKeyId: LTAI5tLatency, accessKeySecret: latency-secret, rateLimit: { perSecond: 100 } }
 targets:
@@ -26,7 +38,8 @@ rules: { retention: false }
 channels:
   slack: { type: slack, webhook: "${sink.url}" }
 alerting: { groupWait: 0s }
-`);
+`,
+  );
   try {
     const owner = await w.startOwner();
     await owner.scheduler.pollAll('warm-up');
@@ -35,7 +48,14 @@ alerting: { groupWait: 0s }
     for (let i = 0; i < reps; i++) {
       const seen = sink.received.length;
       const t0 = Date.now();
-      w.sim.fleet.addBackup('rm-latency', { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: t0 - 60_000, endedAt: t0, sizeBytes: 0 });
+      w.sim.fleet.addBackup('rm-latency', {
+        status: 'Failed',
+        kind: 'full',
+        mode: 'Automated',
+        startedAt: t0 - 60_000,
+        endedAt: t0,
+        sizeBytes: 0,
+      });
       await owner.scheduler.pollAll(`failed-${i}`);
       await until(() => sink.received.slice(seen).some((m) => m.body.includes('failed-backup')));
       out.push((sink.received.find((m, j) => j >= seen && m.body.includes('failed-backup'))?.at ?? Date.now()) - t0);
@@ -43,7 +63,14 @@ alerting: { groupWait: 0s }
       // completed backup must end in a later second than the failure to count as "after" it.
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + 1_100 - Date.now())));
       const resolvedSeen = sink.received.length;
-      w.sim.fleet.addBackup('rm-latency', { status: 'Success', kind: 'full', mode: 'Manual', startedAt: Date.now() - 500, endedAt: Date.now(), sizeBytes: 1e9 });
+      w.sim.fleet.addBackup('rm-latency', {
+        status: 'Success',
+        kind: 'full',
+        mode: 'Manual',
+        startedAt: Date.now() - 500,
+        endedAt: Date.now(),
+        sizeBytes: 1e9,
+      });
       await owner.scheduler.pollAll(`ok-${i}`);
       await until(() => sink.received.length > resolvedSeen);
     }
@@ -58,7 +85,10 @@ alerting: { groupWait: 0s }
 export async function alertLatencyFigures(scale: number): Promise<FigureResult[]> {
   const reps = Math.max(3, Math.round(7 * Math.min(1, scale * 2)));
   const rows: FigureResult[] = [];
-  for (const [mode, budget, id] of [['embedded', 1, '5a'], ['bullmq', 2, '5b']] as const) {
+  for (const [mode, budget, id] of [
+    ['embedded', 1, '5a'],
+    ['bullmq', 2, '5b'],
+  ] as const) {
     const ms = await latencies(mode, reps);
     const seconds = median(ms) / 1000;
     const goal = { kind: 'budget-max' as const, max: budget, unit: 's' };

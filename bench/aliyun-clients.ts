@@ -1,5 +1,5 @@
-import RPCClient from '@alicloud/pop-core';
 import * as $OpenApi from '@alicloud/openapi-core';
+import RPCClient from '@alicloud/pop-core';
 import rds, * as $Rds from '@alicloud/rds20140815';
 import { systemClock } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
@@ -39,7 +39,13 @@ export function ourAdapter(t: ClientBenchTarget, fetchImpl?: typeof fetch): List
     random: Math.random,
     timeoutMs: 20_000,
   };
-  const account = { cloud: 'aliyun' as const, regionId: t.regionId, accessKeyId: t.accessKeyId, accessKeySecret: t.accessKeySecret, endpoint: t.url };
+  const account = {
+    cloud: 'aliyun' as const,
+    regionId: t.regionId,
+    accessKeyId: t.accessKeyId,
+    accessKeySecret: t.accessKeySecret,
+    endpoint: t.url,
+  };
   const target = { id: 'bench', service: 'rds', instance: t.instance };
   return async () => {
     const ids: string[] = [];
@@ -59,11 +65,20 @@ interface PopCorePage {
  * the way its README shows, with GET like our adapter.
  */
 export function popCore(t: ClientBenchTarget): Lister {
-  const client = new RPCClient({ accessKeyId: t.accessKeyId, accessKeySecret: t.accessKeySecret, endpoint: t.url, apiVersion: '2014-08-15' });
+  const client = new RPCClient({
+    accessKeyId: t.accessKeyId,
+    accessKeySecret: t.accessKeySecret,
+    endpoint: t.url,
+    apiVersion: '2014-08-15',
+  });
   return async () => {
     const ids: string[] = [];
     for (let pageNumber = 1; ; pageNumber++) {
-      const page = await client.request<PopCorePage>('DescribeBackups', { RegionId: t.regionId, DBInstanceId: t.instance, PageSize: PAGE_SIZE, PageNumber: pageNumber }, { method: 'GET' });
+      const page = await client.request<PopCorePage>(
+        'DescribeBackups',
+        { RegionId: t.regionId, DBInstanceId: t.instance, PageSize: PAGE_SIZE, PageNumber: pageNumber },
+        { method: 'GET' },
+      );
       const items = page.Items?.Backup ?? [];
       for (const item of items) ids.push(String(item.BackupId));
       if (items.length === 0 || ids.length >= Number(page.TotalRecordCount)) return ids;
@@ -78,13 +93,22 @@ export function popCore(t: ClientBenchTarget): Lister {
  */
 export function rds20140815(t: ClientBenchTarget): Lister {
   const endpoint = new URL(t.url).host;
-  const config = new $OpenApi.$OpenApiUtil.Config({ accessKeyId: t.accessKeyId, accessKeySecret: t.accessKeySecret, endpoint, protocol: 'http', signatureAlgorithm: 'v2', regionId: t.regionId });
+  const config = new $OpenApi.$OpenApiUtil.Config({
+    accessKeyId: t.accessKeyId,
+    accessKeySecret: t.accessKeySecret,
+    endpoint,
+    protocol: 'http',
+    signatureAlgorithm: 'v2',
+    regionId: t.regionId,
+  });
   // A CommonJS module: under NodeNext the default import is module.exports, whose `default` is the class.
   const client = new rds.default(config);
   return async () => {
     const ids: string[] = [];
     for (let pageNumber = 1; ; pageNumber++) {
-      const res = await client.describeBackups(new $Rds.DescribeBackupsRequest({ DBInstanceId: t.instance, pageSize: PAGE_SIZE, pageNumber }));
+      const res = await client.describeBackups(
+        new $Rds.DescribeBackupsRequest({ DBInstanceId: t.instance, pageSize: PAGE_SIZE, pageNumber }),
+      );
       const items = res.body?.items?.backup ?? [];
       for (const item of items) ids.push(String(item.backupId));
       if (items.length === 0 || ids.length >= Number(res.body?.totalRecordCount ?? 0)) return ids;

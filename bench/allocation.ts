@@ -1,5 +1,5 @@
-import { Session } from 'node:inspector/promises';
 import type { HeapProfiler } from 'node:inspector';
+import { Session } from 'node:inspector/promises';
 
 /**
  * Bytes allocated on the JS heap while `fn` runs, estimated by V8's sampling heap profiler with

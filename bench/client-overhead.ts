@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { adapterProcessingCost, recordingFetch } from './adapter-processing.js';
+import { type ClientBenchTarget, type Lister, ourAdapter, popCore, rds20140815 } from './aliyun-clients.js';
 import { allocatedBytes } from './allocation.js';
-import { ourAdapter, popCore, rds20140815, type ClientBenchTarget, type Lister } from './aliyun-clients.js';
-import { collectGarbage, judge, median, round, type FigureResult, type Goal } from './harness.js';
+import { collectGarbage, type FigureResult, type Goal, judge, median, round } from './harness.js';
 
 /** The figure's definition: one instance with this many backups (10 pages of 100); not scaled, it takes seconds. */
 const BACKUPS = 1000;
@@ -17,7 +17,9 @@ type ClientName = 'ours' | 'pop-core' | 'rds20140815';
 /** Starts bench/simulator-process.ts in a child process (tsx as its loader) and reads where it listens. */
 async function startSimulatorProcess(backups: number): Promise<{ target: ClientBenchTarget; stop: () => Promise<void> }> {
   const script = fileURLToPath(new URL('./simulator-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, String(backups)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, String(backups)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const stop = async () => {
     if (child.exitCode !== null) return;
     child.stdin.end();
@@ -25,7 +27,12 @@ async function startSimulatorProcess(backups: number): Promise<{ target: ClientB
   };
   try {
     const lines = createInterface({ input: child.stdout });
-    const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('the simulator process exited before listening'); })])) as [string];
+    const [line] = (await Promise.race([
+      once(lines, 'line'),
+      once(child, 'exit').then(() => {
+        throw new Error('the simulator process exited before listening');
+      }),
+    ])) as [string];
     lines.close();
     return { target: JSON.parse(line) as ClientBenchTarget, stop };
   } catch (err) {
@@ -62,13 +69,18 @@ export async function clientOverheadFigures(scale: number): Promise<FigureResult
   const runs = Math.max(7, Math.round(21 * Math.min(scale, 1)));
   const sim = await startSimulatorProcess(BACKUPS);
   try {
-    const listers: Record<ClientName, Lister> = { ours: ourAdapter(sim.target), 'pop-core': popCore(sim.target), rds20140815: rds20140815(sim.target) };
+    const listers: Record<ClientName, Lister> = {
+      ours: ourAdapter(sim.target),
+      'pop-core': popCore(sim.target),
+      rds20140815: rds20140815(sim.target),
+    };
     const names = Object.keys(listers) as ClientName[];
     // The clients must see the very same list, or the comparison means nothing.
     const expected = await listers.ours();
     for (const name of names) {
       const ids = await listers[name]();
-      if (ids.length !== BACKUPS || ids.join() !== expected.join()) throw new Error(`${name} listed ${ids.length} backups, not the ${BACKUPS} our adapter listed`);
+      if (ids.length !== BACKUPS || ids.join() !== expected.join())
+        throw new Error(`${name} listed ${ids.length} backups, not the ${BACKUPS} our adapter listed`);
       for (let w = 0; w < WARMUPS; w++) await listers[name]();
     }
     const bodies: string[] = [];
@@ -92,13 +104,24 @@ export async function clientOverheadFigures(scale: number): Promise<FigureResult
     const cpu = (n: ClientName) => median(samples[n].map((s) => s.cpuMs));
     const bytes = (n: ClientName) => median(allocated[n]);
     const perClient = Object.fromEntries(
-      names.map((n) => [n, {
-        wallMsMedian: round(wall(n), 2), cpuMsMedian: round(cpu(n), 2), wallMsRuns: samples[n].map((s) => round(s.wallMs, 2)),
-        allocatedMiBMedian: round(bytes(n) / 1024 / 1024, 2), allocatedMiBRuns: allocated[n].map((b) => round(b / 1024 / 1024, 2)),
-      }]),
+      names.map((n) => [
+        n,
+        {
+          wallMsMedian: round(wall(n), 2),
+          cpuMsMedian: round(cpu(n), 2),
+          wallMsRuns: samples[n].map((s) => round(s.wallMs, 2)),
+          allocatedMiBMedian: round(bytes(n) / 1024 / 1024, 2),
+          allocatedMiBRuns: allocated[n].map((b) => round(b / 1024 / 1024, 2)),
+        },
+      ]),
     );
     const params = {
-      backups: BACKUPS, pageSize: 100, requestsPerListing: Math.ceil(BACKUPS / 100), warmups: WARMUPS, timedRuns: runs, memoryRuns: MEMORY_RUNS,
+      backups: BACKUPS,
+      pageSize: 100,
+      requestsPerListing: Math.ceil(BACKUPS / 100),
+      warmups: WARMUPS,
+      timedRuns: runs,
+      memoryRuns: MEMORY_RUNS,
       simulator: 'separate process on 127.0.0.1 (server time is in the wall time of every client alike, not in the CPU time)',
       ourWork: 'sign, fetch, JSON.parse, zod validation, normalization, redaction of download links',
       sdkWork: 'sign, HTTP, JSON parse (pop-core: json-bigint; rds20140815: tea models); no validation or normalization',
@@ -115,7 +138,10 @@ export async function clientOverheadFigures(scale: number): Promise<FigureResult
     };
     const timeGoal: Goal = { kind: 'ratio-max', max: 1 };
     const rows: FigureResult[] = [];
-    for (const [sdk, letters] of [['pop-core', ['a', 'b']], ['rds20140815', ['c', 'd']]] as const) {
+    for (const [sdk, letters] of [
+      ['pop-core', ['a', 'b']],
+      ['rds20140815', ['c', 'd']],
+    ] as const) {
       rows.push(
         {
           id: `6${letters[0]}`,
@@ -129,11 +155,18 @@ export async function clientOverheadFigures(scale: number): Promise<FigureResult
         {
           id: `6${letters[1]}`,
           name: `Client overhead, memory: our adapter vs ${sdk === 'pop-core' ? '@alicloud/pop-core' : '@alicloud/rds20140815'}`,
-          measured: { value: round(bytes('ours') / 1024 / 1024, 2), unit: 'MiB allocated', how: `JS heap bytes allocated per listing, median of ${MEMORY_RUNS}` },
+          measured: {
+            value: round(bytes('ours') / 1024 / 1024, 2),
+            unit: 'MiB allocated',
+            how: `JS heap bytes allocated per listing, median of ${MEMORY_RUNS}`,
+          },
           baseline: { value: round(bytes(sdk) / 1024 / 1024, 2), unit: 'MiB allocated', how: `same, ${sdk}` },
           goal: timeGoal,
           ...judge(timeGoal, bytes('ours'), bytes(sdk)),
-          params: { method: 'V8 sampling heap profiler (1 KiB interval), objects later collected included; Buffers outside the JS heap not counted', clients: perClient },
+          params: {
+            method: 'V8 sampling heap profiler (1 KiB interval), objects later collected included; Buffers outside the JS heap not counted',
+            clients: perClient,
+          },
         },
       );
     }

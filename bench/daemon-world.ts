@@ -1,14 +1,14 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadConfigFile } from '../src/config/load.js';
-import { startDaemon, type Daemon } from '../src/daemon/runtime.js';
+import { type Daemon, startDaemon } from '../src/daemon/runtime.js';
 import { createLogger, silentLogger } from '../src/log.js';
-import { Fleet, startSimulator, type Simulator } from '../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../src/simulator/index.js';
 import { tempFolder } from './harness.js';
 
 // Shared set-up for the figures that run the real daemon: a simulator, a Slack sink, a config file.
@@ -30,7 +30,11 @@ export async function slackSink(): Promise<{ url: string; received: { at: number
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -59,7 +63,14 @@ export function startSimulatorProcess(args: readonly string[]): Promise<External
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) {
         const { url } = JSON.parse(line) as { url: string };
-        resolve({ url, close: () => new Promise<void>((r) => { child.once('exit', () => r()); child.stdin?.end(); }) });
+        resolve({
+          url,
+          close: () =>
+            new Promise<void>((r) => {
+              child.once('exit', () => r());
+              child.stdin?.end();
+            }),
+        });
       }
     });
     child.once('exit', (code) => reject(new Error(`simulator process exited with ${code}`)));

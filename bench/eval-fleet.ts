@@ -1,7 +1,7 @@
-import { loadConfigText, type LoadedConfig } from '../src/config/load.js';
+import { type LoadedConfig, loadConfigText } from '../src/config/load.js';
 import type { NormalizedBackup } from '../src/providers/types.js';
 import { mulberry32, randomInt } from '../src/simulator/prng.js';
-import { aliyunBackup, otcBackup, type BackupSpec } from './backup-items.js';
+import { aliyunBackup, type BackupSpec, otcBackup } from './backup-items.js';
 
 // The evaluation figure's fleet: a config of N targets, as a user would write it, and per target a
 // deterministic year of daily backups in one of the states a real fleet shows.
@@ -37,7 +37,13 @@ export function benchTarget(index: number): BenchTarget {
   // Alibaba lists no running backups, so running ones live on OTC, as does a tenth of the rest.
   const cloud = condition === 'running' || index % 10 === 0 ? 'otc' : 'aliyun';
   const id = `db-${String(index).padStart(5, '0')}`;
-  return { index, id, cloud, instance: cloud === 'aliyun' ? `rm-bench${String(index).padStart(8, '0')}` : `${index.toString(16).padStart(32, '0')}in03`, condition };
+  return {
+    index,
+    id,
+    cloud,
+    instance: cloud === 'aliyun' ? `rm-bench${String(index).padStart(8, '0')}` : `${index.toString(16).padStart(32, '0')}in03`,
+    condition,
+  };
 }
 
 /**
@@ -73,12 +79,18 @@ const idBase = (target: BenchTarget): number => 300_000_000 + target.index * 10_
  * a running backup has finished. This is the change an incremental evaluation follows.
  */
 export function repolledSpecs(target: BenchTarget, days: number, listedAt: number, repolledAt: number): BackupSpec[] {
-  const specs = dailySpecs(target, days, listedAt).map((s) => (s.outcome === 'running' ? { ...s, outcome: 'completed' as const, endedAt: repolledAt - 120_000 } : s));
+  const specs = dailySpecs(target, days, listedAt).map((s) =>
+    s.outcome === 'running' ? { ...s, outcome: 'completed' as const, endedAt: repolledAt - 120_000 } : s,
+  );
   const newest = specs[0];
   const failed = target.index % 10 === 3;
   const manual: BackupSpec = {
-    id: idBase(target) + days + 1, outcome: failed ? 'failed' : 'completed', manual: true,
-    startedAt: repolledAt - 30 * 60_000, endedAt: repolledAt - 5 * 60_000, sizeBytes: newest?.sizeBytes ?? 1024 ** 3,
+    id: idBase(target) + days + 1,
+    outcome: failed ? 'failed' : 'completed',
+    manual: true,
+    startedAt: repolledAt - 30 * 60_000,
+    endedAt: repolledAt - 5 * 60_000,
+    sizeBytes: newest?.sizeBytes ?? 1024 ** 3,
   };
   return [manual, ...specs];
 }

@@ -1,9 +1,21 @@
-import { closeDatabase, openDatabase, type Db } from '../src/db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
-import { createDeps, type AppDeps } from '../src/engine/deps.js';
-import { evaluateTargets, type EvaluationSummary } from '../src/engine/evaluate.js';
-import { benchConfig, benchTarget, dailySpecs, normalized, repolledSpecs, type BenchTarget } from './eval-fleet.js';
-import { collectGarbage, judge, median, mib, round, RssSampler, scaled, tempFolder, timeSync, type FigureResult, type Goal } from './harness.js';
+import { type AppDeps, createDeps } from '../src/engine/deps.js';
+import { type EvaluationSummary, evaluateTargets } from '../src/engine/evaluate.js';
+import { type BenchTarget, benchConfig, benchTarget, dailySpecs, normalized, repolledSpecs } from './eval-fleet.js';
+import {
+  collectGarbage,
+  type FigureResult,
+  type Goal,
+  judge,
+  median,
+  mib,
+  RssSampler,
+  round,
+  scaled,
+  tempFolder,
+  timeSync,
+} from './harness.js';
 
 const MIN = 60_000;
 const NOW = Date.parse('2026-06-01T06:00:00Z');
@@ -20,12 +32,21 @@ function ingestFleet(db: Db, targets: readonly BenchTarget[], rss: RssSampler): 
       const failing = t.condition === 'poll-failing';
       const backups = normalized(t, dailySpecs(t, DAYS, NOW));
       const okAt = failing ? NOW - 4 * 60 * MIN : NOW - 5 * MIN;
-      recordPollMs += timeSync(() => recordPoll(db, { targetId: t.id, startedAt: okAt - 3000, finishedAt: okAt, outcome: { ok: true, pages: Math.ceil(backups.length / 100), backups } })).ms;
+      recordPollMs += timeSync(() =>
+        recordPoll(db, {
+          targetId: t.id,
+          startedAt: okAt - 3000,
+          finishedAt: okAt,
+          outcome: { ok: true, pages: Math.ceil(backups.length / 100), backups },
+        }),
+      ).ms;
       rows += backups.length;
       // Since then every poll was refused: three in a row is what poll-failing alarms on.
       for (const at of failing ? [NOW - 180 * MIN, NOW - 120 * MIN, NOW - 5 * MIN] : []) {
         const error = { kind: 'auth', code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
-        recordPollMs += timeSync(() => recordPoll(db, { targetId: t.id, startedAt: at - 500, finishedAt: at, outcome: { ok: false, pages: 0, error } })).ms;
+        recordPollMs += timeSync(() =>
+          recordPoll(db, { targetId: t.id, startedAt: at - 500, finishedAt: at, outcome: { ok: false, pages: 0, error } }),
+        ).ms;
       }
       if (t.index % 100 === 0) rss.sample();
     }
@@ -33,11 +54,19 @@ function ingestFleet(db: Db, targets: readonly BenchTarget[], rss: RssSampler): 
   return { rows, recordPollMs, wallMs: wall.ms };
 }
 
-const summaryOf = (s: EvaluationSummary, ms: number) => ({ seconds: round(ms / 1000), findings: s.findings, changes: s.changes, notifications: s.notifications, byState: s.byState });
+const summaryOf = (s: EvaluationSummary, ms: number) => ({
+  seconds: round(ms / 1000),
+  findings: s.findings,
+  changes: s.changes,
+  notifications: s.notifications,
+  byState: s.byState,
+});
 
 /** What the first evaluation found per rule, so the mix is seen to exercise every rule. */
 function alarmsByRule(db: Db): Record<string, number> {
-  const rows = db.$client.prepare(`SELECT rule_id, COUNT(*) AS n FROM findings WHERE state = 'alarm' GROUP BY rule_id ORDER BY rule_id`).all() as { rule_id: string; n: number }[];
+  const rows = db.$client
+    .prepare(`SELECT rule_id, COUNT(*) AS n FROM findings WHERE state = 'alarm' GROUP BY rule_id ORDER BY rule_id`)
+    .all() as { rule_id: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.rule_id, r.n]));
 }
 
@@ -79,20 +108,36 @@ export function evaluationFigures(scale: number): FigureResult[] {
       const set = changedSet(targets, changed, rep);
       for (const t of set) {
         const backups = normalized(t, repolledSpecs(t, DAYS, NOW, at - MIN));
-        recordPoll(db, { targetId: t.id, startedAt: at - MIN - 3000, finishedAt: at - MIN, outcome: { ok: true, pages: Math.ceil(backups.length / 100), backups } });
+        recordPoll(db, {
+          targetId: t.id,
+          startedAt: at - MIN - 3000,
+          finishedAt: at - MIN,
+          outcome: { ok: true, pages: Math.ceil(backups.length / 100), backups },
+        });
       }
-      return evaluate(deps, at, set.map((t) => t.id));
+      return evaluate(
+        deps,
+        at,
+        set.map((t) => t.id),
+      );
     });
     rss.sample();
     const fullMs = median(full.map((f) => f.ms));
     const incMs = median(incremental.map((f) => f.ms));
     const rows = setup.rows;
-    const fileMiB = mib(db.$client.prepare(`SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).pluck().get() as number);
+    const fileMiB = mib(
+      db.$client.prepare(`SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).pluck().get() as number,
+    );
     const shared = {
       targets: count,
       dailyBackupsPerTarget: DAYS,
       backupRows: rows,
-      mix: Object.fromEntries(['healthy', 'failed', 'stale', 'running', 'shrunk', 'poll-failing'].map((c) => [c, targets.filter((t) => t.condition === c).length])),
+      mix: Object.fromEntries(
+        ['healthy', 'failed', 'stale', 'running', 'shrunk', 'poll-failing'].map((c) => [
+          c,
+          targets.filter((t) => t.condition === c).length,
+        ]),
+      ),
       clouds: { aliyun: targets.filter((t) => t.cloud === 'aliyun').length, otc: targets.filter((t) => t.cloud === 'otc').length },
       setup: {
         configLoadSeconds: round(configLoad.ms / 1000),

@@ -18,10 +18,30 @@ export interface Figure {
 
 export const FIGURES: readonly Figure[] = [
   { id: '1', name: 'Ingest', goal: { kind: 'ratio-min', min: 0.8 }, run: (scale) => [ingestFigure(scale)] },
-  { id: '2', name: 'Fleet scan: wall time / rate-limit floor', goal: { kind: 'ratio-max', max: 1.15 }, run: async (scale) => [await fleetScanFigure(scale)] },
+  {
+    id: '2',
+    name: 'Fleet scan: wall time / rate-limit floor',
+    goal: { kind: 'ratio-max', max: 1.15 },
+    run: async (scale) => [await fleetScanFigure(scale)],
+  },
   { id: '3', name: 'Evaluation', goal: { kind: 'budget-max', max: 5, unit: 's' }, run: (scale) => evaluationFigures(scale) },
-  { id: '4', name: 'Weekly report, 10,000 targets, html + json', goal: { kind: 'budget-max', max: 3, unit: 's' }, run: (scale) => [reportFigure(scale)] },
-  { id: '5', name: 'Alert latency: FAILED in simulator → Slack sink', goal: { kind: 'budget-max', max: 1, unit: 's' }, run: (scale) => alertLatencyFigures(scale) },
+  {
+    id: '4',
+    name: 'Weekly report, 10,000 targets, html + json',
+    goal: { kind: 'budget-max', max: 3, unit: 's' },
+    run: (scale) => [reportFigure(scale)],
+  },
+  {
+    id: '5',
+    name: 'Alert latency: FAILED in simulator → Slack sink',
+    goal: { kind: 'budget-max', max: 1, unit: 's' },
+    run: (scale) => alertLatencyFigures(scale),
+  },
   { id: '6', name: 'Client overhead', goal: { kind: 'ratio-max', max: 1 }, run: (scale) => clientOverheadFigures(scale) },
-  { id: '7', name: 'Scale-out: 2 vs 1 BullMQ poll workers', goal: { kind: 'ratio-min', min: 1.8 }, run: async (scale) => [await scaleOutFigure(scale)] },
+  {
+    id: '7',
+    name: 'Scale-out: 2 vs 1 BullMQ poll workers',
+    goal: { kind: 'ratio-min', min: 1.8 },
+    run: async (scale) => [await scaleOutFigure(scale)],
+  },
 ];

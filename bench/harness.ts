@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** One row of the table and one entry of results.json. */
 export interface FigureResult {
@@ -54,7 +54,17 @@ export function judge(goal: Goal, measured: number, baseline?: number): { ratio:
 
 /** A row for a figure whose capability does not exist yet, so the table always shows the whole goal list. */
 export function notMeasured(id: string, name: string, goal: Goal, needs: string): FigureResult {
-  return { id, name, measured: null, baseline: null, ratio: null, goal, pass: null, note: `not measured yet (needs: ${needs})`, params: {} };
+  return {
+    id,
+    name,
+    measured: null,
+    baseline: null,
+    ratio: null,
+    goal,
+    pass: null,
+    note: `not measured yet (needs: ${needs})`,
+    params: {},
+  };
 }
 
 /** BENCH_SCALE, default 1; sizes are multiplied by it for a quick run (0.1). */
@@ -143,7 +153,12 @@ export function tempFolder(prefix: string): { dir: string; file: (name: string) 
  * beside every figure so a reader can tell a slow run from a slow machine.
  */
 export function calibrationMs(): number {
-  const rows = Array.from({ length: 2_000 }, (_, i) => ({ id: `backup-${i}`, status: i % 7 === 0 ? 'failed' : 'completed', endedAt: 1_780_000_000_000 + i * 60_000, sizeBytes: i * 1024 ** 2 }));
+  const rows = Array.from({ length: 2_000 }, (_, i) => ({
+    id: `backup-${i}`,
+    status: i % 7 === 0 ? 'failed' : 'completed',
+    endedAt: 1_780_000_000_000 + i * 60_000,
+    sizeBytes: i * 1024 ** 2,
+  }));
   const runs: number[] = [];
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();

@@ -27,17 +27,37 @@ const UPSERT = `INSERT INTO backups (${BACKUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?
  * storage: de-duplication, the problem count and the content hash (content_hash stays null).
  */
 export function rawEquivalentWriter(client: Database.Database): PollWriter {
-  const insertPoll = client.prepare(`INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, pages, items) VALUES (?, ?, ?, 'ok', ?, ?)`);
+  const insertPoll = client.prepare(
+    `INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, pages, items) VALUES (?, ?, ?, 'ok', ?, ?)`,
+  );
   const status = client.prepare(`SELECT status FROM backups WHERE target_id = ? AND backup_id = ?`).pluck();
   const upsert = client.prepare(UPSERT);
-  const event = client.prepare(`INSERT INTO backup_events (target_id, backup_id, poll_id, at, from_status, to_status, raw_status) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const event = client.prepare(
+    `INSERT INTO backup_events (target_id, backup_id, poll_id, at, from_status, to_status, raw_status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
   const write = client.transaction((poll: BenchPoll) => {
     const t = poll.targetId;
     const at = poll.finishedAt;
     const pollId = insertPoll.run(t, poll.startedAt, at, Math.ceil(poll.backups.length / 100), poll.backups.length).lastInsertRowid;
     for (const b of poll.backups) {
       const previous = status.get(t, b.backupId) as string | undefined;
-      upsert.run(t, b.backupId, b.name, b.kind, b.trigger, b.status, b.rawStatus, b.startedAt, b.endedAt, b.sizeBytes, JSON.stringify(b.raw), at, pollId, at, pollId);
+      upsert.run(
+        t,
+        b.backupId,
+        b.name,
+        b.kind,
+        b.trigger,
+        b.status,
+        b.rawStatus,
+        b.startedAt,
+        b.endedAt,
+        b.sizeBytes,
+        JSON.stringify(b.raw),
+        at,
+        pollId,
+        at,
+        pollId,
+      );
       if (previous !== b.status) event.run(t, b.backupId, pollId, at, previous ?? null, b.status, b.rawStatus);
     }
   });
@@ -49,14 +69,32 @@ export function rawEquivalentWriter(client: Database.Database): PollWriter {
  * else (no history of first sightings or status changes).
  */
 export function rawUpsertOnlyWriter(client: Database.Database): PollWriter {
-  const insertPoll = client.prepare(`INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, pages, items) VALUES (?, ?, ?, 'ok', ?, ?)`);
+  const insertPoll = client.prepare(
+    `INSERT INTO poll_runs (target_id, started_at, finished_at, outcome, pages, items) VALUES (?, ?, ?, 'ok', ?, ?)`,
+  );
   const upsert = client.prepare(UPSERT);
   const write = client.transaction((poll: BenchPoll) => {
     const t = poll.targetId;
     const at = poll.finishedAt;
     const pollId = insertPoll.run(t, poll.startedAt, at, Math.ceil(poll.backups.length / 100), poll.backups.length).lastInsertRowid;
     for (const b of poll.backups) {
-      upsert.run(t, b.backupId, b.name, b.kind, b.trigger, b.status, b.rawStatus, b.startedAt, b.endedAt, b.sizeBytes, JSON.stringify(b.raw), at, pollId, at, pollId);
+      upsert.run(
+        t,
+        b.backupId,
+        b.name,
+        b.kind,
+        b.trigger,
+        b.status,
+        b.rawStatus,
+        b.startedAt,
+        b.endedAt,
+        b.sizeBytes,
+        JSON.stringify(b.raw),
+        at,
+        pollId,
+        at,
+        pollId,
+      );
     }
   });
   return (poll) => write(poll);
@@ -78,7 +116,10 @@ export function storedDigest(client: Database.Database): { digest: string; backu
     h.update(JSON.stringify(row));
     backups++;
   }
-  for (const row of client.prepare(`SELECT target_id, backup_id, poll_id, at, from_status, to_status, raw_status FROM backup_events ORDER BY id`).raw().iterate()) {
+  for (const row of client
+    .prepare(`SELECT target_id, backup_id, poll_id, at, from_status, to_status, raw_status FROM backup_events ORDER BY id`)
+    .raw()
+    .iterate()) {
     h.update(JSON.stringify(row));
     events++;
   }

@@ -1,10 +1,10 @@
-import { closeDatabase, openDatabase, type Db } from '../src/db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
 import type { NormalizedBackup } from '../src/providers/types.js';
 import { mulberry32, randomInt } from '../src/simulator/prng.js';
 import { aliyunBackup } from './backup-items.js';
-import { collectGarbage, judge, mib, round, RssSampler, scaled, tempFolder, type FigureResult } from './harness.js';
-import { rawEquivalentWriter, rawUpsertOnlyWriter, storedDigest, type BenchPoll, type PollWriter } from './ingest-raw.js';
+import { collectGarbage, type FigureResult, judge, mib, RssSampler, round, scaled, tempFolder } from './harness.js';
+import { type BenchPoll, type PollWriter, rawEquivalentWriter, rawUpsertOnlyWriter, storedDigest } from './ingest-raw.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T06:00:00Z');
@@ -30,12 +30,20 @@ function buildPasses(targets: number, perPoll: number): [Pass, Pass] {
     const size = randomInt(random, 1, 200) * 1024 ** 3;
     const specs = Array.from({ length: perPoll }, (_, d) => {
       const startedAt = NOW - (d + 1) * DAY + randomInt(random, 0, 4 * 3600) * 1000;
-      return { id: nextId++, outcome: random() < 0.02 ? ('failed' as const) : ('completed' as const), startedAt, endedAt: startedAt + randomInt(random, 5, 45) * 60_000, sizeBytes: size };
+      return {
+        id: nextId++,
+        outcome: random() < 0.02 ? ('failed' as const) : ('completed' as const),
+        startedAt,
+        endedAt: startedAt + randomInt(random, 5, 45) * 60_000,
+        sizeBytes: size,
+      };
     });
     const backups = specs.map((s) => aliyunBackup(instance, s));
     // Unchanged items are the same objects in both passes, as a re-poll returns equal records.
     const repolled: NormalizedBackup[] = specs.map((s, i) =>
-      s.outcome === 'completed' && random() < CHANGE_RATE ? aliyunBackup(instance, { ...s, outcome: 'failed' }) : (backups[i] as NormalizedBackup),
+      s.outcome === 'completed' && random() < CHANGE_RATE
+        ? aliyunBackup(instance, { ...s, outcome: 'failed' })
+        : (backups[i] as NormalizedBackup),
     );
     const targetId = `ingest-${t}`;
     first.push({ targetId, startedAt: NOW - 2000, finishedAt: NOW, backups });
@@ -51,7 +59,12 @@ function writerFor(name: WriterName, db: Db): PollWriter {
   if (name === 'raw') return rawEquivalentWriter(db.$client);
   if (name === 'raw-upsert-only') return rawUpsertOnlyWriter(db.$client);
   return (poll) => {
-    recordPoll(db, { targetId: poll.targetId, startedAt: poll.startedAt, finishedAt: poll.finishedAt, outcome: { ok: true, pages: Math.ceil(poll.backups.length / 100), backups: poll.backups } });
+    recordPoll(db, {
+      targetId: poll.targetId,
+      startedAt: poll.startedAt,
+      finishedAt: poll.finishedAt,
+      outcome: { ok: true, pages: Math.ceil(poll.backups.length / 100), backups: poll.backups },
+    });
   };
 }
 
@@ -72,7 +85,12 @@ function runRound(passes: [Pass, Pass], rss: RssSampler, withDigest: boolean): R
   const folder = tempFolder('ingest');
   const dbs = WRITERS.map((name) => openDatabase(folder.file(`${name}.db`)));
   try {
-    const writers = WRITERS.map((name, i) => ({ name, db: dbs[i] as Db, write: undefined as PollWriter | undefined, ms: [0, 0] as [number, number] }));
+    const writers = WRITERS.map((name, i) => ({
+      name,
+      db: dbs[i] as Db,
+      write: undefined as PollWriter | undefined,
+      ms: [0, 0] as [number, number],
+    }));
     for (const p of [0, 1] as const) {
       collectGarbage();
       passes[p].polls.forEach((poll, i) => {
@@ -87,7 +105,9 @@ function runRound(passes: [Pass, Pass], rss: RssSampler, withDigest: boolean): R
       });
     }
     const ms = Object.fromEntries(writers.map((w) => [w.name, w.ms])) as Record<WriterName, [number, number]>;
-    const digests = withDigest ? { recordPoll: storedDigest(dbs[0]?.$client as Db['$client']), raw: storedDigest(dbs[1]?.$client as Db['$client']) } : {};
+    const digests = withDigest
+      ? { recordPoll: storedDigest(dbs[0]?.$client as Db['$client']), raw: storedDigest(dbs[1]?.$client as Db['$client']) }
+      : {};
     return { ms, digests };
   } finally {
     dbs.forEach(closeDatabase);

@@ -7,7 +7,7 @@ import { buildReport } from '../src/report/data.js';
 import { renderReport } from '../src/report/formats.js';
 import { lastCompleteWeek } from '../src/report/period.js';
 import { benchConfig, benchTarget } from './eval-fleet.js';
-import { collectGarbage, judge, median, round, scaled, tempFolder, timeSync, type FigureResult } from './harness.js';
+import { collectGarbage, type FigureResult, judge, median, round, scaled, tempFolder, timeSync } from './harness.js';
 
 // Figure 4: the weekly report (html and json) for N targets whose history was recorded the way the
 // daemon records it: one poll and one evaluation a day across the week, so the flip history is real.
@@ -25,9 +25,16 @@ function backupsUpTo(index: number, day: number): NormalizedBackup[] {
     const endedAt = WEEK_START - 2 * DAY + j * DAY + 3 * H;
     const failed = (index + j) % 17 === 0;
     out.push({
-      backupId: String(300_000_000 + index * 100 + j), name: null, kind: 'full', trigger: 'automated',
-      status: failed ? 'failed' : 'completed', rawStatus: failed ? 'Failed' : 'Success',
-      startedAt: endedAt - 40 * 60_000, endedAt, sizeBytes: failed ? 0 : (50 + (index % 50)) * 1024 ** 3, raw: {},
+      backupId: String(300_000_000 + index * 100 + j),
+      name: null,
+      kind: 'full',
+      trigger: 'automated',
+      status: failed ? 'failed' : 'completed',
+      rawStatus: failed ? 'Failed' : 'Success',
+      startedAt: endedAt - 40 * 60_000,
+      endedAt,
+      sizeBytes: failed ? 0 : (50 + (index % 50)) * 1024 ** 3,
+      raw: {},
     });
   }
   return out;
@@ -45,7 +52,13 @@ export function reportFigure(scale: number): FigureResult {
     const setup = timeSync(() => {
       for (let d = 0; d < days; d++) {
         const at = WEEK_START - 2 * DAY + d * DAY + 6 * H;
-        for (const t of targets) recordPoll(db, { targetId: t.id, startedAt: at - 2_000, finishedAt: at, outcome: { ok: true, pages: 1, backups: backupsUpTo(t.index, d) } });
+        for (const t of targets)
+          recordPoll(db, {
+            targetId: t.id,
+            startedAt: at - 2_000,
+            finishedAt: at,
+            outcome: { ok: true, pages: 1, backups: backupsUpTo(t.index, d) },
+          });
         evaluateTargets(deps, { now: at });
       }
     });
@@ -70,7 +83,13 @@ export function reportFigure(scale: number): FigureResult {
       ratio,
       goal,
       pass,
-      params: { targets: count, period: period.label, setupSeconds: round(setup.ms / 1000, 1), htmlBytes: last?.html, jsonBytes: last?.json },
+      params: {
+        targets: count,
+        period: period.label,
+        setupSeconds: round(setup.ms / 1000, 1),
+        htmlBytes: last?.html,
+        jsonBytes: last?.json,
+      },
     };
   } finally {
     closeDatabase(db);

@@ -3,7 +3,8 @@ import { describeGoal, type FigureResult, type Measured } from './harness.js';
 
 const HEAD = ['#', 'figure', 'measured', 'baseline', 'ratio', 'goal', 'result'] as const;
 
-const formatNumber = (n: number): string => (Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : String(Number(n.toPrecision(4))));
+const formatNumber = (n: number): string =>
+  Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : String(Number(n.toPrecision(4)));
 const formatMeasured = (m: Measured | null): string => (m ? `${formatNumber(m.value)} ${m.unit}` : '—');
 
 function resultWord(f: FigureResult): string {

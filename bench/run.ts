@@ -4,7 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIGURES } from './figures.js';
-import { benchScale, calibrationMs, notMeasured, round, tempFolder, type FigureResult } from './harness.js';
+import { benchScale, calibrationMs, type FigureResult, notMeasured, round, tempFolder } from './harness.js';
 import { renderTable, writeResults } from './report.js';
 
 // `npm run bench`: every figure of issue 8, in order, each in a process of its own (run-figure.ts). A
@@ -35,7 +35,9 @@ async function main(): Promise<number> {
   const scale = benchScale();
   const here = dirname(fileURLToPath(import.meta.url));
   const started = Date.now();
-  console.log(`backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`);
+  console.log(
+    `backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`,
+  );
   const results: FigureResult[] = [];
   const calibrations: number[] = [];
   let errors = 0;
@@ -59,24 +61,51 @@ async function main(): Promise<number> {
       calibrations.push(after);
       results.push(...rows.map((r) => ({ ...r, params: { ...r.params, machineCalibrationMs: { before: calibration, after } } })));
       process.stdout.write(`(after: ${after} ms) `);
-      console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`);
+      console.log(
+        `${((Date.now() - t0) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`,
+      );
     } catch (err) {
       errors++;
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       console.log(`ERROR after ${((Date.now() - t0) / 1000).toFixed(1)} s\n${message}`);
-      results.push({ id: figure.id, name: figure.name, measured: null, baseline: null, ratio: null, goal: figure.goal, pass: null, note: `ERROR: ${message.split('\n')[0]}`, params: {} });
+      results.push({
+        id: figure.id,
+        name: figure.name,
+        measured: null,
+        baseline: null,
+        ratio: null,
+        goal: figure.goal,
+        pass: null,
+        note: `ERROR: ${message.split('\n')[0]}`,
+        params: {},
+      });
     }
   }
   const totalS = round((Date.now() - started) / 1000, 1);
   console.log(`\n${renderTable(results)}\n`);
   const machine = calibrations.length > 0 ? { fastestMs: Math.min(...calibrations), slowestMs: Math.max(...calibrations) } : null;
-  if (machine) console.log(`Machine calibration (one fixed workload before and after each figure; higher is a slower machine): ${machine.fastestMs}–${machine.slowestMs} ms.`);
+  if (machine)
+    console.log(
+      `Machine calibration (one fixed workload before and after each figure; higher is a slower machine): ${machine.fastestMs}–${machine.slowestMs} ms.`,
+    );
   const failed = results.filter((r) => r.pass === false).map((r) => r.id);
-  console.log(failed.length > 0 ? `FAIL: figure(s) ${failed.join(', ')} miss their goal (a report, so the exit code stays 0).` : 'Every measured figure meets its goal.');
+  console.log(
+    failed.length > 0
+      ? `FAIL: figure(s) ${failed.join(', ')} miss their goal (a report, so the exit code stays 0).`
+      : 'Every measured figure meets its goal.',
+  );
   console.log(`Total ${totalS} s. Results: ${join(here, 'results.json')}`);
   writeResults(
     join(here, 'results.json'),
-    { generatedAt: new Date(started).toISOString(), scale, node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? null, totalSeconds: totalS, machineCalibrationMs: machine },
+    {
+      generatedAt: new Date(started).toISOString(),
+      scale,
+      node: process.version,
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model ?? null,
+      totalSeconds: totalS,
+      machineCalibrationMs: machine,
+    },
     results,
   );
   // A goal missed is a finding; a figure that could not run at all is a broken benchmark.

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Fleet } from '../src/simulator/index.js';
 import { startRedis } from '../test/helpers/redis.js';
-import { judge, round, scaled, type FigureResult } from './harness.js';
 import { HOUR, until, world } from './daemon-world.js';
+import { type FigureResult, judge, round, scaled } from './harness.js';
 
 // Figure 7: poll throughput with 1 vs 2 `worker` processes on BullMQ when polling is latency-bound
 // (every simulated request takes 300 ms): the owner only ingests and evaluates, workers poll.
@@ -12,9 +12,13 @@ import { HOUR, until, world } from './daemon-world.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function startWorker(configPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), '--config', configPath, 'worker', '--concurrency', '4', '--log-level', 'info'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), '--config', configPath, 'worker', '--concurrency', '4', '--log-level', 'info'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -32,18 +36,31 @@ async function pollSeconds(workers: number, targets: number): Promise<number> {
   fleet.addAccount({ cloud: 'aliyun', accessKeyId: 'LTAI5tScaleBench', accessKeySecret: 'scale-bench-secret' });
   for (let i = 0; i < targets; i++) {
     fleet.addInstance({
-      cloud: 'aliyun', service: 'rds', id: `rm-s${i}`, regionId: 'cn-hangzhou',
-      backups: Array.from({ length: 150 }, (_, d) => ({ status: 'Success', kind: 'full' as const, mode: 'Automated' as const, startedAt: now - d * 6 * HOUR - HOUR, endedAt: now - d * 6 * HOUR, sizeBytes: 1e9 })),
+      cloud: 'aliyun',
+      service: 'rds',
+      id: `rm-s${i}`,
+      regionId: 'cn-hangzhou',
+      backups: Array.from({ length: 150 }, (_, d) => ({
+        status: 'Success',
+        kind: 'full' as const,
+        mode: 'Automated' as const,
+        startedAt: now - d * 6 * HOUR - HOUR,
+        endedAt: now - d * 6 * HOUR,
+        sizeBytes: 1e9,
+      })),
     });
   }
-  const w = await world(fleet, (endpoint) => `redis: ${redis.url}
+  const w = await world(
+    fleet,
+    (endpoint) => `redis: ${redis.url}
 queue: { prefix: scale${workers}x${process.pid} }
 schedules: { poll: "0 0 1 1 *" }
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${endpoint}", accessKeyId: LTAI5tScaleBench, accessKeySecret: scale-bench-secret, rateLimit: { perSecond: 5000 } }
 targets:
 ${Array.from({ length: targets }, (_, i) => `  - { id: s${i}, account: ali, service: rds, instance: rm-s${i} }`).join('\n')}
-`);
+`,
+  );
   const children: ChildProcess[] = [];
   try {
     w.sim.faults.latencyMs = 300;
@@ -74,7 +91,11 @@ export async function scaleOutFigure(scale: number): Promise<FigureResult> {
   return {
     id: '7',
     name: 'Scale-out: poll throughput, 2 vs 1 BullMQ worker processes',
-    measured: { value: round(targets / two, 1), unit: 'polls/s (2 workers)', how: `${targets} targets × 2 pages, 300 ms per request, concurrency 4 per worker` },
+    measured: {
+      value: round(targets / two, 1),
+      unit: 'polls/s (2 workers)',
+      how: `${targets} targets × 2 pages, 300 ms per request, concurrency 4 per worker`,
+    },
     baseline: { value: round(targets / one, 1), unit: 'polls/s (1 worker)', how: 'same run' },
     ratio: round(speedup, 3),
     goal,

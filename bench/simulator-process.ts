@@ -16,11 +16,22 @@ const instance = 'rm-clientbench0001';
 const regionId = 'cn-hangzhou';
 const today = Math.floor(Date.now() / DAY) * DAY;
 fleet.addInstance({
-  cloud: 'aliyun', service: 'rds', id: instance, regionId,
+  cloud: 'aliyun',
+  service: 'rds',
+  id: instance,
+  regionId,
   backups: Array.from({ length: backups }, (_, d) => {
     const startedAt = today - (d + 1) * DAY + 2 * 3_600_000 + ((d * 7_919) % 3_600) * 1000;
     const failed = d % 20 === 7;
-    return { status: failed ? 'Failed' : 'Success', kind: 'full' as const, mode: 'Automated' as const, method: 'Physical' as const, startedAt, endedAt: startedAt + 20 * 60_000, sizeBytes: failed ? 0 : 80 * 1024 ** 3 - d * 1_000_000 };
+    return {
+      status: failed ? 'Failed' : 'Success',
+      kind: 'full' as const,
+      mode: 'Automated' as const,
+      method: 'Physical' as const,
+      startedAt,
+      endedAt: startedAt + 20 * 60_000,
+      sizeBytes: failed ? 0 : 80 * 1024 ** 3 - d * 1_000_000,
+    };
   }),
 });
 // The real clock: the official SDKs stamp requests with the wall time and cannot be given another.

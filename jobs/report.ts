@@ -12,7 +12,12 @@ import { defineJob } from './types.js';
  */
 export const reportJob = defineJob({
   name: 'report',
-  payload: z.strictObject({ period: z.string().regex(/^\d{4}-W\d{2}$/, 'must be an ISO week such as 2026-W47').optional() }),
+  payload: z.strictObject({
+    period: z
+      .string()
+      .regex(/^\d{4}-W\d{2}$/, 'must be an ISO week such as 2026-W47')
+      .optional(),
+  }),
   retry: { attempts: 6, backoffMs: 60_000 },
   async process(deps: OwnerDeps, { period }) {
     await runScheduledReport(deps, deps.clock(), period === undefined ? {} : { period });

@@ -15,12 +15,18 @@ const outcome = z.union([
  */
 export const settleJob = defineJob({
   name: 'settle',
-  payload: z.strictObject({ ids: z.array(z.number().int().positive()).min(1), channel: z.string().min(1).optional(), outcome, at: z.number() }),
+  payload: z.strictObject({
+    ids: z.array(z.number().int().positive()).min(1),
+    channel: z.string().min(1).optional(),
+    outcome,
+    at: z.number(),
+  }),
   retry: { attempts: 5, backoffMs: 1_000 },
   async process(deps: OwnerDeps, { ids, channel, outcome: o, at }) {
     const verdict = settleSent(deps.db, ids, at, o);
     if (verdict !== 'none') deps.metrics.notifications.inc({ channel: channel ?? 'unknown', outcome: verdict }, ids.length);
     if (verdict === 'none') deps.log.info({ ids: ids.length }, 'delivery outcome for rows no longer claimed; ignored');
-    else if (verdict !== 'sent') deps.log.warn({ ids: ids.length, verdict, error: o.ok ? undefined : o.message }, 'notification not delivered');
+    else if (verdict !== 'sent')
+      deps.log.warn({ ids: ids.length, verdict, error: o.ok ? undefined : o.message }, 'notification not delivered');
   },
 });

@@ -9,7 +9,7 @@ const DAY_MINUTES = 1440;
 const windowText = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM-HH:MM (UTC), e.g. 01:00-05:00')
-  .describe('UTC window the provider\'s backup window must lie inside, HH:MM-HH:MM (may cross midnight); absent = any');
+  .describe("UTC window the provider's backup window must lie inside, HH:MM-HH:MM (may cross midnight); absent = any");
 
 const params = z.strictObject({
   minRetentionDays: z.number().int().min(0).max(3650).default(7).describe('automated backups must be kept at least this many days'),
@@ -30,8 +30,14 @@ const windowOf = (text: string): { startMinute: number; endMinute: number } => {
 };
 
 /** True when the provider's window lies inside the standard's; either may cross midnight. */
-export function windowInside(inner: { startMinute: number; endMinute: number }, outer: { startMinute: number; endMinute: number }): boolean {
-  const span = (w: { startMinute: number; endMinute: number }): [number, number] => [w.startMinute, w.endMinute > w.startMinute ? w.endMinute : w.endMinute + DAY_MINUTES];
+export function windowInside(
+  inner: { startMinute: number; endMinute: number },
+  outer: { startMinute: number; endMinute: number },
+): boolean {
+  const span = (w: { startMinute: number; endMinute: number }): [number, number] => [
+    w.startMinute,
+    w.endMinute > w.startMinute ? w.endMinute : w.endMinute + DAY_MINUTES,
+  ];
   const [is, ie] = span(inner);
   const [os, oe] = span(outer);
   return [-DAY_MINUTES, 0, DAY_MINUTES].some((shift) => os + shift <= is && ie <= oe + shift);
@@ -56,13 +62,16 @@ function assess(p: BackupPolicy, params: Params): { violations: string[]; unknow
   if (params.window !== undefined) {
     const standard = windowOf(params.window);
     if (p.window === null) unknown.push('the backup window');
-    else if (!windowInside(p.window, standard)) violations.push(`backup window ${hhmm(p.window.startMinute)}-${hhmm(p.window.endMinute)} UTC is not inside ${params.window} UTC`);
+    else if (!windowInside(p.window, standard))
+      violations.push(`backup window ${hhmm(p.window.startMinute)}-${hhmm(p.window.endMinute)} UTC is not inside ${params.window} UTC`);
   }
   if (p.weekdays === null) {
     if (params.minDaysPerWeek > 0) unknown.push('the backup weekdays');
   } else if (p.weekdays.length < params.minDaysPerWeek && p.automated !== false) {
     const days = p.weekdays.length === 0 ? 'no day' : p.weekdays.map((d) => WEEKDAYS[d]).join(', ');
-    violations.push(`backs up on ${p.weekdays.length} day${p.weekdays.length === 1 ? '' : 's'} a week (${days}); standard ${params.minDaysPerWeek}`);
+    violations.push(
+      `backs up on ${p.weekdays.length} day${p.weekdays.length === 1 ? '' : 's'} a week (${days}); standard ${params.minDaysPerWeek}`,
+    );
   }
   return { violations, unknown };
 }
@@ -76,7 +85,7 @@ function assess(p: BackupPolicy, params: Params): { violations: string[]; unknow
  */
 export const backupPolicy = defineRule({
   id: 'backup-policy',
-  description: 'the provider\'s automated backup policy meets the standard (on, retention, window, weekdays)',
+  description: "the provider's automated backup policy meets the standard (on, retention, window, weekdays)",
   defaultSeverity: 'warning',
   needsSuccessfulPoll: false,
   requires: 'discovery',
@@ -84,17 +93,28 @@ export const backupPolicy = defineRule({
   historyNeeds: () => ({ policy: true }),
   evaluate({ history, params: p }) {
     const evidence = history.policy ?? { kind: 'not-discovering' as const };
-    if (evidence.kind === 'not-discovering') return notApplicable('backup policies are read by discovery; add `discover:` to this target\'s account to check them');
+    if (evidence.kind === 'not-discovering')
+      return notApplicable("backup policies are read by discovery; add `discover:` to this target's account to check them");
     if (evidence.kind === 'not-read') return cannotJudge('no backup policy read for this instance yet (discovery has not listed it)');
     const { policy, readAt } = evidence;
-    if ('unavailable' in policy) return policy.failed === true ? cannotJudge(`${policy.unavailable} (at ${at(readAt)})`) : notApplicable(policy.unavailable);
+    if ('unavailable' in policy)
+      return policy.failed === true ? cannotJudge(`${policy.unavailable} (at ${at(readAt)})`) : notApplicable(policy.unavailable);
     const { violations, unknown } = assess(policy, p);
     const source = `${policy.source}, read ${at(readAt)}`;
-    const details = { readAt, retentionDays: policy.retentionDays, retentionIsCount: policy.retentionIsCount, automated: policy.automated, weekdays: policy.weekdays };
+    const details = {
+      readAt,
+      retentionDays: policy.retentionDays,
+      retentionIsCount: policy.retentionIsCount,
+      automated: policy.automated,
+      weekdays: policy.weekdays,
+    };
     if (violations.length > 0) return alarm(`${violations.join('; ')} (${source})`, details);
     if (unknown.length > 0) return cannotJudge(`the provider did not report ${unknown.join(', ')} (${source})`);
     const kept = policy.retentionIsCount ? `${policy.retentionDays} backup files (a count, not days)` : `${policy.retentionDays} days`;
-    const on = policy.automated === true ? 'automated backup on' : `automated backup ${policy.automated === false ? 'off' : 'state not reported'} (not required)`;
+    const on =
+      policy.automated === true
+        ? 'automated backup on'
+        : `automated backup ${policy.automated === false ? 'off' : 'state not reported'} (not required)`;
     const days = policy.weekdays === null ? 'weekdays not reported' : `${policy.weekdays.length} days a week`;
     return ok(`${on}, kept ${kept}, ${days} (${source})`, details);
   },

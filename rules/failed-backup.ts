@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../src/config/duration.js';
 import { at, backupLabel, span } from './format.js';
-import { alarm, defineRule, ok, type BackupFact } from './types.js';
+import { alarm, type BackupFact, defineRule, ok } from './types.js';
 
 /** When a backup failed: its end, else its start, else when we first saw it (so a failure without times still alarms). */
 const failedAt = (b: BackupFact): number => b.endedAt ?? b.startedAt ?? b.firstSeenAt;
@@ -35,10 +35,13 @@ export const failedBackup = defineRule({
     }
     const more = open.length > 1 ? ` (${open.length} failures since the last completed backup)` : '';
     const raw = newest.b.rawStatus ? ` [${newest.b.rawStatus}]` : '';
-    return alarm(`${backupLabel(newest.b)} failed at ${at(newest.t)}${raw}; no completed backup since${more}; policy lookback ${span(params.lookback)}`, {
-      backupId: newest.b.backupId,
-      failedAt: newest.t,
-      failures: open.length,
-    });
+    return alarm(
+      `${backupLabel(newest.b)} failed at ${at(newest.t)}${raw}; no completed backup since${more}; policy lookback ${span(params.lookback)}`,
+      {
+        backupId: newest.b.backupId,
+        failedAt: newest.t,
+        failures: open.length,
+      },
+    );
   },
 });

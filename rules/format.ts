@@ -12,7 +12,9 @@ export const MAX_BACKUP_NAME = 256;
 
 /** `backup 1234 ("nightly")`: provider text is quoted so a reader sees where it starts and ends, and cut. */
 export function backupLabel(b: { backupId: string; name: string | null }): string {
-  return b.name && b.name !== b.backupId ? `backup ${b.backupId} (${JSON.stringify(truncate(b.name, MAX_BACKUP_NAME))})` : `backup ${b.backupId}`;
+  return b.name && b.name !== b.backupId
+    ? `backup ${b.backupId} (${JSON.stringify(truncate(b.name, MAX_BACKUP_NAME))})`
+    : `backup ${b.backupId}`;
 }
 
 const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const;

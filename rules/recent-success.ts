@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration } from '../src/config/duration.js';
 import { ago, at, span } from './format.js';
 import { backupKinds, kindCounts, kindsNote } from './params.js';
-import { alarm, defineRule, ok, type BackupFact, type BackupKind } from './types.js';
+import { alarm, type BackupFact, type BackupKind, defineRule, ok } from './types.js';
 
 /** Alarms when no completed backup (of the listed kinds, if any) ended within `maxAge` of now. */
 export const recentSuccess = defineRule({

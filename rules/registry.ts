@@ -10,4 +10,14 @@ import { stuckRunning } from './stuck-running.js';
 import { targetMissing } from './target-missing.js';
 
 /** Every rule the engine knows, by id. Adding a rule = one file + one entry here. */
-export const rules = registry('rule', [recentSuccess, failedBackup, stuckRunning, pollFailing, retention, sizeAnomaly, targetMissing, coverage, backupPolicy]);
+export const rules = registry('rule', [
+  recentSuccess,
+  failedBackup,
+  stuckRunning,
+  pollFailing,
+  retention,
+  sizeAnomaly,
+  targetMissing,
+  coverage,
+  backupPolicy,
+]);

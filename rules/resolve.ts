@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config, RuleSettings, TargetConfig } from '../src/config/schema.js';
 import type { Registry } from '../src/registry.js';
-import { SEVERITIES, type Rule, type Severity } from './types.js';
+import { type Rule, SEVERITIES, type Severity } from './types.js';
 
 /** A rule as it applies to one target after defaults, profiles and the target's override. */
 export interface ResolvedRule {
@@ -22,7 +22,8 @@ const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetConfig, targetPath: string): Layer[] {
   const layers: Layer[] = [{ where: 'rules', settings: config.rules }];
   config.profiles.forEach((p, i) => {
-    if (Object.entries(p.match).every(([k, v]) => target.labels[k] === v)) layers.push({ where: `profiles[${i}].rules`, settings: p.rules });
+    if (Object.entries(p.match).every(([k, v]) => target.labels[k] === v))
+      layers.push({ where: `profiles[${i}].rules`, settings: p.rules });
   });
   layers.push({ where: `${targetPath}.rules`, settings: target.rules });
   return layers;
@@ -43,11 +44,20 @@ export function resolvedRules(
   targetPath?: string,
 ): readonly ResolvedRule[] {
   let byConfig = resolvedCache.get(rules);
-  if (!byConfig) resolvedCache.set(rules, (byConfig = new WeakMap()));
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    resolvedCache.set(rules, byConfig);
+  }
   let byTarget = byConfig.get(config);
-  if (!byTarget) byConfig.set(config, (byTarget = new WeakMap()));
+  if (!byTarget) {
+    byTarget = new WeakMap();
+    byConfig.set(config, byTarget);
+  }
   let resolved = byTarget.get(target);
-  if (!resolved) byTarget.set(target, (resolved = resolveRules(rules, config, target, targetPath).resolved));
+  if (!resolved) {
+    resolved = resolveRules(rules, config, target, targetPath).resolved;
+    byTarget.set(target, resolved);
+  }
   return resolved;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration } from '../src/config/duration.js';
 import { ago, at, backupLabel, span } from './format.js';
 import { backupKinds, kindCounts, kindsNote } from './params.js';
-import { alarm, defineRule, ok, type BackupFact } from './types.js';
+import { alarm, type BackupFact, defineRule, ok } from './types.js';
 
 type Ended = BackupFact & { endedAt: number };
 

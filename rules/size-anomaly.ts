@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { at, backupLabel, bytes, percent } from './format.js';
-import { alarm, defineRule, ok, type BackupFact } from './types.js';
+import { alarm, type BackupFact, defineRule, ok } from './types.js';
 
 type Sized = BackupFact & { endedAt: number; sizeBytes: number };
 
@@ -25,7 +25,12 @@ export const sizeAnomaly = defineRule({
   needsSuccessfulPoll: true,
   params: z.strictObject({
     maxDrop: z.number().min(0).max(1).default(0.5).describe('alarm when the newest backup is more than this fraction below the median'),
-    history: z.number().int().min(2).default(7).describe('how many earlier completed backups of the same kind form the median; with fewer, no drop is judged'),
+    history: z
+      .number()
+      .int()
+      .min(2)
+      .default(7)
+      .describe('how many earlier completed backups of the same kind form the median; with fewer, no drop is judged'),
   }),
   historyNeeds: (params) => ({ recentCompleted: params.history + 1 }),
   evaluate({ history, now, params }) {

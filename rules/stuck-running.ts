@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../src/config/duration.js';
 import { ago, at, backupLabel, span } from './format.js';
-import { alarm, defineRule, ok, type BackupFact } from './types.js';
+import { alarm, type BackupFact, defineRule, ok } from './types.js';
 
 /**
  * When a running backup started: its own start, else when we first saw it running. The fallback

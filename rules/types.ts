@@ -49,7 +49,14 @@ export interface TargetHistory {
 /** What discovery says about one target id (a configured target, or an uncovered instance's would-be id). */
 export type CoverageFact =
   | { readonly kind: 'targeted'; readonly lastDiscoveryAt: number }
-  | { readonly kind: 'uncovered'; readonly account: string; readonly service: string; readonly instance: string; readonly name: string | null; readonly firstSeenAt: number }
+  | {
+      readonly kind: 'uncovered';
+      readonly account: string;
+      readonly service: string;
+      readonly instance: string;
+      readonly name: string | null;
+      readonly firstSeenAt: number;
+    }
   | { readonly kind: 'missing'; readonly lastDiscoveryAt: number; readonly goneAt: number | null }
   | { readonly kind: 'resolved'; readonly why: string }
   | { readonly kind: 'not-discovered' };
@@ -130,6 +137,10 @@ export function defineRule<P>(rule: Rule<P>): Rule<unknown> {
 }
 
 export const ok = (reason: string, details?: Record<string, unknown>): RuleResult => ({ state: 'ok', reason, ...(details && { details }) });
-export const alarm = (reason: string, details?: Record<string, unknown>): RuleResult => ({ state: 'alarm', reason, ...(details && { details }) });
+export const alarm = (reason: string, details?: Record<string, unknown>): RuleResult => ({
+  state: 'alarm',
+  reason,
+  ...(details && { details }),
+});
 export const cannotJudge = (reason: string): RuleResult => ({ state: 'error', reason });
 export const notApplicable = (reason: string): RuleResult => ({ state: 'skip', reason });

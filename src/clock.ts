@@ -7,8 +7,12 @@ export const systemClock: Clock = () => Date.now();
 export function manualClock(start: number | string | Date): Clock & { set(t: number | string | Date): void; advance(ms: number): void } {
   let now = toMillis(start);
   const clock = (() => now) as Clock & { set(t: number | string | Date): void; advance(ms: number): void };
-  clock.set = (t) => { now = toMillis(t); };
-  clock.advance = (ms) => { now += ms; };
+  clock.set = (t) => {
+    now = toMillis(t);
+  };
+  clock.advance = (ms) => {
+    now += ms;
+  };
   return clock;
 }
 
@@ -30,7 +34,9 @@ export function iso(ms: number): string {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const mp = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;

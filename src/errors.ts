@@ -15,15 +15,7 @@ export class AuditorError extends Error {
   }
 }
 
-export type ProviderErrorKind =
-  | 'auth'
-  | 'throttled'
-  | 'not-found'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'invalid-response'
-  | 'client';
+export type ProviderErrorKind = 'auth' | 'throttled' | 'not-found' | 'server' | 'network' | 'timeout' | 'invalid-response' | 'client';
 
 /** A failed call to a provider API, mapped from the provider's own error shape. */
 export class ProviderError extends AuditorError {

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { type Logger as PinoLogger, pino } from 'pino';
 
 export type Logger = PinoLogger;
 
@@ -8,8 +8,22 @@ export type Logger = PinoLogger;
  * never pass secrets to the logger; this is the second line of defence.
  */
 export const REDACTED_KEYS = [
-  'password', 'passwd', 'secret', 'accesskeysecret', 'privatekey', 'secretkey', 'token', 'apikey', 'authorization',
-  'cookie', 'signature', 'webhook', 'webhookurl', 'smtp', 'smtpurl', 'credentials',
+  'password',
+  'passwd',
+  'secret',
+  'accesskeysecret',
+  'privatekey',
+  'secretkey',
+  'token',
+  'apikey',
+  'authorization',
+  'cookie',
+  'signature',
+  'webhook',
+  'webhookurl',
+  'smtp',
+  'smtpurl',
+  'credentials',
 ] as const;
 
 const CENSOR = '[redacted]';
@@ -50,7 +64,9 @@ export function redact<T>(value: T, depth = 0): T {
     let copy: unknown[] | undefined;
     value.forEach((item: unknown, i) => {
       const next = redact(item, depth + 1);
-      if (next !== item) (copy ??= [...value])[i] = next;
+      if (next === item) return;
+      copy ??= [...value];
+      copy[i] = next;
     });
     return (copy ?? value) as T;
   }
@@ -60,7 +76,9 @@ export function redact<T>(value: T, depth = 0): T {
   for (const key of Object.keys(source)) {
     const item = source[key];
     const next = item === undefined || item === null ? item : isSecretKey(key) ? CENSOR : redact(item, depth + 1);
-    if (next !== item) (copy ??= { ...source })[key] = next;
+    if (next === item) continue;
+    copy ??= { ...source };
+    copy[key] = next;
   }
   return (copy ?? value) as T;
 }
@@ -68,7 +86,10 @@ export function redact<T>(value: T, depth = 0): T {
 /** JSON lines on stderr (stdout is for command output). `level` from BACKUP_AUDITOR_LOG or `info`. */
 export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
   const level = opts.level ?? process.env.BACKUP_AUDITOR_LOG ?? 'info';
-  const root = pino({ level, base: undefined, formatters: { log: (obj) => redact(obj) } }, (opts.destination ?? process.stderr) as pino.DestinationStream);
+  const root = pino(
+    { level, base: undefined, formatters: { log: (obj) => redact(obj) } },
+    (opts.destination ?? process.stderr) as pino.DestinationStream,
+  );
   // pino formats a child's bindings once, without `formatters.log`: censor them on the way in.
   // Children inherit this method through their prototype, so grandchildren are covered too.
   const child: (this: Logger, bindings: pino.Bindings, options?: pino.ChildLoggerOptions<never>) => Logger = root.child;

@@ -10,7 +10,8 @@
  * embeddings, overrides and isolates (they reorder what a reader sees), and lone surrogates (invalid
  * in UTF-8).
  */
-export const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const UNSAFE =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Longest provider text (a reason quoting one) a machine-readable output carries: enough for any reason, never a runaway message. */
 export const MAX_TEXT = 2000;
@@ -64,7 +65,9 @@ function plain(value: unknown, max: number): unknown {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v = plain(value[i], max);
-      if (v !== value[i]) (copy ??= value.slice())[i] = v;
+      if (v === value[i]) continue;
+      copy ??= value.slice();
+      copy[i] = v;
     }
     return copy ?? value;
   }
@@ -82,7 +85,13 @@ function plain(value: unknown, max: number): unknown {
 }
 
 /** A plain copy of `record` whose first `changedAt` entries are unchanged and entry `changedAt` has the plain value `first`. */
-function copyFrom(record: Record<string, unknown>, keys: readonly string[], changedAt: number, first: unknown, max: number): Record<string, unknown> {
+function copyFrom(
+  record: Record<string, unknown>,
+  keys: readonly string[],
+  changedAt: number,
+  first: unknown,
+  max: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;

@@ -2,23 +2,45 @@ import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
-import { coverageRows, type CoverageRow } from '../discovery/coverage-rows.js';
+import { type CoverageRow, coverageRows } from '../discovery/coverage-rows.js';
 import { discoverAll, discoveringAccounts } from '../discovery/run.js';
 import { createDeps } from '../engine/deps.js';
-import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** Printable text: provider names can carry anything, so control characters are shown escaped. */
 const plain = (s: string): string => JSON.stringify(s).slice(1, -1);
 
 function printTable(rows: readonly CoverageRow[], io: CliIO): void {
   const head = ['account', 'service', 'discovered', 'targeted', 'excluded', 'uncovered', 'replicas', 'last discovery'];
-  const body = rows.map((r) => [r.account, r.service, String(r.discovered), String(r.targeted), String(r.excluded), String(r.uncovered), String(r.replicas), r.lastDiscoveryAt ?? 'never']);
+  const body = rows.map((r) => [
+    r.account,
+    r.service,
+    String(r.discovered),
+    String(r.targeted),
+    String(r.excluded),
+    String(r.uncovered),
+    String(r.replicas),
+    r.lastDiscoveryAt ?? 'never',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  for (const line of [head, ...body]) println(io.stdout, line.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const line of [head, ...body])
+    println(
+      io.stdout,
+      line
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
   for (const r of rows) {
-    for (const u of r.uncoveredInstances) println(io.stdout, `uncovered  ${r.account}/${r.service}/${plain(u.instance)}${u.name ? ` (${plain(u.name)})` : ''}, first seen ${u.firstSeenAt}`);
-    for (const m of r.missingTargets) println(io.stdout, `missing    target ${m.target}: instance ${plain(m.instance)} is no longer listed`);
-    for (const e of r.excludedInstances) println(io.stdout, `excluded   ${r.account}/${r.service}/${plain(e.instance)}: ${plain(e.reason)}`);
+    for (const u of r.uncoveredInstances)
+      println(
+        io.stdout,
+        `uncovered  ${r.account}/${r.service}/${plain(u.instance)}${u.name ? ` (${plain(u.name)})` : ''}, first seen ${u.firstSeenAt}`,
+      );
+    for (const m of r.missingTargets)
+      println(io.stdout, `missing    target ${m.target}: instance ${plain(m.instance)} is no longer listed`);
+    for (const e of r.excludedInstances)
+      println(io.stdout, `excluded   ${r.account}/${r.service}/${plain(e.instance)}: ${plain(e.reason)}`);
   }
 }
 
@@ -33,7 +55,10 @@ export function coverageCommand(program: Command, io: CliIO, run: (fn: () => Pro
       run(async () => {
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         if (discoveringAccounts({ loaded }).length === 0) {
-          println(io.stderr, 'no account has a `discover:` option; add `discover: {}` to an account to list its instances (see `backup-auditor init --example`)');
+          println(
+            io.stderr,
+            'no account has a `discover:` option; add `discover: {}` to an account to list its instances (see `backup-auditor init --example`)',
+          );
           return EXIT.usage;
         }
         const db = openDatabase(loaded.databasePath);
@@ -41,7 +66,8 @@ export function coverageCommand(program: Command, io: CliIO, run: (fn: () => Pro
           const deps = createDeps({ db, loaded, log: logger(io), clock: systemClock });
           if (!opts.stored) {
             // Recorded as evidence like any discovery; findings are judged (and alerted) by run-once and start.
-            for (const s of await discoverAll(deps)) if (!s.ok) println(io.stderr, `discovery of ${s.account}/${s.service} failed: ${s.error ?? 'unknown error'}`);
+            for (const s of await discoverAll(deps))
+              if (!s.ok) println(io.stderr, `discovery of ${s.account}/${s.service} failed: ${s.error ?? 'unknown error'}`);
           }
           const now = deps.clock();
           const rows = coverageRows(db, withAutoTargets(loaded, db, now).config, now);

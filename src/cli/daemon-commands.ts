@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
-import { startDaemon, startWorker, WORKER_QUEUES, type Running } from '../daemon/runtime.js';
+import { type Running, startDaemon, startWorker, WORKER_QUEUES } from '../daemon/runtime.js';
 import { slotOf } from '../daemon/scheduler.js';
 import { createLogger, type Logger } from '../log.js';
 import type { QueueName } from '../queue/types.js';
-import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 
@@ -45,7 +45,8 @@ async function untilSignal(running: Running, timeoutMs: number, log: Logger): Pr
 }
 
 function problems(io: CliIO, error: z.ZodError): number {
-  for (const i of error.issues) println(io.stderr, `--${String(i.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`);
+  for (const i of error.issues)
+    println(io.stderr, `--${String(i.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`);
   return EXIT.usage;
 }
 
@@ -82,15 +83,25 @@ export function daemonCommands(program: Command, io: CliIO, run: Run): void {
         const schema = common.extend({
           queues: z
             .string()
-            .transform((s) => s.split(',').map((q) => q.trim()).filter(Boolean))
-            .pipe(z.array(z.enum(WORKER_QUEUES as [QueueName, ...QueueName[]], { error: `must be among ${WORKER_QUEUES.join(', ')}` })).min(1)),
+            .transform((s) =>
+              s
+                .split(',')
+                .map((q) => q.trim())
+                .filter(Boolean),
+            )
+            .pipe(
+              z.array(z.enum(WORKER_QUEUES as [QueueName, ...QueueName[]], { error: `must be among ${WORKER_QUEUES.join(', ')}` })).min(1),
+            ),
           concurrency: z.coerce.number().int().min(1).max(256),
         });
         const opts = schema.safeParse(raw);
         if (!opts.success) return problems(io, opts.error);
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         if (!loaded.config.redis) {
-          println(io.stderr, 'worker: the config has no `redis:`; in embedded mode `start` runs every job itself (add redis: redis://host:6379 to scale out)');
+          println(
+            io.stderr,
+            'worker: the config has no `redis:`; in embedded mode `start` runs every job itself (add redis: redis://host:6379 to scale out)',
+          );
           return EXIT.usage;
         }
         const log = createLogger({ destination: io.stderr, level: opts.data.logLevel ?? io.env.BACKUP_AUDITOR_LOG ?? 'info' });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { closeDatabase, openDatabase } from '../db/client.js';
-import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 /** `db migrate`: creates the database if needed and applies pending migrations. */
 export function dbCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {

@@ -7,11 +7,11 @@ import { loadConfigFile } from '../config/load.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { runCycle } from '../engine/cycle.js';
 import { createDeps } from '../engine/deps.js';
-import { demoFleet, type DemoFleet } from '../simulator/demo-fleet.js';
+import { type DemoFleet, demoFleet } from '../simulator/demo-fleet.js';
 import { startSimulator } from '../simulator/server.js';
 import { simulatorConfig } from '../simulator/sim-config.js';
-import { startMailSink, startSlackSink, slackLines, type DemoMail } from './demo-sinks.js';
-import { EXIT, logger, println, type CliIO } from './io.js';
+import { type DemoMail, slackLines, startMailSink, startSlackSink } from './demo-sinks.js';
+import { type CliIO, EXIT, logger, println } from './io.js';
 import { cycleLine } from './run-once.js';
 import { printStatus } from './status.js';
 

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as delay } from 'node:timers/promises';
+import { connect as tlsConnect } from 'node:tls';
 import type { Clock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
@@ -19,11 +19,23 @@ import type { Registry } from '../registry.js';
 /** Every secret an account reads, with its config path. */
 export function accountSecrets(name: string, a: AccountConfig): { where: string; ref: SecretRef }[] {
   const at = `accounts.${name}`;
-  if (a.cloud === 'ucloud') return [{ where: `${at}.publicKey`, ref: a.publicKey }, { where: `${at}.privateKey`, ref: a.privateKey }];
+  if (a.cloud === 'ucloud')
+    return [
+      { where: `${at}.publicKey`, ref: a.publicKey },
+      { where: `${at}.privateKey`, ref: a.privateKey },
+    ];
   if (a.cloud === 'aliyun') {
-    return [{ where: `${at}.accessKeyId`, ref: a.accessKeyId }, { where: `${at}.accessKeySecret`, ref: a.accessKeySecret }, ...(a.securityToken ? [{ where: `${at}.securityToken`, ref: a.securityToken }] : [])];
+    return [
+      { where: `${at}.accessKeyId`, ref: a.accessKeyId },
+      { where: `${at}.accessKeySecret`, ref: a.accessKeySecret },
+      ...(a.securityToken ? [{ where: `${at}.securityToken`, ref: a.securityToken }] : []),
+    ];
   }
-  if (a.auth.type === 'aksk') return [{ where: `${at}.auth.accessKey`, ref: a.auth.accessKey }, { where: `${at}.auth.secretKey`, ref: a.auth.secretKey }];
+  if (a.auth.type === 'aksk')
+    return [
+      { where: `${at}.auth.accessKey`, ref: a.auth.accessKey },
+      { where: `${at}.auth.secretKey`, ref: a.auth.secretKey },
+    ];
   return [{ where: `${at}.auth.password`, ref: a.auth.password }];
 }
 
@@ -64,16 +76,33 @@ export async function checkEndpoint(url: string, timeoutMs: number): Promise<End
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = Number(u.port) || (u.protocol === 'https:' ? 443 : 80);
   const dns = await timed(async () => (isIP(host) ? host : (await lookup(host)).address), timeoutMs);
-  if (!dns.ok) return { url, dns, ok: false, hint: `the name ${host} does not resolve: check the endpoint's spelling and this machine's DNS` };
+  if (!dns.ok)
+    return { url, dns, ok: false, hint: `the name ${host} does not resolve: check the endpoint's spelling and this machine's DNS` };
   const address = dns.value as string;
   const tcp = await timed(() => tcpConnect(address, port, timeoutMs), timeoutMs);
   if (!tcp.ok) {
     const refused = /ECONNREFUSED/.test(tcp.error ?? '');
-    return { url, dns, tcp, ok: false, hint: refused ? `nothing listens on ${host}:${port}: check the endpoint's port, or that the service (or simulator) runs` : `cannot connect to ${host}:${port}: check firewalls and whether this network needs a proxy` };
+    return {
+      url,
+      dns,
+      tcp,
+      ok: false,
+      hint: refused
+        ? `nothing listens on ${host}:${port}: check the endpoint's port, or that the service (or simulator) runs`
+        : `cannot connect to ${host}:${port}: check firewalls and whether this network needs a proxy`,
+    };
   }
   if (u.protocol !== 'https:') return { url, dns, tcp, ok: true };
   const tls = await timed(() => tlsHandshake(address, port, isIP(host) ? undefined : host, timeoutMs), timeoutMs);
-  if (!tls.ok) return { url, dns, tcp, tls, ok: false, hint: 'the TLS handshake failed: a proxy intercepting TLS needs its CA in NODE_EXTRA_CA_CERTS; an expired or foreign certificate means a wrong endpoint' };
+  if (!tls.ok)
+    return {
+      url,
+      dns,
+      tcp,
+      tls,
+      ok: false,
+      hint: 'the TLS handshake failed: a proxy intercepting TLS needs its CA in NODE_EXTRA_CA_CERTS; an expired or foreign certificate means a wrong endpoint',
+    };
   return { url, dns, tcp, tls, ok: true };
 }
 
@@ -81,14 +110,20 @@ async function timed<T>(fn: () => Promise<T>, timeoutMs: number): Promise<Step &
   const start = performance.now();
   const timer = new AbortController();
   try {
-    const timeout = delay(timeoutMs, undefined, { signal: timer.signal }).then(() => Promise.reject(new Error(`no answer within ${timeoutMs} ms`)));
+    const timeout = delay(timeoutMs, undefined, { signal: timer.signal }).then(() =>
+      Promise.reject(new Error(`no answer within ${timeoutMs} ms`)),
+    );
     timeout.catch(() => {}); // aborted once fn settles
     const value = await Promise.race([fn(), timeout]);
     return { ok: true, ms: Math.round(performance.now() - start), value };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message = errorMessage(err);
-    return { ok: false, ms: Math.round(performance.now() - start), error: code && !message.includes(code) ? `${code}: ${message}` : message };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - start),
+      error: code && !message.includes(code) ? `${code}: ${message}` : message,
+    };
   } finally {
     timer.abort();
   }
@@ -180,6 +215,14 @@ export async function probeTarget(deps: ProbeDeps, target: TargetConfig): Promis
     const authOk = kind === 'auth' ? false : kind === 'not-found' ? true : null;
     const instanceFound = kind === 'not-found' ? false : null;
     const code = err instanceof ProviderError && err.code && !errorMessage(err).includes(err.code) ? ` [${err.code}]` : '';
-    return { authOk, instanceFound, backupsSeen: null, latencyMs: deps.clock() - start, error: `${errorMessage(err)}${code}`, kind, ...clockOffset() };
+    return {
+      authOk,
+      instanceFound,
+      backupsSeen: null,
+      latencyMs: deps.clock() - start,
+      error: `${errorMessage(err)}${code}`,
+      kind,
+      ...clockOffset(),
+    };
   }
 }

@@ -6,7 +6,10 @@ import { paint } from './progress.js';
 export const CLOCK_HINT_THRESHOLD_MS = 60_000;
 
 /** What an operator should do about a failed probe, from the kind of failure, the provider's words and the server's clock. */
-export function hintFor(p: Pick<TargetProbe, 'kind' | 'error' | 'serverClockOffsetMs'>, ctx: { account: string; cloud: Cloud; timeoutMs: number }): string | undefined {
+export function hintFor(
+  p: Pick<TargetProbe, 'kind' | 'error' | 'serverClockOffsetMs'>,
+  ctx: { account: string; cloud: Cloud; timeoutMs: number },
+): string | undefined {
   const text = p.error ?? '';
   let hint: string | undefined;
   switch (p.kind) {
@@ -15,7 +18,8 @@ export function hintFor(p: Pick<TargetProbe, 'kind' | 'error' | 'serverClockOffs
     case 'auth':
       if (/signature|VerifyAC|0301.*aksk/i.test(text)) hint = 'signature mismatch: check the secret and the clock';
       else if (/time ?stamp|expired|0303|clock/i.test(text)) hint = "the request's time was refused: check this machine's clock (NTP)";
-      else if (/InvalidAccessKeyId|User Not Exists|not found|not exist/i.test(text)) hint = 'the key id is unknown to the provider: check the key id, and that it belongs to this cloud and account';
+      else if (/InvalidAccessKeyId|User Not Exists|not found|not exist/i.test(text))
+        hint = 'the key id is unknown to the provider: check the key id, and that it belongs to this cloud and account';
       else hint = "credentials refused: check the key pair and that the account may list backups (the provider's permission for it)";
       break;
     case 'not-found':
@@ -54,7 +58,8 @@ export function hintFor(p: Pick<TargetProbe, 'kind' | 'error' | 'serverClockOffs
 }
 
 /** `tcp 2ms`, or `tcp failed (ECONNREFUSED ...)`. */
-export const stepText = (name: string, s: Step | undefined): string | undefined => s && (s.ok ? `${name} ${s.ms}ms` : `${name} failed (${s.error ?? 'error'})`);
+export const stepText = (name: string, s: Step | undefined): string | undefined =>
+  s && (s.ok ? `${name} ${s.ms}ms` : `${name} failed (${s.error ?? 'error'})`);
 
 /** `dns 0ms · tcp 1ms · tls 40ms`, or where it stopped. */
 export function endpointLine(e: EndpointCheck): string {
@@ -83,11 +88,20 @@ export function targetTable(rows: readonly TargetRow[], colour: boolean): string
       problems.push(`[${problems.length + 1}] ${r.account} / ${r.target}: ${p.error}${r.hint ? `\n    hint: ${r.hint}` : ''}`);
       result = paint(colour, 'red', `FAILED [${problems.length}]`);
     }
-    return [r.account, r.target, yesNo(p?.authOk, colour), yesNo(p?.instanceFound, colour), p?.backupsSeen == null ? '-' : String(p.backupsSeen), p?.latencyMs == null ? '-' : `${p.latencyMs} ms`, result];
+    return [
+      r.account,
+      r.target,
+      yesNo(p?.authOk, colour),
+      yesNo(p?.instanceFound, colour),
+      p?.backupsSeen == null ? '-' : String(p.backupsSeen),
+      p?.latencyMs == null ? '-' : `${p.latencyMs} ms`,
+      result,
+    ];
   });
   const header = ['ACCOUNT', 'TARGET', 'AUTH OK', 'INSTANCE FOUND', 'BACKUPS SEEN', 'LATENCY', 'RESULT'];
   const strip = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => strip(c[i] as string).length)));
-  const line = (c: readonly string[]) => c.map((x, i) => (i === c.length - 1 ? x : x + ' '.repeat((widths[i] as number) - strip(x).length))).join('  ');
+  const line = (c: readonly string[]) =>
+    c.map((x, i) => (i === c.length - 1 ? x : x + ' '.repeat((widths[i] as number) - strip(x).length))).join('  ');
   return [colour ? paint(true, 'bold', line(header)) : line(header), ...cells.map(line), ...(problems.length > 0 ? ['', ...problems] : [])];
 }

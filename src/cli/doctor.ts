@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { parseDuration } from '../config/duration.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig } from '../config/schema.js';
@@ -9,10 +9,10 @@ import type { Logger } from '../log.js';
 import { backupSources } from '../providers/registry.js';
 import type { BackupSource } from '../providers/types.js';
 import type { Registry } from '../registry.js';
-import { accountEndpoints, accountSecrets, checkEndpoint, probeTarget, type EndpointCheck, type TargetProbe } from './doctor-checks.js';
-import { endpointLine, hintFor, targetTable, type TargetRow } from './doctor-view.js';
-import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
-import { colourEnabled, paint, progressFor, type ProgressReporter } from './progress.js';
+import { accountEndpoints, accountSecrets, checkEndpoint, type EndpointCheck, probeTarget, type TargetProbe } from './doctor-checks.js';
+import { endpointLine, hintFor, type TargetRow, targetTable } from './doctor-view.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { colourEnabled, type ProgressReporter, paint, progressFor } from './progress.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 
@@ -28,7 +28,12 @@ const doctorArgs = z.object({
 /** Everything doctor found; `--json` prints it as is. */
 export interface DoctorReport {
   readonly ok: boolean;
-  readonly accounts: { account: string; cloud: string; secrets: { ok: boolean; problems: string[] }; endpoints: (EndpointCheck & { line: string })[] }[];
+  readonly accounts: {
+    account: string;
+    cloud: string;
+    secrets: { ok: boolean; problems: string[] };
+    endpoints: (EndpointCheck & { line: string })[];
+  }[];
   readonly targets: ({ account: string; target: string; hint?: string } & (TargetProbe | { skipped: string }))[];
   readonly channels: { channel: string; type: string; ok: boolean; problems: string[] }[];
 }
@@ -52,7 +57,10 @@ export function doctorCommand(program: Command, io: CliIO, run: Run): void {
     .option('--json', 'print one JSON document instead of tables')
     .action((opts: { target?: string[]; timeout: string; json?: boolean }) =>
       run(async () => {
-        const args = doctorArgs.safeParse({ target: (opts.target ?? []).flatMap((t) => t.split(',')).filter(Boolean), timeout: opts.timeout });
+        const args = doctorArgs.safeParse({
+          target: (opts.target ?? []).flatMap((t) => t.split(',')).filter(Boolean),
+          timeout: opts.timeout,
+        });
         if (!args.success) {
           for (const i of args.error.issues) println(io.stderr, `--${String(i.path[0])}: ${i.message}`);
           return EXIT.usage;
@@ -61,12 +69,25 @@ export function doctorCommand(program: Command, io: CliIO, run: Run): void {
         const loaded = loadConfig(program.opts<GlobalOptions>(), io, { checkSecrets: false });
         const unknown = args.data.target.filter((id) => !loaded.config.targets.some((t) => t.id === id));
         if (unknown.length > 0) {
-          println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`);
+          println(
+            io.stderr,
+            `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`,
+          );
           return EXIT.usage;
         }
         const targets = args.data.target.length > 0 ? args.data.target : loaded.config.targets.map((t) => t.id);
         const progress = progressFor(io, { verb: 'checking', noun: 'targets', total: targets.length, json: opts.json === true });
-        const report = await runDoctor(loaded, { fetch: globalThis.fetch, clock: systemClock, log: logger(io), sources: backupSources as unknown as Registry<BackupSource>, progress }, { targets, timeoutMs: args.data.timeout });
+        const report = await runDoctor(
+          loaded,
+          {
+            fetch: globalThis.fetch,
+            clock: systemClock,
+            log: logger(io),
+            sources: backupSources as unknown as Registry<BackupSource>,
+            progress,
+          },
+          { targets, timeoutMs: args.data.timeout },
+        );
         progress.done();
         if (opts.json) println(io.stdout, JSON.stringify(report, null, 2));
         else printReport(io, report);
@@ -76,7 +97,11 @@ export function doctorCommand(program: Command, io: CliIO, run: Run): void {
 }
 
 /** Runs every check: accounts (secrets, endpoints) first, then one probe per target of a healthy account, four at a time. */
-export async function runDoctor(loaded: LoadedConfig, deps: DoctorDeps, opts: { targets: readonly string[]; timeoutMs: number }): Promise<DoctorReport> {
+export async function runDoctor(
+  loaded: LoadedConfig,
+  deps: DoctorDeps,
+  opts: { targets: readonly string[]; timeoutMs: number },
+): Promise<DoctorReport> {
   const { config } = loaded;
   const wanted = config.targets.filter((t) => opts.targets.includes(t.id));
   const accountNames = [...new Set(wanted.map((t) => t.account))];
@@ -91,10 +116,12 @@ export async function runDoctor(loaded: LoadedConfig, deps: DoctorDeps, opts: { 
           problems.push(err instanceof ConfigError ? err.problems.join('; ') : errorMessage(err));
         }
       }
-      const endpoints = await Promise.all(accountEndpoints(a).map(async (url) => {
-        const e = await checkEndpoint(url, opts.timeoutMs);
-        return { ...e, line: endpointLine(e) };
-      }));
+      const endpoints = await Promise.all(
+        accountEndpoints(a).map(async (url) => {
+          const e = await checkEndpoint(url, opts.timeoutMs);
+          return { ...e, line: endpointLine(e) };
+        }),
+      );
       return { account: name, cloud: a.cloud, secrets: { ok: problems.length === 0, problems }, endpoints };
     }),
   );
@@ -111,8 +138,15 @@ export async function runDoctor(loaded: LoadedConfig, deps: DoctorDeps, opts: { 
       if (acc && !acc.secrets.ok) row = { account: t.account, target: t.id, skipped: 'a secret of the account is missing' };
       else if (acc && !acc.endpoints.every((e) => e.ok)) row = { account: t.account, target: t.id, skipped: 'the endpoint is unreachable' };
       else {
-        const probe = await probeTarget({ loaded, sources: deps.sources, fetch: deps.fetch, clock: deps.clock, log: deps.log, timeoutMs: opts.timeoutMs }, t);
-        const hint = hintFor(probe, { account: t.account, cloud: (config.accounts[t.account] as AccountConfig).cloud, timeoutMs: opts.timeoutMs });
+        const probe = await probeTarget(
+          { loaded, sources: deps.sources, fetch: deps.fetch, clock: deps.clock, log: deps.log, timeoutMs: opts.timeoutMs },
+          t,
+        );
+        const hint = hintFor(probe, {
+          account: t.account,
+          cloud: (config.accounts[t.account] as AccountConfig).cloud,
+          timeoutMs: opts.timeoutMs,
+        });
         row = { account: t.account, target: t.id, ...probe, ...(hint && { hint }) };
       }
       rows[i] = row;
@@ -132,7 +166,10 @@ export async function runDoctor(loaded: LoadedConfig, deps: DoctorDeps, opts: { 
     }
     return { channel: name, type: c.type, ok: problems.length === 0, problems };
   });
-  const ok = accounts.every((a) => a.secrets.ok && a.endpoints.every((e) => e.ok)) && rows.every((r) => !('skipped' in r) && r.error === undefined) && channels.every((c) => c.ok);
+  const ok =
+    accounts.every((a) => a.secrets.ok && a.endpoints.every((e) => e.ok)) &&
+    rows.every((r) => !('skipped' in r) && r.error === undefined) &&
+    channels.every((c) => c.ok);
   return { ok, accounts, targets: rows, channels };
 }
 
@@ -150,14 +187,34 @@ function printReport(io: CliIO, r: DoctorReport): void {
     }
   }
   say();
-  say(colour ? paint(true, 'bold', 'targets (one signed call each: the first page of the backup listing)') : 'targets (one signed call each: the first page of the backup listing)');
-  for (const l of targetTable(r.targets.map((t) => ({ account: t.account, target: t.target, probe: t, ...(t.hint && { hint: t.hint }) })) as TargetRow[], colour)) say(`  ${l}`);
+  say(
+    colour
+      ? paint(true, 'bold', 'targets (one signed call each: the first page of the backup listing)')
+      : 'targets (one signed call each: the first page of the backup listing)',
+  );
+  for (const l of targetTable(
+    r.targets.map((t) => ({ account: t.account, target: t.target, probe: t, ...(t.hint && { hint: t.hint }) })) as TargetRow[],
+    colour,
+  ))
+    say(`  ${l}`);
   if (r.channels.length > 0) {
     say();
-    say(colour ? paint(true, 'bold', 'channels (secrets only; `backup-auditor notify test NAME` sends a real test message)') : 'channels (secrets only; `backup-auditor notify test NAME` sends a real test message)');
+    say(
+      colour
+        ? paint(true, 'bold', 'channels (secrets only; `backup-auditor notify test NAME` sends a real test message)')
+        : 'channels (secrets only; `backup-auditor notify test NAME` sends a real test message)',
+    );
     for (const c of r.channels) say(`  ${c.channel} (${c.type})  ${c.ok ? mark(true) : `${mark(false)}: ${c.problems.join('; ')}`}`);
   }
   say();
   const failedTargets = r.targets.filter((t) => 'skipped' in t || t.error !== undefined).length;
-  say(r.ok ? paint(colour, 'green', `all checks passed: ${r.targets.length} targets answered`) : paint(colour, 'red', `${failedTargets} of ${r.targets.length} targets failed or were not tried; fix the problems above and run \`backup-auditor doctor\` again`));
+  say(
+    r.ok
+      ? paint(colour, 'green', `all checks passed: ${r.targets.length} targets answered`)
+      : paint(
+          colour,
+          'red',
+          `${failedTargets} of ${r.targets.length} targets failed or were not tried; fix the problems above and run \`backup-auditor doctor\` again`,
+        ),
+  );
 }

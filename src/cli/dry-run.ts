@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChannelConfig } from '../config/schema.js';
-import { closeDatabase, openDatabase, type Db } from '../db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../db/client.js';
 import { headline, renderText, subject } from '../notify/render.js';
 import type { Digest, Notifier } from '../notify/types.js';
-import { registry, type Registry } from '../registry.js';
+import { type Registry, registry } from '../registry.js';
 
 /** A message a dry run would have sent. */
 export interface WouldSend {
@@ -71,7 +71,8 @@ export function wouldSendText(sent: readonly WouldSend[]): string {
   const lines = [`dry run: ${sent.length} message${sent.length === 1 ? '' : 's'} would be sent (none was):`];
   for (const m of sent) {
     lines.push('', `-- to ${m.channel} (${m.type}): ${m.subject}`);
-    for (const l of renderText(m.digest).trimEnd().split('\n')) lines.push(`   ${l.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')}`);
+    for (const l of renderText(m.digest).trimEnd().split('\n'))
+      lines.push(`   ${l.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')}`);
   }
   return lines.join('\n');
 }

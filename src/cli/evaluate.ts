@@ -4,11 +4,11 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { findingsAsOf } from '../db/findings.js';
 import { createDeps } from '../engine/deps.js';
 import { evaluateTargets } from '../engine/evaluate.js';
-import { deliverDue } from '../notify/deliver.js';
 import { judgeTarget } from '../engine/judge.js';
-import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
-import { statusTable, summaryLine, type StatusEntry } from './status-view.js';
+import { deliverDue } from '../notify/deliver.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 import { parseAt, printStatus } from './status.js';
+import { type StatusEntry, statusTable, summaryLine } from './status-view.js';
 
 /**
  * `evaluate [--at ISO]`: judges stored history without polling. Without `--at` it records the findings
@@ -33,7 +33,11 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
           if (at === undefined) {
             const summary = evaluateTargets(deps);
             const delivery = await deliverDue(deps, { flush: true });
-            if (!opts.json) println(io.stderr, `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ${delivery.retry} to retry, ${delivery.failed} failed`);
+            if (!opts.json)
+              println(
+                io.stderr,
+                `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ${delivery.retry} to retry, ${delivery.failed} failed`,
+              );
             return printStatus(db, io, opts.json === true);
           }
           // The state began when the flip history recorded it, if the recorded state then agrees with this verdict;
@@ -45,7 +49,12 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
           };
           const entries: StatusEntry[] = loaded.config.targets.flatMap((t, i) =>
             judgeTarget(deps, t, i, at).map((v) => ({
-              target: t.id, rule: v.rule.rule.id, state: v.state, since: iso(sinceOf(t.id, v.rule.rule.id, v.state)), severity: v.rule.severity, reason: v.reason,
+              target: t.id,
+              rule: v.rule.rule.id,
+              state: v.state,
+              since: iso(sinceOf(t.id, v.rule.rule.id, v.state)),
+              severity: v.rule.severity,
+              reason: v.reason,
             })),
           );
           if (opts.json) println(io.stdout, JSON.stringify(entries, null, 2));

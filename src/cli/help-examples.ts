@@ -8,26 +8,45 @@ import type { Command } from 'commander';
  * catches it.
  */
 export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
-  '': ['backup-auditor init                      # write a config (asks on a terminal)', 'backup-auditor doctor && backup-auditor run-once'],
+  '': [
+    'backup-auditor init                      # write a config (asks on a terminal)',
+    'backup-auditor doctor && backup-auditor run-once',
+  ],
   init: [
     'backup-auditor init                      # questions on a terminal',
     'backup-auditor init --cloud aliyun --region cn-hangzhou --target orders-db=rm-bp1234567890 \\',
     '  --key-env ALI_AK --secret-env ALI_SK --channel slack --channel-env SLACK_WEBHOOK_URL',
     'backup-auditor init --example --out example.yaml   # every cloud and every option',
   ],
-  schema: ['backup-auditor schema --out backup-auditor.schema.json', '# then, first line of the config: # yaml-language-server: $schema=./backup-auditor.schema.json'],
-  coverage: ['backup-auditor coverage                  # discover now, list uncovered databases', 'backup-auditor coverage --stored --json | jq ".[] | select(.uncovered > 0)"'],
+  schema: [
+    'backup-auditor schema --out backup-auditor.schema.json',
+    '# then, first line of the config: # yaml-language-server: $schema=./backup-auditor.schema.json',
+  ],
+  coverage: [
+    'backup-auditor coverage                  # discover now, list uncovered databases',
+    'backup-auditor coverage --stored --json | jq ".[] | select(.uncovered > 0)"',
+  ],
   doctor: ['backup-auditor doctor', 'backup-auditor doctor --target orders-db --json | jq ".targets[] | select(.error)"'],
   validate: ['backup-auditor --config /etc/backup-auditor/backup-auditor.yaml validate'],
-  'run-once': ['backup-auditor run-once', 'backup-auditor run-once --dry-run             # what would be sent, without sending or writing', 'backup-auditor run-once --target orders-db --json'],
+  'run-once': [
+    'backup-auditor run-once',
+    'backup-auditor run-once --dry-run             # what would be sent, without sending or writing',
+    'backup-auditor run-once --target orders-db --json',
+  ],
   start: ['BACKUP_AUDITOR_CONFIG=/etc/backup-auditor/backup-auditor.yaml backup-auditor start --poll-now'],
   worker: ['backup-auditor worker --queues poll --concurrency 8'],
-  status: ['backup-auditor status', 'backup-auditor status --state alarm,error --label team=payments --sort since', 'backup-auditor status --at "2026-11-17 09:00" --json'],
+  status: [
+    'backup-auditor status',
+    'backup-auditor status --state alarm,error --label team=payments --sort since',
+    'backup-auditor status --at "2026-11-17 09:00" --json',
+  ],
   history: ['backup-auditor history orders-db', 'backup-auditor history orders-db --since 30d --json'],
   evaluate: ['backup-auditor evaluate --at 2026-11-17T09:00Z'],
   rules: ['backup-auditor rules', 'backup-auditor rules --json'],
   silence: ['backup-auditor silence add --target orders-db --for 2h --reason "storage migration"', 'backup-auditor silence list'],
-  'silence add': ['backup-auditor silence add --label env=staging --from "2026-11-24 22:00" --until "2026-11-25 06:00" --reason "maintenance"'],
+  'silence add': [
+    'backup-auditor silence add --label env=staging --from "2026-11-24 22:00" --until "2026-11-25 06:00" --reason "maintenance"',
+  ],
   'silence list': ['backup-auditor silence list --all --json'],
   'silence expire': ['backup-auditor silence expire 3'],
   routes: ['backup-auditor routes test --target orders-db --rule recent-success'],
@@ -38,8 +57,15 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'db migrate': ['backup-auditor --config /etc/backup-auditor/backup-auditor.yaml db migrate'],
   demo: ['backup-auditor demo', 'backup-auditor demo --dir ./demo-workspace'],
   simulate: ['backup-auditor simulate --port 8900 > sim.yaml && backup-auditor --config sim.yaml run-once'],
-  report: ['backup-auditor report --week 2026-W47 --format html --out report.html', 'backup-auditor report --from 2026-11-01 --to 2026-12-01 --format md'],
-  completion: ['source <(backup-auditor completion bash)                       # bash, this shell', 'backup-auditor completion zsh > "${fpath[1]}/_backup-auditor"   # zsh, for good'],
+  report: [
+    'backup-auditor report --week 2026-W47 --format html --out report.html',
+    'backup-auditor report --from 2026-11-01 --to 2026-12-01 --format md',
+  ],
+  completion: [
+    'source <(backup-auditor completion bash)                       # bash, this shell',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion the user's shell performs
+    'backup-auditor completion zsh > "${fpath[1]}/_backup-auditor"   # zsh, for good',
+  ],
 };
 
 /** Adds an "Example" section to the help of every command of the tree that has none yet. */

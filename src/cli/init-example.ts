@@ -6,8 +6,17 @@
 
 /** Every environment variable the example reads, in the order a person would set them. */
 export const EXAMPLE_ENV_VARS = [
-  'UCLOUD_PUBLIC_KEY', 'UCLOUD_PRIVATE_KEY', 'OTC_AK', 'OTC_SK', 'HUAWEICLOUD_PASSWORD', 'ALI_AK', 'ALI_SK', 'ALI_STS_TOKEN',
-  'SMTP_URL', 'SLACK_WEBHOOK_URL', 'WEBHOOK_SECRET',
+  'UCLOUD_PUBLIC_KEY',
+  'UCLOUD_PRIVATE_KEY',
+  'OTC_AK',
+  'OTC_SK',
+  'HUAWEICLOUD_PASSWORD',
+  'ALI_AK',
+  'ALI_SK',
+  'ALI_STS_TOKEN',
+  'SMTP_URL',
+  'SLACK_WEBHOOK_URL',
+  'WEBHOOK_SECRET',
 ] as const;
 
 /** The example config text, starting with the editor's schema line. */

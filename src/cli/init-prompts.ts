@@ -1,7 +1,17 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { z } from 'zod';
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
-import { answerFields, CHANNEL_ENV, CHANNEL_TYPES, CLOUD_DEFAULTS, CLOUDS, emailList, initAnswers, targetPair, type InitAnswers } from './init-render.js';
+import {
+  answerFields,
+  CHANNEL_ENV,
+  CHANNEL_TYPES,
+  CLOUD_DEFAULTS,
+  CLOUDS,
+  emailList,
+  type InitAnswers,
+  initAnswers,
+  targetPair,
+} from './init-render.js';
 
 /** The user closed the input (Ctrl-D) before answering everything. */
 export class PromptCancelled extends Error {}
@@ -70,7 +80,11 @@ export async function askAnswers(p: Prompter, base: { timezone: string; database
   p.say('Secrets are never asked for: you name the environment variables that will hold them.');
   const cloud = await p.ask(`Cloud (${CLOUDS.join(', ')})`, f.cloud, 'aliyun');
   const d = CLOUD_DEFAULTS[cloud];
-  const accountName = await p.ask('Account name (how the config refers to this account)', f.accountName, `${cloud === 'huaweicloud' ? 'hw' : cloud}-prod`);
+  const accountName = await p.ask(
+    'Account name (how the config refers to this account)',
+    f.accountName,
+    `${cloud === 'huaweicloud' ? 'hw' : cloud}-prod`,
+  );
   const region = await p.ask(cloud === 'ucloud' ? 'Region of the databases' : 'Region', f.region, d.region);
   const projectId = d.needsProjectId
     ? await p.ask('Project id (the IAM project of that region)', f.projectId.unwrap())
@@ -79,7 +93,10 @@ export async function askAnswers(p: Prompter, base: { timezone: string; database
       : undefined;
   const keyEnv = await p.ask(`Environment variable that will hold the ${d.keyName}`, f.keyEnv, d.keyEnv);
   const secretEnv = await p.ask(`Environment variable that will hold the ${d.secretName}`, f.secretEnv, d.secretEnv);
-  const endpoint = await p.askOptional('API endpoint (empty for the public one; http://127.0.0.1:PORT for `backup-auditor simulate`)', f.endpoint.unwrap());
+  const endpoint = await p.askOptional(
+    'API endpoint (empty for the public one; http://127.0.0.1:PORT for `backup-auditor simulate`)',
+    f.endpoint.unwrap(),
+  );
   const services = SERVICES_BY_CLOUD[cloud];
   const service = services.length === 1 ? (services[0] as string) : await p.ask(`Service (${services.join(', ')})`, f.service, services[0]);
   const zone = cloud === 'ucloud' && service === 'upgsql' ? await p.ask('Zone of the databases', f.zone.unwrap(), d.zone) : undefined;
@@ -93,10 +110,28 @@ export async function askAnswers(p: Prompter, base: { timezone: string; database
   }
   const channel = await p.ask(`Alert channel (${CHANNEL_TYPES.join(', ')})`, f.channel, 'slack');
   const env = f.channelEnv.unwrap();
-  const answers: Record<string, unknown> = { cloud, accountName, keyEnv, secretEnv, region, zone, projectId, endpoint, service, targets, channel, ...base };
-  if (channel === 'slack') answers.channelEnv = await p.ask('Environment variable that will hold the Slack webhook URL', env, CHANNEL_ENV.slack);
+  const answers: Record<string, unknown> = {
+    cloud,
+    accountName,
+    keyEnv,
+    secretEnv,
+    region,
+    zone,
+    projectId,
+    endpoint,
+    service,
+    targets,
+    channel,
+    ...base,
+  };
+  if (channel === 'slack')
+    answers.channelEnv = await p.ask('Environment variable that will hold the Slack webhook URL', env, CHANNEL_ENV.slack);
   if (channel === 'email') {
-    answers.channelEnv = await p.ask('Environment variable that will hold the SMTP URL (smtp://user:pass@host:587)', env, CHANNEL_ENV.email);
+    answers.channelEnv = await p.ask(
+      'Environment variable that will hold the SMTP URL (smtp://user:pass@host:587)',
+      env,
+      CHANNEL_ENV.email,
+    );
     answers.emailFrom = await p.ask('From address', f.emailFrom.unwrap(), 'backup-auditor@example.com');
     answers.emailTo = await p.ask('To addresses (comma-separated)', emailList);
   }

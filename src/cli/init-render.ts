@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SERVICES_BY_CLOUD, type Cloud } from '../config/schema.js';
+import { type Cloud, SERVICES_BY_CLOUD } from '../config/schema.js';
 
 /** Clouds in the order `init` offers them. */
 export const CLOUDS = ['aliyun', 'ucloud', 'otc', 'huaweicloud'] as const satisfies readonly Cloud[];
@@ -23,10 +23,47 @@ export interface CloudDefaults {
 
 /** Per cloud: the usual variable names, region and what the key pair is called. */
 export const CLOUD_DEFAULTS: Readonly<Record<Cloud, CloudDefaults>> = {
-  aliyun: { label: 'Alibaba Cloud RDS', keyEnv: 'ALI_AK', secretEnv: 'ALI_SK', keyName: 'AccessKey ID', secretName: 'AccessKey secret', region: 'cn-hangzhou', regionOn: 'account', needsProjectId: false },
-  ucloud: { label: 'UCloud UPgSQL / TiDB', keyEnv: 'UCLOUD_PUBLIC_KEY', secretEnv: 'UCLOUD_PRIVATE_KEY', keyName: 'PublicKey', secretName: 'PrivateKey', region: 'cn-bj2', regionOn: 'target', needsProjectId: false, zone: 'cn-bj2-02' },
-  otc: { label: 'Open Telekom Cloud RDS', keyEnv: 'OTC_AK', secretEnv: 'OTC_SK', keyName: 'access key (AK)', secretName: 'secret key (SK)', region: 'eu-de', regionOn: 'account', needsProjectId: true },
-  huaweicloud: { label: 'Huawei Cloud DDS', keyEnv: 'HUAWEICLOUD_AK', secretEnv: 'HUAWEICLOUD_SK', keyName: 'access key (AK)', secretName: 'secret key (SK)', region: 'cn-north-4', regionOn: 'account', needsProjectId: true },
+  aliyun: {
+    label: 'Alibaba Cloud RDS',
+    keyEnv: 'ALI_AK',
+    secretEnv: 'ALI_SK',
+    keyName: 'AccessKey ID',
+    secretName: 'AccessKey secret',
+    region: 'cn-hangzhou',
+    regionOn: 'account',
+    needsProjectId: false,
+  },
+  ucloud: {
+    label: 'UCloud UPgSQL / TiDB',
+    keyEnv: 'UCLOUD_PUBLIC_KEY',
+    secretEnv: 'UCLOUD_PRIVATE_KEY',
+    keyName: 'PublicKey',
+    secretName: 'PrivateKey',
+    region: 'cn-bj2',
+    regionOn: 'target',
+    needsProjectId: false,
+    zone: 'cn-bj2-02',
+  },
+  otc: {
+    label: 'Open Telekom Cloud RDS',
+    keyEnv: 'OTC_AK',
+    secretEnv: 'OTC_SK',
+    keyName: 'access key (AK)',
+    secretName: 'secret key (SK)',
+    region: 'eu-de',
+    regionOn: 'account',
+    needsProjectId: true,
+  },
+  huaweicloud: {
+    label: 'Huawei Cloud DDS',
+    keyEnv: 'HUAWEICLOUD_AK',
+    secretEnv: 'HUAWEICLOUD_SK',
+    keyName: 'access key (AK)',
+    secretName: 'secret key (SK)',
+    region: 'cn-north-4',
+    regionOn: 'account',
+    needsProjectId: true,
+  },
 };
 
 /** The variable each channel type's secret is usually kept in. */
@@ -36,8 +73,14 @@ export const CHANNEL_ENV: Readonly<Record<(typeof CHANNEL_TYPES)[number], string
   webhook: 'WEBHOOK_SECRET',
 };
 
-const name = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'use letters, digits, . _ / - and start with a letter or digit');
-const envName = z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable NAME (letters, digits, _), never the secret itself');
+const name = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'use letters, digits, . _ / - and start with a letter or digit');
+const envName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable NAME (letters, digits, _), never the secret itself');
 const word = z.string().trim().min(1, 'must not be empty').regex(/^\S+$/, 'must not contain spaces');
 
 /** `orders-db=rm-bp123`: a target id and the provider's instance id. */
@@ -51,7 +94,12 @@ export const targetPair = z
 /** A comma-separated list of addresses: `dba@example.com,ops@example.com`. */
 export const emailList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.email('must be an email address')).min(1, 'at least one address is needed'));
 
 /** Each answer's own check; prompts and flags use the same ones. */
@@ -82,10 +130,14 @@ type PartialAnswers = { [K in keyof typeof answerFields]?: unknown } & { cloud: 
 export function crossCheck(a: PartialAnswers): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
   const services = SERVICES_BY_CLOUD[a.cloud];
-  if (typeof a.service === 'string' && !services.includes(a.service)) out.push({ path: 'service', message: `"${a.service}" is not a ${a.cloud} service; use ${services.join(' or ')}` });
-  if (CLOUD_DEFAULTS[a.cloud].needsProjectId && !a.projectId) out.push({ path: 'projectId', message: `required for ${a.cloud} (the IAM project id of the region)` });
-  if (a.cloud === 'ucloud' && a.service === 'upgsql' && !a.zone) out.push({ path: 'zone', message: 'required for ucloud upgsql targets (e.g. cn-bj2-02)' });
-  if (a.channel === 'email' && (!a.emailFrom || !Array.isArray(a.emailTo) || a.emailTo.length === 0)) out.push({ path: 'emailTo', message: 'an email channel needs --email-from and --email-to' });
+  if (typeof a.service === 'string' && !services.includes(a.service))
+    out.push({ path: 'service', message: `"${a.service}" is not a ${a.cloud} service; use ${services.join(' or ')}` });
+  if (CLOUD_DEFAULTS[a.cloud].needsProjectId && !a.projectId)
+    out.push({ path: 'projectId', message: `required for ${a.cloud} (the IAM project id of the region)` });
+  if (a.cloud === 'ucloud' && a.service === 'upgsql' && !a.zone)
+    out.push({ path: 'zone', message: 'required for ucloud upgsql targets (e.g. cn-bj2-02)' });
+  if (a.channel === 'email' && (!a.emailFrom || !Array.isArray(a.emailTo) || a.emailTo.length === 0))
+    out.push({ path: 'emailTo', message: 'an email channel needs --email-from and --email-to' });
   if (a.channel === 'webhook' && !a.webhookUrl) out.push({ path: 'webhookUrl', message: 'a webhook channel needs --webhook-url' });
   const ids = Array.isArray(a.targets) ? a.targets.map((t: { id?: unknown }) => t.id) : [];
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -104,7 +156,7 @@ const RESERVED = /^(true|false|null|yes|no|on|off|~|[-+]?\.(inf|nan))$/i;
 
 /** A scalar that YAML reads back as the same string: plain when that is safe, else double-quoted (JSON is valid YAML). */
 export function yamlScalar(s: string): string {
-  return /^[A-Za-z.\/][A-Za-z0-9._\/@-]*$/.test(s) && !RESERVED.test(s) ? s : JSON.stringify(s);
+  return /^[A-Za-z./][A-Za-z0-9._/@-]*$/.test(s) && !RESERVED.test(s) ? s : JSON.stringify(s);
 }
 
 /** `text` with `# comment` in a column of its own, as a person would align it. */
@@ -120,10 +172,19 @@ export function renderConfig(a: InitAnswers, schemaRef: string): string {
   if (a.cloud === 'ucloud' && a.projectId) account.push(`    projectId: ${q(a.projectId)}`);
   const key = `{ env: ${a.keyEnv} }`;
   const secret = `{ env: ${a.secretEnv} }`;
-  if (a.cloud === 'aliyun') account.push(note(`    accessKeyId: ${key}`, `the ${d.keyName}`), note(`    accessKeySecret: ${secret}`, `the ${d.secretName}`));
+  if (a.cloud === 'aliyun')
+    account.push(note(`    accessKeyId: ${key}`, `the ${d.keyName}`), note(`    accessKeySecret: ${secret}`, `the ${d.secretName}`));
   else if (a.cloud === 'ucloud') account.push(`    publicKey: ${key}`, `    privateKey: ${secret}`);
-  else account.push(`    auth: { type: aksk, accessKey: ${key}, secretKey: ${secret} }`, `    # auth: { type: password, domain: DOMAIN, user: USER, password: { env: ${a.cloud.toUpperCase()}_PASSWORD } }`);
-  account.push(a.endpoint ? `    endpoint: ${q(a.endpoint)}` : note('    # endpoint: https://...', 'optional: another API address (e.g. `backup-auditor simulate`)'));
+  else
+    account.push(
+      `    auth: { type: aksk, accessKey: ${key}, secretKey: ${secret} }`,
+      `    # auth: { type: password, domain: DOMAIN, user: USER, password: { env: ${a.cloud.toUpperCase()}_PASSWORD } }`,
+    );
+  account.push(
+    a.endpoint
+      ? `    endpoint: ${q(a.endpoint)}`
+      : note('    # endpoint: https://...', 'optional: another API address (e.g. `backup-auditor simulate`)'),
+  );
 
   const targets = a.targets.map((t) => {
     const where = d.regionOn === 'target' ? `, region: ${q(a.region)}${a.zone ? `, zone: ${q(a.zone)}` : ''}` : '';
@@ -176,7 +237,9 @@ function channelLines(a: InitAnswers): string[] {
     '  alerts:',
     '    type: webhook',
     `    url: ${yamlScalar(a.webhookUrl ?? '')}`,
-    a.channelEnv === undefined ? note('    # secret: { env: WEBHOOK_SECRET }', 'optional: signs the body (X-Signature)') : note(`    secret: { env: ${env} }`, 'signs the body (X-Signature: hex HMAC-SHA256)'),
+    a.channelEnv === undefined
+      ? note('    # secret: { env: WEBHOOK_SECRET }', 'optional: signs the body (X-Signature)')
+      : note(`    secret: { env: ${env} }`, 'signs the body (X-Signature: hex HMAC-SHA256)'),
   ];
 }
 

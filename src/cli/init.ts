@@ -8,22 +8,57 @@ import { SERVICES_BY_CLOUD } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EXAMPLE_ENV_VARS, exampleConfig } from './init-example.js';
 import { askAnswers, PromptCancelled, Prompter } from './init-prompts.js';
-import { CHANNEL_TYPES, CLOUD_DEFAULTS, CLOUDS, crossCheck, emailList, envVarsOf, initAnswers, renderConfig, targetPair, type InitAnswers } from './init-render.js';
-import { configPath, EXIT, println, type CliIO, type GlobalOptions } from './io.js';
+import {
+  CHANNEL_TYPES,
+  CLOUD_DEFAULTS,
+  CLOUDS,
+  crossCheck,
+  emailList,
+  envVarsOf,
+  type InitAnswers,
+  initAnswers,
+  renderConfig,
+  targetPair,
+} from './init-render.js';
+import { type CliIO, configPath, EXIT, type GlobalOptions, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 
 interface InitOptions {
-  cloud?: string; accountName?: string; keyEnv?: string; secretEnv?: string; region?: string; zone?: string; projectId?: string;
-  endpoint?: string; service?: string; target?: string[]; channel?: string; channelEnv?: string; emailFrom?: string; emailTo?: string[];
-  webhookUrl?: string; timezone?: string; database?: string; out?: string; schemaRef?: string; force?: boolean; example?: boolean; interactive?: boolean;
+  cloud?: string;
+  accountName?: string;
+  keyEnv?: string;
+  secretEnv?: string;
+  region?: string;
+  zone?: string;
+  projectId?: string;
+  endpoint?: string;
+  service?: string;
+  target?: string[];
+  channel?: string;
+  channelEnv?: string;
+  emailFrom?: string;
+  emailTo?: string[];
+  webhookUrl?: string;
+  timezone?: string;
+  database?: string;
+  out?: string;
+  schemaRef?: string;
+  force?: boolean;
+  example?: boolean;
+  interactive?: boolean;
 }
 
 /**
  * `init`: writes a commented config that passes `validate`. On a terminal it asks; otherwise it takes
  * flags (`--cloud` and friends). Credentials are only ever named (environment variables), never asked for.
  */
-export function initCommand(program: Command, io: CliIO, run: Run, stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): void {
+export function initCommand(
+  program: Command,
+  io: CliIO,
+  run: Run,
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+): void {
   program
     .command('init')
     .description('write a commented backup-auditor.yaml (asks on a terminal; takes flags otherwise)')
@@ -42,10 +77,13 @@ export function initCommand(program: Command, io: CliIO, run: Run, stdin: NodeJS
     .option('--email-from <address>', 'email channel: From address')
     .option('--email-to <addresses...>', 'email channel: recipients (repeatable or comma-separated)')
     .option('--webhook-url <url>', 'webhook channel: where to POST')
-    .option('--timezone <IANA zone>', 'for schedules and reports (default: this machine\'s)')
+    .option('--timezone <IANA zone>', "for schedules and reports (default: this machine's)")
     .option('--database <path>', 'SQLite file, relative to the config file', './data/backup-auditor.db')
     .option('--out <path>', 'where to write (default: --config, $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)')
-    .option('--schema-ref <path|url>', `what the \`yaml-language-server: $schema=\` line points at (default: ./${SCHEMA_FILE_NAME}, written beside the config)`)
+    .option(
+      '--schema-ref <path|url>',
+      `what the \`yaml-language-server: $schema=\` line points at (default: ./${SCHEMA_FILE_NAME}, written beside the config)`,
+    )
     .option('--force', 'overwrite an existing file')
     .option('--example', 'write a full example with every cloud and every option instead')
     .option('-i, --interactive', 'ask the questions even when stdin is not a terminal')
@@ -67,13 +105,19 @@ async function init(program: Command, io: CliIO, opts: InitOptions, stdin: NodeJ
     if (prompter) answers = await askAnswers(prompter, base);
     else if (!opts.example) {
       if (opts.cloud === undefined) {
-        println(io.stderr, 'init: stdin is not a terminal, so there is no one to ask: pass --cloud and --target (or -i to answer on stdin, --example for a full example)');
-        println(io.stderr, '  e.g. backup-auditor init --cloud aliyun --region cn-hangzhou --target orders-db=rm-bp1234567890 --channel slack');
+        println(
+          io.stderr,
+          'init: stdin is not a terminal, so there is no one to ask: pass --cloud and --target (or -i to answer on stdin, --example for a full example)',
+        );
+        println(
+          io.stderr,
+          '  e.g. backup-auditor init --cloud aliyun --region cn-hangzhou --target orders-db=rm-bp1234567890 --channel slack',
+        );
         return EXIT.usage;
       }
       const parsed = answersFromFlags(opts, base);
       if ('problems' in parsed) {
-        parsed.problems.forEach((p) => println(io.stderr, p));
+        for (const p of parsed.problems) println(io.stderr, p);
         println(io.stderr, 'nothing written; see backup-auditor init --help');
         return EXIT.usage;
       }
@@ -98,18 +142,26 @@ function write(io: CliIO, out: string, schemaRef: string, writeSchema: boolean, 
   if (writeSchema) {
     const schemaPath = join(dirname(out), SCHEMA_FILE_NAME);
     writeFileSync(schemaPath, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-    println(io.stdout, `wrote ${schemaPath} (editors with the YAML language server complete and check the config with it; refresh with \`backup-auditor schema --out ${shortPath(io.cwd, schemaPath)}\`)`);
+    println(
+      io.stdout,
+      `wrote ${schemaPath} (editors with the YAML language server complete and check the config with it; refresh with \`backup-auditor schema --out ${shortPath(io.cwd, schemaPath)}\`)`,
+    );
   }
   const vars = answers ? envVarsOf(answers) : [...EXAMPLE_ENV_VARS];
   const missing = vars.filter((v) => !io.env[v]);
   const config = relative(io.cwd, out) === 'backup-auditor.yaml' ? '' : ` --config ${out}`;
   try {
     if (missing.length === 0) loadConfigText(text, out, { env: io.env });
-    println(io.stdout, missing.length === 0 ? 'the config is valid and its secrets resolve.' : `next: set ${missing.join(', ')} (the secrets themselves, e.g. in an EnvironmentFile), then:`);
+    println(
+      io.stdout,
+      missing.length === 0
+        ? 'the config is valid and its secrets resolve.'
+        : `next: set ${missing.join(', ')} (the secrets themselves, e.g. in an EnvironmentFile), then:`,
+    );
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     println(io.stdout, 'the config is written, but:');
-    err.problems.forEach((p) => println(io.stdout, `  ${p}`));
+    for (const p of err.problems) println(io.stdout, `  ${p}`);
   }
   println(io.stdout, `  backup-auditor${config} validate && backup-auditor${config} doctor && backup-auditor${config} run-once`);
   return EXIT.compliant;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import { type LoadedConfig, type LoadOptions, loadConfigFile } from '../config/load.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 
@@ -34,7 +34,9 @@ export function loadConfig(opts: GlobalOptions, io: CliIO, load: Omit<LoadOption
   const path = configPath(opts, io);
   if (!existsSync(path)) {
     const init = path === resolve(io.cwd, 'backup-auditor.yaml') ? 'backup-auditor init' : `backup-auditor init --out ${path}`;
-    throw new ConfigError([`config file ${path} not found: run \`${init}\` to write one, or point at yours with --config PATH or BACKUP_AUDITOR_CONFIG`]);
+    throw new ConfigError([
+      `config file ${path} not found: run \`${init}\` to write one, or point at yours with --config PATH or BACKUP_AUDITOR_CONFIG`,
+    ]);
   }
   return loadConfigFile(path, { ...load, env: io.env });
 }

@@ -1,25 +1,25 @@
 import { Command, CommanderError } from 'commander';
+import { completionCommand } from './completion.js';
+import { coverageCommand } from './coverage.js';
 import { daemonCommands } from './daemon-commands.js';
 import { dbCommand } from './db-migrate.js';
-import { evaluateCommand } from './evaluate.js';
 import { demoCommand } from './demo.js';
-import { EXIT, processIO, reportError, type CliIO } from './io.js';
+import { doctorCommand } from './doctor.js';
+import { evaluateCommand } from './evaluate.js';
+import { addHelpExamples } from './help-examples.js';
+import { historyCommand } from './history.js';
+import { initCommand } from './init.js';
+import { type CliIO, EXIT, processIO, reportError } from './io.js';
 import { notifyCommand } from './notify-test.js';
 import { reportCommand } from './report.js';
 import { routesCommand } from './routes-test.js';
 import { rulesCommand } from './rules.js';
 import { runOnceCommand } from './run-once.js';
+import { schemaCommand } from './schema-command.js';
 import { silenceCommand } from './silence.js';
 import { simulateCommand } from './simulate.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
-import { initCommand } from './init.js';
-import { schemaCommand } from './schema-command.js';
-import { doctorCommand } from './doctor.js';
-import { historyCommand } from './history.js';
-import { completionCommand } from './completion.js';
-import { coverageCommand } from './coverage.js';
-import { addHelpExamples } from './help-examples.js';
 
 /** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -1,12 +1,12 @@
-import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { DeliveryError, errorMessage } from '../errors.js';
 import { notifiers } from '../notify/registry.js';
 import { testDigest } from '../notify/test-message.js';
 import type { NotifyContext } from '../notify/types.js';
-import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** How long one test delivery may take, as for outbox deliveries. */
 const TIMEOUT_MS = 15_000;
@@ -33,7 +33,10 @@ async function sendTestMessage(name: string, opts: GlobalOptions, io: CliIO): Pr
   const channel = Object.hasOwn(channels, name) ? channels[name] : undefined;
   if (!channel) {
     const known = Object.entries(channels).map(([n, c]) => `${n} (${c.type})`);
-    println(io.stderr, `unknown channel "${name}"; ${known.length === 0 ? 'the config has no channels' : `configured channels: ${known.join(', ')}`}`);
+    println(
+      io.stderr,
+      `unknown channel "${name}"; ${known.length === 0 ? 'the config has no channels' : `configured channels: ${known.join(', ')}`}`,
+    );
     return EXIT.usage;
   }
   const ctx: NotifyContext = {

@@ -49,7 +49,10 @@ export const silentProgress: ProgressReporter = { started() {}, finished() {}, d
  * One redrawn line on stderr: `polling [#####.....] 5/10 targets · account ali-prod · 1 error`.
  * Nothing at all unless stderr is a terminal and JSON was not asked for.
  */
-export function progressFor(io: { stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }, opts: { verb: string; noun: string; total: number; json?: boolean }): ProgressReporter {
+export function progressFor(
+  io: { stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv },
+  opts: { verb: string; noun: string; total: number; json?: boolean },
+): ProgressReporter {
   if (opts.json || opts.total === 0 || !isTerminal(io.stderr, io.env)) return silentProgress;
   return new LineProgress(io.stderr as Stream, opts.verb, opts.noun, opts.total, colourEnabled(io.stderr, io.env));
 }

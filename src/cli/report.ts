@@ -1,16 +1,16 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock } from '../clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createDeps } from '../engine/deps.js';
 import { buildReport } from '../report/data.js';
-import { formatOfFile, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
-import { lastCompleteWeek, MAX_PERIOD_DAYS, parseIsoWeek, rangePeriod, wallClock, weekPeriod, type Period } from '../report/period.js';
+import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReport } from '../report/formats.js';
+import { lastCompleteWeek, MAX_PERIOD_DAYS, type Period, parseIsoWeek, rangePeriod, wallClock, weekPeriod } from '../report/period.js';
 import { sendReport } from '../report/send.js';
 import { parseInstant } from '../time.js';
-import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */
 const rawOptions = z.object({
@@ -43,21 +43,26 @@ export function reportArgs(timeZone: string, now: number) {
       ctx.addIssue({ code: 'custom', path: [option], message });
       return z.NEVER;
     };
-    if (o.week !== undefined && (o.from !== undefined || o.to !== undefined)) return fail('week', 'give either --week or --from and --to, not both');
-    if ((o.from === undefined) !== (o.to === undefined)) return fail(o.from === undefined ? 'from' : 'to', '--from and --to must be given together');
+    if (o.week !== undefined && (o.from !== undefined || o.to !== undefined))
+      return fail('week', 'give either --week or --from and --to, not both');
+    if ((o.from === undefined) !== (o.to === undefined))
+      return fail(o.from === undefined ? 'from' : 'to', '--from and --to must be given together');
     const format = o.format ?? (o.out === undefined ? undefined : formatOfFile(o.out)) ?? 'md';
-    if (!(REPORT_FORMATS as readonly string[]).includes(format)) return fail('format', `"${o.format}" is not a format: use ${REPORT_FORMATS.join(', ')}`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(format))
+      return fail('format', `"${o.format}" is not a format: use ${REPORT_FORMATS.join(', ')}`);
     if (o.out !== undefined && o.out.trim() === '') return fail('out', 'needs a file name');
     let period: Period;
     if (o.week !== undefined) {
       const week = parseIsoWeek(o.week);
       if ('problem' in week) return fail('week', week.problem);
       period = weekPeriod(week, timeZone);
-      if (period.end > now) return fail('week', `${period.label} has not ended yet: it ends ${wallClock(period.end, timeZone)} (${timeZone})`);
+      if (period.end > now)
+        return fail('week', `${period.label} has not ended yet: it ends ${wallClock(period.end, timeZone)} (${timeZone})`);
     } else if (o.from !== undefined && o.to !== undefined) {
       const instant = (option: 'from' | 'to', text: string): number | null => {
         const ms = parseInstant(text, timeZone);
-        if (ms === null) fail(option, `"${text}" is not an instant: use 2026-11-17T09:00Z, 2026-11-17T09:00+01:00 or 2026-11-17 09:00 (${timeZone})`);
+        if (ms === null)
+          fail(option, `"${text}" is not an instant: use 2026-11-17T09:00Z, 2026-11-17T09:00+01:00 or 2026-11-17 09:00 (${timeZone})`);
         return ms;
       };
       const from = instant('from', o.from);
@@ -76,7 +81,9 @@ export function reportArgs(timeZone: string, now: number) {
 export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('report')
-    .description('the compliance report for an ISO week or a period (default: the last complete week), as md, html, json or csv; --send delivers it')
+    .description(
+      'the compliance report for an ISO week or a period (default: the last complete week), as md, html, json or csv; --send delivers it',
+    )
     .option('--week <YYYY-Www>', 'an ISO week in the config timezone, e.g. 2026-W47')
     .option('--from <instant>', 'period start (ISO-8601, or wall-clock time in the config timezone); needs --to')
     .option('--to <instant>', 'period end, exclusive; needs --from')
@@ -92,7 +99,8 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
   const now = systemClock();
   const parsed = reportArgs(loaded.config.timezone, now).safeParse(opts);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) println(io.stderr, `report: ${issue.path.length > 0 ? `--${String(issue.path[0])}: ` : ''}${issue.message}`);
+    for (const issue of parsed.error.issues)
+      println(io.stderr, `report: ${issue.path.length > 0 ? `--${String(issue.path[0])}: ` : ''}${issue.message}`);
     return EXIT.usage;
   }
   const args = parsed.data;
@@ -116,7 +124,10 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
       if (outcome.ok) println(io.stdout, `report ${report.period.label} sent to ${channel}`);
       else {
         failed++;
-        println(io.stderr, `report ${report.period.label}: ${channel} failed: ${outcome.message} (${outcome.permanent ? 'permanent' : 'transient: try again later'})`);
+        println(
+          io.stderr,
+          `report ${report.period.label}: ${channel} failed: ${outcome.message} (${outcome.permanent ? 'permanent' : 'transient: try again later'})`,
+        );
       }
     }
     return failed > 0 ? EXIT.runtime : EXIT.compliant;

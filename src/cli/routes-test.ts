@@ -3,7 +3,7 @@ import { rules } from '../../rules/registry.js';
 import { resolveRules } from '../../rules/resolve.js';
 import { formatDuration } from '../config/duration.js';
 import { route } from '../notify/routes.js';
-import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 /** `routes test --target X --rule Y`: which channels a finding would go to, and through which routes. */
 export function routesCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
@@ -33,7 +33,10 @@ export function routesCommand(program: Command, io: CliIO, run: (fn: () => Promi
         const severity = o.severity ?? resolved?.severity ?? rules.get(o.rule).defaultSeverity;
         const r = route(config, { targetId: target.id, ruleId: o.rule, severity, labels: target.labels });
         const via = r.routes.length === 0 ? 'no routes configured: every channel' : `routes ${r.routes.map((i) => `[${i}]`).join(', ')}`;
-        println(io.stdout, `${target.id} / ${o.rule} (severity ${severity}${resolved && !resolved.enabled ? ', rule disabled for this target' : ''})`);
+        println(
+          io.stdout,
+          `${target.id} / ${o.rule} (severity ${severity}${resolved && !resolved.enabled ? ', rule disabled for this target' : ''})`,
+        );
         println(io.stdout, `  channels: ${r.channels.length > 0 ? r.channels.join(', ') : '(none: nothing would be sent)'}`);
         println(io.stdout, `  matched:  ${via}; reminders every ${formatDuration(r.repeatInterval)}`);
         return EXIT.compliant;

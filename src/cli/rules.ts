@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { rules as registeredRules } from '../../rules/registry.js';
-import { EXIT, println, type CliIO } from './io.js';
+import { type CliIO, EXIT, println } from './io.js';
 
 interface ParameterDoc {
   name: string;
@@ -18,7 +18,16 @@ interface RuleDoc {
   parameters: ParameterDoc[];
 }
 
-type JsonSchema = { type?: string | string[]; format?: string; anyOf?: JsonSchema[]; enum?: unknown[]; items?: JsonSchema; default?: unknown; description?: string; properties?: Record<string, JsonSchema> };
+type JsonSchema = {
+  type?: string | string[];
+  format?: string;
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+  items?: JsonSchema;
+  default?: unknown;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+};
 
 const typeOf = (s: JsonSchema): string =>
   s.format === 'duration'
@@ -38,10 +47,24 @@ export function ruleDocs(): RuleDoc[] {
   return registeredRules.all.map((rule) => {
     const schema = z.toJSONSchema(rule.params as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     const parameters = Object.entries(schema.properties ?? {}).map(([name, p]) => ({
-      name, type: typeOf(p), default: p.default ?? null, description: p.description ?? '',
+      name,
+      type: typeOf(p),
+      default: p.default ?? null,
+      description: p.description ?? '',
     }));
-    parameters.push({ name: 'severity', type: 'critical|warning|info', default: rule.defaultSeverity, description: 'severity of its alarms (routes match on it)' });
-    return { id: rule.id, description: rule.description, defaultSeverity: rule.defaultSeverity, needsSuccessfulPoll: rule.needsSuccessfulPoll, parameters };
+    parameters.push({
+      name: 'severity',
+      type: 'critical|warning|info',
+      default: rule.defaultSeverity,
+      description: 'severity of its alarms (routes match on it)',
+    });
+    return {
+      id: rule.id,
+      description: rule.description,
+      defaultSeverity: rule.defaultSeverity,
+      needsSuccessfulPoll: rule.needsSuccessfulPoll,
+      parameters,
+    };
   });
 }
 
@@ -66,7 +89,10 @@ export function rulesCommand(program: Command, io: CliIO, run: (fn: () => Promis
           }
           println(io.stdout);
         }
-        println(io.stdout, 'Set defaults under `rules:`, per label under `profiles:`, per target under `targets[].rules`; `false` disables a rule.');
+        println(
+          io.stdout,
+          'Set defaults under `rules:`, per label under `profiles:`, per target under `targets[].rules`; `false` disables a rule.',
+        );
         return EXIT.compliant;
       }),
     );

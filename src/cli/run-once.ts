@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { closeDatabase, openDatabase, type Db } from '../db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../db/client.js';
+import { type CycleSummary, runCycle } from '../engine/cycle.js';
 import { createDeps } from '../engine/deps.js';
-import { runCycle, type CycleSummary } from '../engine/cycle.js';
 import type { PollObserver } from '../engine/poll.js';
 import { notifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import type { Registry } from '../registry.js';
-import { recordingNotifiers, withDatabaseCopy, wouldSendText, type WouldSend } from './dry-run.js';
-import { EXIT, loadConfig, logger, println, type CliIO, type GlobalOptions } from './io.js';
-import { progressFor, type ProgressReporter } from './progress.js';
+import { recordingNotifiers, type WouldSend, withDatabaseCopy, wouldSendText } from './dry-run.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type ProgressReporter, progressFor } from './progress.js';
 import { printStatus } from './status.js';
 import { statusEntries } from './status-view.js';
 
@@ -19,14 +19,20 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
     .description('poll all targets, evaluate rules, deliver notifications, then exit (0 compliant, 1 alarm)')
     .option('--target <id...>', 'only these targets')
     .option('--json', 'print the findings as one JSON array instead of a table')
-    .option('--dry-run', 'poll and evaluate against a copy of the database and print the notifications that would be sent; sends and writes nothing')
+    .option(
+      '--dry-run',
+      'poll and evaluate against a copy of the database and print the notifications that would be sent; sends and writes nothing',
+    )
     .action((opts: { target?: string[]; json?: boolean; dryRun?: boolean }) =>
       run(async () => {
         // The config is checked before the database is touched: an invalid config writes nothing.
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const unknown = (opts.target ?? []).filter((id) => !loaded.config.targets.some((t) => t.id === id));
         if (unknown.length > 0) {
-          println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`);
+          println(
+            io.stderr,
+            `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`,
+          );
           return EXIT.usage;
         }
         const total = opts.target?.length ?? loaded.config.targets.length;
@@ -45,7 +51,18 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
             const summary = await cycle(copy, recordingNotifiers(notifiers as unknown as Registry<Notifier>, sent));
             if (opts.json) {
               const findings = statusEntries(copy);
-              println(io.stdout, JSON.stringify({ dryRun: true, findings, notifications: sent.map((m) => ({ channel: m.channel, type: m.type, subject: m.subject, items: m.digest.items })) }, null, 2));
+              println(
+                io.stdout,
+                JSON.stringify(
+                  {
+                    dryRun: true,
+                    findings,
+                    notifications: sent.map((m) => ({ channel: m.channel, type: m.type, subject: m.subject, items: m.digest.items })),
+                  },
+                  null,
+                  2,
+                ),
+              );
               return findings.some((f) => f.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
             }
             println(io.stderr, cycleLine(summary, true));
@@ -81,7 +98,9 @@ export function cycleLine(s: CycleSummary, dryRun = false): string {
   const parts = [
     `polled ${s.polls.length} targets (${failed.length} failed)`,
     `${s.evaluation.changes} finding changes`,
-    dryRun ? `${d.messages} messages would be sent` : `${d.messages} messages: ${d.sent} items sent, ${d.retry} to retry, ${d.failed} failed`,
+    dryRun
+      ? `${d.messages} messages would be sent`
+      : `${d.messages} messages: ${d.sent} items sent, ${d.retry} to retry, ${d.failed} failed`,
   ];
   const lines = [parts.join('; ')];
   for (const p of failed) lines.push(`  poll ${p.targetId} failed: ${p.error ?? 'unknown error'}`);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { configJsonSchema } from '../config/json-schema.js';
-import { EXIT, println, type CliIO } from './io.js';
+import { type CliIO, EXIT, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 

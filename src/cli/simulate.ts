@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock } from '../clock.js';
 import { loadFleetFile } from '../simulator/fleet-file.js';
-import { buildFleet, specTargets, specUntargeted, type FleetSpec } from '../simulator/fleet-spec.js';
+import { buildFleet, type FleetSpec, specTargets, specUntargeted } from '../simulator/fleet-spec.js';
 import { mixedFleet } from '../simulator/mixed-fleet.js';
 import { seededSpec } from '../simulator/seeded-fleet.js';
 import { startSimulator } from '../simulator/server.js';
 import { simulatorConfig } from '../simulator/sim-config.js';
-import { EXIT, println, type CliIO } from './io.js';
+import { type CliIO, EXIT, println } from './io.js';
 
 const options = z
   .strictObject({
@@ -32,7 +32,9 @@ const options = z
 export function simulateCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('simulate')
-    .description('serve the five provider APIs on 127.0.0.1 from a generated or scripted fleet, print a config for it, and run until Ctrl-C')
+    .description(
+      'serve the five provider APIs on 127.0.0.1 from a generated or scripted fleet, print a config for it, and run until Ctrl-C',
+    )
     .option('--port <n>', 'port (default: a free one)')
     .option('--fleet <file>', 'serve the fleet this YAML/JSON file scripts (see src/simulator/fleet-file.ts)')
     .option('--seed <n>', 'seed of the generated mix: healthy, failing, stale, stuck, shrinking and missing instances per API (default 1)')
@@ -44,14 +46,18 @@ export function simulateCommand(program: Command, io: CliIO, run: (fn: () => Pro
       run(async () => {
         const parsed = options.safeParse(raw);
         if (!parsed.success) {
-          for (const i of parsed.error.issues) println(io.stderr, `--${i.path.join('.').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`);
+          for (const i of parsed.error.issues)
+            println(io.stderr, `--${i.path.join('.').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`);
           return EXIT.usage;
         }
         const o = parsed.data;
         const now = systemClock();
         let spec: FleetSpec;
         try {
-          spec = o.fleet !== undefined ? loadFleetFile(resolve(io.cwd, o.fleet), now) : mixedFleet({ seed: o.seed ?? 1, now, perApi: o.perApi, days: o.days });
+          spec =
+            o.fleet !== undefined
+              ? loadFleetFile(resolve(io.cwd, o.fleet), now)
+              : mixedFleet({ seed: o.seed ?? 1, now, perApi: o.perApi, days: o.days });
         } catch (err) {
           println(io.stderr, err instanceof Error ? err.message : String(err));
           return EXIT.usage;
@@ -89,7 +95,8 @@ function describe(io: CliIO, spec: FleetSpec, url: string, configOut: string | u
   for (const t of targets) say(`  ${t.id.padEnd(width)}  ${t.story ?? ''}`);
   const untargeted = specUntargeted(spec);
   if (untargeted.length > 0) say(`${untargeted.length} more instances the config does not target (every account discovers):`);
-  for (const u of untargeted) say(`  ${u.id}  ${u.replicaOf !== undefined ? 'read replica: nothing alarms' : 'coverage alarms: no target audits it'}`);
+  for (const u of untargeted)
+    say(`  ${u.id}  ${u.replicaOf !== undefined ? 'read replica: nothing alarms' : 'coverage alarms: no target audits it'}`);
   say(`config: ${configOut ?? 'written to stdout'}; fleet: GET ${url}/_sim/fleet; faults: POST ${url}/_sim/faults`);
   // Last: scripts wait for this line to know the simulator answers.
   say(`simulator listening on ${url} (Ctrl-C to stop)`);

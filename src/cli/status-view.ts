@@ -1,9 +1,9 @@
 import { iso } from '../clock.js';
 import { formatDuration } from '../config/duration.js';
 import type { Db } from '../db/client.js';
-import { findingsAsOf, listFindings, type FindingRow } from '../db/findings.js';
+import { type FindingRow, findingsAsOf, listFindings } from '../db/findings.js';
 import { MAX_TEXT, plainText } from '../text.js';
-import { paint, type Colour } from './progress.js';
+import { type Colour, paint } from './progress.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
 export interface StatusEntry {
@@ -21,7 +21,12 @@ export interface StatusEntry {
  */
 export const statusEntries = (db: Db, at?: number): StatusEntry[] =>
   (at === undefined ? listFindings(db) : findingsAsOf(db, at)).map((f) => ({
-    target: f.targetId, rule: f.ruleId, state: f.state, since: iso(f.since), severity: f.severity, reason: plainText(f.reason, MAX_TEXT),
+    target: f.targetId,
+    rule: f.ruleId,
+    state: f.state,
+    since: iso(f.since),
+    severity: f.severity,
+    reason: plainText(f.reason, MAX_TEXT),
   }));
 
 /** Finding states, worst first: what `--state` accepts. */
@@ -58,7 +63,11 @@ export interface StatusFilter {
 }
 
 /** Applies a filter; `labelsOf` gives a target's labels (undefined for a target no longer configured). */
-export function filterEntries(entries: readonly StatusEntry[], f: StatusFilter, labelsOf: (target: string) => Readonly<Record<string, string>> | undefined): StatusEntry[] {
+export function filterEntries(
+  entries: readonly StatusEntry[],
+  f: StatusFilter,
+  labelsOf: (target: string) => Readonly<Record<string, string>> | undefined,
+): StatusEntry[] {
   return entries.filter((e) => {
     if (f.states?.length && !f.states.includes(e.state)) return false;
     if (f.targets?.length && !f.targets.includes(e.target)) return false;
@@ -75,7 +84,9 @@ const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, 
 /** `target/rule` → silence id, for findings whose notifications a silence holds back now. */
 export function silencedFindings(db: Db): Map<string, number> {
   const rows = db.$client.prepare(`SELECT target_id, rule_id, silenced_by FROM findings WHERE silenced_by IS NOT NULL`).all() as {
-    target_id: string; rule_id: string; silenced_by: number;
+    target_id: string;
+    rule_id: string;
+    silenced_by: number;
   }[];
   return new Map(rows.map((r) => [`${r.target_id}/${r.rule_id}`, r.silenced_by]));
 }
@@ -92,7 +103,12 @@ export interface TableOptions {
 }
 
 /** An aligned table, alarms first by default; the reason column takes what is left of the line. */
-export function statusTable(entries: readonly StatusEntry[], width = 160, silenced: ReadonlyMap<string, number> = new Map(), opts: TableOptions = {}): string {
+export function statusTable(
+  entries: readonly StatusEntry[],
+  width = 160,
+  silenced: ReadonlyMap<string, number> = new Map(),
+  opts: TableOptions = {},
+): string {
   if (entries.length === 0) return 'no findings yet: run `backup-auditor run-once` first';
   const now = opts.now ?? Date.now();
   const withCloud = opts.cloudOf !== undefined;

@@ -1,19 +1,32 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { closeDatabase, openDatabase } from '../db/client.js';
 import { iso, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import { instantArg } from '../time.js';
-import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+import { closeDatabase, openDatabase } from '../db/client.js';
 import { activeSilences } from '../db/silences.js';
+import { instantArg } from '../time.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 import { colourEnabled } from './progress.js';
 import {
-  filterEntries, outboxProblems, silencedFindings, SORT_KEYS, sortEntries, STATES, statusEntries, statusTable, summaryLine,
-  type SortKey, type StatusFilter,
+  filterEntries,
+  outboxProblems,
+  SORT_KEYS,
+  type SortKey,
+  STATES,
+  type StatusFilter,
+  silencedFindings,
+  sortEntries,
+  statusEntries,
+  statusTable,
+  summaryLine,
 } from './status-view.js';
 
-const list = (values: string[] | undefined): string[] => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const list = (values: string[] | undefined): string[] =>
+  (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /** `status` options, checked before anything is read; problems name the option. */
 const statusArgs = z.object({
@@ -52,7 +65,11 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
         const at = opts.at === undefined ? undefined : parseAt(opts.at, loaded.config.timezone, io);
         if (at === null) return EXIT.usage;
         const labels = Object.fromEntries(args.data.label.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-        const view: StatusView = { config: loaded.config, ...(args.data.sort && { sort: args.data.sort }), filter: { states: args.data.state, targets: args.data.target, labels } };
+        const view: StatusView = {
+          config: loaded.config,
+          ...(args.data.sort && { sort: args.data.sort }),
+          filter: { states: args.data.state, targets: args.data.target, labels },
+        };
         if (!existsSync(loaded.databasePath)) {
           if (opts.json) println(io.stdout, '[]');
           else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
@@ -63,7 +80,10 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
           const known = new Set([...loaded.config.targets.map((t) => t.id), ...statusEntries(db).map((e) => e.target)]);
           const unknown = args.data.target.filter((t) => !known.has(t));
           if (unknown.length > 0) {
-            println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}`);
+            println(
+              io.stderr,
+              `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}`,
+            );
             return EXIT.usage;
           }
           return printStatus(db, io, opts.json === true, at, view);
@@ -84,14 +104,26 @@ export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, 
   if (json) println(io.stdout, JSON.stringify(entries, null, 2));
   else {
     const config = view.config;
-    const cloudOf = config && ((id: string) => {
-      const t = targets.get(id);
-      return t && config.accounts[t.account]?.cloud;
-    });
+    const cloudOf =
+      config &&
+      ((id: string) => {
+        const t = targets.get(id);
+        return t && config.accounts[t.account]?.cloud;
+      });
     const width = Number(io.env.COLUMNS) || (io.stdout as { columns?: number }).columns || 160;
     const silenced = at === undefined ? silencedFindings(db) : undefined;
-    if (entries.length === 0 && all.length > 0) println(io.stdout, `no finding matches the filter (${all.length} findings in all; drop --state/--label/--target to see them)`);
-    else println(io.stdout, statusTable(entries, width, silenced, { colour: colourEnabled(io.stdout, io.env), sort: view.sort ?? 'state', now: at ?? systemClock(), ...(cloudOf && { cloudOf }) }));
+    if (entries.length === 0 && all.length > 0)
+      println(io.stdout, `no finding matches the filter (${all.length} findings in all; drop --state/--label/--target to see them)`);
+    else
+      println(
+        io.stdout,
+        statusTable(entries, width, silenced, {
+          colour: colourEnabled(io.stdout, io.env),
+          sort: view.sort ?? 'state',
+          now: at ?? systemClock(),
+          ...(cloudOf && { cloudOf }),
+        }),
+      );
     println(io.stdout);
     const filtered = entries.length === all.length ? '' : ` (${all.length - entries.length} more not shown by the filter)`;
     println(io.stdout, summaryLine(entries) + filtered + (at === undefined ? '' : ` (as recorded at ${iso(at)})`));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, loadConfig, println, type CliIO, type GlobalOptions } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 /** `validate`: checks the config file and every secret it names; writes nothing. */
 export function validateCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {

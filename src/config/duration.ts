@@ -23,9 +23,12 @@ export function parseDuration(text: string): number | null {
 export function formatDuration(ms: number): string {
   const neg = ms < 0;
   let rest = Math.abs(Math.round(ms / 1000));
-  const d = Math.floor(rest / 86_400); rest -= d * 86_400;
-  const h = Math.floor(rest / 3_600); rest -= h * 3_600;
-  const m = Math.floor(rest / 60); const s = rest - m * 60;
+  const d = Math.floor(rest / 86_400);
+  rest -= d * 86_400;
+  const h = Math.floor(rest / 3_600);
+  rest -= h * 3_600;
+  const m = Math.floor(rest / 60);
+  const s = rest - m * 60;
   const parts = d > 0 ? [`${d}d`, h ? `${h}h` : ''] : h > 0 ? [`${h}h`, m ? `${m}m` : ''] : m > 0 ? [`${m}m`] : [`${s}s`];
   return (neg ? '-' : '') + parts.filter(Boolean).join(' ');
 }
@@ -44,11 +47,14 @@ export const duration = z
   });
 
 /** A duration that may be zero (`0s`): for waits that can be switched off, such as `alerting.groupWait`. */
-export const durationOrZero = z.string().meta({ format: 'duration' }).transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === null || ms < 0) {
-    ctx.addIssue({ code: 'custom', message: `invalid duration "${text}": use e.g. 0s, 30s, 2m or PT30S` });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const durationOrZero = z
+  .string()
+  .meta({ format: 'duration' })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null || ms < 0) {
+      ctx.addIssue({ code: 'custom', message: `invalid duration "${text}": use e.g. 0s, 30s, 2m or PT30S` });
+      return z.NEVER;
+    }
+    return ms;
+  });

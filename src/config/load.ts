@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { issuePath, resolveRules } from '../../rules/resolve.js';
 import { rules as defaultRules } from '../../rules/registry.js';
+import { issuePath, resolveRules } from '../../rules/resolve.js';
 import type { Rule } from '../../rules/types.js';
 import { ConfigError } from '../errors.js';
 import type { Registry } from '../registry.js';
 import { checkDiscover, checkReferences, checkSchedules } from './references.js';
-import { account, channel, configSchema, wholeConfigProblems, type AccountConfig, type ChannelConfig, type Config } from './schema.js';
+import { type AccountConfig, account, type ChannelConfig, type Config, channel, configSchema, wholeConfigProblems } from './schema.js';
 import { isLiteralSecret, resolveSecret, type SecretEnv, type SecretRef } from './secret.js';
 
 /** A validated config, frozen, with the means to read its secrets at the moment they are used. */
@@ -38,7 +38,11 @@ export function loadConfigFile(path: string, opts: LoadOptions = {}): LoadedConf
     text = readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError([code === 'ENOENT' ? `config file ${abs} not found (use --config PATH or BACKUP_AUDITOR_CONFIG)` : `config file ${abs} cannot be read (${code ?? 'error'})`]);
+    throw new ConfigError([
+      code === 'ENOENT'
+        ? `config file ${abs} not found (use --config PATH or BACKUP_AUDITOR_CONFIG)`
+        : `config file ${abs} cannot be read (${code ?? 'error'})`,
+    ]);
   }
   return loadConfigText(text, abs, opts);
 }
@@ -50,7 +54,10 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
     throw new ConfigError(doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
   }
   const lineOf = (p: readonly PropertyKey[]): string => {
-    const node = doc.getIn(p.map(String).map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) as { range?: [number, number] } | undefined;
+    const node = doc.getIn(
+      p.map(String).map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+      true,
+    ) as { range?: [number, number] } | undefined;
     const pos = node?.range?.[0];
     return pos === undefined ? '' : ` (line ${lineCounter.linePos(pos).line})`;
   };
@@ -60,7 +67,9 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     // Go on with every check that can run on the raw document, so one run names every problem.
-    const problems = new Set(parsed.error.issues.map((i) => `${issuePath(i.path).replace(/^\./, '') || '(root)'}: ${i.message}${lineOf(i.path)}`));
+    const problems = new Set(
+      parsed.error.issues.map((i) => `${issuePath(i.path).replace(/^\./, '') || '(root)'}: ${i.message}${lineOf(i.path)}`),
+    );
     for (const p of [...checkReferences(raw), ...checkSchedules(raw), ...checkDiscover(raw)]) problems.add(p);
     if (opts.checkSecrets !== false) for (const p of secretProblems(secretRefs(validEntries(raw)), secretEnv)) problems.add(p);
     throw new ConfigError([...problems]);
@@ -68,10 +77,14 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
   const config = parsed.data;
   const rules = opts.rules ?? defaultRules;
   const problems = new Set<string>([...wholeConfigProblems(config), ...checkReferences(config)]);
-  config.targets.forEach((t, i) => resolveRules(rules, config, t, `targets[${i}]`).problems.forEach((p) => problems.add(p)));
+  config.targets.forEach((t, i) => {
+    for (const p of resolveRules(rules, config, t, `targets[${i}]`).problems) problems.add(p);
+  });
   for (const p of [...checkSchedules(config), ...checkDiscover(config)]) problems.add(p);
   const uses = secretRefs(config);
-  const warnings = uses.filter((u) => isLiteralSecret(u.ref)).map((u) => `${u.where}: secret written literally in the config file; prefer {env: NAME} or {file: PATH}`);
+  const warnings = uses
+    .filter((u) => isLiteralSecret(u.ref))
+    .map((u) => `${u.where}: secret written literally in the config file; prefer {env: NAME} or {file: PATH}`);
   if (opts.checkSecrets !== false) for (const p of secretProblems(uses, secretEnv)) problems.add(p);
   if (problems.size > 0) throw new ConfigError([...problems]);
   return Object.freeze({
@@ -111,7 +124,10 @@ function secretProblems(uses: readonly SecretUse[], secretEnv: SecretEnv): strin
 
 /** The accounts and channels whose entries pass the schema on their own, from a document that as a whole did not. */
 function validEntries(raw: unknown): SecretHolders {
-  const entries = <T>(value: unknown, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): Record<string, T> => {
+  const entries = <T>(
+    value: unknown,
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  ): Record<string, T> => {
     const out: Record<string, T> = {};
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
     for (const [name, entry] of Object.entries(value)) {
@@ -137,7 +153,8 @@ function secretRefs(config: SecretHolders): SecretUse[] {
     else if (a.cloud === 'aliyun') {
       out.push({ where: `${at}.accessKeyId`, ref: a.accessKeyId }, { where: `${at}.accessKeySecret`, ref: a.accessKeySecret });
       if (a.securityToken) out.push({ where: `${at}.securityToken`, ref: a.securityToken });
-    } else if (a.auth.type === 'aksk') out.push({ where: `${at}.auth.accessKey`, ref: a.auth.accessKey }, { where: `${at}.auth.secretKey`, ref: a.auth.secretKey });
+    } else if (a.auth.type === 'aksk')
+      out.push({ where: `${at}.auth.accessKey`, ref: a.auth.accessKey }, { where: `${at}.auth.secretKey`, ref: a.auth.secretKey });
     else out.push({ where: `${at}.auth.password`, ref: a.auth.password });
   }
   for (const [name, c] of Object.entries(config.channels)) {
@@ -149,13 +166,15 @@ function secretRefs(config: SecretHolders): SecretUse[] {
   return out;
 }
 
-const urlCheck = (protocol: RegExp, what: string) => (value: string): string | undefined => {
-  try {
-    return protocol.test(new URL(value).protocol) ? undefined : `must be ${what}`;
-  } catch {
-    return `must be ${what}`;
-  }
-};
+const urlCheck =
+  (protocol: RegExp, what: string) =>
+  (value: string): string | undefined => {
+    try {
+      return protocol.test(new URL(value).protocol) ? undefined : `must be ${what}`;
+    } catch {
+      return `must be ${what}`;
+    }
+  };
 
 const describeRef = (ref: SecretRef): string => (typeof ref === 'string' ? 'the config file' : 'env' in ref ? `$${ref.env}` : ref.file);
 

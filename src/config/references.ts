@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { SERVICES_BY_CLOUD, type Cloud } from './schema.js';
+import { type Cloud, SERVICES_BY_CLOUD } from './schema.js';
 
 // These checks take the document as `unknown` and guard every access: they run on a validated config,
 // and also on the raw document when the schema failed, so that `validate` names every problem at once.
@@ -46,9 +46,12 @@ export function checkReferences(doc: unknown): string[] {
   const channels = new Set(Object.keys(channelMap));
   const known = (names: unknown, at: string) =>
     list(names).forEach((c, j) => {
-      if (typeof c === 'string' && c !== '' && !channels.has(c)) problems.push(`${at}[${j}]: unknown channel "${c}"; defined: ${[...channels].join(', ') || 'none'}`);
+      if (typeof c === 'string' && c !== '' && !channels.has(c))
+        problems.push(`${at}[${j}]: unknown channel "${c}"; defined: ${[...channels].join(', ') || 'none'}`);
     });
-  list(root?.routes).forEach((r, i) => known(record(r)?.channels, `routes[${i}].channels`));
+  list(root?.routes).forEach((r, i) => {
+    known(record(r)?.channels, `routes[${i}].channels`);
+  });
   known(record(root?.report)?.channels, 'report.channels');
   return problems;
 }
@@ -63,9 +66,11 @@ export function checkDiscover(doc: unknown): string[] {
     const at = `accounts.${name}.discover`;
     const services = SERVICES_BY_CLOUD[cloud];
     list(discover.services).forEach((s, i) => {
-      if (typeof s === 'string' && s !== '' && !services.includes(s)) problems.push(`${at}.services[${i}]: "${s}" is not a ${cloud} service; use ${services.join(' or ')}`);
+      if (typeof s === 'string' && s !== '' && !services.includes(s))
+        problems.push(`${at}.services[${i}]: "${s}" is not a ${cloud} service; use ${services.join(' or ')}`);
     });
-    if (cloud === 'ucloud' && list(discover.regions).length === 0) problems.push(`${at}.regions: required for ucloud (its API lists instances per Region), e.g. [cn-zj]`);
+    if (cloud === 'ucloud' && list(discover.regions).length === 0)
+      problems.push(`${at}.regions: required for ucloud (its API lists instances per Region), e.g. [cn-zj]`);
   }
   return problems;
 }
@@ -74,8 +79,12 @@ export function checkDiscover(doc: unknown): string[] {
 export function checkSchedules(doc: unknown): string[] {
   const root = record(doc);
   const found: [string, unknown][] = Object.entries(record(root?.schedules) ?? {}).map(([name, expr]) => [`schedules.${name}`, expr]);
-  list(root?.targets).forEach((t, i) => found.push([`targets[${i}].schedule`, record(t)?.schedule]));
-  return found.filter(([, expr]) => typeof expr === 'string' && expr !== '' && !cron.validate(expr)).map(([at, expr]) => `${at}: invalid cron expression "${String(expr)}"`);
+  list(root?.targets).forEach((t, i) => {
+    found.push([`targets[${i}].schedule`, record(t)?.schedule]);
+  });
+  return found
+    .filter(([, expr]) => typeof expr === 'string' && expr !== '' && !cron.validate(expr))
+    .map(([at, expr]) => `${at}: invalid cron expression "${String(expr)}"`);
 }
 
 function record(value: unknown): Readonly<Record<string, unknown>> | undefined {

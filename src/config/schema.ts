@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration, durationOrZero } from './duration.js';
 import { secretRef } from './secret.js';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const labels = z.record(z.string(), z.string());
 const rateLimit = z.strictObject({ perSecond: z.number().positive().max(10_000) });
@@ -86,7 +86,11 @@ export const account = z
     const fields = { endpoint: a.endpoint, iamEndpoint: 'iamEndpoint' in a ? a.iamEndpoint : undefined };
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined || !isPlainHttpRemote(value)) continue;
-      ctx.addIssue({ code: 'custom', path: [field], message: 'must be https (plain http is only accepted for a loopback host, or with allowInsecure: true)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: 'must be https (plain http is only accepted for a loopback host, or with allowInsecure: true)',
+      });
     }
   });
 export type AccountConfig = z.infer<typeof account>;
@@ -178,7 +182,10 @@ export const configSchema = z.strictObject({
   queue: z
     .strictObject({
       /** Key prefix in Redis, so several deployments can share one server. */
-      prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('backup-auditor'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/)
+        .default('backup-auditor'),
       /** How long a worker holds a job before it must renew the lock; a dead worker's job is retried after about this. */
       lockDuration: duration.default(30_000),
       /** How often workers look for jobs whose worker died. */
@@ -189,7 +196,11 @@ export const configSchema = z.strictObject({
     .default({ prefix: 'backup-auditor', lockDuration: 30_000, stalledInterval: 30_000, pollConcurrency: 16 }),
   timezone: z.string().default('UTC').refine(isTimeZone, { message: 'unknown IANA time zone' }),
   schedules: z
-    .strictObject({ poll: z.string().default('*/30 * * * *'), report: z.string().default('0 8 * * 1'), discover: z.string().default('0 * * * *') })
+    .strictObject({
+      poll: z.string().default('*/30 * * * *'),
+      report: z.string().default('0 8 * * 1'),
+      discover: z.string().default('0 * * * *'),
+    })
     .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *' }),
   http: z.strictObject({ listen }).optional(),
   accounts: z.record(id, account).refine((a) => Object.keys(a).length > 0, 'at least one account is needed'),
@@ -213,7 +224,9 @@ export type Config = z.infer<typeof configSchema>;
 /** Problems of the whole file that no single field shows; checked after the schema, with the references. */
 export function wholeConfigProblems(config: Config): string[] {
   const discovering = Object.values(config.accounts).some((a) => a.discover?.autoTargets);
-  return config.targets.length === 0 && !discovering ? ['targets: at least one target is needed (or an account with `discover:` to generate them)'] : [];
+  return config.targets.length === 0 && !discovering
+    ? ['targets: at least one target is needed (or an account with `discover:` to generate them)']
+    : [];
 }
 
 /** `http:` (in any case: URL lowercases it) to a host other than localhost, 127.0.0.0/8 or [::1]. */

@@ -43,7 +43,11 @@ export function startDeliveryLoop(deps: OwnerDeps, intervalMs = 5_000): Delivery
         // made of the rows alone would be refused as a duplicate when rows whose outcome was lost come
         // back after their lease (the queue keeps finished ids for a day), and a channel whose oldest
         // row is stuck sends nothing newer either.
-        await deps.queue.enqueue(notifyJob, { ids: rows.map((r) => r.id), digest }, { jobId: `notify:${first.id}:${first.attempts}:${now}` });
+        await deps.queue.enqueue(
+          notifyJob,
+          { ids: rows.map((r) => r.id), digest },
+          { jobId: `notify:${first.id}:${first.attempts}:${now}` },
+        );
       }
     } catch (err) {
       deps.log.error({ err: errorMessage(err) }, 'delivery loop failed; will try again');

@@ -28,7 +28,15 @@ export function startDiscoveryLoop(deps: OwnerDeps, base: LoadedConfig, setLoade
     if (stopped) return;
     setLoaded(withAutoTargets(base, deps.db, deps.clock()));
     const evaluation = evaluateCoverage(deps);
-    deps.log.info({ services: summaries.length, failed: summaries.filter((s) => !s.ok).length, targets: deps.loaded.config.targets.length, changes: evaluation.changes }, 'discovery done');
+    deps.log.info(
+      {
+        services: summaries.length,
+        failed: summaries.filter((s) => !s.ok).length,
+        targets: deps.loaded.config.targets.length,
+        changes: evaluation.changes,
+      },
+      'discovery done',
+    );
     if (evaluation.notifications > 0) deps.wakeDelivery();
   }
   const run = (): Promise<void> => {
@@ -41,7 +49,9 @@ export function startDiscoveryLoop(deps: OwnerDeps, base: LoadedConfig, setLoade
     return running;
   };
   const task: ScheduledTask | undefined =
-    discoveringAccounts(deps).length > 0 ? cron.schedule(config.schedules.discover, () => run(), { timezone: config.timezone, name: 'discover' }) : undefined;
+    discoveringAccounts(deps).length > 0
+      ? cron.schedule(config.schedules.discover, () => run(), { timezone: config.timezone, name: 'discover' })
+      : undefined;
   return {
     run,
     async stop() {

@@ -16,21 +16,41 @@ export function createMetrics(): DaemonMetrics {
   const registry = new Registry();
   return {
     registry,
-    polls: new Counter({ name: 'backup_auditor_polls_total', help: 'Polls by outcome (ok, skipped, or the error kind)', labelNames: ['outcome'], registers: [registry] }),
+    polls: new Counter({
+      name: 'backup_auditor_polls_total',
+      help: 'Polls by outcome (ok, skipped, or the error kind)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     pollDuration: new Histogram({
       name: 'backup_auditor_poll_duration_seconds',
       help: 'Wall time of one poll, all pages',
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers: [registry],
     }),
-    evaluations: new Counter({ name: 'backup_auditor_rule_evaluations_total', help: 'Rule evaluations by resulting state', labelNames: ['state'], registers: [registry] }),
+    evaluations: new Counter({
+      name: 'backup_auditor_rule_evaluations_total',
+      help: 'Rule evaluations by resulting state',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     notifications: new Counter({
       name: 'backup_auditor_notifications_total',
       help: 'Notification items by channel and outcome (sent, retry, failed)',
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     }),
-    findings: new Gauge({ name: 'backup_auditor_findings', help: 'Current findings by state', labelNames: ['state'], registers: [registry] }),
-    queueDepth: new Gauge({ name: 'backup_auditor_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+    findings: new Gauge({
+      name: 'backup_auditor_findings',
+      help: 'Current findings by state',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'backup_auditor_queue_jobs',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+    }),
   };
 }

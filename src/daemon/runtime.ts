@@ -5,22 +5,22 @@ import { pollJob } from '../../jobs/poll.js';
 import { reportJob } from '../../jobs/report.js';
 import { settleJob } from '../../jobs/settle.js';
 import type { JobDefinition } from '../../jobs/types.js';
-import { iso, systemClock, type Clock } from '../clock.js';
+import { type Clock, iso, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { withAutoTargets } from '../discovery/auto-targets.js';
 import { createDeps, createWorkerDeps } from '../engine/deps.js';
 import type { Logger } from '../log.js';
 import type { QueueBackend, QueueName } from '../queue/types.js';
-import { createBackend, type BackendOptions } from './backend.js';
-import { startDeliveryLoop, type DeliveryLoop } from './delivery-loop.js';
-import { startDiscoveryLoop } from './discovery-loop.js';
-import { withAutoTargets } from '../discovery/auto-targets.js';
-import { evaluationBatcher } from './evaluation-batcher.js';
+import { type BackendOptions, createBackend } from './backend.js';
+import { type DeliveryLoop, startDeliveryLoop } from './delivery-loop.js';
 import type { OwnerDeps, WorkerDeps } from './deps.js';
+import { startDiscoveryLoop } from './discovery-loop.js';
+import { evaluationBatcher } from './evaluation-batcher.js';
 import { startHttp } from './http.js';
 import { createMetrics } from './metrics.js';
-import { startScheduler, type Scheduler } from './scheduler.js';
+import { type Scheduler, startScheduler } from './scheduler.js';
 
 export interface RuntimeOptions extends BackendOptions {
   readonly loaded: LoadedConfig;
@@ -87,9 +87,11 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   // altogether): every target is evaluated on this timer too, not only after its polls.
   const sweepMs = opts.evaluateEveryMs ?? 5 * 60_000;
   const enqueueSweep = () =>
-    backend.queue.enqueue(evaluateJob, {}, { jobId: `evaluate:sweep:${iso(Math.floor(clock() / sweepMs) * sweepMs)}` }).catch((err: unknown) => {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not enqueue the periodic evaluation');
-    });
+    backend.queue
+      .enqueue(evaluateJob, {}, { jobId: `evaluate:sweep:${iso(Math.floor(clock() / sweepMs) * sweepMs)}` })
+      .catch((err: unknown) => {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not enqueue the periodic evaluation');
+      });
   const sweep = setInterval(enqueueSweep, sweepMs);
   sweep.unref();
   void enqueueSweep(); // right away too: a restart must not hide a finding for a whole interval
@@ -117,7 +119,9 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
       await checkpointer.stop();
       closeDatabase(db);
     };
-    await undo().catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, 'cleanup after a failed start was incomplete'));
+    await undo().catch((e: unknown) =>
+      log.warn({ err: e instanceof Error ? e.message : String(e) }, 'cleanup after a failed start was incomplete'),
+    );
     throw err;
   }
   log.info({ mode: backend.queue.kind, database: loaded.databasePath, at: iso(deps.clock()) }, 'daemon started');

@@ -1,13 +1,13 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { pollJob } from '../../jobs/poll.js';
 import { reportJob } from '../../jobs/report.js';
-import { lastCompleteWeek } from '../report/period.js';
 import { iso } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { QueueBackend } from '../queue/types.js';
+import { lastCompleteWeek } from '../report/period.js';
 
 export interface SchedulerDeps {
   readonly loaded: LoadedConfig;
@@ -98,15 +98,26 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     pending += targets.length;
     const added = await Promise.all(interleaveByAccount(targets).map((t) => enqueue(t, slot).finally(() => pending--)));
     const n = added.filter(Boolean).length;
-    deps.log.info({ slot, targets: targets.length, enqueued: n }, n < targets.length ? 'poll tick (some already enqueued elsewhere)' : 'poll tick');
+    deps.log.info(
+      { slot, targets: targets.length, enqueued: n },
+      n < targets.length ? 'poll tick (some already enqueued elsewhere)' : 'poll tick',
+    );
     return n;
   }
 
   const tasks: ScheduledTask[] = [...expressions].map((expr) =>
-    cron.schedule(expr, (ctx) => pollAll(slotOf(ctx.date), current().filter((t) => scheduleOf(t) === expr)).then(() => undefined), {
-      timezone: config.timezone,
-      name: `poll ${expr}`,
-    }),
+    cron.schedule(
+      expr,
+      (ctx) =>
+        pollAll(
+          slotOf(ctx.date),
+          current().filter((t) => scheduleOf(t) === expr),
+        ).then(() => undefined),
+      {
+        timezone: config.timezone,
+        name: `poll ${expr}`,
+      },
+    ),
   );
   // The weekly report: the week is fixed at the tick, so a retry after midnight still reports it, and
   // `report:<week>` is enqueued once however many daemons tick (each channel is also locked per week).
@@ -133,7 +144,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     ticked: () => [...ticked],
     async stop() {
       stopped = true;
-      wakeups.forEach((w) => w());
+      for (const w of wakeups) w();
       await Promise.all(tasks.map((t) => t.destroy()));
     },
   };

@@ -58,11 +58,9 @@ export function readTargetFindings(db: Db, targetId: string): Map<string, Findin
 }
 
 export function listFindings(db: Db): FindingRow[] {
-  return (
-    db.$client
-      .prepare(`SELECT ${FINDING_COLUMNS} FROM findings ORDER BY target_id, rule_id`)
-      .all() as Record<string, unknown>[]
-  ).map(toFinding);
+  return (db.$client.prepare(`SELECT ${FINDING_COLUMNS} FROM findings ORDER BY target_id, rule_id`).all() as Record<string, unknown>[]).map(
+    toFinding,
+  );
 }
 
 function toFinding(r: Record<string, unknown>): FindingRow {
@@ -109,8 +107,12 @@ export function writeFinding(db: Db, previous: FindingRow | undefined, w: Findin
   // Positional parameters bind without reading an object's properties by name; this runs for every finding.
   const details = w.details ? JSON.stringify(w.details) : null;
   const firing = w.firing ? 1 : 0;
-  const updated = previous !== undefined && s.update.run(w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy, w.targetId, w.ruleId).changes > 0;
-  if (!updated) s.upsert.run(w.targetId, w.ruleId, w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy);
+  const updated =
+    previous !== undefined &&
+    s.update.run(w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy, w.targetId, w.ruleId).changes >
+      0;
+  if (!updated)
+    s.upsert.run(w.targetId, w.ruleId, w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy);
   let eventId: number | null = null;
   if (changed) {
     eventId = Number(s.event.run(w.targetId, w.ruleId, previous?.state ?? null, w.state, w.now, w.reason).lastInsertRowid);

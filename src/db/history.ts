@@ -31,7 +31,10 @@ const COLUMNS = 'backup_id, name, kind, status, raw_status, started_at, ended_at
 const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_message';
 const KINDS: readonly BackupKind[] = ['full', 'incremental', 'differential', 'unknown'];
 
-type Statements = Record<'all' | 'count' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'oldestCompleted' | 'lastOkPoll', Statement> & {
+type Statements = Record<
+  'all' | 'count' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'oldestCompleted' | 'lastOkPoll',
+  Statement
+> & {
   /** By LIMIT: see `limited`. */
   readonly newestCompleted: Map<number, Statement>;
   readonly newestSized: Map<number, Statement>;
@@ -50,7 +53,8 @@ function limited(c: Db['$client'], byLimit: Map<number, Statement>, limit: numbe
   let st = byLimit.get(limit);
   if (!st) {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`history: LIMIT must be a positive integer, got ${limit}`);
-    byLimit.set(limit, (st = c.prepare(sql(limit)).raw(raw)));
+    st = c.prepare(sql(limit)).raw(raw);
+    byLimit.set(limit, st);
   }
   return st;
 }
@@ -68,11 +72,13 @@ function statements(db: Db): Statements {
       eventsUntil: c.prepare(`SELECT backup_id, to_status, raw_status FROM backup_events WHERE target_id = ? AND at <= ? ORDER BY at, id`),
       // One indexed search per branch; `(ended_at >= ? OR ended_at IS NULL)` and UNION made SQLite walk every row of
       // the target (8x slower at 365 backups a target, bench figure 3). Duplicates are merged by boundedBackups.
-      recent: c.prepare(
-        `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at >= ? AND first_seen_at <= ?
+      recent: c
+        .prepare(
+          `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at >= ? AND first_seen_at <= ?
          UNION ALL SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at IS NULL AND first_seen_at <= ?
          UNION ALL SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'running' AND first_seen_at <= ?`,
-      ).raw(true),
+        )
+        .raw(true),
       // Ties break by backup_id like `byBackupId` below, so a LIMIT keeps the backup a rule would pick from all of them.
       newestCompleted: new Map(),
       newestSized: new Map(),
@@ -90,9 +96,20 @@ function statements(db: Db): Statements {
 const newestCompleted = (db: Db, s: Statements, n: number) =>
   limited(db.$client, s.newestCompleted, n, (l) => `${COMPLETED_OF_KIND} ORDER BY ended_at DESC, backup_id ASC LIMIT ${l}`, true);
 const newestSized = (db: Db, s: Statements, n: number) =>
-  limited(db.$client, s.newestSized, n, (l) => `${COMPLETED_OF_KIND} AND size_bytes IS NOT NULL ORDER BY ended_at DESC, backup_id ASC LIMIT ${l}`, true);
+  limited(
+    db.$client,
+    s.newestSized,
+    n,
+    (l) => `${COMPLETED_OF_KIND} AND size_bytes IS NOT NULL ORDER BY ended_at DESC, backup_id ASC LIMIT ${l}`,
+    true,
+  );
 const recentPolls = (db: Db, s: Statements, n: number) =>
-  limited(db.$client, s.polls, n, (l) => `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT ${l}`);
+  limited(
+    db.$client,
+    s.polls,
+    n,
+    (l) => `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT ${l}`,
+  );
 
 export interface HistoryOptions {
   /** How many recent polls rules may look at (the newest successful one is added when older). */
@@ -117,7 +134,15 @@ const SMALL_HISTORY = 32;
 const byBackupId = (a: BackupFact, b: BackupFact): number => compareText(a.backupId, b.backupId);
 
 const toFact = ([backupId, name, kind, status, rawStatus, startedAt, endedAt, sizeBytes, firstSeenAt]: BackupRow): BackupFact => ({
-  backupId, name, kind, status, rawStatus, startedAt, endedAt, sizeBytes, firstSeenAt,
+  backupId,
+  name,
+  kind,
+  status,
+  rawStatus,
+  startedAt,
+  endedAt,
+  sizeBytes,
+  firstSeenAt,
 });
 
 /**
@@ -132,7 +157,8 @@ export function loadHistory(db: Db, targetId: string, now: number, opts: History
   const live = s.changedLater.get(targetId, now) === undefined;
   let backups: BackupFact[];
   if (!live) backups = allBackupsAsOf(s, targetId, now);
-  else if (opts.needs && (s.count.get(targetId) as number) > (opts.readAllUpTo ?? SMALL_HISTORY)) backups = boundedBackups(db, s, targetId, now, opts.needs);
+  else if (opts.needs && (s.count.get(targetId) as number) > (opts.readAllUpTo ?? SMALL_HISTORY))
+    backups = boundedBackups(db, s, targetId, now, opts.needs);
   else backups = (s.all.all(targetId, now) as BackupRow[]).map(toFact);
   backups.sort(byBackupId);
   const rows = recentPolls(db, s, opts.pollLimit ?? 200).all(targetId, now) as PollRow[];
@@ -142,14 +168,22 @@ export function loadHistory(db: Db, targetId: string, now: number, opts: History
     if (lastOk) rows.push(lastOk);
   }
   const polls = rows.map(
-    (p): PollFact => ({ startedAt: p.started_at, finishedAt: p.finished_at, ok: p.outcome === 'ok', errorKind: p.error_kind, errorMessage: p.error_message }),
+    (p): PollFact => ({
+      startedAt: p.started_at,
+      finishedAt: p.finished_at,
+      ok: p.outcome === 'ok',
+      errorKind: p.error_kind,
+      errorMessage: p.error_message,
+    }),
   );
   return { backups, polls };
 }
 
 function boundedBackups(db: Db, s: Statements, targetId: string, now: number, needs: HistoryNeeds): BackupFact[] {
   const byId = new Map<string, BackupRow>();
-  const add = (rows: unknown[]) => (rows as BackupRow[]).forEach((r) => byId.set(r[0], r));
+  const add = (rows: unknown[]) => {
+    for (const r of rows as BackupRow[]) byId.set(r[0], r);
+  };
   add(s.recent.all(targetId, now - (needs.lookbackMs ?? 0), now, targetId, now, targetId, now));
   const depth = Math.max(1, needs.recentCompleted ?? 1);
   for (const kind of KINDS) {

@@ -7,7 +7,11 @@ import type { Db } from './client.js';
 /** What one poll of one target produced: every page, or the error that ended it. */
 export type PollOutcome =
   | { readonly ok: true; readonly pages: number; readonly backups: readonly NormalizedBackup[] }
-  | { readonly ok: false; readonly pages: number; readonly error: { readonly kind: string; readonly code?: string | undefined; readonly message: string } };
+  | {
+      readonly ok: false;
+      readonly pages: number;
+      readonly error: { readonly kind: string; readonly code?: string | undefined; readonly message: string };
+    };
 
 export interface PollRecord {
   readonly targetId: string;
@@ -100,15 +104,41 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
   const run = db.$client.transaction((): IngestSummary => {
     const { outcome } = poll;
     if (!outcome.ok) {
-      const r = s.insertPoll.run(poll.targetId, poll.slot ?? null, poll.startedAt, poll.finishedAt, 'error', outcome.error.kind, outcome.error.code ?? null,
-        outcome.error.message.slice(0, 2000), outcome.pages, 0, 0, null, null);
+      const r = s.insertPoll.run(
+        poll.targetId,
+        poll.slot ?? null,
+        poll.startedAt,
+        poll.finishedAt,
+        'error',
+        outcome.error.kind,
+        outcome.error.code ?? null,
+        outcome.error.message.slice(0, 2000),
+        outcome.pages,
+        0,
+        0,
+        null,
+        null,
+      );
       return { pollId: Number(r.lastInsertRowid), items: 0, newBackups: 0, statusChanges: 0, duplicate: r.changes === 0 };
     }
     const list = dedupeBackups(outcome.backups);
     const withProblems = list.filter((b) => b.problems && b.problems.length > 0);
     const sample = withProblems.slice(0, 20).flatMap((b) => (b.problems ?? []).map((p) => `${b.backupId}: ${p}`));
-    const r = s.insertPoll.run(poll.targetId, poll.slot ?? null, poll.startedAt, poll.finishedAt, 'ok', null, null, null, outcome.pages, list.length,
-      withProblems.length, sample.length > 0 ? JSON.stringify(sample) : null, contentHash(list));
+    const r = s.insertPoll.run(
+      poll.targetId,
+      poll.slot ?? null,
+      poll.startedAt,
+      poll.finishedAt,
+      'ok',
+      null,
+      null,
+      null,
+      outcome.pages,
+      list.length,
+      withProblems.length,
+      sample.length > 0 ? JSON.stringify(sample) : null,
+      contentHash(list),
+    );
     if (r.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
     const pollId = Number(r.lastInsertRowid);
     const at = poll.finishedAt;
@@ -119,13 +149,43 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
       const stored = s.selectBackup.get(poll.targetId, b.backupId) as [status: string, kind: string, endedAt: number | null] | undefined;
       const previous = stored?.[0];
       if (previous === undefined) {
-        s.insertBackup.run(poll.targetId, b.backupId, b.name, b.kind, b.trigger, b.status, b.rawStatus, b.startedAt, b.endedAt, b.sizeBytes, raw, at, pollId, at, pollId);
+        s.insertBackup.run(
+          poll.targetId,
+          b.backupId,
+          b.name,
+          b.kind,
+          b.trigger,
+          b.status,
+          b.rawStatus,
+          b.startedAt,
+          b.endedAt,
+          b.sizeBytes,
+          raw,
+          at,
+          pollId,
+          at,
+          pollId,
+        );
         s.insertEvent.run(poll.targetId, b.backupId, pollId, at, null, b.status, b.rawStatus);
         newBackups++;
       } else if (previous === b.status && stored?.[1] === b.kind && stored[2] === b.endedAt) {
         s.updateBackupUnindexed.run(b.name, b.trigger, b.rawStatus, b.startedAt, b.sizeBytes, raw, at, pollId, poll.targetId, b.backupId);
       } else {
-        s.updateBackup.run(b.name, b.kind, b.trigger, b.status, b.rawStatus, b.startedAt, b.endedAt, b.sizeBytes, raw, at, pollId, poll.targetId, b.backupId);
+        s.updateBackup.run(
+          b.name,
+          b.kind,
+          b.trigger,
+          b.status,
+          b.rawStatus,
+          b.startedAt,
+          b.endedAt,
+          b.sizeBytes,
+          raw,
+          at,
+          pollId,
+          poll.targetId,
+          b.backupId,
+        );
         if (previous !== b.status) {
           s.insertEvent.run(poll.targetId, b.backupId, pollId, at, previous, b.status, b.rawStatus);
           statusChanges++;

@@ -47,9 +47,13 @@ export const backups = sqliteTable(
     /** The provider's item as received (JSON), with download links and other secrets removed. */
     raw: text('raw').notNull(),
     firstSeenAt: integer('first_seen_at').notNull(),
-    firstSeenPoll: integer('first_seen_poll').notNull().references(() => pollRuns.id),
+    firstSeenPoll: integer('first_seen_poll')
+      .notNull()
+      .references(() => pollRuns.id),
     lastSeenAt: integer('last_seen_at').notNull(),
-    lastSeenPoll: integer('last_seen_poll').notNull().references(() => pollRuns.id),
+    lastSeenPoll: integer('last_seen_poll')
+      .notNull()
+      .references(() => pollRuns.id),
   },
   (t) => [
     primaryKey({ columns: [t.targetId, t.backupId] }),
@@ -66,7 +70,9 @@ export const backupEvents = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     targetId: text('target_id').notNull(),
     backupId: text('backup_id').notNull(),
-    pollId: integer('poll_id').notNull().references(() => pollRuns.id),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => pollRuns.id),
     at: integer('at').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
@@ -123,7 +129,9 @@ export const notifications = sqliteTable(
     ruleId: text('rule_id'),
     /** JSON of what the message says about this item (no secrets). */
     payload: text('payload').notNull(),
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     nextAttemptAt: integer('next_attempt_at').notNull(),
@@ -140,7 +148,9 @@ export const notificationAttempts = sqliteTable(
   'notification_attempts',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    notificationId: integer('notification_id').notNull().references(() => notifications.id),
+    notificationId: integer('notification_id')
+      .notNull()
+      .references(() => notifications.id),
     at: integer('at').notNull(),
     channel: text('channel').notNull(),
     outcome: text('outcome', { enum: ['sent', 'retry', 'failed'] }).notNull(),
@@ -206,7 +216,9 @@ export const discoveredInstances = sqliteTable(
     tags: text('tags').notNull().default('{}'),
     firstSeenAt: integer('first_seen_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
-    lastSeenRun: integer('last_seen_run').notNull().references(() => discoveryRuns.id),
+    lastSeenRun: integer('last_seen_run')
+      .notNull()
+      .references(() => discoveryRuns.id),
     /** Set by the first successful discovery that no longer lists it; cleared if it comes back. */
     goneAt: integer('gone_at'),
   },

@@ -46,7 +46,10 @@ const toSilence = (r: Row): Silence => ({
   expiredAt: r.expired_at,
 });
 
-export function addSilence(db: Db, s: { matchers: SilenceMatchers; startsAt: number; endsAt: number; reason: string; author: string | null; now: number }): Silence {
+export function addSilence(
+  db: Db,
+  s: { matchers: SilenceMatchers; startsAt: number; endsAt: number; reason: string; author: string | null; now: number },
+): Silence {
   const r = db.$client
     .prepare(`INSERT INTO silences (matchers, starts_at, ends_at, reason, author, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`)
     .get(JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.reason, s.author, s.now) as Row;
@@ -55,7 +58,9 @@ export function addSilence(db: Db, s: { matchers: SilenceMatchers; startsAt: num
 
 /** Silences in force at `now` (start ≤ now < end). */
 export function activeSilences(db: Db, now: number): Silence[] {
-  return (db.$client.prepare(`SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY id`).all(now, now) as Row[]).map(toSilence);
+  return (db.$client.prepare(`SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY id`).all(now, now) as Row[]).map(
+    toSilence,
+  );
 }
 
 /** Every silence, or with `current` only those not yet over at `now` (active or scheduled). */
@@ -68,7 +73,9 @@ export function listSilences(db: Db, now: number, current: boolean): Silence[] {
 
 /** Ends a silence now. Returns false when there is no such silence or it was already over. */
 export function expireSilence(db: Db, id: number, now: number): boolean {
-  return db.$client.prepare(`UPDATE silences SET ends_at = ?, expired_at = ? WHERE id = ? AND ends_at > ?`).run(now, now, id, now).changes === 1;
+  return (
+    db.$client.prepare(`UPDATE silences SET ends_at = ?, expired_at = ? WHERE id = ? AND ends_at > ?`).run(now, now, id, now).changes === 1
+  );
 }
 
 export function silenceMatches(s: Silence, item: { targetId: string; ruleId: string; labels: Readonly<Record<string, string>> }): boolean {

@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Config, TargetConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
 import { exclusionOf } from './coverage.js';
-import { storedInstances, type StoredInstance } from './store.js';
+import { type StoredInstance, storedInstances } from './store.js';
 
 /** The stable id of a discovered instance: what its auto-target, or its coverage finding, is called. */
 export const instanceTargetId = (account: string, service: string, instance: string): string => `${account}/${service}/${instance}`;
@@ -15,7 +15,11 @@ const TARGET_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
  * covered by an explicit target of the same instance (explicit targets win). Each is labelled with the
  * instance's provider tags and `discover.labels`, so defaults and label profiles apply as to any target.
  */
-export function autoTargets(config: Pick<Config, 'accounts' | 'targets'>, instances: readonly StoredInstance[], now: number): TargetConfig[] {
+export function autoTargets(
+  config: Pick<Config, 'accounts' | 'targets'>,
+  instances: readonly StoredInstance[],
+  now: number,
+): TargetConfig[] {
   const explicit = new Set(config.targets.map((t) => `${t.account}\0${t.service}\0${t.instance}`));
   const ids = new Set(config.targets.map((t) => t.id));
   const out: TargetConfig[] = [];
@@ -40,7 +44,6 @@ export function autoTargets(config: Pick<Config, 'accounts' | 'targets'>, instan
   }
   return out;
 }
-
 
 /**
  * The loaded config with its auto-targets added, as of `now`: what every command that polls, judges or

@@ -1,7 +1,7 @@
 import { iso } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/client.js';
-import { coverageOf, type CoverageState, type ServiceCoverage } from './coverage.js';
+import { type CoverageState, coverageOf, type ServiceCoverage } from './coverage.js';
 
 /** One (account, service) of `coverage --json`: the counts an auditor asks for, and who is uncovered. */
 export interface CoverageRow {
@@ -34,7 +34,11 @@ export function coverageRows(db: Db, config: Config, now: number): CoverageRow[]
       excluded: of('excluded').length,
       uncovered: of('uncovered').length,
       replicas: of('replica').length,
-      uncoveredInstances: of('uncovered').map((i) => ({ instance: i.instance.instance, name: i.instance.name, firstSeenAt: iso(i.instance.firstSeenAt) })),
+      uncoveredInstances: of('uncovered').map((i) => ({
+        instance: i.instance.instance,
+        name: i.instance.name,
+        firstSeenAt: iso(i.instance.firstSeenAt),
+      })),
       excludedInstances: of('excluded').map((i) => ({ instance: i.instance.instance, reason: i.detail })),
       missingTargets: sc.missingTargets.map((m) => ({ target: m.target.id, instance: m.target.instance })),
     };

@@ -1,6 +1,6 @@
 import type { CoverageFact } from '../../rules/types.js';
 import type { TargetConfig } from '../config/schema.js';
-import { evaluateTargets, type EvaluateDeps, type EvaluationSummary } from '../engine/evaluate.js';
+import { type EvaluateDeps, type EvaluationSummary, evaluateTargets } from '../engine/evaluate.js';
 import { registry } from '../registry.js';
 import { instanceTargetId } from './auto-targets.js';
 import { coverageOf } from './coverage.js';
@@ -18,18 +18,35 @@ export function evaluateCoverage(deps: EvaluateDeps, opts: { now?: number } = {}
   const facts = new Map<string, CoverageFact>();
   const evaluated: TargetConfig[] = [];
   const taken = new Set(config.targets.map((t) => t.id));
-  const synthetic = (account: string, service: string, instance: string): TargetConfig => ({ id: instanceTargetId(account, service, instance), account, service, instance, labels: {}, rules: {} });
+  const synthetic = (account: string, service: string, instance: string): TargetConfig => ({
+    id: instanceTargetId(account, service, instance),
+    account,
+    service,
+    instance,
+    labels: {},
+    rules: {},
+  });
   for (const sc of coverage) {
     for (const c of sc.instances) {
       const id = instanceTargetId(sc.account, sc.service, c.instance.instance);
       if (c.state !== 'uncovered' || taken.has(id)) continue;
-      facts.set(id, { kind: 'uncovered', account: sc.account, service: sc.service, instance: c.instance.instance, name: c.instance.name, firstSeenAt: c.instance.firstSeenAt });
+      facts.set(id, {
+        kind: 'uncovered',
+        account: sc.account,
+        service: sc.service,
+        instance: c.instance.instance,
+        name: c.instance.name,
+        firstSeenAt: c.instance.firstSeenAt,
+      });
       evaluated.push(synthetic(sc.account, sc.service, c.instance.instance));
       taken.add(id);
     }
   }
   // Earlier findings of instances no longer uncovered (and not targets): judged once more so they resolve.
-  const earlier = deps.db.$client.prepare(`SELECT target_id FROM findings WHERE rule_id = 'coverage' AND state <> 'ok'`).pluck().all() as string[];
+  const earlier = deps.db.$client
+    .prepare(`SELECT target_id FROM findings WHERE rule_id = 'coverage' AND state <> 'ok'`)
+    .pluck()
+    .all() as string[];
   for (const id of earlier) {
     if (taken.has(id)) continue;
     const [account = '', service = '', ...rest] = id.split('/');
@@ -38,5 +55,8 @@ export function evaluateCoverage(deps: EvaluateDeps, opts: { now?: number } = {}
     evaluated.push(synthetic(account, service, rest.join('/')));
   }
   const rules = registry('rule', [deps.rules.get('coverage')]);
-  return evaluateTargets({ ...deps, rules, coverageFacts: facts, loaded: { ...deps.loaded, config: { ...config, targets: evaluated } } }, { now });
+  return evaluateTargets(
+    { ...deps, rules, coverageFacts: facts, loaded: { ...deps.loaded, config: { ...config, targets: evaluated } } },
+    { now },
+  );
 }

@@ -4,7 +4,8 @@ import type { Db } from '../db/client.js';
 import { lastDiscovery, storedInstance, storedPolicy } from './store.js';
 
 /** True when the target's account lists its instances (`discover:`): only then do discovery rules apply. */
-export const isDiscovered = (config: Pick<Config, 'accounts'>, target: Pick<TargetConfig, 'account'>): boolean => config.accounts[target.account]?.discover !== undefined;
+export const isDiscovered = (config: Pick<Config, 'accounts'>, target: Pick<TargetConfig, 'account'>): boolean =>
+  config.accounts[target.account]?.discover !== undefined;
 
 /** Whether the newest successful discovery at or before `now` lists the target's instance. */
 export function coverageFact(db: Db, target: TargetConfig, now: number): CoverageFact {
@@ -12,7 +13,9 @@ export function coverageFact(db: Db, target: TargetConfig, now: number): Coverag
   if (last === null) return { kind: 'not-discovered' };
   const row = storedInstance(db, target.account, target.service, target.instance);
   const listed = row !== null && row.firstSeenAt <= now && (row.goneAt === null || row.goneAt > now);
-  return listed ? { kind: 'targeted', lastDiscoveryAt: last } : { kind: 'missing', lastDiscoveryAt: last, goneAt: row && row.firstSeenAt <= now ? row.goneAt : null };
+  return listed
+    ? { kind: 'targeted', lastDiscoveryAt: last }
+    : { kind: 'missing', lastDiscoveryAt: last, goneAt: row && row.firstSeenAt <= now ? row.goneAt : null };
 }
 
 /** The backup policy discovery read for the target's instance at or before `now`. */

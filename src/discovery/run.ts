@@ -6,7 +6,7 @@ import type { BackupPolicy, InstanceSource, PolicyUnavailable } from '../provide
 import { instanceSources } from '../providers/instances-registry.js';
 import type { ProviderContext } from '../providers/types.js';
 import type { Registry } from '../registry.js';
-import { recordDiscovery, type DiscoveryOutcome } from './store.js';
+import { type DiscoveryOutcome, recordDiscovery } from './store.js';
 
 /** One (account, service) discovery as a summary line. */
 export interface DiscoverySummary {
@@ -18,11 +18,12 @@ export interface DiscoverySummary {
 }
 
 /** The deps discovery uses; `instanceSources` defaults to every adapter. */
-export type DiscoverDeps = Pick<AppDeps, 'db' | 'loaded' | 'clock' | 'log' | 'fetch' | 'sleep' | 'random' | 'timeoutMs'> & Partial<Pick<AppDeps, 'http'>> & {
-  readonly instanceSources?: Registry<InstanceSource>;
-  /** Waits for the account's rate limit before each request (the daemon shares it with the polls). */
-  readonly throttle?: (account: string) => Promise<void>;
-};
+export type DiscoverDeps = Pick<AppDeps, 'db' | 'loaded' | 'clock' | 'log' | 'fetch' | 'sleep' | 'random' | 'timeoutMs'> &
+  Partial<Pick<AppDeps, 'http'>> & {
+    readonly instanceSources?: Registry<InstanceSource>;
+    /** Waits for the account's rate limit before each request (the daemon shares it with the polls). */
+    readonly throttle?: (account: string) => Promise<void>;
+  };
 
 /** The accounts with a `discover:` option, by name. */
 export function discoveringAccounts(deps: Pick<AppDeps, 'loaded'>): [string, AccountConfig][] {
@@ -80,7 +81,13 @@ export async function discoverAccount(deps: DiscoverDeps, accountName: string): 
     }
     recordDiscovery(deps.db, { account: accountName, service, startedAt, finishedAt: deps.clock() }, outcome);
     if (!outcome.ok) deps.log.warn({ account: accountName, service, error: outcome.errorMessage }, 'discovery failed');
-    out.push({ account: accountName, service, ok: outcome.ok, instances: outcome.ok ? outcome.instances.length : 0, ...(!outcome.ok && { error: `${outcome.errorKind}: ${outcome.errorMessage}` }) });
+    out.push({
+      account: accountName,
+      service,
+      ok: outcome.ok,
+      instances: outcome.ok ? outcome.instances.length : 0,
+      ...(!outcome.ok && { error: `${outcome.errorKind}: ${outcome.errorMessage}` }),
+    });
   }
   return out;
 }

@@ -1,14 +1,14 @@
 import { iso } from '../clock.js';
-import { accountThrottle } from '../providers/rate-limits.js';
-import { LocalRateLimiter } from '../queue/local.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { evaluateCoverage } from '../discovery/evaluate.js';
-import { discoverAll, discoveringAccounts, type DiscoverySummary } from '../discovery/run.js';
-import { evaluateTargets, type EvaluationSummary } from './evaluate.js';
-import { deliverDue, type DeliverySummary } from '../notify/deliver.js';
+import { type DiscoverySummary, discoverAll, discoveringAccounts } from '../discovery/run.js';
+import { type DeliverySummary, deliverDue } from '../notify/deliver.js';
 import { releaseOrphans } from '../notify/outbox.js';
+import { accountThrottle } from '../providers/rate-limits.js';
+import { LocalRateLimiter } from '../queue/local.js';
 import type { AppDeps } from './deps.js';
-import { pollTargets, type PollObserver, type PollSummary } from './poll.js';
+import { type EvaluationSummary, evaluateTargets } from './evaluate.js';
+import { type PollObserver, type PollSummary, pollTargets } from './poll.js';
 
 export interface CycleSummary {
   /** One per discovering (account, service); empty when no account has `discover:` or targets were picked. */
@@ -23,7 +23,10 @@ export interface CycleSummary {
  * One full cycle, as `run-once` does it: give back a crashed predecessor's claims, poll every target,
  * evaluate at the cycle's instant, and deliver everything due (groupWait does not apply: the cycle is complete).
  */
-export async function runCycle(deps: AppDeps, opts: { targetIds?: readonly string[]; observer?: PollObserver } = {}): Promise<CycleSummary> {
+export async function runCycle(
+  deps: AppDeps,
+  opts: { targetIds?: readonly string[]; observer?: PollObserver } = {},
+): Promise<CycleSummary> {
   const released = releaseOrphans(deps.db, deps.clock());
   if (released > 0) deps.log.warn({ released }, 'notifications claimed by a process that died were put back in the outbox');
   // A whole cycle discovers first, so auto-targets and coverage are as current as the polls; a cycle
@@ -46,5 +49,12 @@ export async function runCycle(deps: AppDeps, opts: { targetIds?: readonly strin
 function merge(a: EvaluationSummary, b: EvaluationSummary): EvaluationSummary {
   const byState = { ...a.byState };
   for (const [k, v] of Object.entries(b.byState)) byState[k] = (byState[k] ?? 0) + v;
-  return { at: a.at, findings: a.findings + b.findings, changes: a.changes + b.changes, notifications: a.notifications + b.notifications, silenced: a.silenced + b.silenced, byState };
+  return {
+    at: a.at,
+    findings: a.findings + b.findings,
+    changes: a.changes + b.changes,
+    notifications: a.notifications + b.notifications,
+    silenced: a.silenced + b.silenced,
+    byState,
+  };
 }

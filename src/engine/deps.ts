@@ -1,14 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { rules as defaultRules } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { silentLogger, type Logger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
 import { notifiers as defaultNotifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import { backupSources as defaultSources } from '../providers/registry.js';
-import { fetchTransport, undiciTransport, type HttpTransport } from '../providers/transport.js';
+import { fetchTransport, type HttpTransport, undiciTransport } from '../providers/transport.js';
 import type { BackupSource } from '../providers/types.js';
 import type { Registry } from '../registry.js';
 

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { Config, TargetConfig } from '../config/schema.js';
 import { targetPosition } from '../config/target-index.js';
-import { readTargetFindings, writeFinding, type FindingRow } from '../db/findings.js';
-import { activeSilences, silenceMatches, type Silence } from '../db/silences.js';
+import { type FindingRow, readTargetFindings, writeFinding } from '../db/findings.js';
+import { activeSilences, type Silence, silenceMatches } from '../db/silences.js';
 import { route } from '../notify/routes.js';
 import type { AlertItem } from '../notify/types.js';
 import { decide } from './decide.js';
-import { judgeTarget, type JudgeDeps, type Verdict } from './judge.js';
+import { type JudgeDeps, judgeTarget, type Verdict } from './judge.js';
 
 export interface EvaluateDeps extends JudgeDeps {
   readonly clock: Clock;
@@ -79,7 +79,8 @@ function record(
   const silence = silences.find((s) => silenceMatches(s, key));
   let d = decide(previous, v.state, now, routing.repeatInterval);
   // A silence that ended while the finding kept firing: say so now rather than at the next reminder.
-  if (!silence && previous?.silencedBy != null && d.send === null && d.firing && v.state === 'alarm') d = { send: 'reminder', firing: true };
+  if (!silence && previous?.silencedBy != null && d.send === null && d.firing && v.state === 'alarm')
+    d = { send: 'reminder', firing: true };
   const item: AlertItem | null =
     d.send === null
       ? null
@@ -101,7 +102,14 @@ function record(
   const held = silence !== undefined && item !== null;
   const notify = held || !item ? [] : channels.map((channel) => ({ channel, item }));
   const w = writeFinding(deps.db, previous, {
-    targetId: t.id, ruleId, state: v.state, severity: v.rule.severity, reason: v.reason, details: v.details, now, notify,
+    targetId: t.id,
+    ruleId,
+    state: v.state,
+    severity: v.rule.severity,
+    reason: v.reason,
+    details: v.details,
+    now,
+    notify,
     firing: held ? (previous?.firing ?? false) : d.firing,
     silencedBy: silence?.id ?? null,
   });

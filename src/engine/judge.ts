@@ -1,4 +1,4 @@
-import { resolvedRules, type ResolvedRule } from '../../rules/resolve.js';
+import { type ResolvedRule, resolvedRules } from '../../rules/resolve.js';
 import type { CoverageFact, HistoryNeeds, Rule, RuleTarget, TargetHistory } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -46,10 +46,18 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
 const needsCache = new WeakMap<readonly ResolvedRule[], HistoryNeeds>();
 
 /** A target's resolved rules (once per config, see `resolvedRules`) and what they read, merged. */
-function resolvedFor(rules: Registry<Rule>, config: LoadedConfig['config'], target: TargetConfig, index: number): { resolved: readonly ResolvedRule[]; needs: HistoryNeeds } {
+function resolvedFor(
+  rules: Registry<Rule>,
+  config: LoadedConfig['config'],
+  target: TargetConfig,
+  index: number,
+): { resolved: readonly ResolvedRule[]; needs: HistoryNeeds } {
   const resolved = resolvedRules(rules, config, target, `targets[${index}]`);
   let needs = needsCache.get(resolved);
-  if (!needs) needsCache.set(resolved, (needs = mergedNeeds(resolved)));
+  if (!needs) {
+    needs = mergedNeeds(resolved);
+    needsCache.set(resolved, needs);
+  }
   return { resolved, needs };
 }
 

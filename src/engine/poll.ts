@@ -1,5 +1,5 @@
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
-import { recordPoll, type IngestSummary, type PollOutcome, type PollRecord } from '../db/ingest.js';
+import { type IngestSummary, type PollOutcome, type PollRecord, recordPoll } from '../db/ingest.js';
 import { AuditorError, errorMessage, ProviderError } from '../errors.js';
 import { accountThrottle } from '../providers/rate-limits.js';
 import type { NormalizedBackup, ProviderContext } from '../providers/types.js';
@@ -7,7 +7,8 @@ import { LocalRateLimiter } from '../queue/local.js';
 import type { AppDeps } from './deps.js';
 
 /** What fetching needs: no database, so remote poll workers can do it. */
-export type FetchDeps = Pick<AppDeps, 'loaded' | 'clock' | 'fetch' | 'sleep' | 'random' | 'log' | 'sources' | 'timeoutMs'> & Partial<Pick<AppDeps, 'http'>>;
+export type FetchDeps = Pick<AppDeps, 'loaded' | 'clock' | 'fetch' | 'sleep' | 'random' | 'log' | 'sources' | 'timeoutMs'> &
+  Partial<Pick<AppDeps, 'http'>>;
 
 export interface PollSummary extends IngestSummary {
   readonly targetId: string;
@@ -43,7 +44,11 @@ export function ingestPoll(deps: Pick<AppDeps, 'db' | 'log'>, record: PollRecord
  * Fetches every page of a target's listing into memory; never throws: a failure becomes an error
  * outcome. `throttle` waits for the account's rate limit before each request.
  */
-export async function fetchPoll(deps: FetchDeps, target: TargetConfig, opts: { slot?: string; throttle?: () => Promise<void> } = {}): Promise<PollRecord> {
+export async function fetchPoll(
+  deps: FetchDeps,
+  target: TargetConfig,
+  opts: { slot?: string; throttle?: () => Promise<void> } = {},
+): Promise<PollRecord> {
   const account = deps.loaded.config.accounts[target.account] as AccountConfig;
   const startedAt = deps.clock();
   const ctx: ProviderContext = {

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { DeliveryError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../registry.js';
-import { claimDue, claimOwner, dueChannels, settle, type DeliveryOutcome, type RetryPolicy } from './outbox.js';
+import { claimDue, claimOwner, type DeliveryOutcome, dueChannels, type RetryPolicy, settle } from './outbox.js';
 import type { Notifier, NotifyContext } from './types.js';
 
 export interface DeliverDeps {

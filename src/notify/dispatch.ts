@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { DeliveryError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../registry.js';
-import { settle, type ClaimedRow, type DeliveryOutcome } from './outbox.js';
+import { type ClaimedRow, type DeliveryOutcome, settle } from './outbox.js';
 import type { Digest, Notifier } from './types.js';
 
 /** A delivery outcome that can cross a queue: the error reduced to its message. */
@@ -37,7 +37,12 @@ export async function sendDigest(deps: SendDeps, digest: Digest): Promise<SentOu
     return { ok: true };
   } catch (err) {
     const d = err instanceof DeliveryError ? err : undefined;
-    return { ok: false, permanent: d?.permanent ?? false, message: errorMessage(err), ...(d?.retryAfterMs !== undefined && { retryAfterMs: d.retryAfterMs }) };
+    return {
+      ok: false,
+      permanent: d?.permanent ?? false,
+      message: errorMessage(err),
+      ...(d?.retryAfterMs !== undefined && { retryAfterMs: d.retryAfterMs }),
+    };
   }
 }
 
@@ -45,10 +50,14 @@ export async function sendDigest(deps: SendDeps, digest: Digest): Promise<SentOu
 export function settleSent(db: Db, ids: readonly number[], now: number, outcome: SentOutcome): 'sent' | 'retry' | 'failed' | 'none' {
   if (ids.length === 0) return 'none';
   const rows = db.$client
-    .prepare(`SELECT id, channel, attempts, payload FROM notifications WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+    .prepare(
+      `SELECT id, channel, attempts, payload FROM notifications WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
+    )
     .all(...ids) as { id: number; channel: string; attempts: number; payload: string }[];
   if (rows.length === 0) return 'none';
   const claimed: ClaimedRow[] = rows.map((r) => ({ id: r.id, channel: r.channel, attempts: r.attempts, item: JSON.parse(r.payload) }));
-  const o: DeliveryOutcome = outcome.ok ? { ok: true } : { ok: false, permanent: outcome.permanent, error: outcome.message, retryAfterMs: outcome.retryAfterMs };
+  const o: DeliveryOutcome = outcome.ok
+    ? { ok: true }
+    : { ok: false, permanent: outcome.permanent, error: outcome.message, retryAfterMs: outcome.retryAfterMs };
   return settle(db, claimed, now, o);
 }

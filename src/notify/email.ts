@@ -74,7 +74,10 @@ export function createEmailNotifier(createTransport: TransportFactory = defaultF
         });
         // Some recipients took the message: resending would duplicate it for them, so this counts as delivered.
         if (info.rejected.length > 0) {
-          ctx.log.warn({ channel: channelName, server: server.hostPort, rejected: info.rejected.map(addressOf) }, 'some recipients were rejected');
+          ctx.log.warn(
+            { channel: channelName, server: server.hostPort, rejected: info.rejected.map(addressOf) },
+            'some recipients were rejected',
+          );
         }
         ctx.log.debug({ channel: channelName, server: server.hostPort, messageId: info.messageId }, 'email delivered');
       } catch (err) {

@@ -40,9 +40,11 @@ export function claimDue(db: Db, channel: string, now: number, owner: string, le
   const c = db.$client;
   const claim = c.transaction((): { id: number; channel: string; attempts: number; payload: string }[] => {
     const head = c
-      .prepare(`SELECT status, next_attempt_at AS next FROM notifications WHERE channel = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1`)
+      .prepare(
+        `SELECT status, next_attempt_at AS next FROM notifications WHERE channel = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1`,
+      )
       .get(channel) as { status: string; next: number } | undefined;
-    if (!head || head.status !== 'pending' || head.next > now) return [];
+    if (head?.status !== 'pending' || head.next > now) return [];
     return c
       .prepare(
         `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_until = ?
@@ -61,15 +63,21 @@ export function claimDue(db: Db, channel: string, now: number, owner: string, le
 export function releaseOrphans(db: Db, now: number, isAlive: (pid: number) => boolean = pidAlive): number {
   const host = hostname();
   const rows = db.$client.prepare(`SELECT id, claimed_by, claimed_until FROM notifications WHERE status = 'sending'`).all() as {
-    id: number; claimed_by: string | null; claimed_until: number | null;
+    id: number;
+    claimed_by: string | null;
+    claimed_until: number | null;
   }[];
   const orphans = rows.filter((r) => {
     if ((r.claimed_until ?? 0) < now || !r.claimed_by) return true;
     const [h, pid] = [r.claimed_by.slice(0, r.claimed_by.lastIndexOf(':')), Number(r.claimed_by.slice(r.claimed_by.lastIndexOf(':') + 1))];
     return h === host && pid !== process.pid && !isAlive(pid);
   });
-  const release = db.$client.prepare(`UPDATE notifications SET status = 'pending', claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'sending'`);
-  db.$client.transaction(() => orphans.forEach((r) => release.run(r.id)))();
+  const release = db.$client.prepare(
+    `UPDATE notifications SET status = 'pending', claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'sending'`,
+  );
+  db.$client.transaction(() => {
+    for (const r of orphans) release.run(r.id);
+  })();
   return orphans.length;
 }
 
@@ -115,7 +123,9 @@ export function settle(
     for (const r of rows) {
       const attempts = r.attempts + 1;
       if (outcome.ok) {
-        c.prepare(`UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = ?`).run(attempts, now, r.id);
+        c.prepare(
+          `UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = ?`,
+        ).run(attempts, now, r.id);
         attempt.run(r.id, now, r.channel, 'sent', null);
         continue;
       }
@@ -125,9 +135,9 @@ export function settle(
       const backoff = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempts - 1));
       // Retrying before a throttling server's Retry-After only earns another 429.
       const next = now + Math.max(Math.round(backoff / 2 + (random() * backoff) / 2), outcome.retryAfterMs ?? 0);
-      c.prepare(`UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = ? WHERE id = ?`).run(
-        giveUp ? 'failed' : 'pending', attempts, giveUp ? now : next, message, r.id,
-      );
+      c.prepare(
+        `UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = ? WHERE id = ?`,
+      ).run(giveUp ? 'failed' : 'pending', attempts, giveUp ? now : next, message, r.id);
       attempt.run(r.id, now, r.channel, verdict, message);
     }
   })();

@@ -213,5 +213,8 @@ export function oneLine(text: string): string {
 
 /** For free text: controls removed, line breaks normalised to `\n`, tabs kept as spaces. */
 export function multiLine(text: string): string {
-  return text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(/\t/g, ' ').replace(UNSAFE, '');
+  return text
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .replace(/\t/g, ' ')
+    .replace(UNSAFE, '');
 }

@@ -50,14 +50,15 @@ export interface Routing {
  * at all, every channel.
  */
 export function route(config: Pick<Config, 'routes' | 'channels' | 'alerting'>, item: Routable): Routing {
-  if (config.routes.length === 0) return { channels: Object.keys(config.channels), routes: [], repeatInterval: config.alerting.repeatInterval };
+  if (config.routes.length === 0)
+    return { channels: Object.keys(config.channels), routes: [], repeatInterval: config.alerting.repeatInterval };
   const channels = new Set<string>();
   const routes: number[] = [];
   let repeat: number | undefined;
   for (const [i, r] of config.routes.entries()) {
     if (!routeMatches(r, item)) continue;
     routes.push(i);
-    r.channels.forEach((c) => channels.add(c));
+    for (const c of r.channels) channels.add(c);
     if (r.repeatInterval !== undefined) repeat = Math.min(repeat ?? Infinity, r.repeatInterval);
     if (!r.continue) break;
   }

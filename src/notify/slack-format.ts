@@ -1,6 +1,6 @@
 import type { Severity } from '../../rules/types.js';
 import { iso } from '../clock.js';
-import { headline, orderItems, shownItem, type ShownItem } from './render.js';
+import { headline, orderItems, type ShownItem, shownItem } from './render.js';
 import type { AlertItem, Digest } from './types.js';
 
 /** Slack's documented limits (Block Kit reference): exceeding any of them rejects the whole message. */

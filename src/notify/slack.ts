@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import type { slackChannel } from '../config/schema.js';
 import { DeliveryError } from '../errors.js';
-import { answerExcerpt, channelSecret, isPermanentStatus, parseHttpUrl, postBody, redirectNote, retryAfterMs, retryAfterNote } from './delivery.js';
+import {
+  answerExcerpt,
+  channelSecret,
+  isPermanentStatus,
+  parseHttpUrl,
+  postBody,
+  redirectNote,
+  retryAfterMs,
+  retryAfterNote,
+} from './delivery.js';
 import { slackPayload } from './slack-format.js';
 import type { Notifier } from './types.js';
 
@@ -45,6 +54,9 @@ export const slackNotifier: Notifier<SlackChannel> = {
       throw new DeliveryError(`${who}: throttled (429 ${word})${retryAfterNote(answer.headers)}`, { permanent: false, retryAfterMs: wait });
     }
     const permanent = isPermanentStatus(answer.status);
-    throw new DeliveryError(`${who}: ${answer.status} ${word}${redirectNote(answer.status)}`, { permanent, retryAfterMs: permanent ? undefined : wait });
+    throw new DeliveryError(`${who}: ${answer.status} ${word}${redirectNote(answer.status)}`, {
+      permanent,
+      retryAfterMs: permanent ? undefined : wait,
+    });
   },
 };

@@ -4,7 +4,16 @@ import { iso } from '../clock.js';
 import type { webhookChannel } from '../config/schema.js';
 import { DeliveryError } from '../errors.js';
 import { MAX_TEXT, plainData, plainText } from '../text.js';
-import { answerExcerpt, channelSecret, isPermanentStatus, parseHttpUrl, postBody, redirectNote, retryAfterMs, retryAfterNote } from './delivery.js';
+import {
+  answerExcerpt,
+  channelSecret,
+  isPermanentStatus,
+  parseHttpUrl,
+  postBody,
+  redirectNote,
+  retryAfterMs,
+  retryAfterNote,
+} from './delivery.js';
 import { orderItems } from './render.js';
 import type { AlertItem, Digest, Notifier } from './types.js';
 
@@ -119,6 +128,9 @@ export const webhookNotifier: Notifier<WebhookChannel> = {
     const said = answerExcerpt(answer.body, secrets);
     const detail = `${answer.status}${said === '' ? '' : ` ${JSON.stringify(said)}`}${redirectNote(answer.status)}${retryAfterNote(answer.headers)}`;
     const permanent = isPermanentStatus(answer.status);
-    throw new DeliveryError(`${who}: ${detail}`, { permanent, retryAfterMs: permanent ? undefined : retryAfterMs(answer.headers, ctx.clock()) });
+    throw new DeliveryError(`${who}: ${detail}`, {
+      permanent,
+      retryAfterMs: permanent ? undefined : retryAfterMs(answer.headers, ctx.clock()),
+    });
   },
 };

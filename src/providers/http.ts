@@ -17,7 +17,8 @@ export async function send(ctx: ProviderContext, req: HttpRequest): Promise<Http
   try {
     return await (ctx.http ?? fetchTransport(ctx.fetch))({ ...req, signal });
   } catch (err) {
-    if (timeout.signal.aborted) throw new ProviderError('timeout', `no answer from ${host} within ${ctx.timeoutMs} ms`, { permanent: false });
+    if (timeout.signal.aborted)
+      throw new ProviderError('timeout', `no answer from ${host} within ${ctx.timeoutMs} ms`, { permanent: false });
     if (ctx.signal?.aborted) throw new ProviderError('network', `request to ${host} cancelled`, { permanent: true, cause: err });
     const e = err as { code?: string; cause?: { code?: string }; message?: string };
     const cause = e.cause?.code ?? e.code ?? e.message;
@@ -68,10 +69,14 @@ export function parseJsonBody(res: HttpResponse, url: string): unknown {
   try {
     return JSON.parse(res.text);
   } catch {
-    throw new ProviderError('invalid-response', `${safeHost(url)} answered HTTP ${res.status} with a body that is not JSON (${res.text.length} bytes)`, {
-      permanent: false, // truncated bodies happen in transit; a retry often gets the whole page
-      httpStatus: res.status,
-    });
+    throw new ProviderError(
+      'invalid-response',
+      `${safeHost(url)} answered HTTP ${res.status} with a body that is not JSON (${res.text.length} bytes)`,
+      {
+        permanent: false, // truncated bodies happen in transit; a retry often gets the whole page
+        httpStatus: res.status,
+      },
+    );
   }
 }
 

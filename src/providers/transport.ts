@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import { type Dispatcher, request } from 'undici';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
@@ -23,7 +23,13 @@ export type HttpTransport = (req: HttpRequest & { readonly signal: AbortSignal }
 /** A transport over a WHATWG fetch: what tests inject to count, delay or break requests. */
 export function fetchTransport(fetcher: typeof fetch): HttpTransport {
   return async (req) => {
-    const res = await fetcher(req.url, { method: req.method, headers: req.headers, body: req.body, signal: req.signal, redirect: 'manual' });
+    const res = await fetcher(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+      redirect: 'manual',
+    });
     return { status: res.status, headers: res.headers, text: await res.text() };
   };
 }

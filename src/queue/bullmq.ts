@@ -1,8 +1,8 @@
-import { Job, Queue, UnrecoverableError, Worker, type JobsOptions } from 'bullmq';
+import { Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AuditorError, errorMessage } from '../errors.js';
-import { silentLogger, type Logger } from '../log.js';
-import { redisFactory, type RedisFactory } from './redis-connection.js';
+import { type Logger, silentLogger } from '../log.js';
+import { type RedisFactory, redisFactory } from './redis-connection.js';
 import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
 
 const HOUR_MS = 3_600_000;
@@ -152,7 +152,10 @@ export class BullQueue implements QueueBackend {
   async ping(): Promise<boolean> {
     if (this.#closing) return false;
     // While Redis is away the command waits in the offline queue; the timeout answers for it.
-    const pong = this.#producer.ping().then((r) => r === 'PONG', () => false);
+    const pong = this.#producer.ping().then(
+      (r) => r === 'PONG',
+      () => false,
+    );
     return within(pong, this.opts.pingTimeoutMs ?? 1_000, false);
   }
 
@@ -185,7 +188,10 @@ export class BullQueue implements QueueBackend {
     await Promise.allSettled([...this.#queues.values()].map((q) => q.close()));
     await Promise.allSettled(
       this.#connections.map(async (c) => {
-        const quit = c.quit().then(() => true, () => false);
+        const quit = c.quit().then(
+          () => true,
+          () => false,
+        );
         if (!(await within(quit, 1_000, false))) c.disconnect();
       }),
     );

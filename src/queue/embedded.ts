@@ -1,5 +1,5 @@
 import { AuditorError, errorMessage } from '../errors.js';
-import { silentLogger, type Logger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
 import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
 
 interface Job {
@@ -124,7 +124,8 @@ export class EmbeddedQueue implements QueueBackend {
     let next = Number.POSITIVE_INFINITY;
     for (const lane of this.#lanes.values()) {
       if (!lane.handler) continue;
-      while (lane.active < lane.concurrency && lane.waiting[0] && lane.waiting[0].runAt <= now) this.#start(lane, lane.waiting.shift() as Job);
+      while (lane.active < lane.concurrency && lane.waiting[0] && lane.waiting[0].runAt <= now)
+        this.#start(lane, lane.waiting.shift() as Job);
       if (lane.waiting[0]) next = Math.min(next, lane.waiting[0].runAt);
     }
     if (next !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(() => this.#pump(), Math.max(0, next - now));
@@ -161,7 +162,10 @@ export class EmbeddedQueue implements QueueBackend {
         return;
       }
       const backoff = lane.spec.retry.backoffMs * 2 ** (job.attempt - 1);
-      log.warn({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, retryInMs: backoff, err: errorMessage(err) }, 'job failed, will retry');
+      log.warn(
+        { queue: lane.spec.name, jobId: job.id, attempt: job.attempt, retryInMs: backoff, err: errorMessage(err) },
+        'job failed, will retry',
+      );
       insertByRunAt(lane.waiting, { ...job, attempt: job.attempt + 1, runAt: this.now() + backoff });
     }
   }

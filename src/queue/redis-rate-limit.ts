@@ -40,7 +40,8 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async acquire(key: string, perSecond: number): Promise<void> {
-    if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new RangeError(`rate limit for ${key} must be a positive number per second, got ${perSecond}`);
+    if (!(perSecond > 0) || !Number.isFinite(perSecond))
+      throw new RangeError(`rate limit for ${key} must be a positive number per second, got ${perSecond}`);
     const intervalUs = Math.ceil(1_000_000 / perSecond);
     const reply = await this.redis.eval(RESERVE_SLOT, 1, this.#prefix + key, intervalUs);
     const waitMs = Math.ceil(Number(reply) / 1000);

@@ -30,7 +30,12 @@ function dayIndex(days: readonly LocalDay[], at: number): number {
  * backup: from the last completed backup before the period (or the period start when none is on
  * record) through each completed backup in the period to the period end.
  */
-export function backupStats(period: Period, days: readonly LocalDay[], backups: readonly EndedBackup[], lastBefore: number | null): BackupStats {
+export function backupStats(
+  period: Period,
+  days: readonly LocalDay[],
+  backups: readonly EndedBackup[],
+  lastBefore: number | null,
+): BackupStats {
   const perDay = days.map(() => ({ completed: 0, failed: 0 }));
   let completed = 0;
   let failed = 0;
@@ -49,7 +54,8 @@ export function backupStats(period: Period, days: readonly LocalDay[], backups: 
     const fromPeriodStart = lastBefore === null;
     let prev = lastBefore ?? period.start;
     const consider = (to: number, first: boolean): void => {
-      if (!longestGap || to - prev > longestGap.ms) longestGap = { ms: to - prev, from: prev, to, fromPeriodStart: first && fromPeriodStart };
+      if (!longestGap || to - prev > longestGap.ms)
+        longestGap = { ms: to - prev, from: prev, to, fromPeriodStart: first && fromPeriodStart };
     };
     let first = true;
     for (const b of backups) {

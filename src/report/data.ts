@@ -7,7 +7,7 @@ import { withAutoTargets } from '../discovery/auto-targets.js';
 import { coverageRows } from '../discovery/coverage-rows.js';
 import type { Registry } from '../registry.js';
 import { summarizeFleet } from './fleet.js';
-import { localDays, previousPeriod, type Period } from './period.js';
+import { localDays, type Period, previousPeriod } from './period.js';
 import { computeTarget } from './target.js';
 import type { ComplianceReport, ReportPeriod } from './types.js';
 
@@ -18,7 +18,13 @@ export interface ReportDeps {
   readonly rules: Registry<Rule>;
 }
 
-const periodJson = (p: Period): ReportPeriod => ({ label: p.label, kind: p.kind, start: iso(p.start), end: iso(p.end), lengthMs: p.end - p.start });
+const periodJson = (p: Period): ReportPeriod => ({
+  label: p.label,
+  kind: p.kind,
+  start: iso(p.start),
+  end: iso(p.end),
+  lengthMs: p.end - p.start,
+});
 
 /**
  * Computes the compliance report for `period` from the database alone, as one consistent snapshot

@@ -61,7 +61,10 @@ function groupsBy(targets: readonly TargetReport[], key: (t: TargetReport) => st
 }
 
 /** The fleet summary from every target's result; `results` may be in any order. */
-export function summarizeFleet(results: readonly TargetResult[], days: readonly LocalDay[]): { fleet: FleetSummary; targets: TargetReport[] } {
+export function summarizeFleet(
+  results: readonly TargetResult[],
+  days: readonly LocalDay[],
+): { fleet: FleetSummary; targets: TargetReport[] } {
   const targets = results.map((r) => r.report).sort(worstFirst);
   const labelKeys = [...new Set(targets.flatMap((t) => Object.keys(t.labels)))].sort(compareText);
   const labels: Record<string, GroupSummary[]> = {};
@@ -70,15 +73,24 @@ export function summarizeFleet(results: readonly TargetResult[], days: readonly 
   const alarms = results.flatMap((r) => r.alarms);
   const byTime = (pick: (a: FleetAlarm) => string | null) => (a: FleetAlarm, b: FleetAlarm) =>
     compareText(pick(a) ?? '', pick(b) ?? '') || compareText(a.target, b.target) || compareText(a.rule, b.rule);
-  const alarmsOpened = alarms.filter((a) => a.opened).map((a) => a.alarm).sort(byTime((a) => a.openedAt));
-  const alarmsClosed = alarms.filter((a) => a.closed).map((a) => a.alarm).sort(byTime((a) => a.closedAt));
+  const alarmsOpened = alarms
+    .filter((a) => a.opened)
+    .map((a) => a.alarm)
+    .sort(byTime((a) => a.openedAt));
+  const alarmsClosed = alarms
+    .filter((a) => a.closed)
+    .map((a) => a.alarm)
+    .sort(byTime((a) => a.closedAt));
   const resolvedToOk = targets.flatMap((t) => t.resolvedAlarms.filter((a) => a.to === 'ok').map((a) => a.durationMs));
 
   const totalMs = targets.reduce((s, t) => s + t.time.compliantMs + t.time.alarmMs + t.time.unknownMs, 0);
   const fleet: FleetSummary = {
     targets: targets.length,
     ...complianceOf(targets),
-    unknownShare: share(targets.reduce((s, t) => s + t.time.unknownMs, 0), totalMs),
+    unknownShare: share(
+      targets.reduce((s, t) => s + t.time.unknownMs, 0),
+      totalMs,
+    ),
     targetsInAlarm: targets.filter((t) => t.currentAlarms.length > 0).length,
     backups: {
       completed: targets.reduce((s, t) => s + t.backups.completed, 0),

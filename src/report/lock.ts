@@ -28,7 +28,9 @@ export function claimReport(db: Db, key: string, owner: string, now: number, lea
   // One conditional UPDATE: of two callers that both find the lease expired, only the first matches.
   return (
     c
-      .prepare(`UPDATE meta SET value = ? WHERE key = ? AND json_extract(value, '$.state') = 'sending' AND json_extract(value, '$.until') < ?`)
+      .prepare(
+        `UPDATE meta SET value = ? WHERE key = ? AND json_extract(value, '$.state') = 'sending' AND json_extract(value, '$.until') < ?`,
+      )
       .run(value, key, now).changes === 1
   );
 }
@@ -49,7 +51,9 @@ export function markReportFailed(db: Db, key: string, owner: string, now: number
 
 /** Gives the claim back (a transient failure) so a retry, here or on another daemon, can send. */
 export function releaseReport(db: Db, key: string, owner: string): void {
-  db.$client.prepare(`DELETE FROM meta WHERE key = ? AND json_extract(value, '$.owner') = ? AND json_extract(value, '$.state') = 'sending'`).run(key, owner);
+  db.$client
+    .prepare(`DELETE FROM meta WHERE key = ? AND json_extract(value, '$.owner') = ? AND json_extract(value, '$.state') = 'sending'`)
+    .run(key, owner);
 }
 
 /** The lock row of a key, if any. */

@@ -56,7 +56,10 @@ function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
   let f = formatters.get(key);
   if (!f) {
     const date = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
-    f = new Intl.DateTimeFormat('en-US', withTime ? { timeZone, hourCycle: 'h23', ...date, hour: '2-digit', minute: '2-digit' } : { timeZone, ...date });
+    f = new Intl.DateTimeFormat(
+      'en-US',
+      withTime ? { timeZone, hourCycle: 'h23', ...date, hour: '2-digit', minute: '2-digit' } : { timeZone, ...date },
+    );
     formatters.set(key, f);
   }
   return f;
@@ -112,7 +115,13 @@ export function parseIsoWeek(text: string): IsoWeek | { problem: string } {
 /** The ISO week `w` as a period: Monday 00:00 to the next Monday 00:00, local time. */
 export function weekPeriod(w: IsoWeek, timeZone: string): Period {
   const monday = mondayOf(w);
-  return { kind: 'week', label: weekLabel(w), start: localMidnight(monday, timeZone), end: localMidnight(monday + 7 * DAY, timeZone), timeZone };
+  return {
+    kind: 'week',
+    label: weekLabel(w),
+    start: localMidnight(monday, timeZone),
+    end: localMidnight(monday + 7 * DAY, timeZone),
+    timeZone,
+  };
 }
 
 /** The last ISO week that ended at or before `now`, in `timeZone`: what a Monday-morning report covers. */

@@ -33,14 +33,20 @@ function statements(db: Db): Statements {
       lastEvaluated: c.prepare(`SELECT max(evaluated_at) FROM findings WHERE target_id = ?`).pluck(),
       // A failed backup without an end time is placed at its start. One statement for both halves: a
       // report runs it for every target.
-      backupsEnded: c.prepare(
-        `SELECT backup_id, status, ended_at FROM backups WHERE target_id = @target AND ended_at >= @from AND ended_at < @to
+      backupsEnded: c
+        .prepare(
+          `SELECT backup_id, status, ended_at FROM backups WHERE target_id = @target AND ended_at >= @from AND ended_at < @to
          UNION ALL
          SELECT backup_id, status, started_at FROM backups WHERE target_id = @target AND ended_at IS NULL AND status = 'failed' AND started_at >= @from AND started_at < @to`,
-      ).raw(true),
+        )
+        .raw(true),
       // Usually the newest backup before the period counts: one row first, then pages of 32.
-      newestBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`).raw(true),
-      backupsBefore: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`).raw(true),
+      newestBefore: c
+        .prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`)
+        .raw(true),
+      backupsBefore: c
+        .prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`)
+        .raw(true),
       backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`).raw(true),
       everCompleted: c
         .prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at >= ? AND backup_id = ? AND to_status = 'completed' LIMIT 1`)

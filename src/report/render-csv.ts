@@ -11,11 +11,30 @@ import type { ComplianceReport, TargetReport } from './types.js';
 
 /** The columns, in order; numbers use a dot and no thousands separator. */
 export const CSV_COLUMNS = [
-  'target', 'cloud', 'account', 'service', 'instance', 'labels',
-  'compliance_pct', 'previous_compliance_pct', 'change_pts', 'alarm_hours', 'unknown_hours', 'blind_hours',
-  'days_with_backup', 'days', 'backups_completed', 'backups_failed',
-  'longest_gap_hours', 'longest_gap_from', 'longest_gap_to',
-  'alarms_at_end', 'alarm_rules_at_end', 'alarms_opened', 'alarms_resolved', 'median_time_to_resolve_hours',
+  'target',
+  'cloud',
+  'account',
+  'service',
+  'instance',
+  'labels',
+  'compliance_pct',
+  'previous_compliance_pct',
+  'change_pts',
+  'alarm_hours',
+  'unknown_hours',
+  'blind_hours',
+  'days_with_backup',
+  'days',
+  'backups_completed',
+  'backups_failed',
+  'longest_gap_hours',
+  'longest_gap_from',
+  'longest_gap_to',
+  'alarms_at_end',
+  'alarm_rules_at_end',
+  'alarms_opened',
+  'alarms_resolved',
+  'median_time_to_resolve_hours',
 ] as const;
 
 const MAX_CELL = 1000;
@@ -41,23 +60,45 @@ function quote(text: string): string {
 const hours = (ms: number): string => numberCell(ms / 3_600_000, 2);
 
 function medianHours(t: TargetReport): string {
-  const d = t.resolvedAlarms.filter((r) => r.to === 'ok').map((r) => r.durationMs).sort((a, b) => a - b);
+  const d = t.resolvedAlarms
+    .filter((r) => r.to === 'ok')
+    .map((r) => r.durationMs)
+    .sort((a, b) => a - b);
   if (d.length === 0) return '';
   const mid = d.length >> 1;
   return hours(d.length % 2 === 1 ? (d[mid] as number) : ((d[mid - 1] as number) + (d[mid] as number)) / 2);
 }
 
 function row(t: TargetReport): string[] {
-  const labels = Object.keys(t.labels).sort().map((k) => `${k}=${t.labels[k] ?? ''}`).join(';');
+  const labels = Object.keys(t.labels)
+    .sort()
+    .map((k) => `${k}=${t.labels[k] ?? ''}`)
+    .join(';');
   return [
-    textCell(t.id), textCell(t.cloud), textCell(t.account), textCell(t.service), textCell(t.instance), textCell(labels),
-    numberCell(t.compliance * 100, 2), numberCell(t.previousCompliance === null ? null : t.previousCompliance * 100, 2),
+    textCell(t.id),
+    textCell(t.cloud),
+    textCell(t.account),
+    textCell(t.service),
+    textCell(t.instance),
+    textCell(labels),
+    numberCell(t.compliance * 100, 2),
+    numberCell(t.previousCompliance === null ? null : t.previousCompliance * 100, 2),
     numberCell(t.complianceChange === null ? null : t.complianceChange * 100, 2),
-    hours(t.time.alarmMs), hours(t.time.unknownMs), hours(t.blindMs),
-    String(t.daysWithBackup), String(t.days), String(t.backups.completed), String(t.backups.failed),
-    t.longestGap ? hours(t.longestGap.ms) : '', t.longestGap ? textCell(t.longestGap.from) : '', t.longestGap ? textCell(t.longestGap.to) : '',
-    String(t.currentAlarms.length), textCell(t.currentAlarms.map((a) => a.rule).join(';')),
-    String(t.openedAlarms), String(t.resolvedAlarms.length), medianHours(t),
+    hours(t.time.alarmMs),
+    hours(t.time.unknownMs),
+    hours(t.blindMs),
+    String(t.daysWithBackup),
+    String(t.days),
+    String(t.backups.completed),
+    String(t.backups.failed),
+    t.longestGap ? hours(t.longestGap.ms) : '',
+    t.longestGap ? textCell(t.longestGap.from) : '',
+    t.longestGap ? textCell(t.longestGap.to) : '',
+    String(t.currentAlarms.length),
+    textCell(t.currentAlarms.map((a) => a.rule).join(';')),
+    String(t.openedAlarms),
+    String(t.resolvedAlarms.length),
+    medianHours(t),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../notify/render.js';
-import { dayCellsSvg, DAY_COLOR, fleetTrendSvg } from './render-svg.js';
+import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
-import { alarmsInPeriod, MAX_ROWS, moreNote, dur, field, labelText, local, pct, prose, pts, reportTitle, span } from './view.js';
+import { alarmsInPeriod, dur, field, labelText, local, MAX_ROWS, moreNote, pct, prose, pts, reportTitle, span } from './view.js';
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
@@ -40,7 +40,9 @@ const badge = (share: number): string => `<span style="color:${tone(share)};font
 /** A data table: header cells and rows of already-escaped HTML; the columns in `wrap` hold names, the others numbers. */
 function table(head: readonly string[], rows: readonly (readonly string[])[], wrap: readonly number[] = [0]): string {
   const th = head.map((h) => `<th style="${HEAD}">${h}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td style="${wrap.includes(i) ? WRAPPING : NOWRAP}">${c}</td>`).join('')}</tr>`).join('\n');
+  const trs = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td style="${wrap.includes(i) ? WRAPPING : NOWRAP}">${c}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;${FONT}font-size:13px;table-layout:auto;">
 <tr>${th}</tr>
 ${trs}
@@ -61,7 +63,13 @@ function groupTable(list: readonly GroupSummary[], none: string, maxRows: number
   return (
     table(
       ['', 'Targets', 'Compliance', 'Change', 'In alarm'],
-      shown.map((g) => [g.value === null ? e(none) : name(g.value), String(g.targets), badge(g.compliance), e(pts(g.complianceChange)), String(g.targetsInAlarm)]),
+      shown.map((g) => [
+        g.value === null ? e(none) : name(g.value),
+        String(g.targets),
+        badge(g.compliance),
+        e(pts(g.complianceChange)),
+        String(g.targetsInAlarm),
+      ]),
     ) + more(shown.length, list.length, 'groups')
   );
 }
@@ -72,7 +80,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
   const maxRows = opts.maxRows ?? MAX_ROWS;
   const when = (isoText: string): string => e(local(report, isoText));
   const parts: string[] = [];
-  const previous = f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  const previous =
+    f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
   parts.push(
     `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">Backup compliance ${name(report.period.label)}</h1>`,
     `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${e(span(report, report.period))}, ${e(dur(report.period.lengthMs))}; compared with ${name(report.previousPeriod.label)}. Generated ${e(report.generatedAt)}.</p>`,
@@ -83,7 +92,12 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         ['Targets', e(`${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`)],
         ['Unknown', e(`${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`)],
         ['Backups', e(`${f.backups.completed} completed, ${f.backups.failed} failed`)],
-        ['Alarms', e(`${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`)],
+        [
+          'Alarms',
+          e(
+            `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`,
+          ),
+        ],
       ],
       [1],
     ),
@@ -98,12 +112,24 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
       ? para('Every target was compliant for the whole period.')
       : table(
           ['Target', 'Compliance', 'Change', 'Alarms at end', 'Days with backup'],
-          worst.map((t) => [name(t.id), badge(t.compliance), e(pts(t.complianceChange)), String(t.currentAlarms.length), `${t.daysWithBackup}/${t.days}`]),
+          worst.map((t) => [
+            name(t.id),
+            badge(t.compliance),
+            e(pts(t.complianceChange)),
+            String(t.currentAlarms.length),
+            `${t.daysWithBackup}/${t.days}`,
+          ]),
         ),
   );
 
-  parts.push(h2('By cloud'), groupTable(f.groups.cloud, '(none)', maxRows), h2('By account'), groupTable(f.groups.account, '(none)', maxRows));
-  for (const [key, list] of Object.entries(f.groups.labels)) parts.push(h2(`By label ${name(key)}`), groupTable(list, `(no ${field(key)})`, maxRows));
+  parts.push(
+    h2('By cloud'),
+    groupTable(f.groups.cloud, '(none)', maxRows),
+    h2('By account'),
+    groupTable(f.groups.account, '(none)', maxRows),
+  );
+  for (const [key, list] of Object.entries(f.groups.labels))
+    parts.push(h2(`By label ${name(key)}`), groupTable(list, `(no ${field(key)})`, maxRows));
 
   const alarms = alarmsInPeriod(report, maxRows);
   parts.push(h2('Alarms opened and closed in the period'));
@@ -125,8 +151,12 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
   parts.push(
     f.blindTargets.length === 0
       ? para('None: every target was watched for the whole period.')
-      : table(['Target', 'Blind', 'Longest stretch', 'At the end'], f.blindTargets.slice(0, maxRows).map((b) => [name(b.target), e(dur(b.blindMs)), e(dur(b.longestMs)), b.atEnd ? 'blind' : 'watched'])) +
-          more(Math.min(maxRows, f.blindTargets.length), f.blindTargets.length, 'blind targets'),
+      : table(
+          ['Target', 'Blind', 'Longest stretch', 'At the end'],
+          f.blindTargets
+            .slice(0, maxRows)
+            .map((b) => [name(b.target), e(dur(b.blindMs)), e(dur(b.longestMs)), b.atEnd ? 'blind' : 'watched']),
+        ) + more(Math.min(maxRows, f.blindTargets.length), f.blindTargets.length, 'blind targets'),
   );
 
   if (report.coverage) {
@@ -135,19 +165,36 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     parts.push(
       table(
         ['Account / service', 'Found', 'Targeted', 'Excluded', 'Uncovered', 'Replicas'],
-        report.coverage.map((c) => [`${name(c.account)} / ${name(c.service)}`, String(c.discovered), String(c.targeted), String(c.excluded), c.uncovered > 0 ? `<b style="color:#b42318;">${c.uncovered}</b>` : '0', String(c.replicas)]),
+        report.coverage.map((c) => [
+          `${name(c.account)} / ${name(c.service)}`,
+          String(c.discovered),
+          String(c.targeted),
+          String(c.excluded),
+          c.uncovered > 0 ? `<b style="color:#b42318;">${c.uncovered}</b>` : '0',
+          String(c.replicas),
+        ]),
       ),
     );
     const problems = report.coverage.flatMap((c) => [
-      ...c.uncoveredInstances.map((u) => `Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`),
+      ...c.uncoveredInstances.map(
+        (u) =>
+          `Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`,
+      ),
       ...c.missingTargets.map((m) => `Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
     ]);
-    parts.push(problems.length === 0 ? para('Every discovered primary instance is a target or excluded.') : para(problems.slice(0, maxRows).join('<br>')) + more(Math.min(maxRows, problems.length), problems.length, 'coverage problems'));
+    parts.push(
+      problems.length === 0
+        ? para('Every discovered primary instance is a target or excluded.')
+        : para(problems.slice(0, maxRows).join('<br>')) + more(Math.min(maxRows, problems.length), problems.length, 'coverage problems'),
+    );
   }
 
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   const legend = (['completed', 'failed', 'none'] as const)
-    .map((s) => `<span style="display:inline-block;width:10px;height:10px;background:${DAY_COLOR[s]};border-radius:2px;"></span> ${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`)
+    .map(
+      (s) =>
+        `<span style="display:inline-block;width:10px;height:10px;background:${DAY_COLOR[s]};border-radius:2px;"></span> ${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`,
+    )
     .join(' &nbsp; ');
   parts.push(h2('Targets'), para(legend));
   for (const t of shown) parts.push(targetCard(report, t));
@@ -181,10 +228,14 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
     `Longest gap without a completed backup: ${e(gap)}`,
   ];
   for (const a of t.currentAlarms) {
-    rows.push(`<span style="color:#b42318;font-weight:bold;">In alarm</span> ${name(a.rule)} (${e(a.severity)}) since ${when(a.since)}: ${e(prose(a.reason))}`);
+    rows.push(
+      `<span style="color:#b42318;font-weight:bold;">In alarm</span> ${name(a.rule)} (${e(a.severity)}) since ${when(a.since)}: ${e(prose(a.reason))}`,
+    );
   }
   for (const r of t.resolvedAlarms) {
-    rows.push(`<span style="color:#067647;">${r.to === 'ok' ? 'Resolved' : e(`Ended (${r.to})`)}</span> ${name(r.rule)} (${e(r.severity)}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`);
+    rows.push(
+      `<span style="color:#067647;">${r.to === 'ok' ? 'Resolved' : e(`Ended (${r.to})`)}</span> ${name(r.rule)} (${e(r.severity)}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`,
+    );
   }
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
 <tr><td style="padding:8px 10px;background:#f9fafb;font-size:15px;${WRAP}"><b>${name(t.id)}</b> &nbsp; ${badge(t.compliance)}</td></tr>

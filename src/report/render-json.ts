@@ -25,14 +25,17 @@ function reasonsCut(report: ComplianceReport): ComplianceReport {
     return currentAlarms === t.currentAlarms ? t : { ...t, currentAlarms };
   });
   // Instance ids and names come from the provider, not the config: cut like reasons.
-  const coverage =
-    report.coverage &&
-    report.coverage.map((c) => ({
-      ...c,
-      uncoveredInstances: c.uncoveredInstances.map((u) => ({ ...u, instance: cut(u.instance), name: u.name === null ? null : cut(u.name) })),
-      excludedInstances: c.excludedInstances.map((x) => ({ ...x, instance: cut(x.instance) })),
-    }));
-  const unchanged = alarmsOpened === fleet.alarmsOpened && alarmsClosed === fleet.alarmsClosed && targets === report.targets && coverage === undefined;
+  const coverage = report.coverage?.map((c) => ({
+    ...c,
+    uncoveredInstances: c.uncoveredInstances.map((u) => ({
+      ...u,
+      instance: cut(u.instance),
+      name: u.name === null ? null : cut(u.name),
+    })),
+    excludedInstances: c.excludedInstances.map((x) => ({ ...x, instance: cut(x.instance) })),
+  }));
+  const unchanged =
+    alarmsOpened === fleet.alarmsOpened && alarmsClosed === fleet.alarmsClosed && targets === report.targets && coverage === undefined;
   return unchanged ? report : { ...report, fleet: { ...fleet, alarmsOpened, alarmsClosed }, targets, ...(coverage && { coverage }) };
 }
 
@@ -49,7 +52,9 @@ function mapChanged<T>(list: readonly T[], f: (item: T) => T): T[] {
   for (let i = 0; i < list.length; i++) {
     const item = list[i] as T;
     const next = f(item);
-    if (next !== item) (copy ??= list.slice())[i] = next;
+    if (next === item) continue;
+    copy ??= list.slice();
+    copy[i] = next;
   }
   return copy ?? (list as T[]);
 }
@@ -72,7 +77,13 @@ function mayNeedCleaning(json: string): boolean {
   for (let i = json.indexOf('\\'); i !== -1; i = json.indexOf('\\', i + 2)) {
     const next = json[i + 1];
     if (next === 'b' || next === 'f' || next === 'r') return true;
-    if (next === 'u' && (json.startsWith('00', i + 2) ? json[i + 4] === '0' || json[i + 4] === '1' : json[i + 2] === 'd' && '89abcdef'.includes(json[i + 3] ?? '-'))) return true;
+    if (
+      next === 'u' &&
+      (json.startsWith('00', i + 2)
+        ? json[i + 4] === '0' || json[i + 4] === '1'
+        : json[i + 2] === 'd' && '89abcdef'.includes(json[i + 3] ?? '-'))
+    )
+      return true;
   }
   return false;
 }
@@ -87,6 +98,8 @@ export function renderJson(report: ComplianceReport): string {
   // of it with plainData before writing cost as much as the writing.
   const data = reasonsCut(report);
   const direct = JSON.stringify(data, null, 2);
-  const text = mayNeedCleaning(direct) ? JSON.stringify(plainData(data), null, 2).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : direct;
+  const text = mayNeedCleaning(direct)
+    ? JSON.stringify(plainData(data), null, 2).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : direct;
   return `${text}\n`;
 }

@@ -1,5 +1,20 @@
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
-import { alarmsInPeriod, MAX_ROWS, moreNote, DAY_LEGEND, dayStrip, dur, field, labelText, local, pct, prose, pts, span, weekdayShort } from './view.js';
+import {
+  alarmsInPeriod,
+  DAY_LEGEND,
+  dayStrip,
+  dur,
+  field,
+  labelText,
+  local,
+  MAX_ROWS,
+  moreNote,
+  pct,
+  prose,
+  pts,
+  span,
+  weekdayShort,
+} from './view.js';
 
 /**
  * The report as Markdown for a terminal or a wiki page, and (with `plain`) as the plain-text part of
@@ -28,7 +43,9 @@ export function escapeMarkdown(text: string): string {
 
 /** Renders the whole report. */
 export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions = {}): string {
-  const fmt: Format = opts.plain ? { esc: (s) => s, strong: (s) => s, code: (s) => s } : { esc: escapeMarkdown, strong: (s) => `**${s}**`, code: (s) => `\`${s}\`` };
+  const fmt: Format = opts.plain
+    ? { esc: (s) => s, strong: (s) => s, code: (s) => s }
+    : { esc: escapeMarkdown, strong: (s) => `**${s}**`, code: (s) => `\`${s}\`` };
   const { esc } = fmt;
   const name = (s: string) => esc(field(s));
   const when = (isoText: string) => local(report, isoText);
@@ -40,7 +57,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   ];
   const f = report.fleet;
   const out: string[] = [];
-  const previous = f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  const previous =
+    f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
   out.push(
     `# Backup compliance ${name(report.period.label)}`,
     '',
@@ -56,14 +74,23 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
         ['Targets', `${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`],
         ['Unknown', `${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`],
         ['Backups', `${f.backups.completed} completed, ${f.backups.failed} failed`],
-        ['Alarms', `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`],
+        [
+          'Alarms',
+          `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`,
+        ],
       ],
     ),
     '### Daily compliance',
     '',
     ...table(
       ['Day', 'Compliance', 'Completed', 'Failed', 'Targets with backup'],
-      f.daily.map((d) => [`${weekdayShort(d.date)} ${d.date}`, pct(d.compliance), String(d.completed), String(d.failed), `${d.targetsWithBackup}/${f.targets}`]),
+      f.daily.map((d) => [
+        `${weekdayShort(d.date)} ${d.date}`,
+        pct(d.compliance),
+        String(d.completed),
+        String(d.failed),
+        `${d.targetsWithBackup}/${f.targets}`,
+      ]),
     ),
   );
 
@@ -74,7 +101,14 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     out.push(
       ...table(
         ['Target', 'Compliance', 'Change', 'Alarms at end', 'Days with backup', 'Longest gap'],
-        worst.map((t) => [name(t.id), pct(t.compliance), pts(t.complianceChange), String(t.currentAlarms.length), `${t.daysWithBackup}/${t.days}`, t.longestGap ? dur(t.longestGap.ms) : 'n/a']),
+        worst.map((t) => [
+          name(t.id),
+          pct(t.compliance),
+          pts(t.complianceChange),
+          String(t.currentAlarms.length),
+          `${t.daysWithBackup}/${t.days}`,
+          t.longestGap ? dur(t.longestGap.ms) : 'n/a',
+        ]),
       ),
     );
   }
@@ -89,7 +123,16 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     out.push(
       ...table(
         ['', 'Targets', 'Compliance', 'Change', 'In alarm', 'Backups completed / failed'],
-        list.slice(0, maxRows).map((g) => [g.value === null ? esc(none) : name(g.value), String(g.targets), pct(g.compliance), pts(g.complianceChange), String(g.targetsInAlarm), `${g.backups.completed} / ${g.backups.failed}`]),
+        list
+          .slice(0, maxRows)
+          .map((g) => [
+            g.value === null ? esc(none) : name(g.value),
+            String(g.targets),
+            pct(g.compliance),
+            pts(g.complianceChange),
+            String(g.targetsInAlarm),
+            `${g.backups.completed} / ${g.backups.failed}`,
+          ]),
       ),
     );
     more(Math.min(list.length, maxRows), list.length, 'groups');
@@ -105,7 +148,14 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     out.push(
       ...table(
         ['Target', 'Rule', 'Severity', 'Opened', 'Closed', 'Time to resolve'],
-        alarms.shown.map((a) => [name(a.target), name(a.rule), a.severity, when(a.openedAt), a.closedAt === null ? 'open' : when(a.closedAt), a.durationMs === null ? 'open' : dur(a.durationMs)]),
+        alarms.shown.map((a) => [
+          name(a.target),
+          name(a.rule),
+          a.severity,
+          when(a.openedAt),
+          a.closedAt === null ? 'open' : when(a.closedAt),
+          a.durationMs === null ? 'open' : dur(a.durationMs),
+        ]),
       ),
     );
     more(alarms.shown.length, alarms.total, 'alarms (those shown are the open, most severe and longest ones)');
@@ -115,7 +165,12 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   if (f.blindTargets.length === 0) out.push('None: every target was watched for the whole period.', '');
   else {
     const blind = f.blindTargets.slice(0, maxRows);
-    out.push(...table(['Target', 'Blind', 'Longest stretch', 'Blind at the end'], blind.map((b) => [name(b.target), dur(b.blindMs), dur(b.longestMs), b.atEnd ? 'yes' : 'no'])));
+    out.push(
+      ...table(
+        ['Target', 'Blind', 'Longest stretch', 'Blind at the end'],
+        blind.map((b) => [name(b.target), dur(b.blindMs), dur(b.longestMs), b.atEnd ? 'yes' : 'no']),
+      ),
+    );
     more(blind.length, f.blindTargets.length, 'blind targets');
   }
 
@@ -124,14 +179,29 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     out.push(
       ...table(
         ['Account', 'Service', 'Discovered', 'Targeted', 'Excluded', 'Uncovered', 'Replicas', 'Last discovery'],
-        report.coverage.map((c) => [name(c.account), name(c.service), String(c.discovered), String(c.targeted), String(c.excluded), String(c.uncovered), String(c.replicas), c.lastDiscoveryAt === null ? 'never' : when(c.lastDiscoveryAt)]),
+        report.coverage.map((c) => [
+          name(c.account),
+          name(c.service),
+          String(c.discovered),
+          String(c.targeted),
+          String(c.excluded),
+          String(c.uncovered),
+          String(c.replicas),
+          c.lastDiscoveryAt === null ? 'never' : when(c.lastDiscoveryAt),
+        ]),
       ),
     );
     const uncovered = report.coverage.flatMap((c) => [
-      ...c.uncoveredInstances.map((u) => `- Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`),
+      ...c.uncoveredInstances.map(
+        (u) =>
+          `- Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`,
+      ),
       ...c.missingTargets.map((m) => `- Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
     ]);
-    out.push(...(uncovered.length === 0 ? ['Every discovered primary instance is a target or excluded.'] : uncovered.slice(0, maxRows)), '');
+    out.push(
+      ...(uncovered.length === 0 ? ['Every discovered primary instance is a target or excluded.'] : uncovered.slice(0, maxRows)),
+      '',
+    );
     more(Math.min(uncovered.length, maxRows), uncovered.length, 'coverage problems');
   }
 
@@ -153,7 +223,8 @@ function targetSection(report: ComplianceReport, t: TargetReport, fmt: Format): 
   const { esc } = fmt;
   const name = (s: string) => esc(field(s));
   const when = (isoText: string) => local(report, isoText);
-  const previous = t.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
+  const previous =
+    t.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
   const gap = t.longestGap
     ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'period start, no earlier backup on record' : when(t.longestGap.from)} to ${when(t.longestGap.to)})`
     : 'n/a';
@@ -172,7 +243,9 @@ function targetSection(report: ComplianceReport, t: TargetReport, fmt: Format): 
     for (const a of t.currentAlarms) lines.push(`  - ${name(a.rule)} (${a.severity}) since ${when(a.since)}: ${esc(prose(a.reason))}`);
   }
   for (const r of t.resolvedAlarms) {
-    lines.push(`- ${r.to === 'ok' ? 'Resolved' : `Ended (${r.to})`}: ${name(r.rule)} (${r.severity}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${dur(r.durationMs)}`);
+    lines.push(
+      `- ${r.to === 'ok' ? 'Resolved' : `Ended (${r.to})`}: ${name(r.rule)} (${r.severity}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${dur(r.durationMs)}`,
+    );
   }
   lines.push('');
   return lines;

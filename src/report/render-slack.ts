@@ -11,10 +11,14 @@ import { dur, field, pct, pts, reportTitle, span } from './view.js';
 /** How many offenders the Slack summary lists. */
 export const SLACK_OFFENDERS = 10;
 
-const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, SLACK_LIMITS.sectionText), verbatim: true } });
+const section = (text: string): SlackBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: text.slice(0, SLACK_LIMITS.sectionText), verbatim: true },
+});
 
 function offenderLine(t: TargetReport): string {
-  const alarms = t.currentAlarms.length === 0 ? 'no alarm at the end' : `in alarm: ${t.currentAlarms.map((a) => field(a.rule, 40)).join(', ')}`;
+  const alarms =
+    t.currentAlarms.length === 0 ? 'no alarm at the end' : `in alarm: ${t.currentAlarms.map((a) => field(a.rule, 40)).join(', ')}`;
   return `• *${escapeWithin(field(t.id), 120)}* ${pct(t.compliance)} (${pts(t.complianceChange)}) · ${escapeWithin(alarms, 200)} · backups on ${t.daysWithBackup}/${t.days} days`;
 }
 
@@ -28,11 +32,21 @@ function worstGroup(kind: string, list: readonly GroupSummary[]): string | null 
 export function reportSlack(report: ComplianceReport): SlackPayload {
   const f = report.fleet;
   const title = reportTitle(report);
-  const previous = f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  const previous =
+    f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
   const header = `Backup compliance ${field(report.period.label, 60)}`;
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header.slice(0, SLACK_LIMITS.headerText), emoji: true } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`${span(report, report.period)} · compared with ${field(report.previousPeriod.label, 60)}`), verbatim: true }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: escapeMrkdwn(`${span(report, report.period)} · compared with ${field(report.previousPeriod.label, 60)}`),
+          verbatim: true,
+        },
+      ],
+    },
     section(
       [
         `*Fleet compliance ${pct(f.compliance)}* (${previous})`,
@@ -43,7 +57,13 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
     ),
   ];
   const worst = report.targets.filter((t) => f.worstOffenders.includes(t.id)).slice(0, SLACK_OFFENDERS);
-  blocks.push(section(worst.length === 0 ? 'Every target was compliant for the whole period. :white_check_mark:' : `*Worst offenders*\n${worst.map(offenderLine).join('\n')}`));
+  blocks.push(
+    section(
+      worst.length === 0
+        ? 'Every target was compliant for the whole period. :white_check_mark:'
+        : `*Worst offenders*\n${worst.map(offenderLine).join('\n')}`,
+    ),
+  );
   const groups = [
     worstGroup('cloud', f.groups.cloud),
     worstGroup('account', f.groups.account),
@@ -51,7 +71,17 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
   ].filter((g): g is string => g !== null);
   // Only the first few label keys: the message must stay within Slack's limits whatever the labels.
   if (groups.length > 0) blocks.push(section(`*Worst groups*\n${groups.slice(0, 8).join(' · ')}`));
-  const args = report.period.kind === 'week' ? `--week ${field(report.period.label, 40)}` : `--from ${report.period.start} --to ${report.period.end}`;
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`Full report: backup-auditor report ${args} --format html · generated ${report.generatedAt}`), verbatim: true }] });
+  const args =
+    report.period.kind === 'week' ? `--week ${field(report.period.label, 40)}` : `--from ${report.period.start} --to ${report.period.end}`;
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: escapeMrkdwn(`Full report: backup-auditor report ${args} --format html · generated ${report.generatedAt}`),
+        verbatim: true,
+      },
+    ],
+  });
   return { text: escapeWithin(title, SLACK_LIMITS.fallbackText), blocks };
 }

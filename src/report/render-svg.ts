@@ -61,7 +61,10 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
   const y = (share: number) => top + plot * (1 - share);
   const font = 'font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467"';
   const grid = [0, 0.5, 1]
-    .map((g) => `<line x1="${left}" y1="${y(g)}" x2="${CHART_WIDTH}" y2="${y(g)}" stroke="#e4e7ec" stroke-width="1"/><text x="${left - 4}" y="${y(g) + 3}" ${font} text-anchor="end">${g * 100}%</text>`)
+    .map(
+      (g) =>
+        `<line x1="${left}" y1="${y(g)}" x2="${CHART_WIDTH}" y2="${y(g)}" stroke="#e4e7ec" stroke-width="1"/><text x="${left - 4}" y="${y(g) + 3}" ${font} text-anchor="end">${g * 100}%</text>`,
+    )
     .join('');
   const bars = days
     .map((d, i) => {

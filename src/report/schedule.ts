@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SendDeps } from '../notify/dispatch.js';
 import { AuditorError, DeliveryError } from '../errors.js';
+import type { SendDeps } from '../notify/dispatch.js';
 import { buildReport, type ReportDeps } from './data.js';
 import { claimReport, markReportFailed, markReportSent, releaseReport, reportLockKey } from './lock.js';
-import { lastCompleteWeek, parseIsoWeek, weekPeriod, type Period } from './period.js';
-import { sendReport, type ReportDelivery } from './send.js';
+import { lastCompleteWeek, type Period, parseIsoWeek, weekPeriod } from './period.js';
+import { type ReportDelivery, sendReport } from './send.js';
 
 /** How long a claim holds before another daemon may take over from a holder that died mid-send. */
 export const REPORT_LEASE_MS = 10 * 60_000;
@@ -40,7 +40,11 @@ export function scheduledPeriod(now: number, timeZone: string, period?: string):
  * DeliveryError when a channel failed in a way a retry may fix (its claim is released first, so the
  * retry sends only there), and a permanent one when every failure was permanent (recorded, not retried).
  */
-export async function runScheduledReport(deps: ScheduledReportDeps, now: number, opts: { period?: string } = {}): Promise<ScheduledReportResult> {
+export async function runScheduledReport(
+  deps: ScheduledReportDeps,
+  now: number,
+  opts: { period?: string } = {},
+): Promise<ScheduledReportResult> {
   const { config } = deps.loaded;
   const period = scheduledPeriod(now, config.timezone, opts.period);
   const channels = config.report.channels;
@@ -80,7 +84,10 @@ export async function runScheduledReport(deps: ScheduledReportDeps, now: number,
   deps.log.info({ period: period.label, sent, skipped, failed: failed.map((f) => f.channel) }, 'scheduled report');
   if (failed.length > 0) {
     const permanent = failed.every((f) => f.permanent);
-    throw new DeliveryError(`report ${period.label}: ${failed.map((f) => `${f.channel}: ${f.message}`).join('; ')}`, { permanent, cause: result });
+    throw new DeliveryError(`report ${period.label}: ${failed.map((f) => `${f.channel}: ${f.message}`).join('; ')}`, {
+      permanent,
+      cause: result,
+    });
   }
   return result;
 }

@@ -1,5 +1,5 @@
+import { type SendDeps, type SentOutcome, sendDigest } from '../notify/dispatch.js';
 import type { Digest, ReportMessage } from '../notify/types.js';
-import { sendDigest, type SendDeps, type SentOutcome } from '../notify/dispatch.js';
 import { renderHtml } from './render-html.js';
 import { reportData } from './render-json.js';
 import { renderMarkdown } from './render-md.js';
@@ -38,7 +38,11 @@ export function reportMessage(report: ComplianceReport): ReportMessage {
  * notifier, one after the other, and says how each went. Never throws: a channel's failure is its
  * outcome (permanent or not, with the notifier's secret-free message) and does not stop the others.
  */
-export async function sendReport(deps: SendDeps, report: ComplianceReport, channels: readonly string[] = deps.loaded.config.report.channels): Promise<ReportDelivery[]> {
+export async function sendReport(
+  deps: SendDeps,
+  report: ComplianceReport,
+  channels: readonly string[] = deps.loaded.config.report.channels,
+): Promise<ReportDelivery[]> {
   const message = reportMessage(report);
   const out: ReportDelivery[] = [];
   for (const channel of channels) {

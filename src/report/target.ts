@@ -7,7 +7,7 @@ import { backupStats } from './backup-stats.js';
 import type { LocalDay, Period } from './period.js';
 import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from './queries.js';
 import { change, share } from './share.js';
-import { episodes, measure, sweep, type RuleState, type RuleTimeline } from './timeline.js';
+import { episodes, measure, type RuleState, type RuleTimeline, sweep } from './timeline.js';
 import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
 
 /** The rule whose state says whether the auditor can see a target at all. */
@@ -56,7 +56,10 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   const staleFrom = evaluated === null ? null : evaluated + stalenessOf(input.rules);
   const timelines: RuleTimeline[] = tracked.map((t) => ({
     ruleId: t.rule.rule.id,
-    changes: staleFrom !== null && staleFrom < period.end ? [...t.changes, { at: Math.max(staleFrom, from), state: 'none', reason: '' }] : t.changes,
+    changes:
+      staleFrom !== null && staleFrom < period.end
+        ? [...t.changes, { at: Math.max(staleFrom, from), state: 'none', reason: '' }]
+        : t.changes,
   }));
   const watchesPolls = tracked.some((t) => t.rule.rule.id === POLL_FAILING);
   const blindWhen = (states: ReadonlyMap<string, RuleState>): boolean => {
@@ -90,12 +93,22 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
       const closedIn = e.closedAt !== null && e.closedAt >= period.start && e.closedAt < period.end;
       if (e.closedAt === null) currentAlarms.push({ rule, severity, since: iso(e.openedAt), reason: e.reason });
       if (closedIn && e.closedAt !== null && (e.closedTo === 'ok' || e.closedTo === 'error' || e.closedTo === 'skip')) {
-        resolvedAlarms.push({ rule, severity, openedAt: iso(e.openedAt), closedAt: iso(e.closedAt), durationMs: e.closedAt - e.openedAt, to: e.closedTo });
+        resolvedAlarms.push({
+          rule,
+          severity,
+          openedAt: iso(e.openedAt),
+          closedAt: iso(e.closedAt),
+          durationMs: e.closedAt - e.openedAt,
+          to: e.closedTo,
+        });
       }
       if (openedIn) openedAlarms++;
       if (openedIn || closedIn) {
         const alarm: FleetAlarm = {
-          target: target.id, rule, severity, openedAt: iso(e.openedAt),
+          target: target.id,
+          rule,
+          severity,
+          openedAt: iso(e.openedAt),
           closedAt: e.closedAt === null ? null : iso(e.closedAt),
           durationMs: e.closedAt === null ? null : e.closedAt - e.openedAt,
           reason: e.reason,
@@ -107,7 +120,9 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
 
   const lastPiece = pieces[pieces.length - 1];
   const blind: BlindTarget | null =
-    current.blind > 0 ? { target: target.id, blindMs: current.blind, longestMs: current.longestBlind, atEnd: lastPiece?.blind === true } : null;
+    current.blind > 0
+      ? { target: target.id, blindMs: current.blind, longestMs: current.longestBlind, atEnd: lastPiece?.blind === true }
+      : null;
   const gap = stats.longestGap;
   const report: TargetReport = {
     id: target.id,
@@ -131,9 +146,12 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     daily: days.map((d, i) => {
       const counts = stats.perDay[i] ?? { completed: 0, failed: 0 };
       return {
-        date: d.date, start: d.startIso, end: d.endIso,
+        date: d.date,
+        start: d.startIso,
+        end: d.endIso,
         status: counts.completed > 0 ? 'completed' : counts.failed > 0 ? 'failed' : 'none',
-        completed: counts.completed, failed: counts.failed,
+        completed: counts.completed,
+        failed: counts.failed,
         compliance: share(dailyOkMs[i] ?? 0, d.end - d.start),
       };
     }),

@@ -73,7 +73,12 @@ export const DAY_LEGEND = '✓ completed backup · ✗ only failed backups · ·
 /** `Mo` … `Su` for a `YYYY-MM-DD` date. */
 export function weekdayShort(date: string): string {
   // Every target's day strip names the same few dates: parsed once each (bounded, cleared when full).
-  return remembered(weekdays, 1_000, date, () => ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? '');
+  return remembered(
+    weekdays,
+    1_000,
+    date,
+    () => ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? '',
+  );
 }
 const weekdays = new Map<string, string>();
 
@@ -85,7 +90,8 @@ export function headlineNumbers(report: ComplianceReport): string {
 }
 
 /** The subject of a report message: `Backup compliance 2026-W43: 80.8% compliant (-16.8 pts), 1 of 4 targets in alarm`. */
-export const reportTitle = (report: ComplianceReport): string => `Backup compliance ${field(report.period.label)}: ${headlineNumbers(report)}`;
+export const reportTitle = (report: ComplianceReport): string =>
+  `Backup compliance ${field(report.period.label)}: ${headlineNumbers(report)}`;
 
 /** Rows a list section of a human-readable report shows by default; JSON and CSV always have all. */
 export const MAX_ROWS = 100;
@@ -98,11 +104,17 @@ const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
  */
 export function alarmsInPeriod(report: ComplianceReport, max = Number.POSITIVE_INFINITY): { shown: FleetAlarm[]; total: number } {
   const byKey = new Map<string, FleetAlarm>();
-  for (const a of [...report.fleet.alarmsOpened, ...report.fleet.alarmsClosed]) byKey.set(`${a.target}\u0000${a.rule}\u0000${a.openedAt}`, a);
+  for (const a of [...report.fleet.alarmsOpened, ...report.fleet.alarmsClosed])
+    byKey.set(`${a.target}\u0000${a.rule}\u0000${a.openedAt}`, a);
   let all = [...byKey.values()];
   if (all.length > max) {
     all = all
-      .sort((a, b) => (a.closedAt === null ? 0 : 1) - (b.closedAt === null ? 0 : 1) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.durationMs ?? 0) - (a.durationMs ?? 0))
+      .sort(
+        (a, b) =>
+          (a.closedAt === null ? 0 : 1) - (b.closedAt === null ? 0 : 1) ||
+          SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+          (b.durationMs ?? 0) - (a.durationMs ?? 0),
+      )
       .slice(0, max);
   }
   const shown = all.sort((a, b) => compareText(a.openedAt, b.openedAt) || compareText(a.target, b.target) || compareText(a.rule, b.rule));

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { acs3CanonicalRequest, acs3Signature, parseAcs3Authorization, sha256Hex } from '../providers/aliyun/signer-v3.js';
-import type { SimEnv, SimRequest, SimResponse } from './api.js';
 import { ALIYUN_SKEW_MS, type NonceCache } from './aliyun-rpc.js';
+import type { SimEnv, SimRequest, SimResponse } from './api.js';
 import type { SimAccount } from './fleet.js';
 
 type Fail = (status: number, code: string, message: string) => SimResponse;
@@ -23,21 +23,40 @@ export function acs3AccessKey(req: SimRequest): string | undefined {
  */
 export function verifyAcs3(req: SimRequest, env: SimEnv, nonces: NonceCache, fail: Fail): { account: SimAccount } | { error: SimResponse } {
   const credential = parseAcs3Authorization(header(req, 'authorization') ?? '');
-  if (!credential) return { error: fail(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards. (Authorization is not ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=...)') };
+  if (!credential)
+    return {
+      error: fail(
+        400,
+        'IncompleteSignature',
+        'The request signature does not conform to Aliyun standards. (Authorization is not ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=...)',
+      ),
+    };
   for (const name of REQUIRED) {
-    if (!header(req, name)) return { error: fail(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards. (missing header ${name})`) };
+    if (!header(req, name))
+      return {
+        error: fail(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards. (missing header ${name})`),
+      };
   }
   const account = env.fleet.account(credential.accessKeyId);
-  if (!account || account.cloud !== 'aliyun') return { error: fail(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
+  if (account?.cloud !== 'aliyun') return { error: fail(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
   const date = header(req, 'x-acs-date') as string;
   const at = DATE.test(date) ? Date.parse(date) : Number.NaN;
   if (Number.isNaN(at)) return { error: fail(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.') };
   const now = env.clock();
-  if (Math.abs(now - at) > ALIYUN_SKEW_MS) return { error: fail(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.') };
+  if (Math.abs(now - at) > ALIYUN_SKEW_MS)
+    return { error: fail(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.') };
   const headers = receivedHeaders(req);
-  const unsigned = Object.keys(headers).filter((name) => (name === 'host' || name.startsWith('x-acs-')) && !credential.signedHeaders.includes(name));
+  const unsigned = Object.keys(headers).filter(
+    (name) => (name === 'host' || name.startsWith('x-acs-')) && !credential.signedHeaders.includes(name),
+  );
   if (unsigned.length > 0) {
-    return { error: fail(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards. (header ${unsigned.join(', ')} not in SignedHeaders)`) };
+    return {
+      error: fail(
+        400,
+        'IncompleteSignature',
+        `The request signature does not conform to Aliyun standards. (header ${unsigned.join(', ')} not in SignedHeaders)`,
+      ),
+    };
   }
   // Rebuilt over exactly the headers the client declared: SDKs sign different sets (user-agent is never signed).
   const { canonicalRequest } = acs3CanonicalRequest(
@@ -64,7 +83,8 @@ function queryParams(req: SimRequest): Record<string, string> {
 /** Received headers as text (Node lowercases names and joins repeats). */
 function receivedHeaders(req: SimRequest): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
   return out;
 }
 

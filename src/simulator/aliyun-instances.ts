@@ -1,7 +1,7 @@
 import { iso } from '../clock.js';
-import { jsonResponse, type ProviderFault, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import { acs3AccessKey, verifyAcs3 } from './aliyun-acs3.js';
-import { aliyunErrorResponse, isAcs3, isAliyunRpc, newRequestId, NonceCache, verifyRpcV1 } from './aliyun-rpc.js';
+import { aliyunErrorResponse, isAcs3, isAliyunRpc, NonceCache, newRequestId, verifyRpcV1 } from './aliyun-rpc.js';
+import { jsonResponse, type ProviderFault, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import { instanceInfo, instancePolicy, visibleInstances } from './catalog-instances.js';
 
 const HOST_ID = 'rds.aliyuncs.com';
@@ -31,14 +31,21 @@ export function aliyunInstancesApi(): SimApi {
       const requestId = newRequestId();
       return fault === 'throttle'
         ? aliyunErrorResponse(400, 'Throttling.User', 'Request was denied due to user flow control.', requestId, HOST_ID)
-        : aliyunErrorResponse(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', requestId, HOST_ID);
+        : aliyunErrorResponse(
+            503,
+            'ServiceUnavailable',
+            'The request has failed due to a temporary failure of the server.',
+            requestId,
+            HOST_ID,
+          );
     },
   };
 }
 
 function handle(req: SimRequest, env: SimEnv, nonces: NonceCache): SimResponse {
   const requestId = newRequestId();
-  const fail = (status: number, code: string, message: string): SimResponse => aliyunErrorResponse(status, code, message, requestId, HOST_ID);
+  const fail = (status: number, code: string, message: string): SimResponse =>
+    aliyunErrorResponse(status, code, message, requestId, HOST_ID);
   const auth = isAcs3(req) ? verifyAcs3(req, env, nonces, fail) : verifyRpcV1(req, env, nonces, fail);
   if ('error' in auth) return auth.error;
   const version = isAcs3(req) ? req.headers['x-acs-version'] : req.params.Version;
@@ -59,11 +66,14 @@ function handle(req: SimRequest, env: SimEnv, nonces: NonceCache): SimResponse {
       EnableBackupLog: '1',
     });
   }
-  if (!p.RegionId) return fail(400, 'MissingParameter', 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.');
+  if (!p.RegionId)
+    return fail(400, 'MissingParameter', 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.');
   const pageSize = p.PageSize === undefined ? 30 : Number(p.PageSize);
   const pageNumber = p.PageNumber === undefined ? 1 : Number(p.PageNumber);
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) return fail(400, 'InvalidParameter', 'The specified parameter "PageSize" is not valid.');
-  if (!Number.isInteger(pageNumber) || pageNumber < 1) return fail(400, 'InvalidPageNumbers.Malformed', 'Specified page number is not valid.');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+    return fail(400, 'InvalidParameter', 'The specified parameter "PageSize" is not valid.');
+  if (!Number.isInteger(pageNumber) || pageNumber < 1)
+    return fail(400, 'InvalidPageNumbers.Malformed', 'Specified page number is not valid.');
   const all = visibleInstances(env.fleet, auth.account, 'rds', { region: p.RegionId });
   const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   return jsonResponse(200, {

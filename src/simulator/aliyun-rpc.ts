@@ -14,7 +14,11 @@ export function newRequestId(): string {
 /** Alibaba's error body `{RequestId, HostId, Code, Message, Recommend}` with its status. */
 export function aliyunErrorResponse(status: number, code: string, message: string, requestId: string, hostId: string): SimResponse {
   const recommend = `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Rds&requestId=${requestId}`;
-  return jsonResponse(status, { RequestId: requestId, HostId: hostId, Code: code, Message: message, Recommend: recommend }, { 'x-acs-request-id': requestId });
+  return jsonResponse(
+    status,
+    { RequestId: requestId, HostId: hostId, Code: code, Message: message, Recommend: recommend },
+    { 'x-acs-request-id': requestId },
+  );
 }
 
 /** Whether a request is an Alibaba RPC call (v1 signature parameters, or an SDK's `x-acs-*` headers). */
@@ -56,21 +60,34 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
  * (over every parameter but `Signature`, query and form body alike), unused nonce. Returns the
  * account, or the error response Alibaba would send.
  */
-export function verifyRpcV1(req: SimRequest, env: SimEnv, nonces: NonceCache, fail: Fail): { account: SimAccount } | { error: SimResponse } {
+export function verifyRpcV1(
+  req: SimRequest,
+  env: SimEnv,
+  nonces: NonceCache,
+  fail: Fail,
+): { account: SimAccount } | { error: SimResponse } {
   const p = req.params;
   for (const name of ['AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const) {
-    if (!p[name]) return { error: fail(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards. (missing ${name})`) };
+    if (!p[name])
+      return { error: fail(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards. (missing ${name})`) };
   }
   if (p.SignatureMethod !== 'HMAC-SHA1' || p.SignatureVersion !== '1.0') {
-    return { error: fail(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards. (SignatureMethod HMAC-SHA1 and SignatureVersion 1.0 expected)') };
+    return {
+      error: fail(
+        400,
+        'IncompleteSignature',
+        'The request signature does not conform to Aliyun standards. (SignatureMethod HMAC-SHA1 and SignatureVersion 1.0 expected)',
+      ),
+    };
   }
   const account = env.fleet.account(p.AccessKeyId as string);
-  if (!account || account.cloud !== 'aliyun') return { error: fail(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
+  if (account?.cloud !== 'aliyun') return { error: fail(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.') };
   const timestamp = p.Timestamp as string;
   const at = TIMESTAMP.test(timestamp) ? Date.parse(timestamp) : Number.NaN;
   if (Number.isNaN(at)) return { error: fail(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.') };
   const now = env.clock();
-  if (Math.abs(now - at) > ALIYUN_SKEW_MS) return { error: fail(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.') };
+  if (Math.abs(now - at) > ALIYUN_SKEW_MS)
+    return { error: fail(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.') };
   const expected = signV1(req.method, p, account.accessKeySecret);
   if (!sameText(expected, p.Signature as string)) {
     return { error: fail(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.') };

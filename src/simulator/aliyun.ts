@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { iso } from '../clock.js';
-import { jsonResponse, type ProviderFault, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import { acs3AccessKey, verifyAcs3 } from './aliyun-acs3.js';
-import { aliyunErrorResponse, isAcs3, isAliyunRpc, newRequestId, NonceCache, verifyRpcV1 } from './aliyun-rpc.js';
+import { aliyunErrorResponse, isAcs3, isAliyunRpc, NonceCache, newRequestId, verifyRpcV1 } from './aliyun-rpc.js';
+import { jsonResponse, type ProviderFault, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import type { SimBackup, SimInstance } from './fleet.js';
 
 const HOST_ID = 'rds.aliyuncs.com';
@@ -32,7 +32,8 @@ export function aliyunRdsApi(): SimApi {
 
 function handle(req: SimRequest, env: SimEnv, nonces: NonceCache): SimResponse {
   const requestId = newRequestId();
-  const fail = (status: number, code: string, message: string): SimResponse => aliyunErrorResponse(status, code, message, requestId, HOST_ID);
+  const fail = (status: number, code: string, message: string): SimResponse =>
+    aliyunErrorResponse(status, code, message, requestId, HOST_ID);
   const v3 = isAcs3(req);
   const auth = v3 ? verifyAcs3(req, env, nonces, fail) : verifyRpcV1(req, env, nonces, fail);
   if ('error' in auth) return auth.error;
@@ -40,27 +41,45 @@ function handle(req: SimRequest, env: SimEnv, nonces: NonceCache): SimResponse {
   // v3 names the action and version in headers (verified above) and always answers JSON.
   const action = v3 ? header(req, 'x-acs-action') : p.Action;
   const version = v3 ? header(req, 'x-acs-version') : p.Version;
-  if (!action) return fail(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-  if (action !== 'DescribeBackups') return fail(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+  if (!action)
+    return fail(400, 'MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+  if (action !== 'DescribeBackups')
+    return fail(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
   if (version !== VERSION) return fail(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
   if (!v3 && (p.Format ?? 'XML').toUpperCase() !== 'JSON') {
     // Alibaba's default is XML; the simulator only speaks JSON and says so instead of guessing.
-    return fail(400, 'InvalidParameter', 'The simulator answers Format=JSON only; Format=XML (the default when Format is absent) is not supported.');
+    return fail(
+      400,
+      'InvalidParameter',
+      'The simulator answers Format=JSON only; Format=XML (the default when Format is absent) is not supported.',
+    );
   }
   return describeBackups(p, env, requestId, fail);
 }
 
-function describeBackups(p: Readonly<Record<string, string>>, env: SimEnv, requestId: string, fail: (status: number, code: string, message: string) => SimResponse): SimResponse {
-  if (!p.DBInstanceId) return fail(400, 'MissingParameter', 'The input parameter "DBInstanceId" that is mandatory for processing this request is not supplied.');
+function describeBackups(
+  p: Readonly<Record<string, string>>,
+  env: SimEnv,
+  requestId: string,
+  fail: (status: number, code: string, message: string) => SimResponse,
+): SimResponse {
+  if (!p.DBInstanceId)
+    return fail(
+      400,
+      'MissingParameter',
+      'The input parameter "DBInstanceId" that is mandatory for processing this request is not supplied.',
+    );
   const instance = env.fleet.instance(p.DBInstanceId);
   // An instance in another region, or of another service, is as invisible as a missing one.
-  if (!instance || instance.cloud !== 'aliyun' || instance.service !== 'rds' || (p.RegionId !== undefined && p.RegionId !== instance.regionId)) {
+  if (instance?.cloud !== 'aliyun' || instance.service !== 'rds' || (p.RegionId !== undefined && p.RegionId !== instance.regionId)) {
     return fail(404, 'InvalidDBInstanceId.NotFound', 'The DBInstanceId provided does not exist in records.');
   }
   const pageSize = p.PageSize === undefined ? 30 : integer(p.PageSize);
-  if (pageSize === undefined || !PAGE_SIZES.has(pageSize)) return fail(400, 'InvalidParameter', 'The specified parameter "PageSize" is not valid.');
+  if (pageSize === undefined || !PAGE_SIZES.has(pageSize))
+    return fail(400, 'InvalidParameter', 'The specified parameter "PageSize" is not valid.');
   const pageNumber = p.PageNumber === undefined ? 1 : integer(p.PageNumber);
-  if (pageNumber === undefined || pageNumber < 1 || pageNumber > MAX_INT) return fail(400, 'InvalidPageNumbers.Malformed', 'Specified page number is not valid.');
+  if (pageNumber === undefined || pageNumber < 1 || pageNumber > MAX_INT)
+    return fail(400, 'InvalidPageNumbers.Malformed', 'Specified page number is not valid.');
   if (p.BackupStatus !== undefined && p.BackupStatus !== 'Success' && p.BackupStatus !== 'Failed') {
     return fail(400, 'InvalidParameter', 'The specified parameter "BackupStatus" is not valid.');
   }
@@ -71,7 +90,8 @@ function describeBackups(p: Readonly<Record<string, string>>, env: SimEnv, reque
   if (start === null) return fail(400, 'InvalidStartTime.Format', 'Specified start time is not valid.');
   const end = filterTime(p.EndTime);
   if (end === null) return fail(400, 'InvalidEndTime.Format', 'Specified end time is not valid.');
-  if (start !== undefined && end !== undefined && end <= start) return fail(400, 'InvalidParameterCombination', 'The end time must be greater than the start time');
+  if (start !== undefined && end !== undefined && end <= start)
+    return fail(400, 'InvalidParameterCombination', 'The end time must be greater than the start time');
 
   const matching = instance.backups.filter(
     (b) =>
@@ -142,7 +162,13 @@ function faultResponse(fault: ProviderFault, _req: SimRequest): SimResponse {
   const requestId = newRequestId();
   return fault === 'throttle'
     ? aliyunErrorResponse(400, 'Throttling.User', 'Request was denied due to user flow control.', requestId, HOST_ID)
-    : aliyunErrorResponse(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', requestId, HOST_ID);
+    : aliyunErrorResponse(
+        503,
+        'ServiceUnavailable',
+        'The request has failed due to a temporary failure of the server.',
+        requestId,
+        HOST_ID,
+      );
 }
 
 function header(req: SimRequest, name: string): string | undefined {

@@ -30,7 +30,10 @@ const catalogs = new WeakMap<Fleet, Map<string, SimInstanceInfo>>();
 /** Sets (merging) what the list-instances APIs report about an instance. */
 export function setInstanceInfo(fleet: Fleet, id: string, info: SimInstanceInfo): void {
   let map = catalogs.get(fleet);
-  if (!map) catalogs.set(fleet, (map = new Map()));
+  if (!map) {
+    map = new Map();
+    catalogs.set(fleet, map);
+  }
   map.set(id, { ...map.get(id), ...info });
 }
 
@@ -48,7 +51,12 @@ export function instancePolicy(fleet: Fleet, id: string): SimBackupPolicy {
  * Instances of `cloud`/`service` the account sees, in the order added: its cloud's, not owned by
  * another account, in `region` when given. Deleted ones are included only with `withDeleted`.
  */
-export function visibleInstances(fleet: Fleet, account: SimAccount, service: string, opts: { region?: string; withDeleted?: boolean } = {}): SimInstance[] {
+export function visibleInstances(
+  fleet: Fleet,
+  account: SimAccount,
+  service: string,
+  opts: { region?: string; withDeleted?: boolean } = {},
+): SimInstance[] {
   return fleet.instances().filter((i) => {
     const info = instanceInfo(fleet, i.id);
     return (

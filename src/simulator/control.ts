@@ -86,7 +86,14 @@ export function handleControl(method: string, path: string, body: string, sim: C
 function route(method: string, path: string, body: string, sim: ControlTarget): SimResponse {
   if (path === '/_sim/fleet') return method === 'GET' ? jsonResponse(200, sim.fleet.snapshot()) : notAllowed();
   if (path === '/_sim/requests') {
-    return method === 'GET' ? jsonResponse(200, { total: sim.requests.total, byApi: sim.requests.byApi, rateLimited: sim.requests.rateLimited, rateLimitedByAccount: sim.rateLimits?.refused ?? {} }) : notAllowed();
+    return method === 'GET'
+      ? jsonResponse(200, {
+          total: sim.requests.total,
+          byApi: sim.requests.byApi,
+          rateLimited: sim.requests.rateLimited,
+          rateLimitedByAccount: sim.rateLimits?.refused ?? {},
+        })
+      : notAllowed();
   }
   const rateLimit = /^\/_sim\/accounts\/([^/]+)\/rate-limit$/.exec(path);
   if (rateLimit) {
@@ -121,7 +128,9 @@ function route(method: string, path: string, body: string, sim: ControlTarget): 
       return jsonResponse(201, sim.fleet.addBackup(instanceId, input.value));
     }
     if (method === 'DELETE') {
-      return sim.fleet.removeBackup(instanceId, backupId) ? jsonResponse(200, { removed: backupId }) : jsonResponse(404, { error: `simulator: no backup ${backupId} on ${instanceId}` });
+      return sim.fleet.removeBackup(instanceId, backupId)
+        ? jsonResponse(200, { removed: backupId })
+        : jsonResponse(404, { error: `simulator: no backup ${backupId} on ${instanceId}` });
     }
     if (method !== 'PATCH') return notAllowed();
     const input = parse(backupPatch, body);

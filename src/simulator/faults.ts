@@ -89,7 +89,9 @@ export class Faults {
 
   /** Decides the fault for one provider request (consuming a queued one), or undefined to answer normally. */
   pick(api: string, instance: string | undefined): FaultName | undefined {
-    const index = this.#queue.findIndex((q) => (q.api === undefined || q.api === api) && (q.instance === undefined || q.instance === instance));
+    const index = this.#queue.findIndex(
+      (q) => (q.api === undefined || q.api === api) && (q.instance === undefined || q.instance === instance),
+    );
     const queued = this.#queue[index];
     let fault: FaultName | undefined;
     if (queued) {

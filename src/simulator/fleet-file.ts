@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { DEFAULT_SIM_POLICY } from './catalog-instances.js';
 import type { SimBackupInput } from './fleet.js';
-import { checkFleetSpec, POLICY_WINDOW, type FleetSpec, type SpecInstance } from './fleet-spec.js';
+import { checkFleetSpec, type FleetSpec, POLICY_WINDOW, type SpecInstance } from './fleet-spec.js';
 import { mixedFleet } from './mixed-fleet.js';
 
 /**
@@ -110,7 +110,10 @@ function schemas(now: number) {
     rateLimit: z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1).optional() }).optional(),
   });
   const policy = z.strictObject({
-    keepDays: z.number({ error: 'must be a number of days (0 = automated backup off)' }).int('must be a whole number of days').min(0, 'must be 0 (automated backup off) or more days'),
+    keepDays: z
+      .number({ error: 'must be a number of days (0 = automated backup off)' })
+      .int('must be a whole number of days')
+      .min(0, 'must be 0 (automated backup off) or more days'),
     window: z.string().regex(POLICY_WINDOW, 'must be HH:MM-HH:MM (UTC), e.g. 02:00-03:00').default(DEFAULT_SIM_POLICY.window),
     weekdays: z
       .array(z.number().int().min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)'))
@@ -128,7 +131,10 @@ function schemas(now: number) {
     replicaOf: z.string().min(1).optional(),
     untargeted: z.boolean().optional(),
     policy: policy.optional(),
-    target: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -').optional(),
+    target: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -')
+      .optional(),
     labels: z.record(z.string(), z.string()).optional(),
     story: z.string().optional(),
     expect: z.array(z.string().min(1)).optional(),
@@ -136,7 +142,13 @@ function schemas(now: number) {
     series: z.array(series).default([]),
   });
   return z.strictObject({
-    mix: z.strictObject({ seed: z.number().int(), perApi: z.number().int().min(1).max(1_000).optional(), days: z.number().int().min(5).max(365).optional() }).optional(),
+    mix: z
+      .strictObject({
+        seed: z.number().int(),
+        perApi: z.number().int().min(1).max(1_000).optional(),
+        days: z.number().int().min(5).max(365).optional(),
+      })
+      .optional(),
     accounts: z.array(account).default([]),
     instances: z.array(instance).default([]),
   });
@@ -156,9 +168,24 @@ export function parseFleetFile(text: string, now: number, source = 'fleet file')
   const parsed = schemas(now).safeParse(raw ?? {});
   if (!parsed.success) throw new Error(`${source}:\n${z.prettifyError(parsed.error)}`);
   const file = parsed.data;
-  const mix = file.mix ? mixedFleet({ seed: file.mix.seed, now, ...(file.mix.perApi !== undefined && { perApi: file.mix.perApi }), ...(file.mix.days !== undefined && { days: file.mix.days }) }) : { accounts: [], instances: [] };
+  const mix = file.mix
+    ? mixedFleet({
+        seed: file.mix.seed,
+        now,
+        ...(file.mix.perApi !== undefined && { perApi: file.mix.perApi }),
+        ...(file.mix.days !== undefined && { days: file.mix.days }),
+      })
+    : { accounts: [], instances: [] };
   const spec: FleetSpec = {
-    accounts: [...mix.accounts, ...file.accounts.map(({ rateLimit, ...a }) => ({ ...a, ...(rateLimit && { rateLimit: { perSecond: rateLimit.perSecond, ...(rateLimit.burst !== undefined && { burst: rateLimit.burst }) } }) }))],
+    accounts: [
+      ...mix.accounts,
+      ...file.accounts.map(({ rateLimit, ...a }) => ({
+        ...a,
+        ...(rateLimit && {
+          rateLimit: { perSecond: rateLimit.perSecond, ...(rateLimit.burst !== undefined && { burst: rateLimit.burst }) },
+        }),
+      })),
+    ],
     instances: [...mix.instances, ...file.instances.map(toSpecInstance)],
   };
   const problems = checkFleetSpec(spec);
@@ -193,7 +220,15 @@ function toSpecInstance(i: FileInstance): SpecInstance {
   const generated = series.flatMap((s) =>
     Array.from({ length: s.count }, (_, n): SimBackupInput => {
       const endedAt = s.lastEnd - n * s.every;
-      return { status: s.status, kind: s.kind, mode: s.mode, ...(s.method !== undefined && { method: s.method }), startedAt: endedAt - s.duration, endedAt, sizeBytes: s.size };
+      return {
+        status: s.status,
+        kind: s.kind,
+        mode: s.mode,
+        ...(s.method !== undefined && { method: s.method }),
+        startedAt: endedAt - s.duration,
+        endedAt,
+        sizeBytes: s.size,
+      };
     }),
   );
   return { ...stripUndefined(rest), backups: [...scripted, ...generated] };

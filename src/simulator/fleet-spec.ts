@@ -1,12 +1,12 @@
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
-import { setInstanceInfo, type SimBackupPolicy } from './catalog-instances.js';
-import { discoveryProblems, isTargeted } from './spec-discovery.js';
+import { type SimBackupPolicy, setInstanceInfo } from './catalog-instances.js';
 import { Fleet, type SimBackupInput, type SimCloud, type SimRateLimit } from './fleet.js';
+import { discoveryProblems, isTargeted } from './spec-discovery.js';
 
 /** The five simulated list-backups APIs, named `<cloud>/<service>` as the adapters are. */
 export const SIM_APIS = ['aliyun/rds', 'ucloud/upgsql', 'ucloud/tidb', 'otc/rds', 'huaweicloud/dds'] as const;
 export type SimApiId = (typeof SIM_APIS)[number];
-export { POLICY_WINDOW, specUntargeted, type SpecUntargeted } from './spec-discovery.js';
+export { POLICY_WINDOW, type SpecUntargeted, specUntargeted } from './spec-discovery.js';
 
 /** Provider-neutral status words a fleet may use; each API renders them in its own words. */
 export const GENERIC_STATUSES = ['completed', 'failed', 'running'] as const;
@@ -136,13 +136,15 @@ export function checkFleetSpec(spec: FleetSpec): string[] {
       problems.push(`${where}: no account named ${i.account}`);
       continue;
     }
-    if (!SERVICES_BY_CLOUD[account.cloud].includes(i.service)) problems.push(`${where}: ${account.cloud} has no service ${i.service} (${SERVICES_BY_CLOUD[account.cloud].join(', ')})`);
+    if (!SERVICES_BY_CLOUD[account.cloud].includes(i.service))
+      problems.push(`${where}: ${account.cloud} has no service ${i.service} (${SERVICES_BY_CLOUD[account.cloud].join(', ')})`);
     if (account.cloud === 'ucloud' && !i.region) problems.push(`${where}: UCloud instances need a region`);
     if (i.service === 'upgsql' && !i.zone) problems.push(`${where}: UPgSQL instances need a zone`);
     const api = `${account.cloud}/${i.service}` as SimApiId;
     if (!SIM_APIS.includes(api)) continue;
     for (const b of i.backups) {
-      if (providerStatus(api, b.status) === undefined) problems.push(`${where}: ${api} has no word for a ${b.status} backup (it lists finished backups only)`);
+      if (providerStatus(api, b.status) === undefined)
+        problems.push(`${where}: ${api} has no word for a ${b.status} backup (it lists finished backups only)`);
     }
   }
   return [...problems, ...discoveryProblems(spec, accounts)];
@@ -178,7 +180,11 @@ export function buildFleet(spec: FleetSpec): Fleet {
       backups: i.backups.map((b) => ({ ...b, status: providerStatus(api, b.status) as string })),
     });
     // Owned by its account: another account of the same cloud (e.g. `ali-bulk`) does not discover it.
-    setInstanceInfo(fleet, i.id, { owner: account.accessKeyId, ...(i.replicaOf !== undefined && { replicaOf: i.replicaOf }), ...(i.policy && { policy: i.policy }) });
+    setInstanceInfo(fleet, i.id, {
+      owner: account.accessKeyId,
+      ...(i.replicaOf !== undefined && { replicaOf: i.replicaOf }),
+      ...(i.policy && { policy: i.policy }),
+    });
   }
   return fleet;
 }

@@ -168,7 +168,11 @@ export class Fleet {
   /** A JSON-ready copy for `GET /_sim/fleet`, without secrets. */
   snapshot(): FleetSnapshot {
     return {
-      accounts: [...this.#accounts.values()].map(({ cloud, accessKeyId, rateLimit }) => ({ cloud, accessKeyId, ...(rateLimit && { rateLimit }) })),
+      accounts: [...this.#accounts.values()].map(({ cloud, accessKeyId, rateLimit }) => ({
+        cloud,
+        accessKeyId,
+        ...(rateLimit && { rateLimit }),
+      })),
       instances: this.instances(),
     };
   }

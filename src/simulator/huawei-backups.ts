@@ -17,7 +17,14 @@ const RDS_OFFSET_MINUTES = 8 * 60;
  * page newest-first results; `backup_id`, `backup_type`, `begin_time`/`end_time` (together) filter.
  * An instance that is not the account's cloud and service is DBS.200002, as a missing one.
  */
-export function listGatewayBackups(service: GatewayService, req: SimRequest, env: SimEnv, account: SimAccount, projectId: string, requestId: string): SimResponse {
+export function listGatewayBackups(
+  service: GatewayService,
+  req: SimRequest,
+  env: SimEnv,
+  account: SimAccount,
+  projectId: string,
+  requestId: string,
+): SimResponse {
   const bad = (what: string): SimResponse => serviceError(400, 'DBS.200001', `Parameter error: ${what}.`, requestId);
   if (projectId !== account.projectId) {
     return serviceError(403, 'DBS.200010', 'The DB instance ID or user ID may be null, or the operation is not authorized.', requestId);
@@ -59,7 +66,11 @@ export function listGatewayBackups(service: GatewayService, req: SimRequest, env
     .sort((a, b) => b.backup.startedAt - a.backup.startedAt || b.backup.id.localeCompare(a.backup.id, 'en', { numeric: true }));
   const page = matching.slice(offset, offset + limit);
   const render = service === 'otc/rds' ? renderRds : renderDds;
-  return jsonResponse(200, { backups: page.map(({ instance, backup }) => render(instance, backup)), total_count: matching.length }, { 'x-request-id': requestId });
+  return jsonResponse(
+    200,
+    { backups: page.map(({ instance, backup }) => render(instance, backup)), total_count: matching.length },
+    { 'x-request-id': requestId },
+  );
 }
 
 /** OTC RDS item: sizes in kB, times with an offset, lower-case type words, the engine in `datastore`. */
@@ -121,7 +132,11 @@ function integer(text: string | null, fallback: number): number | undefined {
 }
 
 /** undefined without a window, 'invalid' for half a window, a malformed time or end ≤ begin. */
-function timeWindow(begin: string | null, end: string | null, parse: (text: string) => number | null): { begin: number; end: number } | 'invalid' | undefined {
+function timeWindow(
+  begin: string | null,
+  end: string | null,
+  parse: (text: string) => number | null,
+): { begin: number; end: number } | 'invalid' | undefined {
   if (begin === null && end === null) return undefined;
   const b = begin === null ? null : parse(begin);
   const e = end === null ? null : parse(end);

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { sdkDate, verifySdkRequest } from '../providers/huaweicloud/signer.js';
 import type { ProviderFault, SimApi, SimEnv, SimRequest, SimResponse } from './api.js';
 import type { Fleet, SimAccount, SimCloud } from './fleet.js';
-import { listGatewayBackups, type GatewayService } from './huawei-backups.js';
+import { type GatewayService, listGatewayBackups } from './huawei-backups.js';
 import { apigError, gatewayAccounts, newRequestId, serviceError } from './huawei-common.js';
 import type { SimTokenStore } from './huawei-iam.js';
 
@@ -40,7 +40,12 @@ export function gatewayBackupsApi(service: GatewayService, fleet: Fleet, tokens:
     faultResponse(fault: ProviderFault, _req: SimRequest): SimResponse {
       const requestId = newRequestId();
       return fault === 'throttle'
-        ? apigError(429, 'APIG.0308', 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute', requestId)
+        ? apigError(
+            429,
+            'APIG.0308',
+            'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute',
+            requestId,
+          )
         : serviceError(500, 'DBS.108000', 'Server failure.', requestId);
     },
   };
@@ -74,7 +79,12 @@ function routeCloud(req: SimRequest, fleet: Fleet, tokens: SimTokenStore): SimCl
  * verify over the SignedHeaders the client chose (unknown key or wrong signature: APIG.0301;
  * X-Sdk-Date more than 15 minutes off: APIG.0303).
  */
-export function authenticate(req: SimRequest, env: SimEnv, tokens: SimTokenStore, requestId: string): { account: SimAccount } | { error: SimResponse } {
+export function authenticate(
+  req: SimRequest,
+  env: SimEnv,
+  tokens: SimTokenStore,
+  requestId: string,
+): { account: SimAccount } | { error: SimResponse } {
   const refuse = (code: string, message: string): { error: SimResponse } => ({ error: apigError(401, code, message, requestId) });
   const token = header(req.headers, 'x-auth-token');
   if (token !== undefined) {
@@ -84,9 +94,11 @@ export function authenticate(req: SimRequest, env: SimEnv, tokens: SimTokenStore
     if (env.clock() >= record.expiresAt) return refuse('APIG.0307', 'The token must be updated.');
     return { account };
   }
-  if (header(req.headers, 'authorization') === undefined) return refuse('APIG.0301', 'Incorrect IAM authentication information: x-auth-token not found');
+  if (header(req.headers, 'authorization') === undefined)
+    return refuse('APIG.0301', 'Incorrect IAM authentication information: x-auth-token not found');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const verified = verifySdkRequest(
     { method: req.method, path: req.path, query: [...req.query], headers, body: req.body },
     {
@@ -103,7 +115,10 @@ export function authenticate(req: SimRequest, env: SimEnv, tokens: SimTokenStore
     if (account) return { account };
   } else if (verified.reason === 'expired') {
     const signedAt = header(req.headers, 'x-sdk-date') ?? '';
-    return refuse('APIG.0303', `Incorrect app authentication information: signature expired, signature time:${signedAt},server time:${sdkDate(env.clock())}`);
+    return refuse(
+      'APIG.0303',
+      `Incorrect app authentication information: signature expired, signature time:${signedAt},server time:${sdkDate(env.clock())}`,
+    );
   }
   return refuse('APIG.0301', 'Incorrect IAM authentication information: verify aksk signature fail');
 }

@@ -86,13 +86,15 @@ export function huaweiIamApi(fleet: Fleet, tokens: SimTokenStore, opts: { readon
       const { identity, scope } = parsed.data.auth;
       const { user } = identity.password;
       const account = gatewayAccounts(fleet).find((a) => a.password?.domain === user.domain.name && a.password.user === user.name);
-      if (!account || account.password?.password !== user.password) return iamError(401, 'Unauthorized', 'The username or password is wrong.', requestId);
+      if (!account || account.password?.password !== user.password)
+        return iamError(401, 'Unauthorized', 'The username or password is wrong.', requestId);
       const project = scope.project;
       const inScope =
         'id' in project
           ? project.id === account.projectId
           : fleet.instances().some((i) => i.cloud === account.cloud && i.regionId === project.name);
-      if (!inScope || account.projectId === undefined) return iamError(401, 'Unauthorized', 'The request you have made requires authentication.', requestId);
+      if (!inScope || account.projectId === undefined)
+        return iamError(401, 'Unauthorized', 'The request you have made requires authentication.', requestId);
       const now = env.clock();
       const { token, record } = tokens.issue(account, account.projectId, now, ttlMs);
       const body = {
@@ -100,7 +102,11 @@ export function huaweiIamApi(fleet: Fleet, tokens: SimTokenStore, opts: { readon
           methods: ['password'],
           expires_at: iamTime(record.expiresAt),
           issued_at: iamTime(now),
-          user: { name: user.name, id: `user-${account.accessKeyId}`, domain: { name: user.domain.name, id: `domain-${account.accessKeyId}` } },
+          user: {
+            name: user.name,
+            id: `user-${account.accessKeyId}`,
+            domain: { name: user.domain.name, id: `domain-${account.accessKeyId}` },
+          },
           project: { id: account.projectId, name: 'id' in project ? account.projectId : project.name, domain: { name: user.domain.name } },
           catalog: [],
           roles: [{ name: 'readonly', id: '0' }],
@@ -111,7 +117,12 @@ export function huaweiIamApi(fleet: Fleet, tokens: SimTokenStore, opts: { readon
     faultResponse(fault: ProviderFault, _req: SimRequest): SimResponse {
       const requestId = newRequestId();
       return fault === 'throttle'
-        ? apigError(429, 'APIG.0308', 'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute', requestId)
+        ? apigError(
+            429,
+            'APIG.0308',
+            'The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute',
+            requestId,
+          )
         : iamError(503, 'Service Unavailable', 'The service is temporarily unavailable.', requestId);
     },
   };

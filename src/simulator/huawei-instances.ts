@@ -34,7 +34,11 @@ export function gatewayInstancesApi(_fleet: Fleet, tokens: SimTokenStore): SimAp
         const id = decodeURIComponent(policyMatch[2] ?? '');
         if (!visible.some((i) => i.id === id)) return serviceError(404, 'DBS.200002', 'The DB instance does not exist.', requestId);
         const p = instancePolicy(env.fleet, id);
-        return jsonResponse(200, { backup_policy: { keep_days: p.keepDays, start_time: p.window, period: p.weekdays.map((d) => (d === 0 ? 7 : d)).join(',') } }, { 'x-request-id': requestId });
+        return jsonResponse(
+          200,
+          { backup_policy: { keep_days: p.keepDays, start_time: p.window, period: p.weekdays.map((d) => (d === 0 ? 7 : d)).join(',') } },
+          { 'x-request-id': requestId },
+        );
       }
       const offset = Number(req.query.get('offset') ?? '0');
       const limit = Number(req.query.get('limit') ?? '100');
@@ -45,20 +49,42 @@ export function gatewayInstancesApi(_fleet: Fleet, tokens: SimTokenStore): SimAp
         const info = instanceInfo(env.fleet, i.id);
         const p = instancePolicy(env.fleet, i.id);
         const tags = Object.entries(info.tags ?? {}).map(([key, value]) => ({ key, value }));
-        const common = { id: i.id, name: i.name ?? i.id, region: i.regionId, backup_strategy: { start_time: p.window, keep_days: p.keepDays }, tags };
+        const common = {
+          id: i.id,
+          name: i.name ?? i.id,
+          region: i.regionId,
+          backup_strategy: { start_time: p.window, keep_days: p.keepDays },
+          tags,
+        };
         // RDS links a replica to its primary (`replica_of`) and a primary to its replicas (`replica`).
         const related = info.replicaOf
           ? [{ id: info.replicaOf, type: 'replica_of' }]
           : visible.filter((r) => instanceInfo(env.fleet, r.id).replicaOf === i.id).map((r) => ({ id: r.id, type: 'replica' }));
         return service === 'rds'
-          ? { ...common, status: 'ACTIVE', type: info.replicaOf ? 'Replica' : 'Ha', related_instance: related, datastore: { type: 'MySQL', version: '8.0' }, created: '2025-08-20T02:33:49+0800' }
-          : { ...common, status: 'normal', mode: 'ReplicaSet', datastore: { type: 'DDS-Community', version: '4.0' }, created: '2025-01-17T07:05:52', port: '8635' };
+          ? {
+              ...common,
+              status: 'ACTIVE',
+              type: info.replicaOf ? 'Replica' : 'Ha',
+              related_instance: related,
+              datastore: { type: 'MySQL', version: '8.0' },
+              created: '2025-08-20T02:33:49+0800',
+            }
+          : {
+              ...common,
+              status: 'normal',
+              mode: 'ReplicaSet',
+              datastore: { type: 'DDS-Community', version: '4.0' },
+              created: '2025-01-17T07:05:52',
+              port: '8635',
+            };
       });
       return jsonResponse(200, { instances: page, total_count: visible.length }, { 'x-request-id': requestId });
     },
     faultResponse(fault: ProviderFault): SimResponse {
       const requestId = newRequestId();
-      return fault === 'throttle' ? apigError(429, 'APIG.0308', 'The throttling threshold has been reached', requestId) : serviceError(500, 'DBS.108000', 'Server failure.', requestId);
+      return fault === 'throttle'
+        ? apigError(429, 'APIG.0308', 'The throttling threshold has been reached', requestId)
+        : serviceError(500, 'DBS.108000', 'Server failure.', requestId);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { SimBackupInput } from './fleet.js';
-import { SIM_APIS, type FleetSpec, type SimApiId, type SpecAccount, type SpecInstance } from './fleet-spec.js';
+import { type FleetSpec, SIM_APIS, type SimApiId, type SpecAccount, type SpecInstance } from './fleet-spec.js';
 import { mulberry32, randomInt } from './prng.js';
 
 /** What each generated instance is meant to show; every API gets each story in turn. */
@@ -35,11 +35,37 @@ interface ApiShape {
 }
 
 const API_SHAPE: Readonly<Record<SimApiId, ApiShape>> = {
-  'aliyun/rds': { account: 'ali-sim', prefix: 'ali-rds', region: 'cn-hangzhou', instanceId: (r) => `rm-bp1${token(r, 14, LOWER)}`, replicaId: (r) => `rr-bp1${token(r, 14, LOWER)}` },
-  'ucloud/upgsql': { account: 'uc-sim', prefix: 'uc-pg', region: 'cn-bj2', zone: 'cn-bj2-04', instanceId: (r) => `upgsql-${token(r, 8, LOWER)}`, replicaId: (r) => `upgsql-${token(r, 8, LOWER)}` },
+  'aliyun/rds': {
+    account: 'ali-sim',
+    prefix: 'ali-rds',
+    region: 'cn-hangzhou',
+    instanceId: (r) => `rm-bp1${token(r, 14, LOWER)}`,
+    replicaId: (r) => `rr-bp1${token(r, 14, LOWER)}`,
+  },
+  'ucloud/upgsql': {
+    account: 'uc-sim',
+    prefix: 'uc-pg',
+    region: 'cn-bj2',
+    zone: 'cn-bj2-04',
+    instanceId: (r) => `upgsql-${token(r, 8, LOWER)}`,
+    replicaId: (r) => `upgsql-${token(r, 8, LOWER)}`,
+  },
   'ucloud/tidb': { account: 'uc-sim', prefix: 'uc-tidb', region: 'cn-bj2', instanceId: (r) => `tidb-${token(r, 8, LOWER)}` },
-  'otc/rds': { account: 'otc-sim', prefix: 'otc-rds', region: 'eu-de', instanceId: (r) => `${token(r, 32, HEX)}in01`, backupId: (r) => `${token(r, 32, HEX)}br01`, replicaId: (r) => `${token(r, 32, HEX)}in01` },
-  'huaweicloud/dds': { account: 'hw-sim', prefix: 'hw-dds', region: 'ap-southeast-1', instanceId: (r) => `${token(r, 32, HEX)}in02`, backupId: (r) => `${token(r, 32, HEX)}br02` },
+  'otc/rds': {
+    account: 'otc-sim',
+    prefix: 'otc-rds',
+    region: 'eu-de',
+    instanceId: (r) => `${token(r, 32, HEX)}in01`,
+    backupId: (r) => `${token(r, 32, HEX)}br01`,
+    replicaId: (r) => `${token(r, 32, HEX)}in01`,
+  },
+  'huaweicloud/dds': {
+    account: 'hw-sim',
+    prefix: 'hw-dds',
+    region: 'ap-southeast-1',
+    instanceId: (r) => `${token(r, 32, HEX)}in02`,
+    backupId: (r) => `${token(r, 32, HEX)}br02`,
+  },
 };
 
 /**
@@ -106,14 +132,29 @@ function discoveryExtras(api: SimApiId, story: readonly SpecInstance[], random: 
   const plan = storyPlan(api, 'healthy', random, now, count);
   const extras: SpecInstance[] = [
     {
-      id, ...where, name: `${shape.prefix}-uncovered`, untargeted: true, labels: { api: api.replace('/', '-'), story: 'uncovered' },
-      story: `backed up twice a day, but no target audits it: coverage alarms under ${shape.account}/${service}/${id}`, expect: [], backups: withBackupIds(shape, plan.backups, random),
+      id,
+      ...where,
+      name: `${shape.prefix}-uncovered`,
+      untargeted: true,
+      labels: { api: api.replace('/', '-'), story: 'uncovered' },
+      story: `backed up twice a day, but no target audits it: coverage alarms under ${shape.account}/${service}/${id}`,
+      expect: [],
+      backups: withBackupIds(shape, plan.backups, random),
     },
   ];
   const primary = story.find((i) => i.account === shape.account && i.service === service && i.labels?.story === 'healthy');
   if (shape.replicaId && primary) {
     // A replica is not backed up itself: its primary's backups are what counts.
-    extras.push({ id: shape.replicaId(random), ...where, name: `${primary.name ?? primary.id}-replica`, replicaOf: primary.id, labels: { api: api.replace('/', '-'), story: 'replica' }, story: `read replica of ${primary.name ?? primary.id}: discovery lists it, nothing alarms`, expect: [], backups: [] });
+    extras.push({
+      id: shape.replicaId(random),
+      ...where,
+      name: `${primary.name ?? primary.id}-replica`,
+      replicaOf: primary.id,
+      labels: { api: api.replace('/', '-'), story: 'replica' },
+      story: `read replica of ${primary.name ?? primary.id}: discovery lists it, nothing alarms`,
+      expect: [],
+      backups: [],
+    });
   }
   return extras;
 }
@@ -121,13 +162,38 @@ function discoveryExtras(api: SimApiId, story: readonly SpecInstance[], random: 
 /** One account per cloud, with credentials drawn from the seed (simulator-only, never real). */
 function mixedAccounts(random: () => number): SpecAccount[] {
   return [
-    { name: 'ali-sim', cloud: 'aliyun', region: 'cn-hangzhou', accessKeyId: `LTAI5tSim${token(random, 15, ALNUM)}`, accessKeySecret: `sim${token(random, 27, ALNUM)}` },
-    { name: 'uc-sim', cloud: 'ucloud', accessKeyId: `simulator-${token(random, 6, LOWER)}@example.invalid${token(random, 19, DIGITS)}`, accessKeySecret: token(random, 40, HEX) },
     {
-      name: 'otc-sim', cloud: 'otc', region: 'eu-de', projectId: token(random, 32, HEX), accessKeyId: token(random, 20, UPPER), accessKeySecret: token(random, 40, ALNUM),
-      password: { domain: 'sim-domain', user: 'auditor', password: `Sim-${token(random, 16, ALNUM)}` }, auth: 'password',
+      name: 'ali-sim',
+      cloud: 'aliyun',
+      region: 'cn-hangzhou',
+      accessKeyId: `LTAI5tSim${token(random, 15, ALNUM)}`,
+      accessKeySecret: `sim${token(random, 27, ALNUM)}`,
     },
-    { name: 'hw-sim', cloud: 'huaweicloud', region: 'ap-southeast-1', projectId: token(random, 32, HEX), accessKeyId: token(random, 20, UPPER), accessKeySecret: token(random, 40, ALNUM), auth: 'aksk' },
+    {
+      name: 'uc-sim',
+      cloud: 'ucloud',
+      accessKeyId: `simulator-${token(random, 6, LOWER)}@example.invalid${token(random, 19, DIGITS)}`,
+      accessKeySecret: token(random, 40, HEX),
+    },
+    {
+      name: 'otc-sim',
+      cloud: 'otc',
+      region: 'eu-de',
+      projectId: token(random, 32, HEX),
+      accessKeyId: token(random, 20, UPPER),
+      accessKeySecret: token(random, 40, ALNUM),
+      password: { domain: 'sim-domain', user: 'auditor', password: `Sim-${token(random, 16, ALNUM)}` },
+      auth: 'password',
+    },
+    {
+      name: 'hw-sim',
+      cloud: 'huaweicloud',
+      region: 'ap-southeast-1',
+      projectId: token(random, 32, HEX),
+      accessKeyId: token(random, 20, UPPER),
+      accessKeySecret: token(random, 40, ALNUM),
+      auth: 'aksk',
+    },
   ];
 }
 
@@ -149,24 +215,46 @@ function storyPlan(api: SimApiId, story: Story, random: () => number, now: numbe
     }
     case 'failing': {
       const failedAt = now - randomInt(random, 60, 240) * MIN;
-      const failed: SimBackupInput = { ...automated(api), status: 'failed', startedAt: failedAt, endedAt: failedAt + randomInt(random, 5, 20) * MIN, sizeBytes: 0 };
-      return { story: `the latest backup FAILED ${hours(now - failedAt)}h ago`, expect: ['failed-backup'], backups: [failed, ...history(failedAt - randomInt(random, 8 * 60, 11 * 60) * MIN, count - 1)] };
+      const failed: SimBackupInput = {
+        ...automated(api),
+        status: 'failed',
+        startedAt: failedAt,
+        endedAt: failedAt + randomInt(random, 5, 20) * MIN,
+        sizeBytes: 0,
+      };
+      return {
+        story: `the latest backup FAILED ${hours(now - failedAt)}h ago`,
+        expect: ['failed-backup'],
+        backups: [failed, ...history(failedAt - randomInt(random, 8 * 60, 11 * 60) * MIN, count - 1)],
+      };
     }
     case 'stale': {
       const lastEnd = now - randomInt(random, 31 * 60, 40 * 60) * MIN;
       // Automated backup was switched off (AUTOMATED_OFF); TiDB exposes no policy, so backup-policy skips it there.
       const policy = api === 'ucloud/tidb' ? [] : ['backup-policy'];
-      return { story: `automated backup switched off: the last completed backup ended ${hours(now - lastEnd)}h ago`, expect: ['recent-success', ...policy], backups: history(lastEnd) };
+      return {
+        story: `automated backup switched off: the last completed backup ended ${hours(now - lastEnd)}h ago`,
+        expect: ['recent-success', ...policy],
+        backups: history(lastEnd),
+      };
     }
     case 'stuck': {
       const since = now - randomInt(random, 7 * 60, 10 * 60) * MIN;
       if (api === 'aliyun/rds') {
         // DescribeBackups lists finished backups only: a stuck job shows as the instance going stale.
         const lastEnd = now - randomInt(random, 25 * 60, 30 * 60) * MIN;
-        return { story: `a backup job hangs; DescribeBackups lists only finished backups, so the last completed one is ${hours(now - lastEnd)}h old`, expect: ['recent-success'], backups: history(lastEnd) };
+        return {
+          story: `a backup job hangs; DescribeBackups lists only finished backups, so the last completed one is ${hours(now - lastEnd)}h old`,
+          expect: ['recent-success'],
+          backups: history(lastEnd),
+        };
       }
       const running: SimBackupInput = { ...automated(api), status: 'running', startedAt: since, endedAt: null, sizeBytes: 0 };
-      return { story: `a backup has been running for ${hours(now - since)}h`, expect: ['stuck-running'], backups: [running, ...history(since - randomInt(random, 10 * 60, 11 * 60) * MIN, count - 1)] };
+      return {
+        story: `a backup has been running for ${hours(now - since)}h`,
+        expect: ['stuck-running'],
+        backups: [running, ...history(since - randomInt(random, 10 * 60, 11 * 60) * MIN, count - 1)],
+      };
     }
     case 'shrinking': {
       const lastEnd = now - randomInt(random, 60, 600) * MIN;
@@ -177,7 +265,11 @@ function storyPlan(api: SimApiId, story: Story, random: () => number, now: numbe
     }
     case 'missing':
       // Discovery does not list it either: coverage alarms for the target too.
-      return { story: 'configured, but the instance no longer exists at the provider', expect: ['target-missing', 'coverage'], backups: [] };
+      return {
+        story: 'configured, but the instance no longer exists at the provider',
+        expect: ['target-missing', 'coverage'],
+        backups: [],
+      };
   }
 }
 

@@ -1,5 +1,5 @@
-import type { FleetSpec } from './fleet-spec.js';
 import { Fleet } from './fleet.js';
+import type { FleetSpec } from './fleet-spec.js';
 import { mulberry32, randomInt } from './prng.js';
 
 export interface SeededFleetOptions {
@@ -62,7 +62,15 @@ export function seededFleet(opts: SeededFleetOptions): Fleet {
       if (random() < 0.03) {
         const manualStart = startedAt + randomInt(random, 6, 12) * 3_600_000;
         if (manualStart + duration <= opts.now) {
-          fleet.addBackup(id, { status: 'Success', kind: 'full', mode: 'Manual', method: 'Physical', startedAt: manualStart, endedAt: manualStart + duration, sizeBytes: size });
+          fleet.addBackup(id, {
+            status: 'Success',
+            kind: 'full',
+            mode: 'Manual',
+            method: 'Physical',
+            startedAt: manualStart,
+            endedAt: manualStart + duration,
+            sizeBytes: size,
+          });
         }
       }
     }
@@ -86,7 +94,23 @@ export function seededSpec(opts: SeededFleetOptions): FleetSpec {
   const regionId = opts.regionId ?? 'cn-hangzhou';
   const fleet = seededFleet(opts);
   return {
-    accounts: [{ name: 'ali-bulk', cloud: 'aliyun', region: regionId, accessKeyId: opts.accessKeyId ?? SEEDED_ACCOUNT.accessKeyId, accessKeySecret: opts.accessKeySecret ?? SEEDED_ACCOUNT.accessKeySecret }],
-    instances: fleet.instances().map((i) => ({ id: i.id, account: 'ali-bulk', service: 'rds', region: i.regionId, labels: { story: 'bulk' }, story: 'seeded daily backups; failures fall where the seed puts them', backups: i.backups })),
+    accounts: [
+      {
+        name: 'ali-bulk',
+        cloud: 'aliyun',
+        region: regionId,
+        accessKeyId: opts.accessKeyId ?? SEEDED_ACCOUNT.accessKeyId,
+        accessKeySecret: opts.accessKeySecret ?? SEEDED_ACCOUNT.accessKeySecret,
+      },
+    ],
+    instances: fleet.instances().map((i) => ({
+      id: i.id,
+      account: 'ali-bulk',
+      service: 'rds',
+      region: i.regionId,
+      labels: { story: 'bulk' },
+      story: 'seeded daily backups; failures fall where the seed puts them',
+      backups: i.backups,
+    })),
   };
 }

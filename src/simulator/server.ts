@@ -1,19 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { systemClock, type Clock } from '../clock.js';
-import { jsonResponse, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
+import { type Clock, systemClock } from '../clock.js';
 import { aliyunRdsApi } from './aliyun.js';
 import { aliyunInstancesApi } from './aliyun-instances.js';
-import { gatewayInstancesApi } from './huawei-instances.js';
-import { ucloudInstancesApi } from './ucloud-instances.js';
+import { jsonResponse, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';
 import { handleControl } from './control.js';
-import { huaweiCloudSim } from './huawei.js';
-import { Faults, type FaultName, type FaultSettings } from './faults.js';
+import { type FaultName, type FaultSettings, Faults } from './faults.js';
 import type { Fleet } from './fleet.js';
+import { huaweiCloudSim } from './huawei.js';
+import { gatewayInstancesApi } from './huawei-instances.js';
 import { AccountRateLimiter } from './rate-limits.js';
 import { RequestLog } from './request-log.js';
 import { ucloudTidbApi, ucloudUpgsqlApi } from './ucloud.js';
+import { ucloudInstancesApi } from './ucloud-instances.js';
 
 export interface SimulatorOptions {
   readonly fleet: Fleet;
@@ -51,7 +51,15 @@ const MAX_BODY = 1024 * 1024;
 export function defaultApis(fleet: Fleet): SimApi[] {
   const huawei = huaweiCloudSim(fleet);
   // aliyunInstancesApi first: aliyunRdsApi claims every Alibaba RPC request, whatever its Action.
-  return [aliyunInstancesApi(), ucloudInstancesApi(), gatewayInstancesApi(fleet, huawei.tokens), aliyunRdsApi(), ucloudUpgsqlApi(), ucloudTidbApi(), ...huawei.apis];
+  return [
+    aliyunInstancesApi(),
+    ucloudInstancesApi(),
+    gatewayInstancesApi(fleet, huawei.tokens),
+    aliyunRdsApi(),
+    ucloudUpgsqlApi(),
+    ucloudTidbApi(),
+    ...huawei.apis,
+  ];
 }
 
 /**
@@ -66,7 +74,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const apis = opts.apis ?? defaultApis(opts.fleet);
   const server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
-      if (!res.headersSent) write(res, jsonResponse(500, { error: `simulator failure: ${err instanceof Error ? err.message : String(err)}` }));
+      if (!res.headersSent)
+        write(res, jsonResponse(500, { error: `simulator failure: ${err instanceof Error ? err.message : String(err)}` }));
       else res.destroy();
     });
   });
@@ -76,7 +85,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (body === undefined) return write(res, jsonResponse(413, { error: `body larger than ${MAX_BODY} bytes` }));
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname.startsWith('/_sim/')) return write(res, handleControl(method, url.pathname, body, { fleet: env.fleet, faults, requests, rateLimits }));
+    if (url.pathname.startsWith('/_sim/'))
+      return write(res, handleControl(method, url.pathname, body, { fleet: env.fleet, faults, requests, rateLimits }));
 
     const simReq = toSimRequest(req, method, url, body);
     const api = apis.find((a) => a.matches(simReq));
@@ -100,13 +110,21 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       record(api.name, simReq, instance, 0, fault);
       return;
     }
-    let response: SimResponse = fault === 'throttle' || fault === 'server-error' ? api.faultResponse(fault, simReq) : api.handle(simReq, env);
+    let response: SimResponse =
+      fault === 'throttle' || fault === 'server-error' ? api.faultResponse(fault, simReq) : api.handle(simReq, env);
     if (fault === 'malformed') response = { ...response, body: response.body.slice(0, Math.max(1, Math.floor(response.body.length / 2))) };
     record(api.name, simReq, instance, response.status, fault);
     write(res, response);
   }
 
-  function record(api: string, req: SimRequest, instance: string | undefined, status: number, fault: FaultName | undefined, rateLimited = false): void {
+  function record(
+    api: string,
+    req: SimRequest,
+    instance: string | undefined,
+    status: number,
+    fault: FaultName | undefined,
+    rateLimited = false,
+  ): void {
     const { Signature: _signature, ...params } = req.params;
     requests.add({ api, method: req.method, params, instance, status, fault, ...(rateLimited && { rateLimited }), at: env.clock() });
   }

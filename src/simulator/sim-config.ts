@@ -39,7 +39,7 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
   const secret = opts.secret ?? ((_account, _field, value) => q(value));
   const lines = [
     `# ${opts.title ?? 'Written by `backup-auditor simulate`: every account points at the simulator on 127.0.0.1.'}`,
-    '# The credentials are the simulator\'s own and work nowhere else.',
+    "# The credentials are the simulator's own and work nowhere else.",
     `database: ${q(opts.database ?? './backup-auditor-sim.db')}`,
     ...(opts.head ? [opts.head.trimEnd()] : []),
     'accounts:',
@@ -47,7 +47,9 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
   for (const a of spec.accounts) lines.push(...accountLines(a, opts.url, secret), ...(opts.discover ? discoverLines(spec, a) : []));
   lines.push('targets:');
   for (const t of specTargets(spec)) {
-    const labels = Object.entries(t.labels).map(([k, v]) => `${k}: ${q(v)}`).join(', ');
+    const labels = Object.entries(t.labels)
+      .map(([k, v]) => `${k}: ${q(v)}`)
+      .join(', ');
     const fields = [
       `id: ${q(t.id)}`,
       `account: ${q(t.account)}`,
@@ -64,7 +66,10 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
   const untargeted = specUntargeted(spec);
   if (untargeted.length > 0) {
     lines.push(`# At the provider, but not targets${opts.discover ? ' (discovery lists them)' : ''}:`);
-    for (const u of untargeted) lines.push(`#   ${u.id}: ${u.story ?? (u.replicaOf ? `read replica of ${u.replicaOf}` : 'no target audits it')} (expect: ${u.expect.length > 0 ? u.expect.join(', ') : 'no alarm'})`);
+    for (const u of untargeted)
+      lines.push(
+        `#   ${u.id}: ${u.story ?? (u.replicaOf ? `read replica of ${u.replicaOf}` : 'no target audits it')} (expect: ${u.expect.length > 0 ? u.expect.join(', ') : 'no alarm'})`,
+      );
   }
   if (opts.tail) lines.push(opts.tail.trimEnd());
   return `${lines.join('\n')}\n`;
@@ -73,12 +78,18 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
 /** `discover:` for one account; UCloud lists per region, so it names its instances' regions (none known: no discover). */
 function discoverLines(spec: FleetSpec, a: SpecAccount): string[] {
   if (a.cloud !== 'ucloud') return ['    discover: { autoTargets: false }'];
-  const regions = [...new Set(spec.instances.filter((i) => i.account === a.name && i.region !== undefined).map((i) => i.region as string))].sort();
+  const regions = [
+    ...new Set(spec.instances.filter((i) => i.account === a.name && i.region !== undefined).map((i) => i.region as string)),
+  ].sort();
   return regions.length > 0 ? [`    discover: { autoTargets: false, regions: [${regions.map(q).join(', ')}] }`] : [];
 }
 
 function accountLines(a: SpecAccount, url: string, secret: NonNullable<SimConfigOptions['secret']>): string[] {
-  const quota = a.rateLimit ? [`    # the simulator allows this account ${a.rateLimit.perSecond} request(s)/s${a.rateLimit.burst ? `, bursts of ${a.rateLimit.burst}` : ''}`] : [];
+  const quota = a.rateLimit
+    ? [
+        `    # the simulator allows this account ${a.rateLimit.perSecond} request(s)/s${a.rateLimit.burst ? `, bursts of ${a.rateLimit.burst}` : ''}`,
+      ]
+    : [];
   const head = [`  ${a.name}:`, ...quota, `    cloud: ${a.cloud}`, `    endpoint: ${q(url)}`];
   switch (a.cloud) {
     case 'aliyun':
@@ -102,7 +113,13 @@ function accountLines(a: SpecAccount, url: string, secret: NonNullable<SimConfig
       const auth = login
         ? `{ type: password, domain: ${q(login.domain)}, user: ${q(login.user)}, password: ${secret(a, 'password', login.password)} }`
         : `{ type: aksk, accessKey: ${secret(a, 'accessKey', a.accessKeyId)}, secretKey: ${secret(a, 'secretKey', a.accessKeySecret)} }`;
-      return [...head, ...(login ? [`    iamEndpoint: ${q(url)}`] : []), `    region: ${q(a.region ?? '')}`, `    projectId: ${q(a.projectId ?? '')}`, `    auth: ${auth}`];
+      return [
+        ...head,
+        ...(login ? [`    iamEndpoint: ${q(url)}`] : []),
+        `    region: ${q(a.region ?? '')}`,
+        `    projectId: ${q(a.projectId ?? '')}`,
+        `    auth: ${auth}`,
+      ];
     }
   }
 }

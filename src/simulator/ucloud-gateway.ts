@@ -55,8 +55,9 @@ export function verifyUcloud(params: Readonly<Record<string, string>>, env: SimE
   const action = params.Action;
   if (!params.Signature) return { error: ucloudError(action, 170, 'Missing signature') };
   const account = params.PublicKey === undefined ? undefined : env.fleet.account(params.PublicKey);
-  if (!account || account.cloud !== 'ucloud') return { error: ucloudError(action, 172, 'User Not Exists') };
-  if (!sameText(signUcloud(params, account.accessKeySecret), params.Signature)) return { error: ucloudError(action, 171, 'Signature VerifyAC Error') };
+  if (account?.cloud !== 'ucloud') return { error: ucloudError(action, 172, 'User Not Exists') };
+  if (!sameText(signUcloud(params, account.accessKeySecret), params.Signature))
+    return { error: ucloudError(action, 171, 'Signature VerifyAC Error') };
   if (params.ProjectId !== undefined && account.projectId !== undefined && params.ProjectId !== account.projectId) {
     return { error: ucloudError(action, 292, 'Project not exists') };
   }

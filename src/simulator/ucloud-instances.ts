@@ -1,7 +1,16 @@
 import type { SimApi, SimEnv, SimRequest, SimResponse } from './api.js';
 import { instanceInfo, instancePolicy, visibleInstances } from './catalog-instances.js';
 import type { SimAccount, SimInstance } from './fleet.js';
-import { intParam, isUcloudCall, missingParam, ucloudError, ucloudFaultResponse, ucloudParams, ucloudResponse, verifyUcloud } from './ucloud-gateway.js';
+import {
+  intParam,
+  isUcloudCall,
+  missingParam,
+  ucloudError,
+  ucloudFaultResponse,
+  ucloudParams,
+  ucloudResponse,
+  verifyUcloud,
+} from './ucloud-gateway.js';
 
 const ACTIONS = ['ListUPgSQLInstance', 'GetUPgSQLInstance', 'ListTiDBClusterService'] as const;
 const CREATED = 1_700_000_000;
@@ -37,7 +46,14 @@ export function ucloudInstancesApi(): SimApi {
       const page = all.slice(offset, offset + Math.min(limit === 0 ? 20 : limit, 100));
       return ucloudResponse(action, {
         RetCode: 0,
-        Data: page.map((i) => ({ Id: i.id, Name: i.name ?? i.id, State: instanceInfo(env.fleet, i.id).deleted ? 'Deleted' : 'Running', Version: 'v5.4', CreateTime: CREATED, AutoBackup: instancePolicy(env.fleet, i.id).keepDays > 0 ? 'Enable' : 'Disable' })),
+        Data: page.map((i) => ({
+          Id: i.id,
+          Name: i.name ?? i.id,
+          State: instanceInfo(env.fleet, i.id).deleted ? 'Deleted' : 'Running',
+          Version: 'v5.4',
+          CreateTime: CREATED,
+          AutoBackup: instancePolicy(env.fleet, i.id).keepDays > 0 ? 'Enable' : 'Disable',
+        })),
       });
     },
     faultResponse: ucloudFaultResponse,
@@ -46,13 +62,24 @@ export function ucloudInstancesApi(): SimApi {
 
 function pgItem(env: SimEnv, i: SimInstance): Record<string, unknown> {
   const info = instanceInfo(env.fleet, i.id);
-  return { InstanceID: i.id, Name: i.name ?? i.id, Zone: i.zone ?? `${i.regionId}-01`, DBVersion: 'postgresql-13', InstanceMode: info.replicaOf ? 'readonly' : 'ha', State: info.deleted ? 'Deleted' : 'Running', CreateTime: CREATED };
+  return {
+    InstanceID: i.id,
+    Name: i.name ?? i.id,
+    Zone: i.zone ?? `${i.regionId}-01`,
+    DBVersion: 'postgresql-13',
+    InstanceMode: info.replicaOf ? 'readonly' : 'ha',
+    State: info.deleted ? 'Deleted' : 'Running',
+    CreateTime: CREATED,
+  };
 }
 
 function listPg(env: SimEnv, account: SimAccount, region: string): SimResponse {
   const all = visibleInstances(env.fleet, account, 'upgsql', { region, withDeleted: true });
   const primaries = all.filter((i) => !instanceInfo(env.fleet, i.id).replicaOf);
-  const dataSet = primaries.map((p) => ({ ...pgItem(env, p), DataSet: all.filter((r) => instanceInfo(env.fleet, r.id).replicaOf === p.id).map((r) => pgItem(env, r)) }));
+  const dataSet = primaries.map((p) => ({
+    ...pgItem(env, p),
+    DataSet: all.filter((r) => instanceInfo(env.fleet, r.id).replicaOf === p.id).map((r) => pgItem(env, r)),
+  }));
   return ucloudResponse('ListUPgSQLInstance', { RetCode: 0, DataSet: dataSet });
 }
 
@@ -64,6 +91,11 @@ function getPg(env: SimEnv, account: SimAccount, region: string, id: string): Si
   const mask = [6, 5, 4, 3, 2, 1, 0].map((d) => (policy.keepDays > 0 && policy.weekdays.includes(d) ? '1' : '0')).join('');
   return ucloudResponse('GetUPgSQLInstance', {
     RetCode: 0,
-    DataSet: { ...pgItem(env, instance), BackupCount: policy.keepDays, BackupBeginTime: Number(policy.window.split(':')[0]), BackupDate: mask },
+    DataSet: {
+      ...pgItem(env, instance),
+      BackupCount: policy.keepDays,
+      BackupBeginTime: Number(policy.window.split(':')[0]),
+      BackupDate: mask,
+    },
   });
 }

@@ -1,6 +1,15 @@
 import type { SimApi, SimEnv, SimRequest, SimResponse } from './api.js';
 import type { SimBackup, SimInstance } from './fleet.js';
-import { intParam, isUcloudCall, missingParam, ucloudError, ucloudFaultResponse, ucloudParams, ucloudResponse, verifyUcloud } from './ucloud-gateway.js';
+import {
+  intParam,
+  isUcloudCall,
+  missingParam,
+  ucloudError,
+  ucloudFaultResponse,
+  ucloudParams,
+  ucloudResponse,
+  verifyUcloud,
+} from './ucloud-gateway.js';
 
 const MIB = 1024 ** 2;
 
@@ -48,7 +57,11 @@ export function ucloudUpgsqlApi(opts: UcloudUpgsqlOptions = {}): SimApi {
         const matching = instance.backups.filter((b) => backupType === 0 || upgsqlBackupType(b) === backupType);
         const page = matching.slice(window.offset, window.offset + window.limit);
         const listKey = opts.instances?.[instance.id]?.listKey ?? 'DataSet';
-        return ucloudResponse(action, { RetCode: 0, TotalCount: matching.length, [listKey]: page.map((b) => renderUpgsqlBackup(instance, b)) });
+        return ucloudResponse(action, {
+          RetCode: 0,
+          TotalCount: matching.length,
+          [listKey]: page.map((b) => renderUpgsqlBackup(instance, b)),
+        });
       }),
     faultResponse: ucloudFaultResponse,
   };
@@ -77,7 +90,11 @@ export function ucloudTidbApi(opts: UcloudTidbOptions = {}): SimApi {
         const [key, form] = (config.shape ?? 'Data-array').split('-') as ['Data' | 'BackupData', 'array' | 'object'];
         const page = instance.backups.slice(window.offset, window.offset + (form === 'object' ? 1 : window.limit)).map(renderTidbBackup);
         const list = form === 'array' ? page : (page[0] ?? {});
-        return ucloudResponse(action, { RetCode: 0, ...(config.totalCount === false ? {} : { TotalCount: instance.backups.length }), [key]: list });
+        return ucloudResponse(action, {
+          RetCode: 0,
+          ...(config.totalCount === false ? {} : { TotalCount: instance.backups.length }),
+          [key]: list,
+        });
       }),
     faultResponse: ucloudFaultResponse,
   };
@@ -91,7 +108,12 @@ function withAuth(req: SimRequest, env: SimEnv, handle: (params: Readonly<Record
 }
 
 /** Offset (default 0) and Limit (absent or 0 = the default, above the cap = the cap, as UCloud clamps). */
-function offsetLimit(action: string, p: Readonly<Record<string, string>>, fallback: number, cap: number): { offset: number; limit: number } | { error: SimResponse } {
+function offsetLimit(
+  action: string,
+  p: Readonly<Record<string, string>>,
+  fallback: number,
+  cap: number,
+): { offset: number; limit: number } | { error: SimResponse } {
   const offset = intParam(p.Offset, 0);
   if (offset === undefined) return { error: ucloudError(action, 230, 'Params [Offset] not available') };
   const limit = intParam(p.Limit, fallback);
@@ -102,7 +124,7 @@ function offsetLimit(action: string, p: Readonly<Record<string, string>>, fallba
 /** An instance of another service, region or zone is as invisible as a missing one. */
 function findInstance(env: SimEnv, id: string, service: string, region: string, zone: string | undefined): SimInstance | undefined {
   const instance = env.fleet.instance(id);
-  if (!instance || instance.cloud !== 'ucloud' || instance.service !== service || instance.regionId !== region) return undefined;
+  if (instance?.cloud !== 'ucloud' || instance.service !== service || instance.regionId !== region) return undefined;
   return zone !== undefined && instance.zone !== undefined && instance.zone !== zone ? undefined : instance;
 }
 

@@ -2,15 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
-import { deliverDue, type DeliverDeps } from '../../src/notify/deliver.js';
+import { type DeliverDeps, deliverDue } from '../../src/notify/deliver.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { mulberry32 } from '../../src/simulator/index.js';
 import { alertItem } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
-import { startHttpSink, type SinkAnswer } from '../helpers/http-sink.js';
-import { startSmtpSink } from '../helpers/smtp-sink.js';
-import { IN_FAULTS_SUITE, record, scaled, SEED } from './support.js';
+import { type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { closedPort } from '../helpers/ports.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { IN_FAULTS_SUITE, record, SEED, scaled } from './support.js';
 
 // Channels down for a long while: the SMTP relay unreachable for a simulated hour, Slack answering
 // 500s and then 429s. Alerts keep arriving meanwhile; once the channels recover everything goes
@@ -23,8 +23,14 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-
-interface Outcome { raised: Record<string, string[]>; mail: string[][]; slack: string[][]; pending: number; failedAttempts: number; n: number }
+interface Outcome {
+  raised: Record<string, string[]>;
+  mail: string[][];
+  slack: string[][];
+  pending: number;
+  failedAttempts: number;
+  n: number;
+}
 
 /** Runs three simulated hours of delivery rounds through the outage; returns what each channel received, digest by digest. */
 async function outage(): Promise<Outcome> {
@@ -41,7 +47,8 @@ async function outage(): Promise<Outcome> {
   closers.push(() => slack.close());
   const { db, cleanup } = tempDatabase();
   closers.push(cleanup);
-  const loaded = loadConfigText(`accounts:
+  const loaded = loadConfigText(
+    `accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: AKID, accessKeySecret: SECRET }
 targets:
   - { id: a-db, account: ali, service: rds, instance: rm-1 }
@@ -49,7 +56,9 @@ channels:
   mail: { type: email, smtp: "smtp://127.0.0.1:${smtpPort}", from: auditor@example.com, to: [dba@example.com] }
   slack: { type: slack, webhook: "${slack.url}/services/T/B/outage" }
 alerting: { groupWait: 30s }
-`, '/etc/backup-auditor/config.yaml');
+`,
+    '/etc/backup-auditor/config.yaml',
+  );
   const clock = manualClock(NOW);
   const deps: DeliverDeps = { db, loaded, notifiers, clock, log: silentLogger, fetch: globalThis.fetch, random, timeoutMs: 1_000 };
 
@@ -61,7 +70,9 @@ alerting: { groupWait: 30s }
       const targetId = `db-${String(++n).padStart(4, '0')}`;
       const item = alertItem({ targetId, since: clock() });
       db.$client
-        .prepare(`INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, ?, ?, ?, ?)`)
+        .prepare(
+          `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, ?, ?, ?, ?)`,
+        )
         .run(channel, targetId, item.ruleId, JSON.stringify(item), clock(), clock());
       raised[channel]?.push(targetId);
     }
@@ -84,7 +95,9 @@ alerting: { groupWait: 30s }
   const received = smtp?.messages ?? [];
   const pending = db.$client.prepare(`SELECT COUNT(*) FROM notifications WHERE status != 'sent'`).pluck().get() as number;
   const mail = received.map((m) => [...(m.parsed.text ?? '').matchAll(/\b(db-\d{4}) \//g)].map((x) => x[1] as string));
-  const slackDigests = slack.requests.slice(slackFailures).map((r) => [...(JSON.parse(r.body) as { text: string }).text.matchAll(/• \S+ \S+ (db-\d{4}) \//g)].map((x) => x[1] as string));
+  const slackDigests = slack.requests
+    .slice(slackFailures)
+    .map((r) => [...(JSON.parse(r.body) as { text: string }).text.matchAll(/• \S+ \S+ (db-\d{4}) \//g)].map((x) => x[1] as string));
   return { raised, mail, slack: slackDigests, pending, failedAttempts, n };
 }
 
@@ -95,7 +108,14 @@ describe.runIf(IN_FAULTS_SUITE)('channel outages', () => {
     const started = Date.now();
     const o = await outage();
     const delivered = [...o.mail.flat(), ...o.slack.flat()];
-    record({ area: 'channel outages (SMTP 1 h, Slack 500/429)', alarmsExpected: o.n, alarmsDelivered: new Set(delivered).size, alarmsDuplicated: delivered.length - new Set(delivered).size, faultsInjected: o.failedAttempts, seconds: Math.round((Date.now() - started) / 1000) });
+    record({
+      area: 'channel outages (SMTP 1 h, Slack 500/429)',
+      alarmsExpected: o.n,
+      alarmsDelivered: new Set(delivered).size,
+      alarmsDuplicated: delivered.length - new Set(delivered).size,
+      faultsInjected: o.failedAttempts,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
     expect(o.n).toBeGreaterThan(10);
     expect(o.pending).toBe(0);
     expect(sorted(o.mail.flat())).toEqual(sorted(o.raised.mail ?? []));
@@ -106,7 +126,7 @@ describe.runIf(IN_FAULTS_SUITE)('channel outages', () => {
 
   // A channel's backoff is its oldest pending row's: rows raised late in the outage (short backoff)
   // wait behind the old ones (long backoff) instead of reaching the channel first.
-  it('delivers, across messages, each channel\'s alerts in the order they were raised', async () => {
+  it("delivers, across messages, each channel's alerts in the order they were raised", async () => {
     const o = await outage();
     expect(o.mail.flat()).toEqual(o.raised.mail);
     expect(o.slack.flat()).toEqual(o.raised.slack);

@@ -1,4 +1,4 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -23,11 +23,23 @@ export async function compiledCli(): Promise<string> {
   await lock();
   try {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const args = [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(OUT, 'dist'), '--incremental', '--tsBuildInfoFile', join(OUT, 'tsbuildinfo')];
-    const code = await new Promise<number>((res) => execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err) => res(err ? Number(err.code ?? 1) : 0)));
+    const args = [
+      tsc,
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      join(OUT, 'dist'),
+      '--incremental',
+      '--tsBuildInfoFile',
+      join(OUT, 'tsbuildinfo'),
+    ];
+    const code = await new Promise<number>((res) =>
+      execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err) => res(err ? Number(err.code ?? 1) : 0)),
+    );
     const entry = join(OUT, 'dist', 'src', 'cli', 'bin.js');
     // tsc exits 2 when it reports type errors yet wrote every file; anything else means no usable output.
-    if ((code !== 0 && code !== 2) || !existsSync(entry)) throw new Error(`compiling the CLI for the fault suite failed (tsc exit ${code})`);
+    if ((code !== 0 && code !== 2) || !existsSync(entry))
+      throw new Error(`compiling the CLI for the fault suite failed (tsc exit ${code})`);
     // The compiled code finds the drizzle migrations next to its dist/, as in the package.
     const migrations = join(OUT, 'migrations');
     if (!existsSync(migrations)) symlinkSync(join(ROOT, 'migrations'), migrations, 'dir');
@@ -67,7 +79,10 @@ export function daemonStarted(child: ChildProcess, timeoutMs = 60_000): Promise<
       if (log.includes('daemon started')) settle(resolve);
     };
     const onClose = (): void => settle(() => reject(new Error(`daemon exited before it started: ${log.slice(-2000)}`)));
-    const timer = setTimeout(() => settle(() => reject(new Error(`daemon not started within ${timeoutMs} ms: ${log.slice(-2000)}`))), timeoutMs);
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`daemon not started within ${timeoutMs} ms: ${log.slice(-2000)}`))),
+      timeoutMs,
+    );
     child.stderr?.on('data', onData);
     child.on('close', onClose);
   });

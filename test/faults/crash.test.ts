@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, mulberry32, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, mulberry32, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { compiledCli, daemonStarted } from './compiled-cli.js';
-import { IN_FAULTS_SUITE, record, scaled, SEED, sleep, until } from './support.js';
+import { IN_FAULTS_SUITE, record, SEED, scaled, sleep, until } from './support.js';
 
 // The embedded daemon, SIGKILLed at seeded random moments while a scripted fleet flips between a
 // failed and a completed latest backup. Ground truth is the script: every flip the daemon recorded
@@ -17,10 +17,21 @@ const KEY = { accessKeyId: 'LTAI5tFaultsCrash', accessKeySecret: 'faults-crash-s
 const TARGETS = ['db-0', 'db-1', 'db-2', 'db-3'];
 const CYCLES = scaled(50, 5);
 
-interface Transition { readonly target: string; readonly kind: 'firing' | 'resolved'; readonly backupId: string }
+interface Transition {
+  readonly target: string;
+  readonly kind: 'firing' | 'resolved';
+  readonly backupId: string;
+}
 
 const daily = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - i * 24 * H - H, endedAt: lastEnd - i * 24 * H, sizeBytes: 1e9 }));
+  Array.from({ length: n }, (_, i) => ({
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - i * 24 * H - H,
+    endedAt: lastEnd - i * 24 * H,
+    sizeBytes: 1e9,
+  }));
 
 function openRo(dir: string): Database.Database {
   return new Database(join(dir, 'audit.db'), { readonly: true, fileMustExist: true });
@@ -31,7 +42,9 @@ function findingStates(dir: string): Map<string, string[]> | undefined {
   let db: Database.Database | undefined;
   try {
     db = openRo(dir);
-    const rows = db.prepare(`SELECT target_id AS t, to_state AS s FROM finding_events WHERE rule_id = 'failed-backup' ORDER BY id`).all() as { t: string; s: string }[];
+    const rows = db
+      .prepare(`SELECT target_id AS t, to_state AS s FROM finding_events WHERE rule_id = 'failed-backup' ORDER BY id`)
+      .all() as { t: string; s: string }[];
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), r.s]);
     return out;
@@ -42,13 +55,19 @@ function findingStates(dir: string): Map<string, string[]> | undefined {
   }
 }
 
-interface SlackItem { readonly kind: string; readonly target: string; readonly text: string; readonly message: number }
+interface SlackItem {
+  readonly kind: string;
+  readonly target: string;
+  readonly text: string;
+  readonly message: number;
+}
 
 function slackItems(sink: HttpSink): SlackItem[] {
   const items: SlackItem[] = [];
   for (const [message, r] of sink.requests.entries()) {
     const body = JSON.parse(r.body) as { blocks: { type: string; text?: { text: string }; elements?: { text: string }[] }[] };
-    if (body.blocks.some((b) => b.type === 'context' && b.elements?.some((e) => /more$/.test(e.text)))) throw new Error('a digest was cut short');
+    if (body.blocks.some((b) => b.type === 'context' && b.elements?.some((e) => /more$/.test(e.text))))
+      throw new Error('a digest was cut short');
     for (const b of body.blocks) {
       if (b.type !== 'section' || !b.text) continue;
       const m = /^\S+ \*(\w+)\* · \w+ · \*([^*]+)\* \/ failed-backup/.exec(b.text.text);
@@ -71,13 +90,18 @@ function recordedFlips(states: readonly string[]): number {
  * Ground truth against Slack. A firing item names its failed backup; resolutions are counted per
  * target, each told apart by the `since` of the ok state it reports.
  */
-function compare(expected: readonly Transition[], items: readonly SlackItem[]): { delivered: number; duplicated: number; missing: Transition[] } {
+function compare(
+  expected: readonly Transition[],
+  items: readonly SlackItem[],
+): { delivered: number; duplicated: number; missing: Transition[] } {
   let delivered = 0;
   let duplicated = 0;
   const missing: Transition[] = [];
   for (const t of TARGETS) {
     for (const e of expected.filter((x) => x.target === t && x.kind === 'firing')) {
-      const hits = items.filter((it) => it.target === t && it.kind === 'firing' && new RegExp(`backup ${e.backupId}\\b`).test(it.text)).length;
+      const hits = items.filter(
+        (it) => it.target === t && it.kind === 'firing' && new RegExp(`backup ${e.backupId}\\b`).test(it.text),
+      ).length;
       if (hits === 0) missing.push(e);
       else delivered++;
       duplicated += Math.max(0, hits - 1);
@@ -95,13 +119,14 @@ function compare(expected: readonly Transition[], items: readonly SlackItem[]): 
 
 /** Messages whose every item an earlier message already carried: a digest sent again after a kill. */
 function resentMessages(items: readonly SlackItem[]): number {
-  const key = (it: SlackItem): string => (it.kind === 'firing' ? `${it.target} ${/backup (\S+)/.exec(it.text)?.[1]}` : `${it.target} ${/since (\S+)/.exec(it.text)?.[1]}`);
+  const key = (it: SlackItem): string =>
+    it.kind === 'firing' ? `${it.target} ${/backup (\S+)/.exec(it.text)?.[1]}` : `${it.target} ${/since (\S+)/.exec(it.text)?.[1]}`;
   const seen = new Set<string>();
   let resent = 0;
   for (const message of [...new Set(items.map((it) => it.message))]) {
     const keys = items.filter((it) => it.message === message).map(key);
     if (keys.every((k) => seen.has(k))) resent++;
-    keys.forEach((k) => seen.add(k));
+    for (const k of keys) seen.add(k);
   }
   return resent;
 }
@@ -113,7 +138,7 @@ let slack: HttpSink | undefined;
 const dirs: (() => void)[] = [];
 afterAll(async () => {
   await Promise.all([sim?.close(), slack?.close()]);
-  dirs.forEach((c) => c());
+  for (const c of dirs) c();
 });
 
 describe.runIf(IN_FAULTS_SUITE)('the embedded daemon under repeated SIGKILL', () => {
@@ -131,13 +156,17 @@ describe.runIf(IN_FAULTS_SUITE)('the embedded daemon under repeated SIGKILL', ()
     const now = Date.now();
     const fleet = new Fleet();
     fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    TARGETS.forEach((t, i) => fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: daily(now - 2 * H, 20) }));
+    TARGETS.forEach((_t, i) => {
+      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: daily(now - 2 * H, 20) });
+    });
     sim = await startSimulator({ fleet, faults: { latencyMs: 40 } });
     slack = await startHttpSink();
     const { dir, cleanup } = tempDir('ba-faults-crash-');
     dirs.push(cleanup);
     const config = join(dir, 'backup-auditor.yaml');
-    writeFileSync(config, `database: ./audit.db
+    writeFileSync(
+      config,
+      `database: ./audit.db
 schedules: { poll: "* * * * * *" }
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 200 } }
@@ -147,7 +176,8 @@ rules: { recent-success: false, retention: false, size-anomaly: false, stuck-run
 channels:
   slack: { type: slack, webhook: "${slack.url}/services/T/B/crash" }
 alerting: { groupWait: 0s }
-`);
+`,
+    );
 
     // The script: each target alternates failed / completed; a flip happens only once the daemon has
     // recorded the previous one, so every scripted transition is one the daemon must report.
@@ -159,7 +189,14 @@ alerting: { groupWait: 0s }
       const n = phase.get(target) ?? 0;
       clockMs += 1000;
       const failing = n % 2 === 0;
-      const b = fleet.addBackup(`rm-${i}`, { status: failing ? 'Failed' : 'Success', kind: 'full', mode: 'Automated', startedAt: clockMs - 500, endedAt: clockMs, sizeBytes: failing ? 0 : 1e9 });
+      const b = fleet.addBackup(`rm-${i}`, {
+        status: failing ? 'Failed' : 'Success',
+        kind: 'full',
+        mode: 'Automated',
+        startedAt: clockMs - 500,
+        endedAt: clockMs,
+        sizeBytes: failing ? 0 : 1e9,
+      });
       expected.push({ target, kind: failing ? 'firing' : 'resolved', backupId: b.id });
       phase.set(target, n + 1);
     };
@@ -201,15 +238,23 @@ alerting: { groupWait: 0s }
       last = spawnCli(['--config', config, 'start', '--log-level', 'warn', '--shutdown-timeout', '2s'], { entry });
       let lastLog = '';
       last.stderr?.on('data', (d: Buffer) => (lastLog += d.toString()));
-      await until(() => {
+      await until(
+        () => {
+          const s = findingStates(dir);
+          return s && TARGETS.every((t) => recordedFlips(s.get(t) ?? []) >= (phase.get(t) ?? 0));
+        },
+        30_000,
+        'every scripted transition recorded',
+      ).catch((err: unknown) => {
         const s = findingStates(dir);
-        return s && TARGETS.every((t) => recordedFlips(s.get(t) ?? []) >= (phase.get(t) ?? 0));
-      }, 30_000, 'every scripted transition recorded').catch((err: unknown) => {
-        const s = findingStates(dir);
-        const where = TARGETS.map((t) => `${t}: scripted ${phase.get(t)}, recorded ${recordedFlips(s?.get(t) ?? [])} (${(s?.get(t) ?? []).slice(-4).join(',')})`);
+        const where = TARGETS.map(
+          (t) => `${t}: scripted ${phase.get(t)}, recorded ${recordedFlips(s?.get(t) ?? [])} (${(s?.get(t) ?? []).slice(-4).join(',')})`,
+        );
         throw new Error(`${String(err)}\n${where.join('\n')}\nlast daemon said:\n${lastLog.slice(-3000)}`);
       });
-      await until(() => compare(expected, slackItems(slack as HttpSink)).missing.length === 0, 30_000, 'every transition delivered').catch(() => undefined);
+      await until(() => compare(expected, slackItems(slack as HttpSink)).missing.length === 0, 30_000, 'every transition delivered').catch(
+        () => undefined,
+      );
       last.kill('SIGTERM');
       await last.result;
     } finally {
@@ -224,15 +269,42 @@ alerting: { groupWait: 0s }
 
     const db = openRo(dir);
     const integrity = db.pragma('integrity_check', { simple: true });
-    const polls = db.prepare(`SELECT id, target_id AS target, items FROM poll_runs WHERE outcome = 'ok' ORDER BY id`).all() as { id: number; target: string; items: number }[];
-    const perPoll = new Map((db.prepare(`SELECT last_seen_poll AS poll, COUNT(*) AS n FROM backups GROUP BY last_seen_poll`).all() as { poll: number; n: number }[]).map((r) => [r.poll, r.n]));
+    const polls = db.prepare(`SELECT id, target_id AS target, items FROM poll_runs WHERE outcome = 'ok' ORDER BY id`).all() as {
+      id: number;
+      target: string;
+      items: number;
+    }[];
+    const perPoll = new Map(
+      (
+        db.prepare(`SELECT last_seen_poll AS poll, COUNT(*) AS n FROM backups GROUP BY last_seen_poll`).all() as {
+          poll: number;
+          n: number;
+        }[]
+      ).map((r) => [r.poll, r.n]),
+    );
     const latest = new Map<string, { id: number; items: number }>();
     for (const p of polls) latest.set(p.target, p);
-    const stored = new Map((db.prepare(`SELECT target_id AS t, COUNT(*) AS n FROM backups GROUP BY target_id`).all() as { t: string; n: number }[]).map((r) => [r.t, r.n]));
-    const orphans = db.prepare(`SELECT COUNT(*) FROM backups WHERE last_seen_poll NOT IN (SELECT id FROM poll_runs)`).pluck().get() as number;
+    const stored = new Map(
+      (db.prepare(`SELECT target_id AS t, COUNT(*) AS n FROM backups GROUP BY target_id`).all() as { t: string; n: number }[]).map((r) => [
+        r.t,
+        r.n,
+      ]),
+    );
+    const orphans = db
+      .prepare(`SELECT COUNT(*) FROM backups WHERE last_seen_poll NOT IN (SELECT id FROM poll_runs)`)
+      .pluck()
+      .get() as number;
     db.close();
 
-    record({ area: 'crash (SIGKILL, embedded)', cycles: CYCLES, kills, alarmsExpected: expected.length, alarmsDelivered: delivered, alarmsDuplicated: duplicated, seconds: Math.round((Date.now() - started) / 1000) });
+    record({
+      area: 'crash (SIGKILL, embedded)',
+      cycles: CYCLES,
+      kills,
+      alarmsExpected: expected.length,
+      alarmsDelivered: delivered,
+      alarmsDuplicated: duplicated,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
 
     expect(kills).toBe(CYCLES);
     // Flips wait for the daemon to record the previous one, so a loaded machine scripts fewer: at least one per two kills.
@@ -241,7 +313,9 @@ alerting: { groupWait: 0s }
     // At-least-once: a kill between Slack's 200 and the commit of that outcome sends the whole digest
     // again. The 1% budget is counted in messages (a resent digest repeats all its items at once);
     // the table also shows duplicated items.
-    expect(resent, `${resent} of ${messages} messages resent, ${duplicated} items duplicated`).toBeLessThanOrEqual(Math.floor(messages * 0.01));
+    expect(resent, `${resent} of ${messages} messages resent, ${duplicated} items duplicated`).toBeLessThanOrEqual(
+      Math.floor(messages * 0.01),
+    );
     expect(integrity).toBe('ok');
     // No partial poll: the newest poll of each target stored exactly what it listed, and only whole polls exist.
     for (const [target, p] of latest) {

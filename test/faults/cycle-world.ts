@@ -1,9 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFleet, mixedFleet, simulatorConfig, startSimulator, type FleetSpec, type SecretField, type Simulator, type SpecAccount } from '../../src/simulator/index.js';
-import { spawnCli, tempDir, type CliResult } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import {
+  buildFleet,
+  type FleetSpec,
+  mixedFleet,
+  type SecretField,
+  type Simulator,
+  type SpecAccount,
+  simulatorConfig,
+  startSimulator,
+} from '../../src/simulator/index.js';
+import { type CliResult, spawnCli, tempDir } from '../helpers/cli.js';
+import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 // A whole deployment for one full cycle: the five simulated APIs, an SMTP relay that wants a password,
 // a Slack webhook and a signed webhook, all on 127.0.0.1; the CLI runs as a child process.
@@ -41,7 +50,12 @@ export interface CycleWorldOptions {
   readonly tail?: string;
 }
 
-const ENV_OF: Partial<Record<SecretField, string>> = { accessKeySecret: 'ALI_SK', privateKey: 'UC_PRIV', password: 'OTC_PASSWORD', secretKey: 'HW_SK' };
+const ENV_OF: Partial<Record<SecretField, string>> = {
+  accessKeySecret: 'ALI_SK',
+  privateKey: 'UC_PRIV',
+  password: 'OTC_PASSWORD',
+  secretKey: 'HW_SK',
+};
 
 export async function startCycleWorld(opts: CycleWorldOptions = {}): Promise<CycleWorld> {
   const base = mixedFleet({ seed: 4242, now: Date.now(), perApi: 6, days: 6 });
@@ -79,7 +93,12 @@ ${opts.tail ?? ''}`,
     BACKUP_AUDITOR_LOG: 'debug',
   };
   return {
-    sim, smtp, slack, webhook, dir, config,
+    sim,
+    smtp,
+    slack,
+    webhook,
+    dir,
+    config,
     cli: (...args) => spawnCli(['--config', config, ...args], { env }).result,
     close: async () => {
       await Promise.all([sim.close(), smtp.close(), slack.close(), webhook.close()]);

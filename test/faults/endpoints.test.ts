@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { createWorkerDeps } from '../../src/engine/deps.js';
 import { fetchPoll } from '../../src/engine/poll.js';
+import { ConfigError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { send } from '../../src/providers/http.js';
-import { mixedFleet, mulberry32, simulatorConfig, SIM_APIS } from '../../src/simulator/index.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+import { mixedFleet, mulberry32, SIM_APIS, simulatorConfig } from '../../src/simulator/index.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { testProviderContext } from '../helpers/provider-context.js';
 import { record } from './support.js';
 
@@ -20,7 +20,8 @@ targets:
   - { id: a-db, account: ali, service: rds, instance: rm-1 }
 `;
 const aliyun = (extra: string): string => `{ cloud: aliyun, regionId: cn-hangzhou, accessKeyId: AKID, accessKeySecret: SECRET, ${extra} }`;
-const otc = (extra: string): string => `{ cloud: otc, region: eu-de, projectId: p1, auth: { type: password, domain: d, user: u, password: pw }, ${extra} }`;
+const otc = (extra: string): string =>
+  `{ cloud: otc, region: eu-de, projectId: p1, auth: { type: password, domain: d, user: u, password: pw }, ${extra} }`;
 
 function rejection(text: string): string | undefined {
   try {
@@ -34,9 +35,13 @@ function rejection(text: string): string | undefined {
 
 describe('provider endpoints', () => {
   it('refuses a plain-http endpoint on a remote host, naming the field and the way out', () => {
-    expect(rejection(config(aliyun('endpoint: "http://rds.aliyuncs.com"')))).toMatch(/accounts\.ali\.endpoint: must be https .*allowInsecure: true/);
+    expect(rejection(config(aliyun('endpoint: "http://rds.aliyuncs.com"')))).toMatch(
+      /accounts\.ali\.endpoint: must be https .*allowInsecure: true/,
+    );
     expect(rejection(config(aliyun('endpoint: "HTTP://127.0.0.1.nip.io"')))).toMatch(/accounts\.ali\.endpoint: must be https/);
-    expect(rejection(config(otc('endpoint: "https://rds.eu-de.otc.t-systems.com", iamEndpoint: "http://iam.eu-de.otc.t-systems.com"')))).toMatch(/accounts\.ali\.iamEndpoint: must be https/);
+    expect(
+      rejection(config(otc('endpoint: "https://rds.eu-de.otc.t-systems.com", iamEndpoint: "http://iam.eu-de.otc.t-systems.com"'))),
+    ).toMatch(/accounts\.ali\.iamEndpoint: must be https/);
   });
 
   it('accepts plain http on loopback hosts and when the account says allowInsecure: true', () => {
@@ -44,7 +49,9 @@ describe('provider endpoints', () => {
       expect(rejection(config(aliyun(`endpoint: "${endpoint}"`))), endpoint).toBeUndefined();
     }
     expect(rejection(config(aliyun('endpoint: "http://proxy.internal:8080", allowInsecure: true')))).toBeUndefined();
-    expect(rejection(config(otc('iamEndpoint: "http://iam.internal", endpoint: "http://rds.internal", allowInsecure: true')))).toBeUndefined();
+    expect(
+      rejection(config(otc('iamEndpoint: "http://iam.internal", endpoint: "http://rds.internal", allowInsecure: true'))),
+    ).toBeUndefined();
   });
 
   it('rejects a non-boolean allowInsecure by name', () => {
@@ -62,7 +69,11 @@ describe('redirects from a provider endpoint', () => {
     const moved = (n: number) => Array.from({ length: n }, () => ({ status: 302, headers: { location: `${elsewhere.url}/stolen` } }));
     redirector = await startHttpSink(moved(200));
     const ctx = testProviderContext({ clock: () => Date.now() });
-    const res = await send(ctx, { method: 'GET', url: `${redirector.url}/?Signature=abc`, headers: { authorization: 'Bearer token-must-stay-home' } });
+    const res = await send(ctx, {
+      method: 'GET',
+      url: `${redirector.url}/?Signature=abc`,
+      headers: { authorization: 'Bearer token-must-stay-home' },
+    });
     expect(res.status).toBe(302);
 
     // Every adapter, pointed at an endpoint that redirects everything elsewhere.

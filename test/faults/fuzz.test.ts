@@ -6,8 +6,16 @@ import { silentLogger } from '../../src/log.js';
 import { normalizedBackupSchema } from '../../src/providers/normalized-schema.js';
 import { sourceFor } from '../../src/providers/registry.js';
 import type { ProviderContext } from '../../src/providers/types.js';
-import { buildFleet, mixedFleet, mulberry32, simulatorConfig, SIM_APIS, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { IN_FAULTS_SUITE, record, scaled, SEED } from './support.js';
+import {
+  buildFleet,
+  mixedFleet,
+  mulberry32,
+  SIM_APIS,
+  type Simulator,
+  simulatorConfig,
+  startSimulator,
+} from '../../src/simulator/index.js';
+import { IN_FAULTS_SUITE, record, SEED, scaled } from './support.js';
 
 // 10,000 generated pages per API through the real adapter (signing, parsing, normalizing): every
 // input ends in pages of valid normalized backups or a ProviderError with a message, never a crash.
@@ -20,7 +28,10 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Every path into a JSON value (objects and arrays included), so a mutation can land anywhere. */
 function paths(v: Json, at: (string | number)[] = []): (string | number)[][] {
   const out = [at];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...at, i])));
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push(...paths(x, [...at, i]));
+    });
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]));
   return out;
 }
@@ -40,7 +51,22 @@ function setAt(root: Json, path: readonly (string | number)[], value: Json | typ
 
 const weird: fc.Arbitrary<Json> = fc.oneof(
   fc.jsonValue() as fc.Arbitrary<Json>,
-  fc.constantFrom<Json>('', '-1', 'NaN', '1e400', '9007199254740993', '2026-13-45T99:99:99Z', '0000-00-00', 'null', '<b>x</b>', '\u0000', '-', 'Failed', 'COMPLETED', 'running'),
+  fc.constantFrom<Json>(
+    '',
+    '-1',
+    'NaN',
+    '1e400',
+    '9007199254740993',
+    '2026-13-45T99:99:99Z',
+    '0000-00-00',
+    'null',
+    '<b>x</b>',
+    '\u0000',
+    '-',
+    'Failed',
+    'COMPLETED',
+    'running',
+  ),
   fc.constantFrom<Json>(-1, 0, 1e308, -1e308, 2 ** 63, 1.5, Number.MAX_SAFE_INTEGER + 2, 32503680000000, -62135596800),
   fc.string({ maxLength: 40 }),
 );
@@ -49,10 +75,14 @@ const weird: fc.Arbitrary<Json> = fc.oneof(
 function pageBody(template: Json): fc.Arbitrary<string> {
   const all = paths(template);
   const mutations = fc.array(fc.tuple(fc.nat(), fc.oneof(weird, fc.constant<typeof DELETE>(DELETE))), { minLength: 1, maxLength: 6 });
-  const mutated = mutations.map((ms) => JSON.stringify(ms.reduce<Json>((doc, [i, v]) => {
-    const p = paths(doc);
-    return setAt(doc, p[i % p.length] ?? all[0] ?? [], v);
-  }, template)));
+  const mutated = mutations.map((ms) =>
+    JSON.stringify(
+      ms.reduce<Json>((doc, [i, v]) => {
+        const p = paths(doc);
+        return setAt(doc, p[i % p.length] ?? all[0] ?? [], v);
+      }, template),
+    ),
+  );
   const text = JSON.stringify(template);
   return fc.oneof(
     { arbitrary: mutated, weight: 8 },
@@ -142,23 +172,40 @@ describe.runIf(IN_FAULTS_SUITE)('configs fuzzed through loadConfigText', () => {
   const valid = {
     database: './audit.db',
     accounts: {
-      ali: { cloud: 'aliyun', regionId: 'cn-hangzhou', accessKeyId: 'AKID', accessKeySecret: 'SECRET', endpoint: 'https://rds.aliyuncs.com' },
+      ali: {
+        cloud: 'aliyun',
+        regionId: 'cn-hangzhou',
+        accessKeyId: 'AKID',
+        accessKeySecret: 'SECRET',
+        endpoint: 'https://rds.aliyuncs.com',
+      },
       uc: { cloud: 'ucloud', publicKey: 'pub', privateKey: 'priv' },
       otc: { cloud: 'otc', region: 'eu-de', projectId: 'p', auth: { type: 'password', domain: 'd', user: 'u', password: 'pw' } },
     },
     targets: [
-      { id: 'a-db', account: 'ali', service: 'rds', instance: 'rm-1', labels: { team: 'x' }, rules: { 'recent-success': { maxAge: '26h' } } },
+      {
+        id: 'a-db',
+        account: 'ali',
+        service: 'rds',
+        instance: 'rm-1',
+        labels: { team: 'x' },
+        rules: { 'recent-success': { maxAge: '26h' } },
+      },
       { id: 'b-db', account: 'uc', service: 'upgsql', instance: 'upgsql-1', region: 'cn-bj2', zone: 'cn-bj2-04' },
     ],
     rules: { retention: false, 'size-anomaly': true },
-    channels: { mail: { type: 'email', smtp: 'smtp://127.0.0.1:25', from: 'a@example.com', to: ['b@example.com'] }, hook: { type: 'webhook', url: 'https://example.com/h', secret: 's' } },
+    channels: {
+      mail: { type: 'email', smtp: 'smtp://127.0.0.1:25', from: 'a@example.com', to: ['b@example.com'] },
+      hook: { type: 'webhook', url: 'https://example.com/h', secret: 's' },
+    },
     routes: [{ match: { severity: 'critical' }, channels: ['mail'] }],
     alerting: { groupWait: '30s' },
     schedules: { poll: '*/30 * * * *' },
   } as const satisfies Json;
   // What a problem starts with: the YAML line, or the path of the field it is about, from a top-level key
   // (keys inside may be anything the generator made up, so only the first segment is checked).
-  const NAMES_A_FIELD = /^(line \d+: .+|(database|redis|queue|timezone|schedules|http|accounts|targets|rules|profiles|channels|routes|alerting|report)([.[][^\n]*)?: .+)$/s;
+  const NAMES_A_FIELD =
+    /^(line \d+: .+|(database|redis|queue|timezone|schedules|http|accounts|targets|rules|profiles|channels|routes|alerting|report)([.[][^\n]*)?: .+)$/s;
 
   it(`${CONFIGS} generated configs load or fail with a ConfigError whose every problem names a field`, () => {
     let rejected = 0;
@@ -175,7 +222,13 @@ describe.runIf(IN_FAULTS_SUITE)('configs fuzzed through loadConfigText', () => {
         } catch (err) {
           rejected++;
           if (!(err instanceof AuditorError) || err.kind !== 'config') throw err;
-          const doc = (() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })();
+          const doc = (() => {
+            try {
+              return JSON.parse(text) as unknown;
+            } catch {
+              return undefined;
+            }
+          })();
           const rootIsMapping = doc !== null && typeof doc === 'object' && !Array.isArray(doc);
           for (const p of (err as AuditorError & { problems: string[] }).problems) {
             // At the root, the problem names the unknown keys, or the document is not a mapping at all.

@@ -1,4 +1,4 @@
-import { readFigures, resetFigures, type Figures } from './support.js';
+import { type Figures, readFigures, resetFigures } from './support.js';
 
 // Prints the suite's figures once every test file has run, as the table the README shows.
 
@@ -23,7 +23,9 @@ export function summaryTable(rows: readonly Figures[]): string {
     `| ${COLUMNS.map(([, h]) => h).join(' | ')} |`,
     `|${COLUMNS.map(([k]) => (k === 'area' ? '---' : '---:')).join('|')}|`,
     ...[...rows].sort((a, b) => a.area.localeCompare(b.area)).map((r) => `| ${COLUMNS.map(([k]) => cell(r, k)).join(' | ')} |`),
-    `| **total** | ${COLUMNS.slice(1).map(([k]) => (total[k] === undefined ? '' : String(Math.round(total[k] * 10) / 10))).join(' | ')} |`,
+    `| **total** | ${COLUMNS.slice(1)
+      .map(([k]) => (total[k] === undefined ? '' : String(Math.round(total[k] * 10) / 10)))
+      .join(' | ')} |`,
   ];
   return lines.join('\n');
 }

@@ -2,8 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetSpec } from '../../src/simulator/index.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
-import { startCycleWorld, type CycleWorld } from './cycle-world.js';
+import { csvCells } from '../helpers/csv.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { type CycleWorld, startCycleWorld } from './cycle-world.js';
 import { IN_FAULTS_SUITE, record } from './support.js';
 
 // Hostile text from providers (backup names, error messages) carrying HTML, Slack mrkdwn, spreadsheet
@@ -38,26 +39,10 @@ function plant(spec: FleetSpec): FleetSpec {
   };
 }
 
-/** RFC 4180 cells, unquoted: what a spreadsheet would see in each. */
-function csvCells(text: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"', i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',' || c === '\n') (cells.push(cell.replace(/\r$/, '')), (cell = ''));
-    else cell += c;
-  }
-  cells.push(cell);
-  return cells;
+interface Output {
+  readonly where: string;
+  readonly text: string;
 }
-
-interface Output { readonly where: string; readonly text: string }
 
 /** Every string inside a JSON document. */
 function strings(v: unknown): string[] {
@@ -75,7 +60,11 @@ const JSON_OUTPUTS = ['webhook', 'status json', 'report json'];
 beforeAll(async () => {
   const started = Date.now();
   // Alibaba answers every call with an error whose message is hostile (or 1 MB long).
-  const error = (message: string) => ({ status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Code: 'InvalidParameter', Message: message, RequestId: 'REQ-1' }) });
+  const error = (message: string) => ({
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ Code: 'InvalidParameter', Message: message, RequestId: 'REQ-1' }),
+  });
   aliyunSink = await startHttpSink(Array.from({ length: 400 }, (_, i) => error(i % 2 === 0 ? HOSTILE : HUGE)));
   w = await startCycleWorld({ spec: plant, aliyunEndpoint: aliyunSink.url, tail: 'rules: { poll-failing: { after: 1 } }' });
   const run = async (...args: string[]): Promise<string> => {
@@ -91,10 +80,12 @@ beforeAll(async () => {
     await run('report', ...period, '--format', format, '--out', join(w.dir, `report.${format}`));
     outputs.push({ where: `report ${format}`, text: readFileSync(join(w.dir, `report.${format}`), 'utf8') });
   }
-  for (const m of w.smtp.messages) outputs.push({ where: 'email html', text: m.parsed.html || '' }, { where: 'email text', text: m.parsed.text ?? '' });
+  for (const m of w.smtp.messages)
+    outputs.push({ where: 'email html', text: m.parsed.html || '' }, { where: 'email text', text: m.parsed.text ?? '' });
   for (const r of w.slack.requests) outputs.push({ where: 'slack', text: r.body });
   for (const r of w.webhook.requests) outputs.push({ where: 'webhook', text: r.body });
-  if (process.env.FAULTS_DUMP) for (const [i, o] of outputs.entries()) writeFileSync(join(process.env.FAULTS_DUMP, `${i}-${o.where.replace(/ /g, '-')}.txt`), o.text);
+  if (process.env.FAULTS_DUMP)
+    for (const [i, o] of outputs.entries()) writeFileSync(join(process.env.FAULTS_DUMP, `${i}-${o.where.replace(/ /g, '-')}.txt`), o.text);
   record({ area: 'injection (HTML, mrkdwn, CSV, ANSI, 1 MB)', seconds: Math.round((Date.now() - started) / 1000) });
 }, 120_000);
 
@@ -105,8 +96,13 @@ describe.runIf(IN_FAULTS_SUITE)('hostile provider text through a full cycle', ()
   });
 
   it('shows HTML as text in the email, the HTML report and the Markdown report', () => {
-    const live = (o: Output): boolean => (o.where === 'report md' ? /(^|[^\\])<(script|img|b>tail)/i : /<(script|img|b>tail)/i).test(o.text);
-    expect(of('email html', 'report html', 'report md').filter(live).map((o) => o.where)).toEqual([]);
+    const live = (o: Output): boolean =>
+      (o.where === 'report md' ? /(^|[^\\])<(script|img|b>tail)/i : /<(script|img|b>tail)/i).test(o.text);
+    expect(
+      of('email html', 'report html', 'report md')
+        .filter(live)
+        .map((o) => o.where),
+    ).toEqual([]);
     expect(of('email html', 'report html').every((o) => o.text.includes('&lt;script&gt;'))).toBe(true);
   });
 
@@ -123,12 +119,18 @@ describe.runIf(IN_FAULTS_SUITE)('hostile provider text through a full cycle', ()
   });
 
   it('writes no terminal escape into the status table, reports, email or Slack', () => {
-    const withEsc = of(...TERMINAL_AND_TEXT).filter((o) => o.text.includes(ESC) || (o.where === 'slack' && strings(JSON.parse(o.text)).some((t) => t.includes(ESC))));
+    const withEsc = of(...TERMINAL_AND_TEXT).filter(
+      (o) => o.text.includes(ESC) || (o.where === 'slack' && strings(JSON.parse(o.text)).some((t) => t.includes(ESC))),
+    );
     expect(withEsc.map((o) => o.where)).toEqual([]);
   });
 
   it('cuts the 1 MB string in the status table, reports, email and Slack', () => {
-    expect(of(...TERMINAL_AND_TEXT).filter((o) => o.text.length >= MB).map((o) => `${o.where}: ${o.text.length}`)).toEqual([]);
+    expect(
+      of(...TERMINAL_AND_TEXT)
+        .filter((o) => o.text.length >= MB)
+        .map((o) => `${o.where}: ${o.text.length}`),
+    ).toEqual([]);
   });
 
   it('keeps the JSON outputs valid JSON', () => {
@@ -136,9 +138,17 @@ describe.runIf(IN_FAULTS_SUITE)('hostile provider text through a full cycle', ()
   });
 
   it('cuts the 1 MB string in the webhook body and status --json', () => {
-    expect(of(...JSON_OUTPUTS).filter((o) => o.text.length >= MB).map((o) => `${o.where}: ${o.text.length}`)).toEqual([]);
+    expect(
+      of(...JSON_OUTPUTS)
+        .filter((o) => o.text.length >= MB)
+        .map((o) => `${o.where}: ${o.text.length}`),
+    ).toEqual([]);
   });
   it('strips terminal escapes from the values of the webhook, status --json and report JSON', () => {
-    expect(of(...JSON_OUTPUTS).filter((o) => strings(JSON.parse(o.text)).some((t) => t.includes(ESC))).map((o) => o.where)).toEqual([]);
+    expect(
+      of(...JSON_OUTPUTS)
+        .filter((o) => strings(JSON.parse(o.text)).some((t) => t.includes(ESC)))
+        .map((o) => o.where),
+    ).toEqual([]);
   });
 });

@@ -1,12 +1,22 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { runCycle } from '../../src/engine/cycle.js';
+import { createDeps } from '../../src/engine/deps.js';
 import { silentLogger } from '../../src/log.js';
-import { buildFleet, Faults, mixedFleet, mulberry32, simulatorConfig, startSimulator, type FaultName, type SimBackup, type Simulator } from '../../src/simulator/index.js';
+import {
+  buildFleet,
+  type FaultName,
+  Faults,
+  mixedFleet,
+  mulberry32,
+  type SimBackup,
+  type Simulator,
+  simulatorConfig,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';
-import { IN_FAULTS_SUITE, record, scaled, SEED } from './support.js';
+import { IN_FAULTS_SUITE, record, SEED, scaled } from './support.js';
 
 // Every API of the simulator misbehaving at once: 20% 5xx, 10% timeouts against a short client timeout,
 // 20% throttling in each provider's own format, 5% truncated JSON, and listings that change while they
@@ -17,7 +27,10 @@ import { IN_FAULTS_SUITE, record, scaled, SEED } from './support.js';
 class FaultsWithTimeouts extends Faults {
   readonly #random: () => number;
   timeouts = 0;
-  constructor(private readonly timeoutRate: number, seed: number) {
+  constructor(
+    private readonly timeoutRate: number,
+    seed: number,
+  ) {
     super({ rates: { throttleRate: 0.2, errorRate: 0.2, malformedRate: 0.05, seed } });
     this.#random = mulberry32(seed ^ 0x5f3759df);
   }
@@ -45,12 +58,21 @@ describe.runIf(IN_FAULTS_SUITE)('provider faults on every API at once', () => {
     const { db, cleanup } = tempDatabase();
     // Every version of every backup the provider ever listed: what a stored row may be.
     const listed = new Map<string, SimBackup[]>();
-    const remember = (instance: string, b: SimBackup): void => void listed.set(`${instance}/${b.id}`, [...(listed.get(`${instance}/${b.id}`) ?? []), b]);
+    const remember = (instance: string, b: SimBackup): void =>
+      void listed.set(`${instance}/${b.id}`, [...(listed.get(`${instance}/${b.id}`) ?? []), b]);
     for (const i of fleet.instances()) for (const b of i.backups) remember(i.id, b);
 
     const text = simulatorConfig(spec, { url: sim.url, database: './audit.db', tail: 'rules: { poll-failing: { after: 2 } }' });
     const loaded = loadConfigText(text, '/tmp/faults/backup-auditor.yaml');
-    const deps = createDeps({ db, loaded, log: silentLogger, sleep: async () => undefined, random: mulberry32(SEED), timeoutMs: 250, pollConcurrency: 8 });
+    const deps = createDeps({
+      db,
+      loaded,
+      log: silentLogger,
+      sleep: async () => undefined,
+      random: mulberry32(SEED),
+      timeoutMs: 250,
+      pollConcurrency: 8,
+    });
 
     // Listings change under the pager: a new backup appears at the top and the oldest expires.
     const churn = mulberry32(SEED + 1);
@@ -62,7 +84,11 @@ describe.runIf(IN_FAULTS_SUITE)('provider faults on every API at once', () => {
       const newest = inst.backups[0] as SimBackup;
       const oldest = inst.backups[inst.backups.length - 1] as SimBackup;
       const { id: _id, ...shape } = newest;
-      const added = fleet.addBackup(inst.id, { ...shape, startedAt: newest.startedAt + 60_000, endedAt: newest.endedAt === null ? null : newest.endedAt + 60_000 });
+      const added = fleet.addBackup(inst.id, {
+        ...shape,
+        startedAt: newest.startedAt + 60_000,
+        endedAt: newest.endedAt === null ? null : newest.endedAt + 60_000,
+      });
       remember(inst.id, added);
       fleet.removeBackup(inst.id, oldest.id);
       changes++;
@@ -76,8 +102,11 @@ describe.runIf(IN_FAULTS_SUITE)('provider faults on every API at once', () => {
 
     const raw = db.$client as Database.Database;
     const outcomes = new Map<string, string[]>();
-    for (const r of raw.prepare(`SELECT target_id AS t, outcome FROM poll_runs ORDER BY id`).all() as { t: string; outcome: string }[]) outcomes.set(r.t, [...(outcomes.get(r.t) ?? []), r.outcome]);
-    const pollFailing = new Set((raw.prepare(`SELECT target_id FROM findings WHERE rule_id = 'poll-failing' AND state = 'alarm'`).pluck().all() as string[]));
+    for (const r of raw.prepare(`SELECT target_id AS t, outcome FROM poll_runs ORDER BY id`).all() as { t: string; outcome: string }[])
+      outcomes.set(r.t, [...(outcomes.get(r.t) ?? []), r.outcome]);
+    const pollFailing = new Set(
+      raw.prepare(`SELECT target_id FROM findings WHERE rule_id = 'poll-failing' AND state = 'alarm'`).pluck().all() as string[],
+    );
     // Polled: a successful poll, and not (yet) two failures in a row since; otherwise poll-failing must have said so.
     const unaccounted = loaded.config.targets
       .filter((t) => {
@@ -89,7 +118,12 @@ describe.runIf(IN_FAULTS_SUITE)('provider faults on every API at once', () => {
     const polledOk = loaded.config.targets.filter((t) => outcomes.get(t.id)?.includes('ok')).length;
 
     const instanceOf = new Map(loaded.config.targets.map((t) => [t.id, t.instance]));
-    const rows = raw.prepare(`SELECT target_id AS t, backup_id AS id, started_at AS startedAt, size_bytes AS size FROM backups`).all() as { t: string; id: string; startedAt: number | null; size: number | null }[];
+    const rows = raw.prepare(`SELECT target_id AS t, backup_id AS id, started_at AS startedAt, size_bytes AS size FROM backups`).all() as {
+      t: string;
+      id: string;
+      startedAt: number | null;
+      size: number | null;
+    }[];
     const foreign = rows.filter((r) => {
       const versions = listed.get(`${instanceOf.get(r.t)}/${r.id}`);
       // Providers round times to the second; sizes are whole MiB, exact in every API's unit.
@@ -98,7 +132,12 @@ describe.runIf(IN_FAULTS_SUITE)('provider faults on every API at once', () => {
     const injected = Object.values(faults.state().injected).reduce((a, b) => a + b, 0);
     cleanup();
 
-    record({ area: 'provider faults (5 APIs)', cycles: CYCLES, faultsInjected: injected + changes, seconds: Math.round((Date.now() - started) / 1000) });
+    record({
+      area: 'provider faults (5 APIs)',
+      cycles: CYCLES,
+      faultsInjected: injected + changes,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
     expect(unaccounted).toEqual([]);
     expect(rows.length).toBeGreaterThan(0);
     expect(polledOk).toBeGreaterThan(loaded.config.targets.length / 2);

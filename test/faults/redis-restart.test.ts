@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { IN_FAULTS_SUITE, record, scaled, sleep, until } from './support.js';
@@ -18,7 +18,14 @@ const KEY = { accessKeyId: 'LTAI5tFaultsRedis', accessKeySecret: 'faults-redis-s
 const TARGETS = 3;
 const RESTARTS = scaled(3, 1);
 const backups = (n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 6 * H - H, endedAt: Date.now() - i * 6 * H, sizeBytes: 1e9 }));
+  Array.from({ length: n }, (_, i) => ({
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: Date.now() - i * 6 * H - H,
+    endedAt: Date.now() - i * 6 * H,
+    sizeBytes: 1e9,
+  }));
 
 let redis: TestRedis | undefined;
 let sim: Simulator | undefined;
@@ -54,12 +61,15 @@ describe.runIf(IN_FAULTS_SUITE)('BullMQ mode across Redis restarts', () => {
     if (!redis) throw new Error('no redis');
     const fleet = new Fleet();
     fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (let i = 0; i < TARGETS; i++) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(20) });
+    for (let i = 0; i < TARGETS; i++)
+      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(20) });
     sim = await startSimulator({ fleet });
     const t = tempDir('ba-faults-redis-');
     cleanup = t.cleanup;
     const config = join(t.dir, 'backup-auditor.yaml');
-    writeFileSync(config, `database: ./audit.db
+    writeFileSync(
+      config,
+      `database: ./audit.db
 redis: ${redis.url}
 queue: { prefix: faults-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
 schedules: { poll: "* * * * * *" }
@@ -68,7 +78,8 @@ accounts:
 targets:
 ${Array.from({ length: TARGETS }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
 rules: { retention: false }
-`);
+`,
+    );
     // The owner schedules but leaves polling to the worker process, so every poll crosses Redis.
     daemon = await startDaemon({ loaded: loadConfigFile(config, { env: {} }), log: silentLogger, pollConcurrency: 0 });
     worker = spawnCli(['--config', config, 'worker', '--concurrency', '4', '--log-level', 'warn', '--shutdown-timeout', '1s']);
@@ -81,28 +92,50 @@ rules: { retention: false }
     for (let r = 0; r < RESTARTS; r++) {
       await redis.restart({ keepData: true });
       const restartedAt = Date.now();
-      await until(() => query<{ n: number }>(t.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_000}`)[0]?.n, 30_000, `polls after restart ${r + 1}`);
+      await until(
+        () => query<{ n: number }>(t.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_000}`)[0]?.n,
+        30_000,
+        `polls after restart ${r + 1}`,
+      );
       await sleep(1_500);
     }
     // Slots ticked up to a few seconds ago have had time to be polled.
     const cutoff = Date.now() - 3_000;
     await sleep(3_000);
     const ticked = daemon.scheduler.ticked().filter((s) => Date.parse(s) < cutoff);
-    const rows = query<{ slot: string; target_id: string; n: number }>(t.dir, `SELECT slot, target_id, COUNT(*) AS n FROM poll_runs GROUP BY slot, target_id`);
+    const rows = query<{ slot: string; target_id: string; n: number }>(
+      t.dir,
+      `SELECT slot, target_id, COUNT(*) AS n FROM poll_runs GROUP BY slot, target_id`,
+    );
     // A slot whose previous poll of the same target still runs is skipped by design (and logged): right
     // after a restart a stalled poll's retry can overlap the next slot. Those are accounted for, not lost.
     const skipped = new Set(
-      workerLog.split('\n').filter((l) => l.includes('slot skipped')).map((l) => JSON.parse(l) as { target: string; slot: string }).map((l) => `${l.target}@${l.slot}`),
+      workerLog
+        .split('\n')
+        .filter((l) => l.includes('slot skipped'))
+        .map((l) => JSON.parse(l) as { target: string; slot: string })
+        .map((l) => `${l.target}@${l.slot}`),
     );
     const missing = ticked
-      .flatMap((slot) => Array.from({ length: TARGETS }, (_, i) => `db-${i}`).filter((id) => !rows.some((r) => r.slot === slot && r.target_id === id)).map((id) => `${id}@${slot}`))
+      .flatMap((slot) =>
+        Array.from({ length: TARGETS }, (_, i) => `db-${i}`)
+          .filter((id) => !rows.some((r) => r.slot === slot && r.target_id === id))
+          .map((id) => `${id}@${slot}`),
+      )
       .filter((key) => !skipped.has(key));
     // Every whole second between the first and last tick is a slot the cron expression scheduled.
     const first = Date.parse(ticked[0] ?? '');
     const last = Date.parse(ticked[ticked.length - 1] ?? '');
-    const scheduled = Array.from({ length: Math.max(0, (last - first) / 1000 + 1) }, (_, i) => new Date(first + i * 1000).toISOString().replace('.000Z', 'Z'));
+    const scheduled = Array.from({ length: Math.max(0, (last - first) / 1000 + 1) }, (_, i) =>
+      new Date(first + i * 1000).toISOString().replace('.000Z', 'Z'),
+    );
     const neverTicked = scheduled.filter((slot) => !ticked.includes(slot));
-    record({ area: 'redis restarts (BullMQ)', cycles: ticked.length, faultsInjected: RESTARTS, seconds: Math.round((Date.now() - started) / 1000) });
+    record({
+      area: 'redis restarts (BullMQ)',
+      cycles: ticked.length,
+      faultsInjected: RESTARTS,
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
 
     expect(ticked.length).toBeGreaterThanOrEqual(5);
     // On failure, the worker's warnings say whether a slot was skipped (lock held) or never arrived.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCycleWorld, SECRETS, type CycleWorld } from './cycle-world.js';
+import { type CycleWorld, SECRETS, startCycleWorld } from './cycle-world.js';
 import { IN_FAULTS_SUITE, record } from './support.js';
 
 // A full cycle with recognisable secrets, then every place they could leak is searched: the debug
@@ -27,7 +27,8 @@ describe.runIf(IN_FAULTS_SUITE)('secrets', () => {
     await run('status');
     await run('status', '--json');
     await run('history', 'ali-rds-failing');
-    for (const format of ['md', 'html', 'json', 'csv']) await run('report', ...period(), '--format', format, '--out', join(w.dir, `report.${format}`));
+    for (const format of ['md', 'html', 'json', 'csv'])
+      await run('report', ...period(), '--format', format, '--out', join(w.dir, `report.${format}`));
     await run('report', ...period(), '--send');
     await run('run-once'); // a second cycle: reminders, resolved, nothing new
 
@@ -37,7 +38,11 @@ describe.runIf(IN_FAULTS_SUITE)('secrets', () => {
     for (const r of w.webhook.requests) outputs.push({ where: 'webhook', text: `${JSON.stringify(r.headers)}\n${r.body}` });
 
     // The Slack token is the webhook URL's path: only the request line may carry it, never a body.
-    const hits = outputs.flatMap((o) => Object.entries(SECRETS).filter(([, v]) => o.text.includes(v) || o.text.includes(encodeURIComponent(v))).map(([k]) => `${k} in ${o.where}`));
+    const hits = outputs.flatMap((o) =>
+      Object.entries(SECRETS)
+        .filter(([, v]) => o.text.includes(v) || o.text.includes(encodeURIComponent(v)))
+        .map(([k]) => `${k} in ${o.where}`),
+    );
     const files = readdirSync(w.dir);
     record({ area: 'secrets (full cycle, debug logs)', secretsFound: hits.length, seconds: Math.round((Date.now() - started) / 1000) });
 

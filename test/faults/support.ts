@@ -41,7 +41,10 @@ export function record(figures: Figures): void {
 
 export function readFigures(): Figures[] {
   if (!existsSync(summaryFile())) return [];
-  return readFileSync(summaryFile(), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figures);
+  return readFileSync(summaryFile(), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Figures);
 }
 
 export function resetFigures(): void {

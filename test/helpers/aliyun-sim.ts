@@ -1,6 +1,6 @@
 import { manualClock } from '../../src/clock.js';
 import type { AliyunAccount } from '../../src/providers/aliyun/rds-backups.js';
-import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 
 export const ALI_KEY_ID = 'LTAI5tTestKeyId0001';
 export const ALI_SECRET = 'test-secret-Zq8x!7';
@@ -19,14 +19,23 @@ export function aliyunFleet(instances: Record<string, number>): Fleet {
     fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: ALI_REGION });
     for (let day = 0; day < count; day++) {
       const startedAt = SIM_NOW - 2 * HOUR - day * 24 * HOUR;
-      fleet.addBackup(id, { status: day % 10 === 3 ? 'Failed' : 'Success', kind: 'full', mode: 'Automated', startedAt, endedAt: startedAt + HOUR, sizeBytes: day % 10 === 3 ? 0 : 5_000_000 + day });
+      fleet.addBackup(id, {
+        status: day % 10 === 3 ? 'Failed' : 'Success',
+        kind: 'full',
+        mode: 'Automated',
+        startedAt,
+        endedAt: startedAt + HOUR,
+        sizeBytes: day % 10 === 3 ? 0 : 5_000_000 + day,
+      });
     }
   }
   return fleet;
 }
 
 /** A simulator on 127.0.0.1 whose clock the test controls, and an account config pointing at it. */
-export async function aliyunSimulator(instances: Record<string, number>): Promise<{ sim: Simulator; clock: ReturnType<typeof manualClock>; account: AliyunAccount }> {
+export async function aliyunSimulator(
+  instances: Record<string, number>,
+): Promise<{ sim: Simulator; clock: ReturnType<typeof manualClock>; account: AliyunAccount }> {
   const clock = manualClock(SIM_NOW);
   const sim = await startSimulator({ fleet: aliyunFleet(instances), clock });
   return { sim, clock, account: aliyunAccountFor(sim.url) };

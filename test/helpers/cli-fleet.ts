@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
-import { runCli, tempDir, type CliResult } from './cli.js';
-import { startHttpSink, type HttpSink } from './http-sink.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { type CliResult, runCli, tempDir } from './cli.js';
+import { type HttpSink, startHttpSink } from './http-sink.js';
 
 export const HOUR = 3_600_000;
 const ALI = { accessKeyId: 'LTAI5tCliFleetKey', accessKeySecret: 'cli-fleet-aliyun-secret' };
@@ -11,7 +11,12 @@ const UC = { publicKey: 'clifleet@example.com1296235120854146120', privateKey: '
 /** `days` daily completed backups, the newest ending at `lastEnd`. */
 export function daily(lastEnd: number, days: number, status = 'Success'): SimBackupInput[] {
   return Array.from({ length: days }, (_, d) => ({
-    status, kind: 'full', mode: 'Automated', startedAt: lastEnd - d * 24 * HOUR - 30 * 60_000, endedAt: lastEnd - d * 24 * HOUR, sizeBytes: 5 * 1024 ** 3,
+    status,
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - d * 24 * HOUR - 30 * 60_000,
+    endedAt: lastEnd - d * 24 * HOUR,
+    sizeBytes: 5 * 1024 ** 3,
   }));
 }
 
@@ -38,10 +43,23 @@ export async function startCliFleet(): Promise<CliFleet> {
   fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-payments', regionId: 'cn-hangzhou', backups: daily(now - 3 * HOUR, 8) });
   fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-stale', regionId: 'cn-hangzhou', backups: daily(now - 30 * HOUR, 8) });
   fleet.addInstance({
-    cloud: 'aliyun', service: 'rds', id: 'rm-ledger', regionId: 'cn-hangzhou',
-    backups: [{ status: 'Failed', kind: 'full', mode: 'Automated', startedAt: now - 3 * HOUR, endedAt: now - 2 * HOUR, sizeBytes: 0 }, ...daily(now - 20 * HOUR, 8)],
+    cloud: 'aliyun',
+    service: 'rds',
+    id: 'rm-ledger',
+    regionId: 'cn-hangzhou',
+    backups: [
+      { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: now - 3 * HOUR, endedAt: now - 2 * HOUR, sizeBytes: 0 },
+      ...daily(now - 20 * HOUR, 8),
+    ],
   });
-  fleet.addInstance({ cloud: 'ucloud', service: 'upgsql', id: 'pg-ledger', regionId: 'cn-zj', zone: 'cn-zj-01', backups: daily(now - 2 * HOUR, 8) });
+  fleet.addInstance({
+    cloud: 'ucloud',
+    service: 'upgsql',
+    id: 'pg-ledger',
+    regionId: 'cn-zj',
+    zone: 'cn-zj-01',
+    backups: daily(now - 2 * HOUR, 8),
+  });
   const sim = await startSimulator({ fleet });
   const slack = await startHttpSink();
   const { dir, cleanup } = tempDir('ba-cli-fleet-');

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
@@ -27,7 +27,10 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
  * Starts the CLI as a real child process: through tsx, from source, or with `entry` a compiled
  * `bin.js` (see test/faults/compiled-cli.ts), which starts in a fraction of the time.
  */
-export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; entry?: string } = {}): ChildProcess & { result: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
+export function spawnCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; entry?: string } = {},
+): ChildProcess & { result: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
   const argv = opts.entry ? [opts.entry, ...args] : ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args];
   const child = spawn(process.execPath, argv, {
     cwd: opts.cwd ?? ROOT,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { tempDir } from './temp.js';
 
 /** A real SQLite file with the real migrations applied, in a fresh temporary folder. */

@@ -60,7 +60,8 @@ export function poll(over: Partial<PollFact> = {}): PollFact {
 }
 
 /** A failed poll, `minutes` ago, of the given error kind. */
-export const failedPoll = (minutes: number, errorKind = 'network'): PollFact => poll({ ok: false, errorKind, finishedAt: minutesAgo(minutes) });
+export const failedPoll = (minutes: number, errorKind = 'network'): PollFact =>
+  poll({ ok: false, errorKind, finishedAt: minutesAgo(minutes) });
 
 /** A target history; one successful poll 5 minutes ago unless `polls` says otherwise. Polls are put newest first, as the port promises. */
 export function history(parts: { backups?: readonly BackupFact[]; polls?: readonly PollFact[] } = {}): TargetHistory {

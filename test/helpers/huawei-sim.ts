@@ -1,6 +1,6 @@
 import { manualClock } from '../../src/clock.js';
 import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
-import { Fleet, huaweiCloudSim, startSimulator, type HuaweiSim, type HuaweiSimOptions, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type HuaweiSim, type HuaweiSimOptions, huaweiCloudSim, type Simulator, startSimulator } from '../../src/simulator/index.js';
 
 export const SIM_NOW = Date.parse('2026-03-01T06:00:00Z');
 export const OTC_REGION = 'eu-de';
@@ -29,7 +29,14 @@ export function huaweiFleet(instances: { rds?: Record<string, number>; dds?: Rec
       for (let day = 0; day < count; day++) {
         const startedAt = SIM_NOW - 2 * HOUR - day * 24 * HOUR;
         const failed = day % 10 === 3;
-        fleet.addBackup(id, { status: failed ? 'FAILED' : 'COMPLETED', kind: 'full', mode: 'Automated', startedAt, endedAt: startedAt + HOUR, sizeBytes: failed ? 0 : (5_000 + day) * 1024 });
+        fleet.addBackup(id, {
+          status: failed ? 'FAILED' : 'COMPLETED',
+          kind: 'full',
+          mode: 'Automated',
+          startedAt,
+          endedAt: startedAt + HOUR,
+          sizeBytes: failed ? 0 : (5_000 + day) * 1024,
+        });
       }
     }
   };
@@ -57,8 +64,27 @@ export async function huaweiSimulator(instances: Parameters<typeof huaweiFleet>[
     sim,
     huawei,
     clock,
-    otcAksk: { cloud: 'otc', region: OTC_REGION, projectId: OTC_PROJECT, auth: { type: 'aksk', accessKey: OTC_AK, secretKey: OTC_SK }, endpoint: sim.url },
-    otcPassword: { cloud: 'otc', region: OTC_REGION, projectId: OTC_PROJECT, auth: { type: 'password', ...OTC_LOGIN }, endpoint: sim.url, iamEndpoint: sim.url },
-    ddsAksk: { cloud: 'huaweicloud', region: HW_REGION, projectId: HW_PROJECT, auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK }, endpoint: sim.url },
+    otcAksk: {
+      cloud: 'otc',
+      region: OTC_REGION,
+      projectId: OTC_PROJECT,
+      auth: { type: 'aksk', accessKey: OTC_AK, secretKey: OTC_SK },
+      endpoint: sim.url,
+    },
+    otcPassword: {
+      cloud: 'otc',
+      region: OTC_REGION,
+      projectId: OTC_PROJECT,
+      auth: { type: 'password', ...OTC_LOGIN },
+      endpoint: sim.url,
+      iamEndpoint: sim.url,
+    },
+    ddsAksk: {
+      cloud: 'huaweicloud',
+      region: HW_REGION,
+      projectId: HW_PROJECT,
+      auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK },
+      endpoint: sim.url,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 
 /** A loopback port that was free a moment ago and has no listener now: a channel or endpoint that is down. */
 export async function closedPort(): Promise<number> {

@@ -21,8 +21,13 @@ function days(statuses: readonly TargetDay['status'][]): TargetDay[] {
   return DATES.map((date, i) => {
     const status = statuses[i] ?? 'none';
     return {
-      date, start: `${date}T00:00:00Z`, end: `${date}T23:00:00Z`, status,
-      completed: status === 'completed' ? 1 : 0, failed: status === 'failed' ? 1 : 0, compliance: status === 'completed' ? 1 : 0.5,
+      date,
+      start: `${date}T00:00:00Z`,
+      end: `${date}T23:00:00Z`,
+      status,
+      completed: status === 'completed' ? 1 : 0,
+      failed: status === 'failed' ? 1 : 0,
+      compliance: status === 'completed' ? 1 : 0.5,
     };
   });
 }
@@ -30,11 +35,24 @@ function days(statuses: readonly TargetDay['status'][]): TargetDay[] {
 /** A target row with sensible defaults: fully compliant, a backup every day. */
 export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
   return {
-    id: 'orders-pg', cloud: 'aliyun', account: 'ali-prod', service: 'rds', instance: 'rm-1', labels: { team: 'payments' },
-    compliance: 1, time: { compliantMs: 168 * H, alarmMs: 0, unknownMs: 0 }, previousCompliance: 1, complianceChange: 0,
-    daysWithBackup: 7, days: 7, backups: { completed: 7, failed: 0 },
+    id: 'orders-pg',
+    cloud: 'aliyun',
+    account: 'ali-prod',
+    service: 'rds',
+    instance: 'rm-1',
+    labels: { team: 'payments' },
+    compliance: 1,
+    time: { compliantMs: 168 * H, alarmMs: 0, unknownMs: 0 },
+    previousCompliance: 1,
+    complianceChange: 0,
+    daysWithBackup: 7,
+    days: 7,
+    backups: { completed: 7, failed: 0 },
     longestGap: { ms: 24 * H, from: '2026-11-08T02:00:00Z', to: '2026-11-09T02:00:00Z', fromPeriodStart: false },
-    currentAlarms: [], resolvedAlarms: [], openedAlarms: 0, blindMs: 0,
+    currentAlarms: [],
+    resolvedAlarms: [],
+    openedAlarms: 0,
+    blindMs: 0,
     daily: days(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed']),
     ...over,
   };
@@ -55,10 +73,29 @@ export function hostileTarget(): TargetReport {
     daysWithBackup: 3,
     backups: { completed: 3, failed: 2 },
     currentAlarms: [
-      { rule: 'poll-failing', severity: 'critical', since: '2026-11-14T10:00:00Z', reason: `polling failed: ${HOSTILE.script} ${HOSTILE.ansi} ${HOSTILE.huge}` },
-      { rule: 'failed-backup', severity: 'warning', since: '2026-11-15T02:00:00Z', reason: `${HOSTILE.formula} ${HOSTILE.newline} ${HOSTILE.slack} ${HOSTILE.markdown}` },
+      {
+        rule: 'poll-failing',
+        severity: 'critical',
+        since: '2026-11-14T10:00:00Z',
+        reason: `polling failed: ${HOSTILE.script} ${HOSTILE.ansi} ${HOSTILE.huge}`,
+      },
+      {
+        rule: 'failed-backup',
+        severity: 'warning',
+        since: '2026-11-15T02:00:00Z',
+        reason: `${HOSTILE.formula} ${HOSTILE.newline} ${HOSTILE.slack} ${HOSTILE.markdown}`,
+      },
     ],
-    resolvedAlarms: [{ rule: 'recent-success', severity: 'critical', openedAt: '2026-11-10T03:00:00Z', closedAt: '2026-11-11T02:00:00Z', durationMs: 23 * H, to: 'ok' }],
+    resolvedAlarms: [
+      {
+        rule: 'recent-success',
+        severity: 'critical',
+        openedAt: '2026-11-10T03:00:00Z',
+        closedAt: '2026-11-11T02:00:00Z',
+        durationMs: 23 * H,
+        to: 'ok',
+      },
+    ],
     openedAlarms: 3,
     blindMs: 24 * H,
     daily: days(['completed', 'failed', 'none', 'completed', 'failed', 'none', 'completed']),
@@ -71,7 +108,15 @@ export function sampleReport(extra = 0): ComplianceReport {
   const good = targetReport();
   const more = Array.from({ length: extra }, (_, i) => targetReport({ id: `db-${String(i).padStart(4, '0')}` }));
   const targets = [evil, good, ...more];
-  const alarm = { target: evil.id, rule: 'poll-failing', severity: 'critical' as const, openedAt: '2026-11-14T10:00:00Z', closedAt: null, durationMs: null, reason: evil.currentAlarms[0]?.reason ?? '' };
+  const alarm = {
+    target: evil.id,
+    rule: 'poll-failing',
+    severity: 'critical' as const,
+    openedAt: '2026-11-14T10:00:00Z',
+    closedAt: null,
+    durationMs: null,
+    reason: evil.currentAlarms[0]?.reason ?? '',
+  };
   return {
     version: 1,
     generatedAt: '2026-11-16T07:00:00Z',
@@ -88,24 +133,82 @@ export function sampleReport(extra = 0): ComplianceReport {
       backups: { completed: 10 + 7 * extra, failed: 2 },
       worstOffenders: [evil.id],
       groups: {
-        cloud: [{ value: 'aliyun', targets: targets.length, compliance: 0.75, previousCompliance: 0.875, complianceChange: -0.125, targetsInAlarm: 1, backups: { completed: 10, failed: 2 } }],
+        cloud: [
+          {
+            value: 'aliyun',
+            targets: targets.length,
+            compliance: 0.75,
+            previousCompliance: 0.875,
+            complianceChange: -0.125,
+            targetsInAlarm: 1,
+            backups: { completed: 10, failed: 2 },
+          },
+        ],
         account: [
-          { value: HOSTILE.formula, targets: 1, compliance: 0.5, previousCompliance: 0.75, complianceChange: -0.25, targetsInAlarm: 1, backups: { completed: 3, failed: 2 } },
-          { value: 'ali-prod', targets: 1 + extra, compliance: 1, previousCompliance: 1, complianceChange: 0, targetsInAlarm: 0, backups: { completed: 7, failed: 0 } },
+          {
+            value: HOSTILE.formula,
+            targets: 1,
+            compliance: 0.5,
+            previousCompliance: 0.75,
+            complianceChange: -0.25,
+            targetsInAlarm: 1,
+            backups: { completed: 3, failed: 2 },
+          },
+          {
+            value: 'ali-prod',
+            targets: 1 + extra,
+            compliance: 1,
+            previousCompliance: 1,
+            complianceChange: 0,
+            targetsInAlarm: 0,
+            backups: { completed: 7, failed: 0 },
+          },
         ],
         labels: {
           team: [
-            { value: HOSTILE.slack, targets: 1, compliance: 0.5, previousCompliance: 0.75, complianceChange: -0.25, targetsInAlarm: 1, backups: { completed: 3, failed: 2 } },
-            { value: 'payments', targets: 1 + extra, compliance: 1, previousCompliance: 1, complianceChange: 0, targetsInAlarm: 0, backups: { completed: 7, failed: 0 } },
+            {
+              value: HOSTILE.slack,
+              targets: 1,
+              compliance: 0.5,
+              previousCompliance: 0.75,
+              complianceChange: -0.25,
+              targetsInAlarm: 1,
+              backups: { completed: 3, failed: 2 },
+            },
+            {
+              value: 'payments',
+              targets: 1 + extra,
+              compliance: 1,
+              previousCompliance: 1,
+              complianceChange: 0,
+              targetsInAlarm: 0,
+              backups: { completed: 7, failed: 0 },
+            },
           ],
-          [HOSTILE.quotes]: [{ value: HOSTILE.emoji, targets: 1, compliance: 0.5, previousCompliance: null, complianceChange: null, targetsInAlarm: 1, backups: { completed: 3, failed: 2 } }],
+          [HOSTILE.quotes]: [
+            {
+              value: HOSTILE.emoji,
+              targets: 1,
+              compliance: 0.5,
+              previousCompliance: null,
+              complianceChange: null,
+              targetsInAlarm: 1,
+              backups: { completed: 3, failed: 2 },
+            },
+          ],
         },
       },
       alarmsOpened: [alarm],
       alarmsClosed: [],
       medianTimeToResolveMs: 23 * H,
       blindTargets: [{ target: evil.id, blindMs: 24 * H, longestMs: 20 * H, atEnd: true }],
-      daily: DATES.map((date, i) => ({ date, compliance: [1, 0.75, 0.5, 0.9, 0.95, 0.99, 0.6][i] ?? 1, completed: 2, failed: i % 3 === 1 ? 1 : 0, targetsWithBackup: 2 })),
+      daily: DATES.map((date, i) => ({
+        date,
+        compliance: [1, 0.75, 0.5, 0.9, 0.95, 0.99, 0.6][i] ?? 1,
+        completed: 2,
+        failed: i % 3 === 1 ? 1 : 0,
+        targetsWithBackup: 2,
+      })),
     },
     targets,
   };

@@ -1,6 +1,6 @@
-import type { NormalizedBackup, BackupSource } from '../../src/providers/types.js';
-import { registry } from '../../src/registry.js';
 import { ProviderError } from '../../src/errors.js';
+import type { BackupSource, NormalizedBackup } from '../../src/providers/types.js';
+import { registry } from '../../src/registry.js';
 
 /**
  * A provider port implementation whose listings a test sets directly, for engine tests that are about
@@ -19,14 +19,26 @@ export function stubSource(id = 'aliyun/rds') {
       yield { items: l, total: l.length };
     },
   };
-  return { sources: registry('backup source', [source]), set: (instance: string, l: NormalizedBackup[] | ProviderError) => listings.set(instance, l) };
+  return {
+    sources: registry('backup source', [source]),
+    set: (instance: string, l: NormalizedBackup[] | ProviderError) => listings.set(instance, l),
+  };
 }
 
 export const H = 3_600_000;
 
 export function completed(id: string, endedAt: number, over: Partial<NormalizedBackup> = {}): NormalizedBackup {
   return {
-    backupId: id, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
-    startedAt: endedAt - H, endedAt, sizeBytes: 1e9, raw: {}, ...over,
+    backupId: id,
+    name: null,
+    kind: 'full',
+    trigger: 'automated',
+    status: 'completed',
+    rawStatus: 'Success',
+    startedAt: endedAt - H,
+    endedAt,
+    sizeBytes: 1e9,
+    raw: {},
+    ...over,
   };
 }

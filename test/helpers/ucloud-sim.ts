@@ -1,7 +1,15 @@
 import { manualClock } from '../../src/clock.js';
-import type { UcloudAccount } from '../../src/providers/ucloud/client.js';
 import type { PollTarget } from '../../src/providers/types.js';
-import { Fleet, startSimulator, ucloudTidbApi, ucloudUpgsqlApi, type Simulator, type UcloudTidbOptions, type UcloudUpgsqlOptions } from '../../src/simulator/index.js';
+import type { UcloudAccount } from '../../src/providers/ucloud/client.js';
+import {
+  Fleet,
+  type Simulator,
+  startSimulator,
+  type UcloudTidbOptions,
+  type UcloudUpgsqlOptions,
+  ucloudTidbApi,
+  ucloudUpgsqlApi,
+} from '../../src/simulator/index.js';
 
 export const UC_PUBLIC_KEY = 'ucloudtest@example.com1296235120854146120';
 export const UC_PRIVATE_KEY = 'c3a1f0e2d9b84d77a6e5f4c3b2a1908f7e6d5c4b';
@@ -26,7 +34,14 @@ export function ucloudFleet(instances: UcloudInstances): Fleet {
       const startedAt = SIM_NOW - 2 * HOUR - day * 24 * HOUR;
       const failed = day % 10 === 3;
       const status = service === 'upgsql' ? (failed ? 'Failed' : 'Success') : failed ? 'failed' : 'success';
-      fleet.addBackup(id, { status, kind: 'full', mode: 'Automated', startedAt, endedAt: startedAt + HOUR, sizeBytes: failed ? 0 : (100 + day) * 1024 ** 2 });
+      fleet.addBackup(id, {
+        status,
+        kind: 'full',
+        mode: 'Automated',
+        startedAt,
+        endedAt: startedAt + HOUR,
+        sizeBytes: failed ? 0 : (100 + day) * 1024 ** 2,
+      });
     }
   }
   return fleet;
@@ -38,9 +53,16 @@ export interface UcloudSimOptions {
 }
 
 /** A simulator on 127.0.0.1 speaking both UCloud APIs, whose clock the test controls, and an account pointing at it. */
-export async function ucloudSimulator(instances: UcloudInstances, opts: UcloudSimOptions = {}): Promise<{ sim: Simulator; clock: ReturnType<typeof manualClock>; account: UcloudAccount }> {
+export async function ucloudSimulator(
+  instances: UcloudInstances,
+  opts: UcloudSimOptions = {},
+): Promise<{ sim: Simulator; clock: ReturnType<typeof manualClock>; account: UcloudAccount }> {
   const clock = manualClock(SIM_NOW);
-  const sim = await startSimulator({ fleet: ucloudFleet(instances), clock, apis: [ucloudUpgsqlApi(opts.upgsql), ucloudTidbApi(opts.tidb)] });
+  const sim = await startSimulator({
+    fleet: ucloudFleet(instances),
+    clock,
+    apis: [ucloudUpgsqlApi(opts.upgsql), ucloudTidbApi(opts.tidb)],
+  });
   return { sim, clock, account: ucloudAccountFor(sim.url) };
 }
 

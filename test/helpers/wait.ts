@@ -15,4 +15,11 @@ const H = 3_600_000;
 
 /** `n` daily completed full backups of 1 GB, the newest ending at `lastEnd` after an hour's run (Alibaba words). */
 export const dailyBackups = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - i * 24 * H - H, endedAt: lastEnd - i * 24 * H, sizeBytes: 1e9 }));
+  Array.from({ length: n }, (_, i) => ({
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - i * 24 * H - H,
+    endedAt: lastEnd - i * 24 * H,
+    sizeBytes: 1e9,
+  }));

@@ -4,10 +4,10 @@ import { loadConfigText } from '../../src/config/load.js';
 import type { Db } from '../../src/db/client.js';
 import { addSilence, expireSilence } from '../../src/db/silences.js';
 import { runCycle } from '../../src/engine/cycle.js';
-import { createDeps, type AppDeps } from '../../src/engine/deps.js';
+import { type AppDeps, createDeps } from '../../src/engine/deps.js';
 import { tempDatabase } from '../helpers/db.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { completed, H, stubSource } from '../helpers/stub-source.js';
 
 // The alerting engine over cycles with an injected clock: reminders, silences, regex routes and
@@ -97,12 +97,21 @@ describe('alerting over cycles', () => {
     stub.set('rm-preprod', [completed('2', T0 - H)]);
     const d = deps();
     await runCycle(d);
-    const s = addSilence(db, { matchers: { target: 'prod-db' }, startsAt: T0, endsAt: T0 + 48 * H, reason: 'migration', author: 'test', now: T0 });
+    const s = addSilence(db, {
+      matchers: { target: 'prod-db' },
+      startsAt: T0,
+      endsAt: T0 + 48 * H,
+      reason: 'migration',
+      author: 'test',
+      now: T0,
+    });
     clock.set(T0 + 30 * H);
     stub.set('rm-preprod', [completed('2', T0 + 29 * H)]);
     await runCycle(d);
     expect(slack.requests).toHaveLength(0);
-    const row = db.$client.prepare(`SELECT state, silenced_by FROM findings WHERE target_id = 'prod-db' AND rule_id = 'recent-success'`).get();
+    const row = db.$client
+      .prepare(`SELECT state, silenced_by FROM findings WHERE target_id = 'prod-db' AND rule_id = 'recent-success'`)
+      .get();
     expect(row).toEqual({ state: 'alarm', silenced_by: s.id });
     clock.set(T0 + 31 * H);
     expireSilence(db, s.id, clock());
@@ -118,7 +127,14 @@ describe('alerting over cycles', () => {
     const d = deps();
     await runCycle(d);
     expect(slack.requests).toHaveLength(1);
-    const s = addSilence(db, { matchers: { rule: 'recent-success', labels: { env: 'prod' } }, startsAt: T0 + H, endsAt: T0 + 3 * H, reason: 'restore test', author: null, now: T0 });
+    const s = addSilence(db, {
+      matchers: { rule: 'recent-success', labels: { env: 'prod' } },
+      startsAt: T0 + H,
+      endsAt: T0 + 3 * H,
+      reason: 'restore test',
+      author: null,
+      now: T0,
+    });
     clock.set(T0 + 2 * H);
     stub.set('rm-preprod', [completed('2', T0 + H)]);
     await runCycle(d);

@@ -5,8 +5,8 @@ import { ProviderError } from '../../src/errors.js';
 import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { ALI_SECRET, SIM_NOW, aliyunAccountFor, aliyunSimulator } from '../helpers/aliyun-sim.js';
-import { collectPages, testProviderContext, type TestProviderContext } from '../helpers/provider-context.js';
+import { ALI_SECRET, aliyunAccountFor, aliyunSimulator, SIM_NOW } from '../helpers/aliyun-sim.js';
+import { collectPages, type TestProviderContext, testProviderContext } from '../helpers/provider-context.js';
 
 const target = (instance: string): PollTarget => ({ id: `orders-${instance}`, service: 'rds', instance });
 
@@ -44,7 +44,9 @@ describe('Alibaba RDS backups against the simulator', () => {
     expect(new Set(items.map((b) => b.backupId)).size).toBe(250);
     expect(items.map((b) => b.startedAt)).toEqual([...items.map((b) => b.startedAt)].sort((a, b) => (b ?? 0) - (a ?? 0)));
     expect(items.filter((b) => b.status === 'failed')).toHaveLength(25);
-    const seen = sim.requests.of('aliyun/rds').map((r) => [r.method, r.params.PageSize, r.params.PageNumber, r.params.RegionId, r.params.DBInstanceId]);
+    const seen = sim.requests
+      .of('aliyun/rds')
+      .map((r) => [r.method, r.params.PageSize, r.params.PageNumber, r.params.RegionId, r.params.DBInstanceId]);
     expect(seen).toEqual([
       ['GET', '100', '1', 'cn-hangzhou', 'rm-big'],
       ['GET', '100', '2', 'cn-hangzhou', 'rm-big'],
@@ -67,10 +69,14 @@ describe('Alibaba RDS backups against the simulator', () => {
 
   it('fails permanently as auth/SignatureDoesNotMatch with a wrong secret, without leaking it', async () => {
     const wrong = 'wrong-secret-Kx93!';
-    const err = await listingError(collectPages(aliyunRdsBackups.list({ ...account, accessKeySecret: wrong }, 'ali-prod', target('rm-big'), ctx)));
+    const err = await listingError(
+      collectPages(aliyunRdsBackups.list({ ...account, accessKeySecret: wrong }, 'ali-prod', target('rm-big'), ctx)),
+    );
 
     expect(err).toMatchObject({ kind: 'auth', code: 'SignatureDoesNotMatch', permanent: true, httpStatus: 400 });
-    expect(err.message).toMatch(/^aliyun SignatureDoesNotMatch: Specified signature is not matched with our calculation\. \(request [0-9A-F-]{36}\)$/);
+    expect(err.message).toMatch(
+      /^aliyun SignatureDoesNotMatch: Specified signature is not matched with our calculation\. \(request [0-9A-F-]{36}\)$/,
+    );
     expect(err.message).not.toContain(wrong);
     expect(err.message).not.toContain(ALI_SECRET);
     expect(ctx.waits).toEqual([]);
@@ -132,7 +138,14 @@ describe('Alibaba RDS backups against the simulator', () => {
     const pages = aliyunRdsBackups.list(account, 'ali-prod', target('rm-big'), ctx)[Symbol.asyncIterator]();
     expect((await pages.next()).value?.items).toHaveLength(100);
 
-    sim.fleet.addBackup('rm-big', { status: 'Success', kind: 'full', mode: 'Manual', startedAt: Date.parse('2026-03-01T05:00:00Z'), endedAt: null, sizeBytes: 1 });
+    sim.fleet.addBackup('rm-big', {
+      status: 'Success',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: Date.parse('2026-03-01T05:00:00Z'),
+      endedAt: null,
+      sizeBytes: 1,
+    });
     const err = await listingError(pages.next());
 
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
@@ -147,7 +160,14 @@ describe('Alibaba RDS backups against the simulator', () => {
     // One new backup on top and the oldest expired: same total, but every later item moves down one.
     const oldest = sim.fleet.instance('rm-big')?.backups.at(-1)?.id as string;
     sim.fleet.removeBackup('rm-big', oldest);
-    sim.fleet.addBackup('rm-big', { status: 'Success', kind: 'full', mode: 'Manual', startedAt: Date.parse('2026-03-01T05:00:00Z'), endedAt: null, sizeBytes: 1 });
+    sim.fleet.addBackup('rm-big', {
+      status: 'Success',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: Date.parse('2026-03-01T05:00:00Z'),
+      endedAt: null,
+      sizeBytes: 1,
+    });
     const err = await listingError(pages.next());
 
     expect(err.kind).toBe('invalid-response');
@@ -157,7 +177,14 @@ describe('Alibaba RDS backups against the simulator', () => {
 
 describe('Alibaba RDS backups with an odd item', () => {
   it('yields the other items of the page and the odd one as unknown with what it could not read', async () => {
-    const ok = (id: number) => ({ BackupId: id, BackupStatus: 'Success', BackupStartTime: '2026-02-28T02:00:00Z', BackupEndTime: '2026-02-28T03:00:00Z', BackupType: 'FullBackup', BackupSize: 10 });
+    const ok = (id: number) => ({
+      BackupId: id,
+      BackupStatus: 'Success',
+      BackupStartTime: '2026-02-28T02:00:00Z',
+      BackupEndTime: '2026-02-28T03:00:00Z',
+      BackupType: 'FullBackup',
+      BackupSize: 10,
+    });
     const odd = { BackupId: '77', BackupStatus: 3, BackupStartTime: 1772244000, BackupEndTime: null, BackupType: 1, BackupSize: 'n/a' };
     const body = JSON.stringify({ TotalRecordCount: '3', PageNumber: '1', Items: { Backup: [ok(1), odd, ok(2)] } });
     // It does not check signatures: this test is only about what the adapter makes of the page.
@@ -165,10 +192,16 @@ describe('Alibaba RDS backups with an odd item', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const pages = await collectPages(aliyunRdsBackups.list(aliyunAccountFor(url), 'ali-prod', target('rm-odd'), testProviderContext({ clock: () => SIM_NOW })));
+      const pages = await collectPages(
+        aliyunRdsBackups.list(aliyunAccountFor(url), 'ali-prod', target('rm-odd'), testProviderContext({ clock: () => SIM_NOW })),
+      );
 
       const items = pages.flatMap((p) => p.items);
-      expect(items.map((b) => [b.backupId, b.status])).toEqual([['1', 'completed'], ['77', 'unknown'], ['2', 'completed']]);
+      expect(items.map((b) => [b.backupId, b.status])).toEqual([
+        ['1', 'completed'],
+        ['77', 'unknown'],
+        ['2', 'completed'],
+      ]);
       expect(items[1]).toMatchObject({ rawStatus: '3', kind: 'unknown', startedAt: null, endedAt: null, sizeBytes: null });
       expect(items[1]?.problems).toEqual([
         'BackupStatus: 3 is not a word',

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 /** What `--help` says about one command: its subcommands and every option flag. Read independently of completion.ts. */
-interface HelpedCommand { path: string[]; subcommands: string[]; options: string[]; help: string }
+interface HelpedCommand {
+  path: string[];
+  subcommands: string[];
+  options: string[];
+  help: string;
+}
 
 async function helpTree(path: string[] = []): Promise<HelpedCommand[]> {
   const r = await runCli([...path, '--help']);
@@ -14,10 +19,17 @@ async function helpTree(path: string[] = []): Promise<HelpedCommand[]> {
     const start = r.stdout.indexOf(`\n${name}:\n`);
     if (start < 0) return [];
     const rest = r.stdout.slice(start + name.length + 3);
-    return rest.slice(0, rest.search(/\n\S|\n\n|$/)).split('\n').filter((l) => /^ {2}\S/.test(l));
+    return rest
+      .slice(0, rest.search(/\n\S|\n\n|$/))
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l));
   };
-  const subcommands = section('Commands').map((l) => l.trim().split(/\s+/)[0] as string).filter((c) => c !== 'help');
-  const options = section('Options').flatMap((l) => (l.trim().split(/ {2,}/)[0] ?? '').replace(/[<[][^>\]]*[>\]]/g, '').match(/--?[A-Za-z][\w-]*/g) ?? []);
+  const subcommands = section('Commands')
+    .map((l) => l.trim().split(/\s+/)[0] as string)
+    .filter((c) => c !== 'help');
+  const options = section('Options').flatMap(
+    (l) => (l.trim().split(/ {2,}/)[0] ?? '').replace(/[<[][^>\]]*[>\]]/g, '').match(/--?[A-Za-z][\w-]*/g) ?? [],
+  );
   const self: HelpedCommand = { path, subcommands, options, help: r.stdout };
   const children = await Promise.all(subcommands.map((c) => helpTree([...path, c])));
   return [self, ...children.flat()];
@@ -38,7 +50,31 @@ describe('shell completion and help', () => {
 
   it('knows every command and subcommand, and every option of each', async () => {
     const commands = tree.flatMap((c) => c.subcommands);
-    for (const name of ['validate', 'run-once', 'start', 'worker', 'status', 'evaluate', 'rules', 'silence', 'routes', 'notify', 'db', 'demo', 'simulate', 'init', 'schema', 'doctor', 'history', 'completion', 'add', 'list', 'expire', 'test', 'migrate']) {
+    for (const name of [
+      'validate',
+      'run-once',
+      'start',
+      'worker',
+      'status',
+      'evaluate',
+      'rules',
+      'silence',
+      'routes',
+      'notify',
+      'db',
+      'demo',
+      'simulate',
+      'init',
+      'schema',
+      'doctor',
+      'history',
+      'completion',
+      'add',
+      'list',
+      'expire',
+      'test',
+      'migrate',
+    ]) {
       expect(commands).toContain(name);
     }
     const zsh = (await runCli(['completion', 'zsh'])).stdout;
@@ -66,33 +102,43 @@ describe('shell completion and help', () => {
     expect(complete('backup-auditor status --s')).toEqual(['--sort', '--state']);
     expect(complete('backup-auditor --config run-once.yaml run-once --d')).toEqual(['--dry-run']);
     expect(complete('backup-auditor silence add --r')).toEqual(['--reason', '--rule']);
-    expect(complete('backup-auditor history orders-db --')).toEqual(['--config', '--help', '--json', '--since', '-c', '-h'].filter((o) => o.startsWith('--')));
+    expect(complete('backup-auditor history orders-db --')).toEqual(
+      ['--config', '--help', '--json', '--since', '-c', '-h'].filter((o) => o.startsWith('--')),
+    );
   });
 
-  it.skipIf(spawnSync('zsh', ['--version']).status !== 0)('writes a zsh script that zsh parses and that offers the right words', async () => {
-    const file = join(dir, '_backup-auditor');
-    writeFileSync(file, (await runCli(['completion', 'zsh'])).stdout);
-    expect(spawnSync('zsh', ['-n', file], { encoding: 'utf8' }).status).toBe(0);
-    // zsh's completion widgets need a terminal; stand-ins print what the script offers instead.
-    const offered = (line: string): string[] => {
-      const script = [
-        'compdef() { :; }',
-        `source ${file}`,
-        '_describe() { print -l -- "${(@P)4}"; }',
-        '_files() { print FILES; }',
-        'compadd() { shift; print -l -- "$@"; }',
-        `words=(\${(s: :)\${:-${line.replace(/ $/, ' _')}}}); [[ "${line}" == *" " ]] && words[-1]=""`,
-        'CURRENT=${#words}; PREFIX=${words[CURRENT]}; _backup_auditor',
-      ].join('\n');
-      const r = spawnSync('zsh', ['-c', script], { encoding: 'utf8' });
-      expect(r.stderr).toBe('');
-      return r.stdout.split('\n').filter(Boolean).map((l) => l.split(':')[0] as string);
-    };
-    expect(offered('backup-auditor silence ')).toEqual(['add', 'list', 'expire']);
-    expect(offered('backup-auditor status --s')).toEqual(expect.arrayContaining(['--state', '--sort', '--config']));
-    expect(offered('backup-auditor --config x.yaml run-once --')).toContain('--dry-run');
-    expect(offered('backup-auditor --config ')).toEqual(['FILES']);
-  });
+  it.skipIf(spawnSync('zsh', ['--version']).status !== 0)(
+    'writes a zsh script that zsh parses and that offers the right words',
+    async () => {
+      const file = join(dir, '_backup-auditor');
+      writeFileSync(file, (await runCli(['completion', 'zsh'])).stdout);
+      expect(spawnSync('zsh', ['-n', file], { encoding: 'utf8' }).status).toBe(0);
+      // zsh's completion widgets need a terminal; stand-ins print what the script offers instead.
+      const offered = (line: string): string[] => {
+        const script = [
+          'compdef() { :; }',
+          `source ${file}`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh expansions, run by zsh
+          '_describe() { print -l -- "${(@P)4}"; }',
+          '_files() { print FILES; }',
+          'compadd() { shift; print -l -- "$@"; }',
+          `words=(\${(s: :)\${:-${line.replace(/ $/, ' _')}}}); [[ "${line}" == *" " ]] && words[-1]=""`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh expansions, run by zsh
+          'CURRENT=${#words}; PREFIX=${words[CURRENT]}; _backup_auditor',
+        ].join('\n');
+        const r = spawnSync('zsh', ['-c', script], { encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        return r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(':')[0] as string);
+      };
+      expect(offered('backup-auditor silence ')).toEqual(['add', 'list', 'expire']);
+      expect(offered('backup-auditor status --s')).toEqual(expect.arrayContaining(['--state', '--sort', '--config']));
+      expect(offered('backup-auditor --config x.yaml run-once --')).toContain('--dry-run');
+      expect(offered('backup-auditor --config ')).toEqual(['FILES']);
+    },
+  );
 
   it('refuses an unknown shell with exit 2', async () => {
     const r = await runCli(['completion', 'fish']);
@@ -101,6 +147,7 @@ describe('shell completion and help', () => {
   });
 
   it('shows an example in the help of every command', () => {
-    for (const c of tree) expect([c.path.join(' '), /\nExamples?:\n {2}\$ .*backup-auditor /.test(c.help)]).toEqual([c.path.join(' '), true]);
+    for (const c of tree)
+      expect([c.path.join(' '), /\nExamples?:\n {2}\$ .*backup-auditor /.test(c.help)]).toEqual([c.path.join(' '), true]);
   });
 });

@@ -2,17 +2,22 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tDryRunKey', accessKeySecret: 'dry-run-secret-value-1' };
 
 function daily(lastEnd: number, days: number): SimBackupInput[] {
   return Array.from({ length: days }, (_, d) => ({
-    status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - d * 24 * H - 30 * 60_000, endedAt: lastEnd - d * 24 * H, sizeBytes: 5 * 1024 ** 3,
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - d * 24 * H - 30 * 60_000,
+    endedAt: lastEnd - d * 24 * H,
+    sizeBytes: 5 * 1024 ** 3,
   }));
 }
 
@@ -73,7 +78,14 @@ channels:
     expect(first.code).toBe(1);
     expect(smtp.messages).toHaveLength(1);
     expect(slack.requests).toHaveLength(1);
-    sim.fleet.addBackup('rm-healthy', { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: Date.now() - 2 * H, endedAt: Date.now() - H, sizeBytes: 0 });
+    sim.fleet.addBackup('rm-healthy', {
+      status: 'Failed',
+      kind: 'full',
+      mode: 'Automated',
+      startedAt: Date.now() - 2 * H,
+      endedAt: Date.now() - H,
+      sizeBytes: 0,
+    });
     const db = join(dir, 'state', 'audit.db');
     const before = { hash: sha256(db), files: readdirSync(join(dir, 'state')).sort() };
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliFleet, type CliFleet } from '../helpers/cli-fleet.js';
+import { type CliFleet, startCliFleet } from '../helpers/cli-fleet.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -23,7 +23,11 @@ describe.skipIf(!hasScript)('progress on a terminal', () => {
   beforeAll(async () => (f = await startCliFleet()));
   afterAll(() => f?.close());
 
-  const env = () => ({ ALI_SK: 'cli-fleet-aliyun-secret', UC_PRIV: 'c3a1f0e2d9b84d77a6e5f4c3b2a1908f7e6d5c4b', SLACK_WEBHOOK_URL: `${f.slack.url}/x` });
+  const env = () => ({
+    ALI_SK: 'cli-fleet-aliyun-secret',
+    UC_PRIV: 'c3a1f0e2d9b84d77a6e5f4c3b2a1908f7e6d5c4b',
+    SLACK_WEBHOOK_URL: `${f.slack.url}/x`,
+  });
 
   it('shows targets polled of the total, the current account and the errors so far, then clears the line', async () => {
     const screen = await onTerminal(`--config ${f.config} run-once --dry-run`, env());

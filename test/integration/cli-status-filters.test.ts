@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliFleet, type CliFleet } from '../helpers/cli-fleet.js';
 import { runCli } from '../helpers/cli.js';
+import { type CliFleet, startCliFleet } from '../helpers/cli-fleet.js';
 
-interface Entry { target: string; rule: string; state: string; since: string; severity: string; reason: string }
+interface Entry {
+  target: string;
+  rule: string;
+  state: string;
+  since: string;
+  severity: string;
+  reason: string;
+}
 
 describe('status filters, sorting and table', () => {
   let f: CliFleet;
@@ -63,7 +70,9 @@ describe('status filters, sorting and table', () => {
     const [header, ...rows] = r.stdout.split('\n');
     expect(header).toMatch(/^TARGET\s+CLOUD\s+RULE\s+STATE\s+SEVERITY\s+SINCE\s+REASON$/);
     expect(rows.find((l) => l.startsWith('pg-db'))).toMatch(/^pg-db\s+ucloud\s+/);
-    expect(rows.find((l) => l.startsWith('stale-db'))).toMatch(/^stale-db\s+aliyun\s+recent-success\s+ALARM\s+critical\s+\d{4}-\d\d-\d\dT[\d:]+Z \([\dsmhd ]+ ago\)\s+\S/);
+    expect(rows.find((l) => l.startsWith('stale-db'))).toMatch(
+      /^stale-db\s+aliyun\s+recent-success\s+ALARM\s+critical\s+\d{4}-\d\d-\d\dT[\d:]+Z \([\dsmhd ]+ ago\)\s+\S/,
+    );
     expect(r.stdout).not.toContain('\u001b[');
   });
 

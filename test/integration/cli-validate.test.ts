@@ -5,8 +5,15 @@ import { runCli, tempDir } from '../helpers/cli.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../../shared/contract/backup-auditor.example.yaml');
 const EXAMPLE_ENV = {
-  UCLOUD_PUBLIC_KEY: 'pub', UCLOUD_PRIVATE_KEY: 'priv', OTC_AK: 'ak', OTC_SK: 'sk', ALI_AK: 'ali-ak', ALI_SK: 'ali-sk',
-  SMTP_URL: 'smtp://user:pass@127.0.0.1:2525', SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'whsec',
+  UCLOUD_PUBLIC_KEY: 'pub',
+  UCLOUD_PRIVATE_KEY: 'priv',
+  OTC_AK: 'ak',
+  OTC_SK: 'sk',
+  ALI_AK: 'ali-ak',
+  ALI_SK: 'ali-sk',
+  SMTP_URL: 'smtp://user:pass@127.0.0.1:2525',
+  SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+  WEBHOOK_SECRET: 'whsec',
 };
 
 let cleanup: (() => void) | undefined;
@@ -107,7 +114,11 @@ report: { channels: [ops, mail] }
       'report.channels[1]: unknown channel "mail"; defined: ops',
       'accounts.ali-prod.accessKeySecret: environment variable ALI_SK is not set',
       'channels.ops.webhook: environment variable SLACK_WEBHOOK_URL is not set',
-    ]) expect(lines.some((l) => l.startsWith(expected)), expected).toBe(true);
+    ])
+      expect(
+        lines.some((l) => l.startsWith(expected)),
+        expected,
+      ).toBe(true);
     expect(new Set(lines).size).toBe(lines.length);
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
@@ -129,22 +140,32 @@ schedules: { poll: 5 }
   });
 
   it('points at the target whose schedule is not a cron expression, counting targets without one', async () => {
-    const { path } = writeConfig(minimal().replace('targets:\n', 'targets:\n  - { id: plain, account: ali-prod, service: rds, instance: rm-0 }\n').replace('instance: rm-1 }', 'instance: rm-1, schedule: "61 * * * *" }'));
-    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' } });
+    const { path } = writeConfig(
+      minimal()
+        .replace('targets:\n', 'targets:\n  - { id: plain, account: ali-prod, service: rds, instance: rm-0 }\n')
+        .replace('instance: rm-1 }', 'instance: rm-1, schedule: "61 * * * *" }'),
+    );
+    const r = await runCli(['validate', '--config', path], {
+      env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('targets[1].schedule: invalid cron expression "61 * * * *"');
   });
 
   it('reports a target whose account is named like an object property as unknown rather than crashing', async () => {
     const { path } = writeConfig(minimal().replace('account: ali-prod', 'account: constructor'));
-    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' } });
+    const r = await runCli(['validate', '--config', path], {
+      env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('targets[0].account: unknown account "constructor"; defined: ali-prod');
   });
 
   it('reports a schema error with the field path and its line', async () => {
     const { path } = writeConfig(minimal().replace('regionId: cn-hangzhou, ', ''));
-    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' } });
+    const r = await runCli(['validate', '--config', path], {
+      env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/accounts\.ali-prod\.regionId: .*\(line 4\)|accounts\.ali-prod\.regionId: /);
   });
@@ -159,7 +180,9 @@ schedules: { poll: 5 }
 
   it('rejects a secret whose value has the wrong form without quoting it', async () => {
     const { path } = writeConfig(minimal());
-    const r = await runCli(['validate', '--config', path], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'xoxb-not-a-url-token' } });
+    const r = await runCli(['validate', '--config', path], {
+      env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'xoxb-not-a-url-token' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('channels.ops.webhook: must be an http(s) URL (value from $SLACK_WEBHOOK_URL)');
     expect(r.stderr).not.toContain('xoxb-not-a-url-token');
@@ -185,7 +208,9 @@ schedules: { poll: 5 }
     for (const command of [['validate'], ['start'], ['report'], ['doctor']]) {
       const r = await runCli(command, { cwd: t.dir });
       expect(r.code, command[0]).toBe(2);
-      expect(r.stderr, command[0]).toContain(`config file ${join(t.dir, 'backup-auditor.yaml')} not found: run \`backup-auditor init\` to write one`);
+      expect(r.stderr, command[0]).toContain(
+        `config file ${join(t.dir, 'backup-auditor.yaml')} not found: run \`backup-auditor init\` to write one`,
+      );
     }
   });
 

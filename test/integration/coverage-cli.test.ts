@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, setInstanceInfo, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 // `coverage`, auto-targets and the discovery rules through the CLI, against the simulator on 127.0.0.1.
@@ -11,7 +11,14 @@ const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tCoverageCli01', accessKeySecret: 'coverage-cli-secret-77' };
 
 const daily = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, d) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - d * 24 * H - H, endedAt: lastEnd - d * 24 * H, sizeBytes: 2 * 1024 ** 3 }));
+  Array.from({ length: n }, (_, d) => ({
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - d * 24 * H - H,
+    endedAt: lastEnd - d * 24 * H,
+    sizeBytes: 2 * 1024 ** 3,
+  }));
 
 describe('coverage and auto-targets from the command line', () => {
   let sim: Simulator;
@@ -45,7 +52,8 @@ profiles:
   beforeAll(async () => {
     fleet = new Fleet();
     fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (const id of ['rm-a', 'rm-b', 'rm-c', 'rm-scratch']) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', name: `db-${id}`, backups: daily(now - 3 * H, 8) });
+    for (const id of ['rm-a', 'rm-b', 'rm-c', 'rm-scratch'])
+      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', name: `db-${id}`, backups: daily(now - 3 * H, 8) });
     fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rr-a', regionId: 'cn-hangzhou', backups: [] });
     setInstanceInfo(fleet, 'rr-a', { replicaOf: 'rm-a' });
     setInstanceInfo(fleet, 'rm-c', { policy: { keepDays: 3, window: '02:00-03:00', weekdays: [1, 3, 5] } });
@@ -58,11 +66,23 @@ profiles:
   });
 
   it('coverage lists the uncovered primaries, apart from targets, exclusions and replicas, and exits 1', async () => {
-    const config = write('cov', `{ autoTargets: false, exclude: [{ match: "*scratch*", reason: "scratch space, rebuilt daily" }] }`, '\n  - { id: a, account: ali, service: rds, instance: rm-a }');
+    const config = write(
+      'cov',
+      `{ autoTargets: false, exclude: [{ match: "*scratch*", reason: "scratch space, rebuilt daily" }] }`,
+      '\n  - { id: a, account: ali, service: rds, instance: rm-a }',
+    );
     const r = await runCli(['--config', config, 'coverage', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    const [row] = JSON.parse(r.stdout) as { discovered: number; targeted: number; excluded: number; uncovered: number; replicas: number; uncoveredInstances: { instance: string }[]; excludedInstances: { instance: string; reason: string }[] }[];
+    const [row] = JSON.parse(r.stdout) as {
+      discovered: number;
+      targeted: number;
+      excluded: number;
+      uncovered: number;
+      replicas: number;
+      uncoveredInstances: { instance: string }[];
+      excludedInstances: { instance: string; reason: string }[];
+    }[];
     expect(row).toMatchObject({ discovered: 4, targeted: 1, excluded: 1, uncovered: 2, replicas: 1 });
     expect(row?.uncoveredInstances.map((u) => u.instance)).toEqual(['rm-b', 'rm-c']);
     expect(row?.excludedInstances).toEqual([{ instance: 'rm-scratch', reason: 'scratch space, rebuilt daily' }]);
@@ -80,7 +100,9 @@ profiles:
     expect(findings.filter((f) => f.rule === 'recent-success').map((f) => f.state)).toEqual(['alarm', 'alarm', 'alarm']);
     const policy = findings.filter((f) => f.rule === 'backup-policy' && f.state === 'alarm');
     expect(policy.map((f) => f.target)).toEqual(['ali/rds/rm-c']);
-    expect(policy[0]?.reason).toMatch(/keeps automated backups 3 days; standard 7 days; backs up on 3 days a week \(Mon, Wed, Fri\); standard 7/);
+    expect(policy[0]?.reason).toMatch(
+      /keeps automated backups 3 days; standard 7 days; backs up on 3 days a week \(Mon, Wed, Fri\); standard 7/,
+    );
     expect(findings.filter((f) => f.rule === 'coverage').every((f) => f.state === 'ok')).toBe(true);
     expect(r.code).toBe(1);
     const db = new Database(join(dir, 'auto.db'), { readonly: true });
@@ -92,7 +114,11 @@ profiles:
   });
 
   it('an explicit target of a discovered instance wins over the generated one', async () => {
-    const config = write('explicit', `{ exclude: [rm-scratch] }`, '\n  - { id: orders, account: ali, service: rds, instance: rm-b, labels: { team: orders } }');
+    const config = write(
+      'explicit',
+      `{ exclude: [rm-scratch] }`,
+      '\n  - { id: orders, account: ali, service: rds, instance: rm-b, labels: { team: orders } }',
+    );
     const r = await runCli(['--config', config, 'run-once', '--json']);
     const targets = [...new Set((JSON.parse(r.stdout) as { target: string }[]).map((f) => f.target))].sort();
     expect(targets).toEqual(['ali/rds/rm-a', 'ali/rds/rm-c', 'orders']);

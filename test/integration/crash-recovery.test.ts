@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 // SIGKILL at the worst moments, then a normal run: nothing half-written, every alert delivered at least once.
 
@@ -14,7 +14,12 @@ const KEY = { accessKeyId: 'LTAI5tCrashTest', accessKeySecret: 'crash-secret' };
 
 const history = (lastEnd: number, count: number): SimBackupInput[] =>
   Array.from({ length: count }, (_, i) => ({
-    status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - i * 6 * H - 60_000, endedAt: lastEnd - i * 6 * H, sizeBytes: 1024 ** 3,
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - i * 6 * H - 60_000,
+    endedAt: lastEnd - i * 6 * H,
+    sizeBytes: 1024 ** 3,
   }));
 
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -25,7 +30,14 @@ async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   }
 }
 
-interface World { sim: Simulator; smtp: SmtpSink; slack: HttpSink; dir: string; config: string; cleanup: () => void }
+interface World {
+  sim: Simulator;
+  smtp: SmtpSink;
+  slack: HttpSink;
+  dir: string;
+  config: string;
+  cleanup: () => void;
+}
 let world: World | undefined;
 afterEach(async () => {
   if (!world) return;
@@ -39,13 +51,16 @@ async function setup(slackAnswers: Parameters<typeof startHttpSink>[0] = []): Pr
   const fleet = new Fleet();
   fleet.addAccount({ cloud: 'aliyun', ...KEY });
   // 250 backups = 3 pages each; the newest is 40h old, so recent-success alarms on every target.
-  for (const id of ['rm-a', 'rm-b', 'rm-c']) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - 40 * H, 250) });
+  for (const id of ['rm-a', 'rm-b', 'rm-c'])
+    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - 40 * H, 250) });
   const sim = await startSimulator({ fleet });
   const smtp = await startSmtpSink();
   const slack = await startHttpSink(slackAnswers);
   const { dir, cleanup } = tempDir('ba-crash-');
   const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret} }
 targets:
@@ -55,7 +70,8 @@ targets:
 channels:
   mail: { type: email, smtp: "${smtp.url}", from: auditor@example.com, to: [dba@example.com] }
   slack: { type: slack, webhook: "${slack.url}/services/T/B/token" }
-`);
+`,
+  );
   world = { sim, smtp, slack, dir, config, cleanup };
   return world;
 }
@@ -65,9 +81,21 @@ function inspect(dir: string) {
   try {
     return {
       integrity: db.pragma('integrity_check', { simple: true }),
-      polls: db.prepare(`SELECT target_id AS target, outcome, items, id FROM poll_runs`).all() as { target: string; outcome: string; items: number; id: number }[],
-      backupsByTarget: Object.fromEntries((db.prepare(`SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`).all() as { target_id: string; n: number }[]).map((r) => [r.target_id, r.n])),
-      orphanBackups: db.prepare(`SELECT COUNT(*) FROM backups WHERE last_seen_poll NOT IN (SELECT id FROM poll_runs)`).pluck().get() as number,
+      polls: db.prepare(`SELECT target_id AS target, outcome, items, id FROM poll_runs`).all() as {
+        target: string;
+        outcome: string;
+        items: number;
+        id: number;
+      }[],
+      backupsByTarget: Object.fromEntries(
+        (db.prepare(`SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`).all() as { target_id: string; n: number }[]).map(
+          (r) => [r.target_id, r.n],
+        ),
+      ),
+      orphanBackups: db
+        .prepare(`SELECT COUNT(*) FROM backups WHERE last_seen_poll NOT IN (SELECT id FROM poll_runs)`)
+        .pluck()
+        .get() as number,
     };
   } finally {
     db.close();

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, setInstanceInfo, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { dailyBackups as history, until } from '../helpers/wait.js';
 
 // The embedded daemon with a discovering account: discovery at start and on schedules.discover,
@@ -28,18 +28,21 @@ afterEach(async () => {
 });
 
 describe('the daemon with discover:', () => {
-  it('polls generated targets as instances appear, leaves out excluded ones and replicas, and alarms coverage when a target\'s instance disappears', async () => {
+  it("polls generated targets as instances appear, leaves out excluded ones and replicas, and alarms coverage when a target's instance disappears", async () => {
     const now = Date.now();
     const fleet = new Fleet();
     fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (const id of ['rm-1', 'rm-2']) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - 2 * H, 10) });
+    for (const id of ['rm-1', 'rm-2'])
+      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - 2 * H, 10) });
     sim = await startSimulator({ fleet });
     slack = await startHttpSink();
     const t = tempDir('ba-daemon-discovery-');
     cleanup = t.cleanup;
     const config = join(t.dir, 'backup-auditor.yaml');
     // Every discovered primary becomes a target except rm-9*; discovery runs every 2 s.
-    writeFileSync(config, `database: ./audit.db
+    writeFileSync(
+      config,
+      `database: ./audit.db
 schedules: { poll: "* * * * * *", discover: "*/2 * * * * *" }
 accounts:
   ali:
@@ -56,11 +59,13 @@ rules: { retention: false }
 channels:
   slack: { type: slack, webhook: "${slack.url}/hook" }
 alerting: { groupWait: 0s }
-`);
+`,
+    );
     daemon = await startDaemon({ loaded: loadConfigFile(config), log: silentLogger, deliveryIntervalMs: 100 });
     const db = new Database(join(t.dir, 'audit.db'), { readonly: true });
     try {
-      const polled = (id: string) => db.prepare(`SELECT COUNT(*) FROM poll_runs WHERE target_id = ? AND outcome = 'ok'`).pluck().get(id) as number;
+      const polled = (id: string) =>
+        db.prepare(`SELECT COUNT(*) FROM poll_runs WHERE target_id = ? AND outcome = 'ok'`).pluck().get(id) as number;
       await until(() => polled('legacy') > 0 && polled('ali/rds/rm-2') > 0);
       // The explicit target covers rm-1: no generated twin.
       expect(polled('ali/rds/rm-1')).toBe(0);
@@ -72,7 +77,8 @@ alerting: { groupWait: 0s }
       setInstanceInfo(fleet, 'rr-2', { replicaOf: 'rm-2' });
       // rm-1 disappears: its explicit target must alarm coverage.
       setInstanceInfo(fleet, 'rm-1', { deleted: true });
-      const state = (target: string, rule: string) => db.prepare(`SELECT state FROM findings WHERE target_id = ? AND rule_id = ?`).pluck().get(target, rule) as string | undefined;
+      const state = (target: string, rule: string) =>
+        db.prepare(`SELECT state FROM findings WHERE target_id = ? AND rule_id = ?`).pluck().get(target, rule) as string | undefined;
       await until(() => state('legacy', 'coverage') === 'alarm' && polled('ali/rds/rm-3') > 0, 20_000);
       expect(polled('ali/rds/rm-90')).toBe(0);
       expect(polled('ali/rds/rr-2')).toBe(0);

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { dailyBackups as history, until } from '../helpers/wait.js';
 
 // The daemon in its embedded mode (no Redis): the same processors as scale-out, in one process.
@@ -16,7 +16,14 @@ import { dailyBackups as history, until } from '../helpers/wait.js';
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tDaemonTest', accessKeySecret: 'daemon-secret' };
 
-interface World { sim: Simulator; slack: HttpSink; dir: string; config: string; cleanup: () => void; daemon?: Daemon }
+interface World {
+  sim: Simulator;
+  slack: HttpSink;
+  dir: string;
+  config: string;
+  cleanup: () => void;
+  daemon?: Daemon;
+}
 let w: World | undefined;
 afterEach(async () => {
   if (!w) return;
@@ -32,12 +39,22 @@ async function world(schedule: string, instances = 3, report?: string): Promise<
   fleet.addAccount({ cloud: 'aliyun', ...KEY });
   const ids = Array.from({ length: instances }, (_, i) => `rm-${i}`);
   // rm-0 is stale (40h), the others are fine.
-  ids.forEach((id, i) => fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - (i === 0 ? 40 : 2) * H, 300) }));
+  ids.forEach((id, i) => {
+    fleet.addInstance({
+      cloud: 'aliyun',
+      service: 'rds',
+      id,
+      regionId: 'cn-hangzhou',
+      backups: history(now - (i === 0 ? 40 : 2) * H, 300),
+    });
+  });
   const sim = await startSimulator({ fleet });
   const slack = await startHttpSink();
   const { dir, cleanup } = tempDir('ba-daemon-');
   const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 schedules: { poll: "${schedule}"${report ? `, report: "${report}"` : ''} }
 http: { listen: 127.0.0.1:0 }
 accounts:
@@ -48,7 +65,8 @@ rules: { retention: false }
 channels:
   slack: { type: slack, webhook: "${slack.url}/hook" }
 alerting: { groupWait: 1s }
-${report ? 'report: { channels: [slack] }\n' : ''}`);
+${report ? 'report: { channels: [slack] }\n' : ''}`,
+  );
   w = { sim, slack, dir, config, cleanup };
   return w;
 }

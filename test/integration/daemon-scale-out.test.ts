@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { until as waitUntil } from '../helpers/wait.js';
@@ -16,7 +16,14 @@ const until = <T>(check: () => T | undefined | false, timeoutMs = 30_000): Promi
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tScaleOut', accessKeySecret: 'scale-out-secret' };
 const backups = (n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 6 * H - H, endedAt: Date.now() - i * 6 * H, sizeBytes: 1e9 }));
+  Array.from({ length: n }, (_, i) => ({
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: Date.now() - i * 6 * H - H,
+    endedAt: Date.now() - i * 6 * H,
+    sizeBytes: 1e9,
+  }));
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -24,7 +31,13 @@ beforeAll(async () => {
 });
 afterAll(async () => redis?.stop());
 
-interface World { sim: Simulator; dir: string; config: string; cleanup: () => void; stops: (() => Promise<unknown>)[] }
+interface World {
+  sim: Simulator;
+  dir: string;
+  config: string;
+  cleanup: () => void;
+  stops: (() => Promise<unknown>)[];
+}
 let w: World | undefined;
 let seq = 0;
 afterEach(async () => {
@@ -38,11 +51,14 @@ afterEach(async () => {
 async function world(o: { instances: number; perInstance: number; schedule: string; perSecond: number; http?: boolean }): Promise<World> {
   const fleet = new Fleet();
   fleet.addAccount({ cloud: 'aliyun', ...KEY });
-  for (let i = 0; i < o.instances; i++) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(o.perInstance) });
+  for (let i = 0; i < o.instances; i++)
+    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(o.perInstance) });
   const sim = await startSimulator({ fleet });
   const { dir, cleanup } = tempDir('ba-scale-');
   const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 redis: ${redis.url}
 queue: { prefix: t${++seq}-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
 schedules: { poll: "${o.schedule}" }
@@ -51,13 +67,18 @@ ${o.http ? 'http: { listen: 127.0.0.1:0 }\n' : ''}accounts:
 targets:
 ${Array.from({ length: o.instances }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
 rules: { retention: false }
-`);
+`,
+  );
   w = { sim, dir, config, cleanup, stops: [] };
   return w;
 }
 
 async function owner(v: World, pollConcurrency?: number): Promise<Daemon> {
-  const d = await startDaemon({ loaded: loadConfigFile(v.config, { env: {} }), log: silentLogger, ...(pollConcurrency !== undefined && { pollConcurrency }) });
+  const d = await startDaemon({
+    loaded: loadConfigFile(v.config, { env: {} }),
+    log: silentLogger,
+    ...(pollConcurrency !== undefined && { pollConcurrency }),
+  });
   v.stops.push(() => d.stop(2_000));
   return d;
 }
@@ -147,10 +168,18 @@ describe('scale-out with BullMQ on Redis', () => {
     v.stops.length = 0;
     const slots = new Set([...d1.scheduler.ticked(), ...d2.scheduler.ticked()]);
     expect(slots.size).toBeGreaterThanOrEqual(2);
-    const rows = query<{ target_id: string; slot: string; n: number }>(v.dir, `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`);
+    const rows = query<{ target_id: string; slot: string; n: number }>(
+      v.dir,
+      `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`,
+    );
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect(v.sim.requests.count()).toBe(rows.length); // one request per poll (20 backups = one page), none twice
-    for (const slot of slots) for (const t of ['db-0', 'db-1']) expect(rows.some((r) => r.slot === slot && r.target_id === t), `${t} ${slot}`).toBe(true);
+    for (const slot of slots)
+      for (const t of ['db-0', 'db-1'])
+        expect(
+          rows.some((r) => r.slot === slot && r.target_id === t),
+          `${t} ${slot}`,
+        ).toBe(true);
   });
 
   it('reconnects after a Redis restart without losing a scheduled poll', async () => {
@@ -159,7 +188,9 @@ describe('scale-out with BullMQ on Redis', () => {
     await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
     await redis.restart({ keepData: true });
     const restartedAt = Date.now();
-    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_500}`)[0]!.n >= 1);
+    await until(
+      () => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_500}`)[0]!.n >= 1,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     const ticked = d.scheduler.ticked().filter((s) => Date.parse(s) < Date.now() - 1_500);
     const polled = new Set(query<{ slot: string }>(v.dir, `SELECT slot FROM poll_runs`).map((r) => r.slot));

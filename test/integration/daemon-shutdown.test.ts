@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { until } from '../helpers/wait.js';
 
@@ -14,9 +14,22 @@ const H = 3_600_000;
 const ITEMS = 300; // three pages per poll
 const KEY = { accessKeyId: 'LTAI5tShutdownTest', accessKeySecret: 'shutdown-secret' };
 const history = (n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({ status: 'Success', kind: 'full', mode: 'Automated', startedAt: Date.now() - i * 24 * H - 3 * H, endedAt: Date.now() - i * 24 * H - 2 * H, sizeBytes: 1e9 }));
+  Array.from({ length: n }, (_, i) => ({
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: Date.now() - i * 24 * H - 3 * H,
+    endedAt: Date.now() - i * 24 * H - 2 * H,
+    sizeBytes: 1e9,
+  }));
 
-interface World { sim: Simulator; dir: string; config: string; cleanup: () => void; busy?: Server }
+interface World {
+  sim: Simulator;
+  dir: string;
+  config: string;
+  cleanup: () => void;
+  busy?: Server;
+}
 let w: World | undefined;
 afterEach(async () => {
   if (!w) return;
@@ -35,14 +48,17 @@ async function world(o: { instances: number; listen?: string }): Promise<World> 
   const sim = await startSimulator({ fleet });
   const { dir, cleanup } = tempDir('ba-shutdown-');
   const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 schedules: { poll: "* * * * * *" }
 ${o.listen ? `http: { listen: "${o.listen}" }\n` : ''}accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 50 } }
 targets:
 ${ids.map((id, i) => `  - { id: db-${i}, account: ali, service: rds, instance: ${id} }`).join('\n')}
 rules: { retention: false }
-`);
+`,
+  );
   w = { sim, dir, config, cleanup };
   return w;
 }
@@ -62,7 +78,11 @@ function stored(dir: string, targets: number) {
   const polls = rows<{ target_id: string; items: number }>(dir, `SELECT target_id, items FROM poll_runs WHERE outcome = 'ok'`);
   return Array.from({ length: targets }, (_, i) => {
     const id = `db-${i}`;
-    return { id, backups: backups.find((b) => b.target_id === id)?.n ?? 0, polled: polls.filter((p) => p.target_id === id).map((p) => p.items) };
+    return {
+      id,
+      backups: backups.find((b) => b.target_id === id)?.n ?? 0,
+      polled: polls.filter((p) => p.target_id === id).map((p) => p.items),
+    };
   });
 }
 

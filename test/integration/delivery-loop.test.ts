@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notifyJob } from '../../jobs/notify.js';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
-import type { OwnerDeps } from '../../src/daemon/deps.js';
 import { startDeliveryLoop } from '../../src/daemon/delivery-loop.js';
+import type { OwnerDeps } from '../../src/daemon/deps.js';
 import type { Db } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
@@ -21,9 +21,20 @@ afterEach(() => cleanup());
 
 describe('the delivery loop', () => {
   it('offers a digest again once its lease ran out without an outcome, under a new job id', async () => {
-    const item = { kind: 'firing', targetId: 't1', ruleId: 'failed-backup', severity: 'critical', state: 'alarm', reason: 'r', since: NOW, labels: {} };
+    const item = {
+      kind: 'firing',
+      targetId: 't1',
+      ruleId: 'failed-backup',
+      severity: 'critical',
+      state: 'alarm',
+      reason: 'r',
+      since: NOW,
+      labels: {},
+    };
     db.$client
-      .prepare(`INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES ('slack', 'firing', 't1', 'failed-backup', ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES ('slack', 'firing', 't1', 'failed-backup', ?, ?, ?)`,
+      )
       .run(JSON.stringify(item), NOW, NOW);
     const loaded = loadConfigText(
       `accounts:

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { ProviderError } from '../../src/errors.js';
 import type { DiscoveredInstance, DiscoveryScope } from '../../src/providers/discovery-types.js';
-import { huaweiDdsInstances, otcRdsInstances } from '../../src/providers/huaweicloud/instances.js';
 import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
+import { huaweiDdsInstances, otcRdsInstances } from '../../src/providers/huaweicloud/instances.js';
 import type { UcloudAccount } from '../../src/providers/ucloud/client.js';
 import { ucloudTidbInstances, ucloudUpgsqlInstances } from '../../src/providers/ucloud/instances.js';
-import { Fleet, setInstanceInfo, startSimulator, type FaultName, type Simulator } from '../../src/simulator/index.js';
+import { type FaultName, Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { HW_AK, HW_PROJECT, HW_REGION, HW_SK, OTC_AK, OTC_LOGIN, OTC_PROJECT, OTC_REGION, OTC_SK } from '../helpers/huawei-sim.js';
-import { testProviderContext, type TestProviderContext } from '../helpers/provider-context.js';
+import { type TestProviderContext, testProviderContext } from '../helpers/provider-context.js';
 import { UC_PRIVATE_KEY, UC_PUBLIC_KEY, UC_REGION } from '../helpers/ucloud-sim.js';
 
 const NOW = Date.parse('2026-03-01T06:00:00Z');
@@ -54,8 +54,20 @@ afterEach(async () => {
   await sim.close();
 });
 
-const uc = (over: Partial<UcloudAccount> = {}): UcloudAccount => ({ cloud: 'ucloud', publicKey: UC_PUBLIC_KEY, privateKey: UC_PRIVATE_KEY, endpoint: sim.url, ...over });
-const otcAksk = (secretKey = OTC_SK): OtcAccount => ({ cloud: 'otc', region: OTC_REGION, projectId: OTC_PROJECT, auth: { type: 'aksk', accessKey: OTC_AK, secretKey }, endpoint: sim.url });
+const uc = (over: Partial<UcloudAccount> = {}): UcloudAccount => ({
+  cloud: 'ucloud',
+  publicKey: UC_PUBLIC_KEY,
+  privateKey: UC_PRIVATE_KEY,
+  endpoint: sim.url,
+  ...over,
+});
+const otcAksk = (secretKey = OTC_SK): OtcAccount => ({
+  cloud: 'otc',
+  region: OTC_REGION,
+  projectId: OTC_PROJECT,
+  auth: { type: 'aksk', accessKey: OTC_AK, secretKey },
+  endpoint: sim.url,
+});
 const otcPassword = (password: string = OTC_LOGIN.password): OtcAccount => ({
   cloud: 'otc',
   region: OTC_REGION,
@@ -64,7 +76,13 @@ const otcPassword = (password: string = OTC_LOGIN.password): OtcAccount => ({
   endpoint: sim.url,
   iamEndpoint: sim.url,
 });
-const dds = (secretKey = HW_SK): HuaweicloudAccount => ({ cloud: 'huaweicloud', region: HW_REGION, projectId: HW_PROJECT, auth: { type: 'aksk', accessKey: HW_AK, secretKey }, endpoint: sim.url });
+const dds = (secretKey = HW_SK): HuaweicloudAccount => ({
+  cloud: 'huaweicloud',
+  region: HW_REGION,
+  projectId: HW_PROJECT,
+  auth: { type: 'aksk', accessKey: HW_AK, secretKey },
+  endpoint: sim.url,
+});
 const scope: DiscoveryScope = { regions: [UC_REGION] };
 
 async function failure(run: Promise<unknown>): Promise<ProviderError> {
@@ -92,7 +110,17 @@ const primaries = (prefix: string) => [...ids(prefix, 130), `${prefix}-replica`]
 
 /** What `list` would have returned for a primary, enough for `policy`. */
 function stub(id: string): DiscoveredInstance {
-  return { instance: id, name: null, region: UC_REGION, zone: null, status: 'Running', replica: false, primary: null, createdAt: null, tags: {} };
+  return {
+    instance: id,
+    name: null,
+    region: UC_REGION,
+    zone: null,
+    status: 'Running',
+    replica: false,
+    primary: null,
+    createdAt: null,
+    tags: {},
+  };
 }
 
 describe('UCloud UPgSQL discovery (ListUPgSQLInstance, GetUPgSQLInstance)', () => {
@@ -119,11 +147,25 @@ describe('UCloud UPgSQL discovery (ListUPgSQLInstance, GetUPgSQLInstance)', () =
   });
 
   it('reads BackupCount as a count of files, BackupBeginTime as a one-hour window and BackupDate as weekdays', async () => {
-    const [custom, off, dflt] = await Promise.all(['pg-002', 'pg-001', 'pg-003'].map((id) => ucloudUpgsqlInstances.policy(uc(), 'uc', stub(id), ctx)));
+    const [custom, off, dflt] = await Promise.all(
+      ['pg-002', 'pg-001', 'pg-003'].map((id) => ucloudUpgsqlInstances.policy(uc(), 'uc', stub(id), ctx)),
+    );
 
-    expect(custom).toEqual({ automated: true, retentionDays: 5, retentionIsCount: true, window: { startMinute: 1320, endMinute: 1380 }, weekdays: [1, 3, 5], source: 'GetUPgSQLInstance' });
+    expect(custom).toEqual({
+      automated: true,
+      retentionDays: 5,
+      retentionIsCount: true,
+      window: { startMinute: 1320, endMinute: 1380 },
+      weekdays: [1, 3, 5],
+      source: 'GetUPgSQLInstance',
+    });
     expect(off).toMatchObject({ automated: false, retentionDays: 0, retentionIsCount: true, weekdays: [] });
-    expect(dflt).toMatchObject({ automated: true, retentionDays: 7, weekdays: [0, 1, 2, 3, 4, 5, 6], window: { startMinute: 120, endMinute: 180 } });
+    expect(dflt).toMatchObject({
+      automated: true,
+      retentionDays: 7,
+      weekdays: [0, 1, 2, 3, 4, 5, 6],
+      window: { startMinute: 120, endMinute: 180 },
+    });
   });
 });
 
@@ -139,15 +181,35 @@ describe('UCloud TiDB discovery (ListTiDBClusterService)', () => {
       ['100', '100'],
     ]);
     expect(byId(list, 'tidb-001')?.policy).toEqual({ unavailable: expect.stringContaining('AutoBackup: "Disable"') });
-    expect(await ucloudTidbInstances.policy(uc(), 'uc', stub('tidb-000'), ctx)).toEqual({ unavailable: expect.stringContaining('no backup policy') });
+    expect(await ucloudTidbInstances.policy(uc(), 'uc', stub('tidb-000'), ctx)).toEqual({
+      unavailable: expect.stringContaining('no backup policy'),
+    });
   });
 });
 
 const none: DiscoveryScope = { regions: [] };
 describe.each([
-  { label: 'OTC RDS (AK/SK)', prefix: 'rds', iam: false, list: () => otcRdsInstances.list(otcAksk(), 'gw', none, ctx), policy: (i: DiscoveredInstance) => otcRdsInstances.policy(otcAksk(), 'gw', i, ctx) },
-  { label: 'OTC RDS (IAM password token)', prefix: 'rds', iam: true, list: () => otcRdsInstances.list(otcPassword(), 'gw', none, ctx), policy: (i: DiscoveredInstance) => otcRdsInstances.policy(otcPassword(), 'gw', i, ctx) },
-  { label: 'Huawei DDS (AK/SK)', prefix: 'dds', iam: false, list: () => huaweiDdsInstances.list(dds(), 'gw', none, ctx), policy: (i: DiscoveredInstance) => huaweiDdsInstances.policy(dds(), 'gw', i, ctx) },
+  {
+    label: 'OTC RDS (AK/SK)',
+    prefix: 'rds',
+    iam: false,
+    list: () => otcRdsInstances.list(otcAksk(), 'gw', none, ctx),
+    policy: (i: DiscoveredInstance) => otcRdsInstances.policy(otcAksk(), 'gw', i, ctx),
+  },
+  {
+    label: 'OTC RDS (IAM password token)',
+    prefix: 'rds',
+    iam: true,
+    list: () => otcRdsInstances.list(otcPassword(), 'gw', none, ctx),
+    policy: (i: DiscoveredInstance) => otcRdsInstances.policy(otcPassword(), 'gw', i, ctx),
+  },
+  {
+    label: 'Huawei DDS (AK/SK)',
+    prefix: 'dds',
+    iam: false,
+    list: () => huaweiDdsInstances.list(dds(), 'gw', none, ctx),
+    policy: (i: DiscoveredInstance) => huaweiDdsInstances.policy(dds(), 'gw', i, ctx),
+  },
 ])('$label discovery (GET /v3/{project_id}/instances)', ({ prefix, iam, list, policy }) => {
   it('reads every page to total_count and leaves deleted instances out', async () => {
     const all = await list();
@@ -163,9 +225,22 @@ describe.each([
     const all = await list();
 
     expect(byId(all, `${prefix}-001`)?.policy).toMatchObject({ automated: false, retentionDays: 0, retentionIsCount: false });
-    expect(byId(all, `${prefix}-002`)?.policy).toMatchObject({ automated: true, retentionDays: 5, window: { startMinute: 1350, endMinute: 1410 }, weekdays: null });
-    expect(await policy(byId(all, `${prefix}-002`) as DiscoveredInstance)).toMatchObject({ automated: true, retentionDays: 5, window: { startMinute: 1350, endMinute: 1410 }, weekdays: [1, 3, 5] });
-    expect(await policy(byId(all, `${prefix}-003`) as DiscoveredInstance)).toMatchObject({ weekdays: [0, 1, 2, 3, 4, 5, 6], retentionDays: 7 });
+    expect(byId(all, `${prefix}-002`)?.policy).toMatchObject({
+      automated: true,
+      retentionDays: 5,
+      window: { startMinute: 1350, endMinute: 1410 },
+      weekdays: null,
+    });
+    expect(await policy(byId(all, `${prefix}-002`) as DiscoveredInstance)).toMatchObject({
+      automated: true,
+      retentionDays: 5,
+      window: { startMinute: 1350, endMinute: 1410 },
+      weekdays: [1, 3, 5],
+    });
+    expect(await policy(byId(all, `${prefix}-003`) as DiscoveredInstance)).toMatchObject({
+      weekdays: [0, 1, 2, 3, 4, 5, 6],
+      retentionDays: 7,
+    });
   });
 
   it('throws on a second page that stays malformed instead of returning the first 100', async () => {
@@ -181,11 +256,15 @@ describe.each([
       clock,
       fetch: async (input, init) => {
         const res = await globalThis.fetch(input, init);
-        if (String(input).includes('/instances') && ++answers === 1) sim.fleet.addInstance({ cloud: prefix === 'rds' ? 'otc' : 'huaweicloud', service: prefix, id: `${prefix}-late`, regionId: 'x' });
+        if (String(input).includes('/instances') && ++answers === 1)
+          sim.fleet.addInstance({ cloud: prefix === 'rds' ? 'otc' : 'huaweicloud', service: prefix, id: `${prefix}-late`, regionId: 'x' });
         return res;
       },
     });
-    expect(await failure(list())).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('listing changed while paging') });
+    expect(await failure(list())).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('listing changed while paging'),
+    });
   });
 });
 
@@ -194,7 +273,10 @@ describe('credentials and malformed answers', () => {
 
   it('a wrong UCloud PrivateKey is a permanent auth error (RetCode 171) without the key in it', async () => {
     const wrong = 'f'.repeat(40);
-    for (const run of [ucloudUpgsqlInstances.list(uc({ privateKey: wrong }), 'uc', scope, ctx), ucloudTidbInstances.list(uc({ privateKey: wrong }), 'uc', scope, ctx)]) {
+    for (const run of [
+      ucloudUpgsqlInstances.list(uc({ privateKey: wrong }), 'uc', scope, ctx),
+      ucloudTidbInstances.list(uc({ privateKey: wrong }), 'uc', scope, ctx),
+    ]) {
       const err = await failure(run);
       expect(err).toMatchObject({ kind: 'auth', permanent: true });
       noSecret(err, wrong);
@@ -203,7 +285,11 @@ describe('credentials and malformed answers', () => {
 
   it('a wrong OTC/Huawei secret key or password is a permanent auth error without the secret in it', async () => {
     const wrong = 'Wrong-Secret-0123456789abcdefXYZ';
-    for (const run of [otcRdsInstances.list(otcAksk(wrong), 'otc', scope, ctx), huaweiDdsInstances.list(dds(wrong), 'hw', scope, ctx), otcRdsInstances.list(otcPassword(wrong), 'otc', scope, ctx)]) {
+    for (const run of [
+      otcRdsInstances.list(otcAksk(wrong), 'otc', scope, ctx),
+      huaweiDdsInstances.list(dds(wrong), 'hw', scope, ctx),
+      otcRdsInstances.list(otcPassword(wrong), 'otc', scope, ctx),
+    ]) {
       const err = await failure(run);
       expect(err).toMatchObject({ kind: 'auth', permanent: true });
       noSecret(err, wrong);

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { coverageOf } from '../../src/discovery/coverage.js';
 import { evaluateCoverage } from '../../src/discovery/evaluate.js';
-import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { discoverAll } from '../../src/discovery/run.js';
 import { storedInstances, storedPolicy } from '../../src/discovery/store.js';
-import { aliyunInstancesApi, defaultApis, Fleet, setInstanceInfo, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createDeps } from '../../src/engine/deps.js';
+import { evaluateTargets } from '../../src/engine/evaluate.js';
+import { aliyunInstancesApi, defaultApis, Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';
 
 const NOW = Date.parse('2026-03-01T06:00:00Z');
@@ -30,7 +30,10 @@ async function setup() {
   const clock = manualClock(NOW);
   const sim: Simulator = await startSimulator({ fleet, clock, apis: [aliyunInstancesApi(), ...defaultApis(fleet)] });
   const db = tempDatabase();
-  const targets = ids.slice(0, 30).map((id) => `  - { id: t-${id}, account: ali, service: rds, instance: ${id} }`).join('\n');
+  const targets = ids
+    .slice(0, 30)
+    .map((id) => `  - { id: t-${id}, account: ali, service: rds, instance: ${id} }`)
+    .join('\n');
   const configWith = (moreExcluded: readonly string[] = []) =>
     loadConfigText(
       `accounts:
@@ -81,7 +84,10 @@ describe('discovery and the coverage rule against the simulator', () => {
     expect(by('uncovered')).toEqual(['rm-35', 'rm-36', 'rm-37', 'rm-38', 'rm-39']);
     expect(by('replica')).toEqual(['rr-replica']);
     evaluateCoverage(deps, { now: NOW });
-    const alarms = deps.db.$client.prepare(`SELECT target_id FROM findings WHERE rule_id = 'coverage' AND state = 'alarm' ORDER BY target_id`).pluck().all();
+    const alarms = deps.db.$client
+      .prepare(`SELECT target_id FROM findings WHERE rule_id = 'coverage' AND state = 'alarm' ORDER BY target_id`)
+      .pluck()
+      .all();
     expect(alarms).toEqual(['ali/rds/rm-35', 'ali/rds/rm-36', 'ali/rds/rm-37', 'ali/rds/rm-38', 'ali/rds/rm-39']);
   });
 
@@ -92,7 +98,9 @@ describe('discovery and the coverage rule against the simulator', () => {
     clock.advance(3_600_000);
     await discoverAll(deps);
     evaluateTargets(deps, { now: clock() });
-    const row = deps.db.$client.prepare(`SELECT state, reason FROM findings WHERE rule_id = 'coverage' AND target_id = 't-rm-07'`).get() as { state: string; reason: string };
+    const row = deps.db.$client
+      .prepare(`SELECT state, reason FROM findings WHERE rule_id = 'coverage' AND target_id = 't-rm-07'`)
+      .get() as { state: string; reason: string };
     expect(row.state).toBe('alarm');
     expect(row.reason).toMatch(/rm-07 .* is not listed by the discovery/);
     const still = deps.db.$client.prepare(`SELECT state FROM findings WHERE rule_id = 'coverage' AND target_id = 't-rm-08'`).pluck().get();
@@ -103,7 +111,9 @@ describe('discovery and the coverage rule against the simulator', () => {
     const { deps } = await setup();
     await discoverAll(deps);
     evaluateTargets(deps, { now: NOW });
-    const rows = deps.db.$client.prepare(`SELECT target_id, state, reason FROM findings WHERE rule_id = 'backup-policy' AND state <> 'ok'`).all() as { target_id: string; state: string; reason: string }[];
+    const rows = deps.db.$client
+      .prepare(`SELECT target_id, state, reason FROM findings WHERE rule_id = 'backup-policy' AND state <> 'ok'`)
+      .all() as { target_id: string; state: string; reason: string }[];
     expect(rows.map((r) => [r.target_id, r.state])).toEqual([['t-rm-01', 'alarm']]);
     expect(rows[0]?.reason).toMatch(/automated backup is off .*DescribeBackupPolicy, read 2026-03-01T06:00Z/);
   });
@@ -113,7 +123,10 @@ describe('discovery and the coverage rule against the simulator', () => {
     await discoverAll(deps);
     evaluateCoverage(deps, { now: NOW });
     evaluateCoverage({ ...deps, loaded: configWith(['rm-35']) }, { now: NOW + 60_000 });
-    const state = deps.db.$client.prepare(`SELECT state FROM findings WHERE rule_id = 'coverage' AND target_id = 'ali/rds/rm-35'`).pluck().get();
+    const state = deps.db.$client
+      .prepare(`SELECT state FROM findings WHERE rule_id = 'coverage' AND target_id = 'ali/rds/rm-35'`)
+      .pluck()
+      .get();
     expect(state).toBe('ok');
   });
 });

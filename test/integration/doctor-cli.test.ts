@@ -1,14 +1,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDoctor, type DoctorReport } from '../../src/cli/doctor.js';
+import { type DoctorReport, runDoctor } from '../../src/cli/doctor.js';
 import { silentProgress } from '../../src/cli/progress.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import { backupSources } from '../../src/providers/registry.js';
 import type { BackupSource } from '../../src/providers/types.js';
 import type { Registry } from '../../src/registry.js';
-import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { closedPort } from '../helpers/ports.js';
 
@@ -31,8 +31,18 @@ describe('backup-auditor doctor', () => {
     fleet.addAccount({ cloud: 'aliyun', ...ALI });
     fleet.addAccount({ cloud: 'ucloud', accessKeyId: UC.publicKey, accessKeySecret: UC.privateKey });
     fleet.addInstance({
-      cloud: 'aliyun', service: 'rds', id: 'rm-good', regionId: 'cn-hangzhou',
-      backups: [0, 1, 2].map((d) => ({ status: 'Success', kind: 'full' as const, mode: 'Automated' as const, startedAt: now - d * 24 * H - H, endedAt: now - d * 24 * H, sizeBytes: 1024 })),
+      cloud: 'aliyun',
+      service: 'rds',
+      id: 'rm-good',
+      regionId: 'cn-hangzhou',
+      backups: [0, 1, 2].map((d) => ({
+        status: 'Success',
+        kind: 'full' as const,
+        mode: 'Automated' as const,
+        startedAt: now - d * 24 * H - H,
+        endedAt: now - d * 24 * H,
+        sizeBytes: 1024,
+      })),
     });
     fleet.addInstance({ cloud: 'ucloud', service: 'upgsql', id: 'pg-1', regionId: 'cn-zj', zone: 'cn-zj-01' });
     sim = await startSimulator({ fleet });
@@ -105,7 +115,10 @@ targets:
   it('reports a missing secret per account and does not try its targets', async () => {
     const { code, report } = await doctorJson({ ALI_SK: ALI.accessKeySecret });
     expect(code).toBe(1);
-    expect(report.accounts.find((a) => a.account === 'uc-wrong')?.secrets).toEqual({ ok: false, problems: ['accounts.uc-wrong.privateKey: environment variable UC_PRIV is not set'] });
+    expect(report.accounts.find((a) => a.account === 'uc-wrong')?.secrets).toEqual({
+      ok: false,
+      problems: ['accounts.uc-wrong.privateKey: environment variable UC_PRIV is not set'],
+    });
     expect(row(report, 'ledger')).toMatchObject({ skipped: 'a secret of the account is missing' });
   });
 
@@ -128,7 +141,10 @@ targets:
     const skewed = await startSimulator({ fleet: sim.fleet, clock: () => Date.now() + 17 * 60_000 });
     try {
       const file = join(dir, 'skew.yaml');
-      writeFileSync(file, `accounts:\n  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${skewed.url}", accessKeyId: ${ALI.accessKeyId}, accessKeySecret: { env: ALI_SK } }\ntargets:\n  - { id: orders, account: ali, service: rds, instance: rm-good }\n`);
+      writeFileSync(
+        file,
+        `accounts:\n  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${skewed.url}", accessKeyId: ${ALI.accessKeyId}, accessKeySecret: { env: ALI_SK } }\ntargets:\n  - { id: orders, account: ali, service: rds, instance: rm-good }\n`,
+      );
       const loaded = loadConfigFile(file, { env: ENV, checkSecrets: false });
       // The simulator's Date header is the real time; rewrite it to the simulator's own clock, as a real server's would be.
       const fetchSkewed: typeof fetch = async (input, init) => {
@@ -137,7 +153,17 @@ targets:
         headers.set('date', new Date(Date.now() + 17 * 60_000).toUTCString());
         return new Response(await res.text(), { status: res.status, headers });
       };
-      const report = await runDoctor(loaded, { fetch: fetchSkewed, clock: Date.now, log: silentLogger, sources: backupSources as unknown as Registry<BackupSource>, progress: silentProgress }, { targets: ['orders'], timeoutMs: 3_000 });
+      const report = await runDoctor(
+        loaded,
+        {
+          fetch: fetchSkewed,
+          clock: Date.now,
+          log: silentLogger,
+          sources: backupSources as unknown as Registry<BackupSource>,
+          progress: silentProgress,
+        },
+        { targets: ['orders'], timeoutMs: 3_000 },
+      );
       const t = report.targets[0] as Record<string, unknown>;
       expect(t.kind).toBe('auth');
       expect(t.error).toContain('InvalidTimeStamp.Expired');

@@ -22,7 +22,12 @@ import { collectPages, testProviderContext } from '../helpers/provider-context.j
 
 const ALI = { ak: 'LTAI5tE2eFiveApis01', sk: 'e2e-five-ali-secret-3Jw9' };
 const UC = { publicKey: 'e2e-five@example.invalid1296235120854146120', privateKey: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c' };
-const OTC = { ak: 'OTCE2EFIVEAPISAK0001', sk: 'otcE2eFiveApisSecretKey00000000000000001', project: '0483b6b16e954cb88930a360d2c4e663', password: 'E2e-otc-password-77' };
+const OTC = {
+  ak: 'OTCE2EFIVEAPISAK0001',
+  sk: 'otcE2eFiveApisSecretKey00000000000000001',
+  project: '0483b6b16e954cb88930a360d2c4e663',
+  password: 'E2e-otc-password-77',
+};
 const HW = { ak: 'HWE2EFIVEAPISAK00001', sk: 'hwE2eFiveApisSecretKey000000000000000002', project: '77b6a44cba5143ab91d13ab9a8ff44fd' };
 const OTC_RDS = '5f2a9c1e7b3d4f6a8c0e2b4d6f8a1c3ein01';
 const HW_DDS = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4bin02';
@@ -71,7 +76,14 @@ instances:
 `;
 
 // `simulate` makes every account discover, so the gone instance's target also fails `coverage` (not listed).
-const EXPECTED_ALARMS = ['billing-pg/recent-success', 'crm-rds/size-anomaly', 'gone-ali/coverage', 'gone-ali/target-missing', 'orders-ali/failed-backup', 'search-tidb/stuck-running'];
+const EXPECTED_ALARMS = [
+  'billing-pg/recent-success',
+  'crm-rds/size-anomaly',
+  'gone-ali/coverage',
+  'gone-ali/target-missing',
+  'orders-ali/failed-backup',
+  'search-tidb/stuck-running',
+];
 
 interface Finding {
   target: string;
@@ -119,9 +131,16 @@ describe('run-once over all five APIs, against `simulate --fleet`', () => {
 
     const status = await cli('status', '--json');
     const findings = JSON.parse(status.stdout) as Finding[];
-    expect(findings.filter((f) => f.state === 'alarm').map((f) => `${f.target}/${f.rule}`).sort()).toEqual(EXPECTED_ALARMS);
+    expect(
+      findings
+        .filter((f) => f.state === 'alarm')
+        .map((f) => `${f.target}/${f.rule}`)
+        .sort(),
+    ).toEqual(EXPECTED_ALARMS);
     expect(new Set(findings.filter((f) => f.state === 'error').map((f) => f.target))).toEqual(new Set(['gone-ali']));
-    expect(new Set(findings.map((f) => f.target))).toEqual(new Set(['orders-ali', 'gone-ali', 'billing-pg', 'search-tidb', 'crm-rds', 'catalog-dds']));
+    expect(new Set(findings.map((f) => f.target))).toEqual(
+      new Set(['orders-ali', 'gone-ali', 'billing-pg', 'search-tidb', 'crm-rds', 'catalog-dds']),
+    );
   });
 
   /** Our registered adapter's ids for one instance (the simulator runs on the real clock, as the SDKs sign with it). */
@@ -133,11 +152,30 @@ describe('run-once over all five APIs, against `simulate --fleet`', () => {
 
   it('lists, through pop-core (v1) and rds20140815 (v3), the Alibaba backup ids our adapter lists with v1 and v3', async () => {
     const pop = new RPCClient({ accessKeyId: ALI.ak, accessKeySecret: ALI.sk, endpoint: url, apiVersion: '2014-08-15' });
-    const popPage = await pop.request<{ Items: { Backup: { BackupId: number }[] } }>('DescribeBackups', { RegionId: 'cn-hangzhou', DBInstanceId: 'rm-e2e-orders', PageSize: 100 }, { method: 'GET' });
+    const popPage = await pop.request<{ Items: { Backup: { BackupId: number }[] } }>(
+      'DescribeBackups',
+      { RegionId: 'cn-hangzhou', DBInstanceId: 'rm-e2e-orders', PageSize: 100 },
+      { method: 'GET' },
+    );
     const RdsClient = ('default' in rds ? rds.default : rds) as typeof rds.default;
-    const v3Client = new RdsClient(new $OpenApi.$OpenApiUtil.Config({ accessKeyId: ALI.ak, accessKeySecret: ALI.sk, endpoint: new URL(url).host, protocol: 'http', regionId: 'cn-hangzhou' }));
+    const v3Client = new RdsClient(
+      new $OpenApi.$OpenApiUtil.Config({
+        accessKeyId: ALI.ak,
+        accessKeySecret: ALI.sk,
+        endpoint: new URL(url).host,
+        protocol: 'http',
+        regionId: 'cn-hangzhou',
+      }),
+    );
     const v3Page = await v3Client.describeBackups(new $Rds.DescribeBackupsRequest({ DBInstanceId: 'rm-e2e-orders', pageSize: 100 }));
-    const account = (signatureVersion: 'v1' | 'v3'): AccountConfig => ({ cloud: 'aliyun', regionId: 'cn-hangzhou', accessKeyId: ALI.ak, accessKeySecret: ALI.sk, endpoint: url, signatureVersion });
+    const account = (signatureVersion: 'v1' | 'v3'): AccountConfig => ({
+      cloud: 'aliyun',
+      regionId: 'cn-hangzhou',
+      accessKeyId: ALI.ak,
+      accessKeySecret: ALI.sk,
+      endpoint: url,
+      signatureVersion,
+    });
     const target = { id: 'orders-ali', service: 'rds', instance: 'rm-e2e-orders' };
 
     const popIds = popPage.Items.Backup.map((b) => String(b.BackupId));
@@ -150,12 +188,34 @@ describe('run-once over all five APIs, against `simulate --fleet`', () => {
   it('lists, through the Huawei SDK (HcClient, AK/SK), the OTC RDS and DDS backup ids our adapters list (OTC with an IAM token)', async () => {
     const hcIds = async (ak: string, sk: string, project: string, instance: string): Promise<string[]> => {
       const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
-      const client = new HcClient(new DefaultHttpClient({ logger: quiet }, [url])).withCredential(new BasicCredentials().withAk(ak).withSk(sk).withProjectId(project)).withEndpoints([url]);
-      const res = await client.sendRequest<{ httpStatusCode?: number; backups: { id: string }[] }>({ method: 'GET', url: '/v3/{project_id}/backups', contentType: 'application/json', pathParams: {}, queryParams: { instance_id: instance, offset: 0, limit: 100 }, headers: {} });
+      const client = new HcClient(new DefaultHttpClient({ logger: quiet }, [url]))
+        .withCredential(new BasicCredentials().withAk(ak).withSk(sk).withProjectId(project))
+        .withEndpoints([url]);
+      const res = await client.sendRequest<{ httpStatusCode?: number; backups: { id: string }[] }>({
+        method: 'GET',
+        url: '/v3/{project_id}/backups',
+        contentType: 'application/json',
+        pathParams: {},
+        queryParams: { instance_id: instance, offset: 0, limit: 100 },
+        headers: {},
+      });
       return res.backups.map((b) => b.id);
     };
-    const otc: AccountConfig = { cloud: 'otc', region: 'eu-de', projectId: OTC.project, auth: { type: 'password', domain: 'acme', user: 'auditor', password: OTC.password }, endpoint: url, iamEndpoint: url };
-    const hw: AccountConfig = { cloud: 'huaweicloud', region: 'ap-southeast-1', projectId: HW.project, auth: { type: 'aksk', accessKey: HW.ak, secretKey: HW.sk }, endpoint: url };
+    const otc: AccountConfig = {
+      cloud: 'otc',
+      region: 'eu-de',
+      projectId: OTC.project,
+      auth: { type: 'password', domain: 'acme', user: 'auditor', password: OTC.password },
+      endpoint: url,
+      iamEndpoint: url,
+    };
+    const hw: AccountConfig = {
+      cloud: 'huaweicloud',
+      region: 'ap-southeast-1',
+      projectId: HW.project,
+      auth: { type: 'aksk', accessKey: HW.ak, secretKey: HW.sk },
+      endpoint: url,
+    };
 
     const otcIds = await hcIds(OTC.ak, OTC.sk, OTC.project, OTC_RDS);
     const ddsIds = await hcIds(HW.ak, HW.sk, HW.project, HW_DDS);

@@ -1,11 +1,11 @@
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/errors.js';
-import { createEmailNotifier, emailNotifier, type EmailChannel, type MailTransport } from '../../src/notify/email.js';
+import { createEmailNotifier, type EmailChannel, emailNotifier, type MailTransport } from '../../src/notify/email.js';
 import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { closedPort } from '../helpers/ports.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const PASSWORD = 's3cr3t-p@ss:word';
 const USER = 'auditor';
@@ -25,11 +25,13 @@ function channel(smtp: string, over: Partial<EmailChannel> = {}): EmailChannel {
 }
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DeliveryError);
   return err as DeliveryError;
 }
-
 
 let sink: SmtpSink | undefined;
 afterEach(async () => {
@@ -99,7 +101,14 @@ describe('email notifier over a real SMTP server', () => {
 
   it('turns rejected credentials (535) into a permanent error without the password', async () => {
     sink = await startSmtpSink({ auth: { user: USER, pass: 'the-real-one' } });
-    const err = await failure(emailNotifier.send(digest(items), channel(sink.url.replace('smtp://', `smtp://${USER}:${encodeURIComponent(PASSWORD)}@`)), 'm', notifyContext()));
+    const err = await failure(
+      emailNotifier.send(
+        digest(items),
+        channel(sink.url.replace('smtp://', `smtp://${USER}:${encodeURIComponent(PASSWORD)}@`)),
+        'm',
+        notifyContext(),
+      ),
+    );
 
     expect(err.permanent).toBe(true);
     expect(err.message).toContain('535');
@@ -130,7 +139,9 @@ describe('email notifier over a real SMTP server', () => {
     const err = await failure(emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()));
 
     expect(err.permanent).toBe(true);
-    expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: server refused STARTTLS, which the channel requires \\(requireTls\\)`));
+    expect(err.message).toMatch(
+      new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: server refused STARTTLS, which the channel requires \\(requireTls\\)`),
+    );
     for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), sink.url]) expect(err.message).not.toContain(secret);
     expect(sink.messages).toHaveLength(0);
   });
@@ -143,7 +154,12 @@ describe('email notifier over a real SMTP server', () => {
 
   it('delivers over STARTTLS when the channel requires TLS and accepts the relay’s self-signed certificate', async () => {
     sink = await startSmtpSink({ tls: 'starttls', auth: { user: USER, pass: PASSWORD } });
-    await emailNotifier.send(digest(items), channel(sink.url, { requireTls: true, tlsRejectUnauthorized: false }), 'oncall-mail', notifyContext());
+    await emailNotifier.send(
+      digest(items),
+      channel(sink.url, { requireTls: true, tlsRejectUnauthorized: false }),
+      'oncall-mail',
+      notifyContext(),
+    );
 
     expect(sink.messages).toHaveLength(1);
     expect(sink.messages[0]!.secure).toBe(true);
@@ -183,7 +199,9 @@ describe('email notifier over a real SMTP server', () => {
     const { port } = silent.address() as AddressInfo;
     try {
       const started = Date.now();
-      const err = await failure(emailNotifier.send(digest(items), channel(`smtp://127.0.0.1:${port}`), 'oncall-mail', notifyContext({ timeoutMs: 300 })));
+      const err = await failure(
+        emailNotifier.send(digest(items), channel(`smtp://127.0.0.1:${port}`), 'oncall-mail', notifyContext({ timeoutMs: 300 })),
+      );
       expect(err.permanent).toBe(false);
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
@@ -211,7 +229,9 @@ describe('email notifier transport handling', () => {
       };
       return transport;
     });
-    const err = await failure(notifier.send(digest([alertItem()]), channel('smtps://mail.example.com'), 'm', notifyContext({ timeoutMs: 1234 })));
+    const err = await failure(
+      notifier.send(digest([alertItem()]), channel('smtps://mail.example.com'), 'm', notifyContext({ timeoutMs: 1234 })),
+    );
 
     expect(err.permanent).toBe(false);
     expect(err.message).toBe('email via mail.example.com:465: timed out (Connection timeout)');
@@ -225,7 +245,12 @@ describe('email notifier transport handling', () => {
       seen.push(options);
       return { sendMail: () => Promise.resolve({ rejected: [], messageId: '<x@y>' } as never), close: () => undefined };
     });
-    await notifier.send(digest([alertItem()]), channel('smtp://relay.example.com:587', { requireTls: true, tlsRejectUnauthorized: false }), 'm', notifyContext());
+    await notifier.send(
+      digest([alertItem()]),
+      channel('smtp://relay.example.com:587', { requireTls: true, tlsRejectUnauthorized: false }),
+      'm',
+      notifyContext(),
+    );
     await notifier.send(digest([alertItem()]), channel('smtps://relay.example.com'), 'm', notifyContext());
 
     expect(seen[0]).toMatchObject({ url: 'smtp://relay.example.com:587', requireTLS: true, tls: { rejectUnauthorized: false } });

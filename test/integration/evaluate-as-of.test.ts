@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
@@ -18,8 +18,16 @@ const H = 3_600_000;
 const T0 = Date.parse('2026-11-10T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const backup = (id: string, endedAt: number): NormalizedBackup => ({
-  backupId: id, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
-  startedAt: endedAt - H, endedAt, sizeBytes: 1e9, raw: {},
+  backupId: id,
+  name: null,
+  kind: 'full',
+  trigger: 'automated',
+  status: 'completed',
+  rawStatus: 'Success',
+  startedAt: endedAt - H,
+  endedAt,
+  sizeBytes: 1e9,
+  raw: {},
 });
 
 let dir: string;
@@ -29,7 +37,9 @@ let config: string;
 beforeAll(() => {
   ({ dir, cleanup } = tempDir('ba-asof-'));
   config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 timezone: Europe/Berlin
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9", accessKeyId: ak, accessKeySecret: sk }
@@ -39,7 +49,8 @@ targets:
   - { id: empty, account: ali, service: rds, instance: rm-3 }
 rules:
   retention: false
-`);
+`,
+  );
   const loaded = loadConfigFile(config, { env: {} });
   const db: Db = openDatabase(loaded.databasePath);
   const clock = manualClock(T0);
@@ -58,13 +69,17 @@ rules:
 afterAll(() => cleanup());
 
 type Entry = { target: string; rule: string; state: string; since: string; reason: string };
-const find = (out: string, target: string, rule: string) => (JSON.parse(out) as Entry[]).find((e) => e.target === target && e.rule === rule);
+const find = (out: string, target: string, rule: string) =>
+  (JSON.parse(out) as Entry[]).find((e) => e.target === target && e.rule === rule);
 
 describe('evaluate --at and status --at', () => {
   it('evaluate --at re-judges what was known then: an alarm 31h after the last backup', async () => {
     const r = await runCli(['--config', config, 'evaluate', '--at', iso(T0 + 31 * H), '--json']);
     expect(r.code).toBe(1);
-    expect(find(r.stdout, 'db1', 'recent-success')).toMatchObject({ state: 'alarm', reason: expect.stringContaining('ended 2026-11-09T23:00Z, 1d 8h ago; policy 1d') });
+    expect(find(r.stdout, 'db1', 'recent-success')).toMatchObject({
+      state: 'alarm',
+      reason: expect.stringContaining('ended 2026-11-09T23:00Z, 1d 8h ago; policy 1d'),
+    });
   });
 
   it('evaluate --at a later instant sees the backup that arrived meanwhile', async () => {
@@ -95,13 +110,22 @@ describe('evaluate --at and status --at', () => {
 
   it('gives error for data rules where no poll had succeeded, and poll-failing cannot judge before any poll', async () => {
     const r = await runCli(['--config', config, 'evaluate', '--at', iso(T0 + H), '--json']);
-    expect(find(r.stdout, 'never-polled', 'recent-success')).toMatchObject({ state: 'error', reason: expect.stringContaining('no successful poll yet') });
-    expect(find(r.stdout, 'never-polled', 'poll-failing')).toMatchObject({ state: 'error', reason: expect.stringContaining('not polled yet') });
+    expect(find(r.stdout, 'never-polled', 'recent-success')).toMatchObject({
+      state: 'error',
+      reason: expect.stringContaining('no successful poll yet'),
+    });
+    expect(find(r.stdout, 'never-polled', 'poll-failing')).toMatchObject({
+      state: 'error',
+      reason: expect.stringContaining('not polled yet'),
+    });
   });
 
   it('alarms on a target whose provider never reported any backup', async () => {
     const r = await runCli(['--config', config, 'evaluate', '--at', iso(T0 + H), '--json']);
-    expect(find(r.stdout, 'empty', 'recent-success')).toMatchObject({ state: 'alarm', reason: expect.stringContaining('no completed backup on record') });
+    expect(find(r.stdout, 'empty', 'recent-success')).toMatchObject({
+      state: 'alarm',
+      reason: expect.stringContaining('no completed backup on record'),
+    });
   });
 
   it('status --at shows the findings as they were recorded then', async () => {
@@ -134,7 +158,17 @@ describe('rules', () => {
     const r = await runCli(['rules', '--json']);
     expect(r.code).toBe(0);
     const docs = JSON.parse(r.stdout) as { id: string; parameters: { name: string; default: unknown; type: string }[] }[];
-    expect(docs.map((d) => d.id)).toEqual(['recent-success', 'failed-backup', 'stuck-running', 'poll-failing', 'retention', 'size-anomaly', 'target-missing', 'coverage', 'backup-policy']);
+    expect(docs.map((d) => d.id)).toEqual([
+      'recent-success',
+      'failed-backup',
+      'stuck-running',
+      'poll-failing',
+      'retention',
+      'size-anomaly',
+      'target-missing',
+      'coverage',
+      'backup-policy',
+    ]);
     expect(docs[0]!.parameters.find((p) => p.name === 'maxAge')).toMatchObject({ default: '24h', type: 'duration' });
     expect(docs[4]!.parameters.find((p) => p.name === 'minCount')).toMatchObject({ default: 7 });
   });

@@ -17,8 +17,14 @@ it('evaluateTargets() with targetIds judges just those the config lists, each on
   const loaded = loadConfigText(YAML, '/tmp/backup-auditor.yaml', { env: {} });
   const db = openDatabase(':memory:');
   try {
-    const summary = evaluateTargets(createDeps({ db, loaded }), { now: Date.parse('2026-11-10T00:00:00Z'), targetIds: ['c', 'gone', 'a', 'c'] });
-    const perTarget = db.$client.prepare('SELECT target_id, COUNT(*) AS n FROM findings GROUP BY target_id ORDER BY target_id').all() as { target_id: string; n: number }[];
+    const summary = evaluateTargets(createDeps({ db, loaded }), {
+      now: Date.parse('2026-11-10T00:00:00Z'),
+      targetIds: ['c', 'gone', 'a', 'c'],
+    });
+    const perTarget = db.$client.prepare('SELECT target_id, COUNT(*) AS n FROM findings GROUP BY target_id ORDER BY target_id').all() as {
+      target_id: string;
+      n: number;
+    }[];
     expect(perTarget.map((r) => r.target_id)).toEqual(['a', 'c']);
     expect(perTarget[0]?.n).toBeGreaterThan(0);
     expect(perTarget[0]?.n).toBe(perTarget[1]?.n);

@@ -17,14 +17,30 @@ afterEach(() => cleanup());
 /** Records one evaluation of orders-pg/recent-success, as the engine does after judging. */
 function evaluate(state: FindingState, now: number, reason = `${state} at ${now}`): void {
   writeFinding(db, readTargetFindings(db, 'orders-pg').get('recent-success'), {
-    targetId: 'orders-pg', ruleId: 'recent-success', state, severity: 'critical', reason, details: undefined, now, notify: [], firing: state === 'alarm', silencedBy: null,
+    targetId: 'orders-pg',
+    ruleId: 'recent-success',
+    state,
+    severity: 'critical',
+    reason,
+    details: undefined,
+    now,
+    notify: [],
+    firing: state === 'alarm',
+    silencedBy: null,
   });
 }
 
-interface EventRow { from: string | null; to: string; at: number; reason: string }
+interface EventRow {
+  from: string | null;
+  to: string;
+  at: number;
+  reason: string;
+}
 const events = (): EventRow[] =>
   db.$client
-    .prepare(`SELECT from_state AS "from", to_state AS "to", at, reason FROM finding_events WHERE target_id = 'orders-pg' AND rule_id = 'recent-success' ORDER BY id`)
+    .prepare(
+      `SELECT from_state AS "from", to_state AS "to", at, reason FROM finding_events WHERE target_id = 'orders-pg' AND rule_id = 'recent-success' ORDER BY id`,
+    )
     .all() as EventRow[];
 
 describe('finding_events, the flip history', () => {
@@ -46,7 +62,10 @@ describe('finding_events, the flip history', () => {
     evaluate('error', T0 + 60 * MIN);
     evaluate('error', T0 + 90 * MIN);
 
-    expect(events().map((e) => [e.from, e.to])).toEqual([[null, 'alarm'], ['alarm', 'error']]);
+    expect(events().map((e) => [e.from, e.to])).toEqual([
+      [null, 'alarm'],
+      ['alarm', 'error'],
+    ]);
     expect(readTargetFindings(db, 'orders-pg').get('recent-success')).toMatchObject({ state: 'error', since: T0 + 60 * MIN });
   });
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveRules } from '../../rules/resolve.js';
 import { rules } from '../../rules/registry.js';
+import { resolveRules } from '../../rules/resolve.js';
 import type { HistoryNeeds } from '../../rules/types.js';
 import type { Config, TargetConfig } from '../../src/config/schema.js';
 import type { Db } from '../../src/db/client.js';
-import { recordPoll } from '../../src/db/ingest.js';
 import { loadHistory } from '../../src/db/history.js';
+import { recordPoll } from '../../src/db/ingest.js';
 import { mergedNeeds } from '../../src/engine/judge.js';
 import type { NormalizedBackup } from '../../src/providers/types.js';
 import { tempDatabase } from '../helpers/db.js';
@@ -26,9 +26,17 @@ const backupArb = fc.record({
 });
 
 const paramsArb = fc.record({
-  'recent-success': fc.record({ maxAge: fc.constantFrom('12h', '24h', '3d'), kinds: fc.constantFrom([], ['full'], ['incremental', 'full']) }),
+  'recent-success': fc.record({
+    maxAge: fc.constantFrom('12h', '24h', '3d'),
+    kinds: fc.constantFrom([], ['full'], ['incremental', 'full']),
+  }),
   'failed-backup': fc.record({ lookback: fc.constantFrom('6h', '24h', '10d') }),
-  retention: fc.record({ minCount: fc.integer({ min: 0, max: 12 }), window: fc.constantFrom('2d', '7d', '30d'), minAge: fc.constantFrom(null, '3d', '20d'), kinds: fc.constantFrom([], ['full']) }),
+  retention: fc.record({
+    minCount: fc.integer({ min: 0, max: 12 }),
+    window: fc.constantFrom('2d', '7d', '30d'),
+    minAge: fc.constantFrom(null, '3d', '20d'),
+    kinds: fc.constantFrom([], ['full']),
+  }),
   'size-anomaly': fc.record({ history: fc.integer({ min: 2, max: 12 }), maxDrop: fc.constantFrom(0.1, 0.5, 0.9) }),
   'stuck-running': fc.record({ maxDuration: fc.constantFrom('1h', '6h') }),
 });
@@ -47,8 +55,16 @@ describe('bounded live history', () => {
         const backups: NormalizedBackup[] = specs.map((s, i) => {
           const endedAt = s.endOffsetH === null ? null : NOW + s.endOffsetH * H;
           return {
-            backupId: String(i), name: null, kind: s.kind, trigger: 'automated', status: s.status, rawStatus: s.status,
-            startedAt: endedAt === null ? NOW - s.durationH * H : endedAt - s.durationH * H, endedAt, sizeBytes: s.size, raw: {},
+            backupId: String(i),
+            name: null,
+            kind: s.kind,
+            trigger: 'automated',
+            status: s.status,
+            rawStatus: s.status,
+            startedAt: endedAt === null ? NOW - s.durationH * H : endedAt - s.durationH * H,
+            endedAt,
+            sizeBytes: s.size,
+            raw: {},
           } as NormalizedBackup;
         });
         recordPoll(db, { targetId, startedAt: NOW - 60_000, finishedAt: NOW - 30_000, outcome: { ok: true, pages: 1, backups } });
@@ -72,10 +88,23 @@ describe('bounded live history', () => {
   /** Stores `days` daily completed full backups of target `id` in one poll and returns its default rules' needs. */
   function dailyTarget(id: string, days: number): HistoryNeeds {
     const backups = Array.from({ length: days }, (_, d) => ({
-      backupId: `${id}-${d}`, name: null, kind: 'full', trigger: 'automated', status: 'completed', rawStatus: 'Success',
-      startedAt: NOW - d * 24 * H - H, endedAt: NOW - d * 24 * H, sizeBytes: 1e9, raw: {},
+      backupId: `${id}-${d}`,
+      name: null,
+      kind: 'full',
+      trigger: 'automated',
+      status: 'completed',
+      rawStatus: 'Success',
+      startedAt: NOW - d * 24 * H - H,
+      endedAt: NOW - d * 24 * H,
+      sizeBytes: 1e9,
+      raw: {},
     })) as NormalizedBackup[];
-    recordPoll(db, { targetId: id, startedAt: NOW - 60_000, finishedAt: NOW - 30_000, outcome: { ok: true, pages: Math.ceil(days / 100), backups } });
+    recordPoll(db, {
+      targetId: id,
+      startedAt: NOW - 60_000,
+      finishedAt: NOW - 30_000,
+      outcome: { ok: true, pages: Math.ceil(days / 100), backups },
+    });
     const target: TargetConfig = { id, account: 'a', service: 'rds', instance: 'i', labels: {}, rules: {} };
     return mergedNeeds(resolveRules(rules, { rules: {}, profiles: [] }, target).resolved);
   }

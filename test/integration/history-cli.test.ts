@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/cli/history.js';
-import { startCliFleet, type CliFleet } from '../helpers/cli-fleet.js';
+import { type CliFleet, startCliFleet } from '../helpers/cli-fleet.js';
 
 describe('backup-auditor history TARGET', () => {
   let f: CliFleet;
@@ -13,7 +13,10 @@ describe('backup-auditor history TARGET', () => {
     f.sim.fleet.updateBackup('rm-payments', newest?.id as string, { status: 'Failed' });
     await f.cli('run-once');
     // A target whose instance the provider does not know: its polls fail for good.
-    writeFileSync(f.config, readFileSync(f.config, 'utf8').replace('rules:', '  - { id: ghost-db, account: ali, service: rds, instance: rm-ghost }\nrules:'));
+    writeFileSync(
+      f.config,
+      readFileSync(f.config, 'utf8').replace('rules:', '  - { id: ghost-db, account: ali, service: rds, instance: rm-ghost }\nrules:'),
+    );
   });
   afterAll(() => f?.close());
 
@@ -36,9 +39,12 @@ describe('backup-auditor history TARGET', () => {
     expect(backups.filter((b) => b.type === 'backup' && b.from === 'completed' && b.to === 'failed')).toHaveLength(1);
     const flips = doc.events.flatMap((e) => (e.type === 'finding' && e.from === 'ok' ? [`${e.rule}:${e.to}`] : []));
     expect(flips.sort()).toEqual(['failed-backup:alarm', 'recent-success:alarm']);
-    expect(doc.events.filter((e) => e.type === 'notification').map((e) => e.type === 'notification' && `${e.rule}/${e.kind}/${e.status}`).sort()).toEqual([
-      'failed-backup/firing/sent', 'recent-success/firing/sent',
-    ]);
+    expect(
+      doc.events
+        .filter((e) => e.type === 'notification')
+        .map((e) => e.type === 'notification' && `${e.rule}/${e.kind}/${e.status}`)
+        .sort(),
+    ).toEqual(['failed-backup/firing/sent', 'recent-success/firing/sent']);
     // Within one poll's instant the poll comes first, then what it saw, then what was judged of it.
     const second = doc.events.findIndex((e, i) => e.type === 'poll' && i > 0);
     expect(doc.events[second + 1]?.type).toBe('backup');
@@ -51,7 +57,7 @@ describe('backup-auditor history TARGET', () => {
     expect(r.stdout).toMatch(/Z {2}poll {5}ok: 1 page, 8 items \(\d+ ms\)/);
     expect(r.stdout).toContain('backups  8 first seen: 8 completed (--json lists each)');
     expect(r.stdout).toMatch(/backup {3}\d+: completed → failed \(Failed; full, ended .+, 5\.0 GiB\)/);
-    expect(r.stdout).toMatch(/finding  failed-backup: ok → alarm: backup \d+ failed at/);
+    expect(r.stdout).toMatch(/finding {2}failed-backup: ok → alarm: backup \d+ failed at/);
     expect(r.stdout).toContain('notify   firing (failed-backup) to slack: sent');
   });
 
@@ -59,7 +65,7 @@ describe('backup-auditor history TARGET', () => {
     await f.cli('run-once', '--target', 'ghost-db');
     const r = await f.cli('history', 'ghost-db', '--since', '1h');
     expect(r.stdout).toMatch(/poll {5}failed after 0 pages: not-found: aliyun InvalidDBInstanceId.NotFound/);
-    expect(r.stdout).toMatch(/finding  target-missing: new → alarm/);
+    expect(r.stdout).toMatch(/finding {2}target-missing: new → alarm/);
   });
 
   it('limits the period with --since, as a duration or an instant', async () => {

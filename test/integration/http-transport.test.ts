@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
 import { send } from '../../src/providers/http.js';
-import { fetchTransport, undiciTransport, type HttpTransport } from '../../src/providers/transport.js';
+import { fetchTransport, type HttpTransport, undiciTransport } from '../../src/providers/transport.js';
 import { closedPort } from '../helpers/ports.js';
 import { testProviderContext } from '../helpers/provider-context.js';
 
@@ -27,7 +27,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     } else {
       res.setHeader('set-cookie', ['a=1', 'b=2']);
       res.setHeader('x-request-id', 'req-42');
-      res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ echo: body, ünïcode: '✓' }));
+      res
+        .writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ echo: body, ünïcode: '✓' }));
     }
   });
 }
@@ -52,7 +54,13 @@ describe.each(transports)('$name', ({ make }) => {
 
   it('sends method, headers and body, and returns status, every header and the whole body as text', async () => {
     seen.length = 0;
-    const res = await make()({ method: 'POST', url: `${base}/echo?x=1`, headers: { 'x-test': 'yes', 'content-type': 'application/json' }, body: '{"a":1}', signal: signal() });
+    const res = await make()({
+      method: 'POST',
+      url: `${base}/echo?x=1`,
+      headers: { 'x-test': 'yes', 'content-type': 'application/json' },
+      body: '{"a":1}',
+      signal: signal(),
+    });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ echo: '{"a":1}', ünïcode: '✓' });
     expect(res.headers.get('x-request-id')).toBe('req-42');

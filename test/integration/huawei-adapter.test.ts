@@ -3,8 +3,8 @@ import { ProviderError } from '../../src/errors.js';
 import { createHuaweiDdsBackups } from '../../src/providers/huaweicloud/dds-backups.js';
 import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';
-import { HW_SK, OTC_SK, SIM_NOW, huaweiSimulator, type HuaweiTestSim } from '../helpers/huawei-sim.js';
-import { collectPages, testProviderContext, type TestProviderContext } from '../helpers/provider-context.js';
+import { type HuaweiTestSim, HW_SK, huaweiSimulator, OTC_SK, SIM_NOW } from '../helpers/huawei-sim.js';
+import { collectPages, type TestProviderContext, testProviderContext } from '../helpers/provider-context.js';
 
 const target = (instance: string, service = 'rds'): PollTarget => ({ id: `t-${instance}`, service, instance });
 
@@ -39,7 +39,15 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
     expect(pages.every((p) => p.total === 250)).toBe(true);
     const items = pages.flatMap((p) => p.items);
     expect(new Set(items.map((b) => b.backupId)).size).toBe(250);
-    expect(items[0]).toMatchObject({ status: 'completed', rawStatus: 'COMPLETED', kind: 'full', trigger: 'automated', startedAt: SIM_NOW - 7_200_000, endedAt: SIM_NOW - 3_600_000, sizeBytes: 5_000 * 1024 });
+    expect(items[0]).toMatchObject({
+      status: 'completed',
+      rawStatus: 'COMPLETED',
+      kind: 'full',
+      trigger: 'automated',
+      startedAt: SIM_NOW - 7_200_000,
+      endedAt: SIM_NOW - 3_600_000,
+      sizeBytes: 5_000 * 1024,
+    });
     expect(items[0]?.problems).toBeUndefined();
     expect(items.filter((b) => b.status === 'failed')).toHaveLength(25);
     const seen = s.sim.requests.of('otc/rds').map((r) => [r.params.instance_id, r.params.offset, r.params.limit]);
@@ -60,8 +68,14 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
 
     expect(pages.map((p) => p.items.length)).toEqual([100, 100, 30]);
     const items = pages.flatMap((p) => p.items);
-    expect(items[0]).toMatchObject({ status: 'completed', kind: 'full', trigger: 'automated', startedAt: SIM_NOW - 7_200_000, sizeBytes: 5_000 * 1024 });
-    expect((items[0]?.raw as { type: string }).type).toBe('Auto');
+    expect(items[0]).toMatchObject({
+      status: 'completed',
+      kind: 'full',
+      trigger: 'automated',
+      startedAt: SIM_NOW - 7_200_000,
+      sizeBytes: 5_000 * 1024,
+    });
+    expect((items[0]?.raw as { type: string } | undefined)?.type).toBe('Auto');
     expect(items.every((b) => b.problems === undefined)).toBe(true);
     expect(s.sim.requests.count('huaweicloud/dds')).toBe(3);
     expect(s.sim.requests.count('otc/rds')).toBe(0);
@@ -69,10 +83,21 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
 
   it('fails permanently as auth/APIG.0301 with a wrong secret key, without leaking either key', async () => {
     const wrong = 'wrong-secret-Kx93!abcdef';
-    const err = await listingError(collectPages(rds.list({ ...s.otcAksk, auth: { type: 'aksk', accessKey: 'QTWAOYTTINDUT2QVKYUC', secretKey: wrong } }, 'otc-prod', target('rds-big'), ctx)));
+    const err = await listingError(
+      collectPages(
+        rds.list(
+          { ...s.otcAksk, auth: { type: 'aksk', accessKey: 'QTWAOYTTINDUT2QVKYUC', secretKey: wrong } },
+          'otc-prod',
+          target('rds-big'),
+          ctx,
+        ),
+      ),
+    );
 
     expect(err).toMatchObject({ kind: 'auth', code: 'APIG.0301', permanent: true, httpStatus: 401 });
-    expect(err.message).toMatch(/^otc rds APIG\.0301: Incorrect IAM authentication information: verify aksk signature fail \(request [0-9a-f]{32}\)$/);
+    expect(err.message).toMatch(
+      /^otc rds APIG\.0301: Incorrect IAM authentication information: verify aksk signature fail \(request [0-9a-f]{32}\)$/,
+    );
     expect(err.message).not.toContain(wrong);
     expect(err.message).not.toContain(OTC_SK);
     expect(s.sim.requests.count('otc/rds')).toBe(1);
@@ -135,7 +160,14 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
     const pages = rds.list(s.otcAksk, 'otc-prod', target('rds-big'), ctx)[Symbol.asyncIterator]();
     expect((await pages.next()).value?.items).toHaveLength(100);
 
-    s.sim.fleet.addBackup('rds-big', { status: 'BUILDING', kind: 'full', mode: 'Manual', startedAt: SIM_NOW - 60_000, endedAt: null, sizeBytes: 0 });
+    s.sim.fleet.addBackup('rds-big', {
+      status: 'BUILDING',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: SIM_NOW - 60_000,
+      endedAt: null,
+      sizeBytes: 0,
+    });
     const err = await listingError(pages.next());
 
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
@@ -149,7 +181,14 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
 
     const oldest = s.sim.fleet.instance('rds-big')?.backups.at(-1)?.id as string;
     s.sim.fleet.removeBackup('rds-big', oldest);
-    s.sim.fleet.addBackup('rds-big', { status: 'BUILDING', kind: 'full', mode: 'Manual', startedAt: SIM_NOW - 60_000, endedAt: null, sizeBytes: 0 });
+    s.sim.fleet.addBackup('rds-big', {
+      status: 'BUILDING',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: SIM_NOW - 60_000,
+      endedAt: null,
+      sizeBytes: 0,
+    });
     const err = await listingError(pages.next());
 
     expect(err.kind).toBe('invalid-response');

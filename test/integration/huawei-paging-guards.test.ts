@@ -26,12 +26,30 @@ async function fakeGateway(page: (offset: number) => unknown): Promise<{ url: st
 
 const items = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => ({
-    id: `b${from + i}`, name: `backup-${from + i}`, status: 'COMPLETED', type: 'auto', size: 1, begin_time: '2026-02-28T10:00:00+0800', end_time: '2026-02-28T11:00:00+0800',
+    id: `b${from + i}`,
+    name: `backup-${from + i}`,
+    status: 'COMPLETED',
+    type: 'auto',
+    size: 1,
+    begin_time: '2026-02-28T10:00:00+0800',
+    end_time: '2026-02-28T11:00:00+0800',
   }));
 
 const target = { id: 'guarded', service: 'rds', instance: 'rds-guarded' };
-const otc = (endpoint: string): OtcAccount => ({ cloud: 'otc', region: OTC_REGION, projectId: OTC_PROJECT, auth: { type: 'aksk', accessKey: OTC_AK, secretKey: OTC_SK }, endpoint });
-const dds = (endpoint: string): HuaweicloudAccount => ({ cloud: 'huaweicloud', region: HW_REGION, projectId: HW_PROJECT, auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK }, endpoint });
+const otc = (endpoint: string): OtcAccount => ({
+  cloud: 'otc',
+  region: OTC_REGION,
+  projectId: OTC_PROJECT,
+  auth: { type: 'aksk', accessKey: OTC_AK, secretKey: OTC_SK },
+  endpoint,
+});
+const dds = (endpoint: string): HuaweicloudAccount => ({
+  cloud: 'huaweicloud',
+  region: HW_REGION,
+  projectId: HW_PROJECT,
+  auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK },
+  endpoint,
+});
 
 let server: Server | undefined;
 afterEach(() => {
@@ -81,7 +99,10 @@ describe('OTC RDS and Huawei DDS paging guards', () => {
 
     const err = await listFrom(fake.url);
 
-    expect(err).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('pages hold 200 backups, more than the total of 120') });
+    expect(err).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('pages hold 200 backups, more than the total of 120'),
+    });
     expect(fake.requests).toEqual([0, 100]);
   });
 
@@ -96,7 +117,10 @@ describe('OTC RDS and Huawei DDS paging guards', () => {
       (e: unknown) => e,
     );
 
-    expect(err).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('huaweicloud dds backups: listing changed while paging') });
+    expect(err).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('huaweicloud dds backups: listing changed while paging'),
+    });
     expect((err as Error).message).toContain('6 pages hold only 45 of 200 backups');
     expect(fake.requests).toHaveLength(6);
   });

@@ -8,8 +8,19 @@ import { backupsQuery } from '../../src/providers/huaweicloud/backup-listing.js'
 import { gatewayClientFor } from '../../src/providers/huaweicloud/gateway-client.js';
 import { IamTokenCache } from '../../src/providers/huaweicloud/iam.js';
 import { signRequest } from '../../src/providers/huaweicloud/signer.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { HW_AK, HW_PROJECT, HW_SK, OTC_AK, OTC_PROJECT, OTC_SK, SIM_NOW, huaweiFleet, huaweiSimulator, type HuaweiTestSim } from '../helpers/huawei-sim.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import {
+  type HuaweiTestSim,
+  HW_AK,
+  HW_PROJECT,
+  HW_SK,
+  huaweiFleet,
+  huaweiSimulator,
+  OTC_AK,
+  OTC_PROJECT,
+  OTC_SK,
+  SIM_NOW,
+} from '../helpers/huawei-sim.js';
 import { testProviderContext } from '../helpers/provider-context.js';
 
 const DAY = 86_400_000;
@@ -63,16 +74,42 @@ describe('the simulated OTC/Huawei gateway', () => {
     sim = await startSimulator({ fleet: huaweiFleet({ rds: { 'rds-sdk': 1 } }), clock: systemClock });
     const client = sdkClient(sim.url, 'not-the-secret');
 
-    const err: unknown = await client.sendRequest({ method: 'GET', url: '/v3/{project_id}/backups', contentType: 'application/json', pathParams: {}, queryParams: { instance_id: 'rds-sdk' }, headers: {} }).catch((e: unknown) => e);
+    const err: unknown = await client
+      .sendRequest({
+        method: 'GET',
+        url: '/v3/{project_id}/backups',
+        contentType: 'application/json',
+        pathParams: {},
+        queryParams: { instance_id: 'rds-sdk' },
+        headers: {},
+      })
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ httpStatusCode: 401, errorCode: 'APIG.0301' });
   });
 
   it('filters OTC RDS by a time window whose +0800-style offset arrives intact as %2B', async () => {
     s = await huaweiSimulator({ rds: { 'rds-w': 30 } });
-    const client = gatewayClientFor(s.otcAksk, 'otc', testProviderContext({ clock: s.clock }), { label: 'otc rds', defaultEndpoint: () => '' }, new IamTokenCache());
+    const client = gatewayClientFor(
+      s.otcAksk,
+      'otc',
+      testProviderContext({ clock: s.clock }),
+      { label: 'otc rds', defaultEndpoint: () => '' },
+      new IamTokenCache(),
+    );
 
-    const page = await client.get('backups', backupsQuery({ instanceId: 'rds-w', offset: 0, limit: 100, window: { begin: SIM_NOW - 5 * DAY, end: SIM_NOW }, timeFormat: 'offset' }), 'window', asListing);
+    const page = await client.get(
+      'backups',
+      backupsQuery({
+        instanceId: 'rds-w',
+        offset: 0,
+        limit: 100,
+        window: { begin: SIM_NOW - 5 * DAY, end: SIM_NOW },
+        timeFormat: 'offset',
+      }),
+      'window',
+      asListing,
+    );
 
     expect(page.total_count).toBe(5);
     expect(page.backups[0]?.begin_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0800$/);
@@ -83,7 +120,13 @@ describe('the simulated OTC/Huawei gateway', () => {
     const raw = 'instance_id=rds-w&begin_time=2026-02-20T00:00:00+0000&end_time=2026-03-01T00:00:00+0000';
     const url = new URL(`${s.sim.url}/v3/${OTC_PROJECT}/backups?${raw}`);
     // Signed over the query as the server decodes it, so authentication passes and the value itself is judged.
-    const auth = signRequest({ request: { method: 'GET', path: url.pathname, query: [...url.searchParams] }, host: url.host, accessKey: OTC_AK, secretKey: OTC_SK, now: SIM_NOW });
+    const auth = signRequest({
+      request: { method: 'GET', path: url.pathname, query: [...url.searchParams] },
+      host: url.host,
+      accessKey: OTC_AK,
+      secretKey: OTC_SK,
+      now: SIM_NOW,
+    });
 
     const res = await fetch(url, { headers: auth });
 
@@ -93,9 +136,26 @@ describe('the simulated OTC/Huawei gateway', () => {
 
   it('filters DDS by a UTC window written with a space, and lists a whole project without instance_id', async () => {
     s = await huaweiSimulator({ dds: { 'dds-a': 10, 'dds-b': 4 } });
-    const client = gatewayClientFor(s.ddsAksk, 'hw', testProviderContext({ clock: s.clock }), { label: 'huaweicloud dds', defaultEndpoint: () => '' }, new IamTokenCache());
+    const client = gatewayClientFor(
+      s.ddsAksk,
+      'hw',
+      testProviderContext({ clock: s.clock }),
+      { label: 'huaweicloud dds', defaultEndpoint: () => '' },
+      new IamTokenCache(),
+    );
 
-    const windowed = await client.get('backups', backupsQuery({ instanceId: 'dds-a', offset: 0, limit: 100, window: { begin: SIM_NOW - 3 * DAY, end: SIM_NOW }, timeFormat: 'utc-space' }), 'window', asListing);
+    const windowed = await client.get(
+      'backups',
+      backupsQuery({
+        instanceId: 'dds-a',
+        offset: 0,
+        limit: 100,
+        window: { begin: SIM_NOW - 3 * DAY, end: SIM_NOW },
+        timeFormat: 'utc-space',
+      }),
+      'window',
+      asListing,
+    );
     const project = await client.get('backups', backupsQuery({ offset: 0, limit: 100, timeFormat: 'utc-space' }), 'project', asListing);
 
     expect(windowed.total_count).toBe(3);
@@ -106,9 +166,17 @@ describe('the simulated OTC/Huawei gateway', () => {
 
   it('routes by credential: a DDS key reaches DDS, and its project is checked against the path', async () => {
     s = await huaweiSimulator({ rds: { 'rds-x': 1 }, dds: { 'dds-x': 1 } });
-    const wrongProject = gatewayClientFor({ ...s.ddsAksk, projectId: OTC_PROJECT }, 'hw', testProviderContext({ clock: s.clock }), { label: 'huaweicloud dds', defaultEndpoint: () => '' }, new IamTokenCache());
+    const wrongProject = gatewayClientFor(
+      { ...s.ddsAksk, projectId: OTC_PROJECT },
+      'hw',
+      testProviderContext({ clock: s.clock }),
+      { label: 'huaweicloud dds', defaultEndpoint: () => '' },
+      new IamTokenCache(),
+    );
 
-    const err: unknown = await wrongProject.get('backups', backupsQuery({ instanceId: 'dds-x', offset: 0, limit: 100, timeFormat: 'utc-space' }), 'page', asListing).catch((e: unknown) => e);
+    const err: unknown = await wrongProject
+      .get('backups', backupsQuery({ instanceId: 'dds-x', offset: 0, limit: 100, timeFormat: 'utc-space' }), 'page', asListing)
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ kind: 'auth', code: 'DBS.200010', httpStatus: 403 });
     expect(s.sim.requests.count('huaweicloud/dds')).toBe(1);
@@ -118,10 +186,23 @@ describe('the simulated OTC/Huawei gateway', () => {
   it('issues tokens with a 24-hour expires_at and refuses a wrong password with IAM 401', async () => {
     s = await huaweiSimulator({ rds: { 'rds-x': 1 } });
     const body = (password: string) =>
-      JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'auditor', password, domain: { name: 'acme' } } } }, scope: { project: { id: OTC_PROJECT } } } });
+      JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'auditor', password, domain: { name: 'acme' } } } },
+          scope: { project: { id: OTC_PROJECT } },
+        },
+      });
 
-    const ok = await fetch(`${s.sim.url}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('Otc-pass!word-42') });
-    const bad = await fetch(`${s.sim.url}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('nope') });
+    const ok = await fetch(`${s.sim.url}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body('Otc-pass!word-42'),
+    });
+    const bad = await fetch(`${s.sim.url}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body('nope'),
+    });
 
     expect(ok.status).toBe(201);
     expect(ok.headers.get('x-subject-token')).toMatch(/^MII/);

@@ -4,7 +4,7 @@ import { ProviderError } from '../../src/errors.js';
 import { IamTokenCache } from '../../src/providers/huaweicloud/iam.js';
 import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';
-import { OTC_LOGIN, SIM_NOW, huaweiSimulator, type HuaweiTestSim } from '../helpers/huawei-sim.js';
+import { type HuaweiTestSim, huaweiSimulator, OTC_LOGIN, SIM_NOW } from '../helpers/huawei-sim.js';
 import { collectPages, testProviderContext } from '../helpers/provider-context.js';
 
 const target: PollTarget = { id: 'orders', service: 'rds', instance: 'rds-big' };
@@ -107,7 +107,10 @@ describe('OTC RDS with IAM password token auth against the simulator', () => {
     const rds = createOtcRdsBackups();
     const ctx = testProviderContext({ clock: s.clock });
     const wrong = 'Wrong-pass!word-77';
-    const account = { ...s.otcPassword, auth: { type: 'password' as const, domain: OTC_LOGIN.domain, user: OTC_LOGIN.user, password: wrong } };
+    const account = {
+      ...s.otcPassword,
+      auth: { type: 'password' as const, domain: OTC_LOGIN.domain, user: OTC_LOGIN.user, password: wrong },
+    };
 
     const err = await listingError(collectPages(rds.list(account, 'otc-prod', target, ctx)));
 

@@ -1,14 +1,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { EXAMPLE_ENV_VARS } from '../../src/cli/init-example.js';
 import { configJsonSchema } from '../../src/config/json-schema.js';
 import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const EXAMPLE_ENV = Object.fromEntries(EXAMPLE_ENV_VARS.map((v) => [v, v.includes('SMTP') ? 'smtp://u:p@127.0.0.1:2525' : v.includes('SLACK') ? 'http://127.0.0.1:9/hook' : `value-of-${v}`]));
+const EXAMPLE_ENV = Object.fromEntries(
+  EXAMPLE_ENV_VARS.map((v) => [
+    v,
+    v.includes('SMTP') ? 'smtp://u:p@127.0.0.1:2525' : v.includes('SLACK') ? 'http://127.0.0.1:9/hook' : `value-of-${v}`,
+  ]),
+);
 
 let dir: string;
 let cleanup: () => void;
@@ -20,7 +25,18 @@ const validate = (env: NodeJS.ProcessEnv, file = 'backup-auditor.yaml') => runCl
 
 describe('backup-auditor init with flags', () => {
   it('writes a commented config with a schema line that passes validate once its variables are set', async () => {
-    const r = await init('--cloud', 'aliyun', '--region', 'cn-shanghai', '--target', 'orders-db=rm-bp1', '--target', 'billing=rm-bp2', '--channel', 'slack');
+    const r = await init(
+      '--cloud',
+      'aliyun',
+      '--region',
+      'cn-shanghai',
+      '--target',
+      'orders-db=rm-bp1',
+      '--target',
+      'billing=rm-bp2',
+      '--channel',
+      'slack',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const text = readFileSync(join(dir, 'backup-auditor.yaml'), 'utf8');
@@ -35,10 +51,48 @@ describe('backup-auditor init with flags', () => {
   });
 
   it.each([
-    ['ucloud upgsql with email', ['--cloud', 'ucloud', '--zone', 'cn-bj2-04', '--channel', 'email', '--email-from', 'auditor@example.com', '--email-to', 'dba@example.com,ops@example.com'], { UCLOUD_PUBLIC_KEY: 'p', UCLOUD_PRIVATE_KEY: 'k', SMTP_URL: 'smtp://127.0.0.1:25' }],
-    ['ucloud tidb', ['--cloud', 'ucloud', '--service', 'tidb', '--project-id', 'org-1'], { UCLOUD_PUBLIC_KEY: 'p', UCLOUD_PRIVATE_KEY: 'k', SLACK_WEBHOOK_URL: 'https://h/x' }],
-    ['otc with a signed webhook', ['--cloud', 'otc', '--project-id', '0483b6b16e954cb88930a360d2c4e663', '--channel', 'webhook', '--webhook-url', 'https://hooks.example.com/x', '--channel-env', 'HOOK_SECRET'], { OTC_AK: 'a', OTC_SK: 's', HOOK_SECRET: 'h' }],
-    ['huaweicloud with named variables', ['--cloud', 'huaweicloud', '--project-id', '123abc', '--key-env', 'HW_AK', '--secret-env', 'HW_SK', '--channel-env', 'HOOK'], { HW_AK: 'a', HW_SK: 's', HOOK: 'https://h/x' }],
+    [
+      'ucloud upgsql with email',
+      [
+        '--cloud',
+        'ucloud',
+        '--zone',
+        'cn-bj2-04',
+        '--channel',
+        'email',
+        '--email-from',
+        'auditor@example.com',
+        '--email-to',
+        'dba@example.com,ops@example.com',
+      ],
+      { UCLOUD_PUBLIC_KEY: 'p', UCLOUD_PRIVATE_KEY: 'k', SMTP_URL: 'smtp://127.0.0.1:25' },
+    ],
+    [
+      'ucloud tidb',
+      ['--cloud', 'ucloud', '--service', 'tidb', '--project-id', 'org-1'],
+      { UCLOUD_PUBLIC_KEY: 'p', UCLOUD_PRIVATE_KEY: 'k', SLACK_WEBHOOK_URL: 'https://h/x' },
+    ],
+    [
+      'otc with a signed webhook',
+      [
+        '--cloud',
+        'otc',
+        '--project-id',
+        '0483b6b16e954cb88930a360d2c4e663',
+        '--channel',
+        'webhook',
+        '--webhook-url',
+        'https://hooks.example.com/x',
+        '--channel-env',
+        'HOOK_SECRET',
+      ],
+      { OTC_AK: 'a', OTC_SK: 's', HOOK_SECRET: 'h' },
+    ],
+    [
+      'huaweicloud with named variables',
+      ['--cloud', 'huaweicloud', '--project-id', '123abc', '--key-env', 'HW_AK', '--secret-env', 'HW_SK', '--channel-env', 'HOOK'],
+      { HW_AK: 'a', HW_SK: 's', HOOK: 'https://h/x' },
+    ],
   ])('writes a valid config for %s', async (_name, flags, env) => {
     const r = await init(...flags, '--target', 'db-1=instance-0001');
     expect(r.code).toBe(0);
@@ -48,7 +102,10 @@ describe('backup-auditor init with flags', () => {
   });
 
   it('names environment variables only, never a value, even when the variables are set', async () => {
-    const r = await runCli(['init', '--cloud', 'aliyun', '--target', 'a=rm-1'], { cwd: dir, env: { ALI_AK: 'LTAIsecretid', ALI_SK: 'TopSecret123', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/T/B/tok' } });
+    const r = await runCli(['init', '--cloud', 'aliyun', '--target', 'a=rm-1'], {
+      cwd: dir,
+      env: { ALI_AK: 'LTAIsecretid', ALI_SK: 'TopSecret123', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/T/B/tok' },
+    });
     expect(r.stdout).toContain('the config is valid and its secrets resolve');
     const text = readFileSync(join(dir, 'backup-auditor.yaml'), 'utf8');
     for (const secret of ['LTAIsecretid', 'TopSecret123', 'tok']) expect(text + r.stdout).not.toContain(secret);
@@ -91,9 +148,15 @@ describe('backup-auditor init --example', () => {
     const v = await validate(EXAMPLE_ENV, 'example.yaml');
     expect(v.stderr).toBe('');
     expect(v.stdout).toContain('valid (4 accounts, 5 targets, 3 channels, 3 routes)');
-    const doc = parse(readFileSync(join(dir, 'example.yaml'), 'utf8')) as { accounts: Record<string, { cloud: string }>; targets: { service: string; account: string }[]; channels: Record<string, { type: string }> };
+    const doc = parse(readFileSync(join(dir, 'example.yaml'), 'utf8')) as {
+      accounts: Record<string, { cloud: string }>;
+      targets: { service: string; account: string }[];
+      channels: Record<string, { type: string }>;
+    };
     expect(new Set(Object.values(doc.accounts).map((a) => a.cloud))).toEqual(new Set(['ucloud', 'otc', 'huaweicloud', 'aliyun']));
-    expect(new Set(doc.targets.map((t) => `${doc.accounts[t.account]?.cloud}/${t.service}`))).toEqual(new Set(['ucloud/upgsql', 'ucloud/tidb', 'otc/rds', 'huaweicloud/dds', 'aliyun/rds']));
+    expect(new Set(doc.targets.map((t) => `${doc.accounts[t.account]?.cloud}/${t.service}`))).toEqual(
+      new Set(['ucloud/upgsql', 'ucloud/tidb', 'otc/rds', 'huaweicloud/dds', 'aliyun/rds']),
+    );
     expect(new Set(Object.values(doc.channels).map((c) => c.type))).toEqual(new Set(['email', 'slack', 'webhook']));
   });
 
@@ -102,7 +165,11 @@ describe('backup-auditor init --example', () => {
     const keysInExample = new Set<string>();
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (keysInExample.add(k), walk(x));
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          keysInExample.add(k);
+          walk(x);
+        }
     };
     const text = readFileSync(join(dir, 'example.yaml'), 'utf8');
     walk(parse(text));
@@ -117,10 +184,10 @@ describe('backup-auditor init --example', () => {
 
 /** Every name under any `properties` of a JSON Schema. */
 function schemaPropertyNames(schema: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(schema)) schema.forEach((s) => schemaPropertyNames(s, out));
+  if (Array.isArray(schema)) for (const s of schema) schemaPropertyNames(s, out);
   else if (schema && typeof schema === 'object') {
     for (const [k, v] of Object.entries(schema)) {
-      if (k === 'properties' && v && typeof v === 'object') Object.keys(v).forEach((name) => out.add(name));
+      if (k === 'properties' && v && typeof v === 'object') for (const name of Object.keys(v)) out.add(name);
       schemaPropertyNames(v, out);
     }
   }
@@ -130,11 +197,35 @@ function schemaPropertyNames(schema: unknown, out = new Set<string>()): Set<stri
 describe('backup-auditor init asking questions', () => {
   it('takes answers piped to stdin with -i, re-asking after an invalid one', async () => {
     const config = join(dir, 'piped.yaml');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), '--config', config, 'init', '-i'], { cwd: ROOT, env: { PATH: process.env.PATH }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), '--config', config, 'init', '-i'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     // Everything typed ahead at once: answers must not be lost between questions.
-    child.stdin.end(['ucloud', 'uc-main', 'cn-sh2', '', 'UC_PUB', 'UC_PRIV', '', 'tidb', 'ledger=tidb-1', 'bad', '', 'email', '', 'auditor@example.com', 'not-an-address', 'dba@example.com', ''].join('\n'));
+    child.stdin.end(
+      [
+        'ucloud',
+        'uc-main',
+        'cn-sh2',
+        '',
+        'UC_PUB',
+        'UC_PRIV',
+        '',
+        'tidb',
+        'ledger=tidb-1',
+        'bad',
+        '',
+        'email',
+        '',
+        'auditor@example.com',
+        'not-an-address',
+        'dba@example.com',
+        '',
+      ].join('\n'),
+    );
     const code = await new Promise<number | null>((res) => child.on('close', res));
     expect(out).toContain('must be id=instance');
     expect(out).toContain('must be an email address; try again');
@@ -144,41 +235,49 @@ describe('backup-auditor init asking questions', () => {
     expect(readFileSync(config, 'utf8')).toMatch(/service: tidb, instance: tidb-1, region: cn-sh2/);
   });
 
-  it.skipIf(spawnSync('script', ['--version']).status !== 0)('asks on a pseudo-terminal and writes what was typed at its prompts', async () => {
-    const config = join(dir, 'tty.yaml');
-    const command = `${process.execPath} --import tsx src/cli/bin.ts --config ${config} init`;
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
-    const answer = async (prompt: string, text: string) => {
-      const seen = screen.length;
-      for (let i = 0; i < 200 && !screen.slice(Math.max(0, seen - 200)).includes(prompt); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(screen).toContain(prompt);
-      child.stdin.write(`${text}\r`);
-    };
-    await answer('Cloud (', 'otc');
-    await answer('Account name', 'otc-main');
-    await answer('Region [eu-de]', '');
-    await answer('Project id', '0483b6b16e954cb88930a360d2c4e663');
-    await answer('hold the access key (AK)', '');
-    await answer('hold the secret key (SK)', '');
-    await answer('API endpoint', 'http://127.0.0.1:8900');
-    await answer('Target 1', 'billing=inst-1');
-    await answer('Target 2', '');
-    await answer('Alert channel', 'webhook');
-    await answer('Webhook URL', 'https://hooks.example.com/ba');
-    await answer('signing secret', 'HOOK_SECRET');
-    const code = await new Promise<number | null>((res) => child.on('close', res));
-    child.stdin.end();
-    expect(code).toBe(0);
-    const text = readFileSync(config, 'utf8');
-    expect(text).toContain('region: eu-de');
-    expect(text).toContain('endpoint: "http://127.0.0.1:8900"');
-    expect(text).toContain('secret: { env: HOOK_SECRET }');
-    const v = await runCli(['--config', config, 'validate'], { env: { OTC_AK: 'a', OTC_SK: 'b', HOOK_SECRET: 'c' } });
-    expect(v.stderr).toBe('');
-    expect(v.code).toBe(0);
-  });
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    'asks on a pseudo-terminal and writes what was typed at its prompts',
+    async () => {
+      const config = join(dir, 'tty.yaml');
+      const command = `${process.execPath} --import tsx src/cli/bin.ts --config ${config} init`;
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, TERM: 'xterm' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let screen = '';
+      child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+      const answer = async (prompt: string, text: string) => {
+        const seen = screen.length;
+        for (let i = 0; i < 200 && !screen.slice(Math.max(0, seen - 200)).includes(prompt); i++)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(screen).toContain(prompt);
+        child.stdin.write(`${text}\r`);
+      };
+      await answer('Cloud (', 'otc');
+      await answer('Account name', 'otc-main');
+      await answer('Region [eu-de]', '');
+      await answer('Project id', '0483b6b16e954cb88930a360d2c4e663');
+      await answer('hold the access key (AK)', '');
+      await answer('hold the secret key (SK)', '');
+      await answer('API endpoint', 'http://127.0.0.1:8900');
+      await answer('Target 1', 'billing=inst-1');
+      await answer('Target 2', '');
+      await answer('Alert channel', 'webhook');
+      await answer('Webhook URL', 'https://hooks.example.com/ba');
+      await answer('signing secret', 'HOOK_SECRET');
+      const code = await new Promise<number | null>((res) => child.on('close', res));
+      child.stdin.end();
+      expect(code).toBe(0);
+      const text = readFileSync(config, 'utf8');
+      expect(text).toContain('region: eu-de');
+      expect(text).toContain('endpoint: "http://127.0.0.1:8900"');
+      expect(text).toContain('secret: { env: HOOK_SECRET }');
+      const v = await runCli(['--config', config, 'validate'], { env: { OTC_AK: 'a', OTC_SK: 'b', HOOK_SECRET: 'c' } });
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(0);
+    },
+  );
 
   it('stops without writing when the input ends before the last question', async () => {
     const config = join(dir, 'partial.yaml');

@@ -3,13 +3,13 @@ import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
 import type { Db } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
-import { deliverDue, type DeliverDeps } from '../../src/notify/deliver.js';
+import { type DeliverDeps, deliverDue } from '../../src/notify/deliver.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { alertItem } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
-import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { closedPort } from '../helpers/ports.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const NOW = Date.parse('2026-03-02T08:00:00Z');
 const TOKEN_PATH = '/services/T0001/B0002/sEcReTtOkEn0123456789';
@@ -36,7 +36,6 @@ async function slackSink(answers: SinkAnswer[]): Promise<HttpSink> {
   return sink;
 }
 
-
 /** A valid config with the given channels (YAML flow mappings), groupWait 30s. */
 function config(channels: Record<string, string>): DeliverDeps['loaded'] {
   const lines = Object.entries(channels).map(([name, body]) => `  ${name}: ${body}`);
@@ -60,17 +59,30 @@ const slackAt = (sink: HttpSink): string => `{ type: slack, webhook: "${sink.url
 function enqueue(channel: string, targetId: string, createdAt: number): void {
   const item = alertItem({ targetId, since: createdAt });
   db.$client
-    .prepare(`INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, ?, ?, ?, ?)`)
+    .prepare(
+      `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, ?, ?, ?, ?)`,
+    )
     .run(channel, targetId, item.ruleId, JSON.stringify(item), createdAt, createdAt);
 }
 
-interface Row { target: string; status: string; attempts: number; next: number; error: string | null }
+interface Row {
+  target: string;
+  status: string;
+  attempts: number;
+  next: number;
+  error: string | null;
+}
 const rows = (channel: string): Row[] =>
   db.$client
-    .prepare(`SELECT target_id AS target, status, attempts, next_attempt_at AS next, last_error AS error FROM notifications WHERE channel = ? ORDER BY id`)
+    .prepare(
+      `SELECT target_id AS target, status, attempts, next_attempt_at AS next, last_error AS error FROM notifications WHERE channel = ? ORDER BY id`,
+    )
     .all(channel) as Row[];
 const attemptLog = (channel: string): { outcome: string; error: string | null }[] =>
-  db.$client.prepare(`SELECT outcome, error FROM notification_attempts WHERE channel = ? ORDER BY id`).all(channel) as { outcome: string; error: string | null }[];
+  db.$client.prepare(`SELECT outcome, error FROM notification_attempts WHERE channel = ? ORDER BY id`).all(channel) as {
+    outcome: string;
+    error: string | null;
+  }[];
 
 function deps(loaded: DeliverDeps['loaded'], clock: DeliverDeps['clock'], random = (): number => 0.5): DeliverDeps {
   return { db, loaded, notifiers, clock, log: silentLogger, fetch: globalThis.fetch, random, timeoutMs: 2000 };
@@ -95,7 +107,11 @@ describe('delivering the outbox through real channels', () => {
     enqueue('oncall-mail', 'd-db', NOW + 10 * SEC);
     clock.set(NOW + 60 * SEC);
     expect(await deliverDue(deps(loaded, clock))).toMatchObject({ messages: 2, sent: 0, retry: 4 });
-    expect(rows('oncall-mail').map((r) => [r.target, r.attempts])).toEqual([['a-db', 2], ['b-db', 2], ['d-db', 1]]);
+    expect(rows('oncall-mail').map((r) => [r.target, r.attempts])).toEqual([
+      ['a-db', 2],
+      ['b-db', 2],
+      ['d-db', 1],
+    ]);
     expect(attemptLog('oncall-mail').map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
 
     const sink = await smtpSink(port);
@@ -112,7 +128,10 @@ describe('delivering the outbox through real channels', () => {
   });
 
   it('retries Slack through a 500 and a 429, honouring the backoff, and delivers once it answers ok', async () => {
-    const sink = await slackSink([{ status: 500, body: 'internal_error' }, { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } }]);
+    const sink = await slackSink([
+      { status: 500, body: 'internal_error' },
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } },
+    ]);
     const loaded = config({ 'db-slack': slackAt(sink) });
     const clock = manualClock(NOW);
     enqueue('db-slack', 'orders-pg', NOW - 60 * SEC);
@@ -165,8 +184,14 @@ describe('delivering the outbox through real channels', () => {
     expect(await deliverDue(deps(loaded, clock))).toEqual({ messages: 2, sent: 1, retry: 0, failed: 2 });
 
     const error = `slack webhook (127.0.0.1:${slack.port}): 404 no_service`;
-    expect(rows('db-slack')).toMatchObject([{ status: 'failed', attempts: 1, error }, { status: 'failed', attempts: 1, error }]);
-    expect(attemptLog('db-slack')).toEqual([{ outcome: 'failed', error }, { outcome: 'failed', error }]);
+    expect(rows('db-slack')).toMatchObject([
+      { status: 'failed', attempts: 1, error },
+      { status: 'failed', attempts: 1, error },
+    ]);
+    expect(attemptLog('db-slack')).toEqual([
+      { outcome: 'failed', error },
+      { outcome: 'failed', error },
+    ]);
     expect(rows('oncall-mail')[0]?.status).toBe('sent');
     expect(mail.messages).toHaveLength(1);
     expect(mail.messages[0]?.parsed.text).toContain('orders-pg');

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackPayload } from '../../src/notify/slack-format.js';
 import type { WebhookBody } from '../../src/notify/webhook.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 const TOKEN_PATH = '/services/T0001/B0002/sEcReTtOkEn0123456789';
 const PASSWORD = 'mail-pa55word';
@@ -52,12 +52,15 @@ ${lines.join('\n')}
   return path;
 }
 
-const notifyTest = (channel: string, env: NodeJS.ProcessEnv = {}) => runCli(['notify', 'test', channel], { cwd: dir, env: { BACKUP_AUDITOR_CONFIG: 'backup-auditor.yaml', ...env } });
+const notifyTest = (channel: string, env: NodeJS.ProcessEnv = {}) =>
+  runCli(['notify', 'test', channel], { cwd: dir, env: { BACKUP_AUDITOR_CONFIG: 'backup-auditor.yaml', ...env } });
 
 describe('backup-auditor notify test', () => {
   it('sends a marked test mail naming the config and channel, reports the time taken and writes no database', async () => {
     const sink = await mailSink();
-    const config = writeConfig({ 'oncall-mail': '{ type: email, smtp: { env: SMTP_URL }, from: backup-auditor@example.com, to: [dba@example.com] }' });
+    const config = writeConfig({
+      'oncall-mail': '{ type: email, smtp: { env: SMTP_URL }, from: backup-auditor@example.com, to: [dba@example.com] }',
+    });
 
     const run = await notifyTest('oncall-mail', { SMTP_URL: sink.url });
 
@@ -103,7 +106,9 @@ describe('backup-auditor notify test', () => {
 
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`channel db-slack (slack): failed: slack webhook (127.0.0.1:${sink.port}): 404 no_service (permanent: fix the channel, retrying will not help)\n`);
+    expect(run.stderr).toBe(
+      `channel db-slack (slack): failed: slack webhook (127.0.0.1:${sink.port}): 404 no_service (permanent: fix the channel, retrying will not help)\n`,
+    );
     for (const secret of [TOKEN_PATH, 'sEcReTtOkEn', '/services/']) expect(run.stdout + run.stderr).not.toContain(secret);
   });
 
@@ -115,7 +120,9 @@ describe('backup-auditor notify test', () => {
     const run = await notifyTest('oncall-mail', { SMTP_URL: sink.url });
 
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/^channel oncall-mail \(email\): failed: email via 127\.0\.0\.1:\d+: 451 try again later.*\(transient: a later attempt may succeed\)\n$/);
+    expect(run.stderr).toMatch(
+      /^channel oncall-mail \(email\): failed: email via 127\.0\.0\.1:\d+: 451 try again later.*\(transient: a later attempt may succeed\)\n$/,
+    );
   });
 
   it("exits 3 naming the missing variable when the channel's own secret is not set", async () => {
@@ -124,7 +131,9 @@ describe('backup-auditor notify test', () => {
     const run = await notifyTest('db-slack');
 
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('channel db-slack (slack): failed: channels.db-slack.webhook: environment variable SLACK_URL is not set (permanent');
+    expect(run.stderr).toContain(
+      'channel db-slack (slack): failed: channels.db-slack.webhook: environment variable SLACK_URL is not set (permanent',
+    );
   });
 
   it('exits 2 listing the configured channels when the channel is unknown', async () => {

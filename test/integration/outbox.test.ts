@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/client.js';
 import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import type { Db } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 import { deliverDue } from '../../src/notify/deliver.js';
 import { claimDue, dueChannels, releaseOrphans, settle } from '../../src/notify/outbox.js';
@@ -18,9 +18,20 @@ beforeEach(() => ({ db, cleanup } = tempDatabase()));
 afterEach(() => cleanup());
 
 function enqueue(channel: string, createdAt = NOW, targetId = 't1'): void {
-  const item = { kind: 'firing', targetId, ruleId: 'recent-success', severity: 'critical', state: 'alarm', reason: 'r', since: createdAt, labels: {} };
+  const item = {
+    kind: 'firing',
+    targetId,
+    ruleId: 'recent-success',
+    severity: 'critical',
+    state: 'alarm',
+    reason: 'r',
+    since: createdAt,
+    labels: {},
+  };
   db.$client
-    .prepare(`INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, 'recent-success', ?, ?, ?)`)
+    .prepare(
+      `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, 'recent-success', ?, ?, ?)`,
+    )
     .run(channel, targetId, JSON.stringify(item), createdAt, createdAt);
 }
 /** A config whose only channel is a webhook at `url`, with groupWait 30s. */
@@ -37,11 +48,19 @@ alerting: { groupWait: 30s }
     '/tmp/outbox.yaml',
     { env: {} },
   );
-const statusOf = (id: number) => db.$client.prepare(`SELECT status, attempts, next_attempt_at AS next, last_error AS err FROM notifications WHERE id = ?`).get(id) as { status: string; attempts: number; next: number; err: string | null };
+const statusOf = (id: number) =>
+  db.$client.prepare(`SELECT status, attempts, next_attempt_at AS next, last_error AS err FROM notifications WHERE id = ?`).get(id) as {
+    status: string;
+    attempts: number;
+    next: number;
+    err: string | null;
+  };
 
 describe('notification outbox', () => {
   it('claimDue() gives each pending row to exactly one claimer', () => {
-    enqueue('slack'); enqueue('slack', NOW, 't2'); enqueue('mail');
+    enqueue('slack');
+    enqueue('slack', NOW, 't2');
+    enqueue('mail');
     const first = claimDue(db, 'slack', NOW, 'host:1', 60_000);
     const second = claimDue(db, 'slack', NOW, 'host:2', 60_000);
     expect(first.map((r) => r.item.targetId)).toEqual(['t1', 't2']);
@@ -74,7 +93,16 @@ describe('notification outbox', () => {
   it('settle() schedules a transient failure for a later attempt with backoff and records the attempt', () => {
     enqueue('slack');
     const rows = claimDue(db, 'slack', NOW, 'h:1', 60_000);
-    expect(settle(db, rows, NOW, { ok: false, permanent: false, error: new Error('HTTP 500') }, { maxAttempts: 5, baseMs: 30_000, maxMs: 600_000 }, () => 0.5)).toBe('retry');
+    expect(
+      settle(
+        db,
+        rows,
+        NOW,
+        { ok: false, permanent: false, error: new Error('HTTP 500') },
+        { maxAttempts: 5, baseMs: 30_000, maxMs: 600_000 },
+        () => 0.5,
+      ),
+    ).toBe('retry');
     const s = statusOf(rows[0]!.id);
     expect(s).toMatchObject({ status: 'pending', attempts: 1, err: 'HTTP 500' });
     expect(s.next).toBe(NOW + 22_500);
@@ -83,7 +111,8 @@ describe('notification outbox', () => {
   });
 
   it('settle() waits at least the Retry-After the far side asked for, when it is longer than the backoff', () => {
-    enqueue('slack'); enqueue('mail');
+    enqueue('slack');
+    enqueue('mail');
     const policy = { maxAttempts: 5, baseMs: 30_000, maxMs: 600_000 };
     const slack = claimDue(db, 'slack', NOW, 'h:1', 60_000);
     settle(db, slack, NOW, { ok: false, permanent: false, error: new Error('429'), retryAfterMs: 120_000 }, policy, () => 1);
@@ -94,7 +123,8 @@ describe('notification outbox', () => {
   });
 
   it('settle() gives up at once on a permanent error and after maxAttempts on transient ones', () => {
-    enqueue('slack'); enqueue('mail');
+    enqueue('slack');
+    enqueue('mail');
     const slack = claimDue(db, 'slack', NOW, 'h:1', 60_000);
     expect(settle(db, slack, NOW, { ok: false, permanent: true, error: new Error('404 no_service') })).toBe('failed');
     expect(statusOf(slack[0]!.id).status).toBe('failed');
@@ -102,15 +132,24 @@ describe('notification outbox', () => {
     for (let i = 1; i <= 3; i++) {
       const mail = claimDue(db, 'mail', t, 'h:1', 60_000);
       expect(mail).toHaveLength(1);
-      expect(settle(db, mail, t, { ok: false, permanent: false, error: new Error('down') }, { maxAttempts: 3, baseMs: 1000, maxMs: 1000 })).toBe(i < 3 ? 'retry' : 'failed');
+      expect(
+        settle(db, mail, t, { ok: false, permanent: false, error: new Error('down') }, { maxAttempts: 3, baseMs: 1000, maxMs: 1000 }),
+      ).toBe(i < 3 ? 'retry' : 'failed');
       t += 10_000;
     }
   });
 
-  it('claimDue() holds a channel\'s newer rows while its oldest row is in backoff, then sends them together oldest first', () => {
+  it("claimDue() holds a channel's newer rows while its oldest row is in backoff, then sends them together oldest first", () => {
     enqueue('slack', NOW, 'old');
     const first = claimDue(db, 'slack', NOW, 'h:1', 60_000);
-    settle(db, first, NOW, { ok: false, permanent: false, error: new Error('HTTP 500') }, { maxAttempts: 5, baseMs: 60_000, maxMs: 60_000 }, () => 1);
+    settle(
+      db,
+      first,
+      NOW,
+      { ok: false, permanent: false, error: new Error('HTTP 500') },
+      { maxAttempts: 5, baseMs: 60_000, maxMs: 60_000 },
+      () => 1,
+    );
     enqueue('slack', NOW + 1_000, 'new');
     enqueue('mail', NOW + 1_000, 'other');
     expect(dueChannels(db, NOW + 2_000, 0)).toEqual(['mail']);

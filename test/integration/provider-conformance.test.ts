@@ -4,7 +4,15 @@ import type { AccountConfig } from '../../src/config/schema.js';
 import { ProviderError } from '../../src/errors.js';
 import { backupSources } from '../../src/providers/registry.js';
 import type { NormalizedBackup, PollTarget, ProviderContext } from '../../src/providers/types.js';
-import { buildFleet, providerStatus, startSimulator, type FleetSpec, type SimApiId, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import {
+  buildFleet,
+  type FleetSpec,
+  providerStatus,
+  type SimApiId,
+  type SimBackupInput,
+  type Simulator,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { collectPages, testProviderContext } from '../helpers/provider-context.js';
 
 // One suite, every registered adapter, the same simulator: what the BackupSource port promises
@@ -26,8 +34,23 @@ const spec = (instances: FleetSpec['instances']): FleetSpec => ({
   accounts: [
     { name: 'ali', cloud: 'aliyun', region: 'cn-hangzhou', accessKeyId: 'LTAI5tConformance01', accessKeySecret: SECRETS.ali },
     { name: 'uc', cloud: 'ucloud', accessKeyId: 'conformance@example.invalid1296235120854146120', accessKeySecret: SECRETS.uc },
-    { name: 'otc', cloud: 'otc', region: 'eu-de', projectId: '0483b6b16e954cb88930a360d2c4e663', accessKeyId: 'OTCCONFORMANCEAK0001', accessKeySecret: SECRETS.otcSk, password: { domain: 'acme', user: 'auditor', password: SECRETS.otcPassword } },
-    { name: 'hw', cloud: 'huaweicloud', region: 'ap-southeast-1', projectId: '77b6a44cba5143ab91d13ab9a8ff44fd', accessKeyId: 'HWCONFORMANCEAK00001', accessKeySecret: SECRETS.hw },
+    {
+      name: 'otc',
+      cloud: 'otc',
+      region: 'eu-de',
+      projectId: '0483b6b16e954cb88930a360d2c4e663',
+      accessKeyId: 'OTCCONFORMANCEAK0001',
+      accessKeySecret: SECRETS.otcSk,
+      password: { domain: 'acme', user: 'auditor', password: SECRETS.otcPassword },
+    },
+    {
+      name: 'hw',
+      cloud: 'huaweicloud',
+      region: 'ap-southeast-1',
+      projectId: '77b6a44cba5143ab91d13ab9a8ff44fd',
+      accessKeyId: 'HWCONFORMANCEAK00001',
+      accessKeySecret: SECRETS.hw,
+    },
   ],
   instances,
 });
@@ -50,35 +73,82 @@ interface Harness {
 
 const HARNESS: Record<SimApiId, Harness> = {
   'aliyun/rds': {
-    account: (url, bad) => ({ cloud: 'aliyun', regionId: 'cn-hangzhou', accessKeyId: 'LTAI5tConformance01', accessKeySecret: bad ? 'not-the-secret' : SECRETS.ali, endpoint: url }),
+    account: (url, bad) => ({
+      cloud: 'aliyun',
+      regionId: 'cn-hangzhou',
+      accessKeyId: 'LTAI5tConformance01',
+      accessKeySecret: bad ? 'not-the-secret' : SECRETS.ali,
+      endpoint: url,
+    }),
     accessKeyId: 'LTAI5tConformance01',
     target: (instance) => ({ id: `t-${instance}`, service: 'rds', instance }),
-    pageSize: 100, fleetAccount: 'ali', listsRunning: false, fullKind: 'full',
+    pageSize: 100,
+    fleetAccount: 'ali',
+    listsRunning: false,
+    fullKind: 'full',
   },
   'ucloud/upgsql': {
-    account: (url, bad) => ({ cloud: 'ucloud', publicKey: 'conformance@example.invalid1296235120854146120', privateKey: bad ? 'not-the-private-key' : SECRETS.uc, endpoint: url }),
+    account: (url, bad) => ({
+      cloud: 'ucloud',
+      publicKey: 'conformance@example.invalid1296235120854146120',
+      privateKey: bad ? 'not-the-private-key' : SECRETS.uc,
+      endpoint: url,
+    }),
     accessKeyId: 'conformance@example.invalid1296235120854146120',
     target: (instance) => ({ id: `t-${instance}`, service: 'upgsql', instance, region: 'cn-bj2', zone: 'cn-bj2-04' }),
-    pageSize: 100, fleetAccount: 'uc', region: 'cn-bj2', zone: 'cn-bj2-04', listsRunning: true, fullKind: 'full',
+    pageSize: 100,
+    fleetAccount: 'uc',
+    region: 'cn-bj2',
+    zone: 'cn-bj2-04',
+    listsRunning: true,
+    fullKind: 'full',
   },
   'ucloud/tidb': {
-    account: (url, bad) => ({ cloud: 'ucloud', publicKey: 'conformance@example.invalid1296235120854146120', privateKey: bad ? 'not-the-private-key' : SECRETS.uc, endpoint: url }),
+    account: (url, bad) => ({
+      cloud: 'ucloud',
+      publicKey: 'conformance@example.invalid1296235120854146120',
+      privateKey: bad ? 'not-the-private-key' : SECRETS.uc,
+      endpoint: url,
+    }),
     accessKeyId: 'conformance@example.invalid1296235120854146120',
     target: (instance) => ({ id: `t-${instance}`, service: 'tidb', instance, region: 'cn-bj2' }),
-    pageSize: 30, fleetAccount: 'uc', region: 'cn-bj2', listsRunning: true, fullKind: 'unknown',
+    pageSize: 30,
+    fleetAccount: 'uc',
+    region: 'cn-bj2',
+    listsRunning: true,
+    fullKind: 'unknown',
   },
   'otc/rds': {
     // IAM password login: the token path (IAM, X-Subject-Token, X-Auth-Token) is what this adapter is checked on.
-    account: (url, bad) => ({ cloud: 'otc', region: 'eu-de', projectId: '0483b6b16e954cb88930a360d2c4e663', auth: { type: 'password', domain: 'acme', user: 'auditor', password: bad ? 'not-the-password' : SECRETS.otcPassword }, endpoint: url, iamEndpoint: url }),
+    account: (url, bad) => ({
+      cloud: 'otc',
+      region: 'eu-de',
+      projectId: '0483b6b16e954cb88930a360d2c4e663',
+      auth: { type: 'password', domain: 'acme', user: 'auditor', password: bad ? 'not-the-password' : SECRETS.otcPassword },
+      endpoint: url,
+      iamEndpoint: url,
+    }),
     accessKeyId: 'OTCCONFORMANCEAK0001',
     target: (instance) => ({ id: `t-${instance}`, service: 'rds', instance }),
-    pageSize: 100, fleetAccount: 'otc', listsRunning: true, fullKind: 'full',
+    pageSize: 100,
+    fleetAccount: 'otc',
+    listsRunning: true,
+    fullKind: 'full',
   },
   'huaweicloud/dds': {
-    account: (url, bad) => ({ cloud: 'huaweicloud', region: 'ap-southeast-1', projectId: '77b6a44cba5143ab91d13ab9a8ff44fd', auth: { type: 'aksk', accessKey: 'HWCONFORMANCEAK00001', secretKey: bad ? 'not-the-secret-key' : SECRETS.hw }, endpoint: url }),
+    account: (url, bad) => ({
+      cloud: 'huaweicloud',
+      region: 'ap-southeast-1',
+      projectId: '77b6a44cba5143ab91d13ab9a8ff44fd',
+      auth: { type: 'aksk', accessKey: 'HWCONFORMANCEAK00001', secretKey: bad ? 'not-the-secret-key' : SECRETS.hw },
+      endpoint: url,
+    }),
     accessKeyId: 'HWCONFORMANCEAK00001',
     target: (instance) => ({ id: `t-${instance}`, service: 'dds', instance }),
-    pageSize: 100, fleetAccount: 'hw', listsRunning: true, fullKind: 'full',
+    pageSize: 100,
+    fleetAccount: 'hw',
+    listsRunning: true,
+    fullKind: 'full',
   },
 };
 
@@ -88,9 +158,18 @@ const slug = (api: SimApiId) => api.replace('/', '-');
 /** Newest first: a completed automated backup, a failed one, a running one (where listed), a manual one. Sizes in whole MiB, exact in every unit. */
 function sampleBackups(h: Harness): SimBackupInput[] {
   return [
-    { status: 'completed', kind: 'full', mode: 'Automated', startedAt: NOW - 2 * H, endedAt: NOW - H - 17_000, sizeBytes: 10 * 1024 * MIB + 3 * MIB },
+    {
+      status: 'completed',
+      kind: 'full',
+      mode: 'Automated',
+      startedAt: NOW - 2 * H,
+      endedAt: NOW - H - 17_000,
+      sizeBytes: 10 * 1024 * MIB + 3 * MIB,
+    },
     { status: 'failed', kind: 'full', mode: 'Automated', startedAt: NOW - 26 * H, endedAt: NOW - 25 * H, sizeBytes: 0 },
-    ...(h.listsRunning ? [{ status: 'running', kind: 'full', mode: 'Automated', startedAt: NOW - 50 * H, endedAt: null, sizeBytes: 0 } as const] : []),
+    ...(h.listsRunning
+      ? [{ status: 'running', kind: 'full', mode: 'Automated', startedAt: NOW - 50 * H, endedAt: null, sizeBytes: 0 } as const]
+      : []),
     { status: 'completed', kind: 'full', mode: 'Manual', startedAt: NOW - 74 * H, endedAt: NOW - 73 * H + 59_000, sizeBytes: 7 * MIB },
   ];
 }
@@ -102,7 +181,17 @@ const fleetSpec = spec(
     const h = HARNESS[api];
     const service = api.split('/')[1] as string;
     const where = { account: h.fleetAccount, service, ...(h.region && { region: h.region }), ...(h.zone && { zone: h.zone }) };
-    const paged = Array.from({ length: pagedCount(h) }, (_, i): SimBackupInput => ({ status: 'completed', kind: 'full', mode: 'Automated', startedAt: NOW - (i + 1) * H, endedAt: NOW - (i + 1) * H + 600_000, sizeBytes: (i + 1) * MIB }));
+    const paged = Array.from(
+      { length: pagedCount(h) },
+      (_, i): SimBackupInput => ({
+        status: 'completed',
+        kind: 'full',
+        mode: 'Automated',
+        startedAt: NOW - (i + 1) * H,
+        endedAt: NOW - (i + 1) * H + 600_000,
+        sizeBytes: (i + 1) * MIB,
+      }),
+    );
     return [
       { id: `${slug(api)}-sample`, ...where, backups: sampleBackups(h) },
       { id: `${slug(api)}-paged`, ...where, backups: paged },
@@ -137,9 +226,13 @@ describe.each(API_IDS)('%s, against the simulator', (api) => {
   });
 
   const ctx = (over: Partial<ProviderContext> = {}) => testProviderContext({ clock, ...over });
-  const list = (instance: string, opts: { bad?: boolean; ctx?: ProviderContext } = {}) => collectPages(adapter.list(h.account(sim.url, opts.bad), 'acct', h.target(instance), opts.ctx ?? ctx()));
+  const list = (instance: string, opts: { bad?: boolean; ctx?: ProviderContext } = {}) =>
+    collectPages(adapter.list(h.account(sim.url, opts.bad), 'acct', h.target(instance), opts.ctx ?? ctx()));
   const failure = async (run: Promise<unknown>): Promise<ProviderError> => {
-    const err = await run.then(() => undefined, (e: unknown) => e);
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     errors.push(err);
     expect(err).toBeInstanceOf(ProviderError);
     return err as ProviderError;
@@ -154,9 +247,23 @@ describe.each(API_IDS)('%s, against the simulator', (api) => {
     expect(pages.at(-1)?.total).toBe(expected.length);
     expect(items.map((b) => b.backupId).every((id) => typeof id === 'string' && id.trim() !== '')).toBe(true);
     expect(new Set(items.map((b) => b.backupId)).size).toBe(expected.length);
-    const view = (b: NormalizedBackup) => ({ status: b.status, kind: b.kind, trigger: b.trigger, startedAt: b.startedAt, endedAt: b.endedAt, sizeBytes: b.sizeBytes });
+    const view = (b: NormalizedBackup) => ({
+      status: b.status,
+      kind: b.kind,
+      trigger: b.trigger,
+      startedAt: b.startedAt,
+      endedAt: b.endedAt,
+      sizeBytes: b.sizeBytes,
+    });
     expect(items.map(view)).toEqual(
-      expected.map((b) => ({ status: b.status, kind: h.fullKind, trigger: b.mode === 'Manual' ? 'manual' : 'automated', startedAt: b.startedAt, endedAt: b.endedAt, sizeBytes: b.sizeBytes })),
+      expected.map((b) => ({
+        status: b.status,
+        kind: h.fullKind,
+        trigger: b.mode === 'Manual' ? 'manual' : 'automated',
+        startedAt: b.startedAt,
+        endedAt: b.endedAt,
+        sizeBytes: b.sizeBytes,
+      })),
     );
     expect(items.map((b) => b.rawStatus)).toEqual(expected.map((b) => providerStatus(api, b.status)));
     expect(items.every((b) => (b.problems ?? []).length === 0)).toBe(true);

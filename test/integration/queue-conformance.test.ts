@@ -66,10 +66,14 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
   it('retries a failing job with doubling backoff up to its attempts, then counts it failed', async () => {
     const q = backend();
     const calls: { attempt: number; at: number }[] = [];
-    q.consume(spec(3, 50), async (_, meta) => {
-      calls.push({ attempt: meta.attempt, at: Date.now() });
-      throw new Error('provider timed out');
-    }, { concurrency: 1 });
+    q.consume(
+      spec(3, 50),
+      async (_, meta) => {
+        calls.push({ attempt: meta.attempt, at: Date.now() });
+        throw new Error('provider timed out');
+      },
+      { concurrency: 1 },
+    );
 
     await q.enqueue(spec(3, 50), { n: 1 });
     await waitUntil(async () => (await q.depth()).poll?.failed === 1);
@@ -83,10 +87,14 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
   it('does not retry a job whose handler fails permanently', async () => {
     const q = backend();
     let calls = 0;
-    q.consume(spec(3, 50), async () => {
-      calls++;
-      throw new AuditorError('auth', 'signature rejected', { permanent: true });
-    }, { concurrency: 1 });
+    q.consume(
+      spec(3, 50),
+      async () => {
+        calls++;
+        throw new AuditorError('auth', 'signature rejected', { permanent: true });
+      },
+      { concurrency: 1 },
+    );
 
     await q.enqueue(spec(3, 50), { n: 1 });
     await waitUntil(async () => (await q.depth()).poll?.failed === 1);
@@ -113,12 +121,16 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
     let running = 0;
     let most = 0;
     let done = 0;
-    q.consume(spec(), async () => {
-      most = Math.max(most, ++running);
-      await sleep(60);
-      running--;
-      done++;
-    }, { concurrency: 2 });
+    q.consume(
+      spec(),
+      async () => {
+        most = Math.max(most, ++running);
+        await sleep(60);
+        running--;
+        done++;
+      },
+      { concurrency: 2 },
+    );
 
     for (let n = 0; n < 6; n++) await q.enqueue(spec(), { n });
     await waitUntil(() => done === 6);
@@ -130,11 +142,15 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
     const q = backend();
     let started = false;
     let finished = false;
-    q.consume(spec(), async () => {
-      started = true;
-      await sleep(300);
-      finished = true;
-    }, { concurrency: 1 });
+    q.consume(
+      spec(),
+      async () => {
+        started = true;
+        await sleep(300);
+        finished = true;
+      },
+      { concurrency: 1 },
+    );
 
     await q.enqueue(spec(), { n: 1 });
     await waitUntil(() => started);
@@ -148,12 +164,16 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
     const next: JobSpec<Payload> = { name: 'ingest', payload, retry: { attempts: 1, backoffMs: 0 } };
     let started = false;
     let handedOn: Promise<boolean> | undefined;
-    q.consume(spec(), async () => {
-      started = true;
-      await sleep(300);
-      handedOn = q.enqueue(next, { n: 2 }, { jobId: 'ingest:handed-on-while-closing' });
-      await handedOn;
-    }, { concurrency: 1 });
+    q.consume(
+      spec(),
+      async () => {
+        started = true;
+        await sleep(300);
+        handedOn = q.enqueue(next, { n: 2 }, { jobId: 'ingest:handed-on-while-closing' });
+        await handedOn;
+      },
+      { concurrency: 1 },
+    );
 
     await q.enqueue(spec(), { n: 1 });
     await waitUntil(() => started);
@@ -168,10 +188,14 @@ describe.each(backends)('$kind queue backend', ({ make }) => {
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     let started = 0;
-    q.consume(spec(), async () => {
-      started++;
-      await gate;
-    }, { concurrency: 1 });
+    q.consume(
+      spec(),
+      async () => {
+        started++;
+        await gate;
+      },
+      { concurrency: 1 },
+    );
 
     for (let n = 0; n < 3; n++) await q.enqueue(spec(), { n });
     await q.enqueue(spec(), { n: 9 }, { delayMs: 60_000 });

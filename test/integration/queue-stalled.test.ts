@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -80,10 +80,14 @@ describe('BullMQ stalled-job recovery', () => {
     let release = () => {};
     const hung = new Promise<void>((resolve) => (release = resolve));
     let firstStarted = false;
-    first.consume(pollSpec, async () => {
-      firstStarted = true;
-      await hung;
-    }, { concurrency: 1 });
+    first.consume(
+      pollSpec,
+      async () => {
+        firstStarted = true;
+        await hung;
+      },
+      { concurrency: 1 },
+    );
     await first.enqueue(pollSpec, { targetId: 'orders-pg' }, { jobId: JOB_ID });
     await waitUntil(() => firstStarted, 5_000);
 

@@ -3,21 +3,21 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reportJob } from '../../jobs/report.js';
 import { manualClock } from '../../src/clock.js';
-import { loadConfigFile, type LoadedConfig } from '../../src/config/load.js';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { type LoadedConfig, loadConfigFile } from '../../src/config/load.js';
+import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { DeliveryError } from '../../src/errors.js';
 import { buildReport } from '../../src/report/data.js';
 import { readReportLock, reportLockKey } from '../../src/report/lock.js';
-import { lastCompleteWeek, parseIsoWeek, weekPeriod, type IsoWeek } from '../../src/report/period.js';
-import { sendReport } from '../../src/report/send.js';
+import { type IsoWeek, lastCompleteWeek, parseIsoWeek, weekPeriod } from '../../src/report/period.js';
 import { runScheduledReport } from '../../src/report/schedule.js';
+import { sendReport } from '../../src/report/send.js';
 import type { ComplianceReport } from '../../src/report/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 // Two weeks of hourly history (2026-W45 and W46, Europe/Berlin): orders-db backs up daily; crm-db's
 // polls start failing on Saturday 14 Nov 10:00Z with a hostile error message and are still failing
@@ -42,7 +42,9 @@ const opened: Db[] = [];
 
 /** (Re)writes the config with the current sinks; `report.channels` as given. */
 function writeConfig(channels: readonly string[] = ['mail', 'chat']): void {
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 timezone: ${TZ}
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9", accessKeyId: ak, accessKeySecret: ${ACCOUNT_SECRET} }
@@ -55,7 +57,8 @@ channels:
   chat: { type: slack, webhook: "${slack.url}/services/T000/B000/XXXXSECRET" }
   hook: { type: webhook, url: "${slack.url}/hook", secret: hook-secret }
 report: { channels: [${channels.join(', ')}] }
-`);
+`,
+  );
 }
 
 async function sinks(slackAnswers: readonly SinkAnswer[] = []): Promise<void> {
@@ -86,16 +89,31 @@ beforeAll(async () => {
   const clock = manualClock(START);
   const deps = createDeps({ db, loaded: l, clock });
   const daily = (prefix: string, t: number) =>
-    Array.from({ length: 20 }, (_, i) => Date.UTC(2026, 9, 28 + i, 2)).filter((end) => end <= t).map((end) => ({
-      backupId: `${prefix}-${end}`, name: `nightly <b>${prefix}</b>`, kind: 'full' as const, trigger: 'automated' as const, status: 'completed' as const,
-      rawStatus: 'Success', startedAt: end - H, endedAt: end, sizeBytes: 1e9, raw: {},
-    }));
+    Array.from({ length: 20 }, (_, i) => Date.UTC(2026, 9, 28 + i, 2))
+      .filter((end) => end <= t)
+      .map((end) => ({
+        backupId: `${prefix}-${end}`,
+        name: `nightly <b>${prefix}</b>`,
+        kind: 'full' as const,
+        trigger: 'automated' as const,
+        status: 'completed' as const,
+        rawStatus: 'Success',
+        startedAt: end - H,
+        endedAt: end,
+        sizeBytes: 1e9,
+        raw: {},
+      }));
   for (let t = START; t <= END; t += H) {
     clock.set(t);
     recordPoll(db, { targetId: 'orders-db', startedAt: t - 1000, finishedAt: t, outcome: { ok: true, pages: 1, backups: daily('o', t) } });
     recordPoll(db, {
-      targetId: 'crm-db', startedAt: t - 1000, finishedAt: t,
-      outcome: t >= FAILING_FROM ? { ok: false, pages: 0, error: { kind: 'auth', message: HOSTILE_ERROR } } : { ok: true, pages: 1, backups: daily('c', t) },
+      targetId: 'crm-db',
+      startedAt: t - 1000,
+      finishedAt: t,
+      outcome:
+        t >= FAILING_FROM
+          ? { ok: false, pages: 0, error: { kind: 'auth', message: HOSTILE_ERROR } }
+          : { ok: true, pages: 1, backups: daily('c', t) },
     });
     evaluateTargets(deps);
   }
@@ -154,7 +172,11 @@ describe('report output', () => {
     const r = await cli('--week', '2026-W46', '--format', 'json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as ComplianceReport;
-    expect(report).toMatchObject({ version: 1, timezone: TZ, period: { label: '2026-W46', start: '2026-11-08T23:00:00Z', end: '2026-11-15T23:00:00Z' } });
+    expect(report).toMatchObject({
+      version: 1,
+      timezone: TZ,
+      period: { label: '2026-W46', start: '2026-11-08T23:00:00Z', end: '2026-11-15T23:00:00Z' },
+    });
     expect(report.targets.map((t) => t.id)).toEqual(['crm-db', 'orders-db']);
     expect(report.targets[0]?.currentAlarms.map((a) => a.rule)).toContain('poll-failing');
     expect(report.fleet.blindTargets[0]).toMatchObject({ target: 'crm-db', atEnd: true });
@@ -205,7 +227,16 @@ describe('report --send', () => {
     expect(mail?.text).toContain('Backup compliance 2026-W46');
     expect(slack.requests).toHaveLength(2);
     const body = slack.requests[0]?.body ?? '';
-    expect(JSON.parse(body)).toMatchObject({ blocks: [{ type: 'header', text: { text: 'Backup compliance 2026-W46' } }, expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything()] });
+    expect(JSON.parse(body)).toMatchObject({
+      blocks: [
+        { type: 'header', text: { text: 'Backup compliance 2026-W46' } },
+        expect.anything(),
+        expect.anything(),
+        expect.anything(),
+        expect.anything(),
+        expect.anything(),
+      ],
+    });
     expect(body).toContain('Worst offenders');
     expect(body).toContain('crm-db');
     expect(body).not.toContain('<script>');
@@ -218,7 +249,12 @@ describe('report --send', () => {
     const request = slack.requests[0];
     expect(request?.path).toBe('/hook');
     expect(request?.headers['x-signature']).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ version: 1, channel: 'hook', items: [], report: { version: 1, period: { label: '2026-W46' } } });
+    expect(JSON.parse(request?.body ?? '{}')).toMatchObject({
+      version: 1,
+      channel: 'hook',
+      items: [],
+      report: { version: 1, period: { label: '2026-W46' } },
+    });
   });
 
   it('reports a failing channel with exit 3 and still delivers to the others', async () => {
@@ -268,7 +304,10 @@ describe('scheduled report', () => {
   it('records a permanent failure and does not retry it', async () => {
     await sinks([{ status: 404, body: 'no_service' }]);
     await expect(runScheduledReport(daemonDeps(), MONDAY)).rejects.toMatchObject({ permanent: true });
-    expect(readReportLock(opened[0] as Db, reportLockKey('2026-W46', 'chat'))).toMatchObject({ state: 'failed', error: expect.stringContaining('no_service') });
+    expect(readReportLock(opened[0] as Db, reportLockKey('2026-W46', 'chat'))).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining('no_service'),
+    });
     expect(await runScheduledReport(daemonDeps(), MONDAY)).toMatchObject({ sent: [], skipped: ['mail', 'chat'] });
   });
 
@@ -276,7 +315,13 @@ describe('scheduled report', () => {
     expect(reportJob.payload.safeParse({}).success).toBe(true);
     expect(reportJob.payload.safeParse({ period: '2026-W45' }).success).toBe(true);
     expect(reportJob.payload.safeParse({ period: 'last week' }).success).toBe(false);
-    expect(await runScheduledReport(daemonDeps(), MONDAY, { period: '2026-W45' })).toMatchObject({ period: '2026-W45', sent: ['mail', 'chat'] });
-    await expect(runScheduledReport(daemonDeps(), MONDAY, { period: '2026-W47' })).rejects.toMatchObject({ permanent: true, message: 'report period 2026-W47 has not ended yet' });
+    expect(await runScheduledReport(daemonDeps(), MONDAY, { period: '2026-W45' })).toMatchObject({
+      period: '2026-W45',
+      sent: ['mail', 'chat'],
+    });
+    await expect(runScheduledReport(daemonDeps(), MONDAY, { period: '2026-W47' })).rejects.toMatchObject({
+      permanent: true,
+      message: 'report period 2026-W47 has not ended yet',
+    });
   });
 });

@@ -5,7 +5,7 @@ import { recordDiscovery } from '../../src/discovery/store.js';
 import type { DiscoveredInstance } from '../../src/providers/discovery-types.js';
 import { buildReport } from '../../src/report/data.js';
 import { renderReport } from '../../src/report/formats.js';
-import { parseIsoWeek, weekPeriod, type IsoWeek } from '../../src/report/period.js';
+import { type IsoWeek, parseIsoWeek, weekPeriod } from '../../src/report/period.js';
 import { tempDatabase } from '../helpers/db.js';
 import { HOSTILE } from '../helpers/report-fixture.js';
 
@@ -14,7 +14,16 @@ import { HOSTILE } from '../helpers/report-fixture.js';
 const WEEK = parseIsoWeek('2026-W47') as IsoWeek;
 const period = weekPeriod(WEEK, 'UTC');
 const instance = (id: string, over: Partial<DiscoveredInstance> = {}): DiscoveredInstance => ({
-  instance: id, name: null, region: 'cn-hangzhou', zone: null, status: 'Running', replica: false, primary: null, createdAt: null, tags: {}, ...over,
+  instance: id,
+  name: null,
+  region: 'cn-hangzhou',
+  zone: null,
+  status: 'Running',
+  replica: false,
+  primary: null,
+  createdAt: null,
+  tags: {},
+  ...over,
 });
 
 let cleanup: (() => void) | undefined;
@@ -40,16 +49,37 @@ targets:
 describe('the weekly report with discovery', () => {
   it('lists discovered, targeted, excluded and uncovered instances at the period end, with hostile names neutralised', () => {
     const { db, loaded } = setup(', discover: { autoTargets: false, exclude: [rm-3] }');
-    const instances = [instance('rm-1'), instance('rm-2', { name: HOSTILE.script }), instance('rm-3'), instance('rr-1', { replica: true, primary: 'rm-1' })];
-    recordDiscovery(db, { account: 'ali', service: 'rds', startedAt: period.start + 3_600_000, finishedAt: period.start + 3_600_000 }, { ok: true, instances, policies: new Map() });
+    const instances = [
+      instance('rm-1'),
+      instance('rm-2', { name: HOSTILE.script }),
+      instance('rm-3'),
+      instance('rr-1', { replica: true, primary: 'rm-1' }),
+    ];
+    recordDiscovery(
+      db,
+      { account: 'ali', service: 'rds', startedAt: period.start + 3_600_000, finishedAt: period.start + 3_600_000 },
+      { ok: true, instances, policies: new Map() },
+    );
     // Discovered after the period: not in this week's report.
-    recordDiscovery(db, { account: 'ali', service: 'rds', startedAt: period.end + 1000, finishedAt: period.end + 1000 }, { ok: true, instances: [...instances, instance('rm-late')], policies: new Map() });
+    recordDiscovery(
+      db,
+      { account: 'ali', service: 'rds', startedAt: period.end + 1000, finishedAt: period.end + 1000 },
+      { ok: true, instances: [...instances, instance('rm-late')], policies: new Map() },
+    );
     const report = buildReport({ db, loaded, rules }, period, period.end + 86_400_000);
     expect(report.coverage).toEqual([
       {
-        account: 'ali', service: 'rds', lastDiscoveryAt: new Date(period.start + 3_600_000).toISOString().replace('.000', ''),
-        discovered: 3, targeted: 1, excluded: 1, uncovered: 1, replicas: 1,
-        uncoveredInstances: [{ instance: 'rm-2', name: HOSTILE.script, firstSeenAt: new Date(period.start + 3_600_000).toISOString().replace('.000', '') }],
+        account: 'ali',
+        service: 'rds',
+        lastDiscoveryAt: new Date(period.start + 3_600_000).toISOString().replace('.000', ''),
+        discovered: 3,
+        targeted: 1,
+        excluded: 1,
+        uncovered: 1,
+        replicas: 1,
+        uncoveredInstances: [
+          { instance: 'rm-2', name: HOSTILE.script, firstSeenAt: new Date(period.start + 3_600_000).toISOString().replace('.000', '') },
+        ],
         excludedInstances: [{ instance: 'rm-3', reason: 'excluded by accounts.ali.discover.exclude[0] (rm-3)' }],
         missingTargets: [],
       },

@@ -7,7 +7,7 @@ import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import type { NormalizedBackup } from '../../src/providers/types.js';
 import { buildReport } from '../../src/report/data.js';
-import { parseIsoWeek, rangePeriod, weekPeriod, type IsoWeek } from '../../src/report/period.js';
+import { type IsoWeek, parseIsoWeek, rangePeriod, weekPeriod } from '../../src/report/period.js';
 import type { ComplianceReport, TargetReport } from '../../src/report/types.js';
 import { tempDatabase } from '../helpers/db.js';
 
@@ -41,8 +41,16 @@ rules:
 `;
 
 const backup = (id: string, endedAt: number, status: 'completed' | 'failed' = 'completed'): NormalizedBackup => ({
-  backupId: id, name: null, kind: 'full', trigger: 'automated', status, rawStatus: status === 'completed' ? 'Success' : 'Failed',
-  startedAt: endedAt - H, endedAt, sizeBytes: 1e9, raw: {},
+  backupId: id,
+  name: null,
+  kind: 'full',
+  trigger: 'automated',
+  status,
+  rawStatus: status === 'completed' ? 'Success' : 'Failed',
+  startedAt: endedAt - H,
+  endedAt,
+  sizeBytes: 1e9,
+  raw: {},
 });
 
 /** Daily backups ending at `hourZ` (UTC) from `firstDay` (day of October) to 26 Oct, with the exceptions given. */
@@ -90,7 +98,9 @@ beforeAll(() => {
       if (id === 'db-b' && t < B_FIRST_POLL) continue;
       const failing = id === 'db-b' && t >= B_FAILING[0] && t <= B_FAILING[1];
       recordPoll(db, {
-        targetId: id, startedAt: t - 1000, finishedAt: t,
+        targetId: id,
+        startedAt: t - 1000,
+        finishedAt: t,
         outcome: failing
           ? { ok: false, pages: 0, error: { kind: 'network', message: 'connect ECONNREFUSED' } }
           : { ok: true, pages: 1, backups: (listings[id] ?? []).filter((b) => (b.endedAt ?? 0) <= t) },
@@ -105,8 +115,19 @@ afterAll(() => cleanup());
 
 describe('report period across the end of summer time', () => {
   it('covers Monday 00:00 CEST to Monday 00:00 CET: 169 hours, with a 25-hour Sunday', () => {
-    expect(report.period).toEqual({ label: '2026-W43', kind: 'week', start: '2026-10-18T22:00:00Z', end: '2026-10-25T23:00:00Z', lengthMs: 169 * H });
-    expect(report.previousPeriod).toMatchObject({ label: '2026-W42', start: '2026-10-11T22:00:00Z', end: '2026-10-18T22:00:00Z', lengthMs: 168 * H });
+    expect(report.period).toEqual({
+      label: '2026-W43',
+      kind: 'week',
+      start: '2026-10-18T22:00:00Z',
+      end: '2026-10-25T23:00:00Z',
+      lengthMs: 169 * H,
+    });
+    expect(report.previousPeriod).toMatchObject({
+      label: '2026-W42',
+      start: '2026-10-11T22:00:00Z',
+      end: '2026-10-18T22:00:00Z',
+      lengthMs: 168 * H,
+    });
     expect(target('db-a').daily[6]).toMatchObject({ date: '2026-10-25', start: '2026-10-24T22:00:00Z', end: '2026-10-25T23:00:00Z' });
   });
 
@@ -140,21 +161,50 @@ describe('per-target numbers', () => {
   });
 
   it('finds the longest gap between completed backups', () => {
-    expect(target('db-a').longestGap).toEqual({ ms: 72 * H, from: '2026-10-20T02:00:00Z', to: '2026-10-23T02:00:00Z', fromPeriodStart: false });
+    expect(target('db-a').longestGap).toEqual({
+      ms: 72 * H,
+      from: '2026-10-20T02:00:00Z',
+      to: '2026-10-23T02:00:00Z',
+      fromPeriodStart: false,
+    });
   });
 
   it('measures the gap into the period from the last backup before it', () => {
-    expect(target('db-c').longestGap).toEqual({ ms: 24 * H, from: '2026-10-17T22:30:00Z', to: '2026-10-18T22:30:00Z', fromPeriodStart: false });
+    expect(target('db-c').longestGap).toEqual({
+      ms: 24 * H,
+      from: '2026-10-17T22:30:00Z',
+      to: '2026-10-18T22:30:00Z',
+      fromPeriodStart: false,
+    });
   });
 
   it('measures from the period start when no earlier backup is on record', () => {
-    expect(target('db-d').longestGap).toEqual({ ms: 52 * H, from: '2026-10-18T22:00:00Z', to: '2026-10-21T02:00:00Z', fromPeriodStart: true });
+    expect(target('db-d').longestGap).toEqual({
+      ms: 52 * H,
+      from: '2026-10-18T22:00:00Z',
+      to: '2026-10-21T02:00:00Z',
+      fromPeriodStart: true,
+    });
   });
 
   it('reports the time to resolve each alarm closed in the period', () => {
     expect(target('db-a').resolvedAlarms).toEqual([
-      { rule: 'failed-backup', severity: 'warning', openedAt: '2026-10-21T02:00:00Z', closedAt: '2026-10-22T03:00:00Z', durationMs: 25 * H, to: 'ok' },
-      { rule: 'recent-success', severity: 'critical', openedAt: '2026-10-21T03:00:00Z', closedAt: '2026-10-23T02:00:00Z', durationMs: 47 * H, to: 'ok' },
+      {
+        rule: 'failed-backup',
+        severity: 'warning',
+        openedAt: '2026-10-21T02:00:00Z',
+        closedAt: '2026-10-22T03:00:00Z',
+        durationMs: 25 * H,
+        to: 'ok',
+      },
+      {
+        rule: 'recent-success',
+        severity: 'critical',
+        openedAt: '2026-10-21T03:00:00Z',
+        closedAt: '2026-10-23T02:00:00Z',
+        durationMs: 47 * H,
+        to: 'ok',
+      },
     ]);
     expect(target('db-a').openedAlarms).toBe(2);
     expect(target('db-a').currentAlarms).toEqual([]);
@@ -212,7 +262,10 @@ describe('fleet summary', () => {
 
   it('groups by cloud, account and label, worst first, with unlabelled targets as null', () => {
     const g = report.fleet.groups;
-    expect(g.cloud.map((x) => [x.value, x.targets])).toEqual([['aliyun', 3], ['ucloud', 1]]);
+    expect(g.cloud.map((x) => [x.value, x.targets])).toEqual([
+      ['aliyun', 3],
+      ['ucloud', 1],
+    ]);
     expect(g.account.map((x) => x.value)).toEqual(['ali', 'uc']);
     expect(g.labels.team?.map((x) => [x.value, x.targets, x.compliance])).toEqual([
       [null, 1, Math.round((109 / 169) * 1e6) / 1e6],
@@ -235,7 +288,15 @@ describe('fleet summary', () => {
 
   it('gives the fleet compliance per local day for the trend chart', () => {
     const days = report.fleet.daily;
-    expect(days.map((d) => d.date)).toEqual(['2026-10-19', '2026-10-20', '2026-10-21', '2026-10-22', '2026-10-23', '2026-10-24', '2026-10-25']);
+    expect(days.map((d) => d.date)).toEqual([
+      '2026-10-19',
+      '2026-10-20',
+      '2026-10-21',
+      '2026-10-22',
+      '2026-10-23',
+      '2026-10-24',
+      '2026-10-25',
+    ]);
     // Wednesday: db-a 4h of 24, db-d from 10:00Z (12:00 local) = 12h of 24, db-b and db-c all day.
     expect(days[2]?.compliance).toBe(Math.round(((4 + 12 + 24 + 24) / 96) * 1e6) / 1e6);
     expect(days[6]).toMatchObject({ completed: 5, failed: 0, targetsWithBackup: 4 });

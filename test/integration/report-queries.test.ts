@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import type { NormalizedBackup } from '../../src/providers/types.js';
 import { backupsIn, lastCompletedBefore } from '../../src/report/queries.js';
@@ -11,7 +11,16 @@ const FROM = Date.parse('2026-11-16T00:00:00Z');
 const TO = FROM + 7 * 24 * H;
 
 const backup = (id: string, status: NormalizedBackup['status'], startedAt: number, endedAt: number | null): NormalizedBackup => ({
-  backupId: id, name: null, kind: 'full', trigger: 'automated', status, rawStatus: status, startedAt, endedAt, sizeBytes: 1e9, raw: {},
+  backupId: id,
+  name: null,
+  kind: 'full',
+  trigger: 'automated',
+  status,
+  rawStatus: status,
+  startedAt,
+  endedAt,
+  sizeBytes: 1e9,
+  raw: {},
 });
 
 let db: Db;

@@ -2,10 +2,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, startSimulator, type SimBackupInput, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 // The issue's acceptance path, with real processes: the CLI runs as a child process against the
 // simulator, a real SMTP server and a real HTTP server standing in for Slack, all on 127.0.0.1.
@@ -15,7 +15,12 @@ const KEY = { accessKeyId: 'LTAI5tE2eTestKey', accessKeySecret: 'e2e-secret-valu
 
 function daily(lastEnd: number, days: number): SimBackupInput[] {
   return Array.from({ length: days }, (_, d) => ({
-    status: 'Success', kind: 'full', mode: 'Automated', startedAt: lastEnd - d * 24 * H - 30 * 60_000, endedAt: lastEnd - d * 24 * H, sizeBytes: 5 * 1024 ** 3,
+    status: 'Success',
+    kind: 'full',
+    mode: 'Automated',
+    startedAt: lastEnd - d * 24 * H - 30 * 60_000,
+    endedAt: lastEnd - d * 24 * H,
+    sizeBytes: 5 * 1024 ** 3,
   }));
 }
 
@@ -33,8 +38,14 @@ describe('run-once end to end', () => {
     fleet.addAccount({ cloud: 'aliyun', ...KEY });
     fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-healthy', regionId: 'cn-hangzhou', backups: daily(now - 3 * H, 10) });
     fleet.addInstance({
-      cloud: 'aliyun', service: 'rds', id: 'rm-failed', regionId: 'cn-hangzhou',
-      backups: [{ status: 'Failed', kind: 'full', mode: 'Automated', startedAt: now - 3 * H, endedAt: now - 2 * H, sizeBytes: 0 }, ...daily(now - 20 * H, 10)],
+      cloud: 'aliyun',
+      service: 'rds',
+      id: 'rm-failed',
+      regionId: 'cn-hangzhou',
+      backups: [
+        { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: now - 3 * H, endedAt: now - 2 * H, sizeBytes: 0 },
+        ...daily(now - 20 * H, 10),
+      ],
     });
     fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-stale', regionId: 'cn-hangzhou', backups: daily(now - 30 * H, 10) });
     sim = await startSimulator({ fleet });
@@ -74,7 +85,9 @@ channels:
     expect(run.code).toBe(1);
     const status = await cli('status', '--json');
     expect(status.code).toBe(1);
-    const alarms = (JSON.parse(status.stdout) as { target: string; rule: string; state: string; since: string }[]).filter((f) => f.state === 'alarm');
+    const alarms = (JSON.parse(status.stdout) as { target: string; rule: string; state: string; since: string }[]).filter(
+      (f) => f.state === 'alarm',
+    );
     expect(alarms.map((a) => `${a.target}/${a.rule}`).sort()).toEqual(['failed-db/failed-backup', 'stale-db/recent-success']);
     expect(alarms.every((a) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(a.since))).toBe(true);
     expect(smtp.messages).toHaveLength(1);
@@ -97,7 +110,14 @@ channels:
   });
 
   it('sends a resolved notice once the simulator reports a fresh completed backup', async () => {
-    sim.fleet.addBackup('rm-stale', { status: 'Success', kind: 'full', mode: 'Manual', startedAt: Date.now() - 20 * 60_000, endedAt: Date.now() - 60_000, sizeBytes: 5 * 1024 ** 3 });
+    sim.fleet.addBackup('rm-stale', {
+      status: 'Success',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: Date.now() - 20 * 60_000,
+      endedAt: Date.now() - 60_000,
+      sizeBytes: 5 * 1024 ** 3,
+    });
     const run = await cli('run-once');
     expect(run.code).toBe(1); // failed-db is still in alarm
     expect(smtp.messages).toHaveLength(2);
@@ -110,7 +130,12 @@ channels:
 
   it('never writes the provider secret or the webhook token into the database', async () => {
     const db = new Database(join(dir, 'audit.db'), { readonly: true });
-    const dump = db.prepare(`SELECT group_concat(x, '|') FROM (SELECT payload AS x FROM notifications UNION ALL SELECT raw FROM backups UNION ALL SELECT coalesce(error_message, '') FROM poll_runs UNION ALL SELECT coalesce(last_error, '') FROM notifications)`).pluck().get() as string;
+    const dump = db
+      .prepare(
+        `SELECT group_concat(x, '|') FROM (SELECT payload AS x FROM notifications UNION ALL SELECT raw FROM backups UNION ALL SELECT coalesce(error_message, '') FROM poll_runs UNION ALL SELECT coalesce(last_error, '') FROM notifications)`,
+      )
+      .pluck()
+      .get() as string;
     db.close();
     expect(dump).not.toContain(KEY.accessKeySecret);
     expect(dump).not.toContain('e2e-webhook-token');

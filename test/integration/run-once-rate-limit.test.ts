@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { dailyBackups } from '../helpers/wait.js';
 
@@ -18,7 +18,14 @@ describe('run-once and accounts.X.rateLimit', () => {
     const fleet = new Fleet();
     // The provider's quota: 10 a second, no burst; the config asks for 5 (100 ms of slack for jitter).
     fleet.addAccount({ cloud: 'aliyun', ...KEY, rateLimit: { perSecond: 10, burst: 1 } });
-    for (let i = 0; i < 8; i++) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: dailyBackups(Date.now() - 3_600_000, 3) });
+    for (let i = 0; i < 8; i++)
+      fleet.addInstance({
+        cloud: 'aliyun',
+        service: 'rds',
+        id: `rm-${i}`,
+        regionId: 'cn-hangzhou',
+        backups: dailyBackups(Date.now() - 3_600_000, 3),
+      });
     sim = await startSimulator({ fleet });
     ({ dir, cleanup } = tempDir('ba-run-once-rate-'));
   });
@@ -29,14 +36,17 @@ describe('run-once and accounts.X.rateLimit', () => {
 
   it('polls eight targets of one account without tripping its quota of 10 a second, by spacing them at its configured 5', async () => {
     const config = join(dir, 'backup-auditor.yaml');
-    writeFileSync(config, `database: ./audit.db
+    writeFileSync(
+      config,
+      `database: ./audit.db
 queue: { pollConcurrency: 8 }
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 5 } }
 targets:
 ${Array.from({ length: 8 }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
 rules: { retention: false }
-`);
+`,
+    );
     const started = Date.now();
     const r = await runCli(['--config', config, 'run-once', '--json']);
     const elapsed = Date.now() - started;

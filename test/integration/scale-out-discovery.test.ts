@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { startDaemon, type Daemon } from '../../src/daemon/runtime.js';
+import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import { silentLogger } from '../../src/log.js';
-import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { dailyBackups, until } from '../helpers/wait.js';
@@ -36,12 +36,15 @@ describe('scale-out with discover:', () => {
   it('a worker polls a generated target from its job, the owner stores it', async () => {
     const fleet = new Fleet();
     fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (const id of ['rm-a', 'rm-b']) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: dailyBackups(Date.now() - 3_600_000, 5) });
+    for (const id of ['rm-a', 'rm-b'])
+      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: dailyBackups(Date.now() - 3_600_000, 5) });
     sim = await startSimulator({ fleet });
     const t = tempDir('ba-scale-discover-');
     cleanup = t.cleanup;
     const config = join(t.dir, 'backup-auditor.yaml');
-    writeFileSync(config, `database: ./audit.db
+    writeFileSync(
+      config,
+      `database: ./audit.db
 redis: ${redis.url}
 queue: { prefix: sd-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
 schedules: { poll: "* * * * * *" }
@@ -49,8 +52,21 @@ accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, discover: {} }
 targets: []
 rules: { retention: false }
-`);
-    child = spawnCli(['--config', config, 'worker', '--queues', 'poll', '--concurrency', '2', '--log-level', 'info', '--shutdown-timeout', '1s']);
+`,
+    );
+    child = spawnCli([
+      '--config',
+      config,
+      'worker',
+      '--queues',
+      'poll',
+      '--concurrency',
+      '2',
+      '--log-level',
+      'info',
+      '--shutdown-timeout',
+      '1s',
+    ]);
     let log = '';
     child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
     await until(() => log.includes('worker started'), 30_000);
@@ -58,7 +74,8 @@ rules: { retention: false }
     daemon = await startDaemon({ loaded: loadConfigFile(config, { env: {} }), log: silentLogger, pollConcurrency: 0 });
     const db = new Database(join(t.dir, 'audit.db'), { readonly: true });
     try {
-      const polled = () => db.prepare(`SELECT DISTINCT target_id FROM poll_runs WHERE outcome = 'ok' ORDER BY target_id`).pluck().all() as string[];
+      const polled = () =>
+        db.prepare(`SELECT DISTINCT target_id FROM poll_runs WHERE outcome = 'ok' ORDER BY target_id`).pluck().all() as string[];
       await until(() => polled().length === 2, 30_000);
       expect(polled()).toEqual(['ali/rds/rm-a', 'ali/rds/rm-b']);
       expect(db.prepare(`SELECT COUNT(*) FROM backups WHERE target_id = 'ali/rds/rm-a'`).pluck().get()).toBe(5);

@@ -1,21 +1,24 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { rules } from '../../rules/registry.js';
 import { EXAMPLE_ENV_VARS } from '../../src/cli/init-example.js';
-import { configJsonSchema, DURATION_PATTERN } from '../../src/config/json-schema.js';
 import { parseDuration } from '../../src/config/duration.js';
+import { configJsonSchema, DURATION_PATTERN } from '../../src/config/json-schema.js';
 import { configSchema } from '../../src/config/schema.js';
-import { validateJson } from '../helpers/json-schema-validator.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { validateJson } from '../helpers/json-schema-validator.js';
 
 // The generated schema is checked with Ajv (draft 2020-12, strict mode), as editors and CI tools would
 // check a config against it.
 
 const CONTRACT = resolve(import.meta.dirname, '../../../shared/contract/backup-auditor.example.yaml');
 const env = Object.fromEntries(
-  [...EXAMPLE_ENV_VARS, 'UCLOUD_PUBLIC_KEY', 'OTC_AK', 'ALI_AK'].map((v) => [v, v.includes('SMTP') ? 'smtp://127.0.0.1:25' : v.includes('SLACK') ? 'https://hooks.example.com/x' : 'x']),
+  [...EXAMPLE_ENV_VARS, 'UCLOUD_PUBLIC_KEY', 'OTC_AK', 'ALI_AK'].map((v) => [
+    v,
+    v.includes('SMTP') ? 'smtp://127.0.0.1:25' : v.includes('SLACK') ? 'https://hooks.example.com/x' : 'x',
+  ]),
 );
 
 let dir: string;
@@ -52,7 +55,8 @@ describe('backup-auditor schema', () => {
   it('describes durations by the forms the loader reads, not the ISO-only JSON Schema format', () => {
     expect(JSON.stringify(schema)).not.toContain('"format":"duration"');
     const re = new RegExp(DURATION_PATTERN);
-    for (const ok of ['24h', '90m', '7d', '2w', '1.5h', '500ms', 'PT24H', 'P1DT2H']) expect([ok, re.test(ok), parseDuration(ok) !== null]).toEqual([ok, true, true]);
+    for (const ok of ['24h', '90m', '7d', '2w', '1.5h', '500ms', 'PT24H', 'P1DT2H'])
+      expect([ok, re.test(ok), parseDuration(ok) !== null]).toEqual([ok, true, true]);
     for (const bad of ['soon', '24', 'h', '1 day']) expect([bad, re.test(bad)]).toEqual([bad, false]);
   });
 
@@ -84,7 +88,10 @@ describe('backup-auditor schema', () => {
     ['an unknown rule parameter', `${minimal}\nrules:\n  failed-backup: { lookbackk: 24h }\n`],
     ['an unknown severity', `${minimal}\nrules:\n  failed-backup: { severity: urgent }\n`],
     ['an environment variable name that is not one', minimal.replace('{ env: ALI_SK }', '{ env: "my secret" }')],
-    ['a recipient that is not an address', `${minimal}  mail: { type: email, smtp: { env: SMTP_URL }, from: a@example.com, to: [nobody] }\n`],
+    [
+      'a recipient that is not an address',
+      `${minimal}  mail: { type: email, smtp: { env: SMTP_URL }, from: a@example.com, to: [nobody] }\n`,
+    ],
     // `targets: []` is not here: it is valid when an account discovers (a whole-file rule, like references, that only validate checks).
     ['a listen address without a port', `${minimal}\nhttp: { listen: "9464" }\n`],
   ])('rejects %s, as validate does', async (_name, yamlText) => {
@@ -98,7 +105,9 @@ describe('backup-auditor schema', () => {
   it('accepts the minimal config that validate accepts', async () => {
     const file = join(dir, 'good.yaml');
     writeFileSync(file, minimal);
-    const v = await runCli(['--config', file, 'validate'], { env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.example.com/x' } });
+    const v = await runCli(['--config', file, 'validate'], {
+      env: { ALI_AK: 'a', ALI_SK: 'b', SLACK_WEBHOOK_URL: 'https://hooks.example.com/x' },
+    });
     expect(v.code).toBe(0);
     expect(check(minimal)).toEqual([]);
   });

@@ -11,7 +11,9 @@ let config: string;
 beforeAll(() => {
   ({ dir, cleanup } = tempDir('ba-silence-'));
   config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 timezone: Europe/Berlin
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: ak, accessKeySecret: sk }
@@ -26,7 +28,8 @@ channels:
 routes:
   - { match: { severity: critical }, matchRe: { env: "prod|staging" }, channels: [pager], continue: true, repeatInterval: 4h }
   - { channels: [chat] }
-`);
+`,
+  );
 });
 afterAll(() => cleanup());
 
@@ -34,12 +37,29 @@ const cli = (...args: string[]) => runCli(['--config', config, ...args]);
 
 describe('silence add | list | expire', () => {
   it('adds a silence read in the config timezone, lists it, and expires it', async () => {
-    const add = await cli('silence', 'add', '--target', 'orders-db', '--from', '2026-11-24 22:00', '--until', '2999-01-01 06:00', '--reason', 'storage migration', '--author', 'ops');
+    const add = await cli(
+      'silence',
+      'add',
+      '--target',
+      'orders-db',
+      '--from',
+      '2026-11-24 22:00',
+      '--until',
+      '2999-01-01 06:00',
+      '--reason',
+      'storage migration',
+      '--author',
+      'ops',
+    );
     expect(add.code).toBe(0);
-    expect(add.stdout).toMatch(/silence (\d+) added: target=orders-db from 2026-11-24T21:00:00Z until 2999-01-01T05:00:00Z by ops: storage migration/);
+    expect(add.stdout).toMatch(
+      /silence (\d+) added: target=orders-db from 2026-11-24T21:00:00Z until 2999-01-01T05:00:00Z by ops: storage migration/,
+    );
     const id = /silence (\d+) added/.exec(add.stdout)![1]!;
     const list = await cli('silence', 'list', '--json');
-    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: Number(id), reason: 'storage migration', matchers: { target: 'orders-db' } })]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id: Number(id), reason: 'storage migration', matchers: { target: 'orders-db' } }),
+    ]);
     expect((await cli('silence', 'expire', id)).code).toBe(0);
     expect((await cli('silence', 'list')).stdout).toContain('no active or scheduled silences');
     expect((await cli('silence', 'list', '--all')).stdout).toMatch(new RegExp(`^\\s*${id}\\s+expired`, 'm'));
@@ -47,7 +67,18 @@ describe('silence add | list | expire', () => {
   });
 
   it('accepts --for and label matchers', async () => {
-    const add = await cli('silence', 'add', '--label', 'team=payments', '--rule', 'recent-success', '--for', '2h', '--reason', 'maintenance');
+    const add = await cli(
+      'silence',
+      'add',
+      '--label',
+      'team=payments',
+      '--rule',
+      'recent-success',
+      '--for',
+      '2h',
+      '--reason',
+      'maintenance',
+    );
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('rule=recent-success team=payments');
   });
@@ -60,7 +91,18 @@ describe('silence add | list | expire', () => {
     expect(r.stderr).toContain('--label: "broken" must be key=value');
     expect(r.stderr).toContain('--from: "tomorrow" is not an instant');
     expect(r.stderr).toContain('give exactly one of --until or --for');
-    const past = await cli('silence', 'add', '--target', 'orders-db', '--from', '2020-01-01T00:00Z', '--until', '2020-01-02T00:00Z', '--reason', 'x');
+    const past = await cli(
+      'silence',
+      'add',
+      '--target',
+      'orders-db',
+      '--from',
+      '2020-01-01T00:00Z',
+      '--until',
+      '2020-01-02T00:00Z',
+      '--reason',
+      'x',
+    );
     expect(past.stderr).toContain('would already be over');
     const none = await cli('silence', 'add', '--for', '1h', '--reason', 'x');
     expect(none.stderr).toContain('a silence needs at least one of --target, --rule or --label');

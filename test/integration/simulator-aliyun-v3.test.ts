@@ -5,8 +5,8 @@ import { manualClock, systemClock } from '../../src/clock.js';
 import { ProviderError } from '../../src/errors.js';
 import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
 import { signedAcs3Headers } from '../../src/providers/aliyun/signer-v3.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { ALI_KEY_ID, ALI_REGION, ALI_SECRET, SIM_NOW, aliyunAccountFor, aliyunFleet } from '../helpers/aliyun-sim.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { ALI_KEY_ID, ALI_REGION, ALI_SECRET, aliyunAccountFor, aliyunFleet, SIM_NOW } from '../helpers/aliyun-sim.js';
 import { collectPages, testProviderContext } from '../helpers/provider-context.js';
 
 // A CommonJS module: under NodeNext the default import is module.exports (class at `.default`); vitest unwraps it.
@@ -15,7 +15,13 @@ const RdsClient = ('default' in rds ? rds.default : rds) as RdsClient;
 
 /** The generated RDS client on openapi-core, with its defaults (ACS3-HMAC-SHA256, POST, parameters in the query). */
 function officialClient(url: string, accessKeySecret = ALI_SECRET): InstanceType<RdsClient> {
-  const config = new $OpenApi.$OpenApiUtil.Config({ accessKeyId: ALI_KEY_ID, accessKeySecret, endpoint: new URL(url).host, protocol: 'http', regionId: ALI_REGION });
+  const config = new $OpenApi.$OpenApiUtil.Config({
+    accessKeyId: ALI_KEY_ID,
+    accessKeySecret,
+    endpoint: new URL(url).host,
+    protocol: 'http',
+    regionId: ALI_REGION,
+  });
   return new RdsClient(config);
 }
 
@@ -32,7 +38,9 @@ async function officialIds(client: InstanceType<RdsClient>, instance: string): P
 const target = (instance: string) => ({ id: `t-${instance}`, service: 'rds', instance });
 
 async function adapterIds(sim: Simulator, instance: string, signatureVersion: 'v1' | 'v3', clock = systemClock): Promise<string[]> {
-  const pages = await collectPages(aliyunRdsBackups.list(aliyunAccountFor(sim.url, { signatureVersion }), 'ali', target(instance), testProviderContext({ clock })));
+  const pages = await collectPages(
+    aliyunRdsBackups.list(aliyunAccountFor(sim.url, { signatureVersion }), 'ali', target(instance), testProviderContext({ clock })),
+  );
   return pages.flatMap((p) => p.items.map((b) => b.backupId));
 }
 
@@ -49,7 +57,10 @@ describe('the simulator with Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
 
     const official = await officialIds(officialClient(sim.url), 'rm-v3');
     // Two POSTs without v1's signature parameters: the official client really signed with v3.
-    expect(sim.requests.of('aliyun/rds').map((r) => [r.method, r.status, 'AccessKeyId' in r.params])).toEqual([['POST', 200, false], ['POST', 200, false]]);
+    expect(sim.requests.of('aliyun/rds').map((r) => [r.method, r.status, 'AccessKeyId' in r.params])).toEqual([
+      ['POST', 200, false],
+      ['POST', 200, false],
+    ]);
     const v1 = await adapterIds(sim, 'rm-v3', 'v1');
     const v3 = await adapterIds(sim, 'rm-v3', 'v3');
 
@@ -64,14 +75,21 @@ describe('the simulator with Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
     await adapterIds(sim, 'rm-v3', 'v3', manualClock(SIM_NOW));
 
     const [request] = sim.requests.of('aliyun/rds');
-    expect(request).toMatchObject({ method: 'POST', status: 200, params: { DBInstanceId: 'rm-v3', RegionId: ALI_REGION, PageSize: '100', PageNumber: '1' } });
+    expect(request).toMatchObject({
+      method: 'POST',
+      status: 200,
+      params: { DBInstanceId: 'rm-v3', RegionId: ALI_REGION, PageSize: '100', PageNumber: '1' },
+    });
     expect(Object.keys(request?.params ?? {})).not.toContain('AccessKeyId');
   });
 
   it('refuses what the official client signs with a wrong secret with SignatureDoesNotMatch', async () => {
     sim = await startSimulator({ fleet: aliyunFleet({ 'rm-v3': 1 }), clock: systemClock });
 
-    const err = (await officialIds(officialClient(sim.url, 'not-the-secret'), 'rm-v3').catch((e: unknown) => e)) as { code?: string; statusCode?: number };
+    const err = (await officialIds(officialClient(sim.url, 'not-the-secret'), 'rm-v3').catch((e: unknown) => e)) as {
+      code?: string;
+      statusCode?: number;
+    };
 
     expect(err).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
   });
@@ -80,7 +98,9 @@ describe('the simulator with Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
     sim = await startSimulator({ fleet: aliyunFleet({ 'rm-v3': 1 }), clock: manualClock(SIM_NOW) });
     const account = aliyunAccountFor(sim.url, { signatureVersion: 'v3', accessKeySecret: 'wrong-secret-value' });
 
-    const err = await collectPages(aliyunRdsBackups.list(account, 'ali', target('rm-v3'), testProviderContext({ clock: manualClock(SIM_NOW) }))).catch((e: unknown) => e);
+    const err = await collectPages(
+      aliyunRdsBackups.list(account, 'ali', target('rm-v3'), testProviderContext({ clock: manualClock(SIM_NOW) })),
+    ).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ kind: 'auth', permanent: true, code: 'SignatureDoesNotMatch', httpStatus: 400 });
@@ -104,7 +124,17 @@ describe('the simulator with Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
     const signed = (simUrl: string, over: { accessKeyId?: string; nonce?: string } = {}) => {
       const query = { DBInstanceId: 'rm-v3', RegionId: ALI_REGION };
       const url = `${simUrl}/?DBInstanceId=rm-v3&RegionId=${ALI_REGION}`;
-      const headers = signedAcs3Headers({ url, method: 'POST', action: 'DescribeBackups', version: '2014-08-15', query, accessKeyId: over.accessKeyId ?? ALI_KEY_ID, accessKeySecret: ALI_SECRET, now: SIM_NOW, nonce: over.nonce ?? 'nonce-1' });
+      const headers = signedAcs3Headers({
+        url,
+        method: 'POST',
+        action: 'DescribeBackups',
+        version: '2014-08-15',
+        query,
+        accessKeyId: over.accessKeyId ?? ALI_KEY_ID,
+        accessKeySecret: ALI_SECRET,
+        now: SIM_NOW,
+        nonce: over.nonce ?? 'nonce-1',
+      });
       return { url, headers };
     };
 

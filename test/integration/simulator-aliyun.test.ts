@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { signedRpcParams, signV1, toQueryString } from '../../src/providers/aliyun/signer.js';
-import { seededFleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { ALI_KEY_ID, ALI_SECRET, SIM_NOW, aliyunFleet } from '../helpers/aliyun-sim.js';
+import { type Simulator, seededFleet, startSimulator } from '../../src/simulator/index.js';
+import { ALI_KEY_ID, ALI_SECRET, aliyunFleet, SIM_NOW } from '../helpers/aliyun-sim.js';
 
 interface Call {
   method?: 'GET' | 'POST';
@@ -97,7 +97,15 @@ describe('the simulated Alibaba RDS API', () => {
   });
 
   it('answers an unknown access key with HTTP 404 InvalidAccessKeyId.NotFound', async () => {
-    const params = signedRpcParams({ method: 'GET', action: 'DescribeBackups', version: '2014-08-15', accessKeyId: 'LTAI-unknown', accessKeySecret: 'x', now: clock(), params: { DBInstanceId: 'rm-a' } });
+    const params = signedRpcParams({
+      method: 'GET',
+      action: 'DescribeBackups',
+      version: '2014-08-15',
+      accessKeyId: 'LTAI-unknown',
+      accessKeySecret: 'x',
+      now: clock(),
+      params: { DBInstanceId: 'rm-a' },
+    });
     const res = await fetch(`${sim.url}/?${toQueryString(params)}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ Code: 'InvalidAccessKeyId.NotFound' });
@@ -113,7 +121,9 @@ describe('the simulated Alibaba RDS API', () => {
 
   it('cuts a malformed answer so it is no longer JSON', async () => {
     sim.faults.failNext(1, 'malformed');
-    const res = await fetch(`${sim.url}/?${toQueryString(signedRpcParams({ method: 'GET', action: 'DescribeBackups', version: '2014-08-15', accessKeyId: ALI_KEY_ID, accessKeySecret: ALI_SECRET, now: clock(), params: { DBInstanceId: 'rm-a' } }))}`);
+    const res = await fetch(
+      `${sim.url}/?${toQueryString(signedRpcParams({ method: 'GET', action: 'DescribeBackups', version: '2014-08-15', accessKeyId: ALI_KEY_ID, accessKeySecret: ALI_SECRET, now: clock(), params: { DBInstanceId: 'rm-a' } }))}`,
+    );
     await expect(res.json()).rejects.toThrow();
   });
 
@@ -136,12 +146,21 @@ describe('the simulated Alibaba RDS API', () => {
       body: JSON.stringify({ status: 'Failed', startedAt: '2026-03-01T05:00:00Z', endedAt: '2026-03-01T05:10:00Z' }),
     });
     expect(added.status).toBe(201);
-    const faults = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ failNext: { count: 2, fault: 'throttle' } }) });
+    const faults = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ failNext: { count: 2, fault: 'throttle' } }),
+    });
     expect(await faults.json()).toMatchObject({ queued: [{ fault: 'throttle', remaining: 2 }] });
-    const fleet = (await (await fetch(`${sim.url}/_sim/fleet`)).json()) as { accounts: object[]; instances: { backups: { status: string }[] }[] };
+    const fleet = (await (await fetch(`${sim.url}/_sim/fleet`)).json()) as {
+      accounts: object[];
+      instances: { backups: { status: string }[] }[];
+    };
     expect(fleet.instances[0]?.backups[0]?.status).toBe('Failed');
     expect(JSON.stringify(fleet)).not.toContain(ALI_SECRET);
-    const bad = await fetch(`${sim.url}/_sim/instances/rm-x/backups`, { method: 'POST', body: JSON.stringify({ status: 'Success', startedAt: 1 }) });
+    const bad = await fetch(`${sim.url}/_sim/instances/rm-x/backups`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 'Success', startedAt: 1 }),
+    });
     expect(bad.status).toBe(404);
   });
 });

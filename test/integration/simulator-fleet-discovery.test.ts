@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildFleet, instanceInfo, mixedFleet, parseFleetFile, simulatorConfig, specTargets, specUntargeted } from '../../src/simulator/index.js';
+import {
+  buildFleet,
+  instanceInfo,
+  mixedFleet,
+  parseFleetFile,
+  simulatorConfig,
+  specTargets,
+  specUntargeted,
+} from '../../src/simulator/index.js';
 
 // What the simulator's fleets hold for discovery: read replicas, instances no target audits, backup
 // policies. The run-once over all of it is in simulator-fleets.test.ts.
@@ -9,7 +17,13 @@ const NOW = Date.parse('2026-03-01T06:00:00Z');
 /** Seed 1's first account key and first instance per API, as they were before discovery instances joined the mix. */
 const SEED_1 = {
   aliKey: 'LTAI5tSimmAg88Rlsa9ceIZP',
-  firstIds: ['rm-bp1sxpe1w1ea22hl0', 'upgsql-8xsrboht', 'tidb-j7bm44o1', '16a685beb1542801564a30a8fc679a1ain01', '39f1931b71b54ae1cc477297f4b591eain02'],
+  firstIds: [
+    'rm-bp1sxpe1w1ea22hl0',
+    'upgsql-8xsrboht',
+    'tidb-j7bm44o1',
+    '16a685beb1542801564a30a8fc679a1ain01',
+    '39f1931b71b54ae1cc477297f4b591eain02',
+  ],
 };
 
 describe('the generated mix, for discovery', () => {
@@ -18,7 +32,16 @@ describe('the generated mix, for discovery', () => {
 
     expect(spec.accounts[0]?.accessKeyId).toBe(SEED_1.aliKey);
     expect(spec.instances.slice(0, 5).map((i) => i.id)).toEqual(SEED_1.firstIds);
-    expect(spec.instances.slice(5).map((i) => i.labels?.story)).toEqual(['uncovered', 'replica', 'uncovered', 'replica', 'uncovered', 'uncovered', 'replica', 'uncovered']);
+    expect(spec.instances.slice(5).map((i) => i.labels?.story)).toEqual([
+      'uncovered',
+      'replica',
+      'uncovered',
+      'replica',
+      'uncovered',
+      'uncovered',
+      'replica',
+      'uncovered',
+    ]);
   });
 });
 
@@ -40,7 +63,11 @@ instances:
     const fleet = buildFleet(spec);
 
     expect(specTargets(spec).map((t) => t.id)).toEqual(['rm-main']);
-    expect(specUntargeted(spec).map((u) => [u.id, u.expect])).toEqual([['ali/rds/rr-main', []], ['ali/rds/rm-shadow', ['coverage']], ['uc/upgsql/upgsql-1', ['coverage']]]);
+    expect(specUntargeted(spec).map((u) => [u.id, u.expect])).toEqual([
+      ['ali/rds/rr-main', []],
+      ['ali/rds/rm-shadow', ['coverage']],
+      ['uc/upgsql/upgsql-1', ['coverage']],
+    ]);
     expect(instanceInfo(fleet, 'rm-main').policy).toEqual({ keepDays: 0, window: '02:00-03:00', weekdays: [0, 1, 2, 3, 4, 5, 6] });
     expect(instanceInfo(fleet, 'rr-main')).toEqual({ owner: 'LTAI5tDisc', replicaOf: 'rm-main' });
     expect(instanceInfo(fleet, 'rm-shadow').policy).toEqual({ keepDays: 3, window: '22:00-23:30', weekdays: [1, 3, 5] });
@@ -57,7 +84,9 @@ instances:
 instances:
 `;
     const fields = `${head}  - { id: a, account: ali, service: rds, untargeted: "yes", policy: { keepDays: -1, window: "25:00-26:00", weekdays: [1, 1, 7] } }\n`;
-    expect(() => parseFleetFile(fields, NOW)).toThrow(/instances\[0\]\.untargeted[\s\S]*must be 0 \(automated backup off\) or more days[\s\S]*instances\[0\]\.policy\.keepDays[\s\S]*must be HH:MM-HH:MM[\s\S]*policy\.window[\s\S]*must be 0 \(Sunday\) to 6 \(Saturday\)[\s\S]*policy\.weekdays/);
+    expect(() => parseFleetFile(fields, NOW)).toThrow(
+      /instances\[0\]\.untargeted[\s\S]*must be 0 \(automated backup off\) or more days[\s\S]*instances\[0\]\.policy\.keepDays[\s\S]*must be HH:MM-HH:MM[\s\S]*policy\.window[\s\S]*must be 0 \(Sunday\) to 6 \(Saturday\)[\s\S]*policy\.weekdays/,
+    );
     const refs = `${head}  - { id: a, account: ali, service: rds, replicaOf: nope }
   - { id: b, account: hw, service: dds }
   - { id: c, account: hw, service: dds, replicaOf: b }

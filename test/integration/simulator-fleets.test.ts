@@ -2,7 +2,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock, systemClock } from '../../src/clock.js';
-import { buildFleet, instanceInfo, mixedFleet, parseFleetFile, specTargets, specUntargeted, startSimulator, STORIES, SIM_APIS, type Simulator } from '../../src/simulator/index.js';
+import {
+  buildFleet,
+  instanceInfo,
+  mixedFleet,
+  parseFleetFile,
+  SIM_APIS,
+  type Simulator,
+  STORIES,
+  specTargets,
+  specUntargeted,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 
 const NOW = Date.parse('2026-03-01T06:00:00Z');
@@ -27,8 +38,12 @@ describe('the generated mix', () => {
       // For discovery: one primary no target audits, and a replica of the healthy one where the API has replicas.
       expect(mine.filter((i) => i.untargeted).map((i) => i.labels?.story)).toEqual(['uncovered']);
       const healthy = mine.find((i) => i.labels?.story === 'healthy');
-      expect(mine.filter((i) => i.replicaOf).map((i) => i.replicaOf)).toEqual(api === 'ucloud/tidb' || api === 'huaweicloud/dds' ? [] : [healthy?.id]);
-      expect(mine.find((i) => i.labels?.story === 'stale')?.expect).toEqual(api === 'ucloud/tidb' ? ['recent-success'] : ['recent-success', 'backup-policy']);
+      expect(mine.filter((i) => i.replicaOf).map((i) => i.replicaOf)).toEqual(
+        api === 'ucloud/tidb' || api === 'huaweicloud/dds' ? [] : [healthy?.id],
+      );
+      expect(mine.find((i) => i.labels?.story === 'stale')?.expect).toEqual(
+        api === 'ucloud/tidb' ? ['recent-success'] : ['recent-success', 'backup-policy'],
+      );
     }
     const expectByStory = new Map(spec.instances.map((i) => [`${i.labels?.story}`, i.expect]));
     expect(expectByStory.get('missing')).toEqual(['target-missing', 'coverage']);
@@ -47,10 +62,17 @@ describe('the generated mix', () => {
     expect(spec.instances.filter((i) => i.missing).every((i) => fleet.instance(i.id) === undefined)).toBe(true);
     expect(specTargets(spec).filter((t) => t.id.endsWith('-healthy-2'))).toHaveLength(5);
     expect(untargeted.filter((u) => u.replicaOf === undefined).map((u) => [u.id.split('/').slice(0, 2).join('/'), u.expect])).toEqual([
-      ['ali-sim/rds', ['coverage']], ['uc-sim/upgsql', ['coverage']], ['uc-sim/tidb', ['coverage']], ['otc-sim/rds', ['coverage']], ['hw-sim/dds', ['coverage']],
+      ['ali-sim/rds', ['coverage']],
+      ['uc-sim/upgsql', ['coverage']],
+      ['uc-sim/tidb', ['coverage']],
+      ['otc-sim/rds', ['coverage']],
+      ['hw-sim/dds', ['coverage']],
     ]);
     const replica = untargeted.find((u) => u.replicaOf !== undefined);
-    expect(replica && instanceInfo(fleet, replica.instance)).toMatchObject({ replicaOf: replica?.replicaOf, owner: spec.accounts[0]?.accessKeyId });
+    expect(replica && instanceInfo(fleet, replica.instance)).toMatchObject({
+      replicaOf: replica?.replicaOf,
+      owner: spec.accounts[0]?.accessKeyId,
+    });
     const stale = spec.instances.find((i) => i.target === 'otc-rds-stale');
     expect(stale && instanceInfo(fleet, stale.id).policy).toEqual({ keepDays: 0, window: '02:00-03:00', weekdays: [] });
   });
@@ -82,18 +104,39 @@ describe('the generated mix', () => {
       const findings = JSON.parse(status.stdout) as { target: string; rule: string; state: string }[];
       const alarms = findings.filter((f) => f.state === 'alarm');
       const targets = specTargets(spec);
-      const rulesOf = (id: string) => alarms.filter((f) => f.target === id).map((f) => f.rule).sort();
-      expect(Object.fromEntries(targets.map((t) => [t.id, rulesOf(t.id)]))).toEqual(Object.fromEntries(targets.map((t) => [t.id, [...(t.expect ?? [])].sort()])));
+      const rulesOf = (id: string) =>
+        alarms
+          .filter((f) => f.target === id)
+          .map((f) => f.rule)
+          .sort();
+      expect(Object.fromEntries(targets.map((t) => [t.id, rulesOf(t.id)]))).toEqual(
+        Object.fromEntries(targets.map((t) => [t.id, [...(t.expect ?? [])].sort()])),
+      );
       const untargeted = specUntargeted(spec);
       const uncovered = untargeted.filter((u) => u.replicaOf === undefined);
       const targetIds = new Set(targets.map((t) => t.id));
-      expect(alarms.filter((f) => !targetIds.has(f.target)).map((f) => `${f.target}/${f.rule}`).sort()).toEqual(uncovered.map((u) => `${u.id}/coverage`).sort());
+      expect(
+        alarms
+          .filter((f) => !targetIds.has(f.target))
+          .map((f) => `${f.target}/${f.rule}`)
+          .sort(),
+      ).toEqual(uncovered.map((u) => `${u.id}/coverage`).sort());
       const replicas = untargeted.filter((u) => u.replicaOf !== undefined);
       expect(replicas).toHaveLength(3);
       expect(findings.filter((f) => replicas.some((r) => f.target.includes(r.instance)))).toEqual([]);
       // backup-policy alarms exactly where automated backup is off; TiDB exposes no policy, so it is skipped there.
       const off = spec.instances.filter((i) => i.policy?.keepDays === 0);
-      expect(alarms.filter((f) => f.rule === 'backup-policy').map((f) => f.target).sort()).toEqual(off.filter((i) => i.service !== 'tidb').map((i) => i.target).sort());
+      expect(
+        alarms
+          .filter((f) => f.rule === 'backup-policy')
+          .map((f) => f.target)
+          .sort(),
+      ).toEqual(
+        off
+          .filter((i) => i.service !== 'tidb')
+          .map((i) => i.target)
+          .sort(),
+      );
       expect(findings.find((f) => f.target === 'uc-tidb-stale' && f.rule === 'backup-policy')?.state).toBe('skip');
       expect(alarms).toHaveLength(25 + 5 + 4 + 5);
       expect(told).toContain(`${uncovered[0]?.id}  coverage alarms`);
@@ -154,7 +197,10 @@ instances:
   });
 
   it('can start from the generated mix and add to it', () => {
-    const spec = parseFleetFile(`mix: { seed: 3, perApi: 1 }\ninstances:\n  - { id: rm-extra, account: ali-sim, service: rds, backups: [] }\n`, NOW);
+    const spec = parseFleetFile(
+      `mix: { seed: 3, perApi: 1 }\ninstances:\n  - { id: rm-extra, account: ali-sim, service: rds, backups: [] }\n`,
+      NOW,
+    );
 
     expect(spec.instances.map((i) => i.id)).toContain('rm-extra');
     // Five story instances, five untargeted, three replicas, and the file's own.
@@ -170,10 +216,15 @@ instances:
   - { id: b, account: ali, service: upgsql }
   - { id: c, account: ali, service: rds, backups: [{ status: running, startedAt: now-1h }] }
 `;
-    expect(() => parseFleetFile(bad, NOW)).toThrow(/instance a: no account named nobody[\s\S]*instance b: aliyun has no service upgsql[\s\S]*instance c: aliyun\/rds has no word for a running backup/);
-    expect(() => parseFleetFile('instances:\n  - { id: x, account: a, service: rds, backups: [{ status: failed, startedAt: yesterday, size: 2GB }] }\n', NOW)).toThrow(
-      /"yesterday" is not an instant[\s\S]*"2GB" is not a size/,
+    expect(() => parseFleetFile(bad, NOW)).toThrow(
+      /instance a: no account named nobody[\s\S]*instance b: aliyun has no service upgsql[\s\S]*instance c: aliyun\/rds has no word for a running backup/,
     );
+    expect(() =>
+      parseFleetFile(
+        'instances:\n  - { id: x, account: a, service: rds, backups: [{ status: failed, startedAt: yesterday, size: 2GB }] }\n',
+        NOW,
+      ),
+    ).toThrow(/"yesterday" is not an instant[\s\S]*"2GB" is not a size/);
   });
 
   it('makes `simulate` exit 2 without serving when the file is wrong, or when a seed is given too', async () => {
@@ -204,15 +255,24 @@ describe('per-account rate limits', () => {
   it('are set and lifted over the control API, and answer over-limit requests with the provider\u2019s throttling error', async () => {
     const clock = manualClock(NOW);
     sim = await startSimulator({ fleet: buildFleet(parseFleetFile(file2, NOW)), clock });
-    const set = await fetch(`${sim.url}/_sim/accounts/LTAI5tLimited/rate-limit`, { method: 'PUT', body: JSON.stringify({ perSecond: 1, burst: 2 }) });
-    const call = async () => (await fetch(`${sim?.url}/?Action=DescribeBackups&AccessKeyId=LTAI5tLimited&SignatureMethod=HMAC-SHA1`)).json() as Promise<{ Code: string }>;
+    const set = await fetch(`${sim.url}/_sim/accounts/LTAI5tLimited/rate-limit`, {
+      method: 'PUT',
+      body: JSON.stringify({ perSecond: 1, burst: 2 }),
+    });
+    const call = async () =>
+      (await fetch(`${sim?.url}/?Action=DescribeBackups&AccessKeyId=LTAI5tLimited&SignatureMethod=HMAC-SHA1`)).json() as Promise<{
+        Code: string;
+      }>;
 
     const codes = [(await call()).Code, (await call()).Code, (await call()).Code];
     clock.advance(1_000);
     const afterASecond = (await call()).Code;
     await fetch(`${sim.url}/_sim/accounts/LTAI5tLimited/rate-limit`, { method: 'DELETE' });
     const lifted = [(await call()).Code, (await call()).Code];
-    const counts = (await (await fetch(`${sim.url}/_sim/requests`)).json()) as { rateLimited: number; rateLimitedByAccount: Record<string, number> };
+    const counts = (await (await fetch(`${sim.url}/_sim/requests`)).json()) as {
+      rateLimited: number;
+      rateLimitedByAccount: Record<string, number>;
+    };
 
     expect(await set.json()).toEqual({ cloud: 'aliyun', accessKeyId: 'LTAI5tLimited', rateLimit: { perSecond: 1, burst: 2 } });
     // Unsigned requests: within the quota they reach authentication and fail there.

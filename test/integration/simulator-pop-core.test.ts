@@ -2,7 +2,7 @@ import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { aliyunRdsInstances } from '../../src/providers/aliyun/instances.js';
-import { setInstanceInfo, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { ALI_KEY_ID, ALI_REGION, ALI_SECRET, aliyunAccountFor, aliyunFleet } from '../helpers/aliyun-sim.js';
 import { testProviderContext } from '../helpers/provider-context.js';
 
@@ -37,10 +37,15 @@ describe('the simulator, called by the official @alicloud/pop-core RPC client', 
     await sim.close();
   });
 
-  const client = (accessKeySecret = ALI_SECRET) => new RPCClient({ accessKeyId: ALI_KEY_ID, accessKeySecret, endpoint: sim.url, apiVersion: '2014-08-15' });
+  const client = (accessKeySecret = ALI_SECRET) =>
+    new RPCClient({ accessKeyId: ALI_KEY_ID, accessKeySecret, endpoint: sim.url, apiVersion: '2014-08-15' });
 
   it('accepts a signed GET and answers the first page of 30', async () => {
-    const answer = await client().request<DescribeBackupsAnswer>('DescribeBackups', { RegionId: ALI_REGION, DBInstanceId: 'rm-pop', PageSize: 30 }, { method: 'GET' });
+    const answer = await client().request<DescribeBackupsAnswer>(
+      'DescribeBackups',
+      { RegionId: ALI_REGION, DBInstanceId: 'rm-pop', PageSize: 30 },
+      { method: 'GET' },
+    );
 
     expect(answer).toMatchObject({ TotalRecordCount: '40', PageNumber: '1', PageRecordCount: '30' });
     const newest = sim.fleet.instance('rm-pop')?.backups[0];
@@ -50,7 +55,11 @@ describe('the simulator, called by the official @alicloud/pop-core RPC client', 
   });
 
   it('accepts a signed POST with the parameters in a form body and answers the requested page', async () => {
-    const answer = await client().request<DescribeBackupsAnswer>('DescribeBackups', { RegionId: ALI_REGION, DBInstanceId: 'rm-pop', PageSize: 30, PageNumber: 2 }, { method: 'POST' });
+    const answer = await client().request<DescribeBackupsAnswer>(
+      'DescribeBackups',
+      { RegionId: ALI_REGION, DBInstanceId: 'rm-pop', PageSize: 30, PageNumber: 2 },
+      { method: 'POST' },
+    );
 
     expect(answer).toMatchObject({ TotalRecordCount: '40', PageNumber: '2', PageRecordCount: '10' });
     const last = sim.requests.of('aliyun/rds').at(-1);
@@ -64,7 +73,11 @@ describe('the simulator, called by the official @alicloud/pop-core RPC client', 
 
     expect(err).toBeInstanceOf(Error);
     expect(err.code).toBe('SignatureDoesNotMatch');
-    expect(err.data).toMatchObject({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.', HostId: 'rds.aliyuncs.com' });
+    expect(err.data).toMatchObject({
+      Code: 'SignatureDoesNotMatch',
+      Message: 'Specified signature is not matched with our calculation.',
+      HostId: 'rds.aliyuncs.com',
+    });
     expect(err.data.RequestId).toMatch(/^[0-9A-F-]{36}$/);
   });
 
@@ -106,13 +119,22 @@ describe('DescribeDBInstances through pop-core and through our adapter', () => {
     const pop = new RPCClient({ accessKeyId: ALI_KEY_ID, accessKeySecret: ALI_SECRET, endpoint: sim.url, apiVersion: '2014-08-15' });
     const popIds: string[] = [];
     for (let page = 1; page <= 10; page++) {
-      const answer = await pop.request<DescribeDBInstancesAnswer>('DescribeDBInstances', { RegionId: ALI_REGION, PageSize: 100, PageNumber: page }, { method: 'POST' });
+      const answer = await pop.request<DescribeDBInstancesAnswer>(
+        'DescribeDBInstances',
+        { RegionId: ALI_REGION, PageSize: 100, PageNumber: page },
+        { method: 'POST' },
+      );
       expect(answer.TotalRecordCount).toBe(130);
       popIds.push(...answer.Items.DBInstance.map((i) => i.DBInstanceId));
       if (popIds.length >= answer.TotalRecordCount) break;
     }
 
-    const ours = await aliyunRdsInstances.list(aliyunAccountFor(sim.url), 'ali', { regions: [] }, testProviderContext({ clock: systemClock }));
+    const ours = await aliyunRdsInstances.list(
+      aliyunAccountFor(sim.url),
+      'ali',
+      { regions: [] },
+      testProviderContext({ clock: systemClock }),
+    );
 
     expect(popIds).toHaveLength(130);
     expect(ours.map((i) => i.instance)).toEqual(popIds);

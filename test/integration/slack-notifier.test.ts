@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/errors.js';
+import { type SlackChannel, slackNotifier } from '../../src/notify/slack.js';
 import { SLACK_LIMITS, type SlackPayload } from '../../src/notify/slack-format.js';
-import { slackNotifier, type SlackChannel } from '../../src/notify/slack.js';
 import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
-import { startHttpSink, type HttpSink, type SinkAnswer } from '../helpers/http-sink.js';
+import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 
 const TOKEN_PATH = '/services/T0001/B0002/sEcReTtOkEn0123456789';
 
@@ -19,7 +19,10 @@ async function slackSink(answers: SinkAnswer[] = []): Promise<{ sink: HttpSink; 
 }
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DeliveryError);
   const e = err as DeliveryError;
   expect(e.message).not.toContain('sEcReTtOkEn');

@@ -7,8 +7,8 @@ import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { runCycle } from '../../src/engine/cycle.js';
 import { createDeps } from '../../src/engine/deps.js';
 import { runCli } from '../helpers/cli.js';
-import { startHttpSink, type HttpSink } from '../helpers/http-sink.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { completed, H, stubSource } from '../helpers/stub-source.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -27,7 +27,9 @@ beforeEach(async () => {
   slack = await startHttpSink([{ status: 404, body: 'no_service' }]);
   smtp = await startSmtpSink();
   config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(config, `database: ./audit.db
+  writeFileSync(
+    config,
+    `database: ./audit.db
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: ak, accessKeySecret: sk }
 targets:
@@ -36,7 +38,8 @@ rules: { retention: false, size-anomaly: false }
 channels:
   dba-slack: { type: slack, webhook: "${slack.url}/services/T0001/B0002/sEcReT" }
   oncall-mail: { type: email, smtp: "${smtp.url}", from: auditor@example.com, to: [oncall@example.com] }
-`);
+`,
+  );
 });
 afterEach(async () => {
   await Promise.all([slack.close(), smtp.close()]);
@@ -65,7 +68,9 @@ describe('status and undeliverable channels', () => {
     const r = await runCli(['--config', config, 'status']);
 
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`notifications failed on dba-slack: 1 (last error: slack webhook (127.0.0.1:${slack.port}): 404 no_service)`);
+    expect(r.stdout).toContain(
+      `notifications failed on dba-slack: 1 (last error: slack webhook (127.0.0.1:${slack.port}): 404 no_service)`,
+    );
     expect(r.stdout).not.toContain('on oncall-mail');
     expect(r.stdout).not.toContain('sEcReT');
   });

@@ -3,8 +3,16 @@ import { ProviderError } from '../../src/errors.js';
 import { ucloudTidbBackups } from '../../src/providers/ucloud/tidb-backups.js';
 import { ucloudUpgsqlBackups } from '../../src/providers/ucloud/upgsql-backups.js';
 import type { Simulator } from '../../src/simulator/index.js';
-import { collectPages, testProviderContext, type TestProviderContext } from '../helpers/provider-context.js';
-import { SIM_NOW, UC_PRIVATE_KEY, tidbTarget, ucloudSimulator, upgsqlTarget, type UcloudInstances, type UcloudSimOptions } from '../helpers/ucloud-sim.js';
+import { collectPages, testProviderContext } from '../helpers/provider-context.js';
+import {
+  SIM_NOW,
+  tidbTarget,
+  UC_PRIVATE_KEY,
+  type UcloudInstances,
+  type UcloudSimOptions,
+  ucloudSimulator,
+  upgsqlTarget,
+} from '../helpers/ucloud-sim.js';
 
 /** The listing's error, failing the test if it succeeded. */
 async function listingError(run: Promise<unknown>): Promise<ProviderError> {
@@ -44,13 +52,28 @@ describe('UCloud UPgSQL backups against the simulator', () => {
 
     expect(pages.map((p) => p.items.length)).toEqual([100, 100, 50]);
     expect(pages.every((p) => p.total === 250)).toBe(true);
-    expect(offsets(sim, 'ucloud/upgsql')).toEqual([['0', '100'], ['100', '100'], ['200', '100']]);
+    expect(offsets(sim, 'ucloud/upgsql')).toEqual([
+      ['0', '100'],
+      ['100', '100'],
+      ['200', '100'],
+    ]);
     const [first] = sim.requests.of('ucloud/upgsql');
-    expect(first).toMatchObject({ method: 'POST', params: { Action: 'ListUPgSQLBackup', Region: 'cn-zj', Zone: 'cn-zj-01', InstanceID: 'upgsql-big' } });
+    expect(first).toMatchObject({
+      method: 'POST',
+      params: { Action: 'ListUPgSQLBackup', Region: 'cn-zj', Zone: 'cn-zj-01', InstanceID: 'upgsql-big' },
+    });
     const items = pages.flatMap((p) => p.items);
     expect(new Set(items.map((b) => b.backupId)).size).toBe(250);
     expect(items.filter((b) => b.status === 'failed')).toHaveLength(25);
-    expect(items[0]).toMatchObject({ status: 'completed', kind: 'full', trigger: 'automated', rawStatus: 'Success', startedAt: SIM_NOW - 2 * 3_600_000, endedAt: SIM_NOW - 3_600_000, sizeBytes: 100 * 1024 ** 2 });
+    expect(items[0]).toMatchObject({
+      status: 'completed',
+      kind: 'full',
+      trigger: 'automated',
+      rawStatus: 'Success',
+      startedAt: SIM_NOW - 2 * 3_600_000,
+      endedAt: SIM_NOW - 3_600_000,
+      sizeBytes: 100 * 1024 ** 2,
+    });
     expect(items[0]?.name).toMatch(/^auto_\d{14}$/);
     expect(items.some((b) => b.problems)).toBe(false);
     expect(ctx.waits).toEqual([]);
@@ -73,10 +96,14 @@ describe('UCloud UPgSQL backups against the simulator', () => {
     const { sim, account, ctx } = await start();
     const wrong = '0000000000000000000000000000000000000bad';
 
-    const err = await listingError(collectPages(ucloudUpgsqlBackups.list({ ...account, privateKey: wrong }, 'uc-prod', upgsqlTarget('upgsql-big'), ctx)));
+    const err = await listingError(
+      collectPages(ucloudUpgsqlBackups.list({ ...account, privateKey: wrong }, 'uc-prod', upgsqlTarget('upgsql-big'), ctx)),
+    );
 
     expect(err).toMatchObject({ kind: 'auth', code: '171', permanent: true, httpStatus: 200 });
-    expect(err.message).toMatch(/^ucloud ListUPgSQLBackup RetCode 171: Signature VerifyAC Error \(request [0-9a-f-]{36}\); check the PublicKey\/PrivateKey pair$/);
+    expect(err.message).toMatch(
+      /^ucloud ListUPgSQLBackup RetCode 171: Signature VerifyAC Error \(request [0-9a-f-]{36}\); check the PublicKey\/PrivateKey pair$/,
+    );
     expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(err.message).not.toContain(wrong);
     expect(err.message).not.toContain(UC_PRIVATE_KEY);
@@ -86,7 +113,11 @@ describe('UCloud UPgSQL backups against the simulator', () => {
 
   it('fails as auth with RetCode 172 for a PublicKey the provider does not know', async () => {
     const { account, ctx } = await start();
-    const err = await listingError(collectPages(ucloudUpgsqlBackups.list({ ...account, publicKey: 'someone-else@example.com' }, 'uc-prod', upgsqlTarget('upgsql-big'), ctx)));
+    const err = await listingError(
+      collectPages(
+        ucloudUpgsqlBackups.list({ ...account, publicKey: 'someone-else@example.com' }, 'uc-prod', upgsqlTarget('upgsql-big'), ctx),
+      ),
+    );
     expect(err).toMatchObject({ kind: 'auth', code: '172', permanent: true });
   });
 
@@ -153,7 +184,14 @@ describe('UCloud UPgSQL backups against the simulator', () => {
     const pages = ucloudUpgsqlBackups.list(account, 'uc-prod', upgsqlTarget('upgsql-big'), ctx)[Symbol.asyncIterator]();
     expect((await pages.next()).value?.items).toHaveLength(100);
 
-    sim.fleet.addBackup('upgsql-big', { status: 'Backuping', kind: 'full', mode: 'Manual', startedAt: SIM_NOW - 60_000, endedAt: null, sizeBytes: 0 });
+    sim.fleet.addBackup('upgsql-big', {
+      status: 'Backuping',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: SIM_NOW - 60_000,
+      endedAt: null,
+      sizeBytes: 0,
+    });
     const err = await listingError(pages.next());
 
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
@@ -168,7 +206,14 @@ describe('UCloud UPgSQL backups against the simulator', () => {
 
     const oldest = sim.fleet.instance('upgsql-big')?.backups.at(-1)?.id as string;
     sim.fleet.removeBackup('upgsql-big', oldest);
-    sim.fleet.addBackup('upgsql-big', { status: 'Success', kind: 'full', mode: 'Manual', startedAt: SIM_NOW - 60_000, endedAt: SIM_NOW, sizeBytes: 1 });
+    sim.fleet.addBackup('upgsql-big', {
+      status: 'Success',
+      kind: 'full',
+      mode: 'Manual',
+      startedAt: SIM_NOW - 60_000,
+      endedAt: SIM_NOW,
+      sizeBytes: 1,
+    });
     const err = await listingError(pages.next());
 
     expect(err.kind).toBe('invalid-response');
@@ -184,11 +229,22 @@ describe('UCloud TiDB backups against the simulator', () => {
 
     expect(pages.map((p) => p.items.length)).toEqual([30, 30, 10]);
     expect(pages.every((p) => p.total === 70)).toBe(true);
-    expect(offsets(sim, 'ucloud/tidb')).toEqual([['0', '30'], ['30', '30'], ['60', '30']]);
+    expect(offsets(sim, 'ucloud/tidb')).toEqual([
+      ['0', '30'],
+      ['30', '30'],
+      ['60', '30'],
+    ]);
     expect(sim.requests.of('ucloud/tidb')[0]?.params).toMatchObject({ Action: 'ListTiDBClusterBackup', Region: 'cn-zj', Id: 'tidb-big' });
     const items = pages.flatMap((p) => p.items);
     expect(items.filter((b) => b.status === 'failed')).toHaveLength(7);
-    expect(items[0]).toMatchObject({ status: 'completed', rawStatus: 'success', trigger: 'automated', kind: 'unknown', sizeBytes: 100 * 1024 ** 2, startedAt: SIM_NOW - 2 * 3_600_000 });
+    expect(items[0]).toMatchObject({
+      status: 'completed',
+      rawStatus: 'success',
+      trigger: 'automated',
+      kind: 'unknown',
+      sizeBytes: 100 * 1024 ** 2,
+      startedAt: SIM_NOW - 2 * 3_600_000,
+    });
   });
 
   it('stops at a short page when the answer has no TotalCount', async () => {
@@ -202,17 +258,27 @@ describe('UCloud TiDB backups against the simulator', () => {
   });
 
   it('reads one backup per page when the list is a single BackupData object', async () => {
-    const { sim, account, ctx } = await start({ tidb: { instances: { 'tidb-three': { shape: 'BackupData-object' } } } }, { 'tidb-three': { service: 'tidb', backups: 3 } });
+    const { sim, account, ctx } = await start(
+      { tidb: { instances: { 'tidb-three': { shape: 'BackupData-object' } } } },
+      { 'tidb-three': { service: 'tidb', backups: 3 } },
+    );
 
     const pages = await collectPages(ucloudTidbBackups.list(account, 'uc-prod', tidbTarget('tidb-three'), ctx));
 
     expect(pages.map((p) => p.items.length)).toEqual([1, 1, 1]);
     expect(new Set(pages.flatMap((p) => p.items.map((b) => b.backupId))).size).toBe(3);
-    expect(offsets(sim, 'ucloud/tidb')).toEqual([['0', '30'], ['1', '30'], ['2', '30']]);
+    expect(offsets(sim, 'ucloud/tidb')).toEqual([
+      ['0', '30'],
+      ['1', '30'],
+      ['2', '30'],
+    ]);
   });
 
   it('reads an empty Data object as a cluster without backups', async () => {
-    const { account, ctx } = await start({ tidb: { instances: { 'tidb-none': { shape: 'Data-object' } } } }, { 'tidb-none': { service: 'tidb', backups: 0 } });
+    const { account, ctx } = await start(
+      { tidb: { instances: { 'tidb-none': { shape: 'Data-object' } } } },
+      { 'tidb-none': { service: 'tidb', backups: 0 } },
+    );
     const pages = await collectPages(ucloudTidbBackups.list(account, 'uc-prod', tidbTarget('tidb-none'), ctx));
     expect(pages).toEqual([{ items: [], total: 0 }]);
   });
@@ -225,7 +291,9 @@ describe('UCloud TiDB backups against the simulator', () => {
 
   it('reports a cluster asked for in another region as not-found', async () => {
     const { account, ctx } = await start();
-    const err = await listingError(collectPages(ucloudTidbBackups.list(account, 'uc-prod', { ...tidbTarget('tidb-big'), region: 'cn-bj2' }, ctx)));
+    const err = await listingError(
+      collectPages(ucloudTidbBackups.list(account, 'uc-prod', { ...tidbTarget('tidb-big'), region: 'cn-bj2' }, ctx)),
+    );
     expect(err.kind).toBe('not-found');
   });
 });

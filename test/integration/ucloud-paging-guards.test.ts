@@ -40,10 +40,26 @@ afterEach(() => {
 });
 
 const pg = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => ({ BackupID: `b-${from + i}`, State: 'Success', BackupStartTime: 1_772_330_400, BackupEndTime: 1_772_334_000, BackupSize: 1, BackupType: 1 }));
-const tidb = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ BackupId: `t-${from + i}`, State: 'success', BackupStartTime: 1, BackupEndTime: 2, BackupSize: 1 }));
+  Array.from({ length: count }, (_, i) => ({
+    BackupID: `b-${from + i}`,
+    State: 'Success',
+    BackupStartTime: 1_772_330_400,
+    BackupEndTime: 1_772_334_000,
+    BackupSize: 1,
+    BackupType: 1,
+  }));
+const tidb = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    BackupId: `t-${from + i}`,
+    State: 'success',
+    BackupStartTime: 1,
+    BackupEndTime: 2,
+    BackupSize: 1,
+  }));
 
-const ok = (body: Record<string, unknown>, action = 'ListUPgSQLBackup'): FakeAnswer => ({ body: { RetCode: 0, Action: `${action}Response`, ...body } });
+const ok = (body: Record<string, unknown>, action = 'ListUPgSQLBackup'): FakeAnswer => ({
+  body: { RetCode: 0, Action: `${action}Response`, ...body },
+});
 
 async function listUpgsql(url: string): Promise<unknown> {
   const ctx = testProviderContext({ clock: () => SIM_NOW });
@@ -67,23 +83,36 @@ describe('UCloud paging guards', () => {
 
     const err = await listUpgsql(fake.url);
 
-    expect(err).toMatchObject({ kind: 'invalid-response', permanent: true, message: expect.stringContaining('11 pages hold only 110 of 1000 backups') });
+    expect(err).toMatchObject({
+      kind: 'invalid-response',
+      permanent: true,
+      message: expect.stringContaining('11 pages hold only 110 of 1000 backups'),
+    });
     expect(fake.offsets).toHaveLength(11);
   });
 
   it('fails when an empty page arrives before the total is reached', async () => {
     const fake = await fakeProvider((offset) => ok({ TotalCount: 150, DataSet: offset === 0 ? pg(0, 100) : [] }));
-    expect(await listUpgsql(fake.url)).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('the page at offset 100 is empty after 100 of 150 backups') });
+    expect(await listUpgsql(fake.url)).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('the page at offset 100 is empty after 100 of 150 backups'),
+    });
   });
 
   it('fails when the pages hold more backups than the total', async () => {
     const fake = await fakeProvider((offset) => ok({ TotalCount: 120, DataSet: pg(offset, 100) }));
-    expect(await listUpgsql(fake.url)).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('more than the total of 120') });
+    expect(await listUpgsql(fake.url)).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('more than the total of 120'),
+    });
   });
 
   it('fails when the provider ignores Offset and repeats the first page', async () => {
     const fake = await fakeProvider(() => ok({ TotalCount: 300, DataSet: pg(0, 100) }));
-    expect(await listUpgsql(fake.url)).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('backup b-0 listed twice (offset 100)') });
+    expect(await listUpgsql(fake.url)).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('backup b-0 listed twice (offset 100)'),
+    });
   });
 
   it('keeps paging from the number read so far when the provider caps Limit below what was asked', async () => {
@@ -91,7 +120,11 @@ describe('UCloud paging guards', () => {
 
     const pages = (await listUpgsql(fake.url)) as { items: unknown[]; total: number }[];
 
-    expect(pages.map((p) => [p.items.length, p.total])).toEqual([[20, 45], [20, 45], [5, 45]]);
+    expect(pages.map((p) => [p.items.length, p.total])).toEqual([
+      [20, 45],
+      [20, 45],
+      [5, 45],
+    ]);
     expect(fake.offsets).toEqual([0, 20, 40]);
   });
 
@@ -116,16 +149,25 @@ describe('UCloud paging guards', () => {
 
   it('refuses a page that holds backups under both DataSet and Data', async () => {
     const fake = await fakeProvider(() => ok({ TotalCount: 2, DataSet: pg(0, 1), Data: pg(1, 1) }));
-    expect(await listUpgsql(fake.url)).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('both DataSet and Data hold backups') });
+    expect(await listUpgsql(fake.url)).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('both DataSet and Data hold backups'),
+    });
   });
 
   it('refuses an answer meant for another Action', async () => {
     const fake = await fakeProvider(() => ok({ TotalCount: 0, DataSet: [] }, 'ListUDBBackup'));
-    expect(await listUpgsql(fake.url)).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('the answer is for ListUDBBackupResponse') });
+    expect(await listUpgsql(fake.url)).toMatchObject({
+      kind: 'invalid-response',
+      message: expect.stringContaining('the answer is for ListUDBBackupResponse'),
+    });
   });
 
   it('treats a gateway error without Action as the error its RetCode names', async () => {
-    const fake = await fakeProvider(() => ({ body: { RetCode: 299, Message: 'IAM permission denied' }, headers: { 'X-UCloud-Request-UUID': 'req-299' } }));
+    const fake = await fakeProvider(() => ({
+      body: { RetCode: 299, Message: 'IAM permission denied' },
+      headers: { 'X-UCloud-Request-UUID': 'req-299' },
+    }));
     expect(await listUpgsql(fake.url)).toMatchObject({
       kind: 'auth',
       permanent: true,

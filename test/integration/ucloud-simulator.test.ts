@@ -46,7 +46,9 @@ describe('simulated UCloud gateway', () => {
   it('caps Limit at 100 for UPgSQL and 30 for TiDB', async () => {
     const pg = await answer(await fetch(`${sim.url}/?${new URLSearchParams(sign('ListUPgSQLBackup', { ...listPg, Limit: 500 }))}`));
     expect(pg.body.DataSet).toHaveLength(100);
-    const tidb = await answer(await fetch(`${sim.url}/?${new URLSearchParams(sign('ListTiDBClusterBackup', { Region: UC_REGION, Id: 'tidb-1', Limit: 500 }))}`));
+    const tidb = await answer(
+      await fetch(`${sim.url}/?${new URLSearchParams(sign('ListTiDBClusterBackup', { Region: UC_REGION, Id: 'tidb-1', Limit: 500 }))}`),
+    );
     expect(tidb.body).toMatchObject({ RetCode: 0, Action: 'ListTiDBClusterBackupResponse', TotalCount: 2 });
     expect(tidb.body.Data).toHaveLength(2);
   });

@@ -4,7 +4,7 @@ import { loadConfigText } from '../../src/config/load.js';
 import type { Db } from '../../src/db/client.js';
 import { runCycle } from '../../src/engine/cycle.js';
 import { createDeps } from '../../src/engine/deps.js';
-import { Fleet, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';
 
 // Issue 3: "An item that cannot be parsed is kept as `unknown` with its raw text and counted in the
@@ -32,10 +32,25 @@ describe('an item the adapter cannot fully read, end to end', () => {
     fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-odd', regionId: 'cn-hangzhou' });
     for (let day = 0; day < 3; day++) {
       const endedAt = NOW - 30 * H - day * 24 * H;
-      fleet.addBackup('rm-odd', { status: 'Success', kind: 'full', mode: 'Automated', startedAt: endedAt - H, endedAt, sizeBytes: 5_000_000 });
+      fleet.addBackup('rm-odd', {
+        status: 'Success',
+        kind: 'full',
+        mode: 'Automated',
+        startedAt: endedAt - H,
+        endedAt,
+        sizeBytes: 5_000_000,
+      });
     }
     // Ended an hour ago: were the unknown word taken for success, recent-success would be satisfied.
-    fleet.addBackup('rm-odd', { id: PAUSED_ID, status: 'Paused', kind: 'full', mode: 'Automated', startedAt: UNREADABLE_START, endedAt: NOW - H, sizeBytes: 5_000_000 });
+    fleet.addBackup('rm-odd', {
+      id: PAUSED_ID,
+      status: 'Paused',
+      kind: 'full',
+      mode: 'Automated',
+      startedAt: UNREADABLE_START,
+      endedAt: NOW - H,
+      sizeBytes: 5_000_000,
+    });
     const clock = manualClock(NOW);
     sim = await startSimulator({ fleet, clock });
     ({ db, cleanup } = tempDatabase());
@@ -60,7 +75,10 @@ rules:
 
   it('records a successful poll that counts the item among its problem items and says why', () => {
     const run = db.$client.prepare(`SELECT outcome, items, problem_items, problems FROM poll_runs WHERE target_id = 'odd-db'`).get() as {
-      outcome: string; items: number; problem_items: number; problems: string;
+      outcome: string;
+      items: number;
+      problem_items: number;
+      problems: string;
     };
     expect(run).toMatchObject({ outcome: 'ok', items: 4, problem_items: 1 });
     expect(JSON.parse(run.problems)).toEqual([
@@ -70,16 +88,26 @@ rules:
   });
 
   it('stores the item as unknown with its raw word and the unreadable time as null, raw text kept', () => {
-    const row = db.$client.prepare(`SELECT status, raw_status, started_at, ended_at, raw FROM backups WHERE backup_id = ?`).get(PAUSED_ID) as {
-      status: string; raw_status: string; started_at: number | null; ended_at: number | null; raw: string;
+    const row = db.$client
+      .prepare(`SELECT status, raw_status, started_at, ended_at, raw FROM backups WHERE backup_id = ?`)
+      .get(PAUSED_ID) as {
+      status: string;
+      raw_status: string;
+      started_at: number | null;
+      ended_at: number | null;
+      raw: string;
     };
     expect(row).toMatchObject({ status: 'unknown', raw_status: 'Paused', started_at: null, ended_at: NOW - H });
     expect(JSON.parse(row.raw)).toMatchObject({ BackupStatus: 'Paused', BackupStartTime: '+010000-01-01T00:00:00Z' });
   });
 
   it('does not count the unknown item as completed: recent-success alarms on the last real success', () => {
-    const finding = db.$client.prepare(`SELECT state, reason, details FROM findings WHERE target_id = 'odd-db' AND rule_id = 'recent-success'`).get() as {
-      state: string; reason: string; details: string;
+    const finding = db.$client
+      .prepare(`SELECT state, reason, details FROM findings WHERE target_id = 'odd-db' AND rule_id = 'recent-success'`)
+      .get() as {
+      state: string;
+      reason: string;
+      details: string;
     };
     expect(finding.state).toBe('alarm');
     expect(finding.reason).toContain('last completed backup ended 2026-02-28T00:00Z, 1d 6h ago');

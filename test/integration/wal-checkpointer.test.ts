@@ -9,7 +9,9 @@ import { tempDir } from '../helpers/temp.js';
 import { until } from '../helpers/wait.js';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
 
 const autocheckpoint = (db: ReturnType<typeof openDatabase>): number => db.$client.pragma('wal_autocheckpoint', { simple: true }) as number;
 

@@ -2,9 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/errors.js';
 import { testDigest } from '../../src/notify/test-message.js';
-import { webhookNotifier, type WebhookBody, type WebhookChannel } from '../../src/notify/webhook.js';
+import { type WebhookBody, type WebhookChannel, webhookNotifier } from '../../src/notify/webhook.js';
 import { alertItem, digest, NOW, notifyContext } from '../helpers/alerts.js';
-import { startHttpSink, type HttpSink, type RecordedRequest, type SinkAnswer } from '../helpers/http-sink.js';
+import { type HttpSink, type RecordedRequest, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -21,7 +21,10 @@ async function hookSink(answers: SinkAnswer[] = [], secret: string | null = SECR
 }
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DeliveryError);
   const e = err as DeliveryError;
   expect(e.message).not.toContain('q-secret');
@@ -47,7 +50,10 @@ function accepts(req: RecordedRequest, secret: string, receiverNowMs: number, ma
 describe('webhook notifier against an HTTP sink', () => {
   it('posts version-1 JSON with every item, signed so the receiver can verify it with the secret', async () => {
     const { sink, channel } = await hookSink();
-    const items = [alertItem({ kind: 'resolved', targetId: 'crm-db' }), alertItem({ targetId: 'orders-pg', reason: '<b>"hostile"</b> 🔥' })];
+    const items = [
+      alertItem({ kind: 'resolved', targetId: 'crm-db' }),
+      alertItem({ targetId: 'orders-pg', reason: '<b>"hostile"</b> 🔥' }),
+    ];
     await webhookNotifier.send(digest(items, 'audit-hook'), channel, 'audit-hook', notifyContext());
 
     const req = sink.requests[0]!;
@@ -84,7 +90,12 @@ describe('webhook notifier against an HTTP sink', () => {
 
   it('marks a test message as a test in the body and in its item', async () => {
     const { sink, channel } = await hookSink();
-    await webhookNotifier.send(testDigest({ channel: 'audit-hook', configPath: '/etc/ba.yaml', host: 'ops-1' }, NOW), channel, 'audit-hook', notifyContext());
+    await webhookNotifier.send(
+      testDigest({ channel: 'audit-hook', configPath: '/etc/ba.yaml', host: 'ops-1' }, NOW),
+      channel,
+      'audit-hook',
+      notifyContext(),
+    );
 
     const body = JSON.parse(sink.requests[0]!.body) as WebhookBody;
     expect(body.test).toBe(true);

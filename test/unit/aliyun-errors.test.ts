@@ -34,18 +34,31 @@ describe('Alibaba error mapping', () => {
   });
 
   it('builds the message from code, provider message and request id', () => {
-    const err = aliyunResponseError(response(400, { RequestId: '8A3B-1', HostId: 'rds.aliyuncs.com', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.', Recommend: 'https://x' }), []);
+    const err = aliyunResponseError(
+      response(400, {
+        RequestId: '8A3B-1',
+        HostId: 'rds.aliyuncs.com',
+        Code: 'Throttling.User',
+        Message: 'Request was denied due to user flow control.',
+        Recommend: 'https://x',
+      }),
+      [],
+    );
     expect(err).toMatchObject({ kind: 'throttled', permanent: false, code: 'Throttling.User', httpStatus: 400, requestId: '8A3B-1' });
     expect(err.message).toBe('aliyun Throttling.User: Request was denied due to user flow control. (request 8A3B-1)');
   });
 
   it('adds a clock hint to an expired timestamp', () => {
-    const err = aliyunResponseError(response(400, { Code: 'InvalidTimeStamp.Expired', Message: 'Specified time stamp or date value is expired.' }), []);
+    const err = aliyunResponseError(
+      response(400, { Code: 'InvalidTimeStamp.Expired', Message: 'Specified time stamp or date value is expired.' }),
+      [],
+    );
     expect(err.message).toMatch(/expired\.; check this machine's clock/);
   });
 
   it("cuts Alibaba's server string to sign, which can carry the security token", () => {
-    const message = 'Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3DLTAI%26SecurityToken%3DCAIS-token';
+    const message =
+      'Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3DLTAI%26SecurityToken%3DCAIS-token';
     const err = aliyunResponseError(response(400, { Code: 'SignatureDoesNotMatch', Message: message }), []);
     expect(err.message).toBe('aliyun SignatureDoesNotMatch: Specified signature is not matched with our calculation.');
   });
@@ -57,7 +70,11 @@ describe('Alibaba error mapping', () => {
   });
 
   it('maps a body that is not an Alibaba error by its HTTP status', () => {
-    expect(aliyunResponseError(response(502, '<html>Bad Gateway</html>'), [])).toMatchObject({ kind: 'server', permanent: false, httpStatus: 502 });
+    expect(aliyunResponseError(response(502, '<html>Bad Gateway</html>'), [])).toMatchObject({
+      kind: 'server',
+      permanent: false,
+      httpStatus: 502,
+    });
     expect(aliyunResponseError(response(429, '', { 'retry-after': '3' }), [])).toMatchObject({ kind: 'throttled', retryAfterMs: 3000 });
   });
 });

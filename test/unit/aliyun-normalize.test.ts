@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeAliyunBackup, parseAliyunTime, parseBytes } from '../../src/providers/aliyun/normalize.js';
-import { aliyunBackupItem, pageItems, parseDescribeBackupsPage, type AliyunBackupItem } from '../../src/providers/aliyun/schema.js';
+import { type AliyunBackupItem, aliyunBackupItem, pageItems, parseDescribeBackupsPage } from '../../src/providers/aliyun/schema.js';
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../fixtures/aliyun/${name}`, import.meta.url), 'utf8'));
@@ -119,7 +119,14 @@ describe('Alibaba DescribeBackups fixtures', () => {
       endedAt: Date.parse('2019-02-03T12:22:00Z'),
       sizeBytes: 2167808,
     });
-    expect(second).toMatchObject({ backupId: '321020563', status: 'failed', kind: 'incremental', trigger: 'manual', endedAt: null, sizeBytes: 0 });
+    expect(second).toMatchObject({
+      backupId: '321020563',
+      status: 'failed',
+      kind: 'incremental',
+      trigger: 'manual',
+      endedAt: null,
+      sizeBytes: 0,
+    });
     expect(second?.startedAt).toBe(Date.parse('2019-02-02T12:20:00Z'));
   });
 
@@ -156,7 +163,12 @@ describe('Alibaba DescribeBackups fixtures', () => {
     const parsed = parseDescribeBackupsPage(fixture('describe-backups-malformed-page.json'));
     if (!parsed.ok) throw new Error(parsed.problem);
     const backups = pageItems(parsed.page).map(normalizeAliyunBackup);
-    expect(backups.map((b) => [b.backupId, b.status])).toEqual([['401', 'completed'], ['402', 'completed'], ['403', 'failed'], ['404', 'unknown']]);
+    expect(backups.map((b) => [b.backupId, b.status])).toEqual([
+      ['401', 'completed'],
+      ['402', 'completed'],
+      ['403', 'failed'],
+      ['404', 'unknown'],
+    ]);
     expect(backups[3]).toMatchObject({ rawStatus: '1', problems: ['BackupStatus: 1 is not a word'] });
   });
 
@@ -166,7 +178,11 @@ describe('Alibaba DescribeBackups fixtures', () => {
     [{ BackupId: 2 ** 60, BackupStatus: 'Success' }, 'Items.Backup[0].BackupId: number too large to be an exact id'],
     ['a string', 'Items.Backup[0].BackupId: expected an object with a BackupId'],
   ])('refuses a page whose item %j has no usable id, naming it', (bad, problem) => {
-    const parsed = parseDescribeBackupsPage({ TotalRecordCount: 2, PageNumber: 1, Items: { Backup: [bad, { BackupId: 2, BackupStatus: 'Success' }] } });
+    const parsed = parseDescribeBackupsPage({
+      TotalRecordCount: 2,
+      PageNumber: 1,
+      Items: { Backup: [bad, { BackupId: 2, BackupStatus: 'Success' }] },
+    });
     expect(parsed).toEqual({ ok: false, problem });
   });
 
@@ -178,8 +194,15 @@ describe('Alibaba DescribeBackups fixtures', () => {
 
 describe('normalizeAliyunBackup() problems', () => {
   const item = {
-    BackupId: 7, DBInstanceId: 'rm-1', BackupStatus: 'Success', BackupStartTime: '2019-02-03T12:00:00Z', BackupEndTime: '2019-02-03T12:20:00Z',
-    BackupType: 'FullBackup', BackupMode: 'Automated', BackupMethod: 'Physical', BackupSize: 1024,
+    BackupId: 7,
+    DBInstanceId: 'rm-1',
+    BackupStatus: 'Success',
+    BackupStartTime: '2019-02-03T12:00:00Z',
+    BackupEndTime: '2019-02-03T12:20:00Z',
+    BackupType: 'FullBackup',
+    BackupMode: 'Automated',
+    BackupMethod: 'Physical',
+    BackupSize: 1024,
   };
 
   it('lists nothing for an item it fully understood', () => {
@@ -208,7 +231,9 @@ describe('normalizeAliyunBackup() problems', () => {
   });
 
   it('reads numeric times and an object size as null and lists each as a problem', () => {
-    const b = normalizeAliyunBackup(aliyunBackupItem.parse({ ...item, BackupStartTime: 1549195200, BackupEndTime: 1549196400000, BackupSize: { bytes: 1 } }));
+    const b = normalizeAliyunBackup(
+      aliyunBackupItem.parse({ ...item, BackupStartTime: 1549195200, BackupEndTime: 1549196400000, BackupSize: { bytes: 1 } }),
+    );
     expect(b).toMatchObject({ status: 'completed', startedAt: null, endedAt: null, sizeBytes: null });
     expect(b.problems).toEqual([
       'BackupStartTime: 1549195200 is not a time',

@@ -25,16 +25,68 @@ const VECTOR = {
 };
 const VECTOR_SIGNATURE = '06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0';
 
-const tricky = fc.constantFrom(' ', '~', '*', "'", '!', '(', ')', '+', '/', '=', '&', '%', '?', '#', ':', ',', ';', 'é', '中', '😀', '\t', 'a', 'Z', '0', '-', '_', '.');
-const text = (minLength: number) => fc.string({ minLength, maxLength: 20, unit: fc.oneof({ weight: 3, arbitrary: tricky }, { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }) }) });
+const tricky = fc.constantFrom(
+  ' ',
+  '~',
+  '*',
+  "'",
+  '!',
+  '(',
+  ')',
+  '+',
+  '/',
+  '=',
+  '&',
+  '%',
+  '?',
+  '#',
+  ':',
+  ',',
+  ';',
+  'é',
+  '中',
+  '😀',
+  '\t',
+  'a',
+  'Z',
+  '0',
+  '-',
+  '_',
+  '.',
+);
+const text = (minLength: number) =>
+  fc.string({
+    minLength,
+    maxLength: 20,
+    unit: fc.oneof({ weight: 3, arbitrary: tricky }, { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }) }),
+  });
 /**
  * Parameter names from the unreserved set: the SDK leaves names unencoded, the documentation encodes
  * them, and the two agree only there, which is where every real Alibaba parameter name lives.
  */
-const paramName = fc.string({ minLength: 1, maxLength: 16, unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'.split('')) }).filter((k) => k !== '__proto__');
+const paramName = fc
+  .string({
+    minLength: 1,
+    maxLength: 16,
+    unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'.split('')),
+  })
+  .filter((k) => k !== '__proto__');
 /** Signed (x-acs-*, host, content-type, in any case) and unsigned header names. */
 const headerName = fc.oneof(
-  fc.constantFrom('host', 'Host', 'content-type', 'Content-Type', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'X-Acs-Signature-Nonce', 'x-acs-security-token', 'accept', 'user-agent', 'x-sdk-date'),
+  fc.constantFrom(
+    'host',
+    'Host',
+    'content-type',
+    'Content-Type',
+    'x-acs-action',
+    'x-acs-version',
+    'x-acs-date',
+    'X-Acs-Signature-Nonce',
+    'x-acs-security-token',
+    'accept',
+    'user-agent',
+    'x-sdk-date',
+  ),
   paramName.map((n) => `x-acs-${n.toLowerCase()}`),
   paramName,
 );
@@ -55,7 +107,13 @@ describe('Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
   });
 
   it('agrees with the official openapi-util getAuthorization on the documented vector', () => {
-    const official = OpenApiUtil.getAuthorization({ ...VECTOR, pathname: '/' } as never, 'ACS3-HMAC-SHA256', EMPTY_SHA256, 'YourAccessKeyId', 'YourAccessKeySecret');
+    const official = OpenApiUtil.getAuthorization(
+      { ...VECTOR, pathname: '/' } as never,
+      'ACS3-HMAC-SHA256',
+      EMPTY_SHA256,
+      'YourAccessKeyId',
+      'YourAccessKeySecret',
+    );
     expect(official).toBe(acs3Authorization(VECTOR, 'YourAccessKeyId', 'YourAccessKeySecret'));
   });
 
@@ -63,7 +121,13 @@ describe('Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
     fc.assert(
       fc.property(request, ({ method, query, headers, body, ak, secret }) => {
         const payloadHash = sha256Hex(body);
-        const official = OpenApiUtil.getAuthorization({ pathname: '/', method, query, headers } as never, 'ACS3-HMAC-SHA256', payloadHash, ak, secret);
+        const official = OpenApiUtil.getAuthorization(
+          { pathname: '/', method, query, headers } as never,
+          'ACS3-HMAC-SHA256',
+          payloadHash,
+          ak,
+          secret,
+        );
         expect(acs3Authorization({ method, path: '/', query, headers, payloadHash }, ak, secret)).toBe(official);
       }),
       { numRuns: 600 },
@@ -73,7 +137,17 @@ describe('Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
   it('signs a complete RPC request so that the official signer computes the same Authorization', () => {
     const url = 'http://127.0.0.1:8123/?DBInstanceId=rm-1&RegionId=cn-hangzhou';
     const query = { DBInstanceId: 'rm-1', RegionId: 'cn-hangzhou' };
-    const headers = signedAcs3Headers({ url, method: 'POST', action: 'DescribeBackups', version: '2014-08-15', query, accessKeyId: 'testid', accessKeySecret: 'testsecret', now: Date.parse('2024-05-06T07:08:09.123Z'), nonce: 'abc123' });
+    const headers = signedAcs3Headers({
+      url,
+      method: 'POST',
+      action: 'DescribeBackups',
+      version: '2014-08-15',
+      query,
+      accessKeyId: 'testid',
+      accessKeySecret: 'testsecret',
+      now: Date.parse('2024-05-06T07:08:09.123Z'),
+      nonce: 'abc123',
+    });
     const { authorization, ...signed } = headers;
 
     expect(signed).toEqual({
@@ -83,12 +157,20 @@ describe('Alibaba signature v3 (ACS3-HMAC-SHA256)', () => {
       'x-acs-signature-nonce': 'abc123',
       'x-acs-content-sha256': EMPTY_SHA256,
     });
-    const official = OpenApiUtil.getAuthorization({ pathname: '/', method: 'POST', query, headers: { ...signed, host: '127.0.0.1:8123' } } as never, 'ACS3-HMAC-SHA256', EMPTY_SHA256, 'testid', 'testsecret');
+    const official = OpenApiUtil.getAuthorization(
+      { pathname: '/', method: 'POST', query, headers: { ...signed, host: '127.0.0.1:8123' } } as never,
+      'ACS3-HMAC-SHA256',
+      EMPTY_SHA256,
+      'testid',
+      'testsecret',
+    );
     expect(authorization).toBe(official);
   });
 
   it('reads back the credential, signed headers and signature of an Authorization header', () => {
-    expect(parseAcs3Authorization(`ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders=host;x-acs-date,Signature=${VECTOR_SIGNATURE.toUpperCase()}`)).toEqual({
+    expect(
+      parseAcs3Authorization(`ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders=host;x-acs-date,Signature=${VECTOR_SIGNATURE.toUpperCase()}`),
+    ).toEqual({
       accessKeyId: 'AK1',
       signedHeaders: ['host', 'x-acs-date'],
       signature: VECTOR_SIGNATURE,

@@ -19,9 +19,43 @@ const DOCUMENTED_PARAMS = {
 };
 
 /** Characters the percent-encoding rules single out, mixed with plain and non-ASCII text. */
-const tricky = fc.constantFrom(' ', '~', '*', "'", '!', '(', ')', '+', '/', '=', '&', '%', '?', '#', ':', 'é', '中', '😀', '\u00a0', 'a', 'Z', '0', '-', '_', '.');
+const tricky = fc.constantFrom(
+  ' ',
+  '~',
+  '*',
+  "'",
+  '!',
+  '(',
+  ')',
+  '+',
+  '/',
+  '=',
+  '&',
+  '%',
+  '?',
+  '#',
+  ':',
+  'é',
+  '中',
+  '😀',
+  '\u00a0',
+  'a',
+  'Z',
+  '0',
+  '-',
+  '_',
+  '.',
+);
 const text = (minLength: number) =>
-  fc.string({ minLength, maxLength: 24, unit: fc.oneof({ weight: 3, arbitrary: tricky }, { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }) }) });
+  fc.string({
+    minLength,
+    maxLength: 24,
+    unit: fc.oneof(
+      { weight: 3, arbitrary: tricky },
+      { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }) },
+      { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }) },
+    ),
+  });
 
 /**
  * Parameter names: never `Signature` (signV1 leaves it out, getRPCSignature would sign it) and never
@@ -31,7 +65,9 @@ const paramName = text(1).filter((k) => k !== 'Signature' && k !== '__proto__');
 
 const request = fc.record({
   method: fc.constantFrom('GET' as const, 'POST' as const),
-  params: fc.uniqueArray(fc.tuple(paramName, text(0)), { minLength: 1, maxLength: 12, selector: ([k]) => k }).map((entries) => Object.fromEntries(entries) as Record<string, string>),
+  params: fc
+    .uniqueArray(fc.tuple(paramName, text(0)), { minLength: 1, maxLength: 12, selector: ([k]) => k })
+    .map((entries) => Object.fromEntries(entries) as Record<string, string>),
   secret: text(1),
 });
 

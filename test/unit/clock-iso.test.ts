@@ -15,9 +15,11 @@ describe('iso()', () => {
   });
 
   it('truncates fractional milliseconds toward zero, as Date does', () => {
-    fc.assert(fc.property(fc.double({ min: -1e13, max: 1e13, noNaN: true }), (ms) => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e13, max: 1e13, noNaN: true }), (ms) => {
         expect(iso(ms)).toBe(viaDate(ms));
-      }));
+      }),
+    );
   });
 
   it('formats the edges of the four-digit years, leap days and the epoch', () => {

@@ -5,16 +5,18 @@ const ctx = { account: 'ali-prod', cloud: 'aliyun' as const, timeoutMs: 10_000 }
 
 describe('doctor hints', () => {
   it('reads a signature mismatch as "check the secret and the clock", with the clock difference when there is one', () => {
-    expect(hintFor({ kind: 'auth', error: 'aliyun SignatureDoesNotMatch: Specified signature is not matched with our calculation.' }, ctx)).toBe(
-      'signature mismatch: check the secret and the clock',
-    );
+    expect(
+      hintFor({ kind: 'auth', error: 'aliyun SignatureDoesNotMatch: Specified signature is not matched with our calculation.' }, ctx),
+    ).toBe('signature mismatch: check the secret and the clock');
     expect(hintFor({ kind: 'auth', error: 'aliyun SignatureDoesNotMatch: ...', serverClockOffsetMs: 17 * 60_000 + 4_000 }, ctx)).toBe(
       'signature mismatch: check the secret and the clock; server time differs by 17 min (this machine is behind)',
     );
   });
 
   it('leaves out a clock difference of a minute or less', () => {
-    expect(hintFor({ kind: 'auth', error: 'ucloud RetCode 171: Signature VerifyAC Error', serverClockOffsetMs: -59_000 }, ctx)).toBe('signature mismatch: check the secret and the clock');
+    expect(hintFor({ kind: 'auth', error: 'ucloud RetCode 171: Signature VerifyAC Error', serverClockOffsetMs: -59_000 }, ctx)).toBe(
+      'signature mismatch: check the secret and the clock',
+    );
   });
 
   it('mentions the clock alone when the call otherwise worked', () => {

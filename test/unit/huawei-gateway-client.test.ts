@@ -40,7 +40,9 @@ describe('query encoding for the gateway', () => {
       tokens: new IamTokenCache(),
       label: 'otc rds',
     });
-    expect(client.url('backups', [['instance_id', 'a b+c']])).toBe('https://rds.eu-de.otc.t-systems.com/v3/0483b6b16e954cb88930a360d2c4e663/backups?instance_id=a%20b%2Bc');
+    expect(client.url('backups', [['instance_id', 'a b+c']])).toBe(
+      'https://rds.eu-de.otc.t-systems.com/v3/0483b6b16e954cb88930a360d2c4e663/backups?instance_id=a%20b%2Bc',
+    );
   });
 
   it('defaults endpoints per cloud and region', () => {
@@ -71,21 +73,41 @@ describe('gateway error classification', () => {
     expect(classifyGatewayError(code, status)).toMatchObject({ kind, permanent });
   });
 
-  const response = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers: new Headers(headers), text: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    headers: new Headers(headers),
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
   it('honours Retry-After and prefers the X-Request-Id header for the request id', () => {
-    const err = gatewayResponseError('otc rds', response(429, { error_code: 'APIG.0308', error_msg: 'The throttling threshold has been reached', request_id: 'body-id' }, { 'retry-after': '7', 'x-request-id': 'header-id' }), []);
+    const err = gatewayResponseError(
+      'otc rds',
+      response(
+        429,
+        { error_code: 'APIG.0308', error_msg: 'The throttling threshold has been reached', request_id: 'body-id' },
+        { 'retry-after': '7', 'x-request-id': 'header-id' },
+      ),
+      [],
+    );
     expect(err).toMatchObject({ kind: 'throttled', code: 'APIG.0308', retryAfterMs: 7000, requestId: 'header-id', httpStatus: 429 });
     expect(err.message).toBe('otc rds APIG.0308: The throttling threshold has been reached (request header-id)');
   });
 
   it('reads IAM error bodies and masks secrets the provider echoes', () => {
-    const err = gatewayResponseError('otc rds IAM', response(401, { error: { code: 401, message: 'password s3cret-pass is wrong', title: 'Unauthorized' } }), ['s3cret-pass']);
+    const err = gatewayResponseError(
+      'otc rds IAM',
+      response(401, { error: { code: 401, message: 'password s3cret-pass is wrong', title: 'Unauthorized' } }),
+      ['s3cret-pass'],
+    );
     expect(err).toMatchObject({ kind: 'auth', code: '401', permanent: true });
     expect(err.message).toBe('otc rds IAM 401: Unauthorized: password [redacted] is wrong');
   });
 
   it('classifies a body that is not an error shape by its status alone', () => {
-    expect(gatewayResponseError('huaweicloud dds', response(502, '<html>Bad Gateway</html>'), [])).toMatchObject({ kind: 'server', permanent: false, httpStatus: 502 });
+    expect(gatewayResponseError('huaweicloud dds', response(502, '<html>Bad Gateway</html>'), [])).toMatchObject({
+      kind: 'server',
+      permanent: false,
+      httpStatus: 502,
+    });
   });
 });

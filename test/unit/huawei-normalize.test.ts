@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalizeDdsBackup, normalizeOtcRdsBackup, parseDdsTime, parseOtcTime } from '../../src/providers/huaweicloud/normalize.js';
-import { gatewayBackupItem, parseBackupsPage, type GatewayBackupItem } from '../../src/providers/huaweicloud/schema.js';
+import { type GatewayBackupItem, gatewayBackupItem, parseBackupsPage } from '../../src/providers/huaweicloud/schema.js';
 
 /** The items of a fixture page, validated as the adapters validate them. */
 function fixtureItems(name: string): GatewayBackupItem[] {
@@ -47,7 +47,15 @@ describe('OTC RDS and DDS pages shaped like the documentation examples', () => {
 
   it('keeps the PostgreSQL example with its spaced-out times as null times listed in problems', () => {
     const [backup] = fixtureItems('otc-rds-backups-postgresql.json').map(normalizeOtcRdsBackup);
-    expect(backup).toMatchObject({ backupId: '43e4feaab48f11e89039fa163ebaa7e4br03', kind: 'incremental', trigger: 'automated', status: 'completed', startedAt: null, endedAt: null, sizeBytes: 2803 * 1024 });
+    expect(backup).toMatchObject({
+      backupId: '43e4feaab48f11e89039fa163ebaa7e4br03',
+      kind: 'incremental',
+      trigger: 'automated',
+      status: 'completed',
+      startedAt: null,
+      endedAt: null,
+      sizeBytes: 2803 * 1024,
+    });
     expect(backup?.problems).toEqual([
       'begin_time: "2018 - 08 - 06 T12: 41: 14 + 0800" is not a time',
       'end_time: "2018 - 08 - 06 T12: 43: 14 + 0800" is not a time',
@@ -56,14 +64,28 @@ describe('OTC RDS and DDS pages shaped like the documentation examples', () => {
 
   it('reads the SQL Server example whose id key is written "id " and says so', () => {
     const [backup] = fixtureItems('otc-rds-backups-sqlserver.json').map(normalizeOtcRdsBackup);
-    expect(backup).toMatchObject({ backupId: '43e4feaab48f11e89039fa163ebaa7e4br04', kind: 'full', trigger: 'manual', startedAt: Date.UTC(2018, 7, 6, 4, 41, 14) });
+    expect(backup).toMatchObject({
+      backupId: '43e4feaab48f11e89039fa163ebaa7e4br04',
+      kind: 'full',
+      trigger: 'manual',
+      startedAt: Date.UTC(2018, 7, 6, 4, 41, 14),
+    });
     expect(backup?.problems).toEqual(['key "id " has stray whitespace; read as id']);
     expect(backup?.raw).toHaveProperty('databases');
   });
 
   it('reads the DDS example: UTC times without a zone and 2803 KB to bytes', () => {
     const [backup] = fixtureItems('dds-backups.json').map(normalizeDdsBackup);
-    expect(backup).toMatchObject({ backupId: '43e4feaab48f11e89039fa163ebaa7e4br01', name: 'backup-test', kind: 'full', trigger: 'automated', status: 'completed', startedAt: Date.UTC(2018, 7, 6, 12, 41, 14), endedAt: Date.UTC(2018, 7, 6, 12, 43, 14), sizeBytes: 2803 * 1024 });
+    expect(backup).toMatchObject({
+      backupId: '43e4feaab48f11e89039fa163ebaa7e4br01',
+      name: 'backup-test',
+      kind: 'full',
+      trigger: 'automated',
+      status: 'completed',
+      startedAt: Date.UTC(2018, 7, 6, 12, 41, 14),
+      endedAt: Date.UTC(2018, 7, 6, 12, 43, 14),
+      sizeBytes: 2803 * 1024,
+    });
     expect(backup?.problems).toBeUndefined();
   });
 
@@ -72,7 +94,9 @@ describe('OTC RDS and DDS pages shaped like the documentation examples', () => {
   });
 
   it('refuses a page whose item has no id, naming the field and not the values', () => {
-    const parsed = parseBackupsPage(JSON.parse(readFileSync(new URL('../fixtures/huawei/otc-rds-backups-malformed.json', import.meta.url), 'utf8')));
+    const parsed = parseBackupsPage(
+      JSON.parse(readFileSync(new URL('../fixtures/huawei/otc-rds-backups-malformed.json', import.meta.url), 'utf8')),
+    );
     expect(parsed).toEqual({ ok: false, problem: 'backups[0].id: missing' });
   });
 
@@ -123,7 +147,8 @@ describe('status and type words', () => {
     ['fragment', 'differential', 'unknown'],
     ['snapshot', 'unknown', 'unknown'],
   ] as const)('type %j is kind %s, trigger %s', (word, kind, trigger) => {
-    for (const service of ['rds', 'dds'] as const) expect(normalizers[service](item(service, { type: word }))).toMatchObject({ kind, trigger });
+    for (const service of ['rds', 'dds'] as const)
+      expect(normalizers[service](item(service, { type: word }))).toMatchObject({ kind, trigger });
   });
 });
 

@@ -2,16 +2,34 @@ import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js
 import type { ICredential } from '@huaweicloud/huaweicloud-sdk-core/auth/ICredential.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalQuery, canonicalUri, rfc3986, sdkDate, sdkSignature, signRequest, verifySdkRequest, type SignableRequest } from '../../src/providers/huaweicloud/signer.js';
+import {
+  canonicalQuery,
+  canonicalUri,
+  rfc3986,
+  type SignableRequest,
+  sdkDate,
+  sdkSignature,
+  signRequest,
+  verifySdkRequest,
+} from '../../src/providers/huaweicloud/signer.js';
 
 /** The SDK reads only getAk/getSk from the credential when signing. */
 const credential = (ak: string, sk: string): ICredential => ({ getAk: () => ak, getSk: () => sk }) as unknown as ICredential;
-const sdkAuthorization = (request: object, ak: string, sk: string): string => (AKSKSigner.sign(request, credential(ak, sk)) as Record<string, string>).Authorization as string;
+const sdkAuthorization = (request: object, ak: string, sk: string): string =>
+  (AKSKSigner.sign(request, credential(ak, sk)) as Record<string, string>).Authorization as string;
 
 describe('SDK-HMAC-SHA256 documented vectors', () => {
   it('signs the documented VPC listing exactly (content-type, host and x-sdk-date signed)', () => {
     const headers = signRequest({
-      request: { method: 'GET', path: '/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs', query: [['limit', '2'], ['marker', '13551d6b-755d-4757-b956-536f674975c0']], headers: { 'Content-Type': 'application/json' } },
+      request: {
+        method: 'GET',
+        path: '/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs',
+        query: [
+          ['limit', '2'],
+          ['marker', '13551d6b-755d-4757-b956-536f674975c0'],
+        ],
+        headers: { 'Content-Type': 'application/json' },
+      },
       host: 'service.region.example.com',
       accessKey: 'QTWAOYTTINDUT2QVKYUC',
       secretKey: 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc',
@@ -19,7 +37,8 @@ describe('SDK-HMAC-SHA256 documented vectors', () => {
     });
     expect(headers).toEqual({
       'X-Sdk-Date': '20191115T033655Z',
-      Authorization: 'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
+      Authorization:
+        'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
     });
   });
 
@@ -32,13 +51,15 @@ describe('SDK-HMAC-SHA256 documented vectors', () => {
   });
 
   it('signs the documented GET with only x-sdk-date signed', () => {
-    expect(sdkSignature(minimal('GET', [['limit', '1']]), ['x-sdk-date'], '20060102T150405Z', 'SecretKey')).toBe('5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624');
+    expect(sdkSignature(minimal('GET', [['limit', '1']]), ['x-sdk-date'], '20060102T150405Z', 'SecretKey')).toBe(
+      '5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624',
+    );
   });
 
   it('signs the documented POST with a body and only x-sdk-date signed', () => {
-    expect(sdkSignature(minimal('POST', [['key', 'value']], '{"Name":"test","Id":1}\n'), ['x-sdk-date'], '20060102T150405Z', 'SecretKey')).toBe(
-      'cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59',
-    );
+    expect(
+      sdkSignature(minimal('POST', [['key', 'value']], '{"Name":"test","Id":1}\n'), ['x-sdk-date'], '20060102T150405Z', 'SecretKey'),
+    ).toBe('cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59');
   });
 
   it('agrees with the official SDK on the documented VPC listing', () => {
@@ -68,15 +89,29 @@ describe('SDK-HMAC-SHA256 canonical forms', () => {
   });
 
   it('sorts by name, then repeated names by value', () => {
-    expect(canonicalQuery([['b', '2'], ['a', 'z'], ['a', 'y'], ['A', '1']])).toBe('A=1&a=y&a=z&b=2');
+    expect(
+      canonicalQuery([
+        ['b', '2'],
+        ['a', 'z'],
+        ['a', 'y'],
+        ['A', '1'],
+      ]),
+    ).toBe('A=1&a=y&a=z&b=2');
   });
 });
 
 /** Path characters Node's legacy url.parse (which the SDK uses) passes through unchanged. */
-const pathChar = fc.constantFrom(...'abcXYZ019-_.~!$&()*+,;=:@%é中😀'.match(/./gu) as string[]);
+const pathChar = fc.constantFrom(...('abcXYZ019-_.~!$&()*+,;=:@%é中😀'.match(/./gu) as string[]));
 const segment = fc.string({ unit: pathChar, minLength: 1, maxLength: 8 }).filter((s) => s !== '.' && s !== '..');
 const queryText = (minLength: number) =>
-  fc.string({ minLength, maxLength: 10, unit: fc.oneof(fc.constantFrom(' ', '+', '=', '&', '%', '~', '*', "'", '/', '?', 'é', '中', '😀'), fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' })) });
+  fc.string({
+    minLength,
+    maxLength: 10,
+    unit: fc.oneof(
+      fc.constantFrom(' ', '+', '=', '&', '%', '~', '*', "'", '/', '?', 'é', '中', '😀'),
+      fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }),
+    ),
+  });
 /** Header names as real clients send them; mixed case, unique case-insensitively, none the signer sets itself. */
 const reserved = new Set(['host', 'x-sdk-date', 'authorization', 'x-sdk-content-sha256']);
 const headerName = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,14}$/).filter((n) => !reserved.has(n.toLowerCase()));
@@ -88,10 +123,15 @@ const request = fc.record({
   host: fc.constantFrom('rds.eu-de.otc.t-systems.com', 'dds.ap-southeast-1.myhuaweicloud.com', '127.0.0.1:8443'),
   segments: fc.array(segment, { minLength: 1, maxLength: 4 }),
   trailingSlash: fc.boolean(),
-  query: fc.array(fc.tuple(fc.oneof(fc.constantFrom('instance_id', 'offset', 'limit', 'a'), queryText(0)), queryText(0)), { maxLength: 8 }).map((q) => q.filter(([k]) => k !== '__proto__')),
+  query: fc
+    .array(fc.tuple(fc.oneof(fc.constantFrom('instance_id', 'offset', 'limit', 'a'), queryText(0)), queryText(0)), { maxLength: 8 })
+    .map((q) => q.filter(([k]) => k !== '__proto__')),
   headers: fc.uniqueArray(fc.tuple(headerName, headerValue), { maxLength: 4, selector: ([n]) => n.toLowerCase() }),
   unsigned: fc.boolean(),
-  data: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()), { minKeys: 1, maxKeys: 4 }),
+  data: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()), {
+    minKeys: 1,
+    maxKeys: 4,
+  }),
   ak: fc.stringMatching(/^[A-Z0-9]{20}$/),
   sk: fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
   now: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }).map((ms) => Math.floor(ms / 1000) * 1000),
@@ -113,7 +153,13 @@ function both(r: Generated): { ours: SignableRequest; sdk: object; extraHeaders:
   const post = r.method === 'POST';
   return {
     ours: { method: r.method, path, query: r.query, headers: extraHeaders, ...(post && { body: JSON.stringify(r.data) }) },
-    sdk: { method: r.method, endpoint: `https://${r.host}${rawPath}`, queryParams, headers: { ...extraHeaders, 'X-Sdk-Date': sdkDate(r.now) }, ...(post && { data: r.data }) },
+    sdk: {
+      method: r.method,
+      endpoint: `https://${r.host}${rawPath}`,
+      queryParams,
+      headers: { ...extraHeaders, 'X-Sdk-Date': sdkDate(r.now) },
+      ...(post && { data: r.data }),
+    },
     extraHeaders,
   };
 }

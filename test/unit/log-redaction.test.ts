@@ -51,7 +51,10 @@ describe('log redaction', () => {
 
   it('censors a config-shaped object deep inside a log line', async () => {
     const { log, flush } = capture();
-    const cfg = { accounts: { a: { cloud: 'aliyun', accessKeyId: 'LTAI-visible', accessKeySecret: 'deep-aks-secret' } }, channels: { ops: { type: 'slack', webhook: 'https://hooks.example.invalid/deep' } } };
+    const cfg = {
+      accounts: { a: { cloud: 'aliyun', accessKeyId: 'LTAI-visible', accessKeySecret: 'deep-aks-secret' } },
+      channels: { ops: { type: 'slack', webhook: 'https://hooks.example.invalid/deep' } },
+    };
     log.warn({ cfg }, 'config loaded');
     const text = await flush();
     expect(text).not.toContain('deep-aks-secret');
@@ -63,7 +66,10 @@ describe('log redaction', () => {
   it('matches names case- and separator-insensitively, as a suffix, inside arrays and child bindings', async () => {
     const { log, flush } = capture();
     const child = log.child({ dbPassword: 'bound-secret', target: 'db-1' });
-    child.info({ headers: [{ 'x-auth-token': 'hdr-token' }, { Authorization: 'hdr-auth' }], securityToken: 'sts-token', tokens: 3 }, 'request');
+    child.info(
+      { headers: [{ 'x-auth-token': 'hdr-token' }, { Authorization: 'hdr-auth' }], securityToken: 'sts-token', tokens: 3 },
+      'request',
+    );
     const text = await flush();
     for (const v of ['bound-secret', 'hdr-token', 'hdr-auth', 'sts-token']) expect(text).not.toContain(v);
     expect(text).toContain('"target":"db-1"');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { route as routeSchema, type Config } from '../../src/config/schema.js';
-import { route, routeChannels, routeMatches, type Routable } from '../../src/notify/routes.js';
+import { type Config, route as routeSchema } from '../../src/config/schema.js';
+import { type Routable, route, routeChannels, routeMatches } from '../../src/notify/routes.js';
 
 const DAY = 86_400_000;
 
@@ -16,7 +16,11 @@ function config(routes: readonly Record<string, unknown>[]): Pick<Config, 'route
 
 /** A critical recent-success finding on orders-pg (team payments, env prod), with overrides. */
 const finding = (over: Partial<Routable> = {}): Routable => ({
-  targetId: 'orders-pg', ruleId: 'recent-success', severity: 'critical', labels: { team: 'payments', env: 'prod' }, ...over,
+  targetId: 'orders-pg',
+  ruleId: 'recent-success',
+  severity: 'critical',
+  labels: { team: 'payments', env: 'prod' },
+  ...over,
 });
 
 describe('notification routing', () => {
@@ -76,7 +80,10 @@ describe('notification routing', () => {
   });
 
   it('route() gives no channels when no route matches', () => {
-    const c = config([{ match: { team: 'search' }, channels: ['dba-slack'] }, { matchRe: { target: 'billing-.*' }, channels: ['oncall-mail'] }]);
+    const c = config([
+      { match: { team: 'search' }, channels: ['dba-slack'] },
+      { matchRe: { target: 'billing-.*' }, channels: ['oncall-mail'] },
+    ]);
     expect(route(c, finding())).toEqual({ channels: [], routes: [], repeatInterval: DAY });
   });
 

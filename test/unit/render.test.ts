@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { escapeHtml, oneLine, orderItems, renderHtml, renderText, subject, truncate, MAX_REASON } from '../../src/notify/render.js';
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, MAX_REASON, oneLine, orderItems, renderHtml, renderText, subject, truncate } from '../../src/notify/render.js';
 import { UNSAFE } from '../../src/text.js';
 import { alertItem, digest } from '../helpers/alerts.js';
 
@@ -110,19 +110,31 @@ describe('escaping and truncation', () => {
 
 describe('escapeHtml() and oneLine() on any text', () => {
   // The long way, always: what each function did before its test-first shortcut.
-  const escapeLongWay = (t: string) => t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  const escapeLongWay = (t: string) =>
+    t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
   const oneLineLongWay = (t: string) => t.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(UNSAFE, '');
-  const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '&', '<', '"', "'", '\r', '\n', '\t', '\u2028', '\u001b', '\u0085', '\u202e', '\ud800', '\udc00') }));
+  const text = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc.string({
+      unit: fc.constantFrom('a', '&', '<', '"', "'", '\r', '\n', '\t', '\u2028', '\u001b', '\u0085', '\u202e', '\ud800', '\udc00'),
+    }),
+  );
 
   it('escapes exactly as replacing every special character would', () => {
-    fc.assert(fc.property(text, (t) => {
-      expect(escapeHtml(t)).toBe(escapeLongWay(t));
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(escapeHtml(t)).toBe(escapeLongWay(t));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('puts text on one line exactly as replacing breaks and removing controls would', () => {
-    fc.assert(fc.property(text, (t) => {
-      expect(oneLine(t)).toBe(oneLineLongWay(t));
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(oneLine(t)).toBe(oneLineLongWay(t));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderJson, reportData } from '../../src/report/render-json.js';
 import type { ComplianceReport } from '../../src/report/types.js';
-import { targetReport, sampleReport } from '../helpers/report-fixture.js';
+import { sampleReport, targetReport } from '../helpers/report-fixture.js';
 
 // renderJson writes a clean report straight out and only falls back to plainData when the text shows
 // a character it would change. This is the long way, always: the output must be the same text.
@@ -13,18 +13,60 @@ const theLongWay = (report: ComplianceReport): string =>
 /** Text drawn from every UTF-16 unit (lone surrogates, controls, bidi, backslashes) with the troublesome ones made common. */
 const anyText = fc.oneof(
   fc.string({ unit: 'binary' }),
-  fc.string({ unit: fc.constantFrom('a', '\\', 'b', 'f', 'r', 'u', '0', '1', 'd', '8', '\r', '\n', '\t', '\u0000', '\u001b', '\u007f', '\u0085', '\u2028', '\u202e', '\u2066', '\ud800', '\udc00', '"') }),
+  fc.string({
+    unit: fc.constantFrom(
+      'a',
+      '\\',
+      'b',
+      'f',
+      'r',
+      'u',
+      '0',
+      '1',
+      'd',
+      '8',
+      '\r',
+      '\n',
+      '\t',
+      '\u0000',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+      '\u2028',
+      '\u202e',
+      '\u2066',
+      '\ud800',
+      '\udc00',
+      '"',
+    ),
+  }),
 );
 
 function reportWith(id: string, key: string, value: string, reason: string): ComplianceReport {
   const base = sampleReport();
   const target = targetReport({
-    id, labels: { [key]: value },
+    id,
+    labels: { [key]: value },
     currentAlarms: [{ rule: 'failed-backup', severity: 'warning', since: '2026-11-15T02:00:00Z', reason }],
   });
-  const alarm = { target: id, rule: 'failed-backup', severity: 'warning' as const, openedAt: '2026-11-15T02:00:00Z', closedAt: null, durationMs: null, reason };
+  const alarm = {
+    target: id,
+    rule: 'failed-backup',
+    severity: 'warning' as const,
+    openedAt: '2026-11-15T02:00:00Z',
+    closedAt: null,
+    durationMs: null,
+    reason,
+  };
   // Nothing else in it beyond ASCII, so a check that only looks past ASCII would be caught.
-  const fleet = { ...base.fleet, groups: { ...base.fleet.groups, account: [], labels: {} }, worstOffenders: [id], blindTargets: [], alarmsOpened: [alarm], alarmsClosed: [] };
+  const fleet = {
+    ...base.fleet,
+    groups: { ...base.fleet.groups, account: [], labels: {} },
+    worstOffenders: [id],
+    blindTargets: [],
+    alarmsOpened: [alarm],
+    alarmsClosed: [],
+  };
   return { ...base, fleet, targets: [target, targetReport()] };
 }
 

@@ -1,18 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { iso } from '../../src/clock.js';
-import { lastCompleteWeek, localDays, parseIsoWeek, previousPeriod, rangePeriod, weekPeriod, weeksInYear } from '../../src/report/period.js';
+import {
+  lastCompleteWeek,
+  localDays,
+  parseIsoWeek,
+  previousPeriod,
+  rangePeriod,
+  weekPeriod,
+  weeksInYear,
+} from '../../src/report/period.js';
 
 const H = 3_600_000;
-const shown = (p: { start: number; end: number; label: string }) => ({ label: p.label, start: iso(p.start), end: iso(p.end), hours: (p.end - p.start) / H });
+const shown = (p: { start: number; end: number; label: string }) => ({
+  label: p.label,
+  start: iso(p.start),
+  end: iso(p.end),
+  hours: (p.end - p.start) / H,
+});
 
 describe('ISO weeks in the config timezone', () => {
   it('runs from Monday 00:00 local time to the next Monday 00:00', () => {
-    expect(shown(weekPeriod({ year: 2026, week: 47 }, 'Europe/Berlin'))).toEqual({ label: '2026-W47', start: '2026-11-15T23:00:00Z', end: '2026-11-22T23:00:00Z', hours: 168 });
+    expect(shown(weekPeriod({ year: 2026, week: 47 }, 'Europe/Berlin'))).toEqual({
+      label: '2026-W47',
+      start: '2026-11-15T23:00:00Z',
+      end: '2026-11-22T23:00:00Z',
+      hours: 168,
+    });
     expect(shown(weekPeriod({ year: 2026, week: 47 }, 'America/New_York'))).toMatchObject({ start: '2026-11-16T05:00:00Z', hours: 168 });
   });
 
   it('is an hour shorter in the week summer time starts and an hour longer in the week it ends', () => {
-    expect(shown(weekPeriod({ year: 2026, week: 13 }, 'Europe/Berlin'))).toEqual({ label: '2026-W13', start: '2026-03-22T23:00:00Z', end: '2026-03-29T22:00:00Z', hours: 167 });
+    expect(shown(weekPeriod({ year: 2026, week: 13 }, 'Europe/Berlin'))).toEqual({
+      label: '2026-W13',
+      start: '2026-03-22T23:00:00Z',
+      end: '2026-03-29T22:00:00Z',
+      hours: 167,
+    });
     expect(shown(weekPeriod({ year: 2026, week: 43 }, 'Europe/Berlin')).hours).toBe(169);
   });
 
@@ -45,7 +68,12 @@ describe('the previous period', () => {
 
   it('is the range of equal length just before for --from/--to', () => {
     const p = previousPeriod(rangePeriod(Date.parse('2026-11-10T00:00:00Z'), Date.parse('2026-11-13T00:00:00Z'), 'UTC'));
-    expect(shown(p)).toEqual({ label: '2026-11-07T00:00:00Z/2026-11-10T00:00:00Z', start: '2026-11-07T00:00:00Z', end: '2026-11-10T00:00:00Z', hours: 72 });
+    expect(shown(p)).toEqual({
+      label: '2026-11-07T00:00:00Z/2026-11-10T00:00:00Z',
+      start: '2026-11-07T00:00:00Z',
+      end: '2026-11-10T00:00:00Z',
+      hours: 72,
+    });
   });
 });
 

@@ -8,32 +8,13 @@ import { reportSlack } from '../../src/report/render-slack.js';
 import { reportMessage } from '../../src/report/send.js';
 import type { ComplianceReport } from '../../src/report/types.js';
 import { pct, pts } from '../../src/report/view.js';
+import { parseCsv } from '../helpers/csv.js';
 import { HOSTILE, hostileTarget, sampleReport } from '../helpers/report-fixture.js';
 
 const report = sampleReport();
 const evil = hostileTarget();
 // ESC, BEL and every other C0/C1 control but tab/LF/CR, plus bidi overrides and isolates.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
-
-/** A minimal RFC 4180 reader: enough to check the writer. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += c;
-  }
-  return rows;
-}
 
 describe('markdown', () => {
   const md = renderMarkdown(report);
@@ -50,7 +31,10 @@ describe('markdown', () => {
     expect(md).toContain('\\*\\*bold\\*\\*');
     // A `|` in a label value must not add a cell: every row of the table has as many cells as its header.
     const teamTable = md.slice(md.indexOf('## By label team'), md.indexOf('## By label', md.indexOf('## By label team') + 5));
-    const cells = teamTable.split('\n').filter((l) => l.startsWith('|')).map((l) => l.replace(/\\\|/g, '').split('|').length);
+    const cells = teamTable
+      .split('\n')
+      .filter((l) => l.startsWith('|'))
+      .map((l) => l.replace(/\\\|/g, '').split('|').length);
     expect(new Set(cells).size).toBe(1);
   });
 
@@ -142,7 +126,9 @@ describe('json', () => {
 describe('csv', () => {
   const text = renderCsv(report);
   const rows = parseCsv(text);
-  const textColumns = ['target', 'cloud', 'account', 'service', 'instance', 'labels', 'alarm_rules_at_end'].map((c) => CSV_COLUMNS.indexOf(c as (typeof CSV_COLUMNS)[number]));
+  const textColumns = ['target', 'cloud', 'account', 'service', 'instance', 'labels', 'alarm_rules_at_end'].map((c) =>
+    CSV_COLUMNS.indexOf(c as (typeof CSV_COLUMNS)[number]),
+  );
 
   it('has a header and one row per target, every line ending in CRLF, every row as wide as the header', () => {
     expect(rows[0]).toEqual([...CSV_COLUMNS]);

@@ -8,7 +8,8 @@ import { DAY, NOW, TARGET } from '../helpers/history-builder.js';
 const instant = fc.integer({ min: NOW - 40 * DAY, max: NOW + DAY });
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 // Provider text from a small alphabet, so it can never spell the words the reason check looks for.
-const text = (maxLength: number, minLength = 0) => fc.string({ unit: fc.constantFrom('a', 'b', '1', '-', ' ', '"', 'é'), minLength, maxLength });
+const text = (maxLength: number, minLength = 0) =>
+  fc.string({ unit: fc.constantFrom('a', 'b', '1', '-', ' ', '"', 'é'), minLength, maxLength });
 
 const backupFact: fc.Arbitrary<BackupFact> = fc.record({
   backupId: text(8, 1),
@@ -53,7 +54,14 @@ const policyEvidence: fc.Arbitrary<PolicyEvidence> = fc.oneof(
 const coverageFact: fc.Arbitrary<CoverageFact> = fc.oneof(
   fc.record({ kind: fc.constant('targeted' as const), lastDiscoveryAt: instant }),
   fc.record({ kind: fc.constant('missing' as const), lastDiscoveryAt: instant, goneAt: maybe(instant) }),
-  fc.record({ kind: fc.constant('uncovered' as const), account: text(6, 1), service: text(5, 1), instance: text(8, 1), name: maybe(text(10)), firstSeenAt: instant }),
+  fc.record({
+    kind: fc.constant('uncovered' as const),
+    account: text(6, 1),
+    service: text(5, 1),
+    instance: text(8, 1),
+    name: maybe(text(10)),
+    firstSeenAt: instant,
+  }),
   fc.record({ kind: fc.constant('resolved' as const), why: text(20, 1) }),
   fc.constant({ kind: 'not-discovered' as const }),
 );
@@ -92,7 +100,9 @@ describe.each(rules.all.map((r) => [r.id, r] as const))('rule %s', (_id, rule) =
     fc.assert(
       fc.property(targetHistory, instant, (history, now) => {
         const copy = structuredClone(history);
-        expect(rule.evaluate({ target: TARGET, history, now, params })).toEqual(rule.evaluate({ target: TARGET, history: copy, now, params }));
+        expect(rule.evaluate({ target: TARGET, history, now, params })).toEqual(
+          rule.evaluate({ target: TARGET, history: copy, now, params }),
+        );
         expect(history).toEqual(copy);
       }),
       { numRuns: 100 },

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { failedBackup } from '../../rules/failed-backup.js';
-import { DAY, HOUR, NOW, SECOND, backup, expectCase, history, hoursAgo, paramProblems, shown, type RuleCase } from '../helpers/history-builder.js';
+import {
+  backup,
+  DAY,
+  expectCase,
+  HOUR,
+  history,
+  hoursAgo,
+  NOW,
+  paramProblems,
+  type RuleCase,
+  SECOND,
+  shown,
+} from '../helpers/history-builder.js';
 
 const cases: RuleCase[] = [
   {
@@ -56,7 +68,9 @@ const cases: RuleCase[] = [
   },
   {
     name: 'evaluate() never lets a backup with an unknown status clear a failure',
-    history: history({ backups: [backup({ status: 'failed', endedAt: hoursAgo(3) }), backup({ status: 'unknown', endedAt: hoursAgo(1) })] }),
+    history: history({
+      backups: [backup({ status: 'failed', endedAt: hoursAgo(3) }), backup({ status: 'unknown', endedAt: hoursAgo(1) })],
+    }),
     state: 'alarm',
   },
   {
@@ -73,7 +87,11 @@ const cases: RuleCase[] = [
   {
     name: 'evaluate() counts every failure since the last completed backup',
     history: history({
-      backups: [backup({ endedAt: hoursAgo(6) }), backup({ status: 'failed', endedAt: hoursAgo(4) }), backup({ status: 'failed', endedAt: hoursAgo(2) })],
+      backups: [
+        backup({ endedAt: hoursAgo(6) }),
+        backup({ status: 'failed', endedAt: hoursAgo(4) }),
+        backup({ status: 'failed', endedAt: hoursAgo(2) }),
+      ],
     }),
     state: 'alarm',
     reason: [shown(hoursAgo(2)), '2 failures since the last completed backup'],

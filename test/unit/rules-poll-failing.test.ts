@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { pollFailing } from '../../rules/poll-failing.js';
-import { HOUR, NOW, SECOND, expectCase, failedPoll, history, minutesAgo, paramProblems, poll, shown, type RuleCase } from '../helpers/history-builder.js';
+import {
+  expectCase,
+  failedPoll,
+  HOUR,
+  history,
+  minutesAgo,
+  NOW,
+  paramProblems,
+  poll,
+  type RuleCase,
+  SECOND,
+  shown,
+} from '../helpers/history-builder.js';
 
 const okPoll = (minutes: number) => poll({ finishedAt: minutesAgo(minutes) });
 
@@ -19,9 +31,21 @@ const cases: RuleCase[] = [
   },
   {
     name: 'evaluate() fires poll-failing when the last 3 polls failed',
-    history: history({ polls: [okPoll(100), failedPoll(90, 'auth'), failedPoll(60, 'auth'), poll({ ok: false, errorKind: 'auth', errorMessage: 'signature mismatch', finishedAt: minutesAgo(30) })] }),
+    history: history({
+      polls: [
+        okPoll(100),
+        failedPoll(90, 'auth'),
+        failedPoll(60, 'auth'),
+        poll({ ok: false, errorKind: 'auth', errorMessage: 'signature mismatch', finishedAt: minutesAgo(30) }),
+      ],
+    }),
     state: 'alarm',
-    reason: ['3 failed poll(s) in a row', `since ${shown(minutesAgo(90))}`, 'auth: signature mismatch', `last successful poll ${shown(minutesAgo(100))}`],
+    reason: [
+      '3 failed poll(s) in a row',
+      `since ${shown(minutesAgo(90))}`,
+      'auth: signature mismatch',
+      `last successful poll ${shown(minutesAgo(100))}`,
+    ],
   },
   {
     name: 'evaluate() keeps poll-failing ok after 2 failed polls within maxStaleness',

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { recentSuccess } from '../../rules/recent-success.js';
-import { DAY, HOUR, NOW, SECOND, backup, expectCase, history, hoursAgo, paramProblems, shown, type RuleCase } from '../helpers/history-builder.js';
+import {
+  backup,
+  DAY,
+  expectCase,
+  HOUR,
+  history,
+  hoursAgo,
+  NOW,
+  paramProblems,
+  type RuleCase,
+  SECOND,
+  shown,
+} from '../helpers/history-builder.js';
 
 const cases: RuleCase[] = [
   {

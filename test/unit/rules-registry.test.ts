@@ -2,15 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { failedBackup } from '../../rules/failed-backup.js';
 import { recentSuccess } from '../../rules/recent-success.js';
 import { rules } from '../../rules/registry.js';
-import { resolveRules, type ResolvedRule } from '../../rules/resolve.js';
-import { target as targetSchema, type Config, type TargetConfig } from '../../src/config/schema.js';
+import { type ResolvedRule, resolveRules } from '../../rules/resolve.js';
+import { type Config, type TargetConfig, target as targetSchema } from '../../src/config/schema.js';
 import { registry } from '../../src/registry.js';
 import { DAY, HOUR } from '../helpers/history-builder.js';
 
 type Layers = Pick<Config, 'rules' | 'profiles'>;
 
 const target = (over: Record<string, unknown> = {}): TargetConfig =>
-  targetSchema.parse({ id: 'orders-pg', account: 'uc-prod', service: 'upgsql', instance: 'LLtYwYlt', labels: { env: 'prod', team: 'payments' }, ...over });
+  targetSchema.parse({
+    id: 'orders-pg',
+    account: 'uc-prod',
+    service: 'upgsql',
+    instance: 'LLtYwYlt',
+    labels: { env: 'prod', team: 'payments' },
+    ...over,
+  });
 
 /** Resolves the rules of a target given as `targets[0]`, as the evaluate job does. */
 function resolve(config: Partial<Layers>, t: TargetConfig = target()): { byId: Map<string, ResolvedRule>; problems: string[] } {
@@ -20,7 +27,17 @@ function resolve(config: Partial<Layers>, t: TargetConfig = target()): { byId: M
 
 describe('rule registry', () => {
   it('holds the seven rules of the design, in order', () => {
-    expect(rules.ids).toEqual(['recent-success', 'failed-backup', 'stuck-running', 'poll-failing', 'retention', 'size-anomaly', 'target-missing', 'coverage', 'backup-policy']);
+    expect(rules.ids).toEqual([
+      'recent-success',
+      'failed-backup',
+      'stuck-running',
+      'poll-failing',
+      'retention',
+      'size-anomaly',
+      'target-missing',
+      'coverage',
+      'backup-policy',
+    ]);
   });
   it('throws "duplicate rule id: recent-success" when two rules share an id', () => {
     expect(() => registry('rule', [recentSuccess, failedBackup, recentSuccess])).toThrow('duplicate rule id: recent-success');
@@ -61,7 +78,10 @@ describe('resolveRules', () => {
     expect(byId.get('recent-success')?.params).toMatchObject({ maxAge: 3 * HOUR });
   });
   it('merges parameters from different layers', () => {
-    const { byId } = resolve({ rules: { 'recent-success': { maxAge: '12h' } } }, target({ rules: { 'recent-success': { kinds: ['full'] } } }));
+    const { byId } = resolve(
+      { rules: { 'recent-success': { maxAge: '12h' } } },
+      target({ rules: { 'recent-success': { kinds: ['full'] } } }),
+    );
     expect(byId.get('recent-success')?.params).toEqual({ maxAge: 12 * HOUR, kinds: ['full'] });
   });
   it('disables a rule for a target with `false`', () => {
@@ -84,7 +104,9 @@ describe('resolveRules', () => {
   });
   it('reports an unknown rule id with the path of the layer that names it', () => {
     const { problems } = resolve({}, target({ rules: { 'recent-sucess': { maxAge: '1h' } } }));
-    expect(problems).toEqual([expect.stringMatching(/^targets\[0\]\.rules\.recent-sucess: unknown rule "recent-sucess"; known: recent-success, /)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^targets\[0\]\.rules\.recent-sucess: unknown rule "recent-sucess"; known: recent-success, /),
+    ]);
   });
   it('reports a bad parameter with its full path, as targets[0].rules.recent-success.maxAge', () => {
     const { byId, problems } = resolve({}, target({ rules: { 'recent-success': { maxAge: 'soon' } } }));
@@ -92,12 +114,17 @@ describe('resolveRules', () => {
     expect(byId.has('recent-success')).toBe(false);
   });
   it('blames the layer that set a bad parameter, not the last layer that touched the rule', () => {
-    const { problems } = resolve({ rules: { 'recent-success': { maxAge: 'soon' } } }, target({ rules: { 'recent-success': { kinds: ['full'] } } }));
+    const { problems } = resolve(
+      { rules: { 'recent-success': { maxAge: 'soon' } } },
+      target({ rules: { 'recent-success': { kinds: ['full'] } } }),
+    );
     expect(problems).toEqual([expect.stringMatching(/^rules\.recent-success\.maxAge: invalid duration "soon"/)]);
   });
   it('reports an unknown parameter with its path and the parameters the rule knows', () => {
     const { problems } = resolve({ profiles: [{ match: { env: 'prod' }, rules: { retention: { minAgee: '30d' } } }] });
-    expect(problems).toEqual(['profiles[0].rules.retention.minAgee: unknown parameter of retention; known: severity, minCount, window, minAge, kinds']);
+    expect(problems).toEqual([
+      'profiles[0].rules.retention.minAgee: unknown parameter of retention; known: severity, minCount, window, minAge, kinds',
+    ]);
   });
   it('reports a bad severity with its path', () => {
     const { problems } = resolve({}, target({ rules: { 'failed-backup': { severity: 'page' } } }));

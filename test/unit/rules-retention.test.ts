@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retention } from '../../rules/retention.js';
 import type { BackupFact } from '../../rules/types.js';
-import { DAY, NOW, SECOND, backup, daysAgo, expectCase, history, paramProblems, shown, type RuleCase } from '../helpers/history-builder.js';
+import { backup, DAY, daysAgo, expectCase, history, NOW, paramProblems, type RuleCase, SECOND, shown } from '../helpers/history-builder.js';
 
 /** One completed backup a day, the newest ended `from` days ago. */
 const daily = (count: number, from = 0.5, over: Partial<BackupFact> = {}): BackupFact[] =>
@@ -103,7 +103,9 @@ const cases: RuleCase[] = [
   },
   {
     name: 'evaluate() does not count an expired backup as still on record for minAge',
-    history: history({ backups: [...daily(7), backup({ status: 'expired', endedAt: daysAgo(40) }), backup({ status: 'deleting', endedAt: daysAgo(35) })] }),
+    history: history({
+      backups: [...daily(7), backup({ status: 'expired', endedAt: daysAgo(40) }), backup({ status: 'deleting', endedAt: daysAgo(35) })],
+    }),
     params: { minAge: '30d' },
     state: 'alarm',
   },

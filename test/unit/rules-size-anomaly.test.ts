@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { bytes } from '../../rules/format.js';
 import { sizeAnomaly } from '../../rules/size-anomaly.js';
 import type { BackupFact } from '../../rules/types.js';
-import { GiB, HOUR, NOW, backup, daysAgo, expectCase, history, hoursAgo, paramProblems, shown, type RuleCase } from '../helpers/history-builder.js';
+import {
+  backup,
+  daysAgo,
+  expectCase,
+  GiB,
+  HOUR,
+  history,
+  hoursAgo,
+  NOW,
+  paramProblems,
+  type RuleCase,
+  shown,
+} from '../helpers/history-builder.js';
 
 /** Completed backups of these sizes, oldest first, one a day, the last ending 1h ago. */
 const series = (sizes: readonly (number | null)[]): BackupFact[] =>
@@ -20,9 +32,21 @@ const cases: RuleCase[] = [
   },
   {
     name: 'evaluate() fires size-anomaly when the newest backup dropped to 40% of the median',
-    history: history({ backups: [...series([10 * GiB, 9 * GiB, 11 * GiB, 10 * GiB, 9 * GiB, 11 * GiB, 10 * GiB]), backup({ backupId: 'bk-new', sizeBytes: 4 * GiB, endedAt: hoursAgo(0.5) })] }),
+    history: history({
+      backups: [
+        ...series([10 * GiB, 9 * GiB, 11 * GiB, 10 * GiB, 9 * GiB, 11 * GiB, 10 * GiB]),
+        backup({ backupId: 'bk-new', sizeBytes: 4 * GiB, endedAt: hoursAgo(0.5) }),
+      ],
+    }),
     state: 'alarm',
-    reason: ['backup bk-new', shown(hoursAgo(0.5)), 'is 4 GiB', '60% below', 'the median 10 GiB', 'policy: alarm below 50% of the median of the previous 7'],
+    reason: [
+      'backup bk-new',
+      shown(hoursAgo(0.5)),
+      'is 4 GiB',
+      '60% below',
+      'the median 10 GiB',
+      'policy: alarm below 50% of the median of the previous 7',
+    ],
   },
   {
     name: 'evaluate() keeps size-anomaly ok for a backup at exactly (1 - maxDrop) x the median',
@@ -93,7 +117,13 @@ const cases: RuleCase[] = [
   },
   {
     name: 'evaluate() never counts a backup with an unknown or failed status',
-    history: history({ backups: [...series(steady(8, 10 * GiB)), backup({ status: 'unknown', sizeBytes: 0, endedAt: hoursAgo(0.5) }), backup({ status: 'failed', sizeBytes: 1, endedAt: hoursAgo(0.4) })] }),
+    history: history({
+      backups: [
+        ...series(steady(8, 10 * GiB)),
+        backup({ status: 'unknown', sizeBytes: 0, endedAt: hoursAgo(0.5) }),
+        backup({ status: 'failed', sizeBytes: 1, endedAt: hoursAgo(0.4) }),
+      ],
+    }),
     state: 'ok',
     reason: ['the median 10 GiB of the previous 7'],
   },

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { stuckRunning } from '../../rules/stuck-running.js';
-import { HOUR, NOW, SECOND, backup, expectCase, history, hoursAgo, paramProblems, shown, type RuleCase } from '../helpers/history-builder.js';
+import {
+  backup,
+  expectCase,
+  HOUR,
+  history,
+  hoursAgo,
+  NOW,
+  paramProblems,
+  type RuleCase,
+  SECOND,
+  shown,
+} from '../helpers/history-builder.js';
 
-const running = (startedAt: number | null, over: Parameters<typeof backup>[0] = {}) => backup({ status: 'running', startedAt, endedAt: null, ...over });
+const running = (startedAt: number | null, over: Parameters<typeof backup>[0] = {}) =>
+  backup({ status: 'running', startedAt, endedAt: null, ...over });
 
 const cases: RuleCase[] = [
   {
@@ -85,7 +97,9 @@ describe('stuck-running', () => {
     expect(paramProblems(stuckRunning, { maxAge: '6h' }).join('\n')).toMatch(/maxAge/);
   });
   it('params: a bad duration is rejected with a message naming it', () => {
-    expect(paramProblems(stuckRunning, { maxDuration: '6 hours' })).toEqual([expect.stringMatching(/^maxDuration: invalid duration "6 hours"/)]);
+    expect(paramProblems(stuckRunning, { maxDuration: '6 hours' })).toEqual([
+      expect.stringMatching(/^maxDuration: invalid duration "6 hours"/),
+    ]);
   });
   it('is warning by default and needs a successful poll', () => {
     expect([stuckRunning.defaultSeverity, stuckRunning.needsSuccessfulPoll]).toEqual(['warning', true]);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { targetMissing } from '../../rules/target-missing.js';
-import { expectCase, failedPoll, history, minutesAgo, paramProblems, poll, shown, type RuleCase } from '../helpers/history-builder.js';
+import { expectCase, failedPoll, history, minutesAgo, paramProblems, poll, type RuleCase, shown } from '../helpers/history-builder.js';
 
 const okPoll = (minutes: number) => poll({ finishedAt: minutesAgo(minutes) });
-const notFound = (minutes: number) => poll({ ok: false, errorKind: 'not-found', errorMessage: 'DBInstance LLtYwYlt not found', finishedAt: minutesAgo(minutes) });
+const notFound = (minutes: number) =>
+  poll({ ok: false, errorKind: 'not-found', errorMessage: 'DBInstance LLtYwYlt not found', finishedAt: minutesAgo(minutes) });
 
 const cases: RuleCase[] = [
   {
@@ -22,7 +23,14 @@ const cases: RuleCase[] = [
     name: 'evaluate() fires target-missing when the provider says the instance does not exist',
     history: history({ polls: [okPoll(90), notFound(60), notFound(30)] }),
     state: 'alarm',
-    reason: ['instance LLtYwYlt (upgsql)', 'not found', shown(minutesAgo(30)), `since ${shown(minutesAgo(60))}`, 'DBInstance LLtYwYlt not found', 'orders-pg'],
+    reason: [
+      'instance LLtYwYlt (upgsql)',
+      'not found',
+      shown(minutesAgo(30)),
+      `since ${shown(minutesAgo(60))}`,
+      'DBInstance LLtYwYlt not found',
+      'orders-pg',
+    ],
   },
   {
     name: 'evaluate() fires target-missing for a target that was never found',

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
-import { targetById, targetPosition } from '../../src/config/target-index.js';
 import type { TargetConfig } from '../../src/config/schema.js';
+import { targetById, targetPosition } from '../../src/config/target-index.js';
 
-const target = (id: string): TargetConfig => ({ id, account: 'a', service: 'rds', instance: `i-${id}`, labels: {}, rules: {} }) as TargetConfig;
+const target = (id: string): TargetConfig =>
+  ({ id, account: 'a', service: 'rds', instance: `i-${id}`, labels: {}, rules: {} }) as TargetConfig;
 
 it('targetById() finds a target of the config by id, and nothing for an id it does not list', () => {
   const config = { targets: ['orders', 'payments', 'search'].map(target) };

@@ -28,7 +28,10 @@ describe('plain text for machine-readable outputs', () => {
 });
 
 it('plainData() keeps a `__proto__` key as data and cleans keys and values alike', () => {
-  const input = JSON.parse('{"__proto__": {"polluted": "yes\\u001b[31m"}, "la\\u202Ebel": ["a\\r\\nb"], "constructor": 1}') as Record<string, unknown>;
+  const input = JSON.parse('{"__proto__": {"polluted": "yes\\u001b[31m"}, "la\\u202Ebel": ["a\\r\\nb"], "constructor": 1}') as Record<
+    string,
+    unknown
+  >;
   const out = plainData(input) as Record<string, unknown>;
   expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   expect(Object.keys(out)).toEqual(['__proto__', 'label', 'constructor']);

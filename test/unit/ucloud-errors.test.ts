@@ -38,7 +38,9 @@ describe('UCloud RetCode mapping', () => {
   });
 
   it('builds the message from the Action, RetCode, text and request id, and masks a known secret', () => {
-    const err = ucloudError('ListUPgSQLBackup', { RetCode: 230, Message: 'bad key 46f09bb9fab4 in request' }, 200, 'c0ffee-1', ['46f09bb9fab4']);
+    const err = ucloudError('ListUPgSQLBackup', { RetCode: 230, Message: 'bad key 46f09bb9fab4 in request' }, 200, 'c0ffee-1', [
+      '46f09bb9fab4',
+    ]);
     expect(err.message).toBe('ucloud ListUPgSQLBackup RetCode 230: bad key [redacted] in request (request c0ffee-1)');
     expect(err).toMatchObject({ kind: 'client', code: '230', httpStatus: 200, requestId: 'c0ffee-1' });
   });

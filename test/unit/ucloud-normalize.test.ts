@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { NormalizedBackup } from '../../src/providers/types.js';
 import { normalizeTidbBackup, normalizeUpgsqlBackup, parseSize, parseUnixSeconds } from '../../src/providers/ucloud/normalize.js';
 import { parseTidbPage, parseUpgsqlPage, tidbBackupItem, upgsqlBackupItem } from '../../src/providers/ucloud/schema.js';
-import type { NormalizedBackup } from '../../src/providers/types.js';
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../fixtures/ucloud/${name}`, import.meta.url), 'utf8'));
@@ -34,7 +34,13 @@ describe('UCloud ListUPgSQLBackup pages', () => {
       ['upgsql-bk-7f3a9d', 'running', 'manual', 'full'],
       ['upgsql-bk-1a0001', 'expired', 'automated', 'full'],
     ]);
-    expect(items[0]).toMatchObject({ name: 'auto_20260301020000', rawStatus: 'Success', startedAt: at('2026-03-01T02:00:00Z'), endedAt: at('2026-03-01T02:15:00Z'), sizeBytes: 52_428_800 });
+    expect(items[0]).toMatchObject({
+      name: 'auto_20260301020000',
+      rawStatus: 'Success',
+      startedAt: at('2026-03-01T02:00:00Z'),
+      endedAt: at('2026-03-01T02:15:00Z'),
+      sizeBytes: 52_428_800,
+    });
     expect(items.every((b) => b.problems === undefined)).toBe(true);
   });
 
@@ -48,7 +54,15 @@ describe('UCloud ListUPgSQLBackup pages', () => {
 
     expect(total).toBe(3);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ backupId: 'jKlVVkmg', name: 'qBNVHaRs', status: 'unknown', rawStatus: 'ciSlAoMG', trigger: 'unknown', startedAt: 3000, sizeBytes: 1 });
+    expect(items[0]).toMatchObject({
+      backupId: 'jKlVVkmg',
+      name: 'qBNVHaRs',
+      status: 'unknown',
+      rawStatus: 'ciSlAoMG',
+      trigger: 'unknown',
+      startedAt: 3000,
+      sizeBytes: 1,
+    });
     expect(items[0]?.problems).toEqual(['State: unknown word "ciSlAoMG"', 'BackupType: 3 is neither 1 (automatic) nor 2 (manual)']);
     expect(items[0]?.raw).toMatchObject({ InstanceID: 'SCsFwxvD', Region: 'fYoZJRsx' });
   });
@@ -73,14 +87,19 @@ describe('UCloud ListUPgSQLBackup pages', () => {
   });
 
   it('keeps an item whose end time is not a number, with a null end and a problem', () => {
-    const backup = normalizeUpgsqlBackup(upgsqlBackupItem.parse({ BackupID: 'b', State: 'Success', BackupStartTime: 1772330400, BackupEndTime: '2026-03-01T02:15:00Z' }));
+    const backup = normalizeUpgsqlBackup(
+      upgsqlBackupItem.parse({ BackupID: 'b', State: 'Success', BackupStartTime: 1772330400, BackupEndTime: '2026-03-01T02:15:00Z' }),
+    );
     expect(backup).toMatchObject({ status: 'completed', startedAt: at('2026-03-01T02:00:00Z'), endedAt: null });
     expect(backup.problems).toEqual(['BackupEndTime: "2026-03-01T02:15:00Z" is not a unix time in seconds']);
     expect(backup.raw.BackupEndTime).toBe('2026-03-01T02:15:00Z');
   });
 
   it('refuses a page whose item has no BackupID, naming the field', () => {
-    expect(parseUpgsqlPage({ RetCode: 0, TotalCount: 1, DataSet: [{ State: 'Success' }] })).toEqual({ ok: false, problem: 'DataSet[0].BackupID: expected a non-empty string or a number' });
+    expect(parseUpgsqlPage({ RetCode: 0, TotalCount: 1, DataSet: [{ State: 'Success' }] })).toEqual({
+      ok: false,
+      problem: 'DataSet[0].BackupID: expected a non-empty string or a number',
+    });
   });
 
   it('reads a page without a list as no items', () => {
@@ -106,7 +125,10 @@ describe('UCloud ListTiDBClusterBackup pages', () => {
   it('keeps an unknown State and an unreadable start time as unknown and null, listing both', () => {
     const paused = tidbFixture('list-tidb-backup-data-array.json').items[3];
     expect(paused).toMatchObject({ status: 'unknown', startedAt: null, endedAt: at('2026-02-27T03:00:00Z'), sizeBytes: 1.5 * MIB });
-    expect(paused?.problems).toEqual(['State: unknown word "Paused"', 'BackupStartTime: "2026-02-27 02:00:00" is not a unix time in seconds']);
+    expect(paused?.problems).toEqual([
+      'State: unknown word "Paused"',
+      'BackupStartTime: "2026-02-27 02:00:00" is not a unix time in seconds',
+    ]);
   });
 
   it('reads a single BackupData object as one backup', () => {
@@ -131,7 +153,10 @@ describe('UCloud ListTiDBClusterBackup pages', () => {
   });
 
   it('refuses a BackupData object that has fields but no BackupId', () => {
-    expect(parseTidbPage({ RetCode: 0, BackupData: { State: 'success' } })).toEqual({ ok: false, problem: 'BackupData[0].BackupId: expected a non-empty string or a number' });
+    expect(parseTidbPage({ RetCode: 0, BackupData: { State: 'success' } })).toEqual({
+      ok: false,
+      problem: 'BackupData[0].BackupId: expected a non-empty string or a number',
+    });
   });
 
   it('turns a numeric BackupId into a string id', () => {
@@ -174,7 +199,13 @@ describe('UCloud field parsing', () => {
   });
 
   it('replaces a signed US3 link anywhere in raw', () => {
-    const backup = normalizeUpgsqlBackup(upgsqlBackupItem.parse({ BackupID: 'b', State: 'Success', Extra: { url: 'https://b.cn-bj.ufileos.com/x.tar?UCloudPublicKey=k&Signature=s&Expires=1' } }));
+    const backup = normalizeUpgsqlBackup(
+      upgsqlBackupItem.parse({
+        BackupID: 'b',
+        State: 'Success',
+        Extra: { url: 'https://b.cn-bj.ufileos.com/x.tar?UCloudPublicKey=k&Signature=s&Expires=1' },
+      }),
+    );
     expect(backup.raw.Extra).toEqual({ url: '[redacted signed URL]' });
   });
 });

@@ -39,7 +39,13 @@ describe('UCloud signature', () => {
   });
 
   it('leaves an existing Signature out of what it signs', () => {
-    const params = flattenParams({ Action: 'DescribeUHostInstance', Region: 'cn-bj2', Limit: 10, PublicKey: PUBLIC_KEY, Signature: 'stale' });
+    const params = flattenParams({
+      Action: 'DescribeUHostInstance',
+      Region: 'cn-bj2',
+      Limit: 10,
+      PublicKey: PUBLIC_KEY,
+      Signature: 'stale',
+    });
     expect(signUcloud(params, PRIVATE_KEY)).toBe('cba5cf5ec4d4233d206b1b54951e3787350a642f');
   });
 
@@ -56,7 +62,17 @@ describe('UCloud signature', () => {
 
 describe('UCloud parameter flattening', () => {
   it('flattens arrays 0-based and nested objects with dots, skipping nulls', () => {
-    expect({ ...flattenParams({ UHostIds: ['uhost-a', 'uhost-b'], Disks: [{ IsBoot: true, Size: 20, Type: 'CLOUD_SSD' }, { IsBoot: false, Size: 100.0 }], Tag: null, Remark: undefined }) }).toEqual({
+    expect({
+      ...flattenParams({
+        UHostIds: ['uhost-a', 'uhost-b'],
+        Disks: [
+          { IsBoot: true, Size: 20, Type: 'CLOUD_SSD' },
+          { IsBoot: false, Size: 100.0 },
+        ],
+        Tag: null,
+        Remark: undefined,
+      }),
+    }).toEqual({
       'UHostIds.0': 'uhost-a',
       'UHostIds.1': 'uhost-b',
       'Disks.0.IsBoot': 'true',

@@ -1,6 +1,6 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors.js';
 import type { HttpResponse } from '../http.js';
-import { aliyunErrorBody, type AliyunErrorBody } from './schema.js';
+import { type AliyunErrorBody, aliyunErrorBody } from './schema.js';
 
 interface ErrorClass {
   readonly kind: ProviderErrorKind;
@@ -9,7 +9,8 @@ interface ErrorClass {
 }
 
 /** Codes that mean "these credentials cannot make this call"; retrying cannot fix them. */
-const AUTH_CODE = /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyId|InvalidAccessKeySecret|InvalidSecurityToken|MissingSecurityToken|Forbidden|NoPermission|Unauthorized)(\.|$)/;
+const AUTH_CODE =
+  /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyId|InvalidAccessKeySecret|InvalidSecurityToken|MissingSecurityToken|Forbidden|NoPermission|Unauthorized)(\.|$)/;
 
 /**
  * What an Alibaba error code means for the poll. Throttling comes back as HTTP 400, so the code,
@@ -18,9 +19,14 @@ const AUTH_CODE = /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyI
 export function classifyAliyunError(code: string | undefined, status: number): ErrorClass {
   if (code !== undefined) {
     if (code === 'Throttling' || code.startsWith('Throttling.')) return { kind: 'throttled', permanent: false };
-    if (code === 'ServiceUnavailable' || code === 'InternalError' || code.startsWith('InternalError.')) return { kind: 'server', permanent: false };
+    if (code === 'ServiceUnavailable' || code === 'InternalError' || code.startsWith('InternalError.'))
+      return { kind: 'server', permanent: false };
     if (code === 'InvalidTimeStamp.Expired') {
-      return { kind: 'auth', permanent: true, hint: "check this machine's clock: Alibaba rejects a Timestamp more than 15 minutes from its own time" };
+      return {
+        kind: 'auth',
+        permanent: true,
+        hint: "check this machine's clock: Alibaba rejects a Timestamp more than 15 minutes from its own time",
+      };
     }
     // A collision of random nonces, or a resent request: a new attempt signs with a new nonce.
     if (code === 'SignatureNonceUsed') return { kind: 'client', permanent: false };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../../errors.js';
+import { type BackupPolicy, type DiscoveredInstance, type InstanceSource, parseWeekdayNames, parseWindow } from '../discovery-types.js';
 import { parseJsonBody, safeHost, send, withPageRetry } from '../http.js';
-import { parseWeekdayNames, parseWindow, type BackupPolicy, type DiscoveredInstance, type InstanceSource } from '../discovery-types.js';
 import type { ProviderContext } from '../types.js';
 import { aliyunError, aliyunResponseError, errorBody } from './errors.js';
 import { ALIYUN_RDS_ENDPOINT, type AliyunAccount } from './rds-backups.js';
@@ -14,7 +14,10 @@ const PAGE_SIZE = 100;
 const HARD_MAX_PAGES = 10_000;
 const REPLICA_TYPES = new Set(['Readonly', 'Guard', 'Temp']);
 const count = z.union([z.number().int().nonnegative(), z.string().trim().regex(/^\d+$/).transform(Number)]);
-const text = z.string().nullish().transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 const instancesPage = z.looseObject({
   TotalRecordCount: count,
@@ -22,7 +25,18 @@ const instancesPage = z.looseObject({
   Items: z
     .looseObject({
       DBInstance: z
-        .array(z.looseObject({ DBInstanceId: z.string().min(1), DBInstanceDescription: text, DBInstanceStatus: text, DBInstanceType: text, CreateTime: text, ZoneId: text, RegionId: text, MasterInstanceId: text }))
+        .array(
+          z.looseObject({
+            DBInstanceId: z.string().min(1),
+            DBInstanceDescription: text,
+            DBInstanceStatus: text,
+            DBInstanceType: text,
+            CreateTime: text,
+            ZoneId: text,
+            RegionId: text,
+            MasterInstanceId: text,
+          }),
+        )
         .nullish(),
     })
     .nullish(),
@@ -37,11 +51,19 @@ const policyBody = z.looseObject({
  * One Alibaba RDS RPC call, signed (v1 query or v3 headers, as the account says) and retried on its
  * own; the answer is validated by `schema`. The same wire behaviour as DescribeBackups.
  */
-async function rpc<T>(ctx: ProviderContext, account: AliyunAccount, accountName: string, action: string, params: Record<string, string>, schema: z.ZodType<T>): Promise<T> {
+async function rpc<T>(
+  ctx: ProviderContext,
+  account: AliyunAccount,
+  accountName: string,
+  action: string,
+  params: Record<string, string>,
+  schema: z.ZodType<T>,
+): Promise<T> {
   const creds = {
     accessKeyId: ctx.secret(account.accessKeyId, `accounts.${accountName}.accessKeyId`),
     accessKeySecret: ctx.secret(account.accessKeySecret, `accounts.${accountName}.accessKeySecret`),
-    securityToken: account.securityToken === undefined ? undefined : ctx.secret(account.securityToken, `accounts.${accountName}.securityToken`),
+    securityToken:
+      account.securityToken === undefined ? undefined : ctx.secret(account.securityToken, `accounts.${accountName}.securityToken`),
   };
   const endpoint = (account.endpoint ?? ALIYUN_RDS_ENDPOINT).replace(/\/+$/, '');
   const secrets = [creds.accessKeySecret, ...(creds.securityToken ? [creds.securityToken] : [])];
@@ -62,7 +84,11 @@ async function rpc<T>(ctx: ProviderContext, account: AliyunAccount, accountName:
     if (parsed.success) return parsed.data;
     const error = errorBody(res.text);
     if (error) throw aliyunError(res.status, error, secrets);
-    throw new ProviderError('invalid-response', `aliyun ${action}: answer from ${safeHost(url)} is not a ${action} response: ${describeIssues(parsed.error.issues)}`, { permanent: true });
+    throw new ProviderError(
+      'invalid-response',
+      `aliyun ${action}: answer from ${safeHost(url)} is not a ${action} response: ${describeIssues(parsed.error.issues)}`,
+      { permanent: true },
+    );
   });
 }
 
@@ -82,7 +108,14 @@ export const aliyunRdsInstances: InstanceSource<AliyunAccount> = {
       let total: number | undefined;
       for (let n = 1; ; n++) {
         if (n > HARD_MAX_PAGES) throw changed(`${n} pages and no end`);
-        const page = await rpc(ctx, account, accountName, 'DescribeDBInstances', { RegionId: region, PageSize: String(PAGE_SIZE), PageNumber: String(n) }, instancesPage);
+        const page = await rpc(
+          ctx,
+          account,
+          accountName,
+          'DescribeDBInstances',
+          { RegionId: region, PageSize: String(PAGE_SIZE), PageNumber: String(n) },
+          instancesPage,
+        );
         if (total === undefined) total = page.TotalRecordCount;
         else if (total !== page.TotalRecordCount) throw changed(`TotalRecordCount went from ${total} to ${page.TotalRecordCount}`);
         const items = page.Items?.DBInstance ?? [];
@@ -111,7 +144,14 @@ export const aliyunRdsInstances: InstanceSource<AliyunAccount> = {
     return out;
   },
   async policy(account, accountName, instance, ctx) {
-    const p = await rpc(ctx, account, accountName, 'DescribeBackupPolicy', { DBInstanceId: instance.instance, ...(instance.region ? { RegionId: instance.region } : {}) }, policyBody);
+    const p = await rpc(
+      ctx,
+      account,
+      accountName,
+      'DescribeBackupPolicy',
+      { DBInstanceId: instance.instance, ...(instance.region ? { RegionId: instance.region } : {}) },
+      policyBody,
+    );
     const days = p.BackupRetentionPeriod ?? null;
     const weekdays = parseWeekdayNames(p.PreferredBackupPeriod);
     const policy: BackupPolicy = {
@@ -128,5 +168,9 @@ export const aliyunRdsInstances: InstanceSource<AliyunAccount> = {
 };
 
 function changed(detail: string): ProviderError {
-  return new ProviderError('invalid-response', `aliyun DescribeDBInstances: listing changed while paging; retry next discovery (${detail})`, { permanent: true });
+  return new ProviderError(
+    'invalid-response',
+    `aliyun DescribeDBInstances: listing changed while paging; retry next discovery (${detail})`,
+    { permanent: true },
+  );
 }

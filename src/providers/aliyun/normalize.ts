@@ -19,7 +19,8 @@ export function normalizeAliyunBackup(item: AliyunBackupItem): NormalizedBackup 
   const sizeBytes = parseBytes(item.BackupSize);
   // What could not be read is kept as unknown/null and said here, so the poll run counts it.
   const problems: string[] = [];
-  if (status === undefined) problems.push(`BackupStatus: ${typeof rawStatus === 'string' ? `unknown word ${quote(rawStatus)}` : notWord(rawStatus)}`);
+  if (status === undefined)
+    problems.push(`BackupStatus: ${typeof rawStatus === 'string' ? `unknown word ${quote(rawStatus)}` : notWord(rawStatus)}`);
   if (startedAt === null && present(item.BackupStartTime)) problems.push(`BackupStartTime: ${quote(item.BackupStartTime)} is not a time`);
   if (endedAt === null && present(item.BackupEndTime)) problems.push(`BackupEndTime: ${quote(item.BackupEndTime)} is not a time`);
   if (sizeBytes === null && present(item.BackupSize)) problems.push(`BackupSize: ${quote(item.BackupSize)} is not a size in bytes`);
@@ -67,7 +68,8 @@ function digits(s: string, from: number, n: number): number {
   return v;
 }
 
-const daysIn = (y: number, m: number): number => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+const daysIn = (y: number, m: number): number =>
+  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 
 /**
  * `2019-02-03T12:20:00Z`, or without seconds (`2019-02-03T12:20Z`, the format of the request
@@ -79,7 +81,15 @@ export function parseAliyunTime(value: unknown): number | null {
   if (typeof value !== 'string' || (value.length !== 17 && value.length !== 20)) return null;
   const seconds = value.length === 20;
   // Separators at 4, 7, 10, 13 (and 16 with seconds), Z last.
-  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[value.length - 1] !== 'Z' || (seconds && value[16] !== ':')) return null;
+  if (
+    value[4] !== '-' ||
+    value[7] !== '-' ||
+    value[10] !== 'T' ||
+    value[13] !== ':' ||
+    value[value.length - 1] !== 'Z' ||
+    (seconds && value[16] !== ':')
+  )
+    return null;
   const y = digits(value, 0, 4);
   const mo = digits(value, 5, 2);
   const d = digits(value, 8, 2);

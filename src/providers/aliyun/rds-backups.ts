@@ -1,10 +1,10 @@
-import { ProviderError } from '../../errors.js';
 import type { AccountConfig } from '../../config/schema.js';
-import { parseJsonBody, safeHost, send, withPageRetry, type HttpResponse } from '../http.js';
+import { ProviderError } from '../../errors.js';
+import { type HttpResponse, parseJsonBody, safeHost, send, withPageRetry } from '../http.js';
 import type { BackupPage, BackupSource, PollTarget, ProviderContext } from '../types.js';
 import { aliyunError, aliyunResponseError, errorBody } from './errors.js';
 import { normalizeAliyunBackup } from './normalize.js';
-import { pageItems, parseDescribeBackupsPage, type DescribeBackupsPage } from './schema.js';
+import { type DescribeBackupsPage, pageItems, parseDescribeBackupsPage } from './schema.js';
 import { signedRpcParams, toQueryString } from './signer.js';
 import { signedAcs3Headers } from './signer-v3.js';
 
@@ -40,11 +40,17 @@ export const aliyunRdsBackups: BackupSource<AliyunAccount> = {
   list: listAliyunRdsBackups,
 };
 
-async function* listAliyunRdsBackups(account: AliyunAccount, accountName: string, target: PollTarget, ctx: ProviderContext): AsyncIterable<BackupPage> {
+async function* listAliyunRdsBackups(
+  account: AliyunAccount,
+  accountName: string,
+  target: PollTarget,
+  ctx: ProviderContext,
+): AsyncIterable<BackupPage> {
   const creds: Credentials = {
     accessKeyId: ctx.secret(account.accessKeyId, `accounts.${accountName}.accessKeyId`),
     accessKeySecret: ctx.secret(account.accessKeySecret, `accounts.${accountName}.accessKeySecret`),
-    securityToken: account.securityToken === undefined ? undefined : ctx.secret(account.securityToken, `accounts.${accountName}.securityToken`),
+    securityToken:
+      account.securityToken === undefined ? undefined : ctx.secret(account.securityToken, `accounts.${accountName}.securityToken`),
   };
   const request: PageRequest = {
     endpoint: (account.endpoint ?? ALIYUN_RDS_ENDPOINT).replace(/\/+$/, ''),
@@ -119,7 +125,11 @@ async function fetchPage(ctx: ProviderContext, req: PageRequest, pageNumber: num
   return parsed.page;
 }
 
-async function sendV1(ctx: ProviderContext, req: PageRequest, params: Readonly<Record<string, string>>): Promise<{ url: string; res: HttpResponse }> {
+async function sendV1(
+  ctx: ProviderContext,
+  req: PageRequest,
+  params: Readonly<Record<string, string>>,
+): Promise<{ url: string; res: HttpResponse }> {
   const signed = signedRpcParams({
     method: 'GET',
     action: 'DescribeBackups',
@@ -135,7 +145,11 @@ async function sendV1(ctx: ProviderContext, req: PageRequest, params: Readonly<R
 }
 
 /** POST with an empty body: v3 answers JSON without a `Format` parameter, and the action and version travel as headers. */
-async function sendV3(ctx: ProviderContext, req: PageRequest, params: Readonly<Record<string, string>>): Promise<{ url: string; res: HttpResponse }> {
+async function sendV3(
+  ctx: ProviderContext,
+  req: PageRequest,
+  params: Readonly<Record<string, string>>,
+): Promise<{ url: string; res: HttpResponse }> {
   const url = `${req.endpoint}/?${toQueryString(params)}`;
   const headers = signedAcs3Headers({
     url,
@@ -156,5 +170,7 @@ function invalidPage(detail: string): ProviderError {
 }
 
 function listingChanged(detail: string): ProviderError {
-  return new ProviderError('invalid-response', `aliyun DescribeBackups: listing changed while paging; retry next poll (${detail})`, { permanent: true });
+  return new ProviderError('invalid-response', `aliyun DescribeBackups: listing changed while paging; retry next poll (${detail})`, {
+    permanent: true,
+  });
 }

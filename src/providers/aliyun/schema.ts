@@ -16,7 +16,8 @@ export interface AliyunBackupItem {
 
 const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Ids above 2^53 would already have lost digits in JSON.parse; refuse rather than store a wrong id.
-const usableId = (id: unknown): boolean => (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.trim() !== '');
+const usableId = (id: unknown): boolean =>
+  (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.trim() !== '');
 
 /**
  * One item of `Items.Backup`. Only `BackupId` is required: without it an item can be neither stored
@@ -31,7 +32,9 @@ export const aliyunBackupItem = z.custom<AliyunBackupItem>((v) => isRecord(v) &&
   error: (issue) => {
     if (!isRecord(issue.input)) return 'expected an object with a BackupId';
     const id = issue.input.BackupId;
-    return typeof id === 'number' && Number.isInteger(id) ? 'number too large to be an exact id' : 'expected a number or a non-empty string';
+    return typeof id === 'number' && Number.isInteger(id)
+      ? 'number too large to be an exact id'
+      : 'expected a number or a non-empty string';
   },
 });
 
@@ -82,5 +85,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(page)';
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`),
+    '',
+  );
 }

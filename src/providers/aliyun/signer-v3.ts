@@ -45,7 +45,10 @@ export function acs3CanonicalQuery(query: Readonly<Record<string, string>>): str
  * and joined by `,` when a name occurs in several cases), as `name:value\n` lines. `names` restricts
  * the set to what a client declared in SignedHeaders (a verifier); default every signable header.
  */
-export function acs3CanonicalHeaders(headers: Readonly<Record<string, string>>, names?: readonly string[]): { canonical: string; signedHeaders: string[] } {
+export function acs3CanonicalHeaders(
+  headers: Readonly<Record<string, string>>,
+  names?: readonly string[],
+): { canonical: string; signedHeaders: string[] } {
   const values = new Map<string, string[]>();
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -60,7 +63,14 @@ export function acs3CanonicalHeaders(headers: Readonly<Record<string, string>>, 
 /** `METHOD\nPATH\nQUERY\nHEADERS\nSIGNEDHEADERS\nPAYLOADHASH`. */
 export function acs3CanonicalRequest(req: Acs3Request, names?: readonly string[]): { canonicalRequest: string; signedHeaders: string[] } {
   const { canonical, signedHeaders } = acs3CanonicalHeaders(req.headers, names);
-  const canonicalRequest = [req.method.toUpperCase(), req.path, acs3CanonicalQuery(req.query), canonical, signedHeaders.join(';'), req.payloadHash].join('\n');
+  const canonicalRequest = [
+    req.method.toUpperCase(),
+    req.path,
+    acs3CanonicalQuery(req.query),
+    canonical,
+    signedHeaders.join(';'),
+    req.payloadHash,
+  ].join('\n');
   return { canonicalRequest, signedHeaders };
 }
 
@@ -90,7 +100,11 @@ export function parseAcs3Authorization(header: string): Acs3Credential | undefin
   const m = AUTHORIZATION.exec(header.trim());
   if (!m) return undefined;
   const [, accessKeyId = '', names = '', signature = ''] = m;
-  return { accessKeyId, signedHeaders: names === '' ? [] : names.split(';').map((n) => n.toLowerCase()), signature: signature.toLowerCase() };
+  return {
+    accessKeyId,
+    signedHeaders: names === '' ? [] : names.split(';').map((n) => n.toLowerCase()),
+    signature: signature.toLowerCase(),
+  };
 }
 
 /** What a v3 RPC call needs beyond its parameters. */
@@ -130,6 +144,10 @@ export function signedAcs3Headers(input: Acs3RpcInput): Record<string, string> {
     ...(input.contentType ? { 'content-type': input.contentType } : {}),
   };
   const host = new URL(input.url).host;
-  const authorization = acs3Authorization({ method: input.method, path: '/', query: input.query, headers: { ...headers, host }, payloadHash }, input.accessKeyId, input.accessKeySecret);
+  const authorization = acs3Authorization(
+    { method: input.method, path: '/', query: input.query, headers: { ...headers, host }, payloadHash },
+    input.accessKeyId,
+    input.accessKeySecret,
+  );
   return { ...headers, authorization };
 }

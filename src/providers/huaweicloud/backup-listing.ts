@@ -1,7 +1,7 @@
 import { ProviderError } from '../../errors.js';
 import type { BackupPage, NormalizedBackup, PollTarget, ProviderContext } from '../types.js';
 import type { GatewayClient, QueryPairs } from './gateway-client.js';
-import { parseBackupsPage, type BackupsPage, type GatewayBackupItem } from './schema.js';
+import { type BackupsPage, type GatewayBackupItem, parseBackupsPage } from './schema.js';
 
 /** The largest `limit` both services accept (1..100, default 100): fewest requests against the rate limit. */
 export const PAGE_LIMIT = 100;
@@ -27,11 +27,18 @@ export function filterTime(ms: number, format: TimeFilterFormat): string {
 }
 
 /** The query of one page: `instance_id` (when given), `offset`, `limit`, and the window if any. */
-export function backupsQuery(opts: { instanceId?: string; offset: number; limit: number; window?: TimeWindow; timeFormat: TimeFilterFormat }): QueryPairs {
+export function backupsQuery(opts: {
+  instanceId?: string;
+  offset: number;
+  limit: number;
+  window?: TimeWindow;
+  timeFormat: TimeFilterFormat;
+}): QueryPairs {
   const query: [string, string][] = [];
   if (opts.instanceId !== undefined) query.push(['instance_id', opts.instanceId]);
   query.push(['offset', String(opts.offset)], ['limit', String(opts.limit)]);
-  if (opts.window) query.push(['begin_time', filterTime(opts.window.begin, opts.timeFormat)], ['end_time', filterTime(opts.window.end, opts.timeFormat)]);
+  if (opts.window)
+    query.push(['begin_time', filterTime(opts.window.begin, opts.timeFormat)], ['end_time', filterTime(opts.window.end, opts.timeFormat)]);
   return query;
 }
 
@@ -50,13 +57,24 @@ export interface ListingSpec {
  * shows up twice, pages overshoot the total or run dry before it) fails with `invalid-response`
  * rather than yielding a list that never existed.
  */
-export async function* listBackups(client: GatewayClient, target: PollTarget, spec: ListingSpec, ctx: ProviderContext): AsyncIterable<BackupPage> {
+export async function* listBackups(
+  client: GatewayClient,
+  target: PollTarget,
+  spec: ListingSpec,
+  ctx: ProviderContext,
+): AsyncIterable<BackupPage> {
   const seen = new Set<string>();
   let total: number | undefined;
   let maxPages = HARD_MAX_PAGES;
   let offset = 0;
   for (let pageNumber = 1; ; pageNumber++) {
-    const query = backupsQuery({ instanceId: target.instance, offset, limit: PAGE_LIMIT, timeFormat: spec.timeFormat, ...(spec.window && { window: spec.window }) });
+    const query = backupsQuery({
+      instanceId: target.instance,
+      offset,
+      limit: PAGE_LIMIT,
+      timeFormat: spec.timeFormat,
+      ...(spec.window && { window: spec.window }),
+    });
     const page = await client.get<BackupsPage>('backups', query, `page ${pageNumber}`, (json) => {
       const parsed = parseBackupsPage(json);
       return parsed.ok ? { ok: true, value: parsed.page } : parsed;
@@ -89,5 +107,7 @@ export async function* listBackups(client: GatewayClient, target: PollTarget, sp
 }
 
 function listingChanged(label: string, detail: string): ProviderError {
-  return new ProviderError('invalid-response', `${label} backups: listing changed while paging; retry next poll (${detail})`, { permanent: true });
+  return new ProviderError('invalid-response', `${label} backups: listing changed while paging; retry next poll (${detail})`, {
+    permanent: true,
+  });
 }

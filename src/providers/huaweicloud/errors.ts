@@ -1,6 +1,6 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors.js';
 import type { HttpResponse } from '../http.js';
-import { gatewayErrorBody, type GatewayErrorBody } from './schema.js';
+import { type GatewayErrorBody, gatewayErrorBody } from './schema.js';
 
 interface ErrorClass {
   readonly kind: ProviderErrorKind;
@@ -27,7 +27,11 @@ export function classifyGatewayError(code: string | undefined, status: number): 
   if (code === 'APIG.0308' || status === 429) return { kind: 'throttled', permanent: false };
   if (code !== undefined) {
     if (code === 'APIG.0303') {
-      return { kind: 'auth', permanent: true, hint: "if the message says the signature expired, check this machine's clock: the gateway allows 15 minutes" };
+      return {
+        kind: 'auth',
+        permanent: true,
+        hint: "if the message says the signature expired, check this machine's clock: the gateway allows 15 minutes",
+      };
     }
     if (AUTH_CODES.has(code)) return { kind: 'auth', permanent: true };
     if (NOT_FOUND_CODES.has(code)) return { kind: 'not-found', permanent: true };
@@ -48,12 +52,16 @@ export function gatewayResponseError(label: string, res: HttpResponse, secrets: 
   const headerId = res.headers.get('x-request-id') ?? undefined;
   if (!body) {
     const cls = classifyGatewayError(undefined, res.status);
-    return new ProviderError(cls.kind, `${label} HTTP ${res.status} without an error body (${res.text.length} bytes)${headerId ? ` (request ${headerId})` : ''}`, {
-      permanent: cls.permanent,
-      httpStatus: res.status,
-      ...(headerId !== undefined && { requestId: headerId }),
-      ...(retryAfterMs !== undefined && { retryAfterMs }),
-    });
+    return new ProviderError(
+      cls.kind,
+      `${label} HTTP ${res.status} without an error body (${res.text.length} bytes)${headerId ? ` (request ${headerId})` : ''}`,
+      {
+        permanent: cls.permanent,
+        httpStatus: res.status,
+        ...(headerId !== undefined && { requestId: headerId }),
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
+      },
+    );
   }
   return gatewayError(label, res.status, body, secrets, { requestId: headerId ?? body.requestId, retryAfterMs });
 }
@@ -69,7 +77,11 @@ export function gatewayError(
   const cls = classifyGatewayError(body.code, status);
   const text = providerText(body.message, secrets);
   const requestId = extra.requestId ?? body.requestId;
-  const message = [`${label} ${body.code}${text ? `: ${text}` : ''}`, requestId ? ` (request ${requestId})` : '', cls.hint ? `; ${cls.hint}` : ''].join('');
+  const message = [
+    `${label} ${body.code}${text ? `: ${text}` : ''}`,
+    requestId ? ` (request ${requestId})` : '',
+    cls.hint ? `; ${cls.hint}` : '',
+  ].join('');
   return new ProviderError(cls.kind, message, {
     permanent: cls.permanent,
     code: body.code,

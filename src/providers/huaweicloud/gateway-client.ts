@@ -1,9 +1,9 @@
 import type { AccountConfig } from '../../config/schema.js';
 import { ProviderError } from '../../errors.js';
-import { parseJsonBody, safeHost, send, withPageRetry, type HttpResponse } from '../http.js';
+import { type HttpResponse, parseJsonBody, safeHost, send, withPageRetry } from '../http.js';
 import type { ProviderContext } from '../types.js';
 import { gatewayError, gatewayResponseError } from './errors.js';
-import { IamTokenCache, type PasswordLogin } from './iam.js';
+import type { IamTokenCache, PasswordLogin } from './iam.js';
 import { gatewayErrorBody } from './schema.js';
 import { rfc3986, signRequest } from './signer.js';
 
@@ -28,7 +28,9 @@ export function queryString(query: QueryPairs): string {
   return query.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&');
 }
 
-type GatewayAuth = { readonly type: 'aksk'; readonly accessKey: string; readonly secretKey: string } | { readonly type: 'password'; readonly login: PasswordLogin };
+type GatewayAuth =
+  | { readonly type: 'aksk'; readonly accessKey: string; readonly secretKey: string }
+  | { readonly type: 'password'; readonly login: PasswordLogin };
 
 /** One account's way into one service: where, which project, which credentials. */
 export interface GatewayClientOptions {
@@ -79,7 +81,13 @@ export class GatewayClient {
     return withPageRetry(this.#ctx, () => this.#attempt(url, query, what, parse, state));
   }
 
-  async #attempt<T>(url: string, query: QueryPairs, what: string, parse: (json: unknown) => ParseResult<T>, state: { reauthenticated: boolean }): Promise<T> {
+  async #attempt<T>(
+    url: string,
+    query: QueryPairs,
+    what: string,
+    parse: (json: unknown) => ParseResult<T>,
+    state: { reauthenticated: boolean },
+  ): Promise<T> {
     const { label } = this.#opts;
     let sent = await this.#send(url, query);
     if (sent.token !== undefined && !state.reauthenticated && tokenRefused(sent.res) && this.#opts.auth.type === 'password') {
@@ -112,7 +120,16 @@ export class GatewayClient {
     let token: string | undefined;
     if (auth.type === 'aksk') {
       const u = new URL(url);
-      Object.assign(headers, signRequest({ request: { method: 'GET', path: u.pathname, query }, host: u.host, accessKey: auth.accessKey, secretKey: auth.secretKey, now: this.#ctx.clock() }));
+      Object.assign(
+        headers,
+        signRequest({
+          request: { method: 'GET', path: u.pathname, query },
+          host: u.host,
+          accessKey: auth.accessKey,
+          secretKey: auth.secretKey,
+          now: this.#ctx.clock(),
+        }),
+      );
     } else {
       token = await this.#opts.tokens.token(this.#ctx, auth.login, label);
       headers['X-Auth-Token'] = token;
@@ -145,7 +162,11 @@ export function gatewayClientFor(
   const where = `accounts.${accountName}.auth`;
   const auth: GatewayAuth =
     account.auth.type === 'aksk'
-      ? { type: 'aksk', accessKey: ctx.secret(account.auth.accessKey, `${where}.accessKey`), secretKey: ctx.secret(account.auth.secretKey, `${where}.secretKey`) }
+      ? {
+          type: 'aksk',
+          accessKey: ctx.secret(account.auth.accessKey, `${where}.accessKey`),
+          secretKey: ctx.secret(account.auth.secretKey, `${where}.secretKey`),
+        }
       : {
           type: 'password',
           login: {
@@ -171,8 +192,12 @@ export function gatewayClientFor(
  */
 export function checkTargetRegion(account: GatewayAccount, accountName: string, region: string | undefined, label: string): void {
   if (region !== undefined && region !== account.region) {
-    throw new ProviderError('client', `${label}: target region ${region} differs from account ${accountName}'s region ${account.region}; project ids are per region, so configure an account for ${region}`, {
-      permanent: true,
-    });
+    throw new ProviderError(
+      'client',
+      `${label}: target region ${region} differs from account ${accountName}'s region ${account.region}; project ids are per region, so configure an account for ${region}`,
+      {
+        permanent: true,
+      },
+    );
   }
 }

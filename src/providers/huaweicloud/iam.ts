@@ -89,11 +89,19 @@ export async function requestToken(ctx: ProviderContext, login: PasswordLogin, l
   const url = `${login.iamEndpoint.replace(/\/+$/, '')}/v3/auth/tokens`;
   const body = JSON.stringify({
     auth: {
-      identity: { methods: ['password'], password: { user: { name: login.user, password: login.password, domain: { name: login.domain } } } },
+      identity: {
+        methods: ['password'],
+        password: { user: { name: login.user, password: login.password, domain: { name: login.domain } } },
+      },
       scope: { project: { id: login.projectId } },
     },
   });
-  const res = await send(ctx, { method: 'POST', url, headers: { 'content-type': 'application/json;charset=utf8', accept: 'application/json' }, body });
+  const res = await send(ctx, {
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json;charset=utf8', accept: 'application/json' },
+    body,
+  });
   const iamLabel = `${label} IAM`;
   if (res.status < 200 || res.status > 299) throw gatewayResponseError(iamLabel, res, [login.password]);
   const token = res.headers.get('x-subject-token');
@@ -101,7 +109,8 @@ export async function requestToken(ctx: ProviderContext, login: PasswordLogin, l
   const parsed = iamTokenBody.safeParse(parseJsonBody(res, url));
   if (!parsed.success) throw invalidToken(`${safeHost(url)} answered HTTP ${res.status} without token.expires_at`, res.status, iamLabel);
   const expiresAt = parseOtcTime(parsed.data.token.expires_at);
-  if (expiresAt === null) throw invalidToken(`token.expires_at ${JSON.stringify(parsed.data.token.expires_at.slice(0, 40))} is not a time`, res.status, iamLabel);
+  if (expiresAt === null)
+    throw invalidToken(`token.expires_at ${JSON.stringify(parsed.data.token.expires_at.slice(0, 40))} is not a time`, res.status, iamLabel);
   return { token, expiresAt };
 }
 

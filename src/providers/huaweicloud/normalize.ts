@@ -1,9 +1,14 @@
 import type { BackupKind, BackupStatus } from '../../../rules/types.js';
 import type { BackupTrigger, NormalizedBackup } from '../types.js';
-import { idKey, type GatewayBackupItem } from './schema.js';
+import { type GatewayBackupItem, idKey } from './schema.js';
 
 /** OTC RDS status words (upper case in the docs; matched case-insensitively). */
-const RDS_STATUS: Readonly<Record<string, BackupStatus>> = { building: 'running', completed: 'completed', failed: 'failed', deleting: 'deleting' };
+const RDS_STATUS: Readonly<Record<string, BackupStatus>> = {
+  building: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  deleting: 'deleting',
+};
 /** DDS: the documentation says DISABLED for "being deleted", the SDK DELETING; both are accepted. */
 const DDS_STATUS: Readonly<Record<string, BackupStatus>> = { ...RDS_STATUS, disabled: 'deleting' };
 

@@ -1,6 +1,6 @@
 import type { BackupPage, BackupSource, PollTarget, ProviderContext } from '../types.js';
 import { listBackups } from './backup-listing.js';
-import { checkTargetRegion, gatewayClientFor, type GatewaySourceDeps, type OtcAccount } from './gateway-client.js';
+import { checkTargetRegion, type GatewaySourceDeps, gatewayClientFor, type OtcAccount } from './gateway-client.js';
 import { IamTokenCache } from './iam.js';
 import { normalizeOtcRdsBackup } from './normalize.js';
 

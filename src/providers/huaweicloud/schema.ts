@@ -60,7 +60,11 @@ export function parseBackupsPage(json: unknown): BackupsPageParse {
  */
 const serviceError = z.looseObject({ error_code: z.string().min(1), error_msg: z.string().optional(), request_id: z.string().optional() });
 const iamError = z.looseObject({
-  error: z.looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional(), title: z.string().optional() }),
+  error: z.looseObject({
+    code: z.union([z.number(), z.string()]).optional(),
+    message: z.string().optional(),
+    title: z.string().optional(),
+  }),
 });
 const plainError = z.looseObject({ code: z.union([z.string().min(1), z.number()]), message: z.string().optional() });
 
@@ -84,7 +88,11 @@ export function gatewayErrorBody(text: string): GatewayErrorBody | undefined {
   const iam = iamError.safeParse(json);
   if (iam.success) {
     const { code, message, title } = iam.data.error;
-    return { code: String(code ?? title ?? 'unknown'), message: [title, message].filter(Boolean).join(': ') || undefined, requestId: undefined };
+    return {
+      code: String(code ?? title ?? 'unknown'),
+      message: [title, message].filter(Boolean).join(': ') || undefined,
+      requestId: undefined,
+    };
   }
   const plain = plainError.safeParse(json);
   if (plain.success) return { code: String(plain.data.code), message: plain.data.message, requestId: undefined };

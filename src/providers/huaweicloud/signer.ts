@@ -28,7 +28,10 @@ export function rfc3986(value: string): string {
 
 /** `20191115T033655Z`: the X-Sdk-Date form of an instant (UTC, whole seconds). */
 export function sdkDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -99,7 +102,9 @@ export function canonicalRequest(req: SignableRequest, signedHeaders: readonly s
     canonicalHeaders += `${name}:${value}\n`;
   }
   const payload = headers.get('x-sdk-content-sha256') === UNSIGNED_PAYLOAD ? UNSIGNED_PAYLOAD : sha256Hex(req.body ?? '');
-  return [req.method.toUpperCase(), canonicalUri(req.path), canonicalQuery(req.query), canonicalHeaders, names.join(';'), payload].join('\n');
+  return [req.method.toUpperCase(), canonicalUri(req.path), canonicalQuery(req.query), canonicalHeaders, names.join(';'), payload].join(
+    '\n',
+  );
 }
 
 /** `SDK-HMAC-SHA256\n{X-Sdk-Date}\n{hex(sha256(canonical request))}`. */
@@ -109,7 +114,9 @@ export function stringToSign(date: string, canonical: string): string {
 
 /** Hex HMAC-SHA256 of the request under the secret key, over the given signed headers. */
 export function sdkSignature(req: SignableRequest, signedHeaders: readonly string[], date: string, secretKey: string): string {
-  return createHmac('sha256', secretKey).update(stringToSign(date, canonicalRequest(req, signedHeaders)), 'utf8').digest('hex');
+  return createHmac('sha256', secretKey)
+    .update(stringToSign(date, canonicalRequest(req, signedHeaders)), 'utf8')
+    .digest('hex');
 }
 
 /** What `signRequest` needs: the request, the Host it will carry, the key pair and the instant to sign at. */
@@ -176,8 +183,10 @@ export function verifySdkRequest(req: SignableRequest, opts: VerifyOptions): Ver
   if (secret === undefined) return { ok: false, reason: 'unknown-key', accessKey, detail: 'unknown access key' };
   const dateText = headers.get('x-sdk-date');
   const date = dateText === undefined ? undefined : parseSdkDate(dateText);
-  if (dateText === undefined || date === undefined) return { ok: false, reason: 'bad-date', accessKey, detail: 'X-Sdk-Date missing or not YYYYMMDDTHHMMSSZ' };
-  if (Math.abs(opts.now - date) > opts.maxSkewMs) return { ok: false, reason: 'expired', accessKey, detail: `signature time ${dateText}, server time ${sdkDate(opts.now)}` };
+  if (dateText === undefined || date === undefined)
+    return { ok: false, reason: 'bad-date', accessKey, detail: 'X-Sdk-Date missing or not YYYYMMDDTHHMMSSZ' };
+  if (Math.abs(opts.now - date) > opts.maxSkewMs)
+    return { ok: false, reason: 'expired', accessKey, detail: `signature time ${dateText}, server time ${sdkDate(opts.now)}` };
   let expected: string;
   try {
     expected = sdkSignature(req, signedList.split(';'), dateText, secret);

@@ -1,7 +1,7 @@
 import type { AccountConfig } from '../../config/schema.js';
 import { ProviderError } from '../../errors.js';
-import { parseJsonBody, safeHost, send, withPageRetry, type HttpResponse } from '../http.js';
 import { describeIssues } from '../aliyun/schema.js';
+import { type HttpResponse, parseJsonBody, safeHost, send, withPageRetry } from '../http.js';
 import type { ProviderContext } from '../types.js';
 import { ucloudError, ucloudHttpError } from './errors.js';
 import { ucloudEnvelope } from './schema.js';
@@ -71,11 +71,15 @@ async function callOnce(ctx: ProviderContext, input: CallInput): Promise<unknown
   const json = parseJsonBody(res, url);
   const envelope = ucloudEnvelope.safeParse(json);
   if (!envelope.success) {
-    throw new ProviderError('invalid-response', `ucloud ${input.action}: ${safeHost(url)} answered without a UCloud envelope (${describeIssues(envelope.error.issues)})`, {
-      permanent: true,
-      httpStatus: res.status,
-      ...(requestId !== undefined && { requestId }),
-    });
+    throw new ProviderError(
+      'invalid-response',
+      `ucloud ${input.action}: ${safeHost(url)} answered without a UCloud envelope (${describeIssues(envelope.error.issues)})`,
+      {
+        permanent: true,
+        httpStatus: res.status,
+        ...(requestId !== undefined && { requestId }),
+      },
+    );
   }
   const { RetCode, Action, Message } = envelope.data;
   if (RetCode !== 0) throw ucloudError(input.action, { RetCode, Message: Message ?? undefined }, res.status, requestId, secrets);
@@ -99,5 +103,11 @@ function failedResponse(action: string, res: HttpResponse, requestId: string | u
   }
   const envelope = ucloudEnvelope.safeParse(json);
   if (!envelope.success || envelope.data.RetCode === 0) return ucloudHttpError(action, res.status, res.text.length, requestId);
-  return ucloudError(action, { RetCode: envelope.data.RetCode, Message: envelope.data.Message ?? undefined }, res.status, requestId, secrets);
+  return ucloudError(
+    action,
+    { RetCode: envelope.data.RetCode, Message: envelope.data.Message ?? undefined },
+    res.status,
+    requestId,
+    secrets,
+  );
 }

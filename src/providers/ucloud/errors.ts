@@ -49,7 +49,8 @@ export function classifyUcloudError(retCode: number, message: string | undefined
   if (gateway) return gateway;
   if (retCode >= 292 && retCode <= 299) return { kind: 'auth', permanent: true };
   const text = message ?? '';
-  if ((retCode === 230 && INSTANCE_PARAM_UNAVAILABLE.test(text)) || NOT_FOUND_TEXT.test(text)) return { kind: 'not-found', permanent: true };
+  if ((retCode === 230 && INSTANCE_PARAM_UNAVAILABLE.test(text)) || NOT_FOUND_TEXT.test(text))
+    return { kind: 'not-found', permanent: true };
   return classifyHttpStatus(httpStatus) ?? { kind: 'client', permanent: true };
 }
 
@@ -73,7 +74,13 @@ export interface UcloudErrorBody {
  * Error (request <uuid>); check the PublicKey/PrivateKey pair`. `secrets` are masked in the provider's
  * text as a second line of defence; nothing of the request (which carries the signature) is included.
  */
-export function ucloudError(action: string, body: UcloudErrorBody, httpStatus: number, requestId: string | undefined, secrets: readonly string[]): ProviderError {
+export function ucloudError(
+  action: string,
+  body: UcloudErrorBody,
+  httpStatus: number,
+  requestId: string | undefined,
+  secrets: readonly string[],
+): ProviderError {
   const cls = classifyUcloudError(body.RetCode, body.Message, httpStatus);
   const text = providerText(body.Message, secrets);
   const message = [

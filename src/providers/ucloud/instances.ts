@@ -3,17 +3,35 @@ import { ProviderError } from '../../errors.js';
 import { describeIssues } from '../aliyun/schema.js';
 import type { BackupPolicy, DiscoveredInstance, InstanceSource, PolicyUnavailable } from '../discovery-types.js';
 import { parseWindow } from '../discovery-types.js';
-import { ucloudClient, type UcloudAccount } from './client.js';
+import { type UcloudAccount, ucloudClient } from './client.js';
 
-const text = z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v)));
+const text = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? null : String(v)));
 const seconds = z.union([z.number(), z.string()]).nullish();
 
-const pgItem = z.looseObject({ InstanceID: z.string().min(1), Name: text, Zone: text, InstanceMode: text, State: text, CreateTime: seconds });
+const pgItem = z.looseObject({
+  InstanceID: z.string().min(1),
+  Name: text,
+  Zone: text,
+  InstanceMode: text,
+  State: text,
+  CreateTime: seconds,
+});
 type PgItem = z.infer<typeof pgItem>;
 const pgList = z.looseObject({ DataSet: z.array(pgItem.extend({ DataSet: z.array(pgItem).nullish() })).nullish() });
-const tidbList = z.looseObject({ Data: z.array(z.looseObject({ Id: z.string().min(1), Name: text, State: text, CreateTime: seconds, AutoBackup: text, Zone: text })).nullish() });
+const tidbList = z.looseObject({
+  Data: z
+    .array(z.looseObject({ Id: z.string().min(1), Name: text, State: text, CreateTime: seconds, AutoBackup: text, Zone: text }))
+    .nullish(),
+});
 const pgInstance = z.looseObject({
-  DataSet: z.looseObject({ BackupCount: z.coerce.number().int().nonnegative().nullish(), BackupBeginTime: z.coerce.number().int().min(0).max(23).nullish(), BackupDate: text }),
+  DataSet: z.looseObject({
+    BackupCount: z.coerce.number().int().nonnegative().nullish(),
+    BackupBeginTime: z.coerce.number().int().min(0).max(23).nullish(),
+    BackupDate: text,
+  }),
 });
 
 /** TiDB pages (Limit is sent as text, max 100); no TotalCount, so a short page ends the listing. */
@@ -22,7 +40,10 @@ const MAX_TIDB_PAGES = 1_000;
 
 function parse<T>(schema: z.ZodType<T>, json: unknown, action: string): T {
   const r = schema.safeParse(json);
-  if (!r.success) throw new ProviderError('invalid-response', `ucloud ${action}: not a ${action} response: ${describeIssues(r.error.issues)}`, { permanent: true });
+  if (!r.success)
+    throw new ProviderError('invalid-response', `ucloud ${action}: not a ${action} response: ${describeIssues(r.error.issues)}`, {
+      permanent: true,
+    });
   return r.data;
 }
 
@@ -70,7 +91,11 @@ export const ucloudUpgsqlInstances: InstanceSource<UcloudAccount> = {
   },
   async policy(account, accountName, instance, ctx) {
     const client = ucloudClient(account, accountName, ctx);
-    const body = parse(pgInstance, await client.call('GetUPgSQLInstance', { Region: instance.region ?? '', InstanceID: instance.instance }), 'GetUPgSQLInstance');
+    const body = parse(
+      pgInstance,
+      await client.call('GetUPgSQLInstance', { Region: instance.region ?? '', InstanceID: instance.instance }),
+      'GetUPgSQLInstance',
+    );
     return upgsqlPolicy(body.DataSet.BackupCount ?? null, body.DataSet.BackupBeginTime ?? null, body.DataSet.BackupDate);
   },
 };
@@ -81,7 +106,12 @@ export const ucloudUpgsqlInstances: InstanceSource<UcloudAccount> = {
  * whose rightmost bit is Sunday, the next Monday, and so on leftwards. An empty mask means no automated backup.
  */
 export function upgsqlPolicy(count: number | null, hour: number | null, mask: string | null): BackupPolicy {
-  const bits = mask !== null && /^[01]{7}$/.test(mask) ? mask : mask !== null && /^\d+$/.test(mask) && Number(mask) < 128 ? Number(mask).toString(2).padStart(7, '0') : null;
+  const bits =
+    mask !== null && /^[01]{7}$/.test(mask)
+      ? mask
+      : mask !== null && /^\d+$/.test(mask) && Number(mask) < 128
+        ? Number(mask).toString(2).padStart(7, '0')
+        : null;
   const weekdays = bits === null ? null : [...bits].reverse().flatMap((b, day) => (b === '1' ? [day] : []));
   return {
     automated: weekdays === null ? null : weekdays.length > 0 && count !== 0,
@@ -108,15 +138,36 @@ export const ucloudTidbInstances: InstanceSource<UcloudAccount> = {
     for (const region of scope.regions) {
       const seen = new Set<string>();
       for (let page = 0; ; page++) {
-        if (page >= MAX_TIDB_PAGES) throw new ProviderError('invalid-response', `ucloud ListTiDBClusterService: ${page} full pages and no end`, { permanent: true });
-        const body = parse(tidbList, await client.call('ListTiDBClusterService', { Region: region, Offset: String(seen.size), Limit: String(TIDB_LIMIT) }), 'ListTiDBClusterService');
+        if (page >= MAX_TIDB_PAGES)
+          throw new ProviderError('invalid-response', `ucloud ListTiDBClusterService: ${page} full pages and no end`, { permanent: true });
+        const body = parse(
+          tidbList,
+          await client.call('ListTiDBClusterService', { Region: region, Offset: String(seen.size), Limit: String(TIDB_LIMIT) }),
+          'ListTiDBClusterService',
+        );
         const items = body.Data ?? [];
         for (const c of items) {
-          if (seen.has(c.Id)) throw new ProviderError('invalid-response', `ucloud ListTiDBClusterService: listing changed while paging (cluster ${c.Id} listed twice)`, { permanent: true });
+          if (seen.has(c.Id))
+            throw new ProviderError(
+              'invalid-response',
+              `ucloud ListTiDBClusterService: listing changed while paging (cluster ${c.Id} listed twice)`,
+              { permanent: true },
+            );
           seen.add(c.Id);
           // Counted in `seen` (it takes a place in the paging) but not returned: it no longer exists.
           if (isDeleted(c.State)) continue;
-          out.push({ instance: c.Id, name: c.Name, region, zone: c.Zone, status: c.State ?? 'unknown', replica: false, primary: null, createdAt: epoch(c.CreateTime), tags: {}, policy: tidbPolicy(c.AutoBackup) });
+          out.push({
+            instance: c.Id,
+            name: c.Name,
+            region,
+            zone: c.Zone,
+            status: c.State ?? 'unknown',
+            replica: false,
+            primary: null,
+            createdAt: epoch(c.CreateTime),
+            tags: {},
+            policy: tidbPolicy(c.AutoBackup),
+          });
         }
         if (items.length < TIDB_LIMIT) break;
       }

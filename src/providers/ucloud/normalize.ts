@@ -7,10 +7,21 @@ const MIB = 1024 ** 2;
 const MAX_UNIX_SECONDS = 1e11;
 
 /** UPgSQL's documented words only, matched exactly; anything else is `unknown` and never completed. */
-const UPGSQL_STATUS: Readonly<Record<string, BackupStatus>> = { Backuping: 'running', Success: 'completed', Failed: 'failed', Expired: 'expired' };
+const UPGSQL_STATUS: Readonly<Record<string, BackupStatus>> = {
+  Backuping: 'running',
+  Success: 'completed',
+  Failed: 'failed',
+  Expired: 'expired',
+};
 const UPGSQL_TRIGGER: Readonly<Record<number, BackupTrigger>> = { 1: 'automated', 2: 'manual' };
 /** TiDB's State values are not documented; these words are read case-insensitively. */
-const TIDB_STATUS: Readonly<Record<string, BackupStatus>> = { success: 'completed', completed: 'completed', failed: 'failed', backuping: 'running', running: 'running' };
+const TIDB_STATUS: Readonly<Record<string, BackupStatus>> = {
+  success: 'completed',
+  completed: 'completed',
+  failed: 'failed',
+  backuping: 'running',
+  running: 'running',
+};
 
 /**
  * Converts one ListUPgSQLBackup item. Times are unix seconds, sizes bytes, `BackupType` 1 automatic /

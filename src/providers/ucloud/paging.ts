@@ -32,7 +32,9 @@ export interface OffsetListing {
  */
 export async function* pageByOffset(ctx: ProviderContext, target: PollTarget, listing: OffsetListing): AsyncIterable<BackupPage> {
   const changed = (detail: string): ProviderError =>
-    new ProviderError('invalid-response', `ucloud ${listing.action}: listing changed while paging; retry next poll (${detail})`, { permanent: true });
+    new ProviderError('invalid-response', `ucloud ${listing.action}: listing changed while paging; retry next poll (${detail})`, {
+      permanent: true,
+    });
   const seen = new Set<string>();
   let total: number | undefined;
   let maxPages = MAX_PAGES_WITHOUT_TOTAL;
@@ -48,7 +50,8 @@ export async function* pageByOffset(ctx: ProviderContext, target: PollTarget, li
     }
     const withTotal = total === undefined ? {} : { total };
     if (page.items.length === 0) {
-      if (total !== undefined && seen.size < total) throw changed(`the page at offset ${offset} is empty after ${seen.size} of ${total} backups`);
+      if (total !== undefined && seen.size < total)
+        throw changed(`the page at offset ${offset} is empty after ${seen.size} of ${total} backups`);
       if (pageNumber === 1) yield { items: [], ...withTotal }; // an instance without backups still reports its total
       return;
     }
@@ -61,14 +64,18 @@ export async function* pageByOffset(ctx: ProviderContext, target: PollTarget, li
     yield { items: page.items, ...withTotal };
     if (total !== undefined ? seen.size === total : page.items.length < listing.limit) return;
     if (pageNumber >= maxPages) {
-      throw changed(total === undefined ? `${pageNumber} full pages and no end` : `${pageNumber} pages hold only ${seen.size} of ${total} backups`);
+      throw changed(
+        total === undefined ? `${pageNumber} full pages and no end` : `${pageNumber} pages hold only ${seen.size} of ${total} backups`,
+      );
     }
   }
 }
 
 /** A page that does not have the API's shape: permanent for this poll, naming the field, never a value. */
 export function invalidPage(action: string, offset: number, problem: string): ProviderError {
-  return new ProviderError('invalid-response', `ucloud ${action}: the page at offset ${offset} is not a ${action} response: ${problem}`, { permanent: true });
+  return new ProviderError('invalid-response', `ucloud ${action}: the page at offset ${offset} is not a ${action} response: ${problem}`, {
+    permanent: true,
+  });
 }
 
 /** A target missing what the API requires, such as UPgSQL's zone: a config error, permanent. */

@@ -10,7 +10,17 @@ export const count = z.union([z.number().int().nonnegative(), z.string().trim().
 });
 
 /** `RetCode` may be negative in the SDKs' own transport errors, so any integer is accepted here. */
-const retCode = z.union([z.number().int(), z.string().trim().regex(/^-?\d+$/).transform(Number)], { error: 'expected an integer RetCode' });
+const retCode = z.union(
+  [
+    z.number().int(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ],
+  { error: 'expected an integer RetCode' },
+);
 
 /**
  * What every UCloud answer carries: `RetCode` (0 = success), `Action` (`<Action>Response`, absent
@@ -24,9 +34,12 @@ export const ucloudEnvelope = z.looseObject({
 export type UcloudEnvelope = z.infer<typeof ucloudEnvelope>;
 
 /** Backup ids: text, or a number (kept exact: ids above 2^53 would already have lost digits). */
-const backupId = z.union([z.string().trim().min(1), z.number().int().nonnegative().refine(Number.isSafeInteger, 'number too large to be an exact id')], {
-  error: 'expected a non-empty string or a number',
-});
+const backupId = z.union(
+  [z.string().trim().min(1), z.number().int().nonnegative().refine(Number.isSafeInteger, 'number too large to be an exact id')],
+  {
+    error: 'expected a non-empty string or a number',
+  },
+);
 
 /**
  * One UPgSQL backup. Only `BackupID` is required: without it an item cannot be stored, so the page
@@ -55,7 +68,10 @@ export const upgsqlPage = z.looseObject({
  * answers `"BackupData": {}`: an object or an array under either key is read, a single object being
  * one backup and an empty object none. `TotalCount` is optional.
  */
-const tidbItems = z.preprocess((value) => (isPlainObject(value) ? (Object.keys(value).length === 0 ? [] : [value]) : value), z.array(tidbBackupItem));
+const tidbItems = z.preprocess(
+  (value) => (isPlainObject(value) ? (Object.keys(value).length === 0 ? [] : [value]) : value),
+  z.array(tidbBackupItem),
+);
 export const tidbPage = z.looseObject({
   TotalCount: count.optional(),
   Data: tidbItems.nullish(),
@@ -86,7 +102,13 @@ export function parseTidbPage(json: unknown): PageParse<TidbBackupItem> {
 }
 
 /** The one list a page holds; two non-empty lists under both names leave no way to know which is meant. */
-function oneList<T>(first: readonly T[] | null | undefined, second: readonly T[] | null | undefined, firstName: string, secondName: string, total: number | undefined): PageParse<T> {
+function oneList<T>(
+  first: readonly T[] | null | undefined,
+  second: readonly T[] | null | undefined,
+  firstName: string,
+  secondName: string,
+  total: number | undefined,
+): PageParse<T> {
   if (first?.length && second?.length) return { ok: false, problem: `both ${firstName} and ${secondName} hold backups` };
   return { ok: true, page: { items: first?.length ? first : (second ?? []), total } };
 }

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 
 /** A request parameter before flattening: UCloud takes scalars, arrays (`Key.0`) and objects (`Key.Sub`). */
-export type UcloudParamValue = string | number | boolean | null | undefined | readonly UcloudParamValue[] | { readonly [key: string]: UcloudParamValue };
+export type UcloudParamValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly UcloudParamValue[]
+  | { readonly [key: string]: UcloudParamValue };
 
 /**
  * Flattens request parameters the way UCloud's SDKs encode them: arrays as `Key.0`, `Key.1` (0-based),
@@ -15,7 +22,9 @@ export function flattenParams(params: { readonly [key: string]: UcloudParamValue
   const visit = (key: string, value: UcloudParamValue): void => {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      value.forEach((item: UcloudParamValue, index) => visit(`${key}.${index}`, item));
+      value.forEach((item: UcloudParamValue, index) => {
+        visit(`${key}.${index}`, item);
+      });
     } else if (typeof value === 'object') {
       for (const [sub, item] of Object.entries(value as { readonly [key: string]: UcloudParamValue })) visit(`${key}.${sub}`, item);
     } else {

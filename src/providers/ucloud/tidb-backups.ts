@@ -1,5 +1,5 @@
 import type { BackupSource } from '../types.js';
-import { ucloudClient, type UcloudAccount } from './client.js';
+import { type UcloudAccount, ucloudClient } from './client.js';
 import { normalizeTidbBackup } from './normalize.js';
 import { invalidPage, pageByOffset, targetIncomplete } from './paging.js';
 import { parseTidbPage } from './schema.js';

@@ -1,5 +1,5 @@
 import type { BackupSource } from '../types.js';
-import { ucloudClient, type UcloudAccount } from './client.js';
+import { type UcloudAccount, ucloudClient } from './client.js';
 import { normalizeUpgsqlBackup } from './normalize.js';
 import { invalidPage, pageByOffset, targetIncomplete } from './paging.js';
 import { parseUpgsqlPage } from './schema.js';
@@ -18,7 +18,8 @@ export const ucloudUpgsqlBackups: BackupSource<UcloudAccount> = {
   cloud: 'ucloud',
   service: 'upgsql',
   async *list(account, accountName, target, ctx) {
-    if (!target.region || !target.zone) throw targetIncomplete(target, `UCloud UPgSQL needs region and zone (${ACTION} requires Region and Zone)`);
+    if (!target.region || !target.zone)
+      throw targetIncomplete(target, `UCloud UPgSQL needs region and zone (${ACTION} requires Region and Zone)`);
     const client = ucloudClient(account, accountName, ctx);
     const params = { Region: target.region, Zone: target.zone, InstanceID: target.instance };
     yield* pageByOffset(ctx, target, {
