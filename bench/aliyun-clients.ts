@@ -1,8 +1,8 @@
 import * as $OpenApi from '@alicloud/openapi-core';
 import RPCClient from '@alicloud/pop-core';
 import rds, * as $Rds from '@alicloud/rds20140815';
-import { systemClock } from '../src/clock.js';
-import { silentLogger } from '../src/log.js';
+import { systemClock } from '../src/core/clock.js';
+import { silentLogger } from '../src/core/log.js';
 import { aliyunRdsBackups } from '../src/providers/aliyun/rds-backups.js';
 import { undiciTransport } from '../src/providers/transport.js';
 import type { ProviderContext } from '../src/providers/types.js';

@@ -1,7 +1,7 @@
-import { iso } from '../src/clock.js';
+import { iso } from '../src/core/clock.js';
+import type { NormalizedBackup } from '../src/domain/backup.js';
 import { normalizeAliyunBackup } from '../src/providers/aliyun/normalize.js';
 import { normalizeOtcRdsBackup } from '../src/providers/huaweicloud/normalize.js';
-import type { NormalizedBackup } from '../src/providers/types.js';
 
 // The benchmarks store what the adapters would store: provider items in the providers' own shape
 // (signed download links included, so redaction runs), passed through the real normalizers. Row

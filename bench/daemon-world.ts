@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadConfigFile } from '../src/config/load.js';
+import { createLogger, silentLogger } from '../src/core/log.js';
 import { type Daemon, startDaemon } from '../src/daemon/runtime.js';
-import { createLogger, silentLogger } from '../src/log.js';
 import { Fleet, type Simulator, startSimulator } from '../src/simulator/index.js';
 import { tempFolder } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { type LoadedConfig, loadConfigText } from '../src/config/load.js';
-import type { NormalizedBackup } from '../src/providers/types.js';
+import type { NormalizedBackup } from '../src/domain/backup.js';
 import { mulberry32, randomInt } from '../src/simulator/prng.js';
 import { aliyunBackup, type BackupSpec, otcBackup } from './backup-items.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { NormalizedBackup } from '../src/providers/types.js';
+import type { NormalizedBackup } from '../src/domain/backup.js';
 
 /** One poll as the ingest figure feeds it to every writer. */
 export interface BenchPoll {

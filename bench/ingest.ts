@@ -1,6 +1,6 @@
 import { closeDatabase, type Db, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
-import type { NormalizedBackup } from '../src/providers/types.js';
+import type { NormalizedBackup } from '../src/domain/backup.js';
 import { mulberry32, randomInt } from '../src/simulator/prng.js';
 import { aliyunBackup } from './backup-items.js';
 import { collectGarbage, type FigureResult, judge, mib, RssSampler, round, scaled, tempFolder } from './harness.js';

@@ -1,8 +1,8 @@
 import { closeDatabase, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
+import type { NormalizedBackup } from '../src/domain/backup.js';
 import { createDeps } from '../src/engine/deps.js';
 import { evaluateTargets } from '../src/engine/evaluate.js';
-import type { NormalizedBackup } from '../src/providers/types.js';
 import { buildReport } from '../src/report/data.js';
 import { renderReport } from '../src/report/formats.js';
 import { lastCompleteWeek } from '../src/report/period.js';

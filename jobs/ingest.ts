@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OwnerDeps } from '../src/daemon/deps.js';
+import { pollRecordSchema } from '../src/domain/poll.js';
 import { ingestPoll } from '../src/engine/poll.js';
-import { pollRecordSchema } from '../src/providers/normalized-schema.js';
 import { defineJob } from './types.js';
 
 /**

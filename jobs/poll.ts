@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { target as targetSchema } from '../src/config/schema.js';
 import { targetById } from '../src/config/target-index.js';
+import { AuditorError } from '../src/core/errors.js';
 import type { WorkerDeps } from '../src/daemon/deps.js';
 import { fetchPoll } from '../src/engine/poll.js';
-import { AuditorError } from '../src/errors.js';
 import { ratePerSecond } from '../src/providers/rate-limits.js';
 import { ingestJob } from './ingest.js';
 import { defineJob } from './types.js';

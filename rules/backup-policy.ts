@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BackupPolicy } from '../src/providers/policy-types.js';
+import type { BackupPolicy } from '../src/domain/policy.js';
 import { at } from './format.js';
 import { alarm, cannotJudge, defineRule, notApplicable, ok } from './types.js';
 

@@ -1,6 +1,6 @@
-import { iso } from '../src/clock.js';
-import { formatDuration } from '../src/config/duration.js';
-import { truncate } from '../src/text.js';
+import { iso } from '../src/core/clock.js';
+import { formatDuration } from '../src/core/duration.js';
+import { truncate } from '../src/core/text.js';
 
 /** `2026-11-21T03:10Z`: minutes are what a person compares; seconds are noise in a reason. */
 export const at = (ms: number): string => `${iso(ms).slice(0, -4)}Z`;

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import type { BackupKind } from './types.js';
-
-const KINDS = ['full', 'incremental', 'differential', 'unknown'] as const satisfies readonly BackupKind[];
+import { BACKUP_KINDS, type BackupKind, backupKind } from '../src/domain/backup.js';
 
 /** `kinds: [full]`: which backup kinds a policy counts; the empty default counts every kind. */
 export const backupKinds = z
-  .array(z.enum(KINDS))
+  .array(backupKind)
   .default([])
-  .describe('which backup kinds count (full, incremental, differential, unknown); empty = all');
+  .describe(`which backup kinds count (${BACKUP_KINDS.join(', ')}); empty = all`);
 
 /** `policy 7d (full only)`: the kinds suffix of a reason, empty when every kind counts. */
 export const kindsNote = (kinds: readonly BackupKind[]): string => (kinds.length ? ` (${kinds.join('/')} only)` : '');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../src/config/duration.js';
+import { duration } from '../src/core/duration.js';
 import { ago, at, span } from './format.js';
 import { alarm, cannotJudge, defineRule, ok, type PollFact } from './types.js';
 

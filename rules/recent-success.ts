@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { duration } from '../src/config/duration.js';
+import { duration } from '../src/core/duration.js';
+import type { BackupKind } from '../src/domain/backup.js';
 import { ago, at, span } from './format.js';
 import { backupKinds, kindCounts, kindsNote } from './params.js';
-import { alarm, type BackupFact, type BackupKind, defineRule, ok } from './types.js';
+import { alarm, type BackupFact, defineRule, ok } from './types.js';
 
 /** Alarms when no completed backup (of the listed kinds, if any) ended within `maxAge` of now. */
 export const recentSuccess = defineRule({

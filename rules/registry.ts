@@ -1,4 +1,4 @@
-import { registry } from '../src/registry.js';
+import { registry } from '../src/core/registry.js';
 import { backupPolicy } from './backup-policy.js';
 import { coverage } from './coverage.js';
 import { failedBackup } from './failed-backup.js';

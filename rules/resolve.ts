@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Config, RuleSettings, TargetConfig } from '../src/config/schema.js';
-import type { Registry } from '../src/registry.js';
-import { type Rule, SEVERITIES, type Severity } from './types.js';
+import type { Registry } from '../src/core/registry.js';
+import { SEVERITIES, type Severity, severity } from '../src/domain/finding.js';
+import type { Rule } from './types.js';
 
 /** A rule as it applies to one target after defaults, profiles and the target's override. */
 export interface ResolvedRule {
@@ -15,8 +16,6 @@ interface Layer {
   readonly where: string;
   readonly settings: RuleSettings;
 }
-
-const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
 /** The layers in precedence order: `rules:` defaults, then each profile whose labels all match, then the target. */
 function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetConfig, targetPath: string): Layer[] {

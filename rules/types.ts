@@ -1,11 +1,7 @@
 import type { z } from 'zod';
-import type { BackupPolicy, PolicyUnavailable } from '../src/providers/policy-types.js';
-
-export type BackupKind = 'full' | 'incremental' | 'differential' | 'unknown';
-export type BackupStatus = 'completed' | 'failed' | 'running' | 'expired' | 'deleting' | 'unknown';
-export type FindingState = 'ok' | 'alarm' | 'error' | 'skip';
-export type Severity = 'critical' | 'warning' | 'info';
-export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+import type { BackupKind, BackupStatus } from '../src/domain/backup.js';
+import type { FindingState, Severity } from '../src/domain/finding.js';
+import type { BackupPolicy, PolicyUnavailable } from '../src/domain/policy.js';
 
 /** One backup as it was known at the evaluation instant (status as of then, not as of today). */
 export interface BackupFact {
@@ -86,7 +82,7 @@ export interface RuleContext<P> {
 
 export interface RuleResult {
   /** `skip`: the rule does not apply to this target (for example its provider exposes no policy); shown, never sent. */
-  readonly state: 'ok' | 'alarm' | 'error' | 'skip';
+  readonly state: FindingState;
   /** A sentence a person can act on, with instants in ISO-8601 UTC. */
   readonly reason: string;
   readonly details?: Readonly<Record<string, unknown>>;

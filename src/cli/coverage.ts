@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { type CoverageRow, coverageRows } from '../discovery/coverage-rows.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../core/duration.js';
+import { createLogger, type Logger } from '../core/log.js';
 import { type Running, startDaemon, startWorker, WORKER_QUEUES } from '../daemon/runtime.js';
 import { slotOf } from '../daemon/scheduler.js';
-import { createLogger, type Logger } from '../log.js';
 import type { QueueName } from '../queue/types.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 

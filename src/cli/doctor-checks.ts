@@ -2,19 +2,19 @@ import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
-import type { Clock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
 import type { SecretRef } from '../config/secret.js';
-import { AuditorError, errorMessage, ProviderError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import { AuditorError, errorMessage, ProviderError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Registry } from '../core/registry.js';
 import { ALIYUN_RDS_ENDPOINT } from '../providers/aliyun/rds-backups.js';
 import { huaweiDdsEndpoint } from '../providers/huaweicloud/dds-backups.js';
 import { DEFAULT_IAM_ENDPOINT } from '../providers/huaweicloud/gateway-client.js';
 import { otcRdsEndpoint } from '../providers/huaweicloud/otc-rds-backups.js';
 import type { BackupSource, ProviderContext } from '../providers/types.js';
 import { UCLOUD_ENDPOINT } from '../providers/ucloud/client.js';
-import type { Registry } from '../registry.js';
 
 /** Every secret an account reads, with its config path. */
 export function accountSecrets(name: string, a: AccountConfig): { where: string; ref: SecretRef }[] {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChannelConfig } from '../config/schema.js';
+import { type Registry, registry } from '../core/registry.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
 import { headline, renderText, subject } from '../notify/render.js';
 import type { Digest, Notifier } from '../notify/types.js';
-import { type Registry, registry } from '../registry.js';
 
 /** A message a dry run would have sent. */
 export interface WouldSend {

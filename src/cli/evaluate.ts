@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { iso } from '../clock.js';
+import { iso } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { findingsAsOf } from '../db/findings.js';
 import { createDeps } from '../engine/deps.js';

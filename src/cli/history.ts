@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { type Clock, iso, systemClock } from '../clock.js';
-import { formatDuration, parseDuration } from '../config/duration.js';
+import { type Clock, iso, systemClock } from '../core/clock.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
+import { parseInstant } from '../core/time.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
-import { parseInstant } from '../time.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 import { type Colour, colourEnabled, paint } from './progress.js';
 

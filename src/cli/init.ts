@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { configJsonSchema, SCHEMA_FILE_NAME } from '../config/json-schema.js';
 import { loadConfigText } from '../config/load.js';
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { EXAMPLE_ENV_VARS, exampleConfig } from './init-example.js';
 import { askAnswers, PromptCancelled, Prompter } from './init-prompts.js';
 import {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LoadedConfig, type LoadOptions, loadConfigFile } from '../config/load.js';
-import { ConfigError, errorMessage } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/log.js';
 
 /** DESIGN.md exit codes. */
 export const EXIT = { compliant: 0, alarm: 1, usage: 2, runtime: 3 } as const;

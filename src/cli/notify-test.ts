@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { systemClock } from '../clock.js';
-import { DeliveryError, errorMessage } from '../errors.js';
+import { systemClock } from '../core/clock.js';
+import { DeliveryError, errorMessage } from '../core/errors.js';
 import { notifiers } from '../notify/registry.js';
 import { testDigest } from '../notify/test-message.js';
 import type { NotifyContext } from '../notify/types.js';

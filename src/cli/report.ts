@@ -2,14 +2,14 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../core/clock.js';
+import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createDeps } from '../engine/deps.js';
 import { buildReport } from '../report/data.js';
 import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReport } from '../report/formats.js';
 import { lastCompleteWeek, MAX_PERIOD_DAYS, type Period, parseIsoWeek, rangePeriod, wallClock, weekPeriod } from '../report/period.js';
 import { sendReport } from '../report/send.js';
-import { parseInstant } from '../time.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { rules } from '../../rules/registry.js';
 import { resolveRules } from '../../rules/resolve.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../core/duration.js';
 import { route } from '../notify/routes.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import type { Registry } from '../core/registry.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
 import { type CycleSummary, runCycle } from '../engine/cycle.js';
 import { createDeps } from '../engine/deps.js';
 import type { PollObserver } from '../engine/poll.js';
 import { notifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
-import type { Registry } from '../registry.js';
 import { recordingNotifiers, type WouldSend, withDatabaseCopy, wouldSendText } from './dry-run.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 import { type ProgressReporter, progressFor } from './progress.js';

@@ -2,11 +2,11 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { rules } from '../../rules/registry.js';
-import { type Clock, iso, systemClock } from '../clock.js';
-import { parseDuration } from '../config/duration.js';
+import { type Clock, iso, systemClock } from '../core/clock.js';
+import { parseDuration } from '../core/duration.js';
+import { parseInstant } from '../core/time.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
 import { addSilence, expireSilence, listSilences, type Silence, silenceMatchers } from '../db/silences.js';
-import { parseInstant } from '../time.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;

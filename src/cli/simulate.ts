@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../core/clock.js';
 import { loadFleetFile } from '../simulator/fleet-file.js';
 import { buildFleet, type FleetSpec, specTargets, specUntargeted } from '../simulator/fleet-spec.js';
 import { mixedFleet } from '../simulator/mixed-fleet.js';

@@ -1,8 +1,8 @@
-import { iso } from '../clock.js';
-import { formatDuration } from '../config/duration.js';
+import { iso } from '../core/clock.js';
+import { formatDuration } from '../core/duration.js';
+import { MAX_TEXT, plainText } from '../core/text.js';
 import type { Db } from '../db/client.js';
 import { type FindingRow, findingsAsOf, listFindings } from '../db/findings.js';
-import { MAX_TEXT, plainText } from '../text.js';
 import { type Colour, paint } from './progress.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { iso, systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
+import { iso, systemClock } from '../core/clock.js';
+import { instantArg } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { activeSilences } from '../db/silences.js';
-import { instantArg } from '../time.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 import { colourEnabled } from './progress.js';
 import {

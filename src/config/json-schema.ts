@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { rules as defaultRules } from '../../rules/registry.js';
-import { type Rule, SEVERITIES } from '../../rules/types.js';
-import type { Registry } from '../registry.js';
+import type { Rule } from '../../rules/types.js';
+import type { Registry } from '../core/registry.js';
+import { SEVERITIES } from '../domain/finding.js';
 import { configSchema, ruleSettings } from './schema.js';
 
 /** A JSON Schema document (draft 2020-12) as plain data. */

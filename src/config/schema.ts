@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, durationOrZero } from './duration.js';
+import { duration, durationOrZero } from '../core/duration.js';
 import { secretRef } from './secret.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import { BullQueue } from '../queue/bullmq.js';
 import { EmbeddedQueue } from '../queue/embedded.js';
 import { LocalLock, LocalRateLimiter } from '../queue/local.js';

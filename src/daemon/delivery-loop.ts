@@ -1,5 +1,5 @@
 import { notifyJob } from '../../jobs/notify.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../core/errors.js';
 import { claimDue, claimOwner, dueChannels, releaseOrphans } from '../notify/outbox.js';
 import type { OwnerDeps } from './deps.js';
 

@@ -1,9 +1,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { LoadedConfig } from '../config/load.js';
+import { errorMessage } from '../core/errors.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { evaluateCoverage } from '../discovery/evaluate.js';
 import { discoverAll, discoveringAccounts } from '../discovery/run.js';
-import { errorMessage } from '../errors.js';
 import { accountThrottle } from '../providers/rate-limits.js';
 import type { OwnerDeps } from './deps.js';
 

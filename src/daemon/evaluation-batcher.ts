@@ -1,7 +1,7 @@
 import { evaluateJob } from '../../jobs/evaluate.js';
-import { iso } from '../clock.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
+import { iso } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { QueueBackend } from '../queue/types.js';
 
 export interface EvaluationBatcher {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { Db } from '../db/client.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
 import type { QueueBackend } from '../queue/types.js';
 import type { DaemonMetrics } from './metrics.js';
 

@@ -1,11 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { pollJob } from '../../jobs/poll.js';
 import { reportJob } from '../../jobs/report.js';
-import { iso } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
+import { iso } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { QueueBackend } from '../queue/types.js';
 import { lastCompleteWeek } from '../report/period.js';
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../log.js';
+import type { Logger } from '../core/log.js';
 import type { Db } from './client.js';
 
 export interface Checkpointer {

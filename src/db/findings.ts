@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { FindingState, Severity } from '../../rules/types.js';
-import type { AlertItem } from '../notify/types.js';
+import type { AlertItem } from '../domain/alert.js';
+import type { FindingState, Severity } from '../domain/finding.js';
 import type { Db } from './client.js';
 
 export interface FindingRow {

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import type { BackupFact, BackupKind, BackupStatus, HistoryNeeds, PollFact, TargetHistory } from '../../rules/types.js';
-import { compareText } from '../text.js';
+import type { BackupFact, HistoryNeeds, PollFact, TargetHistory } from '../../rules/types.js';
+import { compareText } from '../core/text.js';
+import { BACKUP_KINDS, type BackupKind, type BackupStatus } from '../domain/backup.js';
 import type { Db } from './client.js';
 
 /**
@@ -29,7 +30,6 @@ interface PollRow {
 
 const COLUMNS = 'backup_id, name, kind, status, raw_status, started_at, ended_at, size_bytes, first_seen_at';
 const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_message';
-const KINDS: readonly BackupKind[] = ['full', 'incremental', 'differential', 'unknown'];
 
 type Statements = Record<
   'all' | 'count' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'oldestCompleted' | 'lastOkPoll',
@@ -186,7 +186,7 @@ function boundedBackups(db: Db, s: Statements, targetId: string, now: number, ne
   };
   add(s.recent.all(targetId, now - (needs.lookbackMs ?? 0), now, targetId, now, targetId, now));
   const depth = Math.max(1, needs.recentCompleted ?? 1);
-  for (const kind of KINDS) {
+  for (const kind of BACKUP_KINDS) {
     const newest = newestCompleted(db, s, depth).all(targetId, kind, now, now) as BackupRow[];
     add(newest);
     // Fewer rows than asked for are all there is of this kind (the oldest and every sized one among

@@ -1,26 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { NormalizedBackup } from '../providers/types.js';
-import { compareText } from '../text.js';
+import { compareText } from '../core/text.js';
+import type { NormalizedBackup } from '../domain/backup.js';
+import type { PollRecord } from '../domain/poll.js';
 import type { Db } from './client.js';
-
-/** What one poll of one target produced: every page, or the error that ended it. */
-export type PollOutcome =
-  | { readonly ok: true; readonly pages: number; readonly backups: readonly NormalizedBackup[] }
-  | {
-      readonly ok: false;
-      readonly pages: number;
-      readonly error: { readonly kind: string; readonly code?: string | undefined; readonly message: string };
-    };
-
-export interface PollRecord {
-  readonly targetId: string;
-  /** Schedule slot of a scheduled poll; a second record for the same target and slot is ignored. */
-  readonly slot?: string | undefined;
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  readonly outcome: PollOutcome;
-}
 
 export interface IngestSummary {
   readonly pollId: number;

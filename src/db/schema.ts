@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { NOTIFICATION_KINDS } from '../domain/alert.js';
+import { BACKUP_KINDS, BACKUP_STATUSES, BACKUP_TRIGGERS } from '../domain/backup.js';
+import { FINDING_STATES, SEVERITIES } from '../domain/finding.js';
 
 // Instants are epoch milliseconds (UTC) in INTEGER columns: exact, sortable, cheap to compare in rules.
 
@@ -37,9 +40,9 @@ export const backups = sqliteTable(
     targetId: text('target_id').notNull(),
     backupId: text('backup_id').notNull(),
     name: text('name'),
-    kind: text('kind', { enum: ['full', 'incremental', 'differential', 'unknown'] }).notNull(),
-    trigger: text('trigger', { enum: ['automated', 'manual', 'unknown'] }).notNull(),
-    status: text('status', { enum: ['completed', 'failed', 'running', 'expired', 'deleting', 'unknown'] }).notNull(),
+    kind: text('kind', { enum: BACKUP_KINDS }).notNull(),
+    trigger: text('trigger', { enum: BACKUP_TRIGGERS }).notNull(),
+    status: text('status', { enum: BACKUP_STATUSES }).notNull(),
     rawStatus: text('raw_status').notNull(),
     startedAt: integer('started_at'),
     endedAt: integer('ended_at'),
@@ -87,8 +90,8 @@ export const findings = sqliteTable(
   {
     targetId: text('target_id').notNull(),
     ruleId: text('rule_id').notNull(),
-    state: text('state', { enum: ['ok', 'alarm', 'error', 'skip'] }).notNull(),
-    severity: text('severity', { enum: ['critical', 'warning', 'info'] }).notNull(),
+    state: text('state', { enum: FINDING_STATES }).notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
     since: integer('since').notNull(),
     reason: text('reason').notNull(),
     details: text('details'),
@@ -123,7 +126,7 @@ export const notifications = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     channel: text('channel').notNull(),
-    kind: text('kind', { enum: ['firing', 'resolved', 'reminder', 'report', 'test'] }).notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
     findingEventId: integer('finding_event_id').references(() => findingEvents.id),
     targetId: text('target_id'),
     ruleId: text('rule_id'),

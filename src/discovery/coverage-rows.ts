@@ -1,5 +1,5 @@
-import { iso } from '../clock.js';
 import type { Config } from '../config/schema.js';
+import { iso } from '../core/clock.js';
 import type { Db } from '../db/client.js';
 import { type CoverageState, coverageOf, type ServiceCoverage } from './coverage.js';
 

@@ -1,7 +1,7 @@
 import type { CoverageFact } from '../../rules/types.js';
 import type { TargetConfig } from '../config/schema.js';
+import { registry } from '../core/registry.js';
 import { type EvaluateDeps, type EvaluationSummary, evaluateTargets } from '../engine/evaluate.js';
-import { registry } from '../registry.js';
 import { instanceTargetId } from './auto-targets.js';
 import { coverageOf } from './coverage.js';
 

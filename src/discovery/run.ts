@@ -1,11 +1,12 @@
 import type { AccountConfig } from '../config/schema.js';
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
+import { AuditorError, errorMessage } from '../core/errors.js';
+import type { Registry } from '../core/registry.js';
+import type { BackupPolicy, PolicyUnavailable } from '../domain/policy.js';
 import type { AppDeps } from '../engine/deps.js';
-import { AuditorError, errorMessage } from '../errors.js';
-import type { BackupPolicy, InstanceSource, PolicyUnavailable } from '../providers/discovery-types.js';
+import type { InstanceSource } from '../providers/discovery-types.js';
 import { instanceSources } from '../providers/instances-registry.js';
 import type { ProviderContext } from '../providers/types.js';
-import type { Registry } from '../registry.js';
 import { type DiscoveryOutcome, recordDiscovery } from './store.js';
 
 /** One (account, service) discovery as a summary line. */

@@ -1,4 +1,4 @@
-import { iso } from '../clock.js';
+import { iso } from '../core/clock.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { evaluateCoverage } from '../discovery/evaluate.js';
 import { type DiscoverySummary, discoverAll, discoveringAccounts } from '../discovery/run.js';

@@ -1,6 +1,6 @@
-import type { FindingState } from '../../rules/types.js';
 import type { FindingRow } from '../db/findings.js';
-import type { AlertKind } from '../notify/types.js';
+import type { AlertKind } from '../domain/alert.js';
+import type { FindingState } from '../domain/finding.js';
 
 export interface Decision {
   /** What to send now, if anything. */

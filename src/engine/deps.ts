@@ -1,16 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { rules as defaultRules } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
-import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { type Logger, silentLogger } from '../core/log.js';
+import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
-import { type Logger, silentLogger } from '../log.js';
 import { notifiers as defaultNotifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import { backupSources as defaultSources } from '../providers/registry.js';
 import { fetchTransport, type HttpTransport, undiciTransport } from '../providers/transport.js';
 import type { BackupSource } from '../providers/types.js';
-import type { Registry } from '../registry.js';
 
 /** Everything the processors use, passed in explicitly; tests replace any part. */
 export interface AppDeps {

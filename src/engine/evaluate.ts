@@ -1,10 +1,10 @@
-import type { Clock } from '../clock.js';
 import type { Config, TargetConfig } from '../config/schema.js';
 import { targetPosition } from '../config/target-index.js';
+import type { Clock } from '../core/clock.js';
 import { type FindingRow, readTargetFindings, writeFinding } from '../db/findings.js';
 import { activeSilences, type Silence, silenceMatches } from '../db/silences.js';
+import type { AlertItem } from '../domain/alert.js';
 import { route } from '../notify/routes.js';
-import type { AlertItem } from '../notify/types.js';
 import { decide } from './decide.js';
 import { type JudgeDeps, judgeTarget, type Verdict } from './judge.js';
 

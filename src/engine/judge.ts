@@ -2,12 +2,13 @@ import { type ResolvedRule, resolvedRules } from '../../rules/resolve.js';
 import type { CoverageFact, HistoryNeeds, Rule, RuleTarget, TargetHistory } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
 import { loadHistory } from '../db/history.js';
 import { coverageFact, policyEvidence } from '../discovery/facts.js';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { Registry } from '../registry.js';
+import type { FindingState } from '../domain/finding.js';
 
 export interface JudgeDeps {
   readonly db: Db;
@@ -21,7 +22,7 @@ export interface JudgeDeps {
 /** One rule's verdict on one target, `skip` when the rule is disabled for it. */
 export interface Verdict {
   readonly rule: ResolvedRule;
-  readonly state: 'ok' | 'alarm' | 'error' | 'skip';
+  readonly state: FindingState;
   readonly reason: string;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 }

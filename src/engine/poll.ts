@@ -1,8 +1,10 @@
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
-import { type IngestSummary, type PollOutcome, type PollRecord, recordPoll } from '../db/ingest.js';
-import { AuditorError, errorMessage, ProviderError } from '../errors.js';
+import { AuditorError, errorMessage, ProviderError } from '../core/errors.js';
+import { type IngestSummary, recordPoll } from '../db/ingest.js';
+import type { NormalizedBackup } from '../domain/backup.js';
+import type { PollOutcome, PollRecord } from '../domain/poll.js';
 import { accountThrottle } from '../providers/rate-limits.js';
-import type { NormalizedBackup, ProviderContext } from '../providers/types.js';
+import type { ProviderContext } from '../providers/types.js';
 import { LocalRateLimiter } from '../queue/local.js';
 import type { AppDeps } from './deps.js';
 

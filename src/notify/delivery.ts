@@ -1,5 +1,5 @@
 import type { SecretRef } from '../config/secret.js';
-import { DeliveryError, errorMessage } from '../errors.js';
+import { DeliveryError, errorMessage } from '../core/errors.js';
 import type { NotifyContext } from './types.js';
 
 /** Helpers shared by the notifiers: secret lookup, HTTP delivery, and quoting a server's answer safely. */

@@ -1,9 +1,9 @@
-import type { Clock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { Clock } from '../core/clock.js';
+import { DeliveryError, errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
-import { DeliveryError, errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { Registry } from '../registry.js';
 import { type ClaimedRow, type DeliveryOutcome, settle } from './outbox.js';
 import type { Digest, Notifier } from './types.js';
 

@@ -3,7 +3,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { z } from 'zod';
 import type { emailChannel } from '../config/schema.js';
-import { DeliveryError } from '../errors.js';
+import { DeliveryError } from '../core/errors.js';
 import { answerExcerpt, channelSecret } from './delivery.js';
 import { renderHtml, renderText, subject } from './render.js';
 import type { Notifier } from './types.js';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
+import { errorMessage } from '../core/errors.js';
 import type { Db } from '../db/client.js';
-import { errorMessage } from '../errors.js';
-import type { AlertItem } from './types.js';
+import type { AlertItem } from '../domain/alert.js';
 
 /** Who holds a claim: host and pid, so a restarted owner can tell its dead predecessor's claims from a live worker's. */
 export const claimOwner = (pid: number = process.pid): string => `${hostname()}:${pid}`;

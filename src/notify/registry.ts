@@ -1,4 +1,4 @@
-import { type Registry, registry } from '../registry.js';
+import { type Registry, registry } from '../core/registry.js';
 import { emailNotifier } from './email.js';
 import { slackNotifier } from './slack.js';
 import type { Notifier } from './types.js';

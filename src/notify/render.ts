@@ -1,7 +1,8 @@
-import type { Severity } from '../../rules/types.js';
-import { iso } from '../clock.js';
-import { compareText, truncate, UNSAFE } from '../text.js';
-import type { AlertItem, Digest } from './types.js';
+import { iso } from '../core/clock.js';
+import { compareText, truncate, UNSAFE } from '../core/text.js';
+import type { AlertItem } from '../domain/alert.js';
+import { SEVERITIES, type Severity } from '../domain/finding.js';
+import type { Digest } from './types.js';
 
 export { truncate };
 
@@ -18,7 +19,8 @@ export const MAX_FIELD = 200;
 /** Longest rendered label list. */
 export const MAX_LABELS = 1000;
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+/** Most urgent first, in the order SEVERITIES lists them. */
+const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 const KIND_RANK: Record<AlertItem['kind'], number> = { firing: 0, reminder: 1, resolved: 2, test: 3 };
 
 /** The headline of a `notify test` digest, so the subject and Slack header say at once that nothing is wrong. */
@@ -53,7 +55,7 @@ export function summarize(digest: Digest): DigestSummary {
     }
     firing++;
     if (item.kind === 'reminder') reminders++;
-    if (worst === null || SEVERITY_RANK[item.severity] < SEVERITY_RANK[worst]) worst = item.severity;
+    if (worst === null || severityRank(item.severity) < severityRank(worst)) worst = item.severity;
   }
   return { firing, reminders, resolved, tests, worst };
 }
@@ -85,7 +87,7 @@ export function orderItems(items: readonly AlertItem[]): AlertItem[] {
   return [...items].sort(
     (a, b) =>
       group(a) - group(b) ||
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      severityRank(a.severity) - severityRank(b.severity) ||
       KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
       compareText(a.targetId, b.targetId) ||
       compareText(a.ruleId, b.ruleId),

@@ -1,7 +1,8 @@
-import type { Severity } from '../../rules/types.js';
-import { iso } from '../clock.js';
+import { iso } from '../core/clock.js';
+import type { AlertItem } from '../domain/alert.js';
+import type { Severity } from '../domain/finding.js';
 import { headline, orderItems, type ShownItem, shownItem } from './render.js';
-import type { AlertItem, Digest } from './types.js';
+import type { Digest } from './types.js';
 
 /** Slack's documented limits (Block Kit reference): exceeding any of them rejects the whole message. */
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, fallbackText: 4000 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { slackChannel } from '../config/schema.js';
-import { DeliveryError } from '../errors.js';
+import { DeliveryError } from '../core/errors.js';
 import {
   answerExcerpt,
   channelSecret,

@@ -1,25 +1,8 @@
-import type { Severity } from '../../rules/types.js';
-import type { Clock } from '../clock.js';
 import type { ChannelConfig } from '../config/schema.js';
 import type { SecretRef } from '../config/secret.js';
-import type { Logger } from '../log.js';
-
-/** Why an item is in a message. `test` is a `notify test` message: it reports nothing and needs no action. */
-export type AlertKind = 'firing' | 'resolved' | 'reminder' | 'test';
-
-/** One (target, rule) line of a digest. All text fields may hold hostile provider text: renderers escape. */
-export interface AlertItem {
-  readonly kind: AlertKind;
-  readonly targetId: string;
-  readonly ruleId: string;
-  readonly severity: Severity;
-  /** The finding's state when the notification was created: `alarm` for firing/reminder, `ok` for resolved and test. */
-  readonly state: 'ok' | 'alarm';
-  readonly reason: string;
-  /** When the finding entered this state, epoch ms. */
-  readonly since: number;
-  readonly labels: Readonly<Record<string, string>>;
-}
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { AlertItem } from '../domain/alert.js';
 
 /**
  * A finished compliance report carried by a digest in place of alert items. It is rendered before it

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { z } from 'zod';
-import { iso } from '../clock.js';
 import type { webhookChannel } from '../config/schema.js';
-import { DeliveryError } from '../errors.js';
-import { MAX_TEXT, plainData, plainText } from '../text.js';
+import { iso } from '../core/clock.js';
+import { DeliveryError } from '../core/errors.js';
+import { MAX_TEXT, plainData, plainText } from '../core/text.js';
+import type { AlertItem } from '../domain/alert.js';
 import {
   answerExcerpt,
   channelSecret,
@@ -15,7 +16,7 @@ import {
   retryAfterNote,
 } from './delivery.js';
 import { orderItems } from './render.js';
-import type { AlertItem, Digest, Notifier } from './types.js';
+import type { Digest, Notifier } from './types.js';
 
 /** A `type: webhook` channel from the config. */
 export type WebhookChannel = z.infer<typeof webhookChannel>;

@@ -1,8 +1,6 @@
 import type { AccountConfig, Cloud } from '../config/schema.js';
-import type { BackupPolicy, PolicyUnavailable } from './policy-types.js';
+import type { BackupPolicy, PolicyUnavailable } from '../domain/policy.js';
 import type { ProviderContext } from './types.js';
-
-export type { BackupPolicy, PolicyUnavailable } from './policy-types.js';
 
 /** One database instance as a list-instances API reported it. */
 export interface DiscoveredInstance {

@@ -1,4 +1,4 @@
-import { ProviderError } from '../errors.js';
+import { ProviderError } from '../core/errors.js';
 import { fetchTransport, type HttpRequest, type HttpResponse } from './transport.js';
 import type { ProviderContext } from './types.js';
 

@@ -1,4 +1,4 @@
-import { registry } from '../registry.js';
+import { registry } from '../core/registry.js';
 import { aliyunRdsInstances } from './aliyun/instances.js';
 import type { InstanceSource } from './discovery-types.js';
 import { huaweiDdsInstances, otcRdsInstances } from './huaweicloud/instances.js';

@@ -1,5 +1,5 @@
 import type { Cloud } from '../config/schema.js';
-import { registry } from '../registry.js';
+import { registry } from '../core/registry.js';
 import { aliyunRdsBackups } from './aliyun/rds-backups.js';
 import { huaweiDdsBackups } from './huaweicloud/dds-backups.js';
 import { otcRdsBackups } from './huaweicloud/otc-rds-backups.js';

@@ -1,37 +1,9 @@
-import type { BackupKind, BackupStatus } from '../../rules/types.js';
-import type { Clock } from '../clock.js';
 import type { AccountConfig, Cloud } from '../config/schema.js';
 import type { SecretRef } from '../config/secret.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { NormalizedBackup } from '../domain/backup.js';
 import type { HttpTransport } from './transport.js';
-
-export type BackupTrigger = 'automated' | 'manual' | 'unknown';
-
-/** One backup in the provider-independent shape every rule reads (DESIGN.md "Normalized backup record"). */
-export interface NormalizedBackup {
-  /** Provider's id, unique per target, as a string even where the provider uses numbers. */
-  readonly backupId: string;
-  readonly name: string | null;
-  readonly kind: BackupKind;
-  readonly trigger: BackupTrigger;
-  /** Never `completed` unless the provider's word means completed; anything unrecognised is `unknown`. */
-  readonly status: BackupStatus;
-  /** The provider's own status word, verbatim. */
-  readonly rawStatus: string;
-  /** UTC epoch ms, or null when absent or unparseable (the raw text stays in `raw`). */
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  /** Bytes, converted from the provider's unit; null when absent or unparseable. */
-  readonly sizeBytes: number | null;
-  /** The provider's item as received, minus secrets such as signed download URLs. */
-  readonly raw: Readonly<Record<string, unknown>>;
-  /**
-   * Fields of this item that could not be understood (`BackupEndTime: "2019-13-45" is not a time`,
-   * `State: unknown word "Paused"`). The item is still stored, with those fields null/unknown; the poll
-   * run counts such items so nothing is dropped silently.
-   */
-  readonly problems?: readonly string[];
-}
 
 /** One page of a listing: the normalized items and the total the provider reported, if any. */
 export interface BackupPage {

@@ -1,7 +1,7 @@
 import { Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AuditorError, errorMessage } from '../errors.js';
-import { type Logger, silentLogger } from '../log.js';
+import { AuditorError, errorMessage } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/log.js';
 import { type RedisFactory, redisFactory } from './redis-connection.js';
 import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
 

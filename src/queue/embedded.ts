@@ -1,5 +1,5 @@
-import { AuditorError, errorMessage } from '../errors.js';
-import { type Logger, silentLogger } from '../log.js';
+import { AuditorError, errorMessage } from '../core/errors.js';
+import { type Logger, silentLogger } from '../core/log.js';
 import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
 
 interface Job {

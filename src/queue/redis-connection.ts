@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 
 /** Creates one Redis connection; `name` shows up in `CLIENT LIST` and in logs. */
 export type RedisFactory = (name: string) => Redis;

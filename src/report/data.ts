@@ -1,11 +1,11 @@
 import { resolvedRules } from '../../rules/resolve.js';
 import type { Rule } from '../../rules/types.js';
-import { iso } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
+import { iso } from '../core/clock.js';
+import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { coverageRows } from '../discovery/coverage-rows.js';
-import type { Registry } from '../registry.js';
 import { summarizeFleet } from './fleet.js';
 import { localDays, type Period, previousPeriod } from './period.js';
 import { computeTarget } from './target.js';

@@ -1,4 +1,4 @@
-import { compareText } from '../text.js';
+import { compareText } from '../core/text.js';
 import type { LocalDay } from './period.js';
 import { change, median, round6, share } from './share.js';
 import type { TargetResult } from './target.js';

@@ -1,5 +1,5 @@
-import { iso } from '../clock.js';
-import { parseInstant } from '../time.js';
+import { iso } from '../core/clock.js';
+import { parseInstant } from '../core/time.js';
 import { remembered } from './memo.js';
 
 /**

@@ -1,5 +1,5 @@
+import { plainData, truncate } from '../core/text.js';
 import { MAX_REASON } from '../notify/render.js';
-import { plainData, truncate } from '../text.js';
 import type { ComplianceReport } from './types.js';
 
 // Characters that JSON allows raw but that can restyle or reorder a terminal or an editor showing the
@@ -8,7 +8,7 @@ const INVISIBLE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * The report as it leaves the process as data (this file, a webhook body): control characters and
- * bidi overrides removed from every string (src/text.ts); otherwise identifiers and labels from the
+ * bidi overrides removed from every string (src/core/text.ts); otherwise identifiers and labels from the
  * config exactly, so scripts can join on them; reasons, which may quote a provider, cut to 2000 characters.
  */
 export function reportData(report: ComplianceReport): ComplianceReport {

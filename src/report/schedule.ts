@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AuditorError, DeliveryError } from '../errors.js';
+import { AuditorError, DeliveryError } from '../core/errors.js';
 import type { SendDeps } from '../notify/dispatch.js';
 import { buildReport, type ReportDeps } from './data.js';
 import { claimReport, markReportFailed, markReportSent, releaseReport, reportLockKey } from './lock.js';

@@ -1,8 +1,8 @@
 import type { ResolvedRule } from '../../rules/resolve.js';
-import { iso } from '../clock.js';
 import type { TargetConfig } from '../config/schema.js';
+import { iso } from '../core/clock.js';
+import { compareText } from '../core/text.js';
 import type { Db } from '../db/client.js';
-import { compareText } from '../text.js';
 import { backupStats } from './backup-stats.js';
 import type { LocalDay, Period } from './period.js';
 import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from './queries.js';

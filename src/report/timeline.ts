@@ -1,4 +1,4 @@
-import type { FindingState } from '../../rules/types.js';
+import type { FindingState } from '../domain/finding.js';
 
 /**
  * State timelines rebuilt from finding_events. A finding keeps its state until the next recorded

@@ -1,4 +1,5 @@
 import type { CoverageRow } from '../discovery/coverage-rows.js';
+import type { Severity } from '../domain/finding.js';
 
 /**
  * The compliance report, JSON shape version 1: what `report --format json` prints and every other
@@ -101,7 +102,7 @@ export interface Gap {
 /** A finding in alarm at the end of the period. */
 export interface CurrentAlarm {
   readonly rule: string;
-  readonly severity: 'critical' | 'warning' | 'info';
+  readonly severity: Severity;
   /** When the alarm started (possibly before the period). */
   readonly since: string;
   /** The rule's reason when the alarm started. */
@@ -111,7 +112,7 @@ export interface CurrentAlarm {
 /** An alarm that ended within the period. */
 export interface ResolvedAlarm {
   readonly rule: string;
-  readonly severity: 'critical' | 'warning' | 'info';
+  readonly severity: Severity;
   readonly openedAt: string;
   readonly closedAt: string;
   /** Time to resolve: `closedAt - openedAt`. */
@@ -180,7 +181,7 @@ export interface GroupSummary {
 export interface FleetAlarm {
   readonly target: string;
   readonly rule: string;
-  readonly severity: 'critical' | 'warning' | 'info';
+  readonly severity: Severity;
   readonly openedAt: string;
   /** Null while still open at the period end. */
   readonly closedAt: string | null;

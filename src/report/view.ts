@@ -1,6 +1,6 @@
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../core/duration.js';
+import { compareText } from '../core/text.js';
 import { multiLine, oneLine, truncate } from '../notify/render.js';
-import { compareText } from '../text.js';
 import { remembered } from './memo.js';
 import { wallClock } from './period.js';
 import type { ComplianceReport, FleetAlarm, ReportPeriod, TargetDay } from './types.js';

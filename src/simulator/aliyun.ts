@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { iso } from '../clock.js';
+import { iso } from '../core/clock.js';
 import { acs3AccessKey, verifyAcs3 } from './aliyun-acs3.js';
 import { aliyunErrorResponse, isAcs3, isAliyunRpc, NonceCache, newRequestId, verifyRpcV1 } from './aliyun-rpc.js';
 import { jsonResponse, type ProviderFault, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Fleet } from './fleet.js';
 
 /** A request as every simulated API sees it: the body is read and form parameters are decoded. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../core/duration.js';
 import { DEFAULT_SIM_POLICY } from './catalog-instances.js';
 import type { SimBackupInput } from './fleet.js';
 import { checkFleetSpec, type FleetSpec, POLICY_WINDOW, type SpecInstance } from './fleet-spec.js';

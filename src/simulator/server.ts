@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import { aliyunRdsApi } from './aliyun.js';
 import { aliyunInstancesApi } from './aliyun-instances.js';
 import { jsonResponse, type SimApi, type SimEnv, type SimRequest, type SimResponse } from './api.js';

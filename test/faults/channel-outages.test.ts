@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
+import { manualClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
 import { type DeliverDeps, deliverDue } from '../../src/notify/deliver.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { mulberry32 } from '../../src/simulator/index.js';

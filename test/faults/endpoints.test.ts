@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/log.js';
 import { createWorkerDeps } from '../../src/engine/deps.js';
 import { fetchPoll } from '../../src/engine/poll.js';
-import { ConfigError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
 import { send } from '../../src/providers/http.js';
 import { mixedFleet, mulberry32, SIM_APIS, simulatorConfig } from '../../src/simulator/index.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';

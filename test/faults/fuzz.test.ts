@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
-import { AuditorError, ProviderError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
-import { normalizedBackupSchema } from '../../src/providers/normalized-schema.js';
+import { AuditorError, ProviderError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/log.js';
+import { normalizedBackupSchema } from '../../src/domain/backup.js';
 import { sourceFor } from '../../src/providers/registry.js';
 import type { ProviderContext } from '../../src/providers/types.js';
 import {

@@ -1,5 +1,6 @@
-import { silentLogger } from '../../src/log.js';
-import type { AlertItem, Digest, NotifyContext } from '../../src/notify/types.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { AlertItem } from '../../src/domain/alert.js';
+import type { Digest, NotifyContext } from '../../src/notify/types.js';
 
 /** The instant every notifier test runs "at". */
 export const NOW = Date.parse('2026-03-02T08:00:00Z');

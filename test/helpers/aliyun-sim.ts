@@ -1,4 +1,4 @@
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/core/clock.js';
 import type { AliyunAccount } from '../../src/providers/aliyun/rds-backups.js';
 import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 

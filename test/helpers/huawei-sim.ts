@@ -1,4 +1,4 @@
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/core/clock.js';
 import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
 import { Fleet, type HuaweiSim, type HuaweiSimOptions, huaweiCloudSim, type Simulator, startSimulator } from '../../src/simulator/index.js';
 

@@ -1,6 +1,6 @@
-import type { Clock } from '../../src/clock.js';
 import type { SecretRef } from '../../src/config/secret.js';
-import { silentLogger } from '../../src/log.js';
+import type { Clock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
 import type { BackupPage, ProviderContext } from '../../src/providers/types.js';
 import { mulberry32 } from '../../src/simulator/prng.js';
 

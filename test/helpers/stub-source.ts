@@ -1,6 +1,7 @@
-import { ProviderError } from '../../src/errors.js';
-import type { BackupSource, NormalizedBackup } from '../../src/providers/types.js';
-import { registry } from '../../src/registry.js';
+import { ProviderError } from '../../src/core/errors.js';
+import { registry } from '../../src/core/registry.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
+import type { BackupSource } from '../../src/providers/types.js';
 
 /**
  * A provider port implementation whose listings a test sets directly, for engine tests that are about

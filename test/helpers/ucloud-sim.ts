@@ -1,4 +1,4 @@
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/core/clock.js';
 import type { PollTarget } from '../../src/providers/types.js';
 import type { UcloudAccount } from '../../src/providers/ucloud/client.js';
 import {

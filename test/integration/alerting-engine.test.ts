@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { addSilence, expireSilence } from '../../src/db/silences.js';
 import { runCycle } from '../../src/engine/cycle.js';

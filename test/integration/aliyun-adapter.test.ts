@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';
 import type { Simulator } from '../../src/simulator/index.js';

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notifyJob } from '../../jobs/notify.js';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
 import { startDeliveryLoop } from '../../src/daemon/delivery-loop.js';
 import type { OwnerDeps } from '../../src/daemon/deps.js';
 import type { Db } from '../../src/db/client.js';
-import { silentLogger } from '../../src/log.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
 import { tempDatabase } from '../helpers/db.js';
 import { until } from '../helpers/wait.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
-import { ProviderError } from '../../src/errors.js';
+import { manualClock } from '../../src/core/clock.js';
+import { ProviderError } from '../../src/core/errors.js';
 import type { DiscoveredInstance, DiscoveryScope } from '../../src/providers/discovery-types.js';
 import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
 import { huaweiDdsInstances, otcRdsInstances } from '../../src/providers/huaweicloud/instances.js';

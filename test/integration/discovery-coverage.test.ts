@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
 import { coverageOf } from '../../src/discovery/coverage.js';
 import { evaluateCoverage } from '../../src/discovery/evaluate.js';
 import { discoverAll } from '../../src/discovery/run.js';

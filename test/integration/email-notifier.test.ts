@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/errors.js';
+import { DeliveryError } from '../../src/core/errors.js';
 import { createEmailNotifier, type EmailChannel, emailNotifier, type MailTransport } from '../../src/notify/email.js';
 import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
 import { closedPort } from '../helpers/ports.js';

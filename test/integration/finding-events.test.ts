@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FindingState } from '../../rules/types.js';
 import type { Db } from '../../src/db/client.js';
 import { findingsAsOf, readTargetFindings, writeFinding } from '../../src/db/findings.js';
+import type { FindingState } from '../../src/domain/finding.js';
 import { tempDatabase } from '../helpers/db.js';
 
 // The flip history on a real SQLite file with the real migrations: one finding_events row per

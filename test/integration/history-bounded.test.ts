@@ -7,8 +7,8 @@ import type { Config, TargetConfig } from '../../src/config/schema.js';
 import type { Db } from '../../src/db/client.js';
 import { loadHistory } from '../../src/db/history.js';
 import { recordPoll } from '../../src/db/ingest.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { mergedNeeds } from '../../src/engine/judge.js';
-import type { NormalizedBackup } from '../../src/providers/types.js';
 import { tempDatabase } from '../helpers/db.js';
 
 // Live evaluation loads only what the rules ask for. This checks, over generated histories and rule

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { send } from '../../src/providers/http.js';
 import { fetchTransport, type HttpTransport, undiciTransport } from '../../src/providers/transport.js';
 import { closedPort } from '../helpers/ports.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { createHuaweiDdsBackups } from '../../src/providers/huaweicloud/dds-backups.js';
 import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { createHuaweiDdsBackups } from '../../src/providers/huaweicloud/dds-backups.js';
 import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
 import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';

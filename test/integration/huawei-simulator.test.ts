@@ -3,7 +3,7 @@ import { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
 import { DefaultHttpClient } from '@huaweicloud/huaweicloud-sdk-core/http/DefaultHttpClient.js';
 import { LogLevel } from '@huaweicloud/huaweicloud-sdk-core/logger/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { backupsQuery } from '../../src/providers/huaweicloud/backup-listing.js';
 import { gatewayClientFor } from '../../src/providers/huaweicloud/gateway-client.js';
 import { IamTokenCache } from '../../src/providers/huaweicloud/iam.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
-import { ProviderError } from '../../src/errors.js';
+import { manualClock } from '../../src/core/clock.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { IamTokenCache } from '../../src/providers/huaweicloud/iam.js';
 import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
 import type { PollTarget } from '../../src/providers/types.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { loadHistory } from '../../src/db/history.js';
 import { recordPoll } from '../../src/db/ingest.js';
-import type { NormalizedBackup } from '../../src/providers/types.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { tempDatabase } from '../helpers/db.js';
 
 const H = 3_600_000;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
-import { silentLogger } from '../../src/log.js';
 import { type DeliverDeps, deliverDue } from '../../src/notify/deliver.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { alertItem } from '../helpers/alerts.js';

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
-import { silentLogger } from '../../src/log.js';
 import { deliverDue } from '../../src/notify/deliver.js';
 import { claimDue, dueChannels, releaseOrphans, settle } from '../../src/notify/outbox.js';
 import { notifiers } from '../../src/notify/registry.js';

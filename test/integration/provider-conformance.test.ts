@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import type { AccountConfig } from '../../src/config/schema.js';
-import { ProviderError } from '../../src/errors.js';
+import { manualClock } from '../../src/core/clock.js';
+import { ProviderError } from '../../src/core/errors.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { backupSources } from '../../src/providers/registry.js';
-import type { NormalizedBackup, PollTarget, ProviderContext } from '../../src/providers/types.js';
+import type { PollTarget, ProviderContext } from '../../src/providers/types.js';
 import {
   buildFleet,
   type FleetSpec,

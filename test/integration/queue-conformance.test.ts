@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AuditorError } from '../../src/errors.js';
+import { AuditorError } from '../../src/core/errors.js';
 import { BullQueue } from '../../src/queue/bullmq.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
 import type { JobSpec, QueueBackend } from '../../src/queue/types.js';

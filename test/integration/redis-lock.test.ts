@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/core/log.js';
 import { createRedis } from '../../src/queue/redis-connection.js';
 import { RedisLock } from '../../src/queue/redis-lock.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';

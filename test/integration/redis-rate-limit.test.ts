@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/core/log.js';
 import { createRedis } from '../../src/queue/redis-connection.js';
 import { RedisRateLimiter } from '../../src/queue/redis-rate-limit.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';

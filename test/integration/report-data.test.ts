@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
-import type { NormalizedBackup } from '../../src/providers/types.js';
 import { buildReport } from '../../src/report/data.js';
 import { type IsoWeek, parseIsoWeek, rangePeriod, weekPeriod } from '../../src/report/period.js';
 import type { ComplianceReport, TargetReport } from '../../src/report/types.js';

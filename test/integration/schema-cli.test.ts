@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { rules } from '../../rules/registry.js';
 import { EXAMPLE_ENV_VARS } from '../../src/cli/init-example.js';
-import { parseDuration } from '../../src/config/duration.js';
 import { configJsonSchema, DURATION_PATTERN } from '../../src/config/json-schema.js';
 import { configSchema } from '../../src/config/schema.js';
+import { parseDuration } from '../../src/core/duration.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { validateJson } from '../helpers/json-schema-validator.js';
 

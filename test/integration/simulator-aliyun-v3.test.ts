@@ -1,8 +1,8 @@
 import * as $OpenApi from '@alicloud/openapi-core';
 import rds, * as $Rds from '@alicloud/rds20140815';
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock, systemClock } from '../../src/clock.js';
-import { ProviderError } from '../../src/errors.js';
+import { manualClock, systemClock } from '../../src/core/clock.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
 import { signedAcs3Headers } from '../../src/providers/aliyun/signer-v3.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/core/clock.js';
 import { signedRpcParams, signV1, toQueryString } from '../../src/providers/aliyun/signer.js';
 import { type Simulator, seededFleet, startSimulator } from '../../src/simulator/index.js';
 import { ALI_KEY_ID, ALI_SECRET, aliyunFleet, SIM_NOW } from '../helpers/aliyun-sim.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock, systemClock } from '../../src/clock.js';
+import { manualClock, systemClock } from '../../src/core/clock.js';
 import {
   buildFleet,
   instanceInfo,

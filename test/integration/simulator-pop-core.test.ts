@@ -1,6 +1,6 @@
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { aliyunRdsInstances } from '../../src/providers/aliyun/instances.js';
 import { type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { ALI_KEY_ID, ALI_REGION, ALI_SECRET, aliyunAccountFor, aliyunFleet } from '../helpers/aliyun-sim.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/errors.js';
+import { DeliveryError } from '../../src/core/errors.js';
 import { type SlackChannel, slackNotifier } from '../../src/notify/slack.js';
 import { SLACK_LIMITS, type SlackPayload } from '../../src/notify/slack-format.js';
 import { alertItem, digest, notifyContext } from '../helpers/alerts.js';

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { runCycle } from '../../src/engine/cycle.js';
 import { createDeps } from '../../src/engine/deps.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
+import { ProviderError } from '../../src/core/errors.js';
 import { ucloudTidbBackups } from '../../src/providers/ucloud/tidb-backups.js';
 import { ucloudUpgsqlBackups } from '../../src/providers/ucloud/upgsql-backups.js';
 import type { Simulator } from '../../src/simulator/index.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { runCycle } from '../../src/engine/cycle.js';
 import { createDeps } from '../../src/engine/deps.js';

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/log.js';
 import { startCheckpointer } from '../../src/db/checkpointer.js';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
-import { silentLogger } from '../../src/log.js';
 import { tempDatabase } from '../helpers/db.js';
 import { tempDir } from '../helpers/temp.js';
 import { until } from '../helpers/wait.js';

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/errors.js';
+import { DeliveryError } from '../../src/core/errors.js';
 import { testDigest } from '../../src/notify/test-message.js';
 import { type WebhookBody, type WebhookChannel, webhookNotifier } from '../../src/notify/webhook.js';
 import { alertItem, digest, NOW, notifyContext } from '../helpers/alerts.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { iso } from '../../src/clock.js';
+import { iso } from '../../src/core/clock.js';
 
 const viaDate = (ms: number): string => `${new Date(ms).toISOString().slice(0, -5)}Z`;
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../../src/log.js';
+import { createLogger, redact } from '../../src/core/log.js';
 
 // The real logger, writing JSON lines into a stream we read back.
 

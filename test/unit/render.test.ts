@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { UNSAFE } from '../../src/core/text.js';
 import { escapeHtml, MAX_REASON, oneLine, orderItems, renderHtml, renderText, subject, truncate } from '../../src/notify/render.js';
-import { UNSAFE } from '../../src/text.js';
 import { alertItem, digest } from '../helpers/alerts.js';
 
 describe('subject', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iso } from '../../src/clock.js';
+import { iso } from '../../src/core/clock.js';
 import {
   lastCompleteWeek,
   localDays,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backupPolicy, windowInside } from '../../rules/backup-policy.js';
 import { coverage } from '../../rules/coverage.js';
 import type { PolicyEvidence, TargetHistory } from '../../rules/types.js';
-import type { BackupPolicy } from '../../src/providers/discovery-types.js';
+import type { BackupPolicy } from '../../src/domain/policy.js';
 import { expectCase, history, hoursAgo, paramProblems, type RuleCase, shown } from '../helpers/history-builder.js';
 
 const policy = (over: Partial<BackupPolicy> = {}): BackupPolicy => ({

@@ -4,7 +4,7 @@ import { recentSuccess } from '../../rules/recent-success.js';
 import { rules } from '../../rules/registry.js';
 import { type ResolvedRule, resolveRules } from '../../rules/resolve.js';
 import { type Config, type TargetConfig, target as targetSchema } from '../../src/config/schema.js';
-import { registry } from '../../src/registry.js';
+import { registry } from '../../src/core/registry.js';
 import { DAY, HOUR } from '../helpers/history-builder.js';
 
 type Layers = Pick<Config, 'rules' | 'profiles'>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backupLabel, MAX_BACKUP_NAME } from '../../rules/format.js';
-import { MAX_TEXT, plainData, plainText } from '../../src/text.js';
+import { MAX_TEXT, plainData, plainText } from '../../src/core/text.js';
 
 const ESC = '\u001b';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../src/time.js';
+import { parseInstant } from '../../src/core/time.js';
 
 describe('parseInstant()', () => {
   it.each([

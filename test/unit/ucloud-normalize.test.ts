@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { NormalizedBackup } from '../../src/providers/types.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { normalizeTidbBackup, normalizeUpgsqlBackup, parseSize, parseUnixSeconds } from '../../src/providers/ucloud/normalize.js';
 import { parseTidbPage, parseUpgsqlPage, tidbBackupItem, upgsqlBackupItem } from '../../src/providers/ucloud/schema.js';
 

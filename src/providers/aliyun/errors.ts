@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind } from '../../errors.js';
+import { ProviderError, type ProviderErrorKind } from '../../core/errors.js';
 import type { HttpResponse } from '../http.js';
 import { type AliyunErrorBody, aliyunErrorBody } from './schema.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ProviderError } from '../../errors.js';
-import { type BackupPolicy, type DiscoveredInstance, type InstanceSource, parseWeekdayNames, parseWindow } from '../discovery-types.js';
+import { ProviderError } from '../../core/errors.js';
+import type { BackupPolicy } from '../../domain/policy.js';
+import { type DiscoveredInstance, type InstanceSource, parseWeekdayNames, parseWindow } from '../discovery-types.js';
 import { parseJsonBody, safeHost, send, withPageRetry } from '../http.js';
 import type { ProviderContext } from '../types.js';
 import { aliyunError, aliyunResponseError, errorBody } from './errors.js';

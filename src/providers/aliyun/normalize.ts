@@ -1,5 +1,4 @@
-import type { BackupKind, BackupStatus } from '../../../rules/types.js';
-import type { BackupTrigger, NormalizedBackup } from '../types.js';
+import type { BackupKind, BackupStatus, BackupTrigger, NormalizedBackup } from '../../domain/backup.js';
 import type { AliyunBackupItem } from './schema.js';
 
 /** Only the words Alibaba documents; anything else is `unknown` and never counts as completed. */

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { compareText } from '../../text.js';
+import { compareText } from '../../core/text.js';
 import { aliyunTimestamp, percentEncode } from './signer.js';
 
 /** The algorithm name in `Authorization` and the first line of the string to sign. */

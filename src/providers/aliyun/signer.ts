@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { compareText } from '../../text.js';
+import { compareText } from '../../core/text.js';
 
 /**
  * Alibaba Cloud percent-encoding for RPC signatures: `encodeURIComponent`, then also `!'()*`;

@@ -1,5 +1,6 @@
-import { ProviderError } from '../../errors.js';
-import type { BackupPage, NormalizedBackup, PollTarget, ProviderContext } from '../types.js';
+import { ProviderError } from '../../core/errors.js';
+import type { NormalizedBackup } from '../../domain/backup.js';
+import type { BackupPage, PollTarget, ProviderContext } from '../types.js';
 import type { GatewayClient, QueryPairs } from './gateway-client.js';
 import { type BackupsPage, type GatewayBackupItem, parseBackupsPage } from './schema.js';
 

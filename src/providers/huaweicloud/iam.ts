@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProviderError } from '../../errors.js';
+import { ProviderError } from '../../core/errors.js';
 import { parseJsonBody, safeHost, send } from '../http.js';
 import type { ProviderContext } from '../types.js';
 import { gatewayResponseError } from './errors.js';

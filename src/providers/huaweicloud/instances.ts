@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ProviderError } from '../../errors.js';
+import { ProviderError } from '../../core/errors.js';
+import type { BackupPolicy } from '../../domain/policy.js';
 import { describeIssues } from '../aliyun/schema.js';
-import { type BackupPolicy, type DiscoveredInstance, type InstanceSource, parseIsoWeekdays, parseWindow } from '../discovery-types.js';
+import { type DiscoveredInstance, type InstanceSource, parseIsoWeekdays, parseWindow } from '../discovery-types.js';
 import { huaweiDdsEndpoint } from './dds-backups.js';
 import { type GatewayAccount, gatewayClientFor, type HuaweicloudAccount, type OtcAccount, type ParseResult } from './gateway-client.js';
 import { IamTokenCache } from './iam.js';

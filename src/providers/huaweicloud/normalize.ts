@@ -1,5 +1,4 @@
-import type { BackupKind, BackupStatus } from '../../../rules/types.js';
-import type { BackupTrigger, NormalizedBackup } from '../types.js';
+import type { BackupKind, BackupStatus, BackupTrigger, NormalizedBackup } from '../../domain/backup.js';
 import { type GatewayBackupItem, idKey } from './schema.js';
 
 /** OTC RDS status words (upper case in the docs; matched case-insensitively). */

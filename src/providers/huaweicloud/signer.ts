@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { compareText } from '../../text.js';
+import { compareText } from '../../core/text.js';
 
 /** The algorithm name in `Authorization` and the first line of the string to sign. */
 export const SDK_ALGORITHM = 'SDK-HMAC-SHA256';

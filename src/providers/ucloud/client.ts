@@ -1,5 +1,5 @@
 import type { AccountConfig } from '../../config/schema.js';
-import { ProviderError } from '../../errors.js';
+import { ProviderError } from '../../core/errors.js';
 import { describeIssues } from '../aliyun/schema.js';
 import { type HttpResponse, parseJsonBody, safeHost, send, withPageRetry } from '../http.js';
 import type { ProviderContext } from '../types.js';

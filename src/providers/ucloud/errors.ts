@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderErrorKind } from '../../errors.js';
+import { ProviderError, type ProviderErrorKind } from '../../core/errors.js';
 
 interface ErrorClass {
   readonly kind: ProviderErrorKind;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ProviderError } from '../../errors.js';
+import { ProviderError } from '../../core/errors.js';
+import type { BackupPolicy, PolicyUnavailable } from '../../domain/policy.js';
 import { describeIssues } from '../aliyun/schema.js';
-import type { BackupPolicy, DiscoveredInstance, InstanceSource, PolicyUnavailable } from '../discovery-types.js';
+import type { DiscoveredInstance, InstanceSource } from '../discovery-types.js';
 import { parseWindow } from '../discovery-types.js';
 import { type UcloudAccount, ucloudClient } from './client.js';
 

@@ -1,5 +1,4 @@
-import type { BackupStatus } from '../../../rules/types.js';
-import type { BackupTrigger, NormalizedBackup } from '../types.js';
+import type { BackupStatus, BackupTrigger, NormalizedBackup } from '../../domain/backup.js';
 import type { TidbBackupItem, UpgsqlBackupItem } from './schema.js';
 
 const MIB = 1024 ** 2;

@@ -1,5 +1,6 @@
-import { ProviderError } from '../../errors.js';
-import type { BackupPage, NormalizedBackup, PollTarget, ProviderContext } from '../types.js';
+import { ProviderError } from '../../core/errors.js';
+import type { NormalizedBackup } from '../../domain/backup.js';
+import type { BackupPage, PollTarget, ProviderContext } from '../types.js';
 
 /** Beyond any real instance; bounds a provider whose pages never add up to its total. */
 const HARD_MAX_PAGES = 10_000;

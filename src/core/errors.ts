@@ -1,3 +1,5 @@
+import type { PollErrorKind } from '../domain/poll.js';
+
 /**
  * Errors that decide retries. `permanent: true` means retrying cannot help (bad credentials,
  * unknown instance, malformed config); transient ones are retried with backoff.
@@ -15,7 +17,8 @@ export class AuditorError extends Error {
   }
 }
 
-export type ProviderErrorKind = 'auth' | 'throttled' | 'not-found' | 'server' | 'network' | 'timeout' | 'invalid-response' | 'client';
+/** A provider failure's class, as recorded with the poll (the domain's poll error kinds). */
+export type ProviderErrorKind = PollErrorKind;
 
 /** A failed call to a provider API, mapped from the provider's own error shape. */
 export class ProviderError extends AuditorError {

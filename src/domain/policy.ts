@@ -1,5 +1,3 @@
-// Kept apart from discovery-types.ts (which needs the provider port) so rules can read it without a cycle.
-
 /**
  * A provider's automated-backup policy for one instance, in one shape for every service.
  * `null` fields mean the provider did not say; rules treat that as "cannot judge", never as compliant.
