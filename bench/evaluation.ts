@@ -1,6 +1,6 @@
+import { type AppDeps, createDeps } from '../jobs/deps.js';
 import { closeDatabase, type Db, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
-import { type AppDeps, createDeps } from '../src/engine/deps.js';
 import { type EvaluationSummary, evaluateTargets } from '../src/engine/evaluate.js';
 import { type BenchTarget, benchConfig, benchTarget, dailySpecs, normalized, repolledSpecs } from './eval-fleet.js';
 import {

@@ -1,7 +1,7 @@
+import { createDeps } from '../jobs/deps.js';
 import { closeDatabase, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
 import type { NormalizedBackup } from '../src/domain/backup.js';
-import { createDeps } from '../src/engine/deps.js';
 import { evaluateTargets } from '../src/engine/evaluate.js';
 import { buildReport } from '../src/report/data.js';
 import { renderReport } from '../src/report/formats.js';

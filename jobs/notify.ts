@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { WorkerDeps } from '../src/daemon/deps.js';
 import { digestSchema } from '../src/notify/digest-schema.js';
-import { sendDigest } from '../src/notify/dispatch.js';
+import { type SendDeps, sendDigest } from '../src/notify/send.js';
+import type { PipelineDeps } from './deps.js';
 import { settleJob } from './settle.js';
 import { defineJob } from './types.js';
 
@@ -13,9 +13,9 @@ export const notifyJob = defineJob({
   name: 'notify',
   payload: z.strictObject({ ids: z.array(z.number().int().positive()).min(1), digest: digestSchema }),
   retry: { attempts: 1, backoffMs: 0 },
-  async process(deps: WorkerDeps, { ids, digest }, meta) {
+  async process(deps: SendDeps & Pick<PipelineDeps, 'queue'>, { ids, digest }, meta) {
     const outcome = await sendDigest(deps, digest);
-    // Counted by settle, on the owner: this may be a remote worker, whose metrics nobody scrapes.
+    // Settled on the owner: this may be a remote worker, which never opens the database.
     await deps.queue.enqueue(settleJob, { ids, channel: digest.channel, outcome, at: deps.clock() }, { jobId: `settle:${meta.jobId}` });
   },
 });

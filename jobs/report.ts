@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import type { OwnerDeps } from '../src/daemon/deps.js';
-import { runScheduledReport } from '../src/report/schedule.js';
+import { runScheduledReport, type ScheduledReportDeps } from '../src/report/schedule.js';
 import { defineJob } from './types.js';
 
 /**
- * The weekly compliance report, on the database owner. The scheduler should put the week in the
- * payload (`lastCompleteWeek(tickInstant, timezone).label`) and use `report:<week>` as the job id, so
- * a retry an hour later, or after Monday turned into Tuesday, still reports the same week. Each
- * (week, channel) is sent once however many daemons enqueue it (a lock in `meta`); a channel that
- * failed transiently is released and retried here with backoff, a permanent failure is not.
+ * The weekly compliance report, on the database owner. The scheduler puts the week in the payload
+ * (`lastCompleteWeek(tickInstant, timezone).label`) and uses `report:<week>` as the job id, so a retry
+ * an hour later, or after Monday turned into Tuesday, still reports the same week. Each (week, channel)
+ * is sent once however many daemons enqueue it (a lock in `meta`); a channel that failed transiently is
+ * released and retried here with backoff, a permanent failure is not.
  */
 export const reportJob = defineJob({
   name: 'report',
@@ -19,7 +18,7 @@ export const reportJob = defineJob({
       .optional(),
   }),
   retry: { attempts: 6, backoffMs: 60_000 },
-  async process(deps: OwnerDeps, { period }) {
+  async process(deps: ScheduledReportDeps, { period }) {
     await runScheduledReport(deps, deps.clock(), period === undefined ? {} : { period });
   },
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import type { OwnerDeps } from '../src/daemon/deps.js';
-import { settleSent } from '../src/notify/dispatch.js';
+import type { Logger } from '../src/core/log.js';
+import type { Db } from '../src/db/client.js';
+import { type RetryPolicy, settleSent } from '../src/notify/outbox.js';
+import type { PipelineDeps } from './deps.js';
 import { defineJob } from './types.js';
 
 const outcome = z.union([
@@ -8,10 +10,18 @@ const outcome = z.union([
   z.strictObject({ ok: z.literal(false), permanent: z.boolean(), message: z.string(), retryAfterMs: z.number().nonnegative().optional() }),
 ]);
 
+/** What settling reads and writes: the outbox, the retry policy and its jitter. */
+export interface SettleDeps extends Pick<PipelineDeps, 'events'> {
+  readonly db: Db;
+  readonly log: Logger;
+  readonly random: () => number;
+  readonly retry?: RetryPolicy | undefined;
+}
+
 /**
  * Records on the owner how a digest's delivery went: sent, retry later, or failed for good (a retry
- * past the last attempt fails), and counts that verdict. `channel` is optional for jobs enqueued by
- * older workers; they count as `unknown`.
+ * past the last attempt fails), and reports that verdict. `channel` is optional for jobs enqueued by
+ * older workers; they are reported as `unknown`.
  */
 export const settleJob = defineJob({
   name: 'settle',
@@ -22,11 +32,14 @@ export const settleJob = defineJob({
     at: z.number(),
   }),
   retry: { attempts: 5, backoffMs: 1_000 },
-  async process(deps: OwnerDeps, { ids, channel, outcome: o, at }) {
-    const verdict = settleSent(deps.db, ids, at, o);
-    if (verdict !== 'none') deps.metrics.notifications.inc({ channel: channel ?? 'unknown', outcome: verdict }, ids.length);
-    if (verdict === 'none') deps.log.info({ ids: ids.length }, 'delivery outcome for rows no longer claimed; ignored');
-    else if (verdict !== 'sent')
-      deps.log.warn({ ids: ids.length, verdict, error: o.ok ? undefined : o.message }, 'notification not delivered');
+  async process(deps: SettleDeps, { ids, channel, outcome: o, at }) {
+    const verdict = settleSent(deps.db, ids, at, o, deps.retry, deps.random);
+    if (verdict === 'none') {
+      deps.log.info({ ids: ids.length }, 'delivery outcome for rows no longer claimed; ignored');
+      return;
+    }
+    deps.events.settled(channel ?? 'unknown', verdict, ids.length);
+    if (verdict === 'sent') deps.log.info({ channel, items: ids.length }, 'notification sent');
+    else deps.log.warn({ channel, items: ids.length, verdict, error: o.ok ? undefined : o.message }, 'notification not delivered');
   },
 });

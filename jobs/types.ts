@@ -1,9 +1,10 @@
-import type { JobMeta, JobSpec } from '../src/queue/types.js';
+import type { JobMeta, JobSpec, QueueBackend } from '../src/queue/types.js';
 
 /**
  * A queue's job: name, zod payload and retry options side by side, and a thin processor that only
- * calls the plain functions that do the work (tests call those without Redis). The same definition
- * runs in-process (embedded mode) and on BullMQ workers (scale-out).
+ * calls the plain functions that do the work (tests call those without a queue). The same definition
+ * runs in-process (embedded mode, one-shot commands) and on BullMQ workers (scale-out). `D` is what
+ * the processor needs, and no more.
  */
 export interface JobDefinition<P, D> extends JobSpec<P> {
   process(deps: D, payload: P, meta: JobMeta): Promise<void>;
@@ -11,4 +12,9 @@ export interface JobDefinition<P, D> extends JobSpec<P> {
 
 export function defineJob<P, D>(job: JobDefinition<P, D>): JobDefinition<P, D> {
   return job;
+}
+
+/** Runs `job`'s processor on `deps` for every job of its queue, `concurrency` at a time. */
+export function consume<P, D>(queue: QueueBackend, job: JobDefinition<P, D>, deps: D, concurrency: number): void {
+  queue.consume(job, (payload, meta) => job.process(deps, payload, meta), { concurrency });
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import { createDeps } from '../../jobs/deps.js';
 import { systemClock } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { type CoverageRow, coverageRows } from '../discovery/coverage-rows.js';
 import { discoverAll, discoveringAccounts } from '../discovery/run.js';
-import { createDeps } from '../engine/deps.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** Printable text: provider names can carry anything, so control characters are shown escaped. */

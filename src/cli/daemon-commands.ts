@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { slotOf } from '../daemon/poll-ticks.js';
 import { type Running, startDaemon, startWorker, WORKER_QUEUES } from '../daemon/runtime.js';
-import { slotOf } from '../daemon/scheduler.js';
 import type { QueueName } from '../queue/types.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 

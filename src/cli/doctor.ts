@@ -83,7 +83,7 @@ export function doctorCommand(program: Command, io: CliIO, run: Run): void {
             fetch: globalThis.fetch,
             clock: systemClock,
             log: logger(io),
-            sources: backupSources as unknown as Registry<BackupSource>,
+            sources: backupSources,
             progress,
           },
           { targets, timeoutMs: args.data.timeout },

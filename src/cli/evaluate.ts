@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { deliverDue } from '../../jobs/cycle.js';
+import { createDeps } from '../../jobs/deps.js';
 import { iso } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { findingsAsOf } from '../db/findings.js';
-import { createDeps } from '../engine/deps.js';
 import { evaluateTargets } from '../engine/evaluate.js';
 import { judgeTarget } from '../engine/judge.js';
-import { deliverDue } from '../notify/deliver.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 import { parseAt, printStatus } from './status.js';
 import { type StatusEntry, statusTable, summaryLine } from './status-view.js';

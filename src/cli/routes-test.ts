@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { rules } from '../../rules/registry.js';
-import { resolveRules } from '../../rules/resolve.js';
+import { resolveRules } from '../config/rule-settings.js';
 import { formatDuration } from '../core/duration.js';
-import { route } from '../notify/routes.js';
+import { route } from '../engine/routing.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 /** `routes test --target X --rule Y`: which channels a finding would go to, and through which routes. */

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
+import { type CycleSummary, type PollObserver, runCycle } from '../../jobs/cycle.js';
+import { createDeps } from '../../jobs/deps.js';
 import type { Registry } from '../core/registry.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
-import { type CycleSummary, runCycle } from '../engine/cycle.js';
-import { createDeps } from '../engine/deps.js';
-import type { PollObserver } from '../engine/poll.js';
 import { notifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import { recordingNotifiers, type WouldSend, withDatabaseCopy, wouldSendText } from './dry-run.js';
@@ -48,7 +47,7 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
         if (opts.dryRun) {
           return withDatabaseCopy(loaded.databasePath, async (copy) => {
             const sent: WouldSend[] = [];
-            const summary = await cycle(copy, recordingNotifiers(notifiers as unknown as Registry<Notifier>, sent));
+            const summary = await cycle(copy, recordingNotifiers(notifiers, sent));
             if (opts.json) {
               const findings = statusEntries(copy);
               println(
@@ -87,8 +86,8 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
 
 /** Progress: which account is being polled and how many polls failed so far. */
 const pollProgress = (progress: ProgressReporter): PollObserver => ({
-  started: (t) => progress.started(`account ${t.account} · ${t.id}`),
-  finished: (_t, s) => progress.finished(!s.ok),
+  pollStarted: (t) => progress.started(`account ${t.account} · ${t.id}`),
+  polled: (s) => progress.finished(!s.ok),
 });
 
 /** One line about a cycle (polls, changes, delivery), then one per failed poll; for stderr. */

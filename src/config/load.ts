@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { rules as defaultRules } from '../../rules/registry.js';
-import { issuePath, resolveRules } from '../../rules/resolve.js';
 import type { Rule } from '../../rules/types.js';
 import { ConfigError } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
 import { checkDiscover, checkReferences, checkSchedules } from './references.js';
+import { issuePath, resolveRules } from './rule-settings.js';
 import { type AccountConfig, account, type ChannelConfig, type Config, channel, configSchema, wholeConfigProblems } from './schema.js';
 import { isLiteralSecret, resolveSecret, type SecretEnv, type SecretRef } from './secret.js';
 

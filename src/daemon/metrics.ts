@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PipelineEvents } from '../../jobs/deps.js';
 
 /** The daemon's Prometheus metrics, on a registry of its own (no process-wide default registry). */
 export interface DaemonMetrics {
@@ -52,5 +53,22 @@ export function createMetrics(): DaemonMetrics {
       labelNames: ['queue', 'state'],
       registers: [registry],
     }),
+  };
+}
+
+/** The pipeline's events counted in the daemon's metrics; what remote workers count, nobody scrapes. */
+export function metricsEvents(m: DaemonMetrics): PipelineEvents {
+  return {
+    pollStarted: () => {},
+    polled: (s) => {
+      m.polls.inc({ outcome: s.ok ? 'ok' : (s.errorKind ?? 'error') });
+      m.pollDuration.observe(s.durationMs / 1000);
+    },
+    pollSkipped: () => m.polls.inc({ outcome: 'skipped' }),
+    evaluated: (s) => {
+      for (const [state, n] of Object.entries(s.byState)) m.evaluations.inc({ state }, n);
+    },
+    discovered: () => {},
+    settled: (channel, verdict, items) => m.notifications.inc({ channel, outcome: verdict }, items),
   };
 }

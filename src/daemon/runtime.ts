@@ -1,26 +1,29 @@
+import { createDeps, createWorkerServices, type OwnerDeps, type WorkerDeps } from '../../jobs/deps.js';
+import { discoverJob } from '../../jobs/discover.js';
 import { evaluateJob } from '../../jobs/evaluate.js';
 import { ingestJob } from '../../jobs/ingest.js';
 import { notifyJob } from '../../jobs/notify.js';
+import { offerDueDigests } from '../../jobs/offer.js';
 import { pollJob } from '../../jobs/poll.js';
 import { reportJob } from '../../jobs/report.js';
 import { settleJob } from '../../jobs/settle.js';
-import type { JobDefinition } from '../../jobs/types.js';
+import { consume } from '../../jobs/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
-import { createDeps, createWorkerDeps } from '../engine/deps.js';
-import type { QueueBackend, QueueName } from '../queue/types.js';
+import { claimOwner } from '../notify/outbox.js';
+import type { QueueName } from '../queue/types.js';
 import { type BackendOptions, createBackend } from './backend.js';
-import { type DeliveryLoop, startDeliveryLoop } from './delivery-loop.js';
-import type { OwnerDeps, WorkerDeps } from './deps.js';
-import { startDiscoveryLoop } from './discovery-loop.js';
 import { evaluationBatcher } from './evaluation-batcher.js';
 import { startHttp } from './http.js';
-import { createMetrics } from './metrics.js';
-import { type Scheduler, startScheduler } from './scheduler.js';
+import { createMetrics, metricsEvents } from './metrics.js';
+import { type PollTicks, pollTicks } from './poll-ticks.js';
+import { daemonSchedules, startSchedules } from './schedules.js';
+import { serialized } from './serialized.js';
 
 export interface RuntimeOptions extends BackendOptions {
   readonly loaded: LoadedConfig;
@@ -42,104 +45,89 @@ export interface Running {
 
 export interface Daemon extends Running {
   readonly deps: OwnerDeps;
-  readonly scheduler: Scheduler;
+  /** The poll ticks: what was ticked, and a tick on demand (`start --poll-now`). */
+  readonly scheduler: PollTicks;
   readonly httpUrl: string | undefined;
 }
 
-function consume<P, D>(queue: QueueBackend, job: JobDefinition<P, D>, deps: D, concurrency: number): void {
-  queue.consume(job, (payload, meta) => job.process(deps, payload, meta), { concurrency });
-}
-
 /**
- * `start`: the database owner. It schedules, consumes every queue (so one process is a whole
- * deployment; `worker` processes add poll and notify capacity), runs the outbox delivery loop and
- * serves /healthz and /metrics.
+ * `start`: the database owner. It runs the schedules, consumes every queue (so one process is a whole
+ * deployment; `worker` processes add poll and notify capacity), offers due digests and serves /healthz
+ * and /metrics.
  */
 export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
-  const { loaded, log } = opts;
-  const db = openDatabase(loaded.databasePath);
-  const backend = createBackend(loaded, log, opts);
-  const checkpointer = await startCheckpointer(db, loaded.databasePath, { log });
-  const metrics = createMetrics();
-  let loop: DeliveryLoop | undefined;
+  const { log } = opts;
   const clock = opts.clock ?? systemClock;
+  const db = openDatabase(opts.loaded.databasePath);
+  const backend = createBackend(opts.loaded, log, opts);
+  const checkpointer = await startCheckpointer(db, opts.loaded.databasePath, { log });
+  const metrics = createMetrics();
   const batcher = evaluationBatcher({ queue: backend.queue, log, clock });
+  const offer = serialized(() => offerDueDigests(deps, { groupWaitMs: deps.loaded.config.alerting.groupWait, owner: claimOwner() }), log);
+  // Targets `discover:` generated come and go with each discovery; every processor reads `deps.loaded`.
+  let loaded = withAutoTargets(opts.loaded, db, clock());
   const deps: OwnerDeps = {
-    ...createDeps({ db, loaded, log, clock, ...(opts.fetch && { fetch: opts.fetch }) }),
+    ...createDeps({ db, loaded: opts.loaded, log, clock, ...(opts.fetch && { fetch: opts.fetch }) }),
+    get loaded() {
+      return loaded;
+    },
     queue: backend.queue,
     limiter: backend.limiter,
     lock: backend.lock,
-    metrics,
-    wakeDelivery: () => loop?.wake(),
+    events: metricsEvents(metrics),
+    wakeDelivery: () => {
+      offer.now();
+      // After groupWait the rows just written become due: look then, not only at the next tick.
+      offer.after(loaded.config.alerting.groupWait + 50);
+    },
     requestEvaluation: (targetId) => batcher.request(targetId),
+    refreshTargets: () => {
+      loaded = withAutoTargets(opts.loaded, db, clock());
+    },
   };
   // One writer: SQLite work is serial anyway, and ordering keeps a target's ingest before its evaluation.
   consume(backend.queue, ingestJob, deps, 1);
   consume(backend.queue, evaluateJob, deps, 1);
   consume(backend.queue, settleJob, deps, 1);
   consume(backend.queue, reportJob, deps, 1);
+  consume(backend.queue, discoverJob, deps, 1);
   // 0 leaves polling to `worker` processes.
-  const pollConcurrency = opts.pollConcurrency ?? loaded.config.queue.pollConcurrency;
+  const pollConcurrency = opts.pollConcurrency ?? opts.loaded.config.queue.pollConcurrency;
   if (pollConcurrency > 0) consume(backend.queue, pollJob, deps, pollConcurrency);
   consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
-  loop = startDeliveryLoop(deps, opts.deliveryIntervalMs);
-  // Time-based rules change verdicts without any new poll (a backup grows stale, polling stops
-  // altogether): every target is evaluated on this timer too, not only after its polls.
-  const sweepMs = opts.evaluateEveryMs ?? 5 * 60_000;
-  const enqueueSweep = () =>
-    backend.queue
-      .enqueue(evaluateJob, {}, { jobId: `evaluate:sweep:${iso(Math.floor(clock() / sweepMs) * sweepMs)}` })
-      .catch((err: unknown) => {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not enqueue the periodic evaluation');
-      });
-  const sweep = setInterval(enqueueSweep, sweepMs);
-  sweep.unref();
-  void enqueueSweep(); // right away too: a restart must not hide a finding for a whole interval
-  // Targets `discover:` generated come and go with each discovery; every processor reads deps.loaded.
-  const setLoaded = (next: LoadedConfig): void => {
-    (deps as { loaded: LoadedConfig }).loaded = next;
+  const polls = pollTicks({ loaded: opts.loaded, queue: backend.queue, log, targets: () => loaded.config.targets });
+  const table = daemonSchedules(deps, polls, () => offer.now(), {
+    evaluateEveryMs: opts.evaluateEveryMs ?? 5 * 60_000,
+    deliveryIntervalMs: opts.deliveryIntervalMs ?? 5_000,
+  });
+  const schedules = startSchedules(table, { log, clock, timezone: opts.loaded.config.timezone });
+  const stopAll = async (timeoutMs: number) => {
+    polls.stop();
+    await schedules.stop();
+    await batcher.stop();
+    offer.stop();
+    await backend.queue.close(timeoutMs);
+    await http?.close();
+    await backend.close();
+    await checkpointer.stop();
+    closeDatabase(db);
   };
-  setLoaded(withAutoTargets(loaded, db, clock()));
-  const discovery = startDiscoveryLoop(deps, loaded, setLoaded);
-  void discovery.run(); // right away too: coverage and auto-targets must not wait for the first tick
-  const scheduler = startScheduler({ loaded, queue: backend.queue, log, targets: () => deps.loaded.config.targets });
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
   try {
-    http = loaded.config.http ? await startHttp({ db, queue: backend.queue, metrics, log }, loaded.config.http.listen) : undefined;
+    const listen = opts.loaded.config.http?.listen;
+    http = listen ? await startHttp({ db, queue: backend.queue, metrics, log }, listen) : undefined;
   } catch (err) {
     // Nothing may keep the process alive once `start` has failed: undo everything started above.
-    clearInterval(sweep);
-    loop.stop();
-    const undo = async () => {
-      await scheduler.stop();
-      await discovery.stop();
-      await batcher.stop();
-      await backend.queue.close(2_000);
-      await backend.close();
-      await checkpointer.stop();
-      closeDatabase(db);
-    };
-    await undo().catch((e: unknown) =>
-      log.warn({ err: e instanceof Error ? e.message : String(e) }, 'cleanup after a failed start was incomplete'),
-    );
+    await stopAll(2_000).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'cleanup after a failed start was incomplete'));
     throw err;
   }
-  log.info({ mode: backend.queue.kind, database: loaded.databasePath, at: iso(deps.clock()) }, 'daemon started');
+  log.info({ mode: backend.queue.kind, database: opts.loaded.databasePath, at: iso(clock()) }, 'daemon started');
   return {
     deps,
-    scheduler,
+    scheduler: polls,
     httpUrl: http?.url,
     async stop(timeoutMs) {
-      await scheduler.stop();
-      await discovery.stop();
-      clearInterval(sweep);
-      await batcher.stop();
-      loop?.stop();
-      await backend.queue.close(timeoutMs);
-      await http?.close();
-      await backend.close();
-      await checkpointer.stop();
-      closeDatabase(db);
+      await stopAll(timeoutMs);
       log.info('daemon stopped');
     },
   };
@@ -153,8 +141,14 @@ export async function startWorker(opts: RuntimeOptions & { queues: readonly Queu
   const { loaded, log } = opts;
   if (!loaded.config.redis) throw new Error('worker needs `redis:` in the config: without it the daemon runs every job in its own process');
   const backend = createBackend(loaded, log, opts);
-  const base = createWorkerDeps({ loaded, log, clock: opts.clock ?? systemClock, ...(opts.fetch && { fetch: opts.fetch }) });
-  const deps: WorkerDeps = { ...base, queue: backend.queue, limiter: backend.limiter, lock: backend.lock, metrics: createMetrics() };
+  const base = createWorkerServices({ loaded, log, clock: opts.clock ?? systemClock, ...(opts.fetch && { fetch: opts.fetch }) });
+  const deps: WorkerDeps = {
+    ...base,
+    queue: backend.queue,
+    limiter: backend.limiter,
+    lock: backend.lock,
+    events: metricsEvents(createMetrics()),
+  };
   if (opts.queues.includes('poll')) consume(backend.queue, pollJob, deps, opts.concurrency);
   if (opts.queues.includes('notify')) consume(backend.queue, notifyJob, deps, opts.concurrency);
   log.info({ queues: opts.queues, concurrency: opts.concurrency }, 'worker started');

@@ -38,6 +38,14 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
+/**
+ * Runs `fn` in one IMMEDIATE transaction: the write lock is taken at the start, so a batch of writes
+ * never fails halfway on a busy database, and either all of it is committed or none.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).immediate();
+}
+
 export function closeDatabase(db: Db): void {
   if (db.$client.open) db.$client.close();
 }

@@ -1,8 +1,8 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Config, TargetConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
+import { type StoredInstance, storedInstances } from '../db/discovery.js';
 import { exclusionOf } from './coverage.js';
-import { type StoredInstance, storedInstances } from './store.js';
 
 /** The stable id of a discovered instance: what its auto-target, or its coverage finding, is called. */
 export const instanceTargetId = (account: string, service: string, instance: string): string => `${account}/${service}/${instance}`;

@@ -1,6 +1,6 @@
 import type { Config, TargetConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
-import { lastDiscovery, type StoredInstance, storedInstances } from './store.js';
+import { lastDiscovery, type StoredInstance, storedInstances } from '../db/discovery.js';
 
 /** Where one discovered instance stands. */
 export type CoverageState = 'targeted' | 'excluded' | 'uncovered' | 'replica';

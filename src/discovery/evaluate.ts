@@ -1,7 +1,8 @@
 import type { CoverageFact } from '../../rules/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { registry } from '../core/registry.js';
-import { type EvaluateDeps, type EvaluationSummary, evaluateTargets } from '../engine/evaluate.js';
+import { type EvaluationSummary, evaluateTargets } from '../engine/evaluate.js';
+import type { EvaluateDeps } from '../engine/judge.js';
 import { instanceTargetId } from './auto-targets.js';
 import { coverageOf } from './coverage.js';
 

@@ -2,12 +2,12 @@ import type { AccountConfig } from '../config/schema.js';
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
 import { AuditorError, errorMessage } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
+import type { Db } from '../db/client.js';
+import { type DiscoveryOutcome, recordDiscovery } from '../db/discovery.js';
 import type { BackupPolicy, PolicyUnavailable } from '../domain/policy.js';
-import type { AppDeps } from '../engine/deps.js';
+import { type ProviderDeps, providerContext } from '../providers/context.js';
 import type { InstanceSource } from '../providers/discovery-types.js';
 import { instanceSources } from '../providers/instances-registry.js';
-import type { ProviderContext } from '../providers/types.js';
-import { type DiscoveryOutcome, recordDiscovery } from './store.js';
 
 /** One (account, service) discovery as a summary line. */
 export interface DiscoverySummary {
@@ -19,15 +19,15 @@ export interface DiscoverySummary {
 }
 
 /** The deps discovery uses; `instanceSources` defaults to every adapter. */
-export type DiscoverDeps = Pick<AppDeps, 'db' | 'loaded' | 'clock' | 'log' | 'fetch' | 'sleep' | 'random' | 'timeoutMs'> &
-  Partial<Pick<AppDeps, 'http'>> & {
-    readonly instanceSources?: Registry<InstanceSource>;
-    /** Waits for the account's rate limit before each request (the daemon shares it with the polls). */
-    readonly throttle?: (account: string) => Promise<void>;
-  };
+export interface DiscoverDeps extends ProviderDeps {
+  readonly db: Db;
+  readonly instanceSources?: Registry<InstanceSource>;
+  /** Waits for the account's rate limit before each request (the daemon shares it with the polls). */
+  readonly throttle?: (account: string) => Promise<void>;
+}
 
 /** The accounts with a `discover:` option, by name. */
-export function discoveringAccounts(deps: Pick<AppDeps, 'loaded'>): [string, AccountConfig][] {
+export function discoveringAccounts(deps: Pick<ProviderDeps, 'loaded'>): [string, AccountConfig][] {
   return Object.entries(deps.loaded.config.accounts).filter(([, a]) => a.discover !== undefined);
 }
 
@@ -42,17 +42,7 @@ export async function discoverAccount(deps: DiscoverDeps, accountName: string): 
   const services = account.discover.services.length > 0 ? account.discover.services : SERVICES_BY_CLOUD[account.cloud];
   const scope = { regions: account.discover.regions };
   const { throttle } = deps;
-  const ctx: ProviderContext = {
-    clock: deps.clock,
-    fetch: deps.fetch,
-    http: deps.http,
-    log: deps.log.child({ account: accountName }),
-    sleep: deps.sleep,
-    random: deps.random,
-    timeoutMs: deps.timeoutMs,
-    secret: (ref, where) => deps.loaded.secret(ref, where),
-    ...(throttle && { throttle: () => throttle(accountName) }),
-  };
+  const ctx = providerContext(deps, { account: accountName }, throttle && (() => throttle(accountName)));
   const sources = deps.instanceSources ?? (instanceSources as Registry<InstanceSource>);
   const out: DiscoverySummary[] = [];
   for (const service of services) {

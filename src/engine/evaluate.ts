@@ -1,16 +1,12 @@
 import type { Config, TargetConfig } from '../config/schema.js';
 import { targetPosition } from '../config/target-index.js';
-import type { Clock } from '../core/clock.js';
+import { writeTransaction } from '../db/client.js';
 import { type FindingRow, readTargetFindings, writeFinding } from '../db/findings.js';
 import { activeSilences, type Silence, silenceMatches } from '../db/silences.js';
 import type { AlertItem } from '../domain/alert.js';
-import { route } from '../notify/routes.js';
 import { decide } from './decide.js';
-import { type JudgeDeps, judgeTarget, type Verdict } from './judge.js';
-
-export interface EvaluateDeps extends JudgeDeps {
-  readonly clock: Clock;
-}
+import { type EvaluateDeps, judgeTarget, type Verdict } from './judge.js';
+import { route } from './routing.js';
 
 export interface EvaluationSummary {
   readonly at: number;
@@ -37,14 +33,12 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
   const silences = activeSilences(deps.db, now);
   for (let start = 0; start < targets.length; start += BATCH) {
     const batch = targets.slice(start, start + BATCH).map(({ t, i }) => ({ t, verdicts: judgeTarget(deps, t, i, now) }));
-    deps.db.$client
-      .transaction(() => {
-        for (const { t, verdicts } of batch) {
-          const previous = readTargetFindings(deps.db, t.id);
-          for (const v of verdicts) record(deps, t, v, previous.get(v.rule.rule.id), now, silences, summary);
-        }
-      })
-      .immediate();
+    writeTransaction(deps.db, () => {
+      for (const { t, verdicts } of batch) {
+        const previous = readTargetFindings(deps.db, t.id);
+        for (const v of verdicts) record(deps, t, v, previous.get(v.rule.rule.id), now, silences, summary);
+      }
+    });
   }
   return summary;
 }

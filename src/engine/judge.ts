@@ -1,20 +1,23 @@
-import { type ResolvedRule, resolvedRules } from '../../rules/resolve.js';
 import type { CoverageFact, HistoryNeeds, Rule, RuleTarget, TargetHistory } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import { type ResolvedRule, resolvedRules } from '../config/rule-settings.js';
 import type { TargetConfig } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
+import { coverageFact, policyEvidence } from '../db/discovery-facts.js';
 import { loadHistory } from '../db/history.js';
-import { coverageFact, policyEvidence } from '../discovery/facts.js';
 import type { FindingState } from '../domain/finding.js';
 
-export interface JudgeDeps {
+/** What judging and recording findings reads; the same for live evaluation, coverage and `evaluate --at`. */
+export interface EvaluateDeps {
   readonly db: Db;
   readonly loaded: LoadedConfig;
   readonly rules: Registry<Rule>;
   readonly log: Logger;
+  readonly clock: Clock;
   /** Coverage facts decided by the caller (uncovered instances' findings); others are read from stored discovery. */
   readonly coverageFacts?: ReadonlyMap<string, CoverageFact>;
 }
@@ -67,7 +70,7 @@ function resolvedFor(
  * to the database: nothing is written. Rules that cannot judge (no successful poll yet, or a rule
  * that throws) give `error`, never a guess.
  */
-export function judgeTarget(deps: JudgeDeps, target: TargetConfig, index: number, now: number): Verdict[] {
+export function judgeTarget(deps: EvaluateDeps, target: TargetConfig, index: number, now: number): Verdict[] {
   const { config } = deps.loaded;
   const { resolved, needs } = resolvedFor(deps.rules, config, target, index);
   const ruleTarget: RuleTarget = { id: target.id, service: target.service, instance: target.instance, labels: target.labels };

@@ -4,7 +4,7 @@ import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { z } from 'zod';
 import type { emailChannel } from '../config/schema.js';
 import { DeliveryError } from '../core/errors.js';
-import { answerExcerpt, channelSecret } from './delivery.js';
+import { answerExcerpt, channelSecret } from './http.js';
 import { renderHtml, renderText, subject } from './render.js';
 import type { Notifier } from './types.js';
 

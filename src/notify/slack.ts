@@ -10,7 +10,7 @@ import {
   redirectNote,
   retryAfterMs,
   retryAfterNote,
-} from './delivery.js';
+} from './http.js';
 import { slackPayload } from './slack-format.js';
 import type { Notifier } from './types.js';
 

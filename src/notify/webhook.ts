@@ -14,7 +14,7 @@ import {
   redirectNote,
   retryAfterMs,
   retryAfterNote,
-} from './delivery.js';
+} from './http.js';
 import { orderItems } from './render.js';
 import type { Digest, Notifier } from './types.js';
 

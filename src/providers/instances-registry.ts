@@ -11,4 +11,4 @@ export const instanceSources = registry<InstanceSource>('instance source', [
   ucloudTidbInstances,
   otcRdsInstances,
   huaweiDdsInstances,
-] as unknown as InstanceSource[]);
+]);

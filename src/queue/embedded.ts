@@ -33,6 +33,17 @@ function insertByRunAt(waiting: Job[], job: Job): void {
   waiting.splice(lo, 0, job);
 }
 
+export interface EmbeddedQueueOptions {
+  readonly log?: Logger;
+  readonly keepIdsMs?: number;
+  readonly maxIds?: number;
+  /**
+   * A one-shot run's queue: a job that throws is not retried but handed here, so the run fails with
+   * its error (exit 3) instead of waiting out backoffs; the daemon's queue leaves this unset.
+   */
+  readonly onFailure?: (err: unknown, job: { readonly queue: QueueName; readonly id: string }) => void;
+}
+
 /**
  * The in-process queue of the embedded mode: the same job definitions and processors as BullMQ, with
  * bounded concurrency per queue, deterministic-id deduplication, retries with exponential backoff and
@@ -51,9 +62,10 @@ export class EmbeddedQueue implements QueueBackend {
   /** Closed for good: nothing is accepted or started. */
   #closed = false;
   #seq = 0;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly opts: { log?: Logger; keepIdsMs?: number; maxIds?: number } = {},
+    private readonly opts: EmbeddedQueueOptions = {},
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -83,6 +95,17 @@ export class EmbeddedQueue implements QueueBackend {
       out[name] = { waiting: l.waiting.length - delayed, active: l.active, delayed, failed: l.failed };
     }
     return out;
+  }
+
+  /** Resolves once no job of a consumed queue waits or runs (delayed ones included): what a one-shot run drains. */
+  async idle(): Promise<void> {
+    while (this.#busy()) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #busy(): boolean {
+    if (this.#running.size > 0) return true;
+    for (const lane of this.#lanes.values()) if (lane.handler && lane.waiting.length > 0) return true;
+    return false;
   }
 
   async ping(): Promise<boolean> {
@@ -137,6 +160,7 @@ export class EmbeddedQueue implements QueueBackend {
       lane.active--;
       this.#running.delete(run);
       this.#pump();
+      for (const wake of this.#idleWaiters.splice(0)) wake();
     });
     this.#running.add(run);
   }
@@ -148,6 +172,7 @@ export class EmbeddedQueue implements QueueBackend {
       lane.failed++;
       this.#ids.set(job.id, this.now());
       log.error({ queue: lane.spec.name, jobId: job.id, problem: parsed.error.issues[0]?.message }, 'job payload rejected');
+      this.opts.onFailure?.(parsed.error, { queue: lane.spec.name, id: job.id });
       return;
     }
     try {
@@ -155,6 +180,12 @@ export class EmbeddedQueue implements QueueBackend {
       this.#ids.set(job.id, this.now());
     } catch (err) {
       const permanent = err instanceof AuditorError && err.permanent;
+      if (this.opts.onFailure) {
+        lane.failed++;
+        this.#ids.set(job.id, this.now());
+        this.opts.onFailure(err, { queue: lane.spec.name, id: job.id });
+        return;
+      }
       if (permanent || job.attempt >= lane.spec.retry.attempts || this.#draining) {
         lane.failed++;
         this.#ids.set(job.id, this.now());

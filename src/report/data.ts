@@ -1,6 +1,6 @@
-import { resolvedRules } from '../../rules/resolve.js';
 import type { Rule } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import { resolvedRules } from '../config/rule-settings.js';
 import { iso } from '../core/clock.js';
 import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';

@@ -1,4 +1,4 @@
-import { type SendDeps, type SentOutcome, sendDigest } from '../notify/dispatch.js';
+import { type SendDeps, type SentOutcome, sendDigest } from '../notify/send.js';
 import type { Digest, ReportMessage } from '../notify/types.js';
 import { renderHtml } from './render-html.js';
 import { reportData } from './render-json.js';

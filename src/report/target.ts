@@ -1,4 +1,4 @@
-import type { ResolvedRule } from '../../rules/resolve.js';
+import type { ResolvedRule } from '../config/rule-settings.js';
 import type { TargetConfig } from '../config/schema.js';
 import { iso } from '../core/clock.js';
 import { compareText } from '../core/text.js';

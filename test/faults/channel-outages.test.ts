@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type DeliverDeps, deliverDue } from '../../jobs/cycle.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
-import { type DeliverDeps, deliverDue } from '../../src/notify/deliver.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { mulberry32 } from '../../src/simulator/index.js';
 import { alertItem } from '../helpers/alerts.js';

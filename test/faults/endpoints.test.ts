@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createWorkerServices } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/log.js';
-import { createWorkerDeps } from '../../src/engine/deps.js';
 import { fetchPoll } from '../../src/engine/poll.js';
 import { send } from '../../src/providers/http.js';
 import { mixedFleet, mulberry32, SIM_APIS, simulatorConfig } from '../../src/simulator/index.js';
@@ -79,7 +79,7 @@ describe('redirects from a provider endpoint', () => {
     // Every adapter, pointed at an endpoint that redirects everything elsewhere.
     const spec = mixedFleet({ seed: 7, now: Date.now(), perApi: 1 });
     const loaded = loadConfigText(simulatorConfig(spec, { url: redirector.url }), '/tmp/faults/redirect.yaml');
-    const deps = createWorkerDeps({ loaded, log: silentLogger, sleep: async () => undefined, random: mulberry32(1), timeoutMs: 2_000 });
+    const deps = createWorkerServices({ loaded, log: silentLogger, sleep: async () => undefined, random: mulberry32(1), timeoutMs: 2_000 });
     const outcomes = [];
     for (const target of loaded.config.targets) outcomes.push(await fetchPoll(deps, target));
 

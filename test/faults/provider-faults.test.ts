@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../jobs/cycle.js';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
-import { runCycle } from '../../src/engine/cycle.js';
-import { createDeps } from '../../src/engine/deps.js';
 import {
   buildFleet,
   type FaultName,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCycle } from '../../jobs/cycle.js';
+import { type AppDeps, createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { addSilence, expireSilence } from '../../src/db/silences.js';
-import { runCycle } from '../../src/engine/cycle.js';
-import { type AppDeps, createDeps } from '../../src/engine/deps.js';
 import { tempDatabase } from '../helpers/db.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { notifyJob } from '../../jobs/notify.js';
+import { offerDueDigests } from '../../jobs/offer.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
-import { startDeliveryLoop } from '../../src/daemon/delivery-loop.js';
-import type { OwnerDeps } from '../../src/daemon/deps.js';
 import type { Db } from '../../src/db/client.js';
+import { claimOwner } from '../../src/notify/outbox.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
 import { tempDatabase } from '../helpers/db.js';
 import { until } from '../helpers/wait.js';
@@ -19,7 +19,7 @@ let cleanup: () => void;
 beforeEach(() => ({ db, cleanup } = tempDatabase()));
 afterEach(() => cleanup());
 
-describe('the delivery loop', () => {
+describe('offering due digests', () => {
   it('offers a digest again once its lease ran out without an outcome, under a new job id', async () => {
     const item = {
       kind: 'firing',
@@ -50,18 +50,19 @@ alerting: { groupWait: 0s }
     const jobs: string[] = [];
     // Takes the digest and reports nothing back.
     queue.consume(notifyJob, async (_payload, meta) => void jobs.push(meta.jobId), { concurrency: 1 });
-    const deps = { db, loaded, clock, log: silentLogger, queue } as unknown as OwnerDeps;
-    const loop = startDeliveryLoop(deps, 60_000);
+    const deps = { db, clock, log: silentLogger, queue };
+    const offer = () => offerDueDigests(deps, { groupWaitMs: loaded.config.alerting.groupWait, owner: claimOwner() });
     try {
-      loop.wake();
+      await offer();
       await until(() => jobs.length === 1);
       expect(db.$client.prepare(`SELECT status FROM notifications`).pluck().get()).toBe('sending');
+      await offer();
+      expect(jobs).toHaveLength(1);
       clock.advance(11 * 60_000);
-      loop.wake();
+      await offer();
       await until(() => jobs.length === 2);
       expect(new Set(jobs).size).toBe(2);
     } finally {
-      loop.stop();
       await queue.close(1_000);
     }
   });

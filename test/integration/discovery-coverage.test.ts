@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
+import { storedInstances, storedPolicy } from '../../src/db/discovery.js';
 import { coverageOf } from '../../src/discovery/coverage.js';
 import { evaluateCoverage } from '../../src/discovery/evaluate.js';
 import { discoverAll } from '../../src/discovery/run.js';
-import { storedInstances, storedPolicy } from '../../src/discovery/store.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { aliyunInstancesApi, defaultApis, Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';

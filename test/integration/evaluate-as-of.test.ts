@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 
 const YAML = `database: ":memory:"

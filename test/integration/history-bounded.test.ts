@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/registry.js';
-import { resolveRules } from '../../rules/resolve.js';
 import type { HistoryNeeds } from '../../rules/types.js';
+import { resolveRules } from '../../src/config/rule-settings.js';
 import type { Config, TargetConfig } from '../../src/config/schema.js';
 import type { Db } from '../../src/db/client.js';
 import { loadHistory } from '../../src/db/history.js';

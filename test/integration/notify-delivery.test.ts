@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DeliverDeps, deliverDue } from '../../jobs/cycle.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
-import { type DeliverDeps, deliverDue } from '../../src/notify/deliver.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { alertItem } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverDue } from '../../jobs/cycle.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
-import { deliverDue } from '../../src/notify/deliver.js';
-import { claimDue, dueChannels, releaseOrphans, settle } from '../../src/notify/outbox.js';
+import { claimDue, dueChannels } from '../../src/db/outbox.js';
+import { releaseOrphans, settle } from '../../src/notify/outbox.js';
 import { notifiers } from '../../src/notify/registry.js';
 import type { WebhookBody } from '../../src/notify/webhook.js';
 import { tempDatabase } from '../helpers/db.js';
@@ -98,7 +99,7 @@ describe('notification outbox', () => {
         db,
         rows,
         NOW,
-        { ok: false, permanent: false, error: new Error('HTTP 500') },
+        { ok: false, permanent: false, message: 'HTTP 500' },
         { maxAttempts: 5, baseMs: 30_000, maxMs: 600_000 },
         () => 0.5,
       ),
@@ -115,10 +116,10 @@ describe('notification outbox', () => {
     enqueue('mail');
     const policy = { maxAttempts: 5, baseMs: 30_000, maxMs: 600_000 };
     const slack = claimDue(db, 'slack', NOW, 'h:1', 60_000);
-    settle(db, slack, NOW, { ok: false, permanent: false, error: new Error('429'), retryAfterMs: 120_000 }, policy, () => 1);
+    settle(db, slack, NOW, { ok: false, permanent: false, message: '429', retryAfterMs: 120_000 }, policy, () => 1);
     expect(statusOf(slack[0]!.id).next).toBe(NOW + 120_000);
     const mail = claimDue(db, 'mail', NOW, 'h:1', 60_000);
-    settle(db, mail, NOW, { ok: false, permanent: false, error: new Error('429'), retryAfterMs: 1_000 }, policy, () => 0.5);
+    settle(db, mail, NOW, { ok: false, permanent: false, message: '429', retryAfterMs: 1_000 }, policy, () => 0.5);
     expect(statusOf(mail[0]!.id).next).toBe(NOW + 22_500);
   });
 
@@ -126,15 +127,15 @@ describe('notification outbox', () => {
     enqueue('slack');
     enqueue('mail');
     const slack = claimDue(db, 'slack', NOW, 'h:1', 60_000);
-    expect(settle(db, slack, NOW, { ok: false, permanent: true, error: new Error('404 no_service') })).toBe('failed');
+    expect(settle(db, slack, NOW, { ok: false, permanent: true, message: '404 no_service' })).toBe('failed');
     expect(statusOf(slack[0]!.id).status).toBe('failed');
     let t = NOW;
     for (let i = 1; i <= 3; i++) {
       const mail = claimDue(db, 'mail', t, 'h:1', 60_000);
       expect(mail).toHaveLength(1);
-      expect(
-        settle(db, mail, t, { ok: false, permanent: false, error: new Error('down') }, { maxAttempts: 3, baseMs: 1000, maxMs: 1000 }),
-      ).toBe(i < 3 ? 'retry' : 'failed');
+      expect(settle(db, mail, t, { ok: false, permanent: false, message: 'down' }, { maxAttempts: 3, baseMs: 1000, maxMs: 1000 })).toBe(
+        i < 3 ? 'retry' : 'failed',
+      );
       t += 10_000;
     }
   });
@@ -146,7 +147,7 @@ describe('notification outbox', () => {
       db,
       first,
       NOW,
-      { ok: false, permanent: false, error: new Error('HTTP 500') },
+      { ok: false, permanent: false, message: 'HTTP 500' },
       { maxAttempts: 5, baseMs: 60_000, maxMs: 60_000 },
       () => 1,
     );
@@ -164,7 +165,7 @@ describe('notification outbox', () => {
     enqueue('slack', NOW + 1_000, 'second');
     expect(dueChannels(db, NOW + 2_000, 0)).toEqual([]);
     expect(claimDue(db, 'slack', NOW + 2_000, 'h:2', 60_000)).toEqual([]);
-    settle(db, first, NOW + 3_000, { ok: false, permanent: true, error: new Error('404 no_service') });
+    settle(db, first, NOW + 3_000, { ok: false, permanent: true, message: '404 no_service' });
     expect(dueChannels(db, NOW + 3_000, 0)).toEqual(['slack']);
     expect(claimDue(db, 'slack', NOW + 3_000, 'h:2', 60_000).map((r) => r.item.targetId)).toEqual(['second']);
   });

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createDeps } from '../../jobs/deps.js';
 import { reportJob } from '../../jobs/report.js';
 import { type LoadedConfig, loadConfigFile } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { buildReport } from '../../src/report/data.js';
 import { readReportLock, reportLockKey } from '../../src/report/lock.js';

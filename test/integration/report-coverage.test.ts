@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/registry.js';
 import { loadConfigText } from '../../src/config/load.js';
-import { recordDiscovery } from '../../src/discovery/store.js';
+import { recordDiscovery } from '../../src/db/discovery.js';
 import type { DiscoveredInstance } from '../../src/providers/discovery-types.js';
 import { buildReport } from '../../src/report/data.js';
 import { renderReport } from '../../src/report/formats.js';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { buildReport } from '../../src/report/data.js';
 import { type IsoWeek, parseIsoWeek, rangePeriod, weekPeriod } from '../../src/report/period.js';

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCycle } from '../../jobs/cycle.js';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
-import { runCycle } from '../../src/engine/cycle.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { runCli } from '../helpers/cli.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../jobs/cycle.js';
+import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
-import { runCycle } from '../../src/engine/cycle.js';
-import { createDeps } from '../../src/engine/deps.js';
 import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';
 

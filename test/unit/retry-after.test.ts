@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../src/notify/delivery.js';
+import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../src/notify/http.js';
 
 const NOW = Date.parse('2026-03-02T08:00:00Z');
 const headers = (value?: string): Headers => new Headers(value === undefined ? {} : { 'retry-after': value });

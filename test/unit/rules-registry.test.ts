@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failedBackup } from '../../rules/failed-backup.js';
 import { recentSuccess } from '../../rules/recent-success.js';
 import { rules } from '../../rules/registry.js';
-import { type ResolvedRule, resolveRules } from '../../rules/resolve.js';
+import { type ResolvedRule, resolveRules } from '../../src/config/rule-settings.js';
 import { type Config, type TargetConfig, target as targetSchema } from '../../src/config/schema.js';
 import { registry } from '../../src/core/registry.js';
 import { DAY, HOUR } from '../helpers/history-builder.js';

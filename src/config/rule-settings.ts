@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Config, RuleSettings, TargetConfig } from '../src/config/schema.js';
-import type { Registry } from '../src/core/registry.js';
-import { SEVERITIES, type Severity, severity } from '../src/domain/finding.js';
-import type { Rule } from './types.js';
+import type { Rule } from '../../rules/types.js';
+import type { Registry } from '../core/registry.js';
+import { SEVERITIES, type Severity, severity } from '../domain/finding.js';
+import type { Config, RuleSettings, TargetConfig } from './schema.js';
 
 /** A rule as it applies to one target after defaults, profiles and the target's override. */
 export interface ResolvedRule {

@@ -1,7 +1,7 @@
 import type { CoverageFact, PolicyEvidence } from '../../rules/types.js';
 import type { Config, TargetConfig } from '../config/schema.js';
-import type { Db } from '../db/client.js';
-import { lastDiscovery, storedInstance, storedPolicy } from './store.js';
+import type { Db } from './client.js';
+import { lastDiscovery, storedInstance, storedPolicy } from './discovery.js';
 
 /** True when the target's account lists its instances (`discover:`): only then do discovery rules apply. */
 export const isDiscovered = (config: Pick<Config, 'accounts'>, target: Pick<TargetConfig, 'account'>): boolean =>

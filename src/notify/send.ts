@@ -3,8 +3,6 @@ import type { Clock } from '../core/clock.js';
 import { DeliveryError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Registry } from '../core/registry.js';
-import type { Db } from '../db/client.js';
-import { type ClaimedRow, type DeliveryOutcome, settle } from './outbox.js';
 import type { Digest, Notifier } from './types.js';
 
 /** A delivery outcome that can cross a queue: the error reduced to its message. */
@@ -44,20 +42,4 @@ export async function sendDigest(deps: SendDeps, digest: Digest): Promise<SentOu
       ...(d?.retryAfterMs !== undefined && { retryAfterMs: d.retryAfterMs }),
     };
   }
-}
-
-/** Settles outbox rows by id with an outcome reported from wherever the digest was sent. Rows no longer claimed are skipped. */
-export function settleSent(db: Db, ids: readonly number[], now: number, outcome: SentOutcome): 'sent' | 'retry' | 'failed' | 'none' {
-  if (ids.length === 0) return 'none';
-  const rows = db.$client
-    .prepare(
-      `SELECT id, channel, attempts, payload FROM notifications WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
-    )
-    .all(...ids) as { id: number; channel: string; attempts: number; payload: string }[];
-  if (rows.length === 0) return 'none';
-  const claimed: ClaimedRow[] = rows.map((r) => ({ id: r.id, channel: r.channel, attempts: r.attempts, item: JSON.parse(r.payload) }));
-  const o: DeliveryOutcome = outcome.ok
-    ? { ok: true }
-    : { ok: false, permanent: outcome.permanent, error: outcome.message, retryAfterMs: outcome.retryAfterMs };
-  return settle(db, claimed, now, o);
 }

@@ -1,6 +1,6 @@
-import type { Db } from '../db/client.js';
 import type { BackupPolicy, PolicyUnavailable } from '../domain/policy.js';
 import type { DiscoveredInstance } from '../providers/discovery-types.js';
+import type { Db } from './client.js';
 
 /** What one discovery of one (account, service) produced: the whole listing, or the error. */
 export type DiscoveryOutcome =

@@ -1,0 +1,111 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { OwnerDeps } from '../../jobs/deps.js';
+import { discoverJob } from '../../jobs/discover.js';
+import { evaluateJob } from '../../jobs/evaluate.js';
+import { reportJob } from '../../jobs/report.js';
+import type { TargetConfig } from '../config/schema.js';
+import { iso } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import { discoveringAccounts } from '../discovery/run.js';
+import { lastCompleteWeek } from '../report/period.js';
+import { type PollTicks, slotOf } from './poll-ticks.js';
+
+/** Something the daemon does on its own clock: at cron ticks (in the config's timezone) or at a fixed interval. */
+export interface Schedule {
+  readonly name: string;
+  readonly every: { readonly cron: string } | { readonly ms: number };
+  /** Also run once at start: a restart must not hide a finding, coverage or auto-targets for a whole interval. */
+  readonly atStart?: boolean;
+  run(at: Date): Promise<unknown>;
+}
+
+export interface ScheduleOptions {
+  /** Every target is evaluated at least this often, polled or not. */
+  readonly evaluateEveryMs: number;
+  /** How often the outbox is looked at (besides when an evaluation wakes it). */
+  readonly deliveryIntervalMs: number;
+}
+
+/**
+ * Every schedule of the daemon, in one table. Polls tick per cron expression (`schedules.poll` and
+ * targets' own `schedule`), the evaluation sweep catches verdicts that change with time alone (a backup
+ * grows stale, polling stops), delivery offers due digests, discovery and the weekly report run on
+ * their cron expressions when configured. Each enqueues with a deterministic id, so daemons ticking
+ * together do each thing once.
+ */
+export function daemonSchedules(deps: OwnerDeps, polls: PollTicks, offerDue: () => Promise<unknown>, opts: ScheduleOptions): Schedule[] {
+  const { config } = deps.loaded;
+  const scheduleOf = (t: TargetConfig): string => t.schedule ?? config.schedules.poll;
+  const expressions = new Set(config.targets.map(scheduleOf));
+  // Generated targets follow schedules.poll, so it ticks whenever an account generates targets.
+  if (Object.values(config.accounts).some((a) => a.discover?.autoTargets)) expressions.add(config.schedules.poll);
+  const table: Schedule[] = [...expressions].map((expr) => ({
+    name: `poll ${expr}`,
+    every: { cron: expr },
+    run: (at) =>
+      polls.pollAll(
+        slotOf(at),
+        deps.loaded.config.targets.filter((t) => scheduleOf(t) === expr),
+      ),
+  }));
+  const sweepMs = opts.evaluateEveryMs;
+  table.push(
+    {
+      name: 'evaluation sweep',
+      every: { ms: sweepMs },
+      atStart: true,
+      run: () => deps.queue.enqueue(evaluateJob, {}, { jobId: `evaluate:sweep:${iso(Math.floor(deps.clock() / sweepMs) * sweepMs)}` }),
+    },
+    { name: 'delivery', every: { ms: opts.deliveryIntervalMs }, run: offerDue },
+  );
+  if (discoveringAccounts(deps).length > 0) {
+    table.push({
+      name: 'discover',
+      every: { cron: config.schedules.discover },
+      atStart: true,
+      run: (at) => deps.queue.enqueue(discoverJob, {}, { jobId: `discover:${slotOf(at)}` }),
+    });
+  }
+  // The week is fixed at the tick, so a retry after midnight still reports it.
+  if (config.report.channels.length > 0) {
+    table.push({
+      name: 'report',
+      every: { cron: config.schedules.report },
+      run: (at) => {
+        const week = lastCompleteWeek(at.getTime(), config.timezone).label;
+        return deps.queue.enqueue(reportJob, { period: week }, { jobId: `report:${week}` });
+      },
+    });
+  }
+  return table;
+}
+
+/** Starts every schedule of the table; a run that fails is logged and the next tick tries again. */
+export function startSchedules(
+  table: readonly Schedule[],
+  deps: Pick<OwnerDeps, 'log' | 'clock'> & { timezone: string },
+): { stop(): Promise<void> } {
+  const tasks: ScheduledTask[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const runOne = (s: Schedule, at: Date) =>
+    s.run(at).catch((err: unknown) => deps.log.error({ schedule: s.name, err: errorMessage(err) }, 'scheduled run failed'));
+  for (const s of table) {
+    if ('cron' in s.every) {
+      tasks.push(
+        cron.schedule(s.every.cron, (ctx) => runOne(s, ctx.date).then(() => undefined), { timezone: deps.timezone, name: s.name }),
+      );
+    } else {
+      const timer = setInterval(() => void runOne(s, new Date(deps.clock())), s.every.ms);
+      timer.unref();
+      timers.push(timer);
+    }
+    if (s.atStart) void runOne(s, new Date(deps.clock()));
+  }
+  deps.log.info({ schedules: table.map((s) => s.name), timezone: deps.timezone }, 'schedules started');
+  return {
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await Promise.all(tasks.map((t) => t.destroy()));
+    },
+  };
+}
