@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { closeDatabase, openDatabase } from '../db/client.js';
+import { closeDatabase, migrationsApplied, openDatabase } from '../db/client.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 /** `db migrate`: creates the database if needed and applies pending migrations. */
@@ -11,7 +11,7 @@ export function dbCommand(program: Command, io: CliIO, run: (fn: () => Promise<n
       run(() => {
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const handle = openDatabase(loaded.databasePath);
-        const applied = handle.$client.prepare(`SELECT COUNT(*) FROM __drizzle_migrations`).pluck().get() as number;
+        const applied = migrationsApplied(handle);
         closeDatabase(handle);
         println(io.stdout, `${loaded.databasePath}: schema up to date (${applied} migrations applied)`);
         return EXIT.compliant;

@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { ChannelConfig } from '../config/schema.js';
 import { type Registry, registry } from '../core/registry.js';
-import { closeDatabase, type Db, openDatabase } from '../db/client.js';
+import { closeDatabase, copyDatabase, type Db, openDatabase } from '../db/client.js';
 import { headline, renderText, subject } from '../notify/render.js';
 import type { Digest, Notifier } from '../notify/types.js';
 
@@ -18,25 +17,14 @@ export interface WouldSend {
 
 /**
  * Runs `fn` against a throwaway copy of the database: SQLite's online backup of the real file, or an
- * empty database when there is none yet. The copy lives in a temporary folder removed afterwards.
- *
- * The source connection only reads. It is not opened `readonly` on purpose: on a WAL database a
- * read-only connection creates the -wal and -shm files and, unable to checkpoint, leaves them behind;
- * a plain connection that writes nothing removes them again on close when it is the last one (and
- * leaves them to a running daemon otherwise), so the folder ends as it began and the file is untouched.
+ * empty database when there is none yet. The copy lives in a temporary folder removed afterwards, and
+ * the real file is left as it was.
  */
 export async function withDatabaseCopy<T>(realPath: string, fn: (db: Db) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'backup-auditor-dry-run-'));
   try {
     const copy = join(dir, 'copy.db');
-    if (existsSync(realPath)) {
-      const source = new Database(realPath, { fileMustExist: true });
-      try {
-        await source.backup(copy);
-      } finally {
-        source.close();
-      }
-    }
+    if (existsSync(realPath)) await copyDatabase(realPath, copy);
     const db = openDatabase(copy);
     try {
       return await fn(db);

@@ -81,16 +81,6 @@ export function filterEntries(
 // Terminal output: control characters from provider text must not move the cursor or recolour the screen.
 const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 
-/** `target/rule` → silence id, for findings whose notifications a silence holds back now. */
-export function silencedFindings(db: Db): Map<string, number> {
-  const rows = db.$client.prepare(`SELECT target_id, rule_id, silenced_by FROM findings WHERE silenced_by IS NOT NULL`).all() as {
-    target_id: string;
-    rule_id: string;
-    silenced_by: number;
-  }[];
-  return new Map(rows.map((r) => [`${r.target_id}/${r.rule_id}`, r.silenced_by]));
-}
-
 /** How a table is drawn beyond its rows. */
 export interface TableOptions {
   /** The target's cloud; without it the CLOUD column is left out. */
@@ -144,22 +134,4 @@ export function summaryLine(entries: readonly StatusEntry[]): string {
   const count = (s: StatusEntry['state']) => entries.filter((e) => e.state === s).length;
   const targets = new Set(entries.map((e) => e.target)).size;
   return `${targets} targets, ${entries.length} findings: ${count('alarm')} alarm, ${count('error')} error, ${count('ok')} ok, ${count('skip')} skipped`;
-}
-
-/** Notifications of one channel that are still pending or failed for good. */
-export interface OutboxProblem {
-  channel: string;
-  status: 'pending' | 'failed';
-  count: number;
-  lastError: string | null;
-}
-
-/** Undelivered notifications by channel, so a broken channel is visible where people look. */
-export function outboxProblems(db: Db): OutboxProblem[] {
-  return db.$client
-    .prepare(
-      `SELECT channel, status, COUNT(*) AS count, (SELECT last_error FROM notifications n2 WHERE n2.channel = n.channel AND n2.status = n.status AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1) AS lastError
-       FROM notifications n WHERE status IN ('pending', 'failed') GROUP BY channel, status ORDER BY channel, status`,
-    )
-    .all() as OutboxProblem[];
 }

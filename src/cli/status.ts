@@ -5,17 +5,17 @@ import type { Config } from '../config/schema.js';
 import { iso, systemClock } from '../core/clock.js';
 import { instantArg } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { silencedFindings } from '../db/findings.js';
+import { outboxProblems } from '../db/outbox.js';
 import { activeSilences } from '../db/silences.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 import { colourEnabled } from './progress.js';
 import {
   filterEntries,
-  outboxProblems,
   SORT_KEYS,
   type SortKey,
   STATES,
   type StatusFilter,
-  silencedFindings,
   sortEntries,
   statusEntries,
   statusTable,

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import type { Db } from '../db/client.js';
+import { type Db, databaseAnswers } from '../db/client.js';
+import { findingCounts } from '../db/findings.js';
 import type { QueueBackend } from '../queue/types.js';
 import type { DaemonMetrics } from './metrics.js';
 
@@ -15,12 +16,8 @@ export interface HealthDeps {
 
 /** Database and queue health: ready only when both answer. */
 export async function health(deps: HealthDeps): Promise<{ ok: boolean; db: string; queue: string }> {
-  let db = 'ok';
-  try {
-    deps.db.$client.prepare('SELECT 1').get();
-  } catch (err) {
-    db = `error: ${errorMessage(err)}`;
-  }
+  const answer = databaseAnswers(deps.db);
+  const db = answer === true ? 'ok' : `error: ${answer}`;
   const queueOk = await Promise.race([deps.queue.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref())]);
   const queue = deps.queue.kind === 'embedded' ? 'embedded' : queueOk ? 'ok' : 'unreachable';
   return { ok: db === 'ok' && queueOk, db, queue };
@@ -28,8 +25,7 @@ export async function health(deps: HealthDeps): Promise<{ ok: boolean; db: strin
 
 async function refreshGauges(deps: HealthDeps): Promise<void> {
   deps.metrics.findings.reset();
-  const rows = deps.db.$client.prepare(`SELECT state, COUNT(*) AS n FROM findings GROUP BY state`).all() as { state: string; n: number }[];
-  for (const r of rows) deps.metrics.findings.set({ state: r.state }, r.n);
+  for (const r of findingCounts(deps.db)) deps.metrics.findings.set({ state: r.state }, r.n);
   deps.metrics.queueDepth.reset();
   const depth = await deps.queue.depth().catch(() => ({}));
   for (const [queue, d] of Object.entries(depth)) {

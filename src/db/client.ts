@@ -46,6 +46,42 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
 }
 
+/** Runs `fn` in one read transaction: every query in it sees the same snapshot, whatever a writer does meanwhile. */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).deferred();
+}
+
+/** Whether the database answers a query (for /healthz). */
+export function databaseAnswers(db: Db): true | string {
+  try {
+    db.$client.prepare('SELECT 1').get();
+    return true;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** How many drizzle-kit migrations the database has applied. */
+export function migrationsApplied(db: Db): number {
+  return db.$client.prepare(`SELECT COUNT(*) FROM __drizzle_migrations`).pluck().get() as number;
+}
+
+/**
+ * Copies the database at `path` to `dest` with SQLite's online backup, which is consistent even while
+ * another process writes. The source connection only reads; it is not opened `readonly` on purpose: on
+ * a WAL database a read-only connection creates the -wal and -shm files and, unable to checkpoint,
+ * leaves them behind, while a plain connection that writes nothing removes them again on close when it
+ * is the last one (and leaves them to a running daemon otherwise).
+ */
+export async function copyDatabase(path: string, dest: string): Promise<void> {
+  const source = new Database(path, { fileMustExist: true });
+  try {
+    await source.backup(dest);
+  } finally {
+    source.close();
+  }
+}
+
 export function closeDatabase(db: Db): void {
   if (db.$client.open) db.$client.close();
 }

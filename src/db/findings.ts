@@ -142,3 +142,23 @@ export function findingsAsOf(db: Db, at: number): Pick<FindingRow, 'targetId' | 
     severity: r.severity as Severity,
   }));
 }
+
+/** Findings by state, for the daemon's gauge. */
+export function findingCounts(db: Db): { readonly state: string; readonly n: number }[] {
+  return db.$client.prepare(`SELECT state, COUNT(*) AS n FROM findings GROUP BY state`).all() as { state: string; n: number }[];
+}
+
+/** Targets with a finding of `ruleId` in any state but ok. */
+export function targetsNotOk(db: Db, ruleId: string): string[] {
+  return db.$client.prepare(`SELECT target_id FROM findings WHERE rule_id = ? AND state <> 'ok'`).pluck().all(ruleId) as string[];
+}
+
+/** `target/rule` → silence id, for findings whose notifications a silence holds back now. */
+export function silencedFindings(db: Db): Map<string, number> {
+  const rows = db.$client.prepare(`SELECT target_id, rule_id, silenced_by FROM findings WHERE silenced_by IS NOT NULL`).all() as {
+    target_id: string;
+    rule_id: string;
+    silenced_by: number;
+  }[];
+  return new Map(rows.map((r) => [`${r.target_id}/${r.rule_id}`, r.silenced_by]));
+}

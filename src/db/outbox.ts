@@ -120,3 +120,22 @@ export function recordAttempts(db: Db, rows: readonly ClaimedRow[], now: number,
     }
   })();
 }
+
+/** Notifications of one channel that are still pending or failed for good. */
+export interface OutboxProblem {
+  channel: string;
+  status: 'pending' | 'failed';
+  count: number;
+  lastError: string | null;
+}
+
+/** Undelivered notifications by channel, so a broken channel is visible where people look. */
+export function outboxProblems(db: Db): OutboxProblem[] {
+  return db.$client
+    .prepare(
+      `SELECT channel, status, COUNT(*) AS count, (SELECT last_error FROM notifications n2 WHERE n2.channel = n.channel
+         AND n2.status = n.status AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1) AS lastError
+       FROM notifications n WHERE status IN ('pending', 'failed') GROUP BY channel, status ORDER BY channel, status`,
+    )
+    .all() as OutboxProblem[];
+}

@@ -1,6 +1,7 @@
 import type { CoverageFact } from '../../rules/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { registry } from '../core/registry.js';
+import { targetsNotOk } from '../db/findings.js';
 import { type EvaluationSummary, evaluateTargets } from '../engine/evaluate.js';
 import type { EvaluateDeps } from '../engine/judge.js';
 import { instanceTargetId } from './auto-targets.js';
@@ -44,10 +45,7 @@ export function evaluateCoverage(deps: EvaluateDeps, opts: { now?: number } = {}
     }
   }
   // Earlier findings of instances no longer uncovered (and not targets): judged once more so they resolve.
-  const earlier = deps.db.$client
-    .prepare(`SELECT target_id FROM findings WHERE rule_id = 'coverage' AND state <> 'ok'`)
-    .pluck()
-    .all() as string[];
+  const earlier = targetsNotOk(deps.db, 'coverage');
   for (const id of earlier) {
     if (taken.has(id)) continue;
     const [account = '', service = '', ...rest] = id.split('/');

@@ -1,5 +1,5 @@
+import type { EndedBackup } from '../db/report-reads.js';
 import type { LocalDay, Period } from './period.js';
-import type { EndedBackup } from './queries.js';
 
 /** What a target's backups did within a period, per day and in total. */
 export interface BackupStats {

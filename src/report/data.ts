@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { resolvedRules } from '../config/rule-settings.js';
 import { iso } from '../core/clock.js';
 import type { Registry } from '../core/registry.js';
-import type { Db } from '../db/client.js';
+import { type Db, readTransaction } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { coverageRows } from '../discovery/coverage-rows.js';
 import { summarizeFleet } from './fleet.js';
@@ -40,23 +40,21 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
   const discovering = Object.values(config.accounts).some((a) => a.discover !== undefined);
   const previous = previousPeriod(period);
   const days = localDays(period);
-  const results = deps.db.$client
-    .transaction(() =>
-      config.targets.map((target, i) =>
-        computeTarget(
-          deps.db,
-          {
-            target,
-            cloud: config.accounts[target.account]?.cloud ?? 'unknown',
-            rules: resolvedRules(deps.rules, config, target, `targets[${i}]`),
-          },
-          period,
-          previous,
-          days,
-        ),
+  const results = readTransaction(deps.db, () =>
+    config.targets.map((target, i) =>
+      computeTarget(
+        deps.db,
+        {
+          target,
+          cloud: config.accounts[target.account]?.cloud ?? 'unknown',
+          rules: resolvedRules(deps.rules, config, target, `targets[${i}]`),
+        },
+        period,
+        previous,
+        days,
       ),
-    )
-    .deferred();
+    ),
+  );
   const { fleet, targets } = summarizeFleet(results, days);
   return {
     version: 1,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AuditorError, DeliveryError } from '../core/errors.js';
+import { claimReport, markReportFailed, markReportSent, releaseReport, reportLockKey } from '../db/report-locks.js';
 import type { SendDeps } from '../notify/send.js';
 import { buildReport, type ReportDeps } from './data.js';
-import { claimReport, markReportFailed, markReportSent, releaseReport, reportLockKey } from './lock.js';
 import { lastCompleteWeek, type Period, parseIsoWeek, weekPeriod } from './period.js';
 import { type ReportDelivery, sendReport } from './send.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/cli/history.js';
+import type { HistoryEvent } from '../../src/db/target-history.js';
 import { type CliFleet, startCliFleet } from '../helpers/cli-fleet.js';
 
 describe('backup-auditor history TARGET', () => {

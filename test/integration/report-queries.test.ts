@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
+import { backupsIn, lastCompletedBefore } from '../../src/db/report-reads.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
-import { backupsIn, lastCompletedBefore } from '../../src/report/queries.js';
 
 // The report's backup reads over a real database written by recordPoll: which backups count, and as what.
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/client.js';
-import type { Change, RuleState } from './timeline.js';
+import type { FindingState } from '../domain/finding.js';
+import type { Db } from './client.js';
 
 /**
  * The report's reads, all through existing indexes: finding_events by (target, rule, at), backups by
@@ -57,10 +57,17 @@ function statements(db: Db): Statements {
   return s;
 }
 
+/** A finding's change of state, as the report reads it. */
+export interface FindingChange {
+  readonly at: number;
+  readonly state: FindingState;
+  readonly reason: string;
+}
+
 /** The changes of each rule of a target relevant to `[from, to)`, oldest first, by rule id (rules without any are absent). */
-export function ruleChanges(db: Db, target: string, from: number, to: number): Map<string, Change[]> {
-  const rows = statements(db).ruleChanges.all({ target, from, to }) as [ruleId: string, state: RuleState, at: number, reason: string][];
-  const out = new Map<string, Change[]>();
+export function ruleChanges(db: Db, target: string, from: number, to: number): Map<string, FindingChange[]> {
+  const rows = statements(db).ruleChanges.all({ target, from, to }) as [ruleId: string, state: FindingState, at: number, reason: string][];
+  const out = new Map<string, FindingChange[]>();
   for (const [ruleId, state, at, reason] of rows) {
     const list = out.get(ruleId);
     const change = { at, state, reason };

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import type { Db } from './client.js';
 
 /**
  * "Exactly one scheduled report per period and channel", however many daemons run the schedule: an
