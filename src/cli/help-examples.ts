@@ -1,4 +1,4 @@
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Command } from 'commander';
 
 /**
@@ -72,7 +72,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 export function addHelpExamples(program: Command): void {
   const visit = (cmd: Command, path: string) => {
     // Commander's Command is an EventEmitter (its typings leave that out); help text is an 'afterHelp' listener.
-    if ((cmd as unknown as EventEmitter).listenerCount('afterHelp') === 0) {
+    if (cmd instanceof EventEmitter && cmd.listenerCount('afterHelp') === 0) {
       const lines = HELP_EXAMPLES[path] ?? [`backup-auditor ${path} --help`];
       cmd.addHelpText('after', `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map(exampleLine).join('\n')}`);
     }

@@ -1,7 +1,7 @@
 /**
  * The full example written by `init --example`: every cloud, every service and every option the
  * config accepts, each with a comment. Secrets are all `{env: NAME}` so the file passes `validate`
- * once the variables in EXAMPLE_ENV_VARS are set; `test/integration/init-cli.test.ts` proves it.
+ * once the variables in EXAMPLE_ENV_VARS are set; `test/cli/init.test.ts` proves it.
  */
 
 /** Every environment variable the example reads, in the order a person would set them. */

@@ -123,7 +123,7 @@ export interface HistoryOptions {
 /**
  * Up to this many backups, reading all of a target's rows in one query is cheaper than the six or
  * seven indexed queries of the bounded read (bench: 36 µs against 115 µs for 10 rows). Rules say the
- * same on both (test/integration/history-bounded.test.ts), so this only decides the cost.
+ * same on both (test/db/history-bounded.test.ts), so this only decides the cost.
  */
 const SMALL_HISTORY = 32;
 

@@ -178,7 +178,7 @@ export function verifySdkRequest(req: SignableRequest, opts: VerifyOptions): Ver
   if (authorization === undefined) return { ok: false, reason: 'missing', detail: 'no Authorization header' };
   const m = AUTHORIZATION.exec(authorization);
   if (!m) return { ok: false, reason: 'malformed', detail: 'Authorization is not SDK-HMAC-SHA256 Access=, SignedHeaders=, Signature=' };
-  const [, accessKey, signedList, given] = m as unknown as [string, string, string, string];
+  const [, accessKey = '', signedList = '', given = ''] = m;
   const secret = opts.secretFor(accessKey);
   if (secret === undefined) return { ok: false, reason: 'unknown-key', accessKey, detail: 'unknown access key' };
   const dateText = headers.get('x-sdk-date');

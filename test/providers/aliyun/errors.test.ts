@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aliyunResponseError, classifyAliyunError } from '../../src/providers/aliyun/errors.js';
-import type { HttpResponse } from '../../src/providers/http.js';
+import { aliyunResponseError, classifyAliyunError } from '../../../src/providers/aliyun/errors.js';
+import type { HttpResponse } from '../../../src/providers/http.js';
 
 const response = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   status,

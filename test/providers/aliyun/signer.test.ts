@@ -1,7 +1,7 @@
 import openApiUtil from '@alicloud/openapi-util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signedRpcParams, signV1 } from '../../src/providers/aliyun/signer.js';
+import { signedRpcParams, signV1 } from '../../../src/providers/aliyun/signer.js';
 
 // A CommonJS package with `exports.default = Client`: Node's ESM loader (and tsc under NodeNext)
 // give module.exports, with the class at `.default`; vitest unwraps `.default` itself. Accept both.

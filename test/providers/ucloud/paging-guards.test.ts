@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ucloudTidbBackups } from '../../src/providers/ucloud/tidb-backups.js';
-import { ucloudUpgsqlBackups } from '../../src/providers/ucloud/upgsql-backups.js';
-import { collectPages, testProviderContext } from '../helpers/provider-context.js';
-import { SIM_NOW, tidbTarget, ucloudAccountFor, upgsqlTarget } from '../helpers/ucloud-sim.js';
+import { ucloudTidbBackups } from '../../../src/providers/ucloud/tidb-backups.js';
+import { ucloudUpgsqlBackups } from '../../../src/providers/ucloud/upgsql-backups.js';
+import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
+import { SIM_NOW, tidbTarget, ucloudAccountFor, upgsqlTarget } from '../../helpers/ucloud-sim.js';
 
 interface FakeAnswer {
   readonly status?: number;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/core/errors.js';
-import { ucloudTidbBackups } from '../../src/providers/ucloud/tidb-backups.js';
-import { ucloudUpgsqlBackups } from '../../src/providers/ucloud/upgsql-backups.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { collectPages, testProviderContext } from '../helpers/provider-context.js';
+import { ProviderError } from '../../../src/core/errors.js';
+import { ucloudTidbBackups } from '../../../src/providers/ucloud/tidb-backups.js';
+import { ucloudUpgsqlBackups } from '../../../src/providers/ucloud/upgsql-backups.js';
+import type { Simulator } from '../../../src/simulator/index.js';
+import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
 import {
   SIM_NOW,
   tidbTarget,
@@ -12,7 +12,7 @@ import {
   type UcloudSimOptions,
   ucloudSimulator,
   upgsqlTarget,
-} from '../helpers/ucloud-sim.js';
+} from '../../helpers/ucloud-sim.js';
 
 /** The listing's error, failing the test if it succeeded. */
 async function listingError(run: Promise<unknown>): Promise<ProviderError> {

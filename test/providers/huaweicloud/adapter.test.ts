@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/core/errors.js';
-import { createHuaweiDdsBackups } from '../../src/providers/huaweicloud/dds-backups.js';
-import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
-import type { PollTarget } from '../../src/providers/types.js';
-import { type HuaweiTestSim, HW_SK, huaweiSimulator, OTC_SK, SIM_NOW } from '../helpers/huawei-sim.js';
-import { collectPages, type TestProviderContext, testProviderContext } from '../helpers/provider-context.js';
+import { ProviderError } from '../../../src/core/errors.js';
+import { createHuaweiDdsBackups } from '../../../src/providers/huaweicloud/dds-backups.js';
+import { createOtcRdsBackups } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
+import type { PollTarget } from '../../../src/providers/types.js';
+import { type HuaweiTestSim, HW_SK, huaweiSimulator, OTC_SK, SIM_NOW } from '../../helpers/huawei-sim.js';
+import { collectPages, type TestProviderContext, testProviderContext } from '../../helpers/provider-context.js';
 
 const target = (instance: string, service = 'rds'): PollTarget => ({ id: `t-${instance}`, service, instance });
 

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/core/errors.js';
-import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
-import { aliyunAccountFor, SIM_NOW } from '../helpers/aliyun-sim.js';
-import { collectPages, testProviderContext } from '../helpers/provider-context.js';
+import { ProviderError } from '../../../src/core/errors.js';
+import { aliyunRdsBackups } from '../../../src/providers/aliyun/rds-backups.js';
+import { aliyunAccountFor, SIM_NOW } from '../../helpers/aliyun-sim.js';
+import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
 
 /**
  * A misbehaving "provider" on 127.0.0.1 that answers every request with `page(pageNumber)`;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeAliyunBackup, parseAliyunTime, parseBytes } from '../../src/providers/aliyun/normalize.js';
-import { type AliyunBackupItem, aliyunBackupItem, pageItems, parseDescribeBackupsPage } from '../../src/providers/aliyun/schema.js';
+import { normalizeAliyunBackup, parseAliyunTime, parseBytes } from '../../../src/providers/aliyun/normalize.js';
+import { type AliyunBackupItem, aliyunBackupItem, pageItems, parseDescribeBackupsPage } from '../../../src/providers/aliyun/schema.js';
 
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../fixtures/aliyun/${name}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../../fixtures/aliyun/${name}`, import.meta.url), 'utf8'));
 }
 
 /** A Success/FullBackup/Automated item; override any field, or pass undefined to drop one. */

@@ -1,7 +1,7 @@
 import openApiUtil from '@alicloud/openapi-util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acs3Authorization, parseAcs3Authorization, sha256Hex, signedAcs3Headers } from '../../src/providers/aliyun/signer-v3.js';
+import { acs3Authorization, parseAcs3Authorization, sha256Hex, signedAcs3Headers } from '../../../src/providers/aliyun/signer-v3.js';
 
 // A CommonJS package with `exports.default = Client`: see aliyun-signer.test.ts.
 const OpenApiUtil = ('default' in openApiUtil ? openApiUtil.default : openApiUtil) as typeof openApiUtil.default;

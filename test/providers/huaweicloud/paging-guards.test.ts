@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/core/errors.js';
-import { createHuaweiDdsBackups } from '../../src/providers/huaweicloud/dds-backups.js';
-import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
-import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
-import { HW_AK, HW_PROJECT, HW_REGION, HW_SK, OTC_AK, OTC_PROJECT, OTC_REGION, OTC_SK, SIM_NOW } from '../helpers/huawei-sim.js';
-import { collectPages, testProviderContext } from '../helpers/provider-context.js';
+import { ProviderError } from '../../../src/core/errors.js';
+import { createHuaweiDdsBackups } from '../../../src/providers/huaweicloud/dds-backups.js';
+import type { HuaweicloudAccount, OtcAccount } from '../../../src/providers/huaweicloud/gateway-client.js';
+import { createOtcRdsBackups } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
+import { HW_AK, HW_PROJECT, HW_REGION, HW_SK, OTC_AK, OTC_PROJECT, OTC_REGION, OTC_SK, SIM_NOW } from '../../helpers/huawei-sim.js';
+import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
 
 /**
  * A misbehaving gateway on 127.0.0.1 that answers every request with `page(offset)`; it does not

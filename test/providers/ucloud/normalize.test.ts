@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { NormalizedBackup } from '../../src/domain/backup.js';
-import { normalizeTidbBackup, normalizeUpgsqlBackup, parseSize, parseUnixSeconds } from '../../src/providers/ucloud/normalize.js';
-import { parseTidbPage, parseUpgsqlPage, tidbBackupItem, upgsqlBackupItem } from '../../src/providers/ucloud/schema.js';
+import type { NormalizedBackup } from '../../../src/domain/backup.js';
+import { normalizeTidbBackup, normalizeUpgsqlBackup, parseSize, parseUnixSeconds } from '../../../src/providers/ucloud/normalize.js';
+import { parseTidbPage, parseUpgsqlPage, tidbBackupItem, upgsqlBackupItem } from '../../../src/providers/ucloud/schema.js';
 
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../fixtures/ucloud/${name}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../../fixtures/ucloud/${name}`, import.meta.url), 'utf8'));
 }
 
 const MIB = 1024 ** 2;

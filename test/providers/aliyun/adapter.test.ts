@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/core/errors.js';
-import { aliyunRdsBackups } from '../../src/providers/aliyun/rds-backups.js';
-import type { PollTarget } from '../../src/providers/types.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { ALI_SECRET, aliyunAccountFor, aliyunSimulator, SIM_NOW } from '../helpers/aliyun-sim.js';
-import { collectPages, type TestProviderContext, testProviderContext } from '../helpers/provider-context.js';
+import { ProviderError } from '../../../src/core/errors.js';
+import { aliyunRdsBackups } from '../../../src/providers/aliyun/rds-backups.js';
+import type { PollTarget } from '../../../src/providers/types.js';
+import type { Simulator } from '../../../src/simulator/index.js';
+import { ALI_SECRET, aliyunAccountFor, aliyunSimulator, SIM_NOW } from '../../helpers/aliyun-sim.js';
+import { collectPages, type TestProviderContext, testProviderContext } from '../../helpers/provider-context.js';
 
 const target = (instance: string): PollTarget => ({ id: `orders-${instance}`, service: 'rds', instance });
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeDdsBackup, normalizeOtcRdsBackup, parseDdsTime, parseOtcTime } from '../../src/providers/huaweicloud/normalize.js';
-import { type GatewayBackupItem, gatewayBackupItem, parseBackupsPage } from '../../src/providers/huaweicloud/schema.js';
+import { normalizeDdsBackup, normalizeOtcRdsBackup, parseDdsTime, parseOtcTime } from '../../../src/providers/huaweicloud/normalize.js';
+import { type GatewayBackupItem, gatewayBackupItem, parseBackupsPage } from '../../../src/providers/huaweicloud/schema.js';
 
 /** The items of a fixture page, validated as the adapters validate them. */
 function fixtureItems(name: string): GatewayBackupItem[] {
-  const parsed = parseBackupsPage(JSON.parse(readFileSync(new URL(`../fixtures/huawei/${name}`, import.meta.url), 'utf8')));
+  const parsed = parseBackupsPage(JSON.parse(readFileSync(new URL(`../../fixtures/huawei/${name}`, import.meta.url), 'utf8')));
   if (!parsed.ok) throw new Error(`fixture ${name}: ${parsed.problem}`);
   return parsed.page.backups;
 }
@@ -95,7 +95,7 @@ describe('OTC RDS and DDS pages shaped like the documentation examples', () => {
 
   it('refuses a page whose item has no id, naming the field and not the values', () => {
     const parsed = parseBackupsPage(
-      JSON.parse(readFileSync(new URL('../fixtures/huawei/otc-rds-backups-malformed.json', import.meta.url), 'utf8')),
+      JSON.parse(readFileSync(new URL('../../fixtures/huawei/otc-rds-backups-malformed.json', import.meta.url), 'utf8')),
     );
     expect(parsed).toEqual({ ok: false, problem: 'backups[0].id: missing' });
   });

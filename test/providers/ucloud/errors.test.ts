@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyUcloudError, ucloudError } from '../../src/providers/ucloud/errors.js';
+import { classifyUcloudError, ucloudError } from '../../../src/providers/ucloud/errors.js';
 
 describe('UCloud RetCode mapping', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { flattenParams, paramText, signedUcloudParams, signUcloud, sortedKeys } from '../../src/providers/ucloud/signer.js';
+import { flattenParams, paramText, signedUcloudParams, signUcloud, sortedKeys } from '../../../src/providers/ucloud/signer.js';
 
 // The documentation's key pair. Some copies of the page show the PublicKey `someone@...`; only this
 // one reproduces the documented signatures.

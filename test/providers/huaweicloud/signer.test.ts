@@ -11,7 +11,7 @@ import {
   sdkSignature,
   signRequest,
   verifySdkRequest,
-} from '../../src/providers/huaweicloud/signer.js';
+} from '../../../src/providers/huaweicloud/signer.js';
 
 /** The SDK reads only getAk/getSk from the credential when signing. */
 const credential = (ak: string, sk: string): ICredential => ({ getAk: () => ak, getSk: () => sk }) as unknown as ICredential;

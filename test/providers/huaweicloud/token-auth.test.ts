@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock } from '../../src/core/clock.js';
-import { ProviderError } from '../../src/core/errors.js';
-import { IamTokenCache } from '../../src/providers/huaweicloud/iam.js';
-import { createOtcRdsBackups } from '../../src/providers/huaweicloud/otc-rds-backups.js';
-import type { PollTarget } from '../../src/providers/types.js';
-import { type HuaweiTestSim, huaweiSimulator, OTC_LOGIN, SIM_NOW } from '../helpers/huawei-sim.js';
-import { collectPages, testProviderContext } from '../helpers/provider-context.js';
+import { manualClock } from '../../../src/core/clock.js';
+import { ProviderError } from '../../../src/core/errors.js';
+import { IamTokenCache } from '../../../src/providers/huaweicloud/iam.js';
+import { createOtcRdsBackups } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
+import type { PollTarget } from '../../../src/providers/types.js';
+import { type HuaweiTestSim, huaweiSimulator, OTC_LOGIN, SIM_NOW } from '../../helpers/huawei-sim.js';
+import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
 
 const target: PollTarget = { id: 'orders', service: 'rds', instance: 'rds-big' };
 const MINUTE = 60_000;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backupsQuery, filterTime } from '../../src/providers/huaweicloud/backup-listing.js';
-import { huaweiDdsEndpoint } from '../../src/providers/huaweicloud/dds-backups.js';
-import { classifyGatewayError, gatewayResponseError } from '../../src/providers/huaweicloud/errors.js';
-import { DEFAULT_IAM_ENDPOINT, GatewayClient, queryString } from '../../src/providers/huaweicloud/gateway-client.js';
-import { IamTokenCache } from '../../src/providers/huaweicloud/iam.js';
-import { otcRdsEndpoint } from '../../src/providers/huaweicloud/otc-rds-backups.js';
-import { testProviderContext } from '../helpers/provider-context.js';
+import { backupsQuery, filterTime } from '../../../src/providers/huaweicloud/backup-listing.js';
+import { huaweiDdsEndpoint } from '../../../src/providers/huaweicloud/dds-backups.js';
+import { classifyGatewayError, gatewayResponseError } from '../../../src/providers/huaweicloud/errors.js';
+import { DEFAULT_IAM_ENDPOINT, GatewayClient, queryString } from '../../../src/providers/huaweicloud/gateway-client.js';
+import { IamTokenCache } from '../../../src/providers/huaweicloud/iam.js';
+import { otcRdsEndpoint } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
+import { testProviderContext } from '../../helpers/provider-context.js';
 
 const AUG_6 = Date.UTC(2018, 7, 6, 10, 41, 14);
 const window = { begin: AUG_6, end: AUG_6 + 10 * 86_400_000 };
