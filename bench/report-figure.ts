@@ -3,7 +3,7 @@ import { closeDatabase, openDatabase } from '../src/db/client.js';
 import { recordPoll } from '../src/db/ingest.js';
 import type { NormalizedBackup } from '../src/domain/backup.js';
 import { evaluateTargets } from '../src/engine/evaluate.js';
-import { buildReport } from '../src/report/data.js';
+import { buildReport } from '../src/report/build.js';
 import { renderReport } from '../src/report/formats.js';
 import { lastCompleteWeek } from '../src/report/period.js';
 import { benchConfig, benchTarget } from './eval-fleet.js';

@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../src/config/load.js';
 import { interleaveByAccount } from '../src/config/target-index.js';
 import { iso } from '../src/core/clock.js';
 import type { Db } from '../src/db/client.js';
-import { type DiscoverySummary, discoveringAccounts } from '../src/discovery/run.js';
+import { type DiscoverySummary, discoveringAccounts } from '../src/discovery/discover.js';
 import type { EvaluationSummary } from '../src/engine/evaluate.js';
 import type { PollSummary } from '../src/engine/poll.js';
 import { claimOwner } from '../src/notify/outbox.js';

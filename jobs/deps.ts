@@ -5,7 +5,7 @@ import type { TargetConfig } from '../src/config/schema.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/log.js';
 import type { Db } from '../src/db/client.js';
-import type { DiscoverDeps, DiscoverySummary } from '../src/discovery/run.js';
+import type { DiscoverDeps, DiscoverySummary } from '../src/discovery/discover.js';
 import type { EvaluationSummary } from '../src/engine/evaluate.js';
 import type { EvaluateDeps } from '../src/engine/judge.js';
 import type { FetchDeps, PollSummary } from '../src/engine/poll.js';
@@ -15,7 +15,7 @@ import type { SendDeps } from '../src/notify/send.js';
 import { backupSources } from '../src/providers/registry.js';
 import { fetchTransport, type HttpTransport, undiciTransport } from '../src/providers/transport.js';
 import type { KeyedLock, QueueBackend, RateLimiter } from '../src/queue/types.js';
-import type { ReportDeps } from '../src/report/data.js';
+import type { ReportDeps } from '../src/report/build.js';
 
 /**
  * Who hears what the pipeline did: the daemon counts it in /metrics, a one-shot run collects it for

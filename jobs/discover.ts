@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { evaluateCoverage } from '../src/discovery/evaluate.js';
-import { type DiscoverDeps, discoverAll } from '../src/discovery/run.js';
+import { type DiscoverDeps, discoverAll } from '../src/discovery/discover.js';
+import { evaluateCoverage } from '../src/discovery/judge-coverage.js';
 import type { EvaluateDeps } from '../src/engine/judge.js';
 import { accountThrottle } from '../src/providers/rate-limits.js';
 import type { OwnerHooks, PipelineDeps, SharedLimits } from './deps.js';

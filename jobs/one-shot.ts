@@ -1,5 +1,5 @@
 import { withAutoTargets } from '../src/discovery/auto-targets.js';
-import type { DiscoverySummary } from '../src/discovery/run.js';
+import type { DiscoverySummary } from '../src/discovery/discover.js';
 import type { EvaluationSummary } from '../src/engine/evaluate.js';
 import type { PollSummary } from '../src/engine/poll.js';
 import { EmbeddedQueue } from '../src/queue/embedded.js';

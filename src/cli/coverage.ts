@@ -4,7 +4,7 @@ import { systemClock } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { type CoverageRow, coverageRows } from '../discovery/coverage-rows.js';
-import { discoverAll, discoveringAccounts } from '../discovery/run.js';
+import { discoverAll, discoveringAccounts } from '../discovery/discover.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** Printable text: provider names can carry anything, so control characters are shown escaped. */

@@ -6,10 +6,10 @@ import { createDeps } from '../../jobs/deps.js';
 import { systemClock } from '../core/clock.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
-import { buildReport } from '../report/data.js';
+import { buildReport } from '../report/build.js';
 import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReport } from '../report/formats.js';
 import { lastCompleteWeek, MAX_PERIOD_DAYS, type Period, parseIsoWeek, rangePeriod, wallClock, weekPeriod } from '../report/period.js';
-import { sendReport } from '../report/send.js';
+import { sendReport } from '../report/send-report.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */

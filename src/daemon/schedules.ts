@@ -6,7 +6,7 @@ import { reportJob } from '../../jobs/report.js';
 import type { TargetConfig } from '../config/schema.js';
 import { iso } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import { discoveringAccounts } from '../discovery/run.js';
+import { discoveringAccounts } from '../discovery/discover.js';
 import { lastCompleteWeek } from '../report/period.js';
 import { type PollTicks, slotOf } from './poll-ticks.js';
 

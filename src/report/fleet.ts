@@ -1,6 +1,6 @@
 import { compareText } from '../core/text.js';
+import { change, median, round6, share } from './numbers.js';
 import type { LocalDay } from './period.js';
-import { change, median, round6, share } from './share.js';
 import type { TargetResult } from './target.js';
 import type { FleetAlarm, FleetSummary, GroupSummary, TargetReport } from './types.js';
 

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { AuditorError, DeliveryError } from '../core/errors.js';
 import { claimReport, markReportFailed, markReportSent, releaseReport, reportLockKey } from '../db/report-locks.js';
 import type { SendDeps } from '../notify/send.js';
-import { buildReport, type ReportDeps } from './data.js';
+import { buildReport, type ReportDeps } from './build.js';
 import { lastCompleteWeek, type Period, parseIsoWeek, weekPeriod } from './period.js';
-import { type ReportDelivery, sendReport } from './send.js';
+import { type ReportDelivery, sendReport } from './send-report.js';
 
 /** How long a claim holds before another daemon may take over from a holder that died mid-send. */
 export const REPORT_LEASE_MS = 10 * 60_000;

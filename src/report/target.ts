@@ -5,8 +5,8 @@ import { compareText } from '../core/text.js';
 import type { Db } from '../db/client.js';
 import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from '../db/report-reads.js';
 import { backupStats } from './backup-stats.js';
+import { change, share } from './numbers.js';
 import type { LocalDay, Period } from './period.js';
-import { change, share } from './share.js';
 import { episodes, measure, type RuleState, type RuleTimeline, sweep } from './timeline.js';
 import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
 

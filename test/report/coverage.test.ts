@@ -3,7 +3,7 @@ import { rules } from '../../rules/registry.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { recordDiscovery } from '../../src/db/discovery.js';
 import type { DiscoveredInstance } from '../../src/providers/discovery-types.js';
-import { buildReport } from '../../src/report/data.js';
+import { buildReport } from '../../src/report/build.js';
 import { renderReport } from '../../src/report/formats.js';
 import { type IsoWeek, parseIsoWeek, weekPeriod } from '../../src/report/period.js';
 import { tempDatabase } from '../helpers/db.js';

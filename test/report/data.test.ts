@@ -6,7 +6,7 @@ import type { Db } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
-import { buildReport } from '../../src/report/data.js';
+import { buildReport } from '../../src/report/build.js';
 import { type IsoWeek, parseIsoWeek, rangePeriod, weekPeriod } from '../../src/report/period.js';
 import type { ComplianceReport, TargetReport } from '../../src/report/types.js';
 import { tempDatabase } from '../helpers/db.js';

@@ -5,7 +5,7 @@ import { renderHtml } from '../../src/report/render-html.js';
 import { renderJson } from '../../src/report/render-json.js';
 import { escapeMarkdown, renderMarkdown } from '../../src/report/render-md.js';
 import { reportSlack } from '../../src/report/render-slack.js';
-import { reportMessage } from '../../src/report/send.js';
+import { reportMessage } from '../../src/report/send-report.js';
 import type { ComplianceReport } from '../../src/report/types.js';
 import { pct, pts } from '../../src/report/view.js';
 import { parseCsv } from '../helpers/csv.js';
