@@ -3,6 +3,11 @@ import { startRedis } from '../test/helpers/redis.js';
 import { HOUR, slackSink, until, world } from './daemon-world.js';
 import { type FigureResult, judge, median, round } from './harness.js';
 
+/** The one account, a line of YAML. */
+const aliAccount = (endpoint: string): string =>
+  `ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${endpoint}", accessKeyId: LTAI5tLatency, ` +
+  'accessKeySecret: latency-secret, rateLimit: { perSecond: 100 } }';
+
 // Figure 5: a FAILED backup appears at the provider → the Slack sink has the message. Measured from the
 // moment the simulator lists it and the poll is due (a schedule tick), through poll, ingest, evaluation,
 // the outbox and delivery, in the real daemon with groupWait 0.
@@ -31,7 +36,7 @@ async function latencies(mode: 'embedded' | 'bullmq', reps: number): Promise<num
     fleet,
     (endpoint) => `${redis ? `redis: ${redis.url}\nqueue: { prefix: latency${process.pid} }\n` : ''}schedules: { poll: "0 0 1 1 *" }
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${endpoint}", accessKeyId: LTAI5tLatency, accessKeySecret: latency-secret, rateLimit: { perSecond: 100 } }
+  ${aliAccount(endpoint)}
 targets:
   - { id: latency-db, account: ali, service: rds, instance: rm-latency }
 rules: { retention: false }

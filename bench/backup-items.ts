@@ -29,8 +29,10 @@ export function aliyunBackup(instance: string, spec: BackupSpec): NormalizedBack
   const link = (intranet: boolean): string =>
     failed
       ? ''
-      : `https://rdsbak-cn-hangzhou.oss-cn-hangzhou${intranet ? '-internal' : ''}.aliyuncs.com/custins${hostId}/hins${hostId}/${spec.id}_qp.xb` +
-        `?OSSAccessKeyId=LTAI4SimOssDownloadKey&Expires=${Math.floor(spec.endedAt / 1000) + 43_200}&Signature=bm90LWEtcmVhbC1zaWduYXR1cmUtJTNEJTNE`;
+      : `https://rdsbak-cn-hangzhou.oss-cn-hangzhou${intranet ? '-internal' : ''}.aliyuncs.com` +
+        `/custins${hostId}/hins${hostId}/${spec.id}_qp.xb` +
+        `?OSSAccessKeyId=LTAI4SimOssDownloadKey&Expires=${Math.floor(spec.endedAt / 1000) + 43_200}` +
+        '&Signature=bm90LWEtcmVhbC1zaWduYXR1cmUtJTNEJTNE';
   return normalizeAliyunBackup({
     BackupId: spec.id,
     DBInstanceId: instance,

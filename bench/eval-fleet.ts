@@ -108,17 +108,28 @@ const ENV = {
   BENCH_SMTP: 'smtp://127.0.0.1:9',
 };
 
+/** The bench config's two accounts, one line of YAML each. */
+const ALI_ACCOUNT =
+  'ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9", accessKeyId: LTAI5tBenchKey0001, ' +
+  'accessKeySecret: { env: BENCH_ALIYUN_SECRET } }';
+const OTC_ACCOUNT =
+  'otc: { cloud: otc, region: eu-de, projectId: 0123456789abcdef0123456789abcdef, endpoint: "http://127.0.0.1:9", ' +
+  'auth: { type: aksk, accessKey: AKBENCH0001, secretKey: { env: BENCH_OTC_SK } } }';
+
 /** The YAML a user with these targets would write (two clouds, labels, a profile, routes), loaded the product's way. */
 export function benchConfig(targets: readonly BenchTarget[]): LoadedConfig {
   const lines = targets.map((t) => {
     const env = t.index % 5 === 0 ? 'staging' : 'prod';
     const account = t.cloud === 'aliyun' ? 'ali' : 'otc';
-    return `  - { id: ${t.id}, account: ${account}, service: rds, instance: ${t.instance}, labels: { env: ${env}, team: team-${t.index % 7} } }`;
+    return (
+      `  - { id: ${t.id}, account: ${account}, service: rds, instance: ${t.instance}, ` +
+      `labels: { env: ${env}, team: team-${t.index % 7} } }`
+    );
   });
   const yaml = `database: ./bench.db
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9", accessKeyId: LTAI5tBenchKey0001, accessKeySecret: { env: BENCH_ALIYUN_SECRET } }
-  otc: { cloud: otc, region: eu-de, projectId: 0123456789abcdef0123456789abcdef, endpoint: "http://127.0.0.1:9", auth: { type: aksk, accessKey: AKBENCH0001, secretKey: { env: BENCH_OTC_SK } } }
+  ${ALI_ACCOUNT}
+  ${OTC_ACCOUNT}
 rules:
   retention: { minCount: 5 }
 profiles:

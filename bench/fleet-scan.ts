@@ -81,13 +81,17 @@ export async function fleetScanFigure(scale: number): Promise<FigureResult> {
     if (api.cloud === 'aliyun')
       return `  ${api.key}: { cloud: aliyun, regionId: ${api.region}, accessKeyId: ${ak}, accessKeySecret: sk-${api.key}-scan, ${rate} }`;
     if (api.cloud === 'ucloud') return `  ${api.key}: { cloud: ucloud, publicKey: ${ak}, privateKey: sk-${api.key}-scan, ${rate} }`;
-    return `  ${api.key}: { cloud: ${api.cloud}, region: ${api.region}, projectId: ${'project' in api ? api.project : ''}, auth: { type: aksk, accessKey: ${ak}, secretKey: sk-${api.key}-scan }, ${rate}, iamEndpoint: "${endpoint}" }`;
+    return (
+      `  ${api.key}: { cloud: ${api.cloud}, region: ${api.region}, projectId: ${'project' in api ? api.project : ''}, ` +
+      `auth: { type: aksk, accessKey: ${ak}, secretKey: sk-${api.key}-scan }, ${rate}, iamEndpoint: "${endpoint}" }`
+    );
   };
   const targets = APIS.flatMap((api) =>
     Array.from(
       { length: perApi },
       (_, i) =>
-        `  - { id: ${api.key}-${i}, account: ${api.key}, service: ${api.service}, instance: ${api.key}-${i}${api.cloud === 'ucloud' ? `, region: ${api.region}` : ''}${'zone' in api ? `, zone: ${api.zone}` : ''} }`,
+        `  - { id: ${api.key}-${i}, account: ${api.key}, service: ${api.service}, instance: ${api.key}-${i}` +
+        `${api.cloud === 'ucloud' ? `, region: ${api.region}` : ''}${'zone' in api ? `, zone: ${api.zone}` : ''} }`,
     ),
   );
   // The daemon as operators run it: the compiled `start` in a process of its own, whose peak RSS is
@@ -100,7 +104,9 @@ export async function fleetScanFigure(scale: number): Promise<FigureResult> {
   // spent compiling its own code (perf showed a fifth of the process's samples in V8's optimising
   // compiler threads during a scan right after start), which the cold scan's row in the note shows.
   const tick = new Date(Math.ceil((Date.now() + WARM_SCAN_AFTER_MS) / 1000) * 1000);
-  const cronAtTick = `${tick.getUTCSeconds()} ${tick.getUTCMinutes()} ${tick.getUTCHours()} ${tick.getUTCDate()} ${tick.getUTCMonth() + 1} *`;
+  const cronAtTick = [tick.getUTCSeconds(), tick.getUTCMinutes(), tick.getUTCHours(), tick.getUTCDate(), tick.getUTCMonth() + 1, '*'].join(
+    ' ',
+  );
   const w = await world(
     sim,
     (endpoint) => `schedules: { poll: "${cronAtTick}" }
@@ -157,7 +163,9 @@ ${targets.join('\n')}
       measured: {
         value: round(wall, 2),
         unit: 's',
-        how: `${total} targets, 1 page each, 20 ms per request; \`start\` (embedded, ${POLLS_AT_ONCE} polls at once), the scheduled scan after the one at start: first poll start to last poll end`,
+        how:
+          `${total} targets, 1 page each, 20 ms per request; \`start\` (embedded, ${POLLS_AT_ONCE} polls at once), ` +
+          'the scheduled scan after the one at start: first poll start to last poll end',
       },
       baseline: { value: round(floor, 2), unit: 's', how: `floor: ${total} requests ÷ (${APIS.length} accounts × ${PER_SECOND}/s)` },
       ratio,
@@ -166,7 +174,8 @@ ${targets.join('\n')}
       note:
         `failed polls ${failed} of both scans (throttled ${throttled}); peak RSS of the daemon process ${peak} MiB (goal < 256); ` +
         `daemon main thread busy ${round(scanCpu, 2)} s of the scan (${round((scanCpu * 1000) / total, 2)} ms a poll); ` +
-        `the scan right after start (\`--poll-now\`, an empty database, code not yet optimised): ${round(cold, 2)} s, ${round(cold / floor, 3)}× the floor`,
+        'the scan right after start (`--poll-now`, an empty database, code not yet optimised): ' +
+        `${round(cold, 2)} s, ${round(cold / floor, 3)}× the floor`,
       params: {
         targets: total,
         perApi,

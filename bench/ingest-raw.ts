@@ -109,8 +109,8 @@ export function storedDigest(client: Database.Database): { digest: string; backu
   let backups = 0;
   let events = 0;
   for (const row of client
-    .prepare(`SELECT target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw, first_seen_at, first_seen_poll,
-      last_seen_at, last_seen_poll FROM backups ORDER BY target_id, backup_id`)
+    .prepare(`SELECT target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw,
+      first_seen_at, first_seen_poll, last_seen_at, last_seen_poll FROM backups ORDER BY target_id, backup_id`)
     .raw()
     .iterate()) {
     h.update(JSON.stringify(row));

@@ -36,7 +36,8 @@ async function main(): Promise<number> {
   const here = dirname(fileURLToPath(import.meta.url));
   const started = Date.now();
   console.log(
-    `backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`,
+    `backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ` +
+      `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`,
   );
   const results: FigureResult[] = [];
   const calibrations: number[] = [];
@@ -62,7 +63,8 @@ async function main(): Promise<number> {
       results.push(...rows.map((r) => ({ ...r, params: { ...r.params, machineCalibrationMs: { before: calibration, after } } })));
       process.stdout.write(`(after: ${after} ms) `);
       console.log(
-        `${((Date.now() - t0) / 1000).toFixed(1)} s: ${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`,
+        `${((Date.now() - t0) / 1000).toFixed(1)} s: ` +
+          `${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`,
       );
     } catch (err) {
       errors++;
@@ -86,7 +88,8 @@ async function main(): Promise<number> {
   const machine = calibrations.length > 0 ? { fastestMs: Math.min(...calibrations), slowestMs: Math.max(...calibrations) } : null;
   if (machine)
     console.log(
-      `Machine calibration (one fixed workload before and after each figure; higher is a slower machine): ${machine.fastestMs}–${machine.slowestMs} ms.`,
+      'Machine calibration (one fixed workload before and after each figure; higher is a slower machine): ' +
+        `${machine.fastestMs}–${machine.slowestMs} ms.`,
     );
   const failed = results.filter((r) => r.pass === false).map((r) => r.id);
   console.log(

@@ -55,7 +55,8 @@ function assess(p: BackupPolicy, params: Params): { violations: string[]; unknow
   else if (p.retentionDays < params.minRetentionDays && p.automated !== false) {
     violations.push(
       p.retentionIsCount
-        ? `keeps ${p.retentionDays} backup files (a count, not days: with one backup a day, ${p.retentionDays} days); standard ${params.minRetentionDays} days`
+        ? `keeps ${p.retentionDays} backup files (a count, not days: with one backup a day, ${p.retentionDays} days); ` +
+            `standard ${params.minRetentionDays} days`
         : `keeps automated backups ${p.retentionDays} days; standard ${params.minRetentionDays} days`,
     );
   }

@@ -28,13 +28,16 @@ export const coverage = defineRule({
         return cannotJudge('no successful discovery of this account and service yet');
       case 'missing':
         return alarm(
-          `target ${target.id}: instance ${target.instance} (${target.service}) is not listed by the discovery at ${at(fact.lastDiscoveryAt)}` +
-            `${fact.goneAt === null ? ' and was never discovered' : `, last listed before ${at(fact.goneAt)}`}; deleted or renamed? update or remove the target`,
+          `target ${target.id}: instance ${target.instance} (${target.service}) ` +
+            `is not listed by the discovery at ${at(fact.lastDiscoveryAt)}` +
+            `${fact.goneAt === null ? ' and was never discovered' : `, last listed before ${at(fact.goneAt)}`}; ` +
+            'deleted or renamed? update or remove the target',
           { lastDiscoveryAt: fact.lastDiscoveryAt, goneAt: fact.goneAt },
         );
       case 'uncovered':
         return alarm(
-          `${fact.service} instance ${fact.instance}${fact.name ? ` (${JSON.stringify(fact.name)})` : ''} in account ${fact.account}, discovered ${at(fact.firstSeenAt)}, ` +
+          `${fact.service} instance ${fact.instance}${fact.name ? ` (${JSON.stringify(fact.name)})` : ''} ` +
+            `in account ${fact.account}, discovered ${at(fact.firstSeenAt)}, ` +
             'is neither a target nor excluded: add a target, or exclude it with a reason',
           { account: fact.account, service: fact.service, instance: fact.instance },
         );

@@ -36,7 +36,8 @@ export const failedBackup = defineRule({
     const more = open.length > 1 ? ` (${open.length} failures since the last completed backup)` : '';
     const raw = newest.b.rawStatus ? ` [${newest.b.rawStatus}]` : '';
     return alarm(
-      `${backupLabel(newest.b)} failed at ${at(newest.t)}${raw}; no completed backup since${more}; policy lookback ${span(params.lookback)}`,
+      `${backupLabel(newest.b)} failed at ${at(newest.t)}${raw}; no completed backup since${more}; ` +
+        `policy lookback ${span(params.lookback)}`,
       {
         backupId: newest.b.backupId,
         failedAt: newest.t,

@@ -47,8 +47,8 @@ export const retention = defineRule({
     }
     if (params.minAge !== null && oldest && now - oldest.endedAt < params.minAge) {
       problems.push(
-        `the oldest completed backup on record, ${backupLabel(oldest)}, ended ${at(oldest.endedAt)}, only ${ago(now - oldest.endedAt)} ago; ` +
-          'check the provider retention setting',
+        `the oldest completed backup on record, ${backupLabel(oldest)}, ended ${at(oldest.endedAt)}, ` +
+          `only ${ago(now - oldest.endedAt)} ago; check the provider retention setting`,
       );
     }
     // With minCount 0 the count says nothing about an empty record, so minAge has to.

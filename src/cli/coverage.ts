@@ -57,7 +57,8 @@ export function coverageCommand(program: Command, io: CliIO, run: (fn: () => Pro
         if (discoveringAccounts({ loaded }).length === 0) {
           println(
             io.stderr,
-            'no account has a `discover:` option; add `discover: {}` to an account to list its instances (see `backup-auditor init --example`)',
+            'no account has a `discover:` option; ' +
+              'add `discover: {}` to an account to list its instances (see `backup-auditor init --example`)',
           );
           return EXIT.usage;
         }

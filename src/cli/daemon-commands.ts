@@ -100,7 +100,8 @@ export function daemonCommands(program: Command, io: CliIO, run: Run): void {
         if (!loaded.config.redis) {
           println(
             io.stderr,
-            'worker: the config has no `redis:`; in embedded mode `start` runs every job itself (add redis: redis://host:6379 to scale out)',
+            'worker: the config has no `redis:`; ' +
+              'in embedded mode `start` runs every job itself (add redis: redis://host:6379 to scale out)',
           );
           return EXIT.usage;
         }

@@ -101,7 +101,9 @@ export async function checkEndpoint(url: string, timeoutMs: number): Promise<End
       tcp,
       tls,
       ok: false,
-      hint: 'the TLS handshake failed: a proxy intercepting TLS needs its CA in NODE_EXTRA_CA_CERTS; an expired or foreign certificate means a wrong endpoint',
+      hint:
+        'the TLS handshake failed: a proxy intercepting TLS needs its CA in NODE_EXTRA_CA_CERTS; ' +
+        'an expired or foreign certificate means a wrong endpoint',
     };
   return { url, dns, tcp, tls, ok: true };
 }

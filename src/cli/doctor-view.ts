@@ -23,7 +23,9 @@ export function hintFor(
       else hint = "credentials refused: check the key pair and that the account may list backups (the provider's permission for it)";
       break;
     case 'not-found':
-      hint = `instance not found: check the target's instance id${ctx.cloud === 'ucloud' ? ', region and zone' : ' and region'}, and that account ${ctx.account} can see it`;
+      hint =
+        `instance not found: check the target's instance id${ctx.cloud === 'ucloud' ? ', region and zone' : ' and region'}, ` +
+        `and that account ${ctx.account} can see it`;
       break;
     case 'network':
       hint = 'cannot connect: check the endpoint URL, DNS, firewalls and proxies (the endpoint check above says which step fails)';
@@ -51,7 +53,9 @@ export function hintFor(
   }
   const offset = p.serverClockOffsetMs;
   if (offset !== undefined && Math.abs(offset) > CLOCK_HINT_THRESHOLD_MS) {
-    const clock = `server time differs by ${Math.round(Math.abs(offset) / 60_000)} min (${offset > 0 ? 'this machine is behind' : 'this machine is ahead'})`;
+    const clock =
+      `server time differs by ${Math.round(Math.abs(offset) / 60_000)} min ` +
+      `(${offset > 0 ? 'this machine is behind' : 'this machine is ahead'})`;
     hint = hint ? `${hint}; ${clock}` : clock;
   }
   return hint;

@@ -71,7 +71,8 @@ export function doctorCommand(program: Command, io: CliIO, run: Run): void {
         if (unknown.length > 0) {
           println(
             io.stderr,
-            `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`,
+            `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; ` +
+              `configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`,
           );
           return EXIT.usage;
         }
@@ -214,7 +215,8 @@ function printReport(io: CliIO, r: DoctorReport): void {
       : paint(
           colour,
           'red',
-          `${failedTargets} of ${r.targets.length} targets failed or were not tried; fix the problems above and run \`backup-auditor doctor\` again`,
+          `${failedTargets} of ${r.targets.length} targets failed or were not tried; ` +
+            'fix the problems above and run `backup-auditor doctor` again',
         ),
   );
 }

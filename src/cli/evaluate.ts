@@ -36,7 +36,8 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
             if (!opts.json)
               println(
                 io.stderr,
-                `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ${delivery.retry} to retry, ${delivery.failed} failed`,
+                `${summary.changes} finding changes; ${delivery.messages} messages, ${delivery.sent} items sent, ` +
+                  `${delivery.retry} to retry, ${delivery.failed} failed`,
               );
             return printStatus(db, io, opts.json === true);
           }

@@ -89,7 +89,8 @@ function printHistory(io: CliIO, target: string, since: number, events: readonly
         say(
           e.at,
           'poll',
-          `ok: ${e.pages} page${e.pages === 1 ? '' : 's'}, ${e.items} items${extra} (${e.durationMs < 1000 ? `${e.durationMs} ms` : formatDuration(e.durationMs)})`,
+          `ok: ${e.pages} page${e.pages === 1 ? '' : 's'}, ${e.items} items${extra} ` +
+            `(${e.durationMs < 1000 ? `${e.durationMs} ms` : formatDuration(e.durationMs)})`,
         );
       else say(e.at, 'poll', `failed after ${e.pages} pages: ${e.error ?? ''}`, 'red');
     } else if (e.type === 'backup') {

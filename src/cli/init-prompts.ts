@@ -11,7 +11,7 @@ import {
   type InitAnswers,
   initAnswers,
   targetPair,
-} from './init-render.js';
+} from './init-answers.js';
 
 /** The user closed the input (Ctrl-D) before answering everything. */
 export class PromptCancelled extends Error {}

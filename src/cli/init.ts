@@ -6,20 +6,10 @@ import { configJsonSchema, SCHEMA_FILE_NAME } from '../config/json-schema.js';
 import { loadConfigText } from '../config/load.js';
 import { SERVICES_BY_CLOUD } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
+import { CHANNEL_TYPES, CLOUD_DEFAULTS, CLOUDS, crossCheck, emailList, type InitAnswers, initAnswers, targetPair } from './init-answers.js';
 import { EXAMPLE_ENV_VARS, exampleConfig } from './init-example.js';
 import { askAnswers, PromptCancelled, Prompter } from './init-prompts.js';
-import {
-  CHANNEL_TYPES,
-  CLOUD_DEFAULTS,
-  CLOUDS,
-  crossCheck,
-  emailList,
-  envVarsOf,
-  type InitAnswers,
-  initAnswers,
-  renderConfig,
-  targetPair,
-} from './init-render.js';
+import { envVarsOf, renderConfig } from './init-render.js';
 import { type CliIO, configPath, EXIT, type GlobalOptions, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
@@ -107,7 +97,8 @@ async function init(program: Command, io: CliIO, opts: InitOptions, stdin: NodeJ
       if (opts.cloud === undefined) {
         println(
           io.stderr,
-          'init: stdin is not a terminal, so there is no one to ask: pass --cloud and --target (or -i to answer on stdin, --example for a full example)',
+          'init: stdin is not a terminal, so there is no one to ask: ' +
+            'pass --cloud and --target (or -i to answer on stdin, --example for a full example)',
         );
         println(
           io.stderr,
@@ -144,7 +135,8 @@ function write(io: CliIO, out: string, schemaRef: string, writeSchema: boolean, 
     writeFileSync(schemaPath, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     println(
       io.stdout,
-      `wrote ${schemaPath} (editors with the YAML language server complete and check the config with it; refresh with \`backup-auditor schema --out ${shortPath(io.cwd, schemaPath)}\`)`,
+      `wrote ${schemaPath} (editors with the YAML language server complete and check the config with it; ` +
+        `refresh with \`backup-auditor schema --out ${shortPath(io.cwd, schemaPath)}\`)`,
     );
   }
   const vars = answers ? envVarsOf(answers) : [...EXAMPLE_ENV_VARS];

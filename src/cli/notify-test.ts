@@ -55,7 +55,8 @@ async function sendTestMessage(name: string, opts: GlobalOptions, io: CliIO): Pr
     // Notifiers keep secrets out of DeliveryError messages; anything else is a bug, still worth its message.
     const why =
       err instanceof DeliveryError
-        ? `${err.message} (${err.permanent ? 'permanent: fix the channel, retrying will not help' : 'transient: a later attempt may succeed'})`
+        ? `${err.message} ` +
+          `(${err.permanent ? 'permanent: fix the channel, retrying will not help' : 'transient: a later attempt may succeed'})`
         : `unexpected error: ${errorMessage(err)}`;
     println(io.stderr, `${who}: failed: ${why}`);
     return EXIT.runtime;

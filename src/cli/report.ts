@@ -94,7 +94,8 @@ export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promi
 }
 
 async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promise<number> {
-  // The report reads the database only; provider secrets are not needed, and a channel's missing secret is reported as its delivery failure.
+  // The report reads the database only; provider secrets are not needed, and a channel's missing secret is reported as
+  // its delivery failure.
   const loaded = loadConfig(global, io, { checkSecrets: false });
   const now = systemClock();
   const parsed = reportArgs(loaded.config.timezone, now).safeParse(opts);
@@ -126,7 +127,8 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
         failed++;
         println(
           io.stderr,
-          `report ${report.period.label}: ${channel} failed: ${outcome.message} (${outcome.permanent ? 'permanent' : 'transient: try again later'})`,
+          `report ${report.period.label}: ${channel} failed: ` +
+            `${outcome.message} (${outcome.permanent ? 'permanent' : 'transient: try again later'})`,
         );
       }
     }

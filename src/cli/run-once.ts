@@ -30,7 +30,8 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
         if (unknown.length > 0) {
           println(
             io.stderr,
-            `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`,
+            `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; ` +
+              `configured: ${loaded.config.targets.map((t) => t.id).join(', ')}`,
           );
           return EXIT.usage;
         }

@@ -133,5 +133,8 @@ export function statusTable(
 export function summaryLine(entries: readonly StatusEntry[]): string {
   const count = (s: StatusEntry['state']) => entries.filter((e) => e.state === s).length;
   const targets = new Set(entries.map((e) => e.target)).size;
-  return `${targets} targets, ${entries.length} findings: ${count('alarm')} alarm, ${count('error')} error, ${count('ok')} ok, ${count('skip')} skipped`;
+  return (
+    `${targets} targets, ${entries.length} findings: ` +
+    `${count('alarm')} alarm, ${count('error')} error, ${count('ok')} ok, ${count('skip')} skipped`
+  );
 }

@@ -13,7 +13,8 @@ export function validateCommand(program: Command, io: CliIO, run: (fn: () => Pro
         const c = loaded.config;
         println(
           io.stdout,
-          `${loaded.path}: valid (${Object.keys(c.accounts).length} accounts, ${c.targets.length} targets, ${Object.keys(c.channels).length} channels, ${c.routes.length} routes)`,
+          `${loaded.path}: valid (${Object.keys(c.accounts).length} accounts, ${c.targets.length} targets, ` +
+            `${Object.keys(c.channels).length} channels, ${c.routes.length} routes)`,
         );
         return EXIT.compliant;
       }),

@@ -8,10 +8,16 @@
 /**
  * C0 controls except tab and line feed, DEL and C1 controls (ESC sequences restyle a terminal), bidi
  * embeddings, overrides and isolates (they reorder what a reader sees), and lone surrogates (invalid
- * in UTF-8).
+ * in UTF-8). Built from its three alternatives so each fits on a line.
  */
-export const UNSAFE =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const UNSAFE = new RegExp(
+  [
+    '[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]',
+    '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])',
+    '(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]',
+  ].join('|'),
+  'g',
+);
 
 /** Longest provider text (a reason quoting one) a machine-readable output carries: enough for any reason, never a runaway message. */
 export const MAX_TEXT = 2000;
@@ -99,7 +105,7 @@ function copyFrom(
     const key = plainKey(k, max);
     // `__proto__` is the one key whose assignment would set the copy's prototype: defined as data
     // instead. Every other key is assigned, which keeps the copy a fast object (defineProperty on
-    // every key made each copy a dictionary object, twice as slow to copy and stringify).
+    // every key made each copy a dictionary object, slower to copy and stringify).
     if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     else out[key] = v;
   }

@@ -38,7 +38,7 @@ parentPort.postMessage({ ready: true });
 /**
  * Moves WAL checkpoints off the writer. SQLite's automatic checkpoint runs inside the commit that
  * crosses 1,000 WAL pages, on the thread that committed, and under `synchronous = NORMAL` that is
- * where the fsyncs happen: on a slow disk they took 40% of the daemon's ingest time (bench figure 2).
+ * where the fsyncs happen, so on a slow disk the writer would spend much of its ingest time waiting.
  * A worker thread with its own connection checkpoints PASSIVE on a timer instead (it never blocks the
  * writer nor waits for readers). Durability is unchanged: commits were never fsynced under NORMAL;
  * the WAL survives a crash and is replayed at the next open. If the thread fails, the connection

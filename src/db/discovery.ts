@@ -43,7 +43,8 @@ export function recordDiscovery(
     .transaction(() => {
       const run = c
         .prepare(
-          `INSERT INTO discovery_runs (account, service, started_at, finished_at, outcome, error_kind, error_message, instances) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO discovery_runs (account, service, started_at, finished_at, outcome, error_kind, error_message, instances)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           key.account,
@@ -58,9 +59,11 @@ export function recordDiscovery(
       const runId = Number(run.lastInsertRowid);
       if (!outcome.ok) return runId;
       const upsert = c.prepare(
-        `INSERT INTO discovered_instances (account, service, instance, name, region, zone, status, replica, primary_instance, created_at, tags, first_seen_at, last_seen_at, last_seen_run, gone_at)
+        `INSERT INTO discovered_instances (account, service, instance, name, region, zone, status, replica, primary_instance, created_at,
+           tags, first_seen_at, last_seen_at, last_seen_run, gone_at)
          VALUES (@account, @service, @instance, @name, @region, @zone, @status, @replica, @primary, @createdAt, @tags, @at, @at, @run, NULL)
-         ON CONFLICT (account, service, instance) DO UPDATE SET name = excluded.name, region = excluded.region, zone = excluded.zone, status = excluded.status,
+         ON CONFLICT (account, service, instance) DO UPDATE SET name = excluded.name, region = excluded.region, zone = excluded.zone,
+           status = excluded.status,
            replica = excluded.replica, primary_instance = excluded.primary_instance, created_at = excluded.created_at, tags = excluded.tags,
            last_seen_at = excluded.last_seen_at, last_seen_run = excluded.last_seen_run, gone_at = NULL`,
       );
@@ -85,13 +88,15 @@ export function recordDiscovery(
         `UPDATE discovered_instances SET gone_at = ? WHERE account = ? AND service = ? AND last_seen_run <> ? AND gone_at IS NULL`,
       ).run(key.finishedAt, key.account, key.service, runId);
       const policy = c.prepare(
-        `INSERT OR REPLACE INTO backup_policies (account, service, instance, read_at, unavailable, automated, retention_days, retention_is_count, window_start, window_end, weekdays, source)
+        `INSERT OR REPLACE INTO backup_policies (account, service, instance, read_at, unavailable, automated, retention_days,
+           retention_is_count, window_start, window_end, weekdays, source)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       // A failed read keeps the policy read before (its read_at says how old it is); it replaces only an earlier failure.
       const failedRead = c.prepare(
         `INSERT INTO backup_policies (account, service, instance, read_at, unavailable, source) VALUES (?, ?, ?, ?, ?, 'error')
-         ON CONFLICT (account, service, instance) DO UPDATE SET read_at = excluded.read_at, unavailable = excluded.unavailable WHERE backup_policies.source = 'error'`,
+         ON CONFLICT (account, service, instance) DO UPDATE SET read_at = excluded.read_at, unavailable = excluded.unavailable
+         WHERE backup_policies.source = 'error'`,
       );
       for (const [instance, p] of outcome.policies) {
         if ('unavailable' in p && p.failed === true) failedRead.run(key.account, key.service, instance, key.finishedAt, p.unavailable);

@@ -29,7 +29,8 @@ function statements(db: Db) {
     s = {
       readTarget: c.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE target_id = ?`),
       upsert: c.prepare(
-        `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at, silenced_by)
+        `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at,
+           silenced_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
            reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
@@ -37,12 +38,14 @@ function statements(db: Db) {
       ),
       // The row the caller read: updated in place, without the insert attempt the upsert makes first.
       update: c.prepare(
-        `UPDATE findings SET state = ?, severity = ?, since = ?, reason = ?, details = ?, evaluated_at = ?, firing = ?, last_notified_at = ?, silenced_by = ?
+        `UPDATE findings SET state = ?, severity = ?, since = ?, reason = ?, details = ?, evaluated_at = ?, firing = ?,
+           last_notified_at = ?, silenced_by = ?
          WHERE target_id = ? AND rule_id = ?`,
       ),
       event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
       notify: c.prepare(
-        `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at, next_attempt_at)
+        `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at,
+           next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
       ),
     };
@@ -129,7 +132,8 @@ export function findingsAsOf(db: Db, at: number): Pick<FindingRow, 'targetId' | 
         `SELECT e.target_id, e.rule_id, e.to_state AS state, e.at AS since, e.reason, coalesce(f.severity, 'warning') AS severity
          FROM finding_events e
          LEFT JOIN findings f ON f.target_id = e.target_id AND f.rule_id = e.rule_id
-         WHERE e.id = (SELECT id FROM finding_events x WHERE x.target_id = e.target_id AND x.rule_id = e.rule_id AND x.at <= ? ORDER BY x.at DESC, x.id DESC LIMIT 1)
+         WHERE e.id = (SELECT id FROM finding_events x WHERE x.target_id = e.target_id AND x.rule_id = e.rule_id AND x.at <= ?
+                       ORDER BY x.at DESC, x.id DESC LIMIT 1)
          ORDER BY e.target_id, e.rule_id`,
       )
       .all(at) as Record<string, unknown>[]

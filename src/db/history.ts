@@ -6,7 +6,7 @@ import type { Db } from './client.js';
 
 /**
  * A backups row in COLUMNS order, read as an array: evaluation reads dozens for every target, and
- * objects with named columns cost a fifth more to build.
+ * building an object with named columns for each row would add to every evaluation.
  */
 type BackupRow = [
   backupId: string,
@@ -42,12 +42,12 @@ type Statements = Record<
 };
 const cache = new WeakMap<object, Statements>();
 
-const COMPLETED_OF_KIND = `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'completed' AND kind = ? AND ended_at <= ? AND first_seen_at <= ?`;
+const COMPLETED_OF_KIND = `SELECT ${COLUMNS} FROM backups
+  WHERE target_id = ? AND status = 'completed' AND kind = ? AND ended_at <= ? AND first_seen_at <= ?`;
 
 /**
- * A statement with its LIMIT written in, prepared once per limit. The same query with a bound
- * `LIMIT ?` measured 19 µs against 4.8 µs here (an empty result), three times per target evaluated
- * (bench figures 2 and 3).
+ * A statement with its LIMIT written in, prepared once per limit: SQLite runs the same query with a
+ * bound `LIMIT ?` markedly slower, and these queries run three times for every target evaluated.
  */
 function limited(c: Db['$client'], byLimit: Map<number, Statement>, limit: number, sql: (limit: number) => string, raw = false): Statement {
   let st = byLimit.get(limit);
@@ -71,7 +71,7 @@ function statements(db: Db): Statements {
       laterIds: c.prepare(`SELECT DISTINCT backup_id FROM backup_events WHERE target_id = ? AND at > ?`).pluck(),
       eventsUntil: c.prepare(`SELECT backup_id, to_status, raw_status FROM backup_events WHERE target_id = ? AND at <= ? ORDER BY at, id`),
       // One indexed search per branch; `(ended_at >= ? OR ended_at IS NULL)` and UNION made SQLite walk every row of
-      // the target (8x slower at 365 backups a target, bench figure 3). Duplicates are merged by boundedBackups.
+      // the target, a cost that grows with its history. Duplicates are merged by boundedBackups.
       recent: c
         .prepare(
           `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at >= ? AND first_seen_at <= ?
@@ -85,7 +85,8 @@ function statements(db: Db): Statements {
       oldestCompleted: c.prepare(`${COMPLETED_OF_KIND} ORDER BY ended_at ASC, backup_id ASC LIMIT 1`).raw(true),
       polls: new Map(),
       lastOkPoll: c.prepare(
-        `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT 1`,
+        `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ?
+         ORDER BY finished_at DESC, id DESC LIMIT 1`,
       ),
     };
     cache.set(c, s);
@@ -122,8 +123,9 @@ export interface HistoryOptions {
 
 /**
  * Up to this many backups, reading all of a target's rows in one query is cheaper than the six or
- * seven indexed queries of the bounded read (bench: 36 µs against 115 µs for 10 rows). Rules say the
- * same on both (test/db/history-bounded.test.ts), so this only decides the cost.
+ * seven indexed queries of the bounded read: each query has a fixed cost that a few extra rows do
+ * not outweigh. Rules say the same on both (test/db/history-bounded.test.ts), so this only decides
+ * the cost.
  */
 const SMALL_HISTORY = 32;
 

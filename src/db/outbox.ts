@@ -40,7 +40,8 @@ export function claimDue(db: Db, channel: string, now: number, owner: string, le
   const claim = c.transaction((): ClaimedRecord[] => {
     const head = c
       .prepare(
-        `SELECT status, next_attempt_at AS next FROM notifications WHERE channel = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1`,
+        `SELECT status, next_attempt_at AS next FROM notifications
+         WHERE channel = ? AND status IN ('pending', 'sending') ORDER BY id LIMIT 1`,
       )
       .get(channel) as { status: string; next: number } | undefined;
     if (head?.status !== 'pending' || head.next > now) return [];
@@ -63,7 +64,8 @@ export function claimedRows(db: Db, ids: readonly number[]): ClaimedRow[] {
   if (ids.length === 0) return [];
   const rows = db.$client
     .prepare(
-      `SELECT id, channel, attempts, payload FROM notifications WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
+      `SELECT id, channel, attempts, payload FROM notifications
+       WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
     )
     .all(...ids) as ClaimedRecord[];
   return rows.map(toClaimed);
@@ -100,10 +102,12 @@ export function recordAttempts(db: Db, rows: readonly ClaimedRow[], now: number,
   const c = db.$client;
   const attempt = c.prepare(`INSERT INTO notification_attempts (notification_id, at, channel, outcome, error) VALUES (?, ?, ?, ?, ?)`);
   const sent = c.prepare(
-    `UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = ?`,
+    `UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+     WHERE id = ?`,
   );
   const unsent = c.prepare(
-    `UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = ? WHERE id = ?`,
+    `UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = ?
+     WHERE id = ?`,
   );
   c.transaction(() => {
     for (const r of rows) {

@@ -127,7 +127,8 @@ export const webhookNotifier: Notifier<WebhookChannel> = {
       return;
     }
     const said = answerExcerpt(answer.body, secrets);
-    const detail = `${answer.status}${said === '' ? '' : ` ${JSON.stringify(said)}`}${redirectNote(answer.status)}${retryAfterNote(answer.headers)}`;
+    const quoted = said === '' ? '' : ` ${JSON.stringify(said)}`;
+    const detail = `${answer.status}${quoted}${redirectNote(answer.status)}${retryAfterNote(answer.headers)}`;
     const permanent = isPermanentStatus(answer.status);
     throw new DeliveryError(`${who}: ${detail}`, {
       permanent,

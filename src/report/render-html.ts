@@ -1,4 +1,4 @@
-import { escapeHtml } from '../notify/render.js';
+import { badge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
 import { alarmsInPeriod, dur, field, labelText, local, MAX_ROWS, moreNote, pct, prose, pts, reportTitle, span } from './view.js';
@@ -15,42 +15,6 @@ export interface HtmlOptions {
   /** Rows of each fleet list (groups, alarms, blind targets); MAX_ROWS by default. */
   readonly maxRows?: number;
 }
-
-const FONT = 'font-family:Arial,Helvetica,sans-serif;';
-const WRAP = 'word-break:break-word;overflow-wrap:anywhere;';
-const CELL = 'padding:6px 8px;border-bottom:1px solid #e4e7ec;text-align:left;vertical-align:top;';
-// overflow-wrap is inherited from the column: headers break between words only.
-const HEAD = `${CELL}background:#f2f4f7;font-weight:bold;font-size:12px;color:#344054;overflow-wrap:normal;word-break:normal;`;
-// Names may wrap anywhere (a 120-character id must not widen the mail); numbers and dates never wrap.
-const WRAPPING = `${CELL}${WRAP}`;
-const NOWRAP = `${CELL}white-space:nowrap;`;
-const H2 = `${FONT}font-size:17px;margin:24px 0 8px;color:#101828;`;
-const MUTED = 'color:#667085;';
-
-const e = (s: string): string => escapeHtml(s);
-const name = (s: string): string => e(field(s));
-
-/** Green from 99%, amber from 90%, red below. */
-function tone(share: number): string {
-  return share >= 0.99 ? '#067647' : share >= 0.9 ? '#b54708' : '#b42318';
-}
-
-const badge = (share: number): string => `<span style="color:${tone(share)};font-weight:bold;">${e(pct(share))}</span>`;
-
-/** A data table: header cells and rows of already-escaped HTML; the columns in `wrap` hold names, the others numbers. */
-function table(head: readonly string[], rows: readonly (readonly string[])[], wrap: readonly number[] = [0]): string {
-  const th = head.map((h) => `<th style="${HEAD}">${h}</th>`).join('');
-  const trs = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td style="${wrap.includes(i) ? WRAPPING : NOWRAP}">${c}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;${FONT}font-size:13px;table-layout:auto;">
-<tr>${th}</tr>
-${trs}
-</table>`;
-}
-
-const h2 = (text: string): string => `<h2 style="${H2}">${text}</h2>`;
-const para = (html: string): string => `<p style="${FONT}margin:6px 0;font-size:13px;">${html}</p>`;
 
 /** A paragraph saying how many rows were left out, or nothing. */
 function more(shown: number, total: number, what: string): string {
@@ -84,7 +48,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
   parts.push(
     `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">Backup compliance ${name(report.period.label)}</h1>`,
-    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${e(span(report, report.period))}, ${e(dur(report.period.lengthMs))}; compared with ${name(report.previousPeriod.label)}. Generated ${e(report.generatedAt)}.</p>`,
+    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${e(span(report, report.period))}, ${e(dur(report.period.lengthMs))}; ` +
+      `compared with ${name(report.previousPeriod.label)}. Generated ${e(report.generatedAt)}.</p>`,
     table(
       ['Fleet', ''],
       [
@@ -95,7 +60,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         [
           'Alarms',
           e(
-            `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`,
+            `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; ` +
+              `median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`,
           ),
         ],
       ],
@@ -178,7 +144,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     const problems = report.coverage.flatMap((c) => [
       ...c.uncoveredInstances.map(
         (u) =>
-          `Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`,
+          `Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}` +
+          `, first seen ${when(u.firstSeenAt)}`,
       ),
       ...c.missingTargets.map((m) => `Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
     ]);
@@ -193,7 +160,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
   const legend = (['completed', 'failed', 'none'] as const)
     .map(
       (s) =>
-        `<span style="display:inline-block;width:10px;height:10px;background:${DAY_COLOR[s]};border-radius:2px;"></span> ${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`,
+        `<span style="display:inline-block;width:10px;height:10px;background:${DAY_COLOR[s]};border-radius:2px;"></span> ` +
+        `${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`,
     )
     .join(' &nbsp; ');
   parts.push(h2('Targets'), para(legend));
@@ -204,8 +172,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(reportTitle(report))}</title></head>
 <body style="margin:0;padding:0;background:#f9fafb;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background:#f9fafb;"><tr><td align="center" style="padding:16px 8px;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;border-collapse:collapse;background:#ffffff;border:1px solid #e4e7ec;text-align:left;">
+${LAYOUT_TABLE} style="border-collapse:collapse;background:#f9fafb;"><tr><td align="center" style="padding:16px 8px;">
+${LAYOUT_TABLE} style="max-width:600px;border-collapse:collapse;background:#ffffff;border:1px solid #e4e7ec;text-align:left;">
 <tr><td style="padding:16px;${FONT}font-size:14px;color:#101828;${WRAP}">
 ${parts.join('\n')}
 </td></tr></table>
@@ -218,26 +186,31 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
   const when = (isoText: string): string => e(local(report, isoText));
   const previous = t.previousCompliance === null ? 'no previous data' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
   const gap = t.longestGap
-    ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'from the period start' : `from ${local(report, t.longestGap.from)}`} to ${local(report, t.longestGap.to)})`
+    ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'from the period start' : `from ${local(report, t.longestGap.from)}`}` +
+      ` to ${local(report, t.longestGap.to)})`
     : 'n/a';
   const rows = [
-    `${name(t.cloud)} · ${name(t.account)} · ${name(t.service)} ${name(t.instance)}<br><span style="${MUTED}">labels: ${e(labelText(t.labels))}</span>`,
-    `Compliance ${badge(t.compliance)} (${e(previous)}); in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
+    `${name(t.cloud)} · ${name(t.account)} · ${name(t.service)} ${name(t.instance)}` +
+      `<br><span style="${MUTED}">labels: ${e(labelText(t.labels))}</span>`,
+    `Compliance ${badge(t.compliance)} (${e(previous)}); in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
+      `${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
     dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
     `Longest gap without a completed backup: ${e(gap)}`,
   ];
   for (const a of t.currentAlarms) {
     rows.push(
-      `<span style="color:#b42318;font-weight:bold;">In alarm</span> ${name(a.rule)} (${e(a.severity)}) since ${when(a.since)}: ${e(prose(a.reason))}`,
+      `<span style="color:#b42318;font-weight:bold;">In alarm</span> ${name(a.rule)} (${e(a.severity)}) ` +
+        `since ${when(a.since)}: ${e(prose(a.reason))}`,
     );
   }
   for (const r of t.resolvedAlarms) {
     rows.push(
-      `<span style="color:#067647;">${r.to === 'ok' ? 'Resolved' : e(`Ended (${r.to})`)}</span> ${name(r.rule)} (${e(r.severity)}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`,
+      `<span style="color:#067647;">${r.to === 'ok' ? 'Resolved' : e(`Ended (${r.to})`)}</span> ${name(r.rule)} (${e(r.severity)}) ` +
+        `${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`,
     );
   }
-  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
+  return `${LAYOUT_TABLE} style="border-collapse:collapse;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
 <tr><td style="padding:8px 10px;background:#f9fafb;font-size:15px;${WRAP}"><b>${name(t.id)}</b> &nbsp; ${badge(t.compliance)}</td></tr>
 ${rows.map((r) => `<tr><td style="padding:6px 10px;${WRAP}">${r}</td></tr>`).join('\n')}
 </table>`;

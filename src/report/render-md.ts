@@ -1,20 +1,6 @@
-import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
-import {
-  alarmsInPeriod,
-  DAY_LEGEND,
-  dayStrip,
-  dur,
-  field,
-  labelText,
-  local,
-  MAX_ROWS,
-  moreNote,
-  pct,
-  prose,
-  pts,
-  span,
-  weekdayShort,
-} from './view.js';
+import { type Format, targetSection } from './render-md-target.js';
+import type { ComplianceReport, GroupSummary } from './types.js';
+import { alarmsInPeriod, DAY_LEGEND, dur, field, local, MAX_ROWS, moreNote, pct, pts, span, weekdayShort } from './view.js';
 
 /**
  * The report as Markdown for a terminal or a wiki page, and (with `plain`) as the plain-text part of
@@ -62,7 +48,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   out.push(
     `# Backup compliance ${name(report.period.label)}`,
     '',
-    `Period: ${esc(span(report, report.period))}, ${dur(report.period.lengthMs)}; compared with ${name(report.previousPeriod.label)}. Times are in ${name(report.timezone)}.`,
+    `Period: ${esc(span(report, report.period))}, ${dur(report.period.lengthMs)}; ` +
+      `compared with ${name(report.previousPeriod.label)}. Times are in ${name(report.timezone)}.`,
     `Generated ${esc(report.generatedAt)}.`,
     '',
     '## Fleet',
@@ -76,7 +63,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
         ['Backups', `${f.backups.completed} completed, ${f.backups.failed} failed`],
         [
           'Alarms',
-          `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`,
+          `${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed; ` +
+            `median time to resolve ${f.medianTimeToResolveMs === null ? 'n/a' : dur(f.medianTimeToResolveMs)}`,
         ],
       ],
     ),
@@ -194,7 +182,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     const uncovered = report.coverage.flatMap((c) => [
       ...c.uncoveredInstances.map(
         (u) =>
-          `- Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}, first seen ${when(u.firstSeenAt)}`,
+          `- Uncovered: ${name(`${c.account}/${c.service}/${u.instance}`)}${u.name ? ` (${name(u.name)})` : ''}` +
+          `, first seen ${when(u.firstSeenAt)}`,
       ),
       ...c.missingTargets.map((m) => `- Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
     ]);
@@ -210,43 +199,4 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   for (const t of shown) out.push(...targetSection(report, t, fmt));
   more(shown.length, report.targets.length, 'targets');
   return `${out.join('\n').trimEnd()}\n`;
-}
-
-/** How text is marked up: Markdown, or nothing for plain text. */
-interface Format {
-  readonly esc: (s: string) => string;
-  readonly strong: (s: string) => string;
-  readonly code: (s: string) => string;
-}
-
-function targetSection(report: ComplianceReport, t: TargetReport, fmt: Format): string[] {
-  const { esc } = fmt;
-  const name = (s: string) => esc(field(s));
-  const when = (isoText: string) => local(report, isoText);
-  const previous =
-    t.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
-  const gap = t.longestGap
-    ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'period start, no earlier backup on record' : when(t.longestGap.from)} to ${when(t.longestGap.to)})`
-    : 'n/a';
-  const lines = [
-    `### ${name(t.id)}`,
-    '',
-    `${name(t.cloud)} · account ${name(t.account)} · ${name(t.service)} ${name(t.instance)} · labels: ${esc(labelText(t.labels))}`,
-    '',
-    `- Compliance ${fmt.strong(pct(t.compliance))} (${previous}); in alarm ${dur(t.time.alarmMs)}, unknown ${dur(t.time.unknownMs)}${t.blindMs > 0 ? `, blind ${dur(t.blindMs)}` : ''}`,
-    `- Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,
-    `- Longest gap without a completed backup: ${gap}`,
-  ];
-  if (t.currentAlarms.length === 0) lines.push('- Alarms at the period end: none');
-  else {
-    lines.push('- Alarms at the period end:');
-    for (const a of t.currentAlarms) lines.push(`  - ${name(a.rule)} (${a.severity}) since ${when(a.since)}: ${esc(prose(a.reason))}`);
-  }
-  for (const r of t.resolvedAlarms) {
-    lines.push(
-      `- ${r.to === 'ok' ? 'Resolved' : `Ended (${r.to})`}: ${name(r.rule)} (${r.severity}) ${when(r.openedAt)} to ${when(r.closedAt)}, after ${dur(r.durationMs)}`,
-    );
-  }
-  lines.push('');
-  return lines;
 }

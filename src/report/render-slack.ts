@@ -19,7 +19,10 @@ const section = (text: string): SlackBlock => ({
 function offenderLine(t: TargetReport): string {
   const alarms =
     t.currentAlarms.length === 0 ? 'no alarm at the end' : `in alarm: ${t.currentAlarms.map((a) => field(a.rule, 40)).join(', ')}`;
-  return `• *${escapeWithin(field(t.id), 120)}* ${pct(t.compliance)} (${pts(t.complianceChange)}) · ${escapeWithin(alarms, 200)} · backups on ${t.daysWithBackup}/${t.days} days`;
+  return (
+    `• *${escapeWithin(field(t.id), 120)}* ${pct(t.compliance)} (${pts(t.complianceChange)}) · ` +
+    `${escapeWithin(alarms, 200)} · backups on ${t.daysWithBackup}/${t.days} days`
+  );
 }
 
 function worstGroup(kind: string, list: readonly GroupSummary[]): string | null {
@@ -50,8 +53,10 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
     section(
       [
         `*Fleet compliance ${pct(f.compliance)}* (${previous})`,
-        `${f.targets} targets · ${f.targetsInAlarm} in alarm at the period end · ${f.blindTargets.length} blind for a while · ${pct(f.unknownShare)} unknown`,
-        `Backups: ${f.backups.completed} completed, ${f.backups.failed} failed · Alarms: ${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed` +
+        `${f.targets} targets · ${f.targetsInAlarm} in alarm at the period end · ` +
+          `${f.blindTargets.length} blind for a while · ${pct(f.unknownShare)} unknown`,
+        `Backups: ${f.backups.completed} completed, ${f.backups.failed} failed · ` +
+          `Alarms: ${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed` +
           (f.medianTimeToResolveMs === null ? '' : `, median time to resolve ${dur(f.medianTimeToResolveMs)}`),
       ].join('\n'),
     ),

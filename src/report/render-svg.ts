@@ -16,6 +16,9 @@ export const DAY_COLOR: Record<TargetDay['status'], string> = { completed: '#12b
 
 const DAY_WORD: Record<TargetDay['status'], string> = { completed: 'completed backup', failed: 'only failed backups', none: 'no backup' };
 
+/** The attributes of every label in a chart. */
+const LABEL_FONT = 'font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467"';
+
 /** Cell width and gap for `n` days: roomy for a week, shrinking for long ranges. */
 function cells(n: number): { width: number; gap: number } {
   if (n <= 14) return { width: 28, gap: 4 };
@@ -32,15 +35,18 @@ export function dayCellsSvg(days: readonly TargetDay[], caption: string): string
   const parts = days.map((d, i) => {
     const x = i * (width + gap);
     const title = `${d.date}: ${DAY_WORD[d.status]} (${d.completed} completed, ${d.failed} failed)`;
-    const rect = `<rect x="${x}" y="0" width="${width}" height="20" rx="3" fill="${DAY_COLOR[d.status]}"><title>${escapeHtml(title)}</title></rect>`;
+    const rect =
+      `<rect x="${x}" y="0" width="${width}" height="20" rx="3" fill="${DAY_COLOR[d.status]}">` +
+      `<title>${escapeHtml(title)}</title></rect>`;
     const label = labelled
-      ? `<text x="${x + width / 2}" y="33" font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467" text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
+      ? `<text x="${x + width / 2}" y="33" ${LABEL_FONT} text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
       : '';
     return rect + label;
   });
+  const safeCaption = escapeHtml(caption);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="${height}" viewBox="0 0 ${total} ${height}" role="img" ` +
-    `aria-label="${escapeHtml(caption)}" style="display:block;max-width:100%;height:auto;"><title>${escapeHtml(caption)}</title>${parts.join('')}</svg>`
+    `aria-label="${safeCaption}" style="display:block;max-width:100%;height:auto;"><title>${safeCaption}</title>${parts.join('')}</svg>`
   );
 }
 
@@ -59,11 +65,11 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
   const slot = (CHART_WIDTH - left) / Math.max(1, days.length);
   const bar = Math.max(1, Math.min(40, slot * 0.7));
   const y = (share: number) => top + plot * (1 - share);
-  const font = 'font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467"';
   const grid = [0, 0.5, 1]
     .map(
       (g) =>
-        `<line x1="${left}" y1="${y(g)}" x2="${CHART_WIDTH}" y2="${y(g)}" stroke="#e4e7ec" stroke-width="1"/><text x="${left - 4}" y="${y(g) + 3}" ${font} text-anchor="end">${g * 100}%</text>`,
+        `<line x1="${left}" y1="${y(g)}" x2="${CHART_WIDTH}" y2="${y(g)}" stroke="#e4e7ec" stroke-width="1"/>` +
+        `<text x="${left - 4}" y="${y(g) + 3}" ${LABEL_FONT} text-anchor="end">${g * 100}%</text>`,
     )
     .join('');
   const bars = days
@@ -71,13 +77,16 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
       const x = left + i * slot + (slot - bar) / 2;
       const h = Math.max(1, plot * d.compliance);
       const title = `${d.date}: ${pct(d.compliance)} compliant`;
-      const rect = `<rect x="${x.toFixed(1)}" y="${(top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${barColor(d.compliance)}"><title>${escapeHtml(title)}</title></rect>`;
+      const rect =
+        `<rect x="${x.toFixed(1)}" y="${(top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" ` +
+        `fill="${barColor(d.compliance)}"><title>${escapeHtml(title)}</title></rect>`;
       if (!labelled) return rect;
       const cx = (x + bar / 2).toFixed(1);
       return (
         rect +
-        `<text x="${cx}" y="${(top + plot - h - 3).toFixed(1)}" ${font} text-anchor="middle">${escapeHtml(pct(d.compliance))}</text>` +
-        `<text x="${cx}" y="${top + plot + 14}" ${font} text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
+        `<text x="${cx}" y="${(top + plot - h - 3).toFixed(1)}" ${LABEL_FONT} text-anchor="middle">` +
+        `${escapeHtml(pct(d.compliance))}</text>` +
+        `<text x="${cx}" y="${top + plot + 14}" ${LABEL_FONT} text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
       );
     })
     .join('');

@@ -74,7 +74,10 @@ export interface TargetReport {
   readonly days: number;
   /** Backups by end time within the period: completed (including since expired), failed. */
   readonly backups: { readonly completed: number; readonly failed: number };
-  /** The longest time without a completed backup, from the last one before the period (or the period start) to the period end; null only when the period is empty. */
+  /**
+   * The longest time without a completed backup, from the last one before the period (or the period
+   * start) to the period end; null only when the period is empty.
+   */
   readonly longestGap: Gap | null;
   /** Findings in alarm at the end of the period. */
   readonly currentAlarms: readonly CurrentAlarm[];

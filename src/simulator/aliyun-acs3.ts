@@ -28,7 +28,8 @@ export function verifyAcs3(req: SimRequest, env: SimEnv, nonces: NonceCache, fai
       error: fail(
         400,
         'IncompleteSignature',
-        'The request signature does not conform to Aliyun standards. (Authorization is not ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=...)',
+        'The request signature does not conform to Aliyun standards. ' +
+          '(Authorization is not ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=...)',
       ),
     };
   for (const name of REQUIRED) {

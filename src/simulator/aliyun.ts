@@ -155,7 +155,10 @@ function signedOssUrl(instance: SimInstance, b: SimBackup, hostId: string, now: 
   const host = `rdsbak-${region}.oss-${region}${intranet ? '-internal' : ''}.aliyuncs.com`;
   const expires = Math.floor(now / 1000) + 43_200;
   const signature = encodeURIComponent(digest(`${b.id}/${expires}/${intranet}`).toString('base64'));
-  return `https://${host}/custins${hostId}/hins${hostId}/${b.id}_qp.xb?OSSAccessKeyId=LTAI4SimOssDownloadKey&Expires=${expires}&Signature=${signature}`;
+  return (
+    `https://${host}/custins${hostId}/hins${hostId}/${b.id}_qp.xb` +
+    `?OSSAccessKeyId=LTAI4SimOssDownloadKey&Expires=${expires}&Signature=${signature}`
+  );
 }
 
 function faultResponse(fault: ProviderFault, _req: SimRequest): SimResponse {

@@ -66,10 +66,10 @@ export function simulatorConfig(spec: FleetSpec, opts: SimConfigOptions): string
   const untargeted = specUntargeted(spec);
   if (untargeted.length > 0) {
     lines.push(`# At the provider, but not targets${opts.discover ? ' (discovery lists them)' : ''}:`);
-    for (const u of untargeted)
-      lines.push(
-        `#   ${u.id}: ${u.story ?? (u.replicaOf ? `read replica of ${u.replicaOf}` : 'no target audits it')} (expect: ${u.expect.length > 0 ? u.expect.join(', ') : 'no alarm'})`,
-      );
+    for (const u of untargeted) {
+      const story = u.story ?? (u.replicaOf ? `read replica of ${u.replicaOf}` : 'no target audits it');
+      lines.push(`#   ${u.id}: ${story} (expect: ${u.expect.length > 0 ? u.expect.join(', ') : 'no alarm'})`);
+    }
   }
   if (opts.tail) lines.push(opts.tail.trimEnd());
   return `${lines.join('\n')}\n`;
@@ -87,7 +87,8 @@ function discoverLines(spec: FleetSpec, a: SpecAccount): string[] {
 function accountLines(a: SpecAccount, url: string, secret: NonNullable<SimConfigOptions['secret']>): string[] {
   const quota = a.rateLimit
     ? [
-        `    # the simulator allows this account ${a.rateLimit.perSecond} request(s)/s${a.rateLimit.burst ? `, bursts of ${a.rateLimit.burst}` : ''}`,
+        `    # the simulator allows this account ${a.rateLimit.perSecond} request(s)/s` +
+          `${a.rateLimit.burst ? `, bursts of ${a.rateLimit.burst}` : ''}`,
       ]
     : [];
   const head = [`  ${a.name}:`, ...quota, `    cloud: ${a.cloud}`, `    endpoint: ${q(url)}`];

@@ -9,8 +9,19 @@ interface ErrorClass {
 }
 
 /** Codes that mean "these credentials cannot make this call"; retrying cannot fix them. */
-const AUTH_CODE =
-  /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyId|InvalidAccessKeySecret|InvalidSecurityToken|MissingSecurityToken|Forbidden|NoPermission|Unauthorized)(\.|$)/;
+const AUTH_CODES = [
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'InvalidAccessKeyId',
+  'InvalidAccessKeySecret',
+  'InvalidSecurityToken',
+  'MissingSecurityToken',
+  'Forbidden',
+  'NoPermission',
+  'Unauthorized',
+];
+/** One of AUTH_CODES, alone or with a `.detail` suffix. */
+const AUTH_CODE = new RegExp(`^(${AUTH_CODES.join('|')})(\\.|$)`);
 
 /**
  * What an Alibaba error code means for the poll. Throttling comes back as HTTP 400, so the code,

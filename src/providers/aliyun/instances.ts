@@ -77,7 +77,8 @@ async function rpc<T>(
       method = 'POST';
       headers = { ...headers, ...signedAcs3Headers({ url, method, action, version: VERSION, query: params, ...creds, now: ctx.clock() }) };
     } else {
-      url = `${endpoint}/?${toQueryString(signedRpcParams({ method: 'GET', action, version: VERSION, ...creds, now: ctx.clock(), params }))}`;
+      const signed = signedRpcParams({ method: 'GET', action, version: VERSION, ...creds, now: ctx.clock(), params });
+      url = `${endpoint}/?${toQueryString(signed)}`;
     }
     const res = await send(ctx, { method, url, headers });
     if (res.status < 200 || res.status > 299) throw aliyunResponseError(res, secrets);

@@ -74,7 +74,7 @@ const daysIn = (y: number, m: number): number =>
  * `2019-02-03T12:20:00Z`, or without seconds (`2019-02-03T12:20Z`, the format of the request
  * parameters, which some responses echo). Exact: anything else, including impossible dates such as
  * February 30th, is null rather than a guess. Read character by character: this runs twice per
- * listed backup, and a regex match allocates an array and a string per field (bench figure 6).
+ * listed backup, and a regex match would allocate an array and a string per field each time.
  */
 export function parseAliyunTime(value: unknown): number | null {
   if (typeof value !== 'string' || (value.length !== 17 && value.length !== 20)) return null;

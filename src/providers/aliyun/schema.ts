@@ -24,8 +24,8 @@ const usableId = (id: unknown): boolean =>
  * nor told apart from the others, so the page is refused (as for UCloud and Huawei). Every other
  * field is taken as it comes and judged by the normalizer, which keeps what it cannot read as
  * null/unknown and lists it in `problems`; unknown fields pass through to `raw`. A check rather than
- * an object schema: the item is used as parsed, not copied field by field (bench figure 6 measures
- * what each listed backup allocates).
+ * an object schema: the item is used as parsed, not copied field by field, since this runs for
+ * every listed backup and a copy of each would only add allocations.
  */
 export const aliyunBackupItem = z.custom<AliyunBackupItem>((v) => isRecord(v) && usableId(v.BackupId), {
   path: ['BackupId'],
@@ -69,7 +69,10 @@ export function pageItems(page: DescribeBackupsPage): readonly AliyunBackupItem[
 /** A validated page, or the first problem found in it. */
 export type PageParse = { ok: true; page: DescribeBackupsPage } | { ok: false; problem: string };
 
-/** Validates a parsed JSON page; a failure names the first offending field, e.g. `Items.Backup[3].BackupId: expected a number or a non-empty string`. */
+/**
+ * Validates a parsed JSON page; a failure names the first offending field, e.g.
+ * `Items.Backup[3].BackupId: expected a number or a non-empty string`.
+ */
 export function parseDescribeBackupsPage(json: unknown): PageParse {
   const result = describeBackupsPage.safeParse(json);
   return result.success ? { ok: true, page: result.data } : { ok: false, problem: describeIssues(result.error.issues) };

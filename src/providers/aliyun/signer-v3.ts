@@ -83,7 +83,8 @@ export function acs3Signature(canonicalRequest: string, accessKeySecret: string)
 /** The `Authorization` value for a request: `ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex`. */
 export function acs3Authorization(req: Acs3Request, accessKeyId: string, accessKeySecret: string): string {
   const { canonicalRequest, signedHeaders } = acs3CanonicalRequest(req);
-  return `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${acs3Signature(canonicalRequest, accessKeySecret)}`;
+  const signature = acs3Signature(canonicalRequest, accessKeySecret);
+  return `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
 }
 
 /** The parts of an ACS3 `Authorization` header, or undefined when it is not one. */

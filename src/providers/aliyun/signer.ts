@@ -9,7 +9,10 @@ export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The canonicalized query: every parameter except `Signature`, sorted by name (UTF-16 code units, like the official SDKs), encoded, joined with `&`. */
+/**
+ * The canonicalized query: every parameter except `Signature`, sorted by name (UTF-16 code units,
+ * like the official SDKs), encoded, joined with `&`.
+ */
 export function canonicalizedQuery(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
     .filter((k) => k !== 'Signature')

@@ -194,7 +194,8 @@ export function checkTargetRegion(account: GatewayAccount, accountName: string, 
   if (region !== undefined && region !== account.region) {
     throw new ProviderError(
       'client',
-      `${label}: target region ${region} differs from account ${accountName}'s region ${account.region}; project ids are per region, so configure an account for ${region}`,
+      `${label}: target region ${region} differs from account ${accountName}'s region ${account.region}; ` +
+        `project ids are per region, so configure an account for ${region}`,
       {
         permanent: true,
       },

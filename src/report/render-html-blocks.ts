@@ -1,0 +1,47 @@
+import { escapeHtml } from '../notify/render.js';
+import { field, pct } from './view.js';
+
+/**
+ * The building blocks of the HTML report: inline styles (mail clients drop `<style>` blocks), escaping
+ * helpers, and the layout tables, headings and paragraphs every section is made of.
+ */
+
+export const FONT = 'font-family:Arial,Helvetica,sans-serif;';
+export const WRAP = 'word-break:break-word;overflow-wrap:anywhere;';
+const CELL = 'padding:6px 8px;border-bottom:1px solid #e4e7ec;text-align:left;vertical-align:top;';
+// overflow-wrap is inherited from the column: headers break between words only.
+const HEAD = `${CELL}background:#f2f4f7;font-weight:bold;font-size:12px;color:#344054;overflow-wrap:normal;word-break:normal;`;
+// Names may wrap anywhere (a 120-character id must not widen the mail); numbers and dates never wrap.
+const WRAPPING = `${CELL}${WRAP}`;
+const NOWRAP = `${CELL}white-space:nowrap;`;
+const H2 = `${FONT}font-size:17px;margin:24px 0 8px;color:#101828;`;
+export const MUTED = 'color:#667085;';
+/** The start of a layout table, before its style. */
+export const LAYOUT_TABLE = '<table role="presentation" width="100%" cellpadding="0" cellspacing="0"';
+
+/** Escapes text for element content and quoted attributes. */
+export const e = (s: string): string => escapeHtml(s);
+/** A name, id or label: cleaned with `field`, then escaped. */
+export const name = (s: string): string => e(field(s));
+
+/** Green from 99%, amber from 90%, red below. */
+function tone(share: number): string {
+  return share >= 0.99 ? '#067647' : share >= 0.9 ? '#b54708' : '#b42318';
+}
+
+export const badge = (share: number): string => `<span style="color:${tone(share)};font-weight:bold;">${e(pct(share))}</span>`;
+
+/** A data table: header cells and rows of already-escaped HTML; the columns in `wrap` hold names, the others numbers. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[], wrap: readonly number[] = [0]): string {
+  const th = head.map((h) => `<th style="${HEAD}">${h}</th>`).join('');
+  const trs = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td style="${wrap.includes(i) ? WRAPPING : NOWRAP}">${c}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `${LAYOUT_TABLE} style="border-collapse:collapse;${FONT}font-size:13px;table-layout:auto;">
+<tr>${th}</tr>
+${trs}
+</table>`;
+}
+
+export const h2 = (text: string): string => `<h2 style="${H2}">${text}</h2>`;
+export const para = (html: string): string => `<p style="${FONT}margin:6px 0;font-size:13px;">${html}</p>`;
