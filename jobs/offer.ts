@@ -1,19 +1,10 @@
-import type { Clock } from '../src/core/clock.js';
-import type { Logger } from '../src/core/log.js';
-import type { Db } from '../src/db/client.js';
 import { claimDue, dueChannels } from '../src/db/outbox.js';
 import { releaseOrphans } from '../src/notify/outbox.js';
-import type { PipelineDeps } from './deps.js';
+import type { OwnerDeps } from './deps.js';
 import { notifyJob } from './notify.js';
 
 /** How long a claimed digest may take from the claim to its settle before it is offered again. */
 export const DELIVERY_LEASE_MS = 10 * 60_000;
-
-export interface OfferDeps extends Pick<PipelineDeps, 'queue'> {
-  readonly db: Db;
-  readonly clock: Clock;
-  readonly log: Logger;
-}
 
 /**
  * The outbox pump's one turn, on the database owner: gives back expired claims, then, for each channel
@@ -21,7 +12,10 @@ export interface OfferDeps extends Pick<PipelineDeps, 'queue'> {
  * digest on `notify`. Any worker may send it; the outcome comes back through `settle`. A lost worker or
  * outcome only delays: the lease expires and the rows go again. Returns the digests offered.
  */
-export async function offerDueDigests(deps: OfferDeps, opts: { groupWaitMs: number; owner: string }): Promise<number> {
+export async function offerDueDigests(
+  deps: Pick<OwnerDeps, 'db' | 'clock' | 'log' | 'queue'>,
+  opts: { groupWaitMs: number; owner: string },
+): Promise<number> {
   const now = deps.clock();
   const released = releaseOrphans(deps.db, now);
   if (released > 0) deps.log.warn({ released }, 'claims that were never settled were put back in the outbox');

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { runScheduledReport, type ScheduledReportDeps } from '../src/report/schedule.js';
+import type { SendDeps } from '../src/notify/send.js';
+import type { ReportDeps } from '../src/report/build.js';
+import { runScheduledReport } from '../src/report/schedule.js';
 import { defineJob } from './types.js';
 
 /**
@@ -18,7 +20,7 @@ export const reportJob = defineJob({
       .optional(),
   }),
   retry: { attempts: 6, backoffMs: 60_000 },
-  async process(deps: ScheduledReportDeps, { period }) {
+  async process(deps: ReportDeps & SendDeps, { period }) {
     await runScheduledReport(deps, deps.clock(), period === undefined ? {} : { period });
   },
 });

@@ -1,22 +1,12 @@
 import { z } from 'zod';
-import type { Logger } from '../src/core/log.js';
-import type { Db } from '../src/db/client.js';
-import { type RetryPolicy, settleSent } from '../src/notify/outbox.js';
-import type { PipelineDeps } from './deps.js';
+import { settleSent } from '../src/notify/outbox.js';
+import type { OwnerDeps } from './deps.js';
 import { defineJob } from './types.js';
 
 const outcome = z.union([
   z.strictObject({ ok: z.literal(true) }),
   z.strictObject({ ok: z.literal(false), permanent: z.boolean(), message: z.string(), retryAfterMs: z.number().nonnegative().optional() }),
 ]);
-
-/** What settling reads and writes: the outbox, the retry policy and its jitter. */
-export interface SettleDeps extends Pick<PipelineDeps, 'events'> {
-  readonly db: Db;
-  readonly log: Logger;
-  readonly random: () => number;
-  readonly retry?: RetryPolicy | undefined;
-}
 
 /**
  * Records on the owner how a digest's delivery went: sent, retry later, or failed for good (a retry
@@ -32,7 +22,7 @@ export const settleJob = defineJob({
     at: z.number(),
   }),
   retry: { attempts: 5, backoffMs: 1_000 },
-  async process(deps: SettleDeps, { ids, channel, outcome: o, at }) {
+  async process(deps: Pick<OwnerDeps, 'db' | 'log' | 'random' | 'retry' | 'events'>, { ids, channel, outcome: o, at }) {
     const verdict = settleSent(deps.db, ids, at, o, deps.retry, deps.random);
     if (verdict === 'none') {
       deps.log.info({ ids: ids.length }, 'delivery outcome for rows no longer claimed; ignored');

@@ -2,18 +2,15 @@ import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
-import type { LoadedConfig } from '../config/load.js';
 import type { AccountConfig, TargetConfig } from '../config/schema.js';
 import type { SecretRef } from '../config/secret.js';
-import type { Clock } from '../core/clock.js';
 import { AuditorError, errorMessage, ProviderError } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
-import type { Registry } from '../core/registry.js';
+import type { FetchDeps } from '../engine/poll.js';
 import { ALIYUN_RDS_ENDPOINT } from '../providers/aliyun/rds-backups.js';
 import { huaweiDdsEndpoint } from '../providers/huaweicloud/dds-backups.js';
 import { DEFAULT_IAM_ENDPOINT } from '../providers/huaweicloud/gateway-client.js';
 import { otcRdsEndpoint } from '../providers/huaweicloud/otc-rds-backups.js';
-import type { BackupSource, ProviderContext } from '../providers/types.js';
+import type { ProviderContext } from '../providers/types.js';
 import { UCLOUD_ENDPOINT } from '../providers/ucloud/client.js';
 
 /** Every secret an account reads, with its config path. */
@@ -168,21 +165,14 @@ export interface TargetProbe {
   readonly serverClockOffsetMs?: number;
 }
 
-/** What a probe needs: the config (for secrets), the adapters, and the network. */
-export interface ProbeDeps {
-  readonly loaded: LoadedConfig;
-  readonly sources: Registry<BackupSource>;
-  readonly fetch: typeof fetch;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly timeoutMs: number;
-}
-
 /**
  * One real signed call through the registered adapter: the first page of the target's listing, then
  * stop. The fetch is wrapped to read the answer's Date header, for the clock hint.
  */
-export async function probeTarget(deps: ProbeDeps, target: TargetConfig): Promise<TargetProbe> {
+export async function probeTarget(
+  deps: Pick<FetchDeps, 'loaded' | 'sources' | 'fetch' | 'clock' | 'log' | 'timeoutMs'>,
+  target: TargetConfig,
+): Promise<TargetProbe> {
   const account = deps.loaded.config.accounts[target.account] as AccountConfig;
   let offset: number | undefined;
   const fetchWithDate: typeof fetch = async (input, init) => {

@@ -1,18 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OwnerDeps } from '../../jobs/deps.js';
 import { errorMessage } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
-import { type Db, databaseAnswers } from '../db/client.js';
+import { databaseAnswers } from '../db/client.js';
 import { findingCounts } from '../db/findings.js';
-import type { QueueBackend } from '../queue/types.js';
 import type { DaemonMetrics } from './metrics.js';
 
-export interface HealthDeps {
-  readonly db: Db;
-  readonly queue: QueueBackend;
-  readonly metrics: DaemonMetrics;
-  readonly log: Logger;
-}
+/** What health and metrics read: the database, the queue, the counters. */
+type HealthDeps = Pick<OwnerDeps, 'db' | 'queue' | 'log'> & { readonly metrics: DaemonMetrics };
 
 /** Database and queue health: ready only when both answer. */
 export async function health(deps: HealthDeps): Promise<{ ok: boolean; db: string; queue: string }> {

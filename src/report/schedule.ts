@@ -10,9 +10,6 @@ import { type ReportDelivery, sendReport } from './send-report.js';
 /** How long a claim holds before another daemon may take over from a holder that died mid-send. */
 export const REPORT_LEASE_MS = 10 * 60_000;
 
-/** What a scheduled report needs: the database and rules to compute it, the channels to send it. */
-export interface ScheduledReportDeps extends ReportDeps, SendDeps {}
-
 /** What one run did, per channel. */
 export interface ScheduledReportResult {
   /** The week reported, `2026-W47`. */
@@ -41,7 +38,7 @@ export function scheduledPeriod(now: number, timeZone: string, period?: string):
  * retry sends only there), and a permanent one when every failure was permanent (recorded, not retried).
  */
 export async function runScheduledReport(
-  deps: ScheduledReportDeps,
+  deps: ReportDeps & SendDeps,
   now: number,
   opts: { period?: string } = {},
 ): Promise<ScheduledReportResult> {
