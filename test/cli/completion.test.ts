@@ -90,7 +90,9 @@ describe('shell completion and help', () => {
 
   const complete = (line: string): string[] => {
     const words = line.split(' ');
-    const script = `source ${join(dir, 'completion.bash')}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _backup_auditor; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const script =
+      `source ${join(dir, 'completion.bash')}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; ` +
+      `_backup_auditor; printf '%s\\n' "\${COMPREPLY[@]}"`;
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     return r.stdout.split('\n').filter(Boolean).sort();

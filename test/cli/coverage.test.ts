@@ -2,23 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, type SimBackupInput, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
+import { Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { backupSeries } from '../helpers/rds-fleet.js';
 
 // `coverage`, auto-targets and the discovery rules through the CLI, against the simulator on 127.0.0.1.
 
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tCoverageCli01', accessKeySecret: 'coverage-cli-secret-77' };
 
-const daily = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, d) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: lastEnd - d * 24 * H - H,
-    endedAt: lastEnd - d * 24 * H,
-    sizeBytes: 2 * 1024 ** 3,
-  }));
+/** Daily backups of 2 GiB after an hour's run, the newest ending at `lastEnd`. */
+const daily = (lastEnd: number, n: number) => backupSeries(lastEnd, n, { sizeBytes: 2 * 1024 ** 3 });
 
 describe('coverage and auto-targets from the command line', () => {
   let sim: Simulator;

@@ -9,10 +9,11 @@ import type { Registry } from '../../src/core/registry.js';
 import { backupSources } from '../../src/providers/registry.js';
 import type { BackupSource } from '../../src/providers/types.js';
 import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { closedPort } from '../helpers/ports.js';
+import { aliyunAccountYaml, backupSeries } from '../helpers/rds-fleet.js';
+import { tempConfig } from '../helpers/temp.js';
 
-const H = 3_600_000;
 const ALI = { accessKeyId: 'LTAI5tDoctorKey01', accessKeySecret: 'doctor-aliyun-secret-1' };
 const UC = { publicKey: 'doctor@example.com1296235120854146120', privateKey: 'c3a1f0e2d9b84d77a6e5f4c3b2a1908f7e6d5c4b' };
 const ENV = { ALI_SK: ALI.accessKeySecret, UC_PRIV: 'not-the-private-key-at-all-0000000000000' };
@@ -35,34 +36,25 @@ describe('backup-auditor doctor', () => {
       service: 'rds',
       id: 'rm-good',
       regionId: 'cn-hangzhou',
-      backups: [0, 1, 2].map((d) => ({
-        status: 'Success',
-        kind: 'full' as const,
-        mode: 'Automated' as const,
-        startedAt: now - d * 24 * H - H,
-        endedAt: now - d * 24 * H,
-        sizeBytes: 1024,
-      })),
+      backups: backupSeries(now, 3, { sizeBytes: 1024 }),
     });
     fleet.addInstance({ cloud: 'ucloud', service: 'upgsql', id: 'pg-1', regionId: 'cn-zj', zone: 'cn-zj-01' });
     sim = await startSimulator({ fleet });
     downPort = await closedPort();
-    ({ dir, cleanup } = tempDir('ba-doctor-'));
-    config = join(dir, 'backup-auditor.yaml');
-    writeFileSync(
-      config,
+    ({ dir, config, cleanup } = tempConfig(
       `database: ./audit.db
 accounts:
-  ali-good: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${ALI.accessKeyId}, accessKeySecret: { env: ALI_SK } }
+  ali-good: ${aliyunAccountYaml(sim.url, ALI.accessKeyId, '{ env: ALI_SK }')}
   uc-wrong: { cloud: ucloud, endpoint: "${sim.url}", publicKey: "${UC.publicKey}", privateKey: { env: UC_PRIV } }
-  ali-down: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:${downPort}", accessKeyId: ${ALI.accessKeyId}, accessKeySecret: { env: ALI_SK } }
+  ali-down: ${aliyunAccountYaml(`http://127.0.0.1:${downPort}`, ALI.accessKeyId, '{ env: ALI_SK }')}
 targets:
   - { id: orders, account: ali-good, service: rds, instance: rm-good }
   - { id: ghost, account: ali-good, service: rds, instance: rm-missing }
   - { id: ledger, account: uc-wrong, service: upgsql, instance: pg-1, region: cn-zj, zone: cn-zj-01 }
   - { id: billing, account: ali-down, service: rds, instance: rm-good }
 `,
-    );
+      'ba-doctor-',
+    ));
   });
   afterAll(async () => {
     await sim?.close();
@@ -143,7 +135,8 @@ targets:
       const file = join(dir, 'skew.yaml');
       writeFileSync(
         file,
-        `accounts:\n  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${skewed.url}", accessKeyId: ${ALI.accessKeyId}, accessKeySecret: { env: ALI_SK } }\ntargets:\n  - { id: orders, account: ali, service: rds, instance: rm-good }\n`,
+        `accounts:\n  ali: ${aliyunAccountYaml(skewed.url, ALI.accessKeyId, '{ env: ALI_SK }')}\n` +
+          'targets:\n  - { id: orders, account: ali, service: rds, instance: rm-good }\n',
       );
       const loaded = loadConfigFile(file, { env: ENV, checkSecrets: false });
       // The simulator's Date header is the real time; rewrite it to the simulator's own clock, as a real server's would be.

@@ -185,7 +185,7 @@ describe('run-once over all five APIs, against `simulate --fleet`', () => {
     expect(await ours(account('v3'), target)).toEqual(popIds);
   });
 
-  it('lists, through the Huawei SDK (HcClient, AK/SK), the OTC RDS and DDS backup ids our adapters list (OTC with an IAM token)', async () => {
+  it('lists, through the Huawei SDK (HcClient, AK/SK), the OTC RDS and DDS backup ids our adapters list (OTC by IAM token)', async () => {
     const hcIds = async (ak: string, sk: string, project: string, instance: string): Promise<string[]> => {
       const quiet = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
       const client = new HcClient(new DefaultHttpClient({ logger: quiet }, [url]))

@@ -107,7 +107,8 @@ describe('backup-auditor notify test', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      `channel db-slack (slack): failed: slack webhook (127.0.0.1:${sink.port}): 404 no_service (permanent: fix the channel, retrying will not help)\n`,
+      `channel db-slack (slack): failed: slack webhook (127.0.0.1:${sink.port}): 404 no_service ` +
+        '(permanent: fix the channel, retrying will not help)\n',
     );
     for (const secret of [TOKEN_PATH, 'sEcReTtOkEn', '/services/']) expect(run.stdout + run.stderr).not.toContain(secret);
   });
@@ -121,7 +122,10 @@ describe('backup-auditor notify test', () => {
 
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(
-      /^channel oncall-mail \(email\): failed: email via 127\.0\.0\.1:\d+: 451 try again later.*\(transient: a later attempt may succeed\)\n$/,
+      new RegExp(
+        /^channel oncall-mail \(email\): failed: email via 127\.0\.0\.1:\d+: /.source +
+          /451 try again later.*\(transient: a later attempt may succeed\)\n$/.source,
+      ),
     );
   });
 

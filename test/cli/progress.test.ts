@@ -28,7 +28,10 @@ describe('progress line', () => {
     p.done();
     // cli-progress draws: back to column 1, the line, erase to its end; and erases the whole line at the end.
     expect(term.text()).toMatch(
-      /\u001b\[1Gpolling \[\.+\] 0\/2 targets · account a · t1 · 0 errors\u001b\[0K\u001b\[1Gpolling \[#+\.+\] 1\/2 .*\u001b\[1G\u001b\[2K$/,
+      new RegExp(
+        /\u001b\[1Gpolling \[\.+\] 0\/2 targets · account a · t1 · 0 errors\u001b\[0K/.source +
+          /\u001b\[1Gpolling \[#+\.+\] 1\/2 .*\u001b\[1G\u001b\[2K$/.source,
+      ),
     );
   });
 

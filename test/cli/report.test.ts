@@ -18,6 +18,7 @@ import type { ComplianceReport } from '../../src/report/types.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { completed } from '../helpers/stub-source.js';
 
 // Two weeks of hourly history (2026-W45 and W46, Europe/Berlin): orders-db backs up daily; crm-db's
 // polls start failing on Saturday 14 Nov 10:00Z with a hostile error message and are still failing
@@ -91,18 +92,7 @@ beforeAll(async () => {
   const daily = (prefix: string, t: number) =>
     Array.from({ length: 20 }, (_, i) => Date.UTC(2026, 9, 28 + i, 2))
       .filter((end) => end <= t)
-      .map((end) => ({
-        backupId: `${prefix}-${end}`,
-        name: `nightly <b>${prefix}</b>`,
-        kind: 'full' as const,
-        trigger: 'automated' as const,
-        status: 'completed' as const,
-        rawStatus: 'Success',
-        startedAt: end - H,
-        endedAt: end,
-        sizeBytes: 1e9,
-        raw: {},
-      }));
+      .map((end) => completed(`${prefix}-${end}`, end, { name: `nightly <b>${prefix}</b>` }));
   for (let t = START; t <= END; t += H) {
     clock.set(t);
     recordPoll(db, { targetId: 'orders-db', startedAt: t - 1000, finishedAt: t, outcome: { ok: true, pages: 1, backups: daily('o', t) } });

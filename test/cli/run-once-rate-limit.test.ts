@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { dailyBackups } from '../helpers/wait.js';
+import { aliyunAccountYaml, backupSeries, numberedInstances, numberedTargetsYaml, rdsFleet } from '../helpers/rds-fleet.js';
 
 // run-once holds each account's rate limit like the daemon does: the simulator enforces the
 // provider's quota and answers Throttling.User past it, so any burst shows up in its count.
@@ -15,17 +15,11 @@ describe('run-once and accounts.X.rateLimit', () => {
   let dir: string;
   let cleanup: () => void;
   beforeAll(async () => {
-    const fleet = new Fleet();
     // The provider's quota: 10 a second, no burst; the config asks for 5 (100 ms of slack for jitter).
-    fleet.addAccount({ cloud: 'aliyun', ...KEY, rateLimit: { perSecond: 10, burst: 1 } });
-    for (let i = 0; i < 8; i++)
-      fleet.addInstance({
-        cloud: 'aliyun',
-        service: 'rds',
-        id: `rm-${i}`,
-        regionId: 'cn-hangzhou',
-        backups: dailyBackups(Date.now() - 3_600_000, 3),
-      });
+    const fleet = rdsFleet(
+      { ...KEY, rateLimit: { perSecond: 10, burst: 1 } },
+      numberedInstances(8, () => backupSeries(Date.now() - 3_600_000, 3)),
+    );
     sim = await startSimulator({ fleet });
     ({ dir, cleanup } = tempDir('ba-run-once-rate-'));
   });
@@ -41,9 +35,9 @@ describe('run-once and accounts.X.rateLimit', () => {
       `database: ./audit.db
 queue: { pollConcurrency: 8 }
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 5 } }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret, 'rateLimit: { perSecond: 5 }')}
 targets:
-${Array.from({ length: 8 }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
+${numberedTargetsYaml(8)}
 rules: { retention: false }
 `,
     );

@@ -2,10 +2,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
-import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
-import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { spawnCli } from '../helpers/cli.js';
+import { daily } from '../helpers/cli-fleet.js';
+import { type MailedFleet, startMailedFleet } from '../helpers/mailed-fleet.js';
 
 // The issue's acceptance path, with real processes: the CLI runs as a child process against the
 // simulator, a real SMTP server and a real HTTP server standing in for Slack, all on 127.0.0.1.
@@ -13,71 +12,30 @@ import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tE2eTestKey', accessKeySecret: 'e2e-secret-value-9f8a7b' };
 
-function daily(lastEnd: number, days: number): SimBackupInput[] {
-  return Array.from({ length: days }, (_, d) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: lastEnd - d * 24 * H - 30 * 60_000,
-    endedAt: lastEnd - d * 24 * H,
-    sizeBytes: 5 * 1024 ** 3,
-  }));
-}
-
 describe('run-once end to end', () => {
-  let sim: Simulator;
-  let smtp: SmtpSink;
-  let slack: HttpSink;
-  let dir: string;
-  let cleanup: () => void;
-  let config: string;
+  let w: MailedFleet;
   const now = Date.now();
 
   beforeAll(async () => {
-    const fleet = new Fleet();
-    fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-healthy', regionId: 'cn-hangzhou', backups: daily(now - 3 * H, 10) });
-    fleet.addInstance({
-      cloud: 'aliyun',
-      service: 'rds',
-      id: 'rm-failed',
-      regionId: 'cn-hangzhou',
-      backups: [
-        { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: now - 3 * H, endedAt: now - 2 * H, sizeBytes: 0 },
-        ...daily(now - 20 * H, 10),
-      ],
+    w = await startMailedFleet({
+      key: KEY,
+      targets: {
+        healthy: daily(now - 3 * H, 10),
+        failed: [
+          { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: now - 3 * H, endedAt: now - 2 * H, sizeBytes: 0 },
+          ...daily(now - 20 * H, 10),
+        ],
+        stale: daily(now - 30 * H, 10),
+      },
+      secret: '{ file: ./ali.secret }',
+      rules: 'rules:\n  retention: { minCount: 5 }\n',
     });
-    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-stale', regionId: 'cn-hangzhou', backups: daily(now - 30 * H, 10) });
-    sim = await startSimulator({ fleet });
-    smtp = await startSmtpSink();
-    slack = await startHttpSink();
-    ({ dir, cleanup } = tempDir('ba-e2e-'));
-    writeFileSync(join(dir, 'ali.secret'), KEY.accessKeySecret);
-    config = join(dir, 'backup-auditor.yaml');
-    writeFileSync(
-      config,
-      `database: ./audit.db
-accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: { file: ./ali.secret } }
-targets:
-  - { id: healthy-db, account: ali, service: rds, instance: rm-healthy }
-  - { id: failed-db, account: ali, service: rds, instance: rm-failed }
-  - { id: stale-db, account: ali, service: rds, instance: rm-stale }
-rules:
-  retention: { minCount: 5 }
-channels:
-  mail: { type: email, smtp: { env: SMTP_URL }, from: auditor@example.com, to: [dba@example.com] }
-  slack: { type: slack, webhook: { env: SLACK_WEBHOOK_URL } }
-`,
-    );
+    writeFileSync(join(w.dir, 'ali.secret'), KEY.accessKeySecret);
   });
-  afterAll(async () => {
-    await Promise.all([sim?.close(), smtp?.close(), slack?.close()]);
-    cleanup?.();
-  });
+  afterAll(() => w?.close());
 
-  const env = () => ({ SMTP_URL: smtp.url, SLACK_WEBHOOK_URL: `${slack.url}/services/T1/B2/e2e-webhook-token` });
-  const cli = (...args: string[]) => spawnCli(['--config', config, ...args], { env: env() }).result;
+  const env = () => ({ SMTP_URL: w.smtp.url, SLACK_WEBHOOK_URL: `${w.slack.url}/services/T1/B2/e2e-webhook-token` });
+  const cli = (...args: string[]) => spawnCli(['--config', w.config, ...args], { env: env() }).result;
 
   it('exits 1, lists exactly the two alarms and sends one digest per channel naming both', async () => {
     const run = await cli('run-once');
@@ -90,27 +48,27 @@ channels:
     );
     expect(alarms.map((a) => `${a.target}/${a.rule}`).sort()).toEqual(['failed-db/failed-backup', 'stale-db/recent-success']);
     expect(alarms.every((a) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(a.since))).toBe(true);
-    expect(smtp.messages).toHaveLength(1);
-    const mail = smtp.messages[0]!.parsed;
+    expect(w.smtp.messages).toHaveLength(1);
+    const mail = w.smtp.messages[0]!.parsed;
     for (const part of [mail.text ?? '', String(mail.html)]) {
       expect(part).toContain('failed-db');
       expect(part).toContain('stale-db');
     }
     expect(mail.subject).toMatch(/2 firing/);
-    expect(slack.requests).toHaveLength(1);
-    expect(slack.requests[0]!.body).toContain('failed-db');
-    expect(slack.requests[0]!.body).toContain('stale-db');
+    expect(w.slack.requests).toHaveLength(1);
+    expect(w.slack.requests[0]!.body).toContain('failed-db');
+    expect(w.slack.requests[0]!.body).toContain('stale-db');
   });
 
   it('sends nothing new when run again with nothing changed', async () => {
     const run = await cli('run-once');
     expect(run.code).toBe(1);
-    expect(smtp.messages).toHaveLength(1);
-    expect(slack.requests).toHaveLength(1);
+    expect(w.smtp.messages).toHaveLength(1);
+    expect(w.slack.requests).toHaveLength(1);
   });
 
   it('sends a resolved notice once the simulator reports a fresh completed backup', async () => {
-    sim.fleet.addBackup('rm-stale', {
+    w.sim.fleet.addBackup('rm-stale', {
       status: 'Success',
       kind: 'full',
       mode: 'Manual',
@@ -120,19 +78,20 @@ channels:
     });
     const run = await cli('run-once');
     expect(run.code).toBe(1); // failed-db is still in alarm
-    expect(smtp.messages).toHaveLength(2);
-    expect(smtp.messages[1]!.parsed.subject).toMatch(/resolved: 1/);
-    expect(smtp.messages[1]!.parsed.text).toContain('stale-db');
-    expect(smtp.messages[1]!.parsed.text).not.toContain('failed-db');
-    expect(slack.requests).toHaveLength(2);
-    expect(slack.requests[1]!.body).toContain('RESOLVED');
+    expect(w.smtp.messages).toHaveLength(2);
+    expect(w.smtp.messages[1]!.parsed.subject).toMatch(/resolved: 1/);
+    expect(w.smtp.messages[1]!.parsed.text).toContain('stale-db');
+    expect(w.smtp.messages[1]!.parsed.text).not.toContain('failed-db');
+    expect(w.slack.requests).toHaveLength(2);
+    expect(w.slack.requests[1]!.body).toContain('RESOLVED');
   });
 
   it('never writes the provider secret or the webhook token into the database', async () => {
-    const db = new Database(join(dir, 'audit.db'), { readonly: true });
+    const db = new Database(join(w.dir, 'audit.db'), { readonly: true });
     const dump = db
       .prepare(
-        `SELECT group_concat(x, '|') FROM (SELECT payload AS x FROM notifications UNION ALL SELECT raw FROM backups UNION ALL SELECT coalesce(error_message, '') FROM poll_runs UNION ALL SELECT coalesce(last_error, '') FROM notifications)`,
+        "SELECT group_concat(x, '|') FROM (SELECT payload AS x FROM notifications UNION ALL SELECT raw FROM backups " +
+          "UNION ALL SELECT coalesce(error_message, '') FROM poll_runs UNION ALL SELECT coalesce(last_error, '') FROM notifications)",
       )
       .pluck()
       .get() as string;
@@ -143,11 +102,11 @@ channels:
   });
 
   it('exits 2 on an invalid config and creates no database', async () => {
-    const bad = join(dir, 'bad.yaml');
+    const bad = join(w.dir, 'bad.yaml');
     writeFileSync(bad, `database: ./never.db\naccounts: {}\ntargets:\n  - { id: x, account: nope, service: rds, instance: i }\n`);
     const run = await spawnCli(['--config', bad, 'run-once']).result;
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('accounts: at least one account is needed');
-    expect(existsSync(join(dir, 'never.db'))).toBe(false);
+    expect(existsSync(join(w.dir, 'never.db'))).toBe(false);
   });
 });

@@ -1,18 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempConfig } from '../helpers/temp.js';
 
-let dir: string;
 let cleanup: () => void;
 let config: string;
 
 beforeAll(() => {
-  ({ dir, cleanup } = tempDir('ba-silence-'));
-  config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
+  ({ config, cleanup } = tempConfig(
     `database: ./audit.db
 timezone: Europe/Berlin
 accounts:
@@ -29,7 +23,8 @@ routes:
   - { match: { severity: critical }, matchRe: { env: "prod|staging" }, channels: [pager], continue: true, repeatInterval: 4h }
   - { channels: [chat] }
 `,
-  );
+    'ba-silence-',
+  ));
 });
 afterAll(() => cleanup());
 

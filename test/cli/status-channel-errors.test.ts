@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCycle } from '../../jobs/cycle.js';
 import { createDeps } from '../../jobs/deps.js';
@@ -10,25 +8,21 @@ import { runCli } from '../helpers/cli.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { completed, H, stubSource } from '../helpers/stub-source.js';
-import { tempDir } from '../helpers/temp.js';
+import { tempConfig } from '../helpers/temp.js';
 
 // A channel that fails for good must show where people look: `status`, after a real cycle has
 // tried a real HTTP server standing in for Slack and a real SMTP server.
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
-let dir: string;
 let cleanup: () => void;
 let slack: HttpSink;
 let smtp: SmtpSink;
 let config: string;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = tempDir('ba-status-channel-'));
   slack = await startHttpSink([{ status: 404, body: 'no_service' }]);
   smtp = await startSmtpSink();
-  config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
+  ({ config, cleanup } = tempConfig(
     `database: ./audit.db
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: ak, accessKeySecret: sk }
@@ -39,7 +33,8 @@ channels:
   dba-slack: { type: slack, webhook: "${slack.url}/services/T0001/B0002/sEcReT" }
   oncall-mail: { type: email, smtp: "${smtp.url}", from: auditor@example.com, to: [oncall@example.com] }
 `,
-  );
+    'ba-status-channel-',
+  ));
 });
 afterEach(async () => {
   await Promise.all([slack.close(), smtp.close()]);

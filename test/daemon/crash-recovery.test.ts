@@ -1,34 +1,18 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { spawnCli } from '../helpers/cli.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { aliyunAccountYaml, backupSeries, rdsFleet } from '../helpers/rds-fleet.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { tempConfig } from '../helpers/temp.js';
+import { until } from '../helpers/wait.js';
 
 // SIGKILL at the worst moments, then a normal run: nothing half-written, every alert delivered at least once.
 
 const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tCrashTest', accessKeySecret: 'crash-secret' };
-
-const history = (lastEnd: number, count: number): SimBackupInput[] =>
-  Array.from({ length: count }, (_, i) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: lastEnd - i * 6 * H - 60_000,
-    endedAt: lastEnd - i * 6 * H,
-    sizeBytes: 1024 ** 3,
-  }));
-
-async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface World {
   sim: Simulator;
@@ -47,22 +31,15 @@ afterEach(async () => {
 });
 
 async function setup(slackAnswers: Parameters<typeof startHttpSink>[0] = []): Promise<World> {
-  const now = Date.now();
-  const fleet = new Fleet();
-  fleet.addAccount({ cloud: 'aliyun', ...KEY });
-  // 250 backups = 3 pages each; the newest is 40h old, so recent-success alarms on every target.
-  for (const id of ['rm-a', 'rm-b', 'rm-c'])
-    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - 40 * H, 250) });
-  const sim = await startSimulator({ fleet });
+  // 250 backups = 3 pages each, one every 6h; the newest is 40h old, so recent-success alarms on every target.
+  const backups = backupSeries(Date.now() - 40 * H, 250, { everyMs: 6 * H, runMs: 60_000, sizeBytes: 1024 ** 3 });
+  const sim = await startSimulator({ fleet: rdsFleet(KEY, { 'rm-a': backups, 'rm-b': backups, 'rm-c': backups }) });
   const smtp = await startSmtpSink();
   const slack = await startHttpSink(slackAnswers);
-  const { dir, cleanup } = tempDir('ba-crash-');
-  const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
+  const { dir, config, cleanup } = tempConfig(
     `database: ./audit.db
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret} }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret)}
 targets:
   - { id: a-db, account: ali, service: rds, instance: rm-a }
   - { id: b-db, account: ali, service: rds, instance: rm-b }
@@ -71,6 +48,7 @@ channels:
   mail: { type: email, smtp: "${smtp.url}", from: auditor@example.com, to: [dba@example.com] }
   slack: { type: slack, webhook: "${slack.url}/services/T/B/token" }
 `,
+    'ba-crash-',
   );
   world = { sim, smtp, slack, dir, config, cleanup };
   return world;

@@ -1,14 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
-import { Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
-import { tempDir } from '../helpers/cli.js';
+import { type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
-import { dailyBackups as history, until } from '../helpers/wait.js';
+import { backupSeries, rdsFleet } from '../helpers/rds-fleet.js';
+import { tempConfig } from '../helpers/temp.js';
+import { until } from '../helpers/wait.js';
 
 // The embedded daemon with a discovering account: discovery at start and on schedules.discover,
 // generated targets polled on schedules.poll, coverage alarms delivered.
@@ -28,20 +28,14 @@ afterEach(async () => {
 });
 
 describe('the daemon with discover:', () => {
-  it("polls generated targets as instances appear, leaves out excluded ones and replicas, and alarms coverage when a target's instance disappears", async () => {
+  it('polls generated targets as instances appear, leaves out excluded ones and replicas, ' +
+    "and alarms coverage when a target's instance disappears", async () => {
     const now = Date.now();
-    const fleet = new Fleet();
-    fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (const id of ['rm-1', 'rm-2'])
-      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(now - 2 * H, 10) });
+    const fleet = rdsFleet(KEY, { 'rm-1': backupSeries(now - 2 * H, 10), 'rm-2': backupSeries(now - 2 * H, 10) });
     sim = await startSimulator({ fleet });
     slack = await startHttpSink();
-    const t = tempDir('ba-daemon-discovery-');
-    cleanup = t.cleanup;
-    const config = join(t.dir, 'backup-auditor.yaml');
     // Every discovered primary becomes a target except rm-9*; discovery runs every 2 s.
-    writeFileSync(
-      config,
+    const t = tempConfig(
       `database: ./audit.db
 schedules: { poll: "* * * * * *", discover: "*/2 * * * * *" }
 accounts:
@@ -60,7 +54,10 @@ channels:
   slack: { type: slack, webhook: "${slack.url}/hook" }
 alerting: { groupWait: 0s }
 `,
+      'ba-daemon-discovery-',
     );
+    cleanup = t.cleanup;
+    const config = t.config;
     daemon = await startDaemon({ loaded: loadConfigFile(config), log: silentLogger, deliveryIntervalMs: 100 });
     const db = new Database(join(t.dir, 'audit.db'), { readonly: true });
     try {
@@ -71,7 +68,7 @@ alerting: { groupWait: 0s }
       expect(polled('ali/rds/rm-1')).toBe(0);
 
       // A new instance becomes a target at the next discovery; an excluded one and a replica do not.
-      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-3', regionId: 'cn-hangzhou', backups: history(now - 2 * H, 10) });
+      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-3', regionId: 'cn-hangzhou', backups: backupSeries(now - 2 * H, 10) });
       fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-90', regionId: 'cn-hangzhou', backups: [] });
       fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rr-2', regionId: 'cn-hangzhou', backups: [] });
       setInstanceInfo(fleet, 'rr-2', { replicaOf: 'rm-2' });

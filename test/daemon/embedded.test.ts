@@ -1,14 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
-import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { tempDir } from '../helpers/cli.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { auditRows } from '../helpers/db.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
-import { dailyBackups as history, until } from '../helpers/wait.js';
+import { aliyunAccountYaml, backupSeries, numberedInstances, numberedTargetsYaml, rdsFleet } from '../helpers/rds-fleet.js';
+import { tempConfig } from '../helpers/temp.js';
+import { until } from '../helpers/wait.js';
 
 // The daemon in its embedded mode (no Redis): the same processors as scale-out, in one process.
 // Signals and failing starts of the real `start` process: daemon-shutdown.test.ts.
@@ -35,50 +34,31 @@ afterEach(async () => {
 
 async function world(schedule: string, instances = 3, report?: string): Promise<World> {
   const now = Date.now();
-  const fleet = new Fleet();
-  fleet.addAccount({ cloud: 'aliyun', ...KEY });
-  const ids = Array.from({ length: instances }, (_, i) => `rm-${i}`);
   // rm-0 is stale (40h), the others are fine.
-  ids.forEach((id, i) => {
-    fleet.addInstance({
-      cloud: 'aliyun',
-      service: 'rds',
-      id,
-      regionId: 'cn-hangzhou',
-      backups: history(now - (i === 0 ? 40 : 2) * H, 300),
-    });
-  });
+  const fleet = rdsFleet(
+    KEY,
+    numberedInstances(instances, (i) => backupSeries(now - (i === 0 ? 40 : 2) * H, 300)),
+  );
   const sim = await startSimulator({ fleet });
   const slack = await startHttpSink();
-  const { dir, cleanup } = tempDir('ba-daemon-');
-  const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
+  const { dir, config, cleanup } = tempConfig(
     `database: ./audit.db
 schedules: { poll: "${schedule}"${report ? `, report: "${report}"` : ''} }
 http: { listen: 127.0.0.1:0 }
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 50 } }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret, 'rateLimit: { perSecond: 50 }')}
 targets:
-${ids.map((id, i) => `  - { id: db-${i}, account: ali, service: rds, instance: ${id} }`).join('\n')}
+${numberedTargetsYaml(instances)}
 rules: { retention: false }
 channels:
   slack: { type: slack, webhook: "${slack.url}/hook" }
 alerting: { groupWait: 1s }
 ${report ? 'report: { channels: [slack] }\n' : ''}`,
+    'ba-daemon-',
   );
   w = { sim, slack, dir, config, cleanup };
   return w;
 }
-
-const rows = (dir: string, sql: string) => {
-  const db = new Database(join(dir, 'audit.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-};
 
 describe('start (embedded)', () => {
   it('polls on its cron schedule once per slot, evaluates and delivers one digest', async () => {
@@ -88,7 +68,7 @@ describe('start (embedded)', () => {
     await until(() => v.slack.requests.length >= 1);
     expect(v.slack.requests[0]!.body).toContain('db-0');
     await new Promise((r) => setTimeout(r, 1500));
-    const polls = rows(v.dir, `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`) as { n: number }[];
+    const polls = auditRows(v.dir, `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`) as { n: number }[];
     expect(polls.every((p) => p.n === 1)).toBe(true);
     expect(v.slack.requests).toHaveLength(1);
   });
@@ -124,9 +104,9 @@ describe('start (embedded)', () => {
     const loaded = loadConfigFile(v.config, { env: {} });
     v.daemon = await startDaemon({ loaded, log: silentLogger });
     await Promise.all([v.daemon.scheduler.pollAll('2026-11-23T00:00:00Z'), v.daemon.scheduler.pollAll('2026-11-23T00:01:00Z')]);
-    await until(() => (rows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0] as { n: number }).n >= 1);
+    await until(() => (auditRows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0] as { n: number }).n >= 1);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(rows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)).toEqual([{ n: 1 }]);
+    expect(auditRows(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)).toEqual([{ n: 1 }]);
     expect(v.sim.requests.count()).toBe(3); // one poll of 3 pages, not two
   });
 });

@@ -1,59 +1,52 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
-import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { dailyBackups, until } from '../helpers/wait.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { spawnCli } from '../helpers/cli.js';
+import { aliyunAccountYaml, backupSeries, rdsFleet } from '../helpers/rds-fleet.js';
+import { tempConfig } from '../helpers/temp.js';
+import { useRedis } from '../helpers/use-redis.js';
+import { until } from '../helpers/wait.js';
 
 // Generated targets in scale-out: the worker's config lists no target at all, so a poll job of a
 // target `discover:` generated must carry it, and the worker polls it from the job alone.
 
 const KEY = { accessKeyId: 'LTAI5tScaleDiscover', accessKeySecret: 'scale-discover-secret' };
 
-let redis: TestRedis;
+const redis = useRedis();
 let sim: Simulator;
 let daemon: Daemon | undefined;
 let child: ReturnType<typeof spawnCli> | undefined;
 let cleanup: () => void = () => undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   await child?.result;
   await daemon?.stop(2_000);
   await sim?.close();
-  await redis?.stop();
   cleanup();
 });
 
 describe('scale-out with discover:', () => {
   it('a worker polls a generated target from its job, the owner stores it', async () => {
-    const fleet = new Fleet();
-    fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (const id of ['rm-a', 'rm-b'])
-      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: dailyBackups(Date.now() - 3_600_000, 5) });
-    sim = await startSimulator({ fleet });
-    const t = tempDir('ba-scale-discover-');
-    cleanup = t.cleanup;
-    const config = join(t.dir, 'backup-auditor.yaml');
-    writeFileSync(
-      config,
+    const backups = backupSeries(Date.now() - 3_600_000, 5);
+    sim = await startSimulator({ fleet: rdsFleet(KEY, { 'rm-a': backups, 'rm-b': backups }) });
+    const t = tempConfig(
       `database: ./audit.db
 redis: ${redis.url}
 queue: { prefix: sd-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
 schedules: { poll: "* * * * * *" }
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, discover: {} }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret, 'discover: {}')}
 targets: []
 rules: { retention: false }
 `,
+      'ba-scale-discover-',
     );
+    cleanup = t.cleanup;
+    const config = t.config;
     child = spawnCli([
       '--config',
       config,

@@ -1,35 +1,19 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
-import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { spawnCli } from '../helpers/cli.js';
+import { auditRows } from '../helpers/db.js';
+import { startQueueFleet } from '../helpers/queue-fleet.js';
+import { useRedis } from '../helpers/use-redis.js';
 import { until as waitUntil } from '../helpers/wait.js';
 
 // Scale-out on a real redis-server: `start` owns the database, `worker` processes poll.
 
 const until = <T>(check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> => waitUntil(check, timeoutMs, 50);
-const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tScaleOut', accessKeySecret: 'scale-out-secret' };
-const backups = (n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: Date.now() - i * 6 * H - H,
-    endedAt: Date.now() - i * 6 * H,
-    sizeBytes: 1e9,
-  }));
-
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => redis?.stop());
+const redis = useRedis();
 
 interface World {
   sim: Simulator;
@@ -49,27 +33,8 @@ afterEach(async () => {
 });
 
 async function world(o: { instances: number; perInstance: number; schedule: string; perSecond: number; http?: boolean }): Promise<World> {
-  const fleet = new Fleet();
-  fleet.addAccount({ cloud: 'aliyun', ...KEY });
-  for (let i = 0; i < o.instances; i++)
-    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(o.perInstance) });
-  const sim = await startSimulator({ fleet });
-  const { dir, cleanup } = tempDir('ba-scale-');
-  const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
-    `database: ./audit.db
-redis: ${redis.url}
-queue: { prefix: t${++seq}-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
-schedules: { poll: "${o.schedule}" }
-${o.http ? 'http: { listen: 127.0.0.1:0 }\n' : ''}accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: ${o.perSecond} } }
-targets:
-${Array.from({ length: o.instances }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
-rules: { retention: false }
-`,
-  );
-  w = { sim, dir, config, cleanup, stops: [] };
+  const started = await startQueueFleet({ key: KEY, redisUrl: redis.url, prefix: `t${++seq}-${process.pid}`, ...o });
+  w = { ...started, stops: [] };
   return w;
 }
 
@@ -94,15 +59,6 @@ function worker(v: World) {
   return { child, log: () => stderr, ready: () => until(() => stderr.includes('worker started')) };
 }
 
-const query = <T>(dir: string, sql: string): T[] => {
-  const db = new Database(join(dir, 'audit.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-};
-
 describe('scale-out with BullMQ on Redis', () => {
   it('lets two worker processes share the polls while together keeping one account’s rate limit', async () => {
     const v = await world({ instances: 6, perInstance: 150, schedule: '0 0 1 1 *', perSecond: 5 });
@@ -110,7 +66,7 @@ describe('scale-out with BullMQ on Redis', () => {
     const [a, b] = [worker(v), worker(v)];
     await Promise.all([a.ready(), b.ready()]);
     await d.scheduler.pollAll('2026-01-01T00:00:00Z');
-    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE outcome = 'ok'`)[0]!.n === 6);
+    await until(() => auditRows<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE outcome = 'ok'`)[0]!.n === 6);
     const times = v.sim.requests.records.map((r) => r.at).sort((x, y) => x - y);
     expect(times).toHaveLength(12);
     // The simulator stamps responses, which a loaded machine can bunch a little: allow one request of
@@ -127,7 +83,7 @@ describe('scale-out with BullMQ on Redis', () => {
     const a = worker(v);
     await a.ready();
     await d.scheduler.pollAll('2026-01-01T00:00:00Z');
-    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE outcome = 'ok'`)[0]!.n === 3);
+    await until(() => auditRows<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE outcome = 'ok'`)[0]!.n === 3);
     expect(a.log()).toContain('"msg":"polling"');
     const metrics = await (await fetch(`${d.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/^backup_auditor_polls_total\{outcome="ok"\} 3$/m);
@@ -148,9 +104,9 @@ describe('scale-out with BullMQ on Redis', () => {
     const b = worker(v);
     await b.ready();
     v.sim.faults.latencyMs = 0;
-    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
+    await until(() => auditRows<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(query(v.dir, `SELECT outcome, items FROM poll_runs`)).toEqual([{ outcome: 'ok', items: 250 }]);
+    expect(auditRows(v.dir, `SELECT outcome, items FROM poll_runs`)).toEqual([{ outcome: 'ok', items: 250 }]);
     expect(b.log()).toContain('"msg":"polling"');
   });
 
@@ -161,14 +117,14 @@ describe('scale-out with BullMQ on Redis', () => {
     // Stop ticking, then let the polls already sent be ingested: a poll in flight at stop would
     // otherwise have made its request with its ingest job still waiting in Redis.
     await Promise.all([d1.scheduler.stop(), d2.scheduler.stop()]);
-    const stored = () => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n;
+    const stored = () => auditRows<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n;
     await until(() => stored() === v.sim.requests.count(), 10_000).catch(() => undefined);
     await d1.stop(2_000);
     await d2.stop(2_000);
     v.stops.length = 0;
     const slots = new Set([...d1.scheduler.ticked(), ...d2.scheduler.ticked()]);
     expect(slots.size).toBeGreaterThanOrEqual(2);
-    const rows = query<{ target_id: string; slot: string; n: number }>(
+    const rows = auditRows<{ target_id: string; slot: string; n: number }>(
       v.dir,
       `SELECT target_id, slot, COUNT(*) AS n FROM poll_runs GROUP BY target_id, slot`,
     );
@@ -185,15 +141,15 @@ describe('scale-out with BullMQ on Redis', () => {
   it('reconnects after a Redis restart without losing a scheduled poll', async () => {
     const v = await world({ instances: 1, perInstance: 20, schedule: '* * * * * *', perSecond: 100 });
     const d = await owner(v);
-    await until(() => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
+    await until(() => auditRows<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]!.n >= 1);
     await redis.restart({ keepData: true });
     const restartedAt = Date.now();
     await until(
-      () => query<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_500}`)[0]!.n >= 1,
+      () => auditRows<{ n: number }>(v.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_500}`)[0]!.n >= 1,
     );
     await new Promise((r) => setTimeout(r, 1_500));
     const ticked = d.scheduler.ticked().filter((s) => Date.parse(s) < Date.now() - 1_500);
-    const polled = new Set(query<{ slot: string }>(v.dir, `SELECT slot FROM poll_runs`).map((r) => r.slot));
+    const polled = new Set(auditRows<{ slot: string }>(v.dir, `SELECT slot FROM poll_runs`).map((r) => r.slot));
     expect(ticked.length).toBeGreaterThanOrEqual(3);
     expect(ticked.filter((s) => !polled.has(s))).toEqual([]);
   });

@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { spawnCli } from '../helpers/cli.js';
+import { auditRows } from '../helpers/db.js';
+import { aliyunAccountYaml, backupSeries, numberedInstances, numberedTargetsYaml, rdsFleet } from '../helpers/rds-fleet.js';
+import { tempConfig } from '../helpers/temp.js';
 import { until } from '../helpers/wait.js';
 
 // `start` as a real process: how it fails to start, and how it stops on signals.
@@ -13,15 +13,6 @@ import { until } from '../helpers/wait.js';
 const H = 3_600_000;
 const ITEMS = 300; // three pages per poll
 const KEY = { accessKeyId: 'LTAI5tShutdownTest', accessKeySecret: 'shutdown-secret' };
-const history = (n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: Date.now() - i * 24 * H - 3 * H,
-    endedAt: Date.now() - i * 24 * H - 2 * H,
-    sizeBytes: 1e9,
-  }));
 
 interface World {
   sim: Simulator;
@@ -41,41 +32,32 @@ afterEach(async () => {
 });
 
 async function world(o: { instances: number; listen?: string }): Promise<World> {
-  const fleet = new Fleet();
-  fleet.addAccount({ cloud: 'aliyun', ...KEY });
-  const ids = Array.from({ length: o.instances }, (_, i) => `rm-${i}`);
-  for (const id of ids) fleet.addInstance({ cloud: 'aliyun', service: 'rds', id, regionId: 'cn-hangzhou', backups: history(ITEMS) });
-  const sim = await startSimulator({ fleet });
-  const { dir, cleanup } = tempDir('ba-shutdown-');
-  const config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
+  // The newest backup of each ended 2h ago.
+  const sim = await startSimulator({
+    fleet: rdsFleet(
+      KEY,
+      numberedInstances(o.instances, () => backupSeries(Date.now() - 2 * H, ITEMS)),
+    ),
+  });
+  const { dir, config, cleanup } = tempConfig(
     `database: ./audit.db
 schedules: { poll: "* * * * * *" }
 ${o.listen ? `http: { listen: "${o.listen}" }\n` : ''}accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 50 } }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret, 'rateLimit: { perSecond: 50 }')}
 targets:
-${ids.map((id, i) => `  - { id: db-${i}, account: ali, service: rds, instance: ${id} }`).join('\n')}
+${numberedTargetsYaml(o.instances)}
 rules: { retention: false }
 `,
+    'ba-shutdown-',
   );
   w = { sim, dir, config, cleanup };
   return w;
 }
 
-const rows = <T>(dir: string, sql: string): T[] => {
-  const db = new Database(join(dir, 'audit.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-};
-
 /** Per target: the backups stored and what its ok poll runs recorded. */
 function stored(dir: string, targets: number) {
-  const backups = rows<{ target_id: string; n: number }>(dir, `SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`);
-  const polls = rows<{ target_id: string; items: number }>(dir, `SELECT target_id, items FROM poll_runs WHERE outcome = 'ok'`);
+  const backups = auditRows<{ target_id: string; n: number }>(dir, `SELECT target_id, COUNT(*) AS n FROM backups GROUP BY target_id`);
+  const polls = auditRows<{ target_id: string; items: number }>(dir, `SELECT target_id, items FROM poll_runs WHERE outcome = 'ok'`);
   return Array.from({ length: targets }, (_, i) => {
     const id = `db-${i}`;
     return {
@@ -120,7 +102,7 @@ describe('start: failing to start and stopping', () => {
     child.kill('SIGTERM');
     const r = await child.result;
     expect(r.code).toBe(0);
-    expect(rows(v.dir, `PRAGMA integrity_check`)).toEqual([{ integrity_check: 'ok' }]);
+    expect(auditRows(v.dir, `PRAGMA integrity_check`)).toEqual([{ integrity_check: 'ok' }]);
     for (const t of stored(v.dir, 2)) {
       // Either the poll never committed, or all its pages did: never a part of one.
       if (t.backups === 0) expect(t.polled, t.id).toEqual([]);

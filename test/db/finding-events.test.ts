@@ -39,7 +39,8 @@ interface EventRow {
 const events = (): EventRow[] =>
   db.$client
     .prepare(
-      `SELECT from_state AS "from", to_state AS "to", at, reason FROM finding_events WHERE target_id = 'orders-pg' AND rule_id = 'recent-success' ORDER BY id`,
+      `SELECT from_state AS "from", to_state AS "to", at, reason FROM finding_events ` +
+        `WHERE target_id = 'orders-pg' AND rule_id = 'recent-success' ORDER BY id`,
     )
     .all() as EventRow[];
 

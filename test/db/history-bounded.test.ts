@@ -10,6 +10,7 @@ import { recordPoll } from '../../src/db/ingest.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { mergedNeeds } from '../../src/engine/judge.js';
 import { tempDatabase } from '../helpers/db.js';
+import { completed } from '../helpers/stub-source.js';
 
 // Live evaluation loads only what the rules ask for. This checks, over generated histories and rule
 // parameters, that every rule says exactly the same thing on that bounded history as on all of it.
@@ -87,18 +88,7 @@ describe('bounded live history', () => {
 
   /** Stores `days` daily completed full backups of target `id` in one poll and returns its default rules' needs. */
   function dailyTarget(id: string, days: number): HistoryNeeds {
-    const backups = Array.from({ length: days }, (_, d) => ({
-      backupId: `${id}-${d}`,
-      name: null,
-      kind: 'full',
-      trigger: 'automated',
-      status: 'completed',
-      rawStatus: 'Success',
-      startedAt: NOW - d * 24 * H - H,
-      endedAt: NOW - d * 24 * H,
-      sizeBytes: 1e9,
-      raw: {},
-    })) as NormalizedBackup[];
+    const backups = Array.from({ length: days }, (_, d) => completed(`${id}-${d}`, NOW - d * 24 * H));
     recordPoll(db, {
       targetId: id,
       startedAt: NOW - 60_000,

@@ -97,7 +97,8 @@ describe('recordPoll()', () => {
     ).toEqual(['2']);
     expect(
       byIndex(
-        `SELECT backup_id FROM backups INDEXED BY backups_target_status_kind_ended WHERE target_id = 't' AND status = 'completed' AND kind = 'full'`,
+        'SELECT backup_id FROM backups INDEXED BY backups_target_status_kind_ended ' +
+          `WHERE target_id = 't' AND status = 'completed' AND kind = 'full'`,
       ),
     ).toEqual(['1']);
     expect(count('backup_events')).toBe(2);

@@ -47,14 +47,18 @@ beforeAll(() => {
 afterAll(() => closeDatabase(db));
 
 describe('report backup reads', () => {
-  it('backupsIn() counts completed ones, failed ones (without an end: at their start) and expired ones once seen completed, in time order', () => {
-    expect(backupsIn(db, 't', FROM, TO)).toEqual([
-      { endedAt: FROM + 3 * H, outcome: 'completed' },
-      { endedAt: FROM + 21 * H, outcome: 'completed' },
-      { endedAt: FROM + 23 * H, outcome: 'failed' },
-      { endedAt: FROM + 24 * H, outcome: 'failed' },
-    ]);
-  });
+  it(
+    'backupsIn() counts completed ones, failed ones (without an end: at their start) ' +
+      'and expired ones once seen completed, in time order',
+    () => {
+      expect(backupsIn(db, 't', FROM, TO)).toEqual([
+        { endedAt: FROM + 3 * H, outcome: 'completed' },
+        { endedAt: FROM + 21 * H, outcome: 'completed' },
+        { endedAt: FROM + 23 * H, outcome: 'failed' },
+        { endedAt: FROM + 24 * H, outcome: 'failed' },
+      ]);
+    },
+  );
 
   it('lastCompletedBefore() passes over a newer backup that was never seen completed', () => {
     expect(lastCompletedBefore(db, 't', FROM)).toBe(FROM - 49 * H);

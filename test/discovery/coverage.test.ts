@@ -34,6 +34,13 @@ async function setup() {
     .slice(0, 30)
     .map((id) => `  - { id: t-${id}, account: ali, service: rds, instance: ${id} }`)
     .join('\n');
+  const excluded = [
+    'rm-30',
+    'rm-31',
+    "{ match: 'db-rm-3[2]', reason: 'scratch' }",
+    "{ match: 'rm-33', reason: 'test database' }",
+    "{ match: 'rm-34', reason: 'decommissioning' }",
+  ];
   const configWith = (moreExcluded: readonly string[] = []) =>
     loadConfigText(
       `accounts:
@@ -45,7 +52,7 @@ async function setup() {
     endpoint: ${sim.url}
     discover:
       autoTargets: false
-      exclude: [rm-30, rm-31, { match: 'db-rm-3[2]', reason: 'scratch' }, { match: 'rm-33', reason: 'test database' }, { match: 'rm-34', reason: 'decommissioning' }${moreExcluded.map((m) => `, ${m}`).join('')}]
+      exclude: [${[...excluded, ...moreExcluded].join(', ')}]
 targets:
 ${targets}
 `.replace("'db-rm-3[2]'", 'db-rm-32'),

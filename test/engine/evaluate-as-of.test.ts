@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../jobs/deps.js';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -9,36 +7,20 @@ import { recordPoll } from '../../src/db/ingest.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { completed, H } from '../helpers/stub-source.js';
+import { tempConfig } from '../helpers/temp.js';
 
 // "Were we compliant last Tuesday 09:00?": history is recorded over two days with an injected clock,
 // then `evaluate --at` and `status --at` answer for past instants.
 
-const H = 3_600_000;
 const T0 = Date.parse('2026-11-10T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-const backup = (id: string, endedAt: number): NormalizedBackup => ({
-  backupId: id,
-  name: null,
-  kind: 'full',
-  trigger: 'automated',
-  status: 'completed',
-  rawStatus: 'Success',
-  startedAt: endedAt - H,
-  endedAt,
-  sizeBytes: 1e9,
-  raw: {},
-});
 
-let dir: string;
 let cleanup: () => void;
 let config: string;
 
 beforeAll(() => {
-  ({ dir, cleanup } = tempDir('ba-asof-'));
-  config = join(dir, 'backup-auditor.yaml');
-  writeFileSync(
-    config,
+  ({ config, cleanup } = tempConfig(
     `database: ./audit.db
 timezone: Europe/Berlin
 accounts:
@@ -50,7 +32,8 @@ targets:
 rules:
   retention: false
 `,
-  );
+    'ba-asof-',
+  ));
   const loaded = loadConfigFile(config, { env: {} });
   const db: Db = openDatabase(loaded.databasePath);
   const clock = manualClock(T0);
@@ -61,9 +44,9 @@ rules:
     clock.set(at);
     evaluateTargets(deps);
   };
-  poll(T0, [backup('b1', T0 - H)]);
-  poll(T0 + 30 * H, [backup('b1', T0 - H)]);
-  poll(T0 + 32 * H, [backup('b1', T0 - H), backup('b2', T0 + 31.5 * H)]);
+  poll(T0, [completed('b1', T0 - H)]);
+  poll(T0 + 30 * H, [completed('b1', T0 - H)]);
+  poll(T0 + 32 * H, [completed('b1', T0 - H), completed('b2', T0 + 31.5 * H)]);
   closeDatabase(db);
 });
 afterAll(() => cleanup());

@@ -4,8 +4,9 @@ import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
-import { Fleet, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';
+import { aliyunAccountYaml, backupSeries, rdsFleet } from '../helpers/rds-fleet.js';
 
 // Issue 3: "An item that cannot be parsed is kept as `unknown` with its raw text and counted in the
 // poll run, never dropped silently and never counted as completed", through the real Alibaba adapter
@@ -27,20 +28,8 @@ describe('an item the adapter cannot fully read, end to end', () => {
   let cleanup: () => void;
 
   beforeAll(async () => {
-    const fleet = new Fleet();
-    fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: 'rm-odd', regionId: 'cn-hangzhou' });
-    for (let day = 0; day < 3; day++) {
-      const endedAt = NOW - 30 * H - day * 24 * H;
-      fleet.addBackup('rm-odd', {
-        status: 'Success',
-        kind: 'full',
-        mode: 'Automated',
-        startedAt: endedAt - H,
-        endedAt,
-        sizeBytes: 5_000_000,
-      });
-    }
+    // Three completed daily backups, the newest 30h old.
+    const fleet = rdsFleet(KEY, { 'rm-odd': backupSeries(NOW - 30 * H, 3, { sizeBytes: 5_000_000 }) });
     // Ended an hour ago: were the unknown word taken for success, recent-success would be satisfied.
     fleet.addBackup('rm-odd', {
       id: PAUSED_ID,
@@ -57,7 +46,7 @@ describe('an item the adapter cannot fully read, end to end', () => {
     const loaded = loadConfigText(
       `
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret} }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret)}
 targets:
   - { id: odd-db, account: ali, service: rds, instance: rm-odd }
 rules:

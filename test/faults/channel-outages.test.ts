@@ -5,7 +5,7 @@ import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { notifiers } from '../../src/notify/registry.js';
 import { mulberry32 } from '../../src/simulator/index.js';
-import { alertItem } from '../helpers/alerts.js';
+import { alertItem, enqueueAlert } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
 import { type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { closedPort } from '../helpers/ports.js';
@@ -68,12 +68,7 @@ alerting: { groupWait: 30s }
   const raise = (): void => {
     for (const channel of ['mail', 'slack'] as const) {
       const targetId = `db-${String(++n).padStart(4, '0')}`;
-      const item = alertItem({ targetId, since: clock() });
-      db.$client
-        .prepare(
-          `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, ?, ?, ?, ?)`,
-        )
-        .run(channel, targetId, item.ruleId, JSON.stringify(item), clock(), clock());
+      enqueueAlert(db, channel, alertItem({ targetId, since: clock() }), clock());
       raised[channel]?.push(targetId);
     }
   };

@@ -64,7 +64,10 @@ async function lock(): Promise<void> {
   }
 }
 
-/** Resolves once a daemon started with `--log-level info` has logged that it started (database open, loops and scheduler running); rejects if it exits first. */
+/**
+ * Resolves once a daemon started with `--log-level info` has logged that it started (database open,
+ * loops and scheduler running); rejects if it exits first.
+ */
 export function daemonStarted(child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let log = '';

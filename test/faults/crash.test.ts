@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, mulberry32, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { mulberry32, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { spawnCli } from '../helpers/cli.js';
 import { type HttpSink, startHttpSink } from '../helpers/http-sink.js';
+import { aliyunAccountYaml, backupSeries, numberedInstances, rdsFleet } from '../helpers/rds-fleet.js';
+import { tempConfig } from '../helpers/temp.js';
 import { compiledCli, daemonStarted } from './compiled-cli.js';
 import { IN_FAULTS_SUITE, record, SEED, scaled, sleep, until } from './support.js';
 
@@ -22,16 +23,6 @@ interface Transition {
   readonly kind: 'firing' | 'resolved';
   readonly backupId: string;
 }
-
-const daily = (lastEnd: number, n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: lastEnd - i * 24 * H - H,
-    endedAt: lastEnd - i * 24 * H,
-    sizeBytes: 1e9,
-  }));
 
 function openRo(dir: string): Database.Database {
   return new Database(join(dir, 'audit.db'), { readonly: true, fileMustExist: true });
@@ -154,22 +145,17 @@ describe.runIf(IN_FAULTS_SUITE)('the embedded daemon under repeated SIGKILL', ()
     const killAt = mulberry32(SEED);
     const random = mulberry32(SEED + 1);
     const now = Date.now();
-    const fleet = new Fleet();
-    fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    TARGETS.forEach((_t, i) => {
-      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: daily(now - 2 * H, 20) });
-    });
+    const fleet = rdsFleet(
+      KEY,
+      numberedInstances(TARGETS.length, () => backupSeries(now - 2 * H, 20)),
+    );
     sim = await startSimulator({ fleet, faults: { latencyMs: 40 } });
     slack = await startHttpSink();
-    const { dir, cleanup } = tempDir('ba-faults-crash-');
-    dirs.push(cleanup);
-    const config = join(dir, 'backup-auditor.yaml');
-    writeFileSync(
-      config,
+    const { dir, config, cleanup } = tempConfig(
       `database: ./audit.db
 schedules: { poll: "* * * * * *" }
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 200 } }
+  ali: ${aliyunAccountYaml(sim.url, KEY.accessKeyId, KEY.accessKeySecret, 'rateLimit: { perSecond: 200 }')}
 targets:
 ${TARGETS.map((t, i) => `  - { id: ${t}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
 rules: { recent-success: false, retention: false, size-anomaly: false, stuck-running: false, target-missing: false, poll-failing: false }
@@ -177,7 +163,9 @@ channels:
   slack: { type: slack, webhook: "${slack.url}/services/T/B/crash" }
 alerting: { groupWait: 0s }
 `,
+      'ba-faults-crash-',
     );
+    dirs.push(cleanup);
 
     // The script: each target alternates failed / completed; a flip happens only once the daemon has
     // recorded the previous one, so every scripted transition is one the daemon must report.

@@ -1,40 +1,26 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
-import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { spawnCli } from '../helpers/cli.js';
+import { auditRows } from '../helpers/db.js';
+import { startQueueFleet } from '../helpers/queue-fleet.js';
+import { useRedis } from '../helpers/use-redis.js';
 import { IN_FAULTS_SUITE, record, scaled, sleep, until } from './support.js';
 
 // BullMQ mode with a worker process, while redis-server is restarted several times mid-run:
 // every slot the scheduler ticked is polled for every target, once.
 
-const H = 3_600_000;
 const KEY = { accessKeyId: 'LTAI5tFaultsRedis', accessKeySecret: 'faults-redis-secret' };
 const TARGETS = 3;
 const RESTARTS = scaled(3, 1);
-const backups = (n: number): SimBackupInput[] =>
-  Array.from({ length: n }, (_, i) => ({
-    status: 'Success',
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: Date.now() - i * 6 * H - H,
-    endedAt: Date.now() - i * 6 * H,
-    sizeBytes: 1e9,
-  }));
 
-let redis: TestRedis | undefined;
+const redis = useRedis();
 let sim: Simulator | undefined;
 let daemon: Daemon | undefined;
 let worker: ReturnType<typeof spawnCli> | undefined;
 let cleanup = (): void => undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
 afterAll(async () => {
   await daemon?.stop(2_000);
   if (worker && worker.exitCode === null && worker.signalCode === null) {
@@ -42,58 +28,38 @@ afterAll(async () => {
     await worker.result;
   }
   await sim?.close();
-  await redis?.stop();
   cleanup();
 });
-
-const query = <T>(dir: string, sql: string): T[] => {
-  const db = new Database(join(dir, 'audit.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-};
 
 describe.runIf(IN_FAULTS_SUITE)('BullMQ mode across Redis restarts', () => {
   it(`polls every ticked slot for every target through ${RESTARTS} redis-server restarts`, async () => {
     const started = Date.now();
-    if (!redis) throw new Error('no redis');
-    const fleet = new Fleet();
-    fleet.addAccount({ cloud: 'aliyun', ...KEY });
-    for (let i = 0; i < TARGETS; i++)
-      fleet.addInstance({ cloud: 'aliyun', service: 'rds', id: `rm-${i}`, regionId: 'cn-hangzhou', backups: backups(20) });
-    sim = await startSimulator({ fleet });
-    const t = tempDir('ba-faults-redis-');
+    const t = await startQueueFleet({
+      key: KEY,
+      redisUrl: redis.url,
+      prefix: `faults-${process.pid}`,
+      instances: TARGETS,
+      perInstance: 20,
+      schedule: '* * * * * *',
+      perSecond: 100,
+    });
+    sim = t.sim;
     cleanup = t.cleanup;
-    const config = join(t.dir, 'backup-auditor.yaml');
-    writeFileSync(
-      config,
-      `database: ./audit.db
-redis: ${redis.url}
-queue: { prefix: faults-${process.pid}, lockDuration: 1s, stalledInterval: 1s }
-schedules: { poll: "* * * * * *" }
-accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${sim.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret}, rateLimit: { perSecond: 100 } }
-targets:
-${Array.from({ length: TARGETS }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
-rules: { retention: false }
-`,
-    );
+    const config = t.config;
     // The owner schedules but leaves polling to the worker process, so every poll crosses Redis.
     daemon = await startDaemon({ loaded: loadConfigFile(config, { env: {} }), log: silentLogger, pollConcurrency: 0 });
     worker = spawnCli(['--config', config, 'worker', '--concurrency', '4', '--log-level', 'warn', '--shutdown-timeout', '1s']);
     let workerLog = '';
     worker.stderr?.on('data', (d: Buffer) => (workerLog += d.toString()));
     const workerWarnings = (): string => `worker said:\n${workerLog.slice(-3000)}`;
-    const polls = (): number => query<{ n: number }>(t.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]?.n ?? 0;
+    const polls = (): number => auditRows<{ n: number }>(t.dir, `SELECT COUNT(*) AS n FROM poll_runs`)[0]?.n ?? 0;
     await until(() => polls() >= TARGETS, 20_000, 'first polls');
 
     for (let r = 0; r < RESTARTS; r++) {
       await redis.restart({ keepData: true });
       const restartedAt = Date.now();
       await until(
-        () => query<{ n: number }>(t.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_000}`)[0]?.n,
+        () => auditRows<{ n: number }>(t.dir, `SELECT COUNT(*) AS n FROM poll_runs WHERE finished_at > ${restartedAt + 1_000}`)[0]?.n,
         30_000,
         `polls after restart ${r + 1}`,
       );
@@ -103,7 +69,7 @@ rules: { retention: false }
     const cutoff = Date.now() - 3_000;
     await sleep(3_000);
     const ticked = daemon.scheduler.ticked().filter((s) => Date.parse(s) < cutoff);
-    const rows = query<{ slot: string; target_id: string; n: number }>(
+    const rows = auditRows<{ slot: string; target_id: string; n: number }>(
       t.dir,
       `SELECT slot, target_id, COUNT(*) AS n FROM poll_runs GROUP BY slot, target_id`,
     );

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until as waitUntil } from '../helpers/wait.js';
 
 // Shared by the fault suite: the scale knob, waits, and the figures each test reports for the summary table.
 
@@ -51,15 +52,8 @@ export function resetFigures(): void {
   rmSync(summaryFile(), { force: true });
 }
 
-/** Polls `check` every 25 ms until it returns something truthy, or throws after `timeoutMs`. */
-export async function until<T>(check: () => T | undefined | false | null, timeoutMs: number, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
+/** Polls `check` every 25 ms until it returns something truthy, or throws after `timeoutMs` naming `what`. */
+export const until = <T>(check: () => T | undefined | false | null, timeoutMs: number, what = 'condition'): Promise<T> =>
+  waitUntil(check, timeoutMs, 25, what);
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

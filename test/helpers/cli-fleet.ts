@@ -3,21 +3,15 @@ import { join } from 'node:path';
 import { Fleet, type SimBackupInput, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli, tempDir } from './cli.js';
 import { type HttpSink, startHttpSink } from './http-sink.js';
+import { backupSeries } from './rds-fleet.js';
 
 export const HOUR = 3_600_000;
 const ALI = { accessKeyId: 'LTAI5tCliFleetKey', accessKeySecret: 'cli-fleet-aliyun-secret' };
 const UC = { publicKey: 'clifleet@example.com1296235120854146120', privateKey: 'c3a1f0e2d9b84d77a6e5f4c3b2a1908f7e6d5c4b' };
 
-/** `days` daily completed backups, the newest ending at `lastEnd`. */
+/** `days` daily backups of 5 GiB after a 30-minute run, the newest ending at `lastEnd`. */
 export function daily(lastEnd: number, days: number, status = 'Success'): SimBackupInput[] {
-  return Array.from({ length: days }, (_, d) => ({
-    status,
-    kind: 'full',
-    mode: 'Automated',
-    startedAt: lastEnd - d * 24 * HOUR - 30 * 60_000,
-    endedAt: lastEnd - d * 24 * HOUR,
-    sizeBytes: 5 * 1024 ** 3,
-  }));
+  return backupSeries(lastEnd, days, { runMs: 30 * 60_000, sizeBytes: 5 * 1024 ** 3, status });
 }
 
 export interface CliFleet {

@@ -59,6 +59,9 @@ export function poll(over: Partial<PollFact> = {}): PollFact {
   };
 }
 
+/** A successful poll that finished `minutes` ago. */
+export const okPoll = (minutes: number): PollFact => poll({ finishedAt: minutesAgo(minutes) });
+
 /** A failed poll, `minutes` ago, of the given error kind. */
 export const failedPoll = (minutes: number, errorKind = 'network'): PollFact =>
   poll({ ok: false, errorKind, finishedAt: minutesAgo(minutes) });

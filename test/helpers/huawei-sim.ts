@@ -64,27 +64,30 @@ export async function huaweiSimulator(instances: Parameters<typeof huaweiFleet>[
     sim,
     huawei,
     clock,
-    otcAksk: {
-      cloud: 'otc',
-      region: OTC_REGION,
-      projectId: OTC_PROJECT,
-      auth: { type: 'aksk', accessKey: OTC_AK, secretKey: OTC_SK },
-      endpoint: sim.url,
-    },
-    otcPassword: {
-      cloud: 'otc',
-      region: OTC_REGION,
-      projectId: OTC_PROJECT,
-      auth: { type: 'password', ...OTC_LOGIN },
-      endpoint: sim.url,
-      iamEndpoint: sim.url,
-    },
-    ddsAksk: {
-      cloud: 'huaweicloud',
-      region: HW_REGION,
-      projectId: HW_PROJECT,
-      auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK },
-      endpoint: sim.url,
-    },
+    otcAksk: otcAkskAccount(sim.url),
+    otcPassword: otcPasswordAccount(sim.url),
+    ddsAksk: ddsAkskAccount(sim.url),
   };
+}
+
+/** The OTC account of the fleet at `endpoint`, signing with AK/SK (`secretKey` to try another). */
+export function otcAkskAccount(endpoint: string, secretKey = OTC_SK): OtcAccount {
+  return { cloud: 'otc', region: OTC_REGION, projectId: OTC_PROJECT, auth: { type: 'aksk', accessKey: OTC_AK, secretKey }, endpoint };
+}
+
+/** The OTC account of the fleet at `endpoint`, logging in with its IAM password (`password` to try another). */
+export function otcPasswordAccount(endpoint: string, password: string = OTC_LOGIN.password): OtcAccount {
+  return {
+    cloud: 'otc',
+    region: OTC_REGION,
+    projectId: OTC_PROJECT,
+    auth: { type: 'password', ...OTC_LOGIN, password },
+    endpoint,
+    iamEndpoint: endpoint,
+  };
+}
+
+/** The Huawei Cloud (DDS) account of the fleet at `endpoint`, signing with AK/SK (`secretKey` to try another). */
+export function ddsAkskAccount(endpoint: string, secretKey = HW_SK): HuaweicloudAccount {
+  return { cloud: 'huaweicloud', region: HW_REGION, projectId: HW_PROJECT, auth: { type: 'aksk', accessKey: HW_AK, secretKey }, endpoint };
 }

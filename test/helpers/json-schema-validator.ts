@@ -10,8 +10,8 @@ addFormats.default(ajv, ['uri', 'email']);
 export function validateJson(schema: Record<string, unknown>, value: unknown): string[] {
   const validate = ajv.compile(schema);
   if (validate(value)) return [];
-  return (validate.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-  );
+  return (validate.errors ?? []).map((e) => {
+    const extra = e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : '';
+    return `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}${extra}`;
+  });
 }

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
 import { claimOwner } from '../../src/notify/outbox.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
+import { alertItem, enqueueAlert } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
 import { until } from '../helpers/wait.js';
 
@@ -21,21 +22,7 @@ afterEach(() => cleanup());
 
 describe('offering due digests', () => {
   it('offers a digest again once its lease ran out without an outcome, under a new job id', async () => {
-    const item = {
-      kind: 'firing',
-      targetId: 't1',
-      ruleId: 'failed-backup',
-      severity: 'critical',
-      state: 'alarm',
-      reason: 'r',
-      since: NOW,
-      labels: {},
-    };
-    db.$client
-      .prepare(
-        `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES ('slack', 'firing', 't1', 'failed-backup', ?, ?, ?)`,
-      )
-      .run(JSON.stringify(item), NOW, NOW);
+    enqueueAlert(db, 'slack', alertItem({ targetId: 't1', ruleId: 'failed-backup', reason: 'r', since: NOW, labels: {} }), NOW);
     const loaded = loadConfigText(
       `accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, accessKeyId: ak, accessKeySecret: sk }

@@ -5,7 +5,7 @@ import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
 import { notifiers } from '../../src/notify/registry.js';
-import { alertItem } from '../helpers/alerts.js';
+import { alertItem, enqueueAlert } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
 import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { closedPort } from '../helpers/ports.js';
@@ -57,12 +57,7 @@ const slackAt = (sink: HttpSink): string => `{ type: slack, webhook: "${sink.url
 
 /** An outbox row as the engine writes it: created (and first due) at `createdAt`. */
 function enqueue(channel: string, targetId: string, createdAt: number): void {
-  const item = alertItem({ targetId, since: createdAt });
-  db.$client
-    .prepare(
-      `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, ?, ?, ?, ?)`,
-    )
-    .run(channel, targetId, item.ruleId, JSON.stringify(item), createdAt, createdAt);
+  enqueueAlert(db, channel, alertItem({ targetId, since: createdAt }), createdAt);
 }
 
 interface Row {
@@ -75,7 +70,8 @@ interface Row {
 const rows = (channel: string): Row[] =>
   db.$client
     .prepare(
-      `SELECT target_id AS target, status, attempts, next_attempt_at AS next, last_error AS error FROM notifications WHERE channel = ? ORDER BY id`,
+      'SELECT target_id AS target, status, attempts, next_attempt_at AS next, last_error AS error ' +
+        'FROM notifications WHERE channel = ? ORDER BY id',
     )
     .all(channel) as Row[];
 const attemptLog = (channel: string): { outcome: string; error: string | null }[] =>

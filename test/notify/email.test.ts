@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/core/errors.js';
 import { createEmailNotifier, type EmailChannel, emailNotifier, type MailTransport } from '../../src/notify/email.js';
-import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
+import { alertItem, deliveryError, digest, notifyContext } from '../helpers/alerts.js';
 import { closedPort } from '../helpers/ports.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -22,15 +21,6 @@ function channel(smtp: string, over: Partial<EmailChannel> = {}): EmailChannel {
     tlsRejectUnauthorized: true,
     ...over,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  return err as DeliveryError;
 }
 
 let sink: SmtpSink | undefined;
@@ -91,7 +81,7 @@ describe('email notifier over a real SMTP server', () => {
 
   it('turns a 550 recipient rejection into a permanent error that quotes the server but not the password', async () => {
     sink = await startSmtpSink({ auth: { user: USER, pass: PASSWORD }, reject: { code: 550, text: 'mailbox unavailable' } });
-    const err = await failure(emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext()));
+    const err = await deliveryError(emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext()));
 
     expect(err.permanent).toBe(true);
     expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: 550 mailbox unavailable`));
@@ -101,7 +91,7 @@ describe('email notifier over a real SMTP server', () => {
 
   it('turns rejected credentials (535) into a permanent error without the password', async () => {
     sink = await startSmtpSink({ auth: { user: USER, pass: 'the-real-one' } });
-    const err = await failure(
+    const err = await deliveryError(
       emailNotifier.send(
         digest(items),
         channel(sink.url.replace('smtp://', `smtp://${USER}:${encodeURIComponent(PASSWORD)}@`)),
@@ -118,7 +108,7 @@ describe('email notifier over a real SMTP server', () => {
 
   it('treats a 4xx answer as transient', async () => {
     sink = await startSmtpSink({ reject: { code: 450, text: 'mailbox busy, try later' } });
-    const err = await failure(emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext()));
+    const err = await deliveryError(emailNotifier.send(digest(items), channel(sink.url), 'oncall-mail', notifyContext()));
     expect(err.permanent).toBe(false);
     expect(err.message).toContain('450 mailbox busy, try later');
   });
@@ -126,7 +116,7 @@ describe('email notifier over a real SMTP server', () => {
   it('treats a refused connection as transient and names only host and port', async () => {
     const port = await closedPort();
     const url = `smtp://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`;
-    const err = await failure(emailNotifier.send(digest(items), channel(url), 'oncall-mail', notifyContext()));
+    const err = await deliveryError(emailNotifier.send(digest(items), channel(url), 'oncall-mail', notifyContext()));
 
     expect(err.permanent).toBe(false);
     expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${port}: `));
@@ -136,7 +126,9 @@ describe('email notifier over a real SMTP server', () => {
 
   it('refuses, permanently and naming STARTTLS, to send in clear text when the channel requires TLS', async () => {
     sink = await startSmtpSink({ auth: { user: USER, pass: PASSWORD } });
-    const err = await failure(emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()));
+    const err = await deliveryError(
+      emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()),
+    );
 
     expect(err.permanent).toBe(true);
     expect(err.message).toMatch(
@@ -186,7 +178,9 @@ describe('email notifier over a real SMTP server', () => {
 
   it('refuses the relay’s unverifiable certificate by default, naming the server and not the password, and sends nothing', async () => {
     sink = await startSmtpSink({ tls: 'starttls', auth: { user: USER, pass: PASSWORD } });
-    const err = await failure(emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()));
+    const err = await deliveryError(
+      emailNotifier.send(digest(items), channel(sink.url, { requireTls: true }), 'oncall-mail', notifyContext()),
+    );
 
     expect(err.message).toMatch(new RegExp(`^email via 127\\.0\\.0\\.1:${sink.port}: .*certificate`, 'i'));
     for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), sink.url]) expect(err.message).not.toContain(secret);
@@ -199,7 +193,7 @@ describe('email notifier over a real SMTP server', () => {
     const { port } = silent.address() as AddressInfo;
     try {
       const started = Date.now();
-      const err = await failure(
+      const err = await deliveryError(
         emailNotifier.send(digest(items), channel(`smtp://127.0.0.1:${port}`), 'oncall-mail', notifyContext({ timeoutMs: 300 })),
       );
       expect(err.permanent).toBe(false);
@@ -210,7 +204,9 @@ describe('email notifier over a real SMTP server', () => {
   });
 
   it('rejects a channel whose SMTP setting is not an smtp URL, permanently and without echoing it', async () => {
-    const err = await failure(emailNotifier.send(digest(items), channel(`https://${USER}:${PASSWORD}@x`), 'oncall-mail', notifyContext()));
+    const err = await deliveryError(
+      emailNotifier.send(digest(items), channel(`https://${USER}:${PASSWORD}@x`), 'oncall-mail', notifyContext()),
+    );
     expect(err.permanent).toBe(true);
     expect(err.message).toBe('channels.oncall-mail.smtp must be an smtp:// or smtps:// URL');
   });
@@ -229,7 +225,7 @@ describe('email notifier transport handling', () => {
       };
       return transport;
     });
-    const err = await failure(
+    const err = await deliveryError(
       notifier.send(digest([alertItem()]), channel('smtps://mail.example.com'), 'm', notifyContext({ timeoutMs: 1234 })),
     );
 

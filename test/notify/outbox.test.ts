@@ -9,6 +9,7 @@ import { claimDue, dueChannels } from '../../src/db/outbox.js';
 import { releaseOrphans, settle } from '../../src/notify/outbox.js';
 import { notifiers } from '../../src/notify/registry.js';
 import type { WebhookBody } from '../../src/notify/webhook.js';
+import { alertItem, enqueueAlert } from '../helpers/alerts.js';
 import { tempDatabase } from '../helpers/db.js';
 import { startHttpSink } from '../helpers/http-sink.js';
 
@@ -19,21 +20,7 @@ beforeEach(() => ({ db, cleanup } = tempDatabase()));
 afterEach(() => cleanup());
 
 function enqueue(channel: string, createdAt = NOW, targetId = 't1'): void {
-  const item = {
-    kind: 'firing',
-    targetId,
-    ruleId: 'recent-success',
-    severity: 'critical',
-    state: 'alarm',
-    reason: 'r',
-    since: createdAt,
-    labels: {},
-  };
-  db.$client
-    .prepare(
-      `INSERT INTO notifications (channel, kind, target_id, rule_id, payload, created_at, next_attempt_at) VALUES (?, 'firing', ?, 'recent-success', ?, ?, ?)`,
-    )
-    .run(channel, targetId, JSON.stringify(item), createdAt, createdAt);
+  enqueueAlert(db, channel, alertItem({ targetId, reason: 'r', since: createdAt, labels: {} }), createdAt);
 }
 /** A config whose only channel is a webhook at `url`, with groupWait 30s. */
 const hookConfig = (url: string) =>

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/core/errors.js';
+import type { DeliveryError } from '../../src/core/errors.js';
 import { type SlackChannel, slackNotifier } from '../../src/notify/slack.js';
 import { SLACK_LIMITS, type SlackPayload } from '../../src/notify/slack-format.js';
-import { alertItem, digest, notifyContext } from '../helpers/alerts.js';
+import { alertItem, deliveryError, digest, notifyContext } from '../helpers/alerts.js';
 import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 
 const TOKEN_PATH = '/services/T0001/B0002/sEcReTtOkEn0123456789';
@@ -19,12 +19,7 @@ async function slackSink(answers: SinkAnswer[] = []): Promise<{ sink: HttpSink; 
 }
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  const e = err as DeliveryError;
+  const e = await deliveryError(p);
   expect(e.message).not.toContain('sEcReTtOkEn');
   expect(e.message).not.toContain('/services/');
   return e;

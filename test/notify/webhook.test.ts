@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/core/errors.js';
+import type { DeliveryError } from '../../src/core/errors.js';
 import { testDigest } from '../../src/notify/test-message.js';
 import { type WebhookBody, type WebhookChannel, webhookNotifier } from '../../src/notify/webhook.js';
-import { alertItem, digest, NOW, notifyContext } from '../helpers/alerts.js';
+import { alertItem, deliveryError, digest, NOW, notifyContext } from '../helpers/alerts.js';
 import { type HttpSink, type RecordedRequest, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 
 const SECRET = 'whsec-0123456789abcdef';
@@ -21,12 +21,7 @@ async function hookSink(answers: SinkAnswer[] = [], secret: string | null = SECR
 }
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DeliveryError);
-  const e = err as DeliveryError;
+  const e = await deliveryError(p);
   expect(e.message).not.toContain('q-secret');
   expect(e.message).not.toContain(SECRET);
   return e;

@@ -15,6 +15,7 @@ import {
   startSimulator,
 } from '../../src/simulator/index.js';
 import { collectPages, testProviderContext } from '../helpers/provider-context.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 // One suite, every registered adapter, the same simulator: what the BackupSource port promises
 // (normalized fields, paging, error classes, retries, timeouts, no secrets in errors) holds for each.
@@ -30,11 +31,12 @@ const SECRETS = {
   otcSk: 'otcConformanceSecretKey0000000000000000001',
   hw: 'hwConformanceSecretKey00000000000000000002',
 } as const;
+const UC_PUBLIC_KEY = 'conformance@example.invalid1296235120854146120';
 
 const spec = (instances: FleetSpec['instances']): FleetSpec => ({
   accounts: [
     { name: 'ali', cloud: 'aliyun', region: 'cn-hangzhou', accessKeyId: 'LTAI5tConformance01', accessKeySecret: SECRETS.ali },
-    { name: 'uc', cloud: 'ucloud', accessKeyId: 'conformance@example.invalid1296235120854146120', accessKeySecret: SECRETS.uc },
+    { name: 'uc', cloud: 'ucloud', accessKeyId: UC_PUBLIC_KEY, accessKeySecret: SECRETS.uc },
     {
       name: 'otc',
       cloud: 'otc',
@@ -72,6 +74,14 @@ interface Harness {
   readonly fullKind: 'full' | 'unknown';
 }
 
+/** The one UCloud account both UCloud APIs are reached with. */
+const ucloudAccount = (url: string, bad?: boolean): AccountConfig => ({
+  cloud: 'ucloud',
+  publicKey: UC_PUBLIC_KEY,
+  privateKey: bad ? 'not-the-private-key' : SECRETS.uc,
+  endpoint: url,
+});
+
 const HARNESS: Record<SimApiId, Harness> = {
   'aliyun/rds': {
     account: (url, bad) => ({
@@ -89,13 +99,8 @@ const HARNESS: Record<SimApiId, Harness> = {
     fullKind: 'full',
   },
   'ucloud/upgsql': {
-    account: (url, bad) => ({
-      cloud: 'ucloud',
-      publicKey: 'conformance@example.invalid1296235120854146120',
-      privateKey: bad ? 'not-the-private-key' : SECRETS.uc,
-      endpoint: url,
-    }),
-    accessKeyId: 'conformance@example.invalid1296235120854146120',
+    account: ucloudAccount,
+    accessKeyId: UC_PUBLIC_KEY,
     target: (instance) => ({ id: `t-${instance}`, service: 'upgsql', instance, region: 'cn-bj2', zone: 'cn-bj2-04' }),
     pageSize: 100,
     fleetAccount: 'uc',
@@ -105,13 +110,8 @@ const HARNESS: Record<SimApiId, Harness> = {
     fullKind: 'full',
   },
   'ucloud/tidb': {
-    account: (url, bad) => ({
-      cloud: 'ucloud',
-      publicKey: 'conformance@example.invalid1296235120854146120',
-      privateKey: bad ? 'not-the-private-key' : SECRETS.uc,
-      endpoint: url,
-    }),
-    accessKeyId: 'conformance@example.invalid1296235120854146120',
+    account: ucloudAccount,
+    accessKeyId: UC_PUBLIC_KEY,
     target: (instance) => ({ id: `t-${instance}`, service: 'tidb', instance, region: 'cn-bj2' }),
     pageSize: 30,
     fleetAccount: 'uc',
@@ -156,7 +156,10 @@ const HARNESS: Record<SimApiId, Harness> = {
 const API_IDS = Object.keys(HARNESS) as SimApiId[];
 const slug = (api: SimApiId) => api.replace('/', '-');
 
-/** Newest first: a completed automated backup, a failed one, a running one (where listed), a manual one. Sizes in whole MiB, exact in every unit. */
+/**
+ * Newest first: a completed automated backup, a failed one, a running one (where listed), a manual one.
+ * Sizes in whole MiB, exact in every unit.
+ */
 function sampleBackups(h: Harness): SimBackupInput[] {
   return [
     {
@@ -230,10 +233,7 @@ describe.each(API_IDS)('%s, against the simulator', (api) => {
   const list = (instance: string, opts: { bad?: boolean; ctx?: ProviderContext } = {}) =>
     collectPages(adapter.list(h.account(sim.url, opts.bad), 'acct', h.target(instance), opts.ctx ?? ctx()));
   const failure = async (run: Promise<unknown>): Promise<ProviderError> => {
-    const err = await run.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await rejectionOf(run);
     errors.push(err);
     expect(err).toBeInstanceOf(ProviderError);
     return err as ProviderError;

@@ -1,15 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
-import { ProviderError } from '../../src/core/errors.js';
+import type { ProviderError } from '../../src/core/errors.js';
 import type { DiscoveredInstance, DiscoveryScope } from '../../src/providers/discovery-types.js';
 import type { HuaweicloudAccount, OtcAccount } from '../../src/providers/huaweicloud/gateway-client.js';
 import { huaweiDdsInstances, otcRdsInstances } from '../../src/providers/huaweicloud/instances.js';
 import type { UcloudAccount } from '../../src/providers/ucloud/client.js';
 import { ucloudTidbInstances, ucloudUpgsqlInstances } from '../../src/providers/ucloud/instances.js';
 import { type FaultName, Fleet, type Simulator, setInstanceInfo, startSimulator } from '../../src/simulator/index.js';
-import { HW_AK, HW_PROJECT, HW_REGION, HW_SK, OTC_AK, OTC_LOGIN, OTC_PROJECT, OTC_REGION, OTC_SK } from '../helpers/huawei-sim.js';
+import { discoveredInstance } from '../helpers/discovered-instance.js';
+import {
+  ddsAkskAccount,
+  HW_AK,
+  HW_PROJECT,
+  HW_REGION,
+  HW_SK,
+  OTC_AK,
+  OTC_LOGIN,
+  OTC_PROJECT,
+  OTC_REGION,
+  OTC_SK,
+  otcAkskAccount,
+  otcPasswordAccount,
+} from '../helpers/huawei-sim.js';
 import { type TestProviderContext, testProviderContext } from '../helpers/provider-context.js';
-import { UC_PRIVATE_KEY, UC_PUBLIC_KEY, UC_REGION } from '../helpers/ucloud-sim.js';
+import { listingError } from '../helpers/rejection.js';
+import { UC_PRIVATE_KEY, UC_PUBLIC_KEY, UC_REGION, ucloudAccountFor } from '../helpers/ucloud-sim.js';
 
 const NOW = Date.parse('2026-03-01T06:00:00Z');
 const UC_OTHER_REGION = 'cn-bj2';
@@ -54,45 +69,11 @@ afterEach(async () => {
   await sim.close();
 });
 
-const uc = (over: Partial<UcloudAccount> = {}): UcloudAccount => ({
-  cloud: 'ucloud',
-  publicKey: UC_PUBLIC_KEY,
-  privateKey: UC_PRIVATE_KEY,
-  endpoint: sim.url,
-  ...over,
-});
-const otcAksk = (secretKey = OTC_SK): OtcAccount => ({
-  cloud: 'otc',
-  region: OTC_REGION,
-  projectId: OTC_PROJECT,
-  auth: { type: 'aksk', accessKey: OTC_AK, secretKey },
-  endpoint: sim.url,
-});
-const otcPassword = (password: string = OTC_LOGIN.password): OtcAccount => ({
-  cloud: 'otc',
-  region: OTC_REGION,
-  projectId: OTC_PROJECT,
-  auth: { type: 'password', ...OTC_LOGIN, password },
-  endpoint: sim.url,
-  iamEndpoint: sim.url,
-});
-const dds = (secretKey = HW_SK): HuaweicloudAccount => ({
-  cloud: 'huaweicloud',
-  region: HW_REGION,
-  projectId: HW_PROJECT,
-  auth: { type: 'aksk', accessKey: HW_AK, secretKey },
-  endpoint: sim.url,
-});
+const uc = (over: Partial<UcloudAccount> = {}): UcloudAccount => ucloudAccountFor(sim.url, over);
+const otcAksk = (secretKey?: string): OtcAccount => otcAkskAccount(sim.url, secretKey);
+const otcPassword = (password?: string): OtcAccount => otcPasswordAccount(sim.url, password);
+const dds = (secretKey?: string): HuaweicloudAccount => ddsAkskAccount(sim.url, secretKey);
 const scope: DiscoveryScope = { regions: [UC_REGION] };
-
-async function failure(run: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(err)}`);
-  return err;
-}
 
 /** A context whose `after`-th answer and every later one get `fault`: the first pages stay good. */
 function faultAfter(after: number, fault: FaultName, api: string): TestProviderContext {
@@ -109,19 +90,7 @@ const byId = (list: DiscoveredInstance[], id: string) => list.find((i) => i.inst
 const primaries = (prefix: string) => [...ids(prefix, 130), `${prefix}-replica`].sort();
 
 /** What `list` would have returned for a primary, enough for `policy`. */
-function stub(id: string): DiscoveredInstance {
-  return {
-    instance: id,
-    name: null,
-    region: UC_REGION,
-    zone: null,
-    status: 'Running',
-    replica: false,
-    primary: null,
-    createdAt: null,
-    tags: {},
-  };
-}
+const stub = (id: string): DiscoveredInstance => discoveredInstance(id, { region: UC_REGION });
 
 describe('UCloud UPgSQL discovery (ListUPgSQLInstance, GetUPgSQLInstance)', () => {
   it('lists every instance in one call per region, replicas with their primary, and leaves Deleted ones out', async () => {
@@ -245,7 +214,7 @@ describe.each([
 
   it('throws on a second page that stays malformed instead of returning the first 100', async () => {
     ctx = faultAfter(iam ? 2 : 1, 'malformed', 'gateway/instances');
-    const err = await failure(list());
+    const err = await listingError(list());
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
     expect(sim.requests.of('gateway/instances').filter((r) => r.fault === 'malformed')).toHaveLength(5);
   });
@@ -261,7 +230,7 @@ describe.each([
         return res;
       },
     });
-    expect(await failure(list())).toMatchObject({
+    expect(await listingError(list())).toMatchObject({
       kind: 'invalid-response',
       message: expect.stringContaining('listing changed while paging'),
     });
@@ -277,7 +246,7 @@ describe('credentials and malformed answers', () => {
       ucloudUpgsqlInstances.list(uc({ privateKey: wrong }), 'uc', scope, ctx),
       ucloudTidbInstances.list(uc({ privateKey: wrong }), 'uc', scope, ctx),
     ]) {
-      const err = await failure(run);
+      const err = await listingError(run);
       expect(err).toMatchObject({ kind: 'auth', permanent: true });
       noSecret(err, wrong);
     }
@@ -290,7 +259,7 @@ describe('credentials and malformed answers', () => {
       huaweiDdsInstances.list(dds(wrong), 'hw', scope, ctx),
       otcRdsInstances.list(otcPassword(wrong), 'otc', scope, ctx),
     ]) {
-      const err = await failure(run);
+      const err = await listingError(run);
       expect(err).toMatchObject({ kind: 'auth', permanent: true });
       noSecret(err, wrong);
     }
@@ -298,7 +267,10 @@ describe('credentials and malformed answers', () => {
 
   it('a ListUPgSQLInstance answer that stays truncated throws after the retry budget', async () => {
     sim.faults.failNext(1_000, 'malformed', { api: 'ucloud/instances' });
-    expect(await failure(ucloudUpgsqlInstances.list(uc(), 'uc', scope, ctx))).toMatchObject({ kind: 'invalid-response', permanent: true });
+    expect(await listingError(ucloudUpgsqlInstances.list(uc(), 'uc', scope, ctx))).toMatchObject({
+      kind: 'invalid-response',
+      permanent: true,
+    });
     expect(sim.requests.count('ucloud/instances')).toBe(5);
   });
 
@@ -310,7 +282,10 @@ describe('credentials and malformed answers', () => {
 
   it('a second TiDB page that stays truncated throws rather than returning the first 100', async () => {
     ctx = faultAfter(1, 'malformed', 'ucloud/instances');
-    expect(await failure(ucloudTidbInstances.list(uc(), 'uc', scope, ctx))).toMatchObject({ kind: 'invalid-response', permanent: true });
+    expect(await listingError(ucloudTidbInstances.list(uc(), 'uc', scope, ctx))).toMatchObject({
+      kind: 'invalid-response',
+      permanent: true,
+    });
     expect(sim.requests.of('ucloud/instances').map((r) => r.params.Offset)).toEqual(['0', '100', '100', '100', '100', '100']);
   });
 });

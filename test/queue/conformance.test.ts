@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AuditorError } from '../../src/core/errors.js';
 import { BullQueue } from '../../src/queue/bullmq.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
 import type { JobSpec, QueueBackend } from '../../src/queue/types.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useRedis } from '../helpers/use-redis.js';
+import { until } from '../helpers/wait.js';
 
 // One contract, every backend: what the daemon relies on must hold in-process and on Redis alike.
 
@@ -14,21 +15,10 @@ const payload = z.strictObject({ n: z.number().int() });
 type Payload = z.infer<typeof payload>;
 const spec = (attempts = 1, backoffMs = 50): JobSpec<Payload> => ({ name: 'poll', payload, retry: { attempts, backoffMs } });
 
-async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
+/** Waits for `cond`, checking every 10 ms for at most 5 s. */
+const waitUntil = (cond: () => boolean | Promise<boolean>) => until(cond, 5_000, 10);
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedis();
 
 const backends: { kind: string; make: () => QueueBackend }[] = [
   { kind: 'embedded', make: () => new EmbeddedQueue() },

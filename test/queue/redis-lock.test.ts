@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.js';
 import { createRedis } from '../../src/queue/redis-connection.js';
 import { RedisLock } from '../../src/queue/redis-lock.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useRedis } from '../helpers/use-redis.js';
 
-let redis: TestRedis;
+const redis = useRedis();
 const clients: Redis[] = [];
 /** A lock on its own connection, as held by a separate process. */
 const holder = () => {
@@ -15,12 +15,8 @@ const holder = () => {
   return new RedisLock(client, { prefix: 'lock-test' });
 };
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit()));
-  await redis?.stop();
 });
 
 describe('RedisLock', () => {

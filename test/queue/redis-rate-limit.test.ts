@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.js';
 import { createRedis } from '../../src/queue/redis-connection.js';
 import { RedisRateLimiter } from '../../src/queue/redis-rate-limit.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useRedis } from '../helpers/use-redis.js';
 
-let redis: TestRedis;
+const redis = useRedis();
 const clients: Redis[] = [];
 /** A limiter on its own connection, as in a separate worker process. */
 const worker = (prefix: string) => {
@@ -14,12 +14,8 @@ const worker = (prefix: string) => {
   return new RedisRateLimiter(client, { prefix });
 };
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit()));
-  await redis?.stop();
 });
 
 async function timed(work: Promise<unknown>): Promise<number> {

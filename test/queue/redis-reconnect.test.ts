@@ -1,28 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BullQueue } from '../../src/queue/bullmq.js';
 import type { JobSpec } from '../../src/queue/types.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useRedis } from '../helpers/use-redis.js';
+import { until } from '../helpers/wait.js';
 
 const spec: JobSpec<{ n: number }> = { name: 'poll', payload: z.strictObject({ n: z.number() }), retry: { attempts: 1, backoffMs: 0 } };
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
-
-async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
+const redis = useRedis();
 
 describe('BullQueue across a Redis restart', () => {
   it('reports Redis down while it is away, and runs a job enqueued during the outage once it is back', async () => {
@@ -31,7 +18,7 @@ describe('BullQueue across a Redis restart', () => {
       const seen: number[] = [];
       q.consume(spec, async ({ n }) => void seen.push(n), { concurrency: 1 });
       await q.enqueue(spec, { n: 1 });
-      await waitUntil(() => seen.length === 1, 5_000);
+      await until(() => seen.length === 1, 5_000);
 
       await redis.stop();
       const pingWhileDown = await q.ping();
@@ -41,7 +28,7 @@ describe('BullQueue across a Redis restart', () => {
       await redis.restart();
 
       expect(await enqueuedDuringOutage).toBe(true);
-      await waitUntil(() => seen.length === 2, 10_000);
+      await until(() => seen.length === 2, 10_000);
       expect(pingWhileDown).toBe(false);
       expect(await q.ping()).toBe(true);
       expect(seen).toEqual([1, 2]);

@@ -5,22 +5,17 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BullQueue } from '../../src/queue/bullmq.js';
 import type { JobMeta } from '../../src/queue/types.js';
 import { FAST_RECOVERY, pollSpec } from '../fixtures/queue-worker.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { useRedis } from '../helpers/use-redis.js';
+import { until } from '../helpers/wait.js';
 
 const WORKER = fileURLToPath(new URL('../fixtures/queue-worker.ts', import.meta.url));
 const JOB_ID = 'poll:orders-pg:2024-05-06T10:30:00.000Z';
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedis();
 
 const open: BullQueue[] = [];
 const bull = (prefix: string, fast = true): BullQueue => {
@@ -33,14 +28,6 @@ afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(open.splice(0).map((q) => q.close(500)));
 });
-
-async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
 
 /** Job counts as BullMQ itself sees them, independent of the backend under test. */
 async function counts(prefix: string): Promise<Record<string, number>> {
@@ -67,7 +54,7 @@ describe('BullMQ stalled-job recovery', () => {
     await exited;
     const runs: JobMeta[] = [];
     bull(prefix).consume(pollSpec, async (_, meta) => void runs.push(meta), { concurrency: 1 });
-    await waitUntil(() => runs.length > 0, 8_000);
+    await until(() => runs.length > 0, 8_000);
     await sleep(1_200); // one more stalled check: a second run would show up here
 
     expect(runs.map((r) => r.jobId)).toEqual([JOB_ID]);
@@ -89,14 +76,14 @@ describe('BullMQ stalled-job recovery', () => {
       { concurrency: 1 },
     );
     await first.enqueue(pollSpec, { targetId: 'orders-pg' }, { jobId: JOB_ID });
-    await waitUntil(() => firstStarted, 5_000);
+    await until(() => firstStarted, 5_000);
 
     const t0 = Date.now();
     await first.close(200);
     const closeMs = Date.now() - t0;
     const runs: JobMeta[] = [];
     bull(prefix).consume(pollSpec, async (_, meta) => void runs.push(meta), { concurrency: 1 });
-    await waitUntil(() => runs.length > 0, 8_000);
+    await until(() => runs.length > 0, 8_000);
     release(); // the abandoned handler ends late; its result must not count
 
     await sleep(300);

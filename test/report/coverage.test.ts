@@ -2,29 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/registry.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { recordDiscovery } from '../../src/db/discovery.js';
-import type { DiscoveredInstance } from '../../src/providers/discovery-types.js';
 import { buildReport } from '../../src/report/build.js';
 import { renderReport } from '../../src/report/formats.js';
 import { type IsoWeek, parseIsoWeek, weekPeriod } from '../../src/report/period.js';
 import { tempDatabase } from '../helpers/db.js';
+import { discoveredInstance } from '../helpers/discovered-instance.js';
 import { HOSTILE } from '../helpers/report-fixture.js';
 
 // The weekly report carries coverage as of the period end when an account discovers.
 
 const WEEK = parseIsoWeek('2026-W47') as IsoWeek;
 const period = weekPeriod(WEEK, 'UTC');
-const instance = (id: string, over: Partial<DiscoveredInstance> = {}): DiscoveredInstance => ({
-  instance: id,
-  name: null,
-  region: 'cn-hangzhou',
-  zone: null,
-  status: 'Running',
-  replica: false,
-  primary: null,
-  createdAt: null,
-  tags: {},
-  ...over,
-});
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {
@@ -50,10 +38,10 @@ describe('the weekly report with discovery', () => {
   it('lists discovered, targeted, excluded and uncovered instances at the period end, with hostile names neutralised', () => {
     const { db, loaded } = setup(', discover: { autoTargets: false, exclude: [rm-3] }');
     const instances = [
-      instance('rm-1'),
-      instance('rm-2', { name: HOSTILE.script }),
-      instance('rm-3'),
-      instance('rr-1', { replica: true, primary: 'rm-1' }),
+      discoveredInstance('rm-1'),
+      discoveredInstance('rm-2', { name: HOSTILE.script }),
+      discoveredInstance('rm-3'),
+      discoveredInstance('rr-1', { replica: true, primary: 'rm-1' }),
     ];
     recordDiscovery(
       db,
@@ -64,7 +52,7 @@ describe('the weekly report with discovery', () => {
     recordDiscovery(
       db,
       { account: 'ali', service: 'rds', startedAt: period.end + 1000, finishedAt: period.end + 1000 },
-      { ok: true, instances: [...instances, instance('rm-late')], policies: new Map() },
+      { ok: true, instances: [...instances, discoveredInstance('rm-late')], policies: new Map() },
     );
     const report = buildReport({ db, loaded, rules }, period, period.end + 86_400_000);
     expect(report.coverage).toEqual([

@@ -10,6 +10,7 @@ import { buildReport } from '../../src/report/build.js';
 import { type IsoWeek, parseIsoWeek, rangePeriod, weekPeriod } from '../../src/report/period.js';
 import type { ComplianceReport, TargetReport } from '../../src/report/types.js';
 import { tempDatabase } from '../helpers/db.js';
+import { completed } from '../helpers/stub-source.js';
 
 // History is recorded hour by hour with an injected clock over ISO weeks 2026-W42 and 2026-W43 in
 // Europe/Berlin. W43 (Mon 19 Oct 00:00 CEST = 18 Oct 22:00Z, to Mon 26 Oct 00:00 CET = 25 Oct 23:00Z)
@@ -40,18 +41,8 @@ rules:
   size-anomaly: false
 `;
 
-const backup = (id: string, endedAt: number, status: 'completed' | 'failed' = 'completed'): NormalizedBackup => ({
-  backupId: id,
-  name: null,
-  kind: 'full',
-  trigger: 'automated',
-  status,
-  rawStatus: status === 'completed' ? 'Success' : 'Failed',
-  startedAt: endedAt - H,
-  endedAt,
-  sizeBytes: 1e9,
-  raw: {},
-});
+const backup = (id: string, endedAt: number, status: 'completed' | 'failed' = 'completed'): NormalizedBackup =>
+  completed(id, endedAt, status === 'failed' ? { status, rawStatus: 'Failed' } : {});
 
 /** Daily backups ending at `hourZ` (UTC) from `firstDay` (day of October) to 26 Oct, with the exceptions given. */
 function daily(prefix: string, firstDay: number, minuteOfDay: number, over: Record<number, 'failed' | 'missing'> = {}): NormalizedBackup[] {

@@ -82,7 +82,8 @@ describe.skipIf(missing !== null)(`HTML report in headless Chromium${missing ? `
 
   it('draws the fleet trend chart and one day chart per target, all visible', async () => {
     const charts = await page.evaluate<{ label: string; width: number; cells: number }[]>(
-      `[...document.querySelectorAll('svg')].map((s) => ({ label: s.getAttribute('aria-label') ?? '', width: s.getBoundingClientRect().width, cells: s.querySelectorAll('rect').length }))`,
+      "[...document.querySelectorAll('svg')].map((s) => ({ label: s.getAttribute('aria-label') ?? '', " +
+        "width: s.getBoundingClientRect().width, cells: s.querySelectorAll('rect').length }))",
     );
     expect(charts).toHaveLength(report.targets.length + 1);
     expect(charts[0]).toMatchObject({ label: 'Fleet compliance per day', cells: 7 });

@@ -7,14 +7,13 @@ import {
   history,
   minutesAgo,
   NOW,
+  okPoll,
   paramProblems,
   poll,
   type RuleCase,
   SECOND,
   shown,
 } from '../helpers/history-builder.js';
-
-const okPoll = (minutes: number) => poll({ finishedAt: minutesAgo(minutes) });
 
 const cases: RuleCase[] = [
   {

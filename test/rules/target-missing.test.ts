@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { targetMissing } from '../../rules/target-missing.js';
-import { expectCase, failedPoll, history, minutesAgo, paramProblems, poll, type RuleCase, shown } from '../helpers/history-builder.js';
+import {
+  expectCase,
+  failedPoll,
+  history,
+  minutesAgo,
+  okPoll,
+  paramProblems,
+  poll,
+  type RuleCase,
+  shown,
+} from '../helpers/history-builder.js';
 
-const okPoll = (minutes: number) => poll({ finishedAt: minutesAgo(minutes) });
 const notFound = (minutes: number) =>
   poll({ ok: false, errorKind: 'not-found', errorMessage: 'DBInstance LLtYwYlt not found', finishedAt: minutesAgo(minutes) });
 

@@ -121,9 +121,16 @@ describe('the simulated Alibaba RDS API', () => {
 
   it('cuts a malformed answer so it is no longer JSON', async () => {
     sim.faults.failNext(1, 'malformed');
-    const res = await fetch(
-      `${sim.url}/?${toQueryString(signedRpcParams({ method: 'GET', action: 'DescribeBackups', version: '2014-08-15', accessKeyId: ALI_KEY_ID, accessKeySecret: ALI_SECRET, now: clock(), params: { DBInstanceId: 'rm-a' } }))}`,
-    );
+    const params = signedRpcParams({
+      method: 'GET',
+      action: 'DescribeBackups',
+      version: '2014-08-15',
+      accessKeyId: ALI_KEY_ID,
+      accessKeySecret: ALI_SECRET,
+      now: clock(),
+      params: { DBInstanceId: 'rm-a' },
+    });
+    const res = await fetch(`${sim.url}/?${toQueryString(params)}`);
     await expect(res.json()).rejects.toThrow();
   });
 

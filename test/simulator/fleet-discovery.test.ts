@@ -83,9 +83,14 @@ instances:
   - { name: hw, cloud: huaweicloud, region: ap-southeast-1, projectId: p, accessKeyId: H, accessKeySecret: S }
 instances:
 `;
-    const fields = `${head}  - { id: a, account: ali, service: rds, untargeted: "yes", policy: { keepDays: -1, window: "25:00-26:00", weekdays: [1, 1, 7] } }\n`;
+    const fields =
+      `${head}  - { id: a, account: ali, service: rds, untargeted: "yes", ` +
+      'policy: { keepDays: -1, window: "25:00-26:00", weekdays: [1, 1, 7] } }\n';
     expect(() => parseFleetFile(fields, NOW)).toThrow(
-      /instances\[0\]\.untargeted[\s\S]*must be 0 \(automated backup off\) or more days[\s\S]*instances\[0\]\.policy\.keepDays[\s\S]*must be HH:MM-HH:MM[\s\S]*policy\.window[\s\S]*must be 0 \(Sunday\) to 6 \(Saturday\)[\s\S]*policy\.weekdays/,
+      new RegExp(
+        /instances\[0\]\.untargeted[\s\S]*must be 0 \(automated backup off\) or more days[\s\S]*instances\[0\]\.policy\.keepDays/.source +
+          /[\s\S]*must be HH:MM-HH:MM[\s\S]*policy\.window[\s\S]*must be 0 \(Sunday\) to 6 \(Saturday\)[\s\S]*policy\.weekdays/.source,
+      ),
     );
     const refs = `${head}  - { id: a, account: ali, service: rds, replicaOf: nope }
   - { id: b, account: hw, service: dds }
@@ -94,7 +99,12 @@ instances:
   - { id: e, account: ali, service: rds, replicaOf: d }
 `;
     expect(() => parseFleetFile(refs, NOW)).toThrow(
-      /instance a: replicaOf: no rds instance nope in account ali[\s\S]*instance c: replicaOf: huaweicloud\/dds lists no read replicas[\s\S]*instance d: missing \(configured, absent at the provider\) cannot be untargeted too[\s\S]*instance e: replicaOf: d is missing at the provider/,
+      new RegExp(
+        /instance a: replicaOf: no rds instance nope in account ali[\s\S]*instance c: replicaOf: huaweicloud\/dds lists no read replicas/
+          .source +
+          /[\s\S]*instance d: missing \(configured, absent at the provider\) cannot be untargeted too/.source +
+          /[\s\S]*instance e: replicaOf: d is missing at the provider/.source,
+      ),
     );
   });
 });

@@ -1,24 +1,24 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/core/errors.js';
 import { aliyunRdsBackups } from '../../../src/providers/aliyun/rds-backups.js';
 import type { PollTarget } from '../../../src/providers/types.js';
-import type { Simulator } from '../../../src/simulator/index.js';
+import type { SimBackupInput, Simulator } from '../../../src/simulator/index.js';
 import { ALI_SECRET, aliyunAccountFor, aliyunSimulator, SIM_NOW } from '../../helpers/aliyun-sim.js';
 import { collectPages, type TestProviderContext, testProviderContext } from '../../helpers/provider-context.js';
+import { listingError } from '../../helpers/rejection.js';
 
 const target = (instance: string): PollTarget => ({ id: `orders-${instance}`, service: 'rds', instance });
 
-/** The listing's error, failing the test if it succeeded. */
-async function listingError(run: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(err)}`);
-  return err;
-}
+/** A manual backup that starts while a listing pages. */
+const STARTED_MID_LISTING: SimBackupInput = {
+  status: 'Success',
+  kind: 'full',
+  mode: 'Manual',
+  startedAt: Date.parse('2026-03-01T05:00:00Z'),
+  endedAt: null,
+  sizeBytes: 1,
+};
 
 describe('Alibaba RDS backups against the simulator', () => {
   let sim: Simulator;
@@ -138,14 +138,7 @@ describe('Alibaba RDS backups against the simulator', () => {
     const pages = aliyunRdsBackups.list(account, 'ali-prod', target('rm-big'), ctx)[Symbol.asyncIterator]();
     expect((await pages.next()).value?.items).toHaveLength(100);
 
-    sim.fleet.addBackup('rm-big', {
-      status: 'Success',
-      kind: 'full',
-      mode: 'Manual',
-      startedAt: Date.parse('2026-03-01T05:00:00Z'),
-      endedAt: null,
-      sizeBytes: 1,
-    });
+    sim.fleet.addBackup('rm-big', STARTED_MID_LISTING);
     const err = await listingError(pages.next());
 
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
@@ -160,14 +153,7 @@ describe('Alibaba RDS backups against the simulator', () => {
     // One new backup on top and the oldest expired: same total, but every later item moves down one.
     const oldest = sim.fleet.instance('rm-big')?.backups.at(-1)?.id as string;
     sim.fleet.removeBackup('rm-big', oldest);
-    sim.fleet.addBackup('rm-big', {
-      status: 'Success',
-      kind: 'full',
-      mode: 'Manual',
-      startedAt: Date.parse('2026-03-01T05:00:00Z'),
-      endedAt: null,
-      sizeBytes: 1,
-    });
+    sim.fleet.addBackup('rm-big', STARTED_MID_LISTING);
     const err = await listingError(pages.next());
 
     expect(err.kind).toBe('invalid-response');

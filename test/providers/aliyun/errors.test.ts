@@ -58,7 +58,8 @@ describe('Alibaba error mapping', () => {
 
   it("cuts Alibaba's server string to sign, which can carry the security token", () => {
     const message =
-      'Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3DLTAI%26SecurityToken%3DCAIS-token';
+      'Specified signature is not matched with our calculation. ' +
+      'server string to sign is:GET&%2F&AccessKeyId%3DLTAI%26SecurityToken%3DCAIS-token';
     const err = aliyunResponseError(response(400, { Code: 'SignatureDoesNotMatch', Message: message }), []);
     expect(err.message).toBe('aliyun SignatureDoesNotMatch: Specified signature is not matched with our calculation.');
   });

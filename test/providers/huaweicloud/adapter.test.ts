@@ -1,22 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/core/errors.js';
 import { createHuaweiDdsBackups } from '../../../src/providers/huaweicloud/dds-backups.js';
 import { createOtcRdsBackups } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
 import type { PollTarget } from '../../../src/providers/types.js';
+import type { SimBackupInput } from '../../../src/simulator/index.js';
 import { type HuaweiTestSim, HW_SK, huaweiSimulator, OTC_SK, SIM_NOW } from '../../helpers/huawei-sim.js';
 import { collectPages, type TestProviderContext, testProviderContext } from '../../helpers/provider-context.js';
+import { listingError } from '../../helpers/rejection.js';
 
 const target = (instance: string, service = 'rds'): PollTarget => ({ id: `t-${instance}`, service, instance });
 
-/** The listing's error, failing the test if it succeeded. */
-async function listingError(run: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(err)}`);
-  return err;
-}
+/** A manual backup that starts while a listing pages. */
+const STARTED_MID_LISTING: SimBackupInput = {
+  status: 'BUILDING',
+  kind: 'full',
+  mode: 'Manual',
+  startedAt: SIM_NOW - 60_000,
+  endedAt: null,
+  sizeBytes: 0,
+};
 
 describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
   let s: HuaweiTestSim;
@@ -160,14 +161,7 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
     const pages = rds.list(s.otcAksk, 'otc-prod', target('rds-big'), ctx)[Symbol.asyncIterator]();
     expect((await pages.next()).value?.items).toHaveLength(100);
 
-    s.sim.fleet.addBackup('rds-big', {
-      status: 'BUILDING',
-      kind: 'full',
-      mode: 'Manual',
-      startedAt: SIM_NOW - 60_000,
-      endedAt: null,
-      sizeBytes: 0,
-    });
+    s.sim.fleet.addBackup('rds-big', STARTED_MID_LISTING);
     const err = await listingError(pages.next());
 
     expect(err).toMatchObject({ kind: 'invalid-response', permanent: true });
@@ -181,14 +175,7 @@ describe('OTC RDS and Huawei DDS backups against the simulator (AK/SK)', () => {
 
     const oldest = s.sim.fleet.instance('rds-big')?.backups.at(-1)?.id as string;
     s.sim.fleet.removeBackup('rds-big', oldest);
-    s.sim.fleet.addBackup('rds-big', {
-      status: 'BUILDING',
-      kind: 'full',
-      mode: 'Manual',
-      startedAt: SIM_NOW - 60_000,
-      endedAt: null,
-      sizeBytes: 0,
-    });
+    s.sim.fleet.addBackup('rds-big', STARTED_MID_LISTING);
     const err = await listingError(pages.next());
 
     expect(err.kind).toBe('invalid-response');

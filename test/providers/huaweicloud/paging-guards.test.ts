@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/core/errors.js';
 import { createHuaweiDdsBackups } from '../../../src/providers/huaweicloud/dds-backups.js';
-import type { HuaweicloudAccount, OtcAccount } from '../../../src/providers/huaweicloud/gateway-client.js';
 import { createOtcRdsBackups } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
-import { HW_AK, HW_PROJECT, HW_REGION, HW_SK, OTC_AK, OTC_PROJECT, OTC_REGION, OTC_SK, SIM_NOW } from '../../helpers/huawei-sim.js';
+import { ddsAkskAccount, otcAkskAccount, SIM_NOW } from '../../helpers/huawei-sim.js';
 import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
 
 /**
@@ -36,20 +35,6 @@ const items = (from: number, count: number) =>
   }));
 
 const target = { id: 'guarded', service: 'rds', instance: 'rds-guarded' };
-const otc = (endpoint: string): OtcAccount => ({
-  cloud: 'otc',
-  region: OTC_REGION,
-  projectId: OTC_PROJECT,
-  auth: { type: 'aksk', accessKey: OTC_AK, secretKey: OTC_SK },
-  endpoint,
-});
-const dds = (endpoint: string): HuaweicloudAccount => ({
-  cloud: 'huaweicloud',
-  region: HW_REGION,
-  projectId: HW_PROJECT,
-  auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK },
-  endpoint,
-});
 
 let server: Server | undefined;
 afterEach(() => {
@@ -61,7 +46,7 @@ afterEach(() => {
 /** Runs the OTC RDS listing against `url`; the error it ended with, or 'listed'. */
 async function listFrom(url: string): Promise<unknown> {
   const ctx = testProviderContext({ clock: () => SIM_NOW });
-  return collectPages(createOtcRdsBackups().list(otc(url), 'otc', target, ctx)).then(
+  return collectPages(createOtcRdsBackups().list(otcAkskAccount(url), 'otc', target, ctx)).then(
     () => 'listed',
     (err: unknown) => err,
   );
@@ -112,7 +97,7 @@ describe('OTC RDS and Huawei DDS paging guards', () => {
     server = fake.server;
     const ctx = testProviderContext({ clock: () => SIM_NOW });
 
-    const err = await collectPages(createHuaweiDdsBackups().list(dds(fake.url), 'hw', { ...target, service: 'dds' }, ctx)).then(
+    const err = await collectPages(createHuaweiDdsBackups().list(ddsAkskAccount(fake.url), 'hw', { ...target, service: 'dds' }, ctx)).then(
       () => 'listed',
       (e: unknown) => e,
     );

@@ -38,7 +38,8 @@ describe('SDK-HMAC-SHA256 documented vectors', () => {
     expect(headers).toEqual({
       'X-Sdk-Date': '20191115T033655Z',
       Authorization:
-        'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
+        'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, ' +
+        'Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
     });
   });
 

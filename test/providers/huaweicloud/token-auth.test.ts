@@ -1,23 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/core/clock.js';
-import { ProviderError } from '../../../src/core/errors.js';
 import { IamTokenCache } from '../../../src/providers/huaweicloud/iam.js';
 import { createOtcRdsBackups } from '../../../src/providers/huaweicloud/otc-rds-backups.js';
 import type { PollTarget } from '../../../src/providers/types.js';
 import { type HuaweiTestSim, huaweiSimulator, OTC_LOGIN, SIM_NOW } from '../../helpers/huawei-sim.js';
 import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
+import { listingError } from '../../helpers/rejection.js';
 
 const target: PollTarget = { id: 'orders', service: 'rds', instance: 'rds-big' };
 const MINUTE = 60_000;
-
-async function listingError(run: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(err)}`);
-  return err;
-}
 
 describe('OTC RDS with IAM password token auth against the simulator', () => {
   let s: HuaweiTestSim;

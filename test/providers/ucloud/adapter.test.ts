@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/core/errors.js';
 import { ucloudTidbBackups } from '../../../src/providers/ucloud/tidb-backups.js';
 import { ucloudUpgsqlBackups } from '../../../src/providers/ucloud/upgsql-backups.js';
 import type { Simulator } from '../../../src/simulator/index.js';
 import { collectPages, testProviderContext } from '../../helpers/provider-context.js';
+import { listingError } from '../../helpers/rejection.js';
 import {
   SIM_NOW,
   tidbTarget,
@@ -13,16 +13,6 @@ import {
   ucloudSimulator,
   upgsqlTarget,
 } from '../../helpers/ucloud-sim.js';
-
-/** The listing's error, failing the test if it succeeded. */
-async function listingError(run: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(err)}`);
-  return err;
-}
 
 const INSTANCES: UcloudInstances = {
   'upgsql-big': { service: 'upgsql', backups: 250 },
