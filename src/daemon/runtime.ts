@@ -63,7 +63,11 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   const checkpointer = await startCheckpointer(db, opts.loaded.databasePath, { log });
   const metrics = createMetrics();
   const batcher = evaluationBatcher({ queue: backend.queue, log, clock });
-  const offer = serialized(() => offerDueDigests(deps, { groupWaitMs: deps.loaded.config.alerting.groupWait, owner: claimOwner() }), log);
+  const offer = serialized(
+    'delivery offer',
+    () => offerDueDigests(deps, { groupWaitMs: deps.loaded.config.alerting.groupWait, owner: claimOwner() }),
+    log,
+  );
   // Targets `discover:` generated come and go with each discovery; every processor reads `deps.loaded`.
   let loaded = withAutoTargets(opts.loaded, db, clock());
   const deps: OwnerDeps = {

@@ -15,7 +15,7 @@ export interface Serialized {
  * asked. The delivery offer runs so, from its interval and from every evaluation that wrote alerts.
  * A run that fails is logged; the next one tries again.
  */
-export function serialized(fn: () => Promise<unknown>, log: Logger): Serialized {
+export function serialized(name: string, fn: () => Promise<unknown>, log: Logger): Serialized {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -24,7 +24,7 @@ export function serialized(fn: () => Promise<unknown>, log: Logger): Serialized 
     try {
       await fn();
     } catch (err) {
-      log.error({ err: errorMessage(err) }, 'delivery offer failed; will try again');
+      log.error({ err: errorMessage(err) }, `${name} failed; will try again`);
     }
   };
   const now = (): Promise<void> => {
