@@ -24,7 +24,12 @@ export interface PollFact {
   readonly ok: boolean;
   /** Error class such as `auth`, `throttled`, `not-found`; null when ok. */
   readonly errorKind: string | null;
+  /** The provider's own error code and request id of a failed poll, when it gave them. */
+  readonly errorCode?: string | null;
+  readonly requestId?: string | null;
   readonly errorMessage: string | null;
+  /** A failure that waiting will not fix (bad credentials, unknown instance, rejected request, bad config). */
+  readonly permanent?: boolean;
 }
 
 /** What was stored about one target, restricted to what was known at `now`. */

@@ -127,7 +127,7 @@ rules:                                  # defaults for every target; each also t
   recent-success: { maxAge: 24h, kinds: [], severity: critical }
   failed-backup: { lookback: 24h, severity: warning }
   stuck-running: { maxDuration: 6h, severity: warning }
-  poll-failing: { after: 3, maxStaleness: 2h, severity: warning }
+  poll-failing: { after: 3, maxStaleness: 2h, permanentAfter: 1, severity: warning }
   retention: { minCount: 7, window: 7d, severity: warning }
   size-anomaly: { maxDrop: 0.5, history: 7, severity: warning }
   target-missing: { severity: critical }

@@ -25,11 +25,14 @@ interface PollRow {
   finished_at: number;
   outcome: 'ok' | 'error';
   error_kind: string | null;
+  error_code: string | null;
   error_message: string | null;
+  request_id: string | null;
+  error_permanent: number | null;
 }
 
 const COLUMNS = 'backup_id, name, kind, status, raw_status, started_at, ended_at, size_bytes, first_seen_at';
-const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_message';
+const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_code, error_message, request_id, error_permanent';
 
 type Statements = Record<
   'all' | 'count' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'oldestCompleted' | 'lastOkPoll',
@@ -175,7 +178,10 @@ export function loadHistory(db: Db, targetId: string, now: number, opts: History
       finishedAt: p.finished_at,
       ok: p.outcome === 'ok',
       errorKind: p.error_kind,
+      errorCode: p.error_code,
       errorMessage: p.error_message,
+      requestId: p.request_id,
+      permanent: p.error_permanent === 1,
     }),
   );
   return { backups, polls };

@@ -34,8 +34,8 @@ function statements(db: Db): Statements {
     s = {
       insertPoll: client.prepare(
         `INSERT INTO poll_runs (target_id, slot, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items,
-           problem_items, problems, content_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
+           problem_items, problems, content_hash, request_id, error_permanent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
       ),
       // What the backups indexes hold: a re-listed backup whose status, kind and end are unchanged (nearly
       // all of them) is updated without touching either index.
@@ -104,6 +104,8 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         0,
         null,
         null,
+        outcome.error.requestId ?? null,
+        outcome.error.permanent === undefined ? null : outcome.error.permanent ? 1 : 0,
       );
       return { pollId: Number(r.lastInsertRowid), items: 0, newBackups: 0, statusChanges: 0, duplicate: r.changes === 0 };
     }
@@ -124,6 +126,8 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
       withProblems.length,
       sample.length > 0 ? JSON.stringify(sample) : null,
       contentHash(list),
+      null,
+      null,
     );
     if (r.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
     const pollId = Number(r.lastInsertRowid);

@@ -24,6 +24,10 @@ export const pollRuns = sqliteTable(
     errorKind: text('error_kind'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
+    /** The provider's request id of a failed poll, for its support desk. */
+    requestId: text('request_id'),
+    /** 1 when waiting cannot fix the failure (auth, not found, rejected request, bad config); null for polls before it was kept. */
+    errorPermanent: integer('error_permanent', { mode: 'boolean' }),
     pages: integer('pages').notNull().default(0),
     items: integer('items').notNull().default(0),
     /** Items kept with fields that could not be parsed (status `unknown`, times or sizes null). */

@@ -5,15 +5,29 @@ import { type NormalizedBackup, normalizedBackupSchema } from './backup.js';
 export const POLL_ERROR_KINDS = ['auth', 'throttled', 'not-found', 'server', 'network', 'timeout', 'invalid-response', 'client'] as const;
 export type PollErrorKind = (typeof POLL_ERROR_KINDS)[number];
 
+/**
+ * Failure kinds that waiting will not fix: the provider refused the credentials, the request or the
+ * instance, or the configuration is wrong. Recorded with the poll, so rules can alarm at once.
+ */
+export const PERMANENT_POLL_ERROR_KINDS: readonly string[] = ['auth', 'not-found', 'client', 'config'];
+
+/** Why a poll failed: its class, the provider's own code and request id, and whether waiting can fix it. */
+export interface PollError {
+  /** A PollErrorKind, or `config`/`internal` for a failure before or outside the provider call. */
+  readonly kind: string;
+  /** The provider's error code (`SignatureDoesNotMatch`, `APIG.0301`, RetCode 171...). */
+  readonly code?: string | undefined;
+  /** The provider's request id, for its support desk. */
+  readonly requestId?: string | undefined;
+  /** True when retrying cannot help (see PERMANENT_POLL_ERROR_KINDS); absent in polls recorded before this was kept. */
+  readonly permanent?: boolean | undefined;
+  readonly message: string;
+}
+
 /** What one poll of one target produced: every page, or the error that ended it. */
 export type PollOutcome =
   | { readonly ok: true; readonly pages: number; readonly backups: readonly NormalizedBackup[] }
-  | {
-      readonly ok: false;
-      readonly pages: number;
-      /** `kind` is a PollErrorKind, or `config`/`internal` for a failure before or outside the provider call. */
-      readonly error: { readonly kind: string; readonly code?: string | undefined; readonly message: string };
-    };
+  | { readonly ok: false; readonly pages: number; readonly error: PollError };
 
 /** One finished poll, as the database owner records it. */
 export interface PollRecord {
@@ -36,7 +50,13 @@ export const pollRecordSchema: z.ZodType<PollRecord> = z.strictObject({
     z.strictObject({
       ok: z.literal(false),
       pages: z.number().int().nonnegative(),
-      error: z.strictObject({ kind: z.string(), code: z.string().optional(), message: z.string() }),
+      error: z.strictObject({
+        kind: z.string(),
+        code: z.string().optional(),
+        requestId: z.string().optional(),
+        permanent: z.boolean().optional(),
+        message: z.string(),
+      }),
     }),
   ]),
 });

@@ -5,7 +5,7 @@ import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
 import { type IngestSummary, recordPoll } from '../db/ingest.js';
 import type { NormalizedBackup } from '../domain/backup.js';
-import type { PollOutcome, PollRecord } from '../domain/poll.js';
+import { PERMANENT_POLL_ERROR_KINDS, type PollError, type PollOutcome, type PollRecord } from '../domain/poll.js';
 import { type ProviderDeps, providerContext } from '../providers/context.js';
 import type { BackupSource, ProviderContext } from '../providers/types.js';
 
@@ -56,6 +56,21 @@ export async function fetchPoll(
   return { targetId: target.id, slot: opts.slot, startedAt, finishedAt: deps.clock(), outcome };
 }
 
+/** A poll's failure as recorded: class, provider code and request id, and whether waiting can fix it. */
+export function pollError(err: unknown): PollError {
+  const kind = err instanceof AuditorError ? err.kind : 'internal';
+  const code = err instanceof ProviderError ? err.code : undefined;
+  const requestId = err instanceof ProviderError ? err.requestId : undefined;
+  const permanent = err instanceof AuditorError && err.permanent && PERMANENT_POLL_ERROR_KINDS.includes(kind);
+  return {
+    kind,
+    ...(code !== undefined && { code }),
+    ...(requestId !== undefined && { requestId }),
+    permanent,
+    message: errorMessage(err),
+  };
+}
+
 async function fetchListing(deps: FetchDeps, ctx: ProviderContext, account: AccountConfig, target: TargetConfig): Promise<PollOutcome> {
   const backups: NormalizedBackup[] = [];
   let pages = 0;
@@ -67,9 +82,7 @@ async function fetchListing(deps: FetchDeps, ctx: ProviderContext, account: Acco
     }
     return { ok: true, pages, backups };
   } catch (err) {
-    const kind = err instanceof AuditorError ? err.kind : 'internal';
-    const code = err instanceof ProviderError ? err.code : undefined;
     if (!(err instanceof AuditorError)) deps.log.error({ target: target.id, err: errorMessage(err) }, 'unexpected error while polling');
-    return { ok: false, pages, error: { kind, ...(code !== undefined && { code }), message: errorMessage(err) } };
+    return { ok: false, pages, error: pollError(err) };
   }
 }

@@ -128,6 +128,26 @@ describe('recordPoll()', () => {
     });
   });
 
+  it('keeps whether a failed poll can pass by itself, and the provider request id, for the rules to read', () => {
+    const error = { kind: 'auth', code: 'SignatureDoesNotMatch', requestId: 'REQ-1', permanent: true, message: 'bad signature' };
+    recordPoll(db, { targetId: 't', startedAt: T0, finishedAt: T0, outcome: { ok: false, pages: 0, error } });
+    recordPoll(db, {
+      targetId: 't',
+      startedAt: T0 + H,
+      finishedAt: T0 + H,
+      outcome: { ok: false, pages: 0, error: { kind: 'timeout', permanent: false, message: 'no answer' } },
+    });
+    const [transient, refused] = loadHistory(db, 't', T0 + H).polls;
+    expect(refused).toMatchObject({
+      ok: false,
+      errorKind: 'auth',
+      errorCode: 'SignatureDoesNotMatch',
+      requestId: 'REQ-1',
+      permanent: true,
+    });
+    expect(transient).toMatchObject({ ok: false, errorKind: 'timeout', requestId: null, permanent: false });
+  });
+
   it('keeps the last of duplicate backup ids within one listing', () => {
     recordPoll(db, {
       targetId: 't',

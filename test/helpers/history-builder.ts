@@ -66,6 +66,19 @@ export const okPoll = (minutes: number): PollFact => poll({ finishedAt: minutesA
 export const failedPoll = (minutes: number, errorKind = 'network'): PollFact =>
   poll({ ok: false, errorKind, finishedAt: minutesAgo(minutes) });
 
+/** A failed poll, `minutes` ago, that waiting cannot fix (the provider refused the credentials). */
+export const refusedPoll = (minutes: number, over: Partial<PollFact> = {}): PollFact =>
+  poll({
+    ok: false,
+    errorKind: 'auth',
+    errorCode: 'SignatureDoesNotMatch',
+    requestId: 'REQ-42',
+    errorMessage: 'the request signature does not match',
+    permanent: true,
+    finishedAt: minutesAgo(minutes),
+    ...over,
+  });
+
 /** A target history; one successful poll 5 minutes ago unless `polls` says otherwise. Polls are put newest first, as the port promises. */
 export function history(parts: { backups?: readonly BackupFact[]; polls?: readonly PollFact[] } = {}): TargetHistory {
   const polls = [...(parts.polls ?? [poll()])].sort((a, b) => b.finishedAt - a.finishedAt);

@@ -11,6 +11,7 @@ import {
   paramProblems,
   poll,
   type RuleCase,
+  refusedPoll,
   SECOND,
   shown,
 } from '../helpers/history-builder.js';
@@ -105,13 +106,56 @@ const cases: RuleCase[] = [
     state: 'alarm',
     reason: ['alarm after 1 failed poll(s)'],
   },
+  {
+    name: 'evaluate() fires poll-failing at the first poll the provider refuses for good, naming the code and request id',
+    history: history({ polls: [okPoll(60), refusedPoll(5)] }),
+    state: 'alarm',
+    reason: [
+      'waiting will not fix it',
+      'auth SignatureDoesNotMatch (request REQ-42)',
+      'the request signature does not match',
+      '1 failed poll(s)',
+    ],
+  },
+  {
+    name: 'evaluate() fires poll-failing on the very first poll of a target when its credentials are refused',
+    history: history({ polls: [refusedPoll(1)] }),
+    state: 'alarm',
+    reason: ['waiting will not fix it', 'no poll has ever succeeded'],
+  },
+  {
+    name: 'evaluate() keeps poll-failing ok on one refused poll when permanentAfter is 2',
+    history: history({ polls: [okPoll(60), refusedPoll(5)] }),
+    params: { permanentAfter: 2 },
+    state: 'ok',
+    reason: ['1 failed poll(s) in a row', 'or after 2 that waiting cannot fix'],
+  },
+  {
+    name: 'evaluate() counts only the refused polls since the newest transient failure toward permanentAfter',
+    history: history({ polls: [okPoll(60), refusedPoll(30), failedPoll(20, 'timeout'), refusedPoll(5)] }),
+    params: { permanentAfter: 2, after: 4 },
+    state: 'ok',
+    reason: ['3 failed poll(s) in a row'],
+  },
+  {
+    name: 'evaluate() leaves an instance the provider does not know to target-missing rather than alarming at once',
+    history: history({ polls: [okPoll(60), refusedPoll(5, { errorKind: 'not-found', errorCode: 'InvalidDBInstanceId.NotFound' })] }),
+    state: 'ok',
+    reason: ['1 failed poll(s) in a row', 'not-found'],
+  },
+  {
+    name: 'evaluate() keeps poll-failing ok on one transient failure, which may fix itself',
+    history: history({ polls: [okPoll(60), failedPoll(5, 'throttled')] }),
+    state: 'ok',
+    reason: ['1 failed poll(s) in a row', 'throttled'],
+  },
 ];
 
 describe('poll-failing', () => {
   it.each(cases)('$name', (c) => expectCase(pollFailing, c));
 
-  it('params: {} gives after 3 and maxStaleness 2h', () => {
-    expect(pollFailing.params.parse({})).toEqual({ after: 3, maxStaleness: 2 * HOUR });
+  it('params: {} gives after 3, maxStaleness 2h and permanentAfter 1', () => {
+    expect(pollFailing.params.parse({})).toEqual({ after: 3, maxStaleness: 2 * HOUR, permanentAfter: 1 });
   });
   it('params: an unknown parameter is rejected', () => {
     expect(paramProblems(pollFailing, { count: 3 }).join('\n')).toMatch(/count/);
