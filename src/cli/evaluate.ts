@@ -6,7 +6,7 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { findingsAsOf } from '../db/findings.js';
 import { evaluateTargets } from '../engine/evaluate.js';
 import { judgeTarget } from '../engine/judge.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, logger, println } from './io.js';
 import { parseAt, printStatus } from './status.js';
 import { type StatusEntry, statusTable, summaryLine } from './status-view.js';
 
@@ -19,7 +19,9 @@ import { type StatusEntry, statusTable, summaryLine } from './status-view.js';
 export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('evaluate')
-    .description('evaluate the rules over stored history without polling (exit 1 if any finding is in alarm)')
+    .description(
+      'evaluate the rules over stored history without polling (exit 1 if any finding is in alarm, else 4 if one could not be judged)',
+    )
     .option('--at <instant>', 'evaluate as of a past instant, read-only (ISO-8601, or wall-clock time in the config timezone)')
     .option('--json', 'print one JSON array of findings')
     .action((opts: { at?: string; json?: boolean }) =>
@@ -64,7 +66,7 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
             println(io.stdout);
             println(io.stdout, `${summaryLine(entries)} (evaluated as of ${iso(at)} from what was known then; nothing written)`);
           }
-          return entries.some((e) => e.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+          return findingsExit(entries);
         } finally {
           closeDatabase(db);
         }

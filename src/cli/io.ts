@@ -4,8 +4,17 @@ import { type LoadedConfig, type LoadOptions, loadConfigFile } from '../config/l
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/log.js';
 
-/** DESIGN.md exit codes. */
-export const EXIT = { compliant: 0, alarm: 1, usage: 2, runtime: 3 } as const;
+/**
+ * DESIGN.md exit codes. `blind`: nothing alarms, but something could not be judged. Blindness is never
+ * reported as compliance.
+ */
+export const EXIT = { compliant: 0, alarm: 1, usage: 2, runtime: 3, blind: 4 } as const;
+
+/** The exit code findings call for: 1 when any alarms, else 4 when any could not be judged (`error`), else 0. */
+export function findingsExit(findings: readonly { readonly state: string }[]): number {
+  if (findings.some((f) => f.state === 'alarm')) return EXIT.alarm;
+  return findings.some((f) => f.state === 'error') ? EXIT.blind : EXIT.compliant;
+}
 
 /** Streams and environment of one CLI invocation, injectable for in-process tests. */
 export interface CliIO {

@@ -32,7 +32,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     }
   };
   const program = new Command('backup-auditor')
-    .description('Audits that database backups actually happen, and alerts when they stop.')
+    .description(
+      'Audits that database backups actually happen, and alerts when they stop.\n\n' +
+        'Exit codes: 0 compliant; 1 a finding in alarm; 2 bad usage or invalid config (nothing written); 3 runtime failure; ' +
+        '4 nothing in alarm but something could not be judged (blindness is never compliance).',
+    )
     .option('-c, --config <path>', 'config file (default: $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })

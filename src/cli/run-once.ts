@@ -6,16 +6,16 @@ import { closeDatabase, type Db, openDatabase } from '../db/client.js';
 import { notifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import { recordingNotifiers, type WouldSend, withDatabaseCopy, wouldSendText } from './dry-run.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, logger, println } from './io.js';
 import { type ProgressReporter, progressFor } from './progress.js';
 import { printStatus } from './status.js';
 import { statusEntries } from './status-view.js';
 
-/** `run-once`: poll every target, evaluate, deliver, print status, exit 0/1. `--dry-run` does it all on a copy and sends nothing. */
+/** `run-once`: poll every target, evaluate, deliver, print status, exit 0/1/4. `--dry-run` does it all on a copy and sends nothing. */
 export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('run-once')
-    .description('poll all targets, evaluate rules, deliver notifications, then exit (0 compliant, 1 alarm)')
+    .description('poll all targets, evaluate rules, deliver notifications, then exit (0 compliant, 1 alarm, 4 something not judged)')
     .option('--target <id...>', 'only these targets')
     .option('--json', 'print the findings as one JSON array instead of a table')
     .option(
@@ -63,7 +63,7 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
                   2,
                 ),
               );
-              return findings.some((f) => f.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+              return findingsExit(findings);
             }
             println(io.stderr, cycleLine(summary, true));
             println(io.stdout, wouldSendText(sent));

@@ -8,7 +8,7 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { silencedFindings } from '../db/findings.js';
 import { outboxProblems } from '../db/outbox.js';
 import { activeSilences } from '../db/silences.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
 import { colourEnabled } from './progress.js';
 import {
   filterEntries,
@@ -43,11 +43,11 @@ export interface StatusView {
   readonly sort?: SortKey;
 }
 
-/** `status [--json]`: the stored findings; exit 1 when any shown finding is in alarm. */
+/** `status [--json]`: the stored findings; exit 1 when any shown finding is in alarm, 4 when one could not be judged. */
 export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('status')
-    .description('show the current findings (exit 1 if any shown finding is in alarm)')
+    .description('show the current findings (exit 1 if any shown finding is in alarm, else 4 if one could not be judged)')
     .option('--json', 'print one JSON array of findings: [{target, rule, state, since, severity, reason}]')
     .option('--at <instant>', 'the findings as recorded at that instant (ISO-8601, or wall-clock time in the config timezone)')
     .option('--state <states...>', `only these states, repeatable or comma-separated: ${STATES.join(', ')}`)
@@ -73,7 +73,8 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
         if (!existsSync(loaded.databasePath)) {
           if (opts.json) println(io.stdout, '[]');
           else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
-          return EXIT.compliant;
+          // Nothing was ever judged: not compliance.
+          return EXIT.blind;
         }
         const db = openDatabase(loaded.databasePath);
         try {
@@ -135,7 +136,7 @@ export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, 
       if (silences > 0) println(io.stdout, `${silences} active silence${silences === 1 ? '' : 's'} (backup-auditor silence list)`);
     }
   }
-  return entries.some((e) => e.state === 'alarm') ? EXIT.alarm : EXIT.compliant;
+  return findingsExit(entries);
 }
 
 /** Parses `--at`; prints the problem and returns null when it is not a usable instant. */

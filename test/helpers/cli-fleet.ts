@@ -19,6 +19,8 @@ export interface CliFleet {
   readonly slack: HttpSink;
   readonly dir: string;
   readonly config: string;
+  /** The secrets the config reads: spread and override one to try a wrong credential. */
+  readonly env: NodeJS.ProcessEnv;
   /** Runs the CLI in-process against this config with the secrets set. */
   cli(...args: string[]): Promise<CliResult>;
   close(): Promise<void>;
@@ -82,6 +84,7 @@ channels:
     slack,
     dir,
     config,
+    env,
     cli: (...args) => runCli(['--config', config, ...args], { env }),
     close: async () => {
       await Promise.all([sim.close(), slack.close()]);
