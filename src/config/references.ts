@@ -35,10 +35,7 @@ export function checkReferences(doc: unknown): string[] {
     if (typeof t.service === 'string' && t.service !== '' && !services.includes(t.service)) {
       problems.push(`${at}.service: "${t.service}" is not a ${cloud} service (account "${t.account}"); use ${services.join(' or ')}`);
     }
-    if (cloud === 'ucloud') {
-      if (t.region == null) problems.push(`${at}.region: required for ucloud targets (the API's Region)`);
-      if (t.service === 'upgsql' && t.zone == null) problems.push(`${at}.zone: required for ucloud upgsql targets (the API's Zone)`);
-    }
+    problems.push(...regionProblems(at, cloud, t, accounts[t.account], t.account));
   });
   // Channel names are only known when `channels` is a mapping (absent means none are defined).
   const channelMap = root?.channels === undefined ? {} : record(root.channels);
@@ -71,7 +68,36 @@ export function checkDiscover(doc: unknown): string[] {
     });
     if (cloud === 'ucloud' && list(discover.regions).length === 0)
       problems.push(`${at}.regions: required for ucloud (its API lists instances per Region), e.g. [cn-zj]`);
+    const own = record(a)?.region;
+    if ((cloud === 'otc' || cloud === 'huaweicloud') && typeof own === 'string') {
+      list(discover.regions).forEach((r, i) => {
+        if (typeof r === 'string' && r !== own) problems.push(`${at}.regions[${i}]: ${PER_REGION(r, own, name)}`);
+      });
+    }
   }
+  return problems;
+}
+
+/** OTC and Huawei project ids are per region: an account reaches its own region only. */
+const PER_REGION = (region: string, own: string, account: string): string =>
+  `region ${region} differs from account "${account}"'s region ${own}; project ids are per region, so configure an account for ${region}`;
+
+/**
+ * Where a target is, against what its API needs: UCloud calls name a Region (and UPgSQL a Zone, which
+ * lies in that region), and an OTC or Huawei account reaches the one region its project id belongs to.
+ */
+function regionProblems(at: string, cloud: Cloud, t: Readonly<Record<string, unknown>>, account: unknown, name: string): string[] {
+  const problems: string[] = [];
+  if (cloud === 'ucloud') {
+    if (t.region == null) problems.push(`${at}.region: required for ucloud targets (the API's Region)`);
+    if (t.service === 'upgsql' && t.zone == null) problems.push(`${at}.zone: required for ucloud upgsql targets (the API's Zone)`);
+    // UCloud zones are named after their region: cn-zj-01 lies in cn-zj.
+    if (typeof t.region === 'string' && typeof t.zone === 'string' && !t.zone.startsWith(`${t.region}-`))
+      problems.push(`${at}.zone: zone ${t.zone} is not in region ${t.region} (UCloud zones are named <region>-NN, e.g. ${t.region}-01)`);
+  }
+  const own = record(account)?.region;
+  if ((cloud === 'otc' || cloud === 'huaweicloud') && typeof t.region === 'string' && typeof own === 'string' && t.region !== own)
+    problems.push(`${at}.region: ${PER_REGION(t.region, own, name)}`);
   return problems;
 }
 

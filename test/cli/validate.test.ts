@@ -83,6 +83,35 @@ routes:
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 
+  it('names a target or discovery region its account cannot reach, and a UCloud zone outside its region, before any poll', async () => {
+    const { path, dir } = writeConfig(`
+database: ./state/audit.db
+accounts:
+  otc-prod:
+    cloud: otc
+    region: eu-de
+    projectId: 0483b6b16e954cb88930a360d2c4e663
+    auth: { type: aksk, accessKey: ak, secretKey: sk }
+    discover: { regions: [eu-de, eu-nl] }
+  uc: { cloud: ucloud, publicKey: pub, privateKey: priv }
+targets:
+  - { id: orders, account: otc-prod, service: rds, instance: i-1, region: eu-nl }
+  - { id: ledger, account: otc-prod, service: rds, instance: i-2, region: eu-de }
+  - { id: pg, account: uc, service: upgsql, instance: p-1, region: cn-zj, zone: cn-sh2-01 }
+  - { id: tidb, account: uc, service: tidb, instance: t-1 }
+`);
+    const r = await runCli(['validate', '--config', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'targets[0].region: region eu-nl differs from account "otc-prod"\'s region eu-de; project ids are per region',
+    );
+    expect(r.stderr).toContain('accounts.otc-prod.discover.regions[1]: region eu-nl differs from account "otc-prod"\'s region eu-de');
+    expect(r.stderr).not.toContain('targets[1].region');
+    expect(r.stderr).toContain('targets[2].zone: zone cn-sh2-01 is not in region cn-zj');
+    expect(r.stderr).toContain('targets[3].region: required for ucloud targets');
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+  });
+
   it('names schema, reference, schedule and secret problems of one file together in a single run', async () => {
     const { path, dir } = writeConfig(`
 database: ./state/audit.db
