@@ -5,6 +5,7 @@ import type { Db } from '../src/db/client.js';
 import { type DiscoverySummary, discoveringAccounts } from '../src/discovery/discover.js';
 import type { EvaluationSummary } from '../src/engine/evaluate.js';
 import type { PollSummary } from '../src/engine/poll.js';
+import { type HeartbeatDeps, pingHeartbeat } from '../src/notify/heartbeat.js';
 import { claimOwner } from '../src/notify/outbox.js';
 import { type AppDeps, createDeps, type PipelineEvents } from './deps.js';
 import { discoverJob } from './discover.js';
@@ -34,10 +35,12 @@ export type PollObserver = Partial<Pick<PipelineEvents, 'pollStarted' | 'polled'
  */
 export async function runCycle(
   deps: AppDeps,
-  opts: { targetIds?: readonly string[]; observer?: PollObserver } = {},
+  opts: { targetIds?: readonly string[]; observer?: PollObserver; heartbeat?: boolean } = {},
 ): Promise<CycleSummary> {
   const run = startOneShot(deps, opts.observer);
+  const heartbeat = opts.heartbeat !== false;
   try {
+    if (heartbeat) await pingHeartbeat(deps, 'start');
     if (!opts.targetIds && discoveringAccounts(deps).length > 0) await run.step(() => run.queue.enqueue(discoverJob, {}));
     const wanted = opts.targetIds && new Set(opts.targetIds);
     const targets = run.owner.loaded.config.targets.filter((t) => !wanted || wanted.has(t.id));
@@ -51,6 +54,7 @@ export async function runCycle(
     await run.step(() => offerDueDigests(run.owner, { groupWaitMs: 0, owner: claimOwner() }));
     const position = new Map(targets.map((t, i) => [t.id, i]));
     const polls = [...run.polls].sort((a, b) => (position.get(a.targetId) ?? 0) - (position.get(b.targetId) ?? 0));
+    if (heartbeat) await pingCycleEnd(deps, polls);
     return { discovery: run.discovery, polls, evaluation: run.evaluation(at), delivery: run.delivery };
   } finally {
     await run.close();
@@ -59,6 +63,18 @@ export async function runCycle(
 
 /** What delivering needs beyond the defaults: the database and the config's channels. */
 export type DeliverDeps = { readonly db: Db; readonly loaded: LoadedConfig } & Partial<AppDeps>;
+
+/** The end-of-cycle ping: healthy when every poll saw its target, `/fail` naming the blind ones otherwise. */
+export function pingCycleEnd(deps: HeartbeatDeps, polls: readonly Pick<PollSummary, 'targetId' | 'ok' | 'error'>[]): Promise<boolean> {
+  const failed = polls.filter((p) => !p.ok);
+  if (failed.length === 0) return pingHeartbeat(deps, 'success');
+  const lines = failed.slice(0, 20).map((p) => `${p.targetId}: ${p.error ?? 'failed'}`);
+  return pingHeartbeat(
+    deps,
+    'fail',
+    [`${failed.length} of ${polls.length} polls failed: the auditor is blind to them`, ...lines].join('\n'),
+  );
+}
 
 /**
  * Sends what is due through the notify and settle processors, one digest per channel. `flush` ignores

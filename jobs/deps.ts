@@ -27,7 +27,7 @@ export interface PipelineEvents {
   /** The owner committed a poll (a redelivered duplicate is not reported again). */
   polled(summary: PollSummary): void;
   /** A slot was skipped: the target's previous poll still held its lock. */
-  pollSkipped(targetId: string): void;
+  pollSkipped(targetId: string, slot: string | undefined): void;
   evaluated(summary: EvaluationSummary): void;
   discovered(summaries: readonly DiscoverySummary[]): void;
   /** One digest's delivery came to `verdict` for its `items` outbox rows. */

@@ -54,7 +54,7 @@ export function startOneShot(base: AppDeps, observer: Partial<PipelineEvents> = 
       polls.push(s);
       observer.polled?.(s);
     },
-    pollSkipped: (id) => observer.pollSkipped?.(id),
+    pollSkipped: (id, slot) => observer.pollSkipped?.(id, slot),
     evaluated: (s) => {
       evaluation.findings += s.findings;
       evaluation.changes += s.changes;

@@ -30,7 +30,7 @@ export const pollJob = defineJob({
     const release = await deps.lock.tryAcquire(`poll:${targetId}`, POLL_LOCK_MS, meta.jobId);
     if (!release) {
       // Reported here, on whichever process skipped: a skipped slot never reaches ingest.
-      deps.events.pollSkipped(targetId);
+      deps.events.pollSkipped(targetId, slot);
       deps.log.warn({ target: targetId, slot }, 'previous poll of this target still running; slot skipped');
       return;
     }

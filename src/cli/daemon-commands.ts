@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { createLogger, type Logger } from '../core/log.js';
-import { slotOf } from '../daemon/poll-ticks.js';
 import { type Running, startDaemon, startWorker, WORKER_QUEUES } from '../daemon/runtime.js';
 import type { QueueName } from '../queue/types.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
@@ -66,7 +65,7 @@ export function daemonCommands(program: Command, io: CliIO, run: Run): void {
         const log = createLogger({ destination: io.stderr, level: opts.data.logLevel ?? io.env.BACKUP_AUDITOR_LOG ?? 'info' });
         for (const w of loaded.warnings) log.warn(w);
         const daemon = await startDaemon({ loaded, log });
-        if (opts.data.pollNow) void daemon.scheduler.pollAll(`now:${slotOf(new Date(daemon.deps.clock()))}`);
+        if (opts.data.pollNow) void daemon.pollNow();
         return untilSignal(daemon, opts.data.shutdownTimeout, log);
       }),
     );

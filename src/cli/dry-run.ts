@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelConfig } from '../config/schema.js';
+import type { ChannelConfig } from '../config/channels.js';
 import { type Registry, registry } from '../core/registry.js';
 import { closeDatabase, copyDatabase, type Db, openDatabase } from '../db/client.js';
 import { headline, renderText, subject } from '../notify/render.js';

@@ -17,6 +17,7 @@ export const EXAMPLE_ENV_VARS = [
   'SMTP_URL',
   'SLACK_WEBHOOK_URL',
   'WEBHOOK_SECRET',
+  'HEARTBEAT_URL',
 ] as const;
 
 /** The example config text, starting with the editor's schema line. */
@@ -41,6 +42,9 @@ schedules:
   report: "0 8 * * 1"                   # cron: the weekly report
   discover: "0 * * * *"                 # cron: listing the instances of accounts with discover:
 http: { listen: 127.0.0.1:9464 }        # the daemon's /healthz and /metrics; remove to disable
+heartbeat:                              # dead-man's switch: pinged each poll cycle, healthchecks.io style
+  url: { env: HEARTBEAT_URL }           # <url>/start, then <url> when healthy or <url>/fail when blind
+  timeout: 10s
 
 accounts:
   uc-prod:                              # UCloud: UPgSQL and TiDB

@@ -40,7 +40,12 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
         const cycle = async (db: Db, notify?: Registry<Notifier>) => {
           const deps = createDeps({ db, loaded, log: logger(io), ...(notify && { notifiers: notify }) });
           try {
-            return await runCycle(deps, { ...(opts.target && { targetIds: opts.target }), observer: pollProgress(progress) });
+            return await runCycle(deps, {
+              ...(opts.target && { targetIds: opts.target }),
+              observer: pollProgress(progress),
+              // A dry run tells nobody anything, the heartbeat monitor included.
+              heartbeat: !opts.dryRun,
+            });
           } finally {
             progress.done();
           }

@@ -5,9 +5,10 @@ import { rules as defaultRules } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
 import { ConfigError } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
+import { type ChannelConfig, channel, type HeartbeatConfig, heartbeat } from './channels.js';
 import { checkDiscover, checkReferences, checkSchedules } from './references.js';
 import { issuePath, resolveRules } from './rule-settings.js';
-import { type AccountConfig, account, type ChannelConfig, type Config, channel, configSchema, wholeConfigProblems } from './schema.js';
+import { type AccountConfig, account, type Config, configSchema, wholeConfigProblems } from './schema.js';
 import { isLiteralSecret, resolveSecret, type SecretEnv, type SecretRef } from './secret.js';
 
 /** A validated config, frozen, with the means to read its secrets at the moment they are used. */
@@ -137,12 +138,18 @@ function validEntries(raw: unknown): SecretHolders {
     return out;
   };
   const root = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  return { accounts: entries(root.accounts, account), channels: entries(root.channels, channel) };
+  const beat = heartbeat.safeParse(root.heartbeat);
+  return {
+    accounts: entries(root.accounts, account),
+    channels: entries(root.channels, channel),
+    heartbeat: beat.success ? beat.data : undefined,
+  };
 }
 
 interface SecretHolders {
   readonly accounts: Readonly<Record<string, AccountConfig>>;
   readonly channels: Readonly<Record<string, ChannelConfig>>;
+  readonly heartbeat?: HeartbeatConfig | undefined;
 }
 
 function secretRefs(config: SecretHolders): SecretUse[] {
@@ -163,6 +170,7 @@ function secretRefs(config: SecretHolders): SecretUse[] {
     else if (c.type === 'slack') out.push({ where: `${at}.webhook`, ref: c.webhook, check: urlCheck(/^https?:$/, 'an http(s) URL') });
     else if (c.secret) out.push({ where: `${at}.secret`, ref: c.secret });
   }
+  if (config.heartbeat) out.push({ where: 'heartbeat.url', ref: config.heartbeat.url, check: urlCheck(/^https?:$/, 'an http(s) URL') });
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, durationOrZero } from '../core/duration.js';
+import { channel, heartbeat, route } from './channels.js';
 import { secretRef } from './secret.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');
@@ -122,57 +123,6 @@ export const target = z.strictObject({
 });
 export type TargetConfig = z.infer<typeof target>;
 
-export const emailChannel = z.strictObject({
-  type: z.literal('email'),
-  smtp: secretRef,
-  from: z.string().min(3),
-  to: z.array(z.email()).min(1),
-  cc: z.array(z.email()).default([]),
-  subjectPrefix: z.string().default('[backup-auditor]'),
-  sendResolved: z.boolean().optional(),
-  /** smtp:// only: refuse to send unless the server upgrades with STARTTLS (smtps:// is always TLS). */
-  requireTls: z.boolean().default(false),
-  /** `false` accepts a relay's self-signed or otherwise unverifiable certificate. */
-  tlsRejectUnauthorized: z.boolean().default(true),
-});
-export const slackChannel = z.strictObject({
-  type: z.literal('slack'),
-  webhook: secretRef,
-  sendResolved: z.boolean().optional(),
-});
-export const webhookChannel = z.strictObject({
-  type: z.literal('webhook'),
-  url,
-  secret: secretRef.optional(),
-  sendResolved: z.boolean().optional(),
-});
-export const channel = z.discriminatedUnion('type', [emailChannel, slackChannel, webhookChannel]);
-export type ChannelConfig = z.infer<typeof channel>;
-
-const regex = z.string().refine(
-  (r) => {
-    try {
-      new RegExp(r);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
-
-export const route = z.strictObject({
-  /** `severity`, `rule` and `target` match those fields; any other key matches a target label. Exact. */
-  match: z.record(z.string(), z.string()).default({}),
-  /** Like `match`, with regular expressions that must match the whole value. */
-  matchRe: z.record(z.string(), regex).default({}),
-  channels: z.array(z.string().min(1)).min(1),
-  continue: z.boolean().default(false),
-  /** Reminder interval while a finding routed here stays in alarm; default `alerting.repeatInterval`. */
-  repeatInterval: duration.optional(),
-});
-export type RouteConfig = z.infer<typeof route>;
-
 const listen = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464');
 
 export const configSchema = z.strictObject({
@@ -203,6 +153,7 @@ export const configSchema = z.strictObject({
     })
     .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *' }),
   http: z.strictObject({ listen }).optional(),
+  heartbeat: heartbeat.optional(),
   accounts: z.record(id, account).refine((a) => Object.keys(a).length > 0, 'at least one account is needed'),
   /** May be empty when an account discovers: its instances become the targets. */
   targets: z.array(target).default([]),

@@ -1,21 +1,60 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OwnerDeps } from '../../jobs/deps.js';
+import { iso } from '../core/clock.js';
+import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
 import { databaseAnswers } from '../db/client.js';
 import { findingCounts } from '../db/findings.js';
 import type { DaemonMetrics } from './metrics.js';
 
-/** What health and metrics read: the database, the queue, the counters. */
-type HealthDeps = Pick<OwnerDeps, 'db' | 'queue' | 'log'> & { readonly metrics: DaemonMetrics };
+/** What the daemon knows of its poll cycles: when the last completed, and how far apart they may be. */
+export interface CycleAge {
+  readonly completedAt: number | undefined;
+  readonly startedAt: number;
+  /** The longest gap between two poll ticks of the schedules. */
+  readonly gapMs: number;
+  readonly now: number;
+}
 
-/** Database and queue health: ready only when both answer. */
-export async function health(deps: HealthDeps): Promise<{ ok: boolean; db: string; queue: string }> {
+/** What health and metrics read: the database, the queue, the counters, the poll cycles. */
+type HealthDeps = Pick<OwnerDeps, 'db' | 'queue' | 'log'> & {
+  readonly metrics: DaemonMetrics;
+  readonly lastCycle?: () => CycleAge;
+};
+
+/** What /healthz answers: ready only when there is no cause; each cause is a sentence an operator can act on. */
+export interface Health {
+  readonly ok: boolean;
+  readonly db: string;
+  readonly queue: string;
+  readonly lastCycleAt: string | null;
+  readonly causes: readonly string[];
+}
+
+/**
+ * Database, queue and poll-cycle health. Not ready when the database does not answer, when (scale-out)
+ * Redis does not, or when no poll cycle completed within twice the longest gap between poll ticks:
+ * a daemon that runs but no longer sees its fleet is not healthy.
+ */
+export async function health(deps: HealthDeps): Promise<Health> {
+  const causes: string[] = [];
   const answer = databaseAnswers(deps.db);
   const db = answer === true ? 'ok' : `error: ${answer}`;
+  if (answer !== true) causes.push(`database: ${answer}`);
   const queueOk = await Promise.race([deps.queue.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref())]);
   const queue = deps.queue.kind === 'embedded' ? 'embedded' : queueOk ? 'ok' : 'unreachable';
-  return { ok: db === 'ok' && queueOk, db, queue };
+  if (!queueOk) causes.push(deps.queue.kind === 'embedded' ? 'queue: shutting down' : 'queue: Redis does not answer');
+  const cycle = deps.lastCycle?.();
+  if (cycle && cycle.gapMs > 0) {
+    const since = cycle.completedAt ?? cycle.startedAt;
+    if (cycle.now - since > 2 * cycle.gapMs) {
+      const what = cycle.completedAt === undefined ? `since the daemon started at ${iso(since)}` : `since ${iso(since)}`;
+      causes.push(`polling: no poll cycle completed ${what}, more than twice the ${formatDuration(cycle.gapMs)} between poll ticks`);
+    }
+  }
+  const lastCycleAt = cycle?.completedAt === undefined ? null : iso(cycle.completedAt);
+  return { ok: causes.length === 0, db, queue, lastCycleAt, causes };
 }
 
 async function refreshGauges(deps: HealthDeps): Promise<void> {

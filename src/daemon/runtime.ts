@@ -18,11 +18,12 @@ import { withAutoTargets } from '../discovery/auto-targets.js';
 import { claimOwner } from '../notify/outbox.js';
 import type { QueueName } from '../queue/types.js';
 import { type BackendOptions, createBackend } from './backend.js';
+import { cycleWatch } from './cycles.js';
 import { evaluationBatcher } from './evaluation-batcher.js';
 import { startHttp } from './http.js';
 import { createMetrics, metricsEvents } from './metrics.js';
-import { type PollTicks, pollTicks } from './poll-ticks.js';
-import { daemonSchedules, startSchedules } from './schedules.js';
+import { type PollTicks, pollTicks, slotOf } from './poll-ticks.js';
+import { daemonSchedules, longestPollGapMs, startSchedules } from './schedules.js';
 import { serialized } from './serialized.js';
 
 export interface RuntimeOptions extends BackendOptions {
@@ -45,8 +46,10 @@ export interface Running {
 
 export interface Daemon extends Running {
   readonly deps: OwnerDeps;
-  /** The poll ticks: what was ticked, and a tick on demand (`start --poll-now`). */
+  /** The poll ticks: what was ticked, and a tick of chosen targets. */
   readonly scheduler: PollTicks;
+  /** Polls every target now, as one cycle (`start --poll-now`). */
+  pollNow(): Promise<number>;
   readonly httpUrl: string | undefined;
 }
 
@@ -70,15 +73,18 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   );
   // Targets `discover:` generated come and go with each discovery; every processor reads `deps.loaded`.
   let loaded = withAutoTargets(opts.loaded, db, clock());
+  const services = createDeps({ db, loaded: opts.loaded, log, clock, ...(opts.fetch && { fetch: opts.fetch }) });
+  const cycles = cycleWatch({ loaded: opts.loaded, fetch: services.fetch, log, clock });
+  const startedAt = clock();
   const deps: OwnerDeps = {
-    ...createDeps({ db, loaded: opts.loaded, log, clock, ...(opts.fetch && { fetch: opts.fetch }) }),
+    ...services,
     get loaded() {
       return loaded;
     },
     queue: backend.queue,
     limiter: backend.limiter,
     lock: backend.lock,
-    events: metricsEvents(metrics),
+    events: cycles.events(metricsEvents(metrics)),
     wakeDelivery: () => {
       offer.now();
       // After groupWait the rows just written become due: look then, not only at the next tick.
@@ -100,11 +106,13 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   if (pollConcurrency > 0) consume(backend.queue, pollJob, deps, pollConcurrency);
   consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
   const polls = pollTicks({ loaded: opts.loaded, queue: backend.queue, log, targets: () => loaded.config.targets });
-  const table = daemonSchedules(deps, polls, () => offer.now(), {
+  const table = daemonSchedules(deps, polls, cycles, () => offer.now(), {
     evaluateEveryMs: opts.evaluateEveryMs ?? 5 * 60_000,
     deliveryIntervalMs: opts.deliveryIntervalMs ?? 5_000,
   });
   const schedules = startSchedules(table, { log, clock, timezone: opts.loaded.config.timezone });
+  const cycleGapMs = longestPollGapMs(table, opts.loaded.config.timezone);
+  const lastCycle = () => ({ completedAt: cycles.lastCompletedAt(), startedAt, gapMs: cycleGapMs, now: clock() });
   const stopAll = async (timeoutMs: number) => {
     polls.stop();
     await schedules.stop();
@@ -119,7 +127,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
   try {
     const listen = opts.loaded.config.http?.listen;
-    http = listen ? await startHttp({ db, queue: backend.queue, metrics, log }, listen) : undefined;
+    http = listen ? await startHttp({ db, queue: backend.queue, metrics, log, lastCycle }, listen) : undefined;
   } catch (err) {
     // Nothing may keep the process alive once `start` has failed: undo everything started above.
     await stopAll(2_000).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'cleanup after a failed start was incomplete'));
@@ -129,6 +137,15 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   return {
     deps,
     scheduler: polls,
+    pollNow: () => {
+      const slot = `now:${slotOf(new Date(clock()))}`;
+      cycles.begin(
+        'poll now',
+        slot,
+        loaded.config.targets.map((t) => t.id),
+      );
+      return polls.pollAll(slot);
+    },
     httpUrl: http?.url,
     async stop(timeoutMs) {
       await stopAll(timeoutMs);

@@ -8,6 +8,7 @@ import { iso } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { discoveringAccounts } from '../discovery/discover.js';
 import { lastCompleteWeek } from '../report/period.js';
+import type { CycleWatch } from './cycles.js';
 import { type PollTicks, slotOf } from './poll-ticks.js';
 
 /** Something the daemon does on its own clock: at cron ticks (in the config's timezone) or at a fixed interval. */
@@ -33,7 +34,13 @@ export interface ScheduleOptions {
  * their cron expressions when configured. Each enqueues with a deterministic id, so daemons ticking
  * together do each thing once.
  */
-export function daemonSchedules(deps: OwnerDeps, polls: PollTicks, offerDue: () => Promise<unknown>, opts: ScheduleOptions): Schedule[] {
+export function daemonSchedules(
+  deps: OwnerDeps,
+  polls: PollTicks,
+  cycles: Pick<CycleWatch, 'begin'>,
+  offerDue: () => Promise<unknown>,
+  opts: ScheduleOptions,
+): Schedule[] {
   const { config } = deps.loaded;
   const scheduleOf = (t: TargetConfig): string => t.schedule ?? config.schedules.poll;
   const expressions = new Set(config.targets.map(scheduleOf));
@@ -42,12 +49,17 @@ export function daemonSchedules(deps: OwnerDeps, polls: PollTicks, offerDue: () 
   const table: Schedule[] = [...expressions].map((expr) => ({
     name: `poll ${expr}`,
     every: { cron: expr },
-    run: (at) =>
-      polls.pollAll(
+    run: (at) => {
+      const targets = deps.loaded.config.targets.filter((t) => scheduleOf(t) === expr);
+      cycles.begin(
+        `poll ${expr}`,
         slotOf(at),
-        deps.loaded.config.targets.filter((t) => scheduleOf(t) === expr),
-      ),
+        targets.map((t) => t.id),
+      );
+      return polls.pollAll(slotOf(at), targets);
+    },
   }));
+
   const sweepMs = opts.evaluateEveryMs;
   table.push(
     {
@@ -78,6 +90,22 @@ export function daemonSchedules(deps: OwnerDeps, polls: PollTicks, offerDue: () 
     });
   }
   return table;
+}
+
+/**
+ * The longest wait between two runs of the table's poll schedules, over their next few runs (a weekday
+ * schedule waits longer over the weekend): what a healthy daemon's poll cycles may be apart.
+ */
+export function longestPollGapMs(table: readonly Schedule[], timezone: string): number {
+  let longest = 0;
+  for (const s of table) {
+    if (!s.name.startsWith('poll ') || !('cron' in s.every)) continue;
+    const task = cron.createTask(s.every.cron, () => {}, { timezone });
+    const runs = task.getNextRuns(8).map((d) => d.getTime());
+    void task.destroy();
+    for (let i = 1; i < runs.length; i++) longest = Math.max(longest, (runs[i] as number) - (runs[i - 1] as number));
+  }
+  return longest;
 }
 
 /** Starts every schedule of the table; a run that fails is logged and the next tick tries again. */

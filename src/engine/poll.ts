@@ -16,6 +16,8 @@ export interface FetchDeps extends ProviderDeps {
 
 export interface PollSummary extends IngestSummary {
   readonly targetId: string;
+  /** The schedule tick the poll belongs to; absent for a one-shot run's. */
+  readonly slot?: string | undefined;
   readonly ok: boolean;
   /** The error class (`auth`, `throttled`...) of a failed poll. */
   readonly errorKind?: string;
@@ -34,6 +36,7 @@ export function ingestPoll(deps: { readonly db: Db; readonly log: Logger }, reco
   return {
     ...summary,
     targetId: record.targetId,
+    slot: record.slot,
     ok: outcome.ok,
     ...(outcome.ok ? {} : { errorKind: outcome.error.kind, error: `${outcome.error.kind}: ${outcome.error.message}` }),
     durationMs: record.finishedAt - record.startedAt,

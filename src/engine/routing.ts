@@ -1,4 +1,5 @@
-import type { Config, RouteConfig } from '../config/schema.js';
+import type { RouteConfig } from '../config/channels.js';
+import type { Config } from '../config/schema.js';
 
 export interface Routable {
   readonly targetId: string;

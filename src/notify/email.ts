@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { z } from 'zod';
-import type { emailChannel } from '../config/schema.js';
+import type { emailChannel } from '../config/channels.js';
 import { DeliveryError } from '../core/errors.js';
 import { answerExcerpt, channelSecret } from './http.js';
 import { renderHtml, renderText, subject } from './render.js';

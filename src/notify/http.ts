@@ -32,7 +32,7 @@ export interface HttpAnswer {
  * the GET's success as a delivery.
  */
 export async function postBody(
-  ctx: NotifyContext,
+  ctx: Pick<NotifyContext, 'fetch' | 'timeoutMs'>,
   url: URL,
   body: string,
   headers: Readonly<Record<string, string>>,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { slackChannel } from '../config/schema.js';
+import type { slackChannel } from '../config/channels.js';
 import { DeliveryError } from '../core/errors.js';
 import {
   answerExcerpt,

@@ -1,4 +1,4 @@
-import type { ChannelConfig } from '../config/schema.js';
+import type { ChannelConfig } from '../config/channels.js';
 import type { SecretRef } from '../config/secret.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { z } from 'zod';
-import type { webhookChannel } from '../config/schema.js';
+import type { webhookChannel } from '../config/channels.js';
 import { iso } from '../core/clock.js';
 import { DeliveryError } from '../core/errors.js';
 import { MAX_TEXT, plainData, plainText } from '../core/text.js';

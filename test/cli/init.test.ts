@@ -11,7 +11,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const EXAMPLE_ENV = Object.fromEntries(
   EXAMPLE_ENV_VARS.map((v) => [
     v,
-    v.includes('SMTP') ? 'smtp://u:p@127.0.0.1:2525' : v.includes('SLACK') ? 'http://127.0.0.1:9/hook' : `value-of-${v}`,
+    v.includes('SMTP') ? 'smtp://u:p@127.0.0.1:2525' : /SLACK|HEARTBEAT/.test(v) ? 'http://127.0.0.1:9/hook' : `value-of-${v}`,
   ]),
 );
 

@@ -90,7 +90,7 @@ describe('start (embedded)', () => {
     await until(() => v.slack.requests.length >= 1);
     const health = await fetch(`${v.daemon.httpUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, db: 'ok', queue: 'embedded' });
+    expect(await health.json()).toEqual({ ok: true, db: 'ok', queue: 'embedded', lastCycleAt: null, causes: [] });
     const metrics = await (await fetch(`${v.daemon.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/backup_auditor_polls_total\{outcome="ok"\} 3/);
     expect(metrics).toMatch(/backup_auditor_findings\{state="alarm"\} [1-9]/);

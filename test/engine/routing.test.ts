@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Config, route as routeSchema } from '../../src/config/schema.js';
+import { route as routeSchema } from '../../src/config/channels.js';
+import type { Config } from '../../src/config/schema.js';
 import { type Routable, route, routeChannels, routeMatches } from '../../src/engine/routing.js';
 
 const DAY = 86_400_000;
