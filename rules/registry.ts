@@ -1,6 +1,7 @@
 import { registry } from '../src/core/registry.js';
 import { backupPolicy } from './backup-policy.js';
 import { coverage } from './coverage.js';
+import { evidenceBackup } from './evidence-backup.js';
 import { failedBackup } from './failed-backup.js';
 import { pollFailing } from './poll-failing.js';
 import { recentSuccess } from './recent-success.js';
@@ -20,4 +21,5 @@ export const rules = registry('rule', [
   targetMissing,
   coverage,
   backupPolicy,
+  evidenceBackup,
 ]);

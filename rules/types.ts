@@ -111,8 +111,9 @@ export interface Rule<P = unknown> {
   /**
    * `discovery`: the rule judges what discovery read, so it applies only to targets whose account has
    * a `discover:` option; for the others the engine records no finding at all (nothing to configure).
+   * `auditor`: the rule judges the auditor itself (its own evidence), never a configured target.
    */
-  readonly requires?: 'discovery';
+  readonly requires?: 'discovery' | 'auditor';
   /**
    * How much backup history `evaluate` reads, so live evaluation loads only that through indexed
    * queries. The engine always provides: every backup that ended within the largest `lookbackMs` of the

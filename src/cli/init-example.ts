@@ -41,6 +41,8 @@ schedules:
   poll: "*/30 * * * *"                  # cron: when every target is polled
   report: "0 8 * * 1"                   # cron: the weekly report
   discover: "0 * * * *"                 # cron: listing the instances of accounts with discover:
+  dbBackup: "0 3 * * *"                 # cron: the daemon's backup of its own database (with dbBackup:)
+dbBackup: { dir: ./backups, keep: 14 }  # checked copies of the evidence; evidence-backup alarms when they stop
 http: { listen: 127.0.0.1:9464 }        # the daemon's /healthz and /metrics; remove to disable
 heartbeat:                              # dead-man's switch: pinged each poll cycle, healthchecks.io style
   url: { env: HEARTBEAT_URL }           # <url>/start, then <url> when healthy or <url>/fail when blind
@@ -137,6 +139,7 @@ rules:                                  # defaults for every target; each also t
   target-missing: { severity: critical }
   coverage: { severity: warning }       # accounts with discover: every primary is a target or excluded
   backup-policy: { minRetentionDays: 7, requireAutomated: true, window: "00:00-06:00", minDaysPerWeek: 7 }
+  evidence-backup: { maxAge: 2d }      # the auditor's own database backups (dbBackup:)
 profiles:                               # rule parameters chosen by labels (after rules:, before a target's own)
   - match: { env: staging }
     rules: { recent-success: { maxAge: 48h }, retention: false }

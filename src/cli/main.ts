@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { completionCommand } from './completion.js';
 import { coverageCommand } from './coverage.js';
 import { daemonCommands } from './daemon-commands.js';
-import { dbCommand } from './db-migrate.js';
+import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Rule } from '../../rules/types.js';
 import type { Registry } from '../core/registry.js';
-import { SEVERITIES, type Severity, severity } from '../domain/finding.js';
+import { AUDITOR_TARGET_ID, SEVERITIES, type Severity, severity } from '../domain/finding.js';
 import type { Config, RuleSettings, TargetConfig } from './schema.js';
 
 /** A rule as it applies to one target after defaults, profiles and the target's override. */
@@ -111,6 +111,8 @@ export function resolveRules(
     // Discovery rules say nothing about targets of accounts that do not discover: no finding at all
     // (their parameters are still checked above, so `validate` names a bad one).
     if (rule.requires === 'discovery' && config.accounts?.[target.account]?.discover === undefined) continue;
+    // The auditor's own rules judge the auditor alone, and the target rules never judge it.
+    if ((rule.requires === 'auditor') !== (target.id === AUDITOR_TARGET_ID)) continue;
     resolved.push({ rule, enabled, severity: sevParsed.success ? sevParsed.data : rule.defaultSeverity, params: params.data });
   }
   return { resolved, problems };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, durationOrZero } from '../core/duration.js';
+import { AUDITOR_TARGET_ID } from '../domain/finding.js';
 import { channel, heartbeat, route } from './channels.js';
 import { secretRef } from './secret.js';
 
@@ -150,10 +151,17 @@ export const configSchema = z.strictObject({
       poll: z.string().default('*/30 * * * *'),
       report: z.string().default('0 8 * * 1'),
       discover: z.string().default('0 * * * *'),
+      /** When the daemon backs up its database into `dbBackup.dir` (only with `dbBackup:`). */
+      dbBackup: z.string().default('0 3 * * *'),
     })
-    .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *' }),
+    .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *', dbBackup: '0 3 * * *' }),
   http: z.strictObject({ listen }).optional(),
   heartbeat: heartbeat.optional(),
+  /**
+   * The daemon's own evidence backups: on `schedules.dbBackup` a consistent, checked copy of the database
+   * goes into `dir` (relative to this file), the newest `keep` are kept, and `evidence-backup` judges them.
+   */
+  dbBackup: z.strictObject({ dir: z.string().min(1), keep: z.number().int().min(1).max(1000).default(14) }).optional(),
   accounts: z.record(id, account).refine((a) => Object.keys(a).length > 0, 'at least one account is needed'),
   /** May be empty when an account discovers: its instances become the targets. */
   targets: z.array(target).default([]),
@@ -175,9 +183,14 @@ export type Config = z.infer<typeof configSchema>;
 /** Problems of the whole file that no single field shows; checked after the schema, with the references. */
 export function wholeConfigProblems(config: Config): string[] {
   const discovering = Object.values(config.accounts).some((a) => a.discover?.autoTargets);
-  return config.targets.length === 0 && !discovering
-    ? ['targets: at least one target is needed (or an account with `discover:` to generate them)']
-    : [];
+  const problems =
+    config.targets.length === 0 && !discovering
+      ? ['targets: at least one target is needed (or an account with `discover:` to generate them)']
+      : [];
+  config.targets.forEach((t, i) => {
+    if (t.id === AUDITOR_TARGET_ID) problems.push(`targets[${i}].id: "${t.id}" is reserved for the findings about the auditor itself`);
+  });
+  return problems;
 }
 
 /** `http:` (in any case: URL lowercases it) to a host other than localhost, 127.0.0.0/8 or [::1]. */

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { dbBackupJob } from '../../jobs/db-backup.js';
 import { createDeps, createWorkerServices, type OwnerDeps, type WorkerDeps } from '../../jobs/deps.js';
 import { discoverJob } from '../../jobs/discover.js';
 import { evaluateJob } from '../../jobs/evaluate.js';
@@ -14,6 +16,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { recordHolder, releaseHolder } from '../db/holder.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { claimOwner } from '../notify/outbox.js';
 import type { QueueName } from '../queue/types.js';
@@ -62,6 +65,8 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   const { log } = opts;
   const clock = opts.clock ?? systemClock;
   const db = openDatabase(opts.loaded.databasePath);
+  // `db restore` refuses to replace the file under a running daemon: it reads who holds it here.
+  recordHolder(db, { host: hostname(), pid: process.pid, startedAt: clock() });
   const backend = createBackend(opts.loaded, log, opts);
   const checkpointer = await startCheckpointer(db, opts.loaded.databasePath, { log });
   const metrics = createMetrics();
@@ -101,6 +106,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   consume(backend.queue, settleJob, deps, 1);
   consume(backend.queue, reportJob, deps, 1);
   consume(backend.queue, discoverJob, deps, 1);
+  consume(backend.queue, dbBackupJob, deps, 1);
   // 0 leaves polling to `worker` processes.
   const pollConcurrency = opts.pollConcurrency ?? opts.loaded.config.queue.pollConcurrency;
   if (pollConcurrency > 0) consume(backend.queue, pollJob, deps, pollConcurrency);
@@ -122,6 +128,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
     await http?.close();
     await backend.close();
     await checkpointer.stop();
+    releaseHolder(db, process.pid);
     closeDatabase(db);
   };
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;

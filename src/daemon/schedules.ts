@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { dbBackupJob } from '../../jobs/db-backup.js';
 import type { OwnerDeps } from '../../jobs/deps.js';
 import { discoverJob } from '../../jobs/discover.js';
 import { evaluateJob } from '../../jobs/evaluate.js';
@@ -76,6 +77,13 @@ export function daemonSchedules(
       every: { cron: config.schedules.discover },
       atStart: true,
       run: (at) => deps.queue.enqueue(discoverJob, {}, { jobId: `discover:${slotOf(at)}` }),
+    });
+  }
+  if (config.dbBackup) {
+    table.push({
+      name: 'db backup',
+      every: { cron: config.schedules.dbBackup },
+      run: (at) => deps.queue.enqueue(dbBackupJob, {}, { jobId: `db-backup:${slotOf(at)}` }),
     });
   }
   // The week is fixed at the tick, so a retry after midnight still reports it.

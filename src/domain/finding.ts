@@ -12,3 +12,6 @@ export const severity = z.enum(SEVERITIES);
 export const FINDING_STATES = ['ok', 'alarm', 'error', 'skip'] as const;
 export type FindingState = (typeof FINDING_STATES)[number];
 export const findingState = z.enum(FINDING_STATES);
+
+/** The target that findings about the auditor itself hang on (its own evidence backups); no configured target may take it. */
+export const AUDITOR_TARGET_ID = 'backup-auditor';

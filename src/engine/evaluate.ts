@@ -1,11 +1,14 @@
+import type { BackupFact } from '../../rules/types.js';
+import { resolvedRules } from '../config/rule-settings.js';
 import type { Config, TargetConfig } from '../config/schema.js';
 import { targetPosition } from '../config/target-index.js';
 import { writeTransaction } from '../db/client.js';
 import { type FindingRow, readTargetFindings, writeFinding } from '../db/findings.js';
 import { activeSilences, type Silence, silenceMatches } from '../db/silences.js';
 import type { AlertItem } from '../domain/alert.js';
+import { AUDITOR_TARGET_ID } from '../domain/finding.js';
 import { decide } from './decide.js';
-import { type EvaluateDeps, judgeTarget, type Verdict } from './judge.js';
+import { type EvaluateDeps, judgeTarget, type Verdict, verdicts } from './judge.js';
 import { route } from './routing.js';
 
 export interface EvaluationSummary {
@@ -40,6 +43,26 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
       }
     });
   }
+  return summary;
+}
+
+/** The auditor itself as a target: findings about its own evidence (`evidence-backup`) hang on it. */
+export const AUDITOR_TARGET: TargetConfig = { id: AUDITOR_TARGET_ID, account: '', service: '', instance: '', labels: {}, rules: {} };
+
+/**
+ * Judges the auditor's own rules over its evidence backups (completed copies and failed attempts, as
+ * backup facts) at `now`, and records the findings like any target's: state changes, routes, silences
+ * and notifications in one transaction.
+ */
+export function evaluateAuditor(deps: EvaluateDeps, evidence: readonly BackupFact[], now: number = deps.clock()): EvaluationSummary {
+  const summary = { at: now, findings: 0, changes: 0, notifications: 0, silenced: 0, byState: {} as Record<string, number> };
+  const resolved = resolvedRules(deps.rules, deps.loaded.config, AUDITOR_TARGET, 'the auditor');
+  const judged = verdicts(deps, resolved, AUDITOR_TARGET, { backups: evidence, polls: [] }, now, true);
+  const silences = activeSilences(deps.db, now);
+  writeTransaction(deps.db, () => {
+    const previous = readTargetFindings(deps.db, AUDITOR_TARGET.id);
+    for (const v of judged) record(deps, AUDITOR_TARGET, v, previous.get(v.rule.rule.id), now, silences, summary);
+  });
   return summary;
 }
 

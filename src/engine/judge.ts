@@ -73,12 +73,24 @@ function resolvedFor(
 export function judgeTarget(deps: EvaluateDeps, target: TargetConfig, index: number, now: number): Verdict[] {
   const { config } = deps.loaded;
   const { resolved, needs } = resolvedFor(deps.rules, config, target, index);
-  const ruleTarget: RuleTarget = { id: target.id, service: target.service, instance: target.instance, labels: target.labels };
   let history: TargetHistory = loadHistory(deps.db, target.id, now, { needs });
   // loadHistory always includes the newest successful poll when there is one.
   const polledOk = history.polls.some((p) => p.ok);
   if (needs.policy) history = { ...history, policy: policyEvidence(deps.db, config, target, now) };
   if (needs.coverage) history = { ...history, coverage: deps.coverageFacts?.get(target.id) ?? coverageFact(deps.db, target, now) };
+  return verdicts(deps, resolved, target, history, now, polledOk);
+}
+
+/** Each resolved rule's verdict on a history: `skip` when disabled, `error` when it cannot judge or throws. */
+export function verdicts(
+  deps: Pick<EvaluateDeps, 'log'>,
+  resolved: readonly ResolvedRule[],
+  target: TargetConfig,
+  history: TargetHistory,
+  now: number,
+  polledOk: boolean,
+): Verdict[] {
+  const ruleTarget: RuleTarget = { id: target.id, service: target.service, instance: target.instance, labels: target.labels };
   return resolved.map((r): Verdict => {
     if (!r.enabled) return { rule: r, state: 'skip', reason: 'disabled for this target', details: undefined };
     if (r.rule.needsSuccessfulPoll && !polledOk) {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { errorMessage } from '../core/errors.js';
+import { processAlive } from '../core/process.js';
 import type { Db } from '../db/client.js';
 import { type ClaimedRow, claimedRows, claims, recordAttempts, releaseClaims } from '../db/outbox.js';
 import type { SentOutcome } from './send.js';
@@ -8,7 +9,7 @@ import type { SentOutcome } from './send.js';
 export const claimOwner = (pid: number = process.pid): string => `${hostname()}:${pid}`;
 
 /** Gives back claims whose lease ran out, or that a dead process on this host held (SIGKILL mid-send): at-least-once delivery. */
-export function releaseOrphans(db: Db, now: number, isAlive: (pid: number) => boolean = pidAlive): number {
+export function releaseOrphans(db: Db, now: number, isAlive: (pid: number) => boolean = processAlive): number {
   const host = hostname();
   const orphans = claims(db).filter((r) => {
     if ((r.claimedUntil ?? 0) < now || !r.claimedBy) return true;
@@ -21,15 +22,6 @@ export function releaseOrphans(db: Db, now: number, isAlive: (pid: number) => bo
     orphans.map((r) => r.id),
   );
   return orphans.length;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface RetryPolicy {

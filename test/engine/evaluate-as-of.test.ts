@@ -151,6 +151,7 @@ describe('rules', () => {
       'target-missing',
       'coverage',
       'backup-policy',
+      'evidence-backup',
     ]);
     expect(docs[0]!.parameters.find((p) => p.name === 'maxAge')).toMatchObject({ default: '24h', type: 'duration' });
     expect(docs[4]!.parameters.find((p) => p.name === 'minCount')).toMatchObject({ default: 7 });

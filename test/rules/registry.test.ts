@@ -26,7 +26,7 @@ function resolve(config: Partial<Layers>, t: TargetConfig = target()): { byId: M
 }
 
 describe('rule registry', () => {
-  it('holds the seven rules of the design, in order', () => {
+  it("holds the rules of the design, then the auditor's own, in order", () => {
     expect(rules.ids).toEqual([
       'recent-success',
       'failed-backup',
@@ -37,6 +37,7 @@ describe('rule registry', () => {
       'target-missing',
       'coverage',
       'backup-policy',
+      'evidence-backup',
     ]);
   });
   it('throws "duplicate rule id: recent-success" when two rules share an id', () => {
