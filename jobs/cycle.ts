@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../src/config/load.js';
 import { interleaveByAccount } from '../src/config/target-index.js';
 import { iso } from '../src/core/clock.js';
 import type { Db } from '../src/db/client.js';
+import { StoreWriteError } from '../src/db/store-errors.js';
 import { type DiscoverySummary, discoveringAccounts } from '../src/discovery/discover.js';
 import type { EvaluationSummary } from '../src/engine/evaluate.js';
 import type { PollSummary } from '../src/engine/poll.js';
@@ -56,6 +57,9 @@ export async function runCycle(
     const polls = [...run.polls].sort((a, b) => (position.get(a.targetId) ?? 0) - (position.get(b.targetId) ?? 0));
     if (heartbeat) await pingCycleEnd(deps, polls);
     return { discovery: run.discovery, polls, evaluation: run.evaluation(at), delivery: run.delivery };
+  } catch (err) {
+    if (heartbeat && err instanceof StoreWriteError) await pingHeartbeat(deps, 'fail', `${err.message}; nothing of this run was recorded`);
+    throw err;
   } finally {
     await run.close();
   }

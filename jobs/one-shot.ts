@@ -1,7 +1,11 @@
+import { errorMessage } from '../src/core/errors.js';
+import { StoreWriteError, storeWriteProblem } from '../src/db/store-errors.js';
 import { withAutoTargets } from '../src/discovery/auto-targets.js';
 import type { DiscoverySummary } from '../src/discovery/discover.js';
+import type { PollRecord } from '../src/domain/poll.js';
 import type { EvaluationSummary } from '../src/engine/evaluate.js';
 import type { PollSummary } from '../src/engine/poll.js';
+import { unrecordedPolls } from '../src/notify/emergency.js';
 import { EmbeddedQueue } from '../src/queue/embedded.js';
 import { LocalLock, LocalRateLimiter } from '../src/queue/local.js';
 import type { AppDeps, OwnerDeps, PipelineEvents } from './deps.js';
@@ -42,8 +46,8 @@ export interface OneShot {
  * run with its error), and the driver enqueues each stage and drains it before the next.
  */
 export function startOneShot(base: AppDeps, observer: Partial<PipelineEvents> = {}): OneShot {
-  const failures: unknown[] = [];
-  const queue = new EmbeddedQueue({ log: base.log, onFailure: (err) => failures.push(err) });
+  const failures: { err: unknown; queue: string; payload: unknown }[] = [];
+  const queue = new EmbeddedQueue({ log: base.log, onFailure: (err, job) => failures.push({ err, ...job }) });
   const polls: PollSummary[] = [];
   const discovery: DiscoverySummary[] = [];
   const delivery = { messages: 0, sent: 0, retry: 0, failed: 0 };
@@ -99,7 +103,13 @@ export function startOneShot(base: AppDeps, observer: Partial<PipelineEvents> = 
     async step(enqueue) {
       await enqueue();
       await queue.idle();
-      if (failures.length > 0) throw failures[0];
+      const first = failures[0];
+      if (!first) return;
+      const problem = storeWriteProblem(first.err);
+      if (problem === undefined) throw first.err;
+      // What this run saw and could not keep: every poll whose ingest the database refused.
+      const records = failures.flatMap((f) => (f.queue === 'ingest' ? [(f.payload as { record: PollRecord }).record] : []));
+      throw new StoreWriteError(problem, errorMessage(first.err), unrecordedPolls(records));
     },
     polls,
     discovery,

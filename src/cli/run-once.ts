@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { type CycleSummary, type PollObserver, runCycle } from '../../jobs/cycle.js';
-import { createDeps } from '../../jobs/deps.js';
+import { createDeps, createWorkerServices } from '../../jobs/deps.js';
+import { errorMessage } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
+import { StoreWriteError, storeWriteProblem } from '../db/store-errors.js';
+import { sendStoreNotice } from '../notify/emergency.js';
 import { notifiers } from '../notify/registry.js';
+import type { SendDeps } from '../notify/send.js';
 import type { Notifier } from '../notify/types.js';
 import { recordingNotifiers, type WouldSend, withDatabaseCopy, wouldSendText } from './dry-run.js';
 import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, logger, println } from './io.js';
@@ -78,16 +82,45 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
             return code;
           });
         }
-        const db = openDatabase(loaded.databasePath);
+        let db: Db;
+        try {
+          db = openDatabase(loaded.databasePath);
+        } catch (err) {
+          const problem = storeWriteProblem(err);
+          if (problem === undefined) throw err;
+          const refused = new StoreWriteError(problem, `${errorMessage(err)}; nothing was polled`, []);
+          return tellStoreFailure(refused, createWorkerServices({ loaded, log: logger(io) }), io);
+        }
         try {
           const summary = await cycle(db);
           if (!opts.json) println(io.stderr, cycleLine(summary));
           return printStatus(db, io, opts.json === true, undefined, { config: loaded.config });
+        } catch (err) {
+          if (err instanceof StoreWriteError) return tellStoreFailure(err, createDeps({ db, loaded, log: logger(io) }), io);
+          throw err;
         } finally {
           closeDatabase(db);
         }
       }),
     );
+}
+
+/**
+ * The database refused this run's results: tell the channels directly (the outbox is in the same
+ * database) what the run saw and could not keep, then fail with exit 3.
+ */
+async function tellStoreFailure(err: StoreWriteError, deps: SendDeps, io: CliIO): Promise<number> {
+  const sent = await sendStoreNotice(deps, {
+    state: 'alarm',
+    cause: `${err.problem}: ${err.message}`,
+    since: deps.clock(),
+    unrecorded: err.unrecorded,
+  });
+  println(io.stderr, `error: ${err.message}`);
+  for (const line of err.unrecorded) println(io.stderr, `  not recorded: ${line}`);
+  const told = sent.filter((s) => s.outcome.ok).map((s) => s.channel);
+  println(io.stderr, told.length > 0 ? `told ${told.join(', ')} directly` : 'no channel could be told');
+  return EXIT.runtime;
 }
 
 /** Progress: which account is being polled and how many polls failed so far. */

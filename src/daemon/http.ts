@@ -21,6 +21,8 @@ export interface CycleAge {
 type HealthDeps = Pick<OwnerDeps, 'db' | 'queue' | 'log'> & {
   readonly metrics: DaemonMetrics;
   readonly lastCycle?: () => CycleAge;
+  /** Why the database cannot be written, and since when; undefined while it can. */
+  readonly store?: () => { readonly cause: string; readonly since: number } | undefined;
 };
 
 /** What /healthz answers: ready only when there is no cause; each cause is a sentence an operator can act on. */
@@ -42,6 +44,8 @@ export async function health(deps: HealthDeps): Promise<Health> {
   const answer = databaseAnswers(deps.db);
   const db = answer === true ? 'ok' : `error: ${answer}`;
   if (answer !== true) causes.push(`database: ${answer}`);
+  const store = deps.store?.();
+  if (store) causes.push(`database: cannot be written since ${iso(store.since)} (${store.cause}); nothing is being recorded`);
   const queueOk = await Promise.race([deps.queue.ping(), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref())]);
   const queue = deps.queue.kind === 'embedded' ? 'embedded' : queueOk ? 'ok' : 'unreachable';
   if (!queueOk) causes.push(deps.queue.kind === 'embedded' ? 'queue: shutting down' : 'queue: Redis does not answer');

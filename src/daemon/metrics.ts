@@ -11,6 +11,8 @@ export interface DaemonMetrics {
   /** Set on each scrape from the database (owner only). */
   readonly findings: Gauge<'state'>;
   readonly queueDepth: Gauge<'queue' | 'state'>;
+  /** Writes the database refused (disk full, read-only, locked), by cause. */
+  readonly storeWriteFailures: Counter<'cause'>;
 }
 
 export function createMetrics(): DaemonMetrics {
@@ -45,6 +47,12 @@ export function createMetrics(): DaemonMetrics {
       name: 'backup_auditor_findings',
       help: 'Current findings by state',
       labelNames: ['state'],
+      registers: [registry],
+    }),
+    storeWriteFailures: new Counter({
+      name: 'backup_auditor_store_write_failures_total',
+      help: 'Database writes refused (disk full, read-only, locked, I/O error), by cause',
+      labelNames: ['cause'],
       registers: [registry],
     }),
     queueDepth: new Gauge({

@@ -1,14 +1,8 @@
 import { hostname } from 'node:os';
-import { dbBackupJob } from '../../jobs/db-backup.js';
 import { createDeps, createWorkerServices, type OwnerDeps, type WorkerDeps } from '../../jobs/deps.js';
-import { discoverJob } from '../../jobs/discover.js';
-import { evaluateJob } from '../../jobs/evaluate.js';
-import { ingestJob } from '../../jobs/ingest.js';
 import { notifyJob } from '../../jobs/notify.js';
 import { offerDueDigests } from '../../jobs/offer.js';
 import { pollJob } from '../../jobs/poll.js';
-import { reportJob } from '../../jobs/report.js';
-import { settleJob } from '../../jobs/settle.js';
 import { consume } from '../../jobs/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
@@ -25,9 +19,11 @@ import { cycleWatch } from './cycles.js';
 import { evaluationBatcher } from './evaluation-batcher.js';
 import { startHttp } from './http.js';
 import { createMetrics, metricsEvents } from './metrics.js';
+import { consumeOwnerJobs } from './owner-jobs.js';
 import { type PollTicks, pollTicks, slotOf } from './poll-ticks.js';
 import { daemonSchedules, longestPollGapMs, startSchedules } from './schedules.js';
 import { serialized } from './serialized.js';
+import { storeGuard } from './store-guard.js';
 
 export interface RuntimeOptions extends BackendOptions {
   readonly loaded: LoadedConfig;
@@ -40,6 +36,8 @@ export interface RuntimeOptions extends BackendOptions {
   readonly deliveryIntervalMs?: number;
   /** Every target is evaluated at least this often, polled or not (default 5 min). */
   readonly evaluateEveryMs?: number;
+  /** How often a small write tells whether the database can be written (default 10 s). */
+  readonly probeEveryMs?: number;
 }
 
 export interface Running {
@@ -100,21 +98,17 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
       loaded = withAutoTargets(opts.loaded, db, clock());
     },
   };
-  // One writer: SQLite work is serial anyway, and ordering keeps a target's ingest before its evaluation.
-  consume(backend.queue, ingestJob, deps, 1);
-  consume(backend.queue, evaluateJob, deps, 1);
-  consume(backend.queue, settleJob, deps, 1);
-  consume(backend.queue, reportJob, deps, 1);
-  consume(backend.queue, discoverJob, deps, 1);
-  consume(backend.queue, dbBackupJob, deps, 1);
-  // 0 leaves polling to `worker` processes.
-  const pollConcurrency = opts.pollConcurrency ?? opts.loaded.config.queue.pollConcurrency;
-  if (pollConcurrency > 0) consume(backend.queue, pollJob, deps, pollConcurrency);
-  consume(backend.queue, notifyJob, deps, opts.notifyConcurrency ?? 2);
+  const guard = storeGuard(deps, metrics);
+  consumeOwnerJobs(deps, guard, {
+    pollConcurrency: opts.pollConcurrency ?? opts.loaded.config.queue.pollConcurrency,
+    notifyConcurrency: opts.notifyConcurrency ?? 2,
+  });
   const polls = pollTicks({ loaded: opts.loaded, queue: backend.queue, log, targets: () => loaded.config.targets });
-  const table = daemonSchedules(deps, polls, cycles, () => offer.now(), {
+  const drivers = { polls, cycles, offerDue: () => offer.now(), probeStore: () => guard.probe() };
+  const table = daemonSchedules(deps, drivers, {
     evaluateEveryMs: opts.evaluateEveryMs ?? 5 * 60_000,
     deliveryIntervalMs: opts.deliveryIntervalMs ?? 5_000,
+    probeEveryMs: opts.probeEveryMs ?? 10_000,
   });
   const schedules = startSchedules(table, { log, clock, timezone: opts.loaded.config.timezone });
   const cycleGapMs = longestPollGapMs(table, opts.loaded.config.timezone);
@@ -134,7 +128,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
   try {
     const listen = opts.loaded.config.http?.listen;
-    http = listen ? await startHttp({ db, queue: backend.queue, metrics, log, lastCycle }, listen) : undefined;
+    http = listen ? await startHttp({ db, queue: backend.queue, metrics, log, lastCycle, store: guard.problem }, listen) : undefined;
   } catch (err) {
     // Nothing may keep the process alive once `start` has failed: undo everything started above.
     await stopAll(2_000).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'cleanup after a failed start was incomplete'));

@@ -26,22 +26,29 @@ export interface ScheduleOptions {
   readonly evaluateEveryMs: number;
   /** How often the outbox is looked at (besides when an evaluation wakes it). */
   readonly deliveryIntervalMs: number;
+  /** How often one small write tells whether the database can be written. */
+  readonly probeEveryMs: number;
+}
+
+/** What the daemon's own clock drives besides enqueueing jobs. */
+export interface ScheduleDrivers {
+  readonly polls: PollTicks;
+  readonly cycles: Pick<CycleWatch, 'begin'>;
+  /** Offers due digests to the notify queue. */
+  offerDue(): Promise<unknown>;
+  /** Tries a write: an outage of the store starts or ends here even when no job runs. */
+  probeStore(): void;
 }
 
 /**
  * Every schedule of the daemon, in one table. Polls tick per cron expression (`schedules.poll` and
  * targets' own `schedule`), the evaluation sweep catches verdicts that change with time alone (a backup
- * grows stale, polling stops), delivery offers due digests, discovery and the weekly report run on
- * their cron expressions when configured. Each enqueues with a deterministic id, so daemons ticking
- * together do each thing once.
+ * grows stale, polling stops), delivery offers due digests, a small write probes the store, and
+ * discovery, the evidence backup and the weekly report run on their cron expressions when configured.
+ * Each enqueues with a deterministic id, so daemons ticking together do each thing once.
  */
-export function daemonSchedules(
-  deps: OwnerDeps,
-  polls: PollTicks,
-  cycles: Pick<CycleWatch, 'begin'>,
-  offerDue: () => Promise<unknown>,
-  opts: ScheduleOptions,
-): Schedule[] {
+export function daemonSchedules(deps: OwnerDeps, drivers: ScheduleDrivers, opts: ScheduleOptions): Schedule[] {
+  const { polls, cycles } = drivers;
   const { config } = deps.loaded;
   const scheduleOf = (t: TargetConfig): string => t.schedule ?? config.schedules.poll;
   const expressions = new Set(config.targets.map(scheduleOf));
@@ -69,7 +76,8 @@ export function daemonSchedules(
       atStart: true,
       run: () => deps.queue.enqueue(evaluateJob, {}, { jobId: `evaluate:sweep:${iso(Math.floor(deps.clock() / sweepMs) * sweepMs)}` }),
     },
-    { name: 'delivery', every: { ms: opts.deliveryIntervalMs }, run: offerDue },
+    { name: 'delivery', every: { ms: opts.deliveryIntervalMs }, run: () => drivers.offerDue() },
+    { name: 'store probe', every: { ms: opts.probeEveryMs }, run: async () => drivers.probeStore() },
   );
   if (discoveringAccounts(deps).length > 0) {
     table.push({

@@ -46,6 +46,24 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
   return summary;
 }
 
+/**
+ * What evaluating would change, without writing anything: `target/rule: ok → alarm: reason` for each
+ * finding whose state differs from the stored one. For telling people what could not be recorded
+ * when the database cannot be written (it can still be read).
+ */
+export function previewChanges(deps: EvaluateDeps, opts: { now?: number; targetIds?: readonly string[] } = {}): string[] {
+  const now = opts.now ?? deps.clock();
+  const out: string[] = [];
+  for (const { t, i } of selected(deps.loaded.config, opts.targetIds)) {
+    const previous = readTargetFindings(deps.db, t.id);
+    for (const v of judgeTarget(deps, t, i, now)) {
+      const was = previous.get(v.rule.rule.id)?.state;
+      if (was !== v.state && v.state !== 'skip') out.push(`${t.id}/${v.rule.rule.id}: ${was ?? 'new'} → ${v.state}: ${v.reason}`);
+    }
+  }
+  return out;
+}
+
 /** The auditor itself as a target: findings about its own evidence (`evidence-backup`) hang on it. */
 export const AUDITOR_TARGET: TargetConfig = { id: AUDITOR_TARGET_ID, account: '', service: '', instance: '', labels: {}, rules: {} };
 

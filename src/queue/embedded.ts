@@ -41,7 +41,7 @@ export interface EmbeddedQueueOptions {
    * A one-shot run's queue: a job that throws is not retried but handed here, so the run fails with
    * its error (exit 3) instead of waiting out backoffs; the daemon's queue leaves this unset.
    */
-  readonly onFailure?: (err: unknown, job: { readonly queue: QueueName; readonly id: string }) => void;
+  readonly onFailure?: (err: unknown, job: { readonly queue: QueueName; readonly id: string; readonly payload: unknown }) => void;
 }
 
 /**
@@ -172,7 +172,7 @@ export class EmbeddedQueue implements QueueBackend {
       lane.failed++;
       this.#ids.set(job.id, this.now());
       log.error({ queue: lane.spec.name, jobId: job.id, problem: parsed.error.issues[0]?.message }, 'job payload rejected');
-      this.opts.onFailure?.(parsed.error, { queue: lane.spec.name, id: job.id });
+      this.opts.onFailure?.(parsed.error, { queue: lane.spec.name, id: job.id, payload: job.payload });
       return;
     }
     try {
@@ -183,7 +183,7 @@ export class EmbeddedQueue implements QueueBackend {
       if (this.opts.onFailure) {
         lane.failed++;
         this.#ids.set(job.id, this.now());
-        this.opts.onFailure(err, { queue: lane.spec.name, id: job.id });
+        this.opts.onFailure(err, { queue: lane.spec.name, id: job.id, payload: job.payload });
         return;
       }
       if (permanent || job.attempt >= lane.spec.retry.attempts || this.#draining) {
