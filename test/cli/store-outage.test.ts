@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { daily } from '../helpers/cli-fleet.js';
 import { type MailedFleet, startMailedFleet } from '../helpers/mailed-fleet.js';
+import { failedBackup } from '../helpers/rds-fleet.js';
 import { mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 
 // With the database on a full disk, a run-once that just saw failed backups must not keep them to
@@ -37,14 +38,7 @@ describe.skipIf('skip' in disk)(`run-once whose disk fills up${'skip' in disk ? 
   it('tells Slack and email what it saw and could not record, exits 3, and keeps the database whole', async () => {
     expect((await runCli(['--config', w.config, 'run-once'], { env })).code).toBe(0);
     const failedAt = now - 30 * 60_000;
-    w.sim.fleet.addBackup('rm-orders', {
-      status: 'Failed',
-      kind: 'full',
-      mode: 'Automated',
-      startedAt: failedAt - H,
-      endedAt: failedAt,
-      sizeBytes: 0,
-    });
+    w.sim.fleet.addBackup('rm-orders', failedBackup(failedAt));
     // The disk fills up while the run waits for the provider's answers.
     w.sim.faults.latencyMs = 1_500;
     const running = runCli(['--config', w.config, 'run-once'], { env });

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import { daily } from '../helpers/cli-fleet.js';
 import { type MailedFleet, startMailedFleet } from '../helpers/mailed-fleet.js';
+import { failedBackup } from '../helpers/rds-fleet.js';
 import { mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 import { until } from '../helpers/wait.js';
 
@@ -63,14 +64,7 @@ describe.skipIf('skip' in disk)(`a daemon whose database cannot be written${'ski
     await d.pollNow();
     await until(() => findings() > 0);
     const failedAt = now - 20 * 60_000;
-    w.sim.fleet.addBackup('rm-orders', {
-      status: 'Failed',
-      kind: 'full',
-      mode: 'Automated',
-      startedAt: failedAt - H,
-      endedAt: failedAt,
-      sizeBytes: 0,
-    });
+    w.sim.fleet.addBackup('rm-orders', failedBackup(failedAt));
     small.fill();
     await d.pollNow();
     await until(() => slackText().includes('cannot be written'), 10_000);

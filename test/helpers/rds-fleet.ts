@@ -58,3 +58,8 @@ export function aliyunAccountYaml(endpoint: string, accessKeyId: string, secret:
 export function numberedTargetsYaml(n: number): string {
   return Array.from({ length: n }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n');
 }
+
+/** One full automated Alibaba backup that failed, ending at `endedAt` after an hour's run. */
+export function failedBackup(endedAt: number): SimBackupInput {
+  return { status: 'Failed', kind: 'full', mode: 'Automated', startedAt: endedAt - HOUR, endedAt, sizeBytes: 0 };
+}
