@@ -57,7 +57,7 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
   );
   const { fleet, targets } = summarizeFleet(results, days);
   return {
-    version: 1,
+    version: 2,
     generatedAt: iso(now),
     timezone: period.timeZone,
     period: periodJson(period),

@@ -1,37 +1,52 @@
 import { compareText } from '../core/text.js';
-import { change, median, round6, share } from './numbers.js';
+import { change, judgedShare, median, share } from './numbers.js';
 import type { LocalDay } from './period.js';
-import type { TargetResult } from './target.js';
+import type { Judged, TargetResult } from './target.js';
 import type { FleetAlarm, FleetSummary, GroupSummary, TargetReport } from './types.js';
 
 /** How many worst offenders the summary names. */
 export const WORST_OFFENDERS = 10;
 
-/** Worst first: lowest compliance, then most alarms at the period end, then most unknown time, then id. */
+/** Nothing judged sorts before any compliance: a target nobody could judge is the first to look at. */
+const rank = (compliance: number | null): number => compliance ?? -1;
+
+/** Worst first: no evidence, then lowest compliance, then most alarms at the period end, then most unknown time, then id. */
 export function worstFirst(a: TargetReport, b: TargetReport): number {
   return (
-    a.compliance - b.compliance ||
+    rank(a.compliance) - rank(b.compliance) ||
     b.currentAlarms.length - a.currentAlarms.length ||
     b.time.unknownMs - a.time.unknownMs ||
     compareText(a.id, b.id)
   );
 }
 
-const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length);
+const sum = (values: readonly Judged[]): Judged =>
+  values.reduce((s, v) => ({ okMs: s.okMs + v.okMs, judgedMs: s.judgedMs + v.judgedMs }), { okMs: 0, judgedMs: 0 });
 
-/** Mean compliance now and before (over the targets known before), and the change. */
-function complianceOf(targets: readonly TargetReport[]): Pick<GroupSummary, 'compliance' | 'previousCompliance' | 'complianceChange'> {
-  const compliance = round6(mean(targets.map((t) => t.compliance)));
-  const known = targets.flatMap((t) => (t.previousCompliance === null ? [] : [t.previousCompliance]));
-  const previousCompliance = known.length === 0 ? null : round6(mean(known));
-  return { compliance, previousCompliance, complianceChange: change(compliance, previousCompliance) };
+/** Compliance over the judged time of every member, now and before, the change, and how much was judged. */
+function complianceOf(
+  members: readonly TargetResult[],
+): Pick<GroupSummary, 'compliance' | 'evidenceCoverage' | 'previousCompliance' | 'complianceChange'> {
+  const now = sum(members.map((m) => m.judged));
+  const known = members.flatMap((m) => (m.previous === null ? [] : [m.previous]));
+  const before = sum(known);
+  const compliance = judgedShare(now.okMs, now.judgedMs);
+  const previousCompliance = known.length === 0 ? null : judgedShare(before.okMs, before.judgedMs);
+  const lengthMs = members.reduce((s, m) => s + m.report.time.compliantMs + m.report.time.alarmMs + m.report.time.unknownMs, 0);
+  return {
+    compliance,
+    evidenceCoverage: share(now.judgedMs, lengthMs),
+    previousCompliance,
+    complianceChange: change(compliance, previousCompliance),
+  };
 }
 
-function group(value: string | null, members: readonly TargetReport[]): GroupSummary {
+function group(value: string | null, results: readonly TargetResult[]): GroupSummary {
+  const members = results.map((r) => r.report);
   return {
     value,
     targets: members.length,
-    ...complianceOf(members),
+    ...complianceOf(results),
     targetsInAlarm: members.filter((t) => t.currentAlarms.length > 0).length,
     backups: {
       completed: members.reduce((s, t) => s + t.backups.completed, 0),
@@ -41,19 +56,19 @@ function group(value: string | null, members: readonly TargetReport[]): GroupSum
 }
 
 /** Groups targets by `key(t)`, worst group first (lowest compliance, then most in alarm, then name; "no value" last among equals). */
-function groupsBy(targets: readonly TargetReport[], key: (t: TargetReport) => string | null): GroupSummary[] {
-  const byValue = new Map<string | null, TargetReport[]>();
-  for (const t of targets) {
-    const k = key(t);
+function groupsBy(results: readonly TargetResult[], key: (t: TargetReport) => string | null): GroupSummary[] {
+  const byValue = new Map<string | null, TargetResult[]>();
+  for (const r of results) {
+    const k = key(r.report);
     const list = byValue.get(k);
-    if (list) list.push(t);
-    else byValue.set(k, [t]);
+    if (list) list.push(r);
+    else byValue.set(k, [r]);
   }
   return [...byValue]
     .map(([value, members]) => group(value, members))
     .sort(
       (a, b) =>
-        a.compliance - b.compliance ||
+        rank(a.compliance) - rank(b.compliance) ||
         b.targetsInAlarm - a.targetsInAlarm ||
         (a.value === null ? 1 : 0) - (b.value === null ? 1 : 0) ||
         compareText(a.value ?? '', b.value ?? ''),
@@ -68,7 +83,7 @@ export function summarizeFleet(
   const targets = results.map((r) => r.report).sort(worstFirst);
   const labelKeys = [...new Set(targets.flatMap((t) => Object.keys(t.labels)))].sort(compareText);
   const labels: Record<string, GroupSummary[]> = {};
-  for (const k of labelKeys) labels[k] = groupsBy(targets, (t) => (Object.hasOwn(t.labels, k) ? (t.labels[k] ?? null) : null));
+  for (const k of labelKeys) labels[k] = groupsBy(results, (t) => (Object.hasOwn(t.labels, k) ? (t.labels[k] ?? null) : null));
 
   const alarms = results.flatMap((r) => r.alarms);
   const byTime = (pick: (a: FleetAlarm) => string | null) => (a: FleetAlarm, b: FleetAlarm) =>
@@ -86,7 +101,7 @@ export function summarizeFleet(
   const totalMs = targets.reduce((s, t) => s + t.time.compliantMs + t.time.alarmMs + t.time.unknownMs, 0);
   const fleet: FleetSummary = {
     targets: targets.length,
-    ...complianceOf(targets),
+    ...complianceOf(results),
     unknownShare: share(
       targets.reduce((s, t) => s + t.time.unknownMs, 0),
       totalMs,
@@ -97,12 +112,12 @@ export function summarizeFleet(
       failed: targets.reduce((s, t) => s + t.backups.failed, 0),
     },
     worstOffenders: targets
-      .filter((t) => t.compliance < 1 || t.currentAlarms.length > 0)
+      .filter((t) => t.compliance === null || t.compliance < 1 || t.currentAlarms.length > 0)
       .slice(0, WORST_OFFENDERS)
       .map((t) => t.id),
     groups: {
-      cloud: groupsBy(targets, (t) => t.cloud),
-      account: groupsBy(targets, (t) => t.account),
+      cloud: groupsBy(results, (t) => t.cloud),
+      account: groupsBy(results, (t) => t.account),
       labels,
     },
     alarmsOpened,
@@ -112,10 +127,11 @@ export function summarizeFleet(
       .flatMap((r) => (r.blind ? [r.blind] : []))
       .sort((a, b) => b.blindMs - a.blindMs || compareText(a.target, b.target)),
     daily: days.map((d, i) => {
-      const dayMs = d.end - d.start;
+      const day = sum(results.map((r) => r.daily[i] ?? { okMs: 0, judgedMs: 0 }));
       return {
         date: d.date,
-        compliance: share(mean(results.map((r) => r.dailyOkMs[i] ?? 0)), dayMs),
+        compliance: judgedShare(day.okMs, day.judgedMs),
+        evidenceCoverage: share(day.judgedMs, (d.end - d.start) * results.length),
         completed: targets.reduce((s, t) => s + (t.daily[i]?.completed ?? 0), 0),
         failed: targets.reduce((s, t) => s + (t.daily[i]?.failed ?? 0), 0),
         targetsWithBackup: targets.filter((t) => (t.daily[i]?.completed ?? 0) > 0).length,

@@ -8,8 +8,14 @@ export function share(part: number, whole: number): number {
   return whole > 0 ? round6(part / whole) : 0;
 }
 
-/** The change between two shares, or null when the earlier one is unknown. */
-export function change(now: number, before: number | null): number | null {
+/** `part / whole` as a rounded share; null when nothing was judged: unknown is never zero. */
+export function judgedShare(part: number, whole: number): number | null {
+  return whole > 0 ? round6(part / whole) : null;
+}
+
+/** The change between two shares, or null when either is unknown. */
+export function change(now: number | null, before: number | null): number | null {
+  if (now === null) return null;
   return before === null ? null : round6(now - before);
 }
 

@@ -35,6 +35,8 @@ export const CSV_COLUMNS = [
   'alarms_opened',
   'alarms_resolved',
   'median_time_to_resolve_hours',
+  // Added last, so scripts reading columns by position keep working.
+  'evidence_pct',
 ] as const;
 
 const MAX_CELL = 1000;
@@ -81,7 +83,7 @@ function row(t: TargetReport): string[] {
     textCell(t.service),
     textCell(t.instance),
     textCell(labels),
-    numberCell(t.compliance * 100, 2),
+    numberCell(t.compliance === null ? null : t.compliance * 100, 2),
     numberCell(t.previousCompliance === null ? null : t.previousCompliance * 100, 2),
     numberCell(t.complianceChange === null ? null : t.complianceChange * 100, 2),
     hours(t.time.alarmMs),
@@ -99,6 +101,7 @@ function row(t: TargetReport): string[] {
     String(t.openedAlarms),
     String(t.resolvedAlarms.length),
     medianHours(t),
+    numberCell(t.evidenceCoverage * 100, 2),
   ];
 }
 

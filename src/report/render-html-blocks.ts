@@ -24,12 +24,22 @@ export const e = (s: string): string => escapeHtml(s);
 /** A name, id or label: cleaned with `field`, then escaped. */
 export const name = (s: string): string => e(field(s));
 
-/** Green from 99%, amber from 90%, red below. */
-function tone(share: number): string {
+const MUTED_TEXT = 'color:#667085;';
+
+/** Green from 99%, amber from 90%, red below; grey for no evidence, which is neither. */
+function tone(share: number | null): string {
+  if (share === null) return '#667085';
   return share >= 0.99 ? '#067647' : share >= 0.9 ? '#b54708' : '#b42318';
 }
 
-export const badge = (share: number): string => `<span style="color:${tone(share)};font-weight:bold;">${e(pct(share))}</span>`;
+export const badge = (share: number | null): string =>
+  `<span style="color:${tone(share)};font-weight:bold;${share === null ? 'font-style:italic;' : ''}">${e(pct(share))}</span>`;
+
+/** Compliance with its evidence coverage (`97.2% over 61.0% of the period with evidence`), coloured. */
+export function complianceBadge(compliance: number | null, evidenceCoverage: number, of: string): string {
+  if (compliance === null || evidenceCoverage >= 0.9995) return badge(compliance);
+  return `${badge(compliance)} <span style="${MUTED_TEXT}">over ${e(pct(evidenceCoverage))} of the ${e(of)} with evidence</span>`;
+}
 
 /** A data table: header cells and rows of already-escaped HTML; the columns in `wrap` hold names, the others numbers. */
 export function table(head: readonly string[], rows: readonly (readonly string[])[], wrap: readonly number[] = [0]): string {

@@ -1,7 +1,21 @@
-import { badge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
+import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
-import { alarmsInPeriod, dur, field, labelText, local, MAX_ROWS, moreNote, pct, prose, pts, reportTitle, span } from './view.js';
+import {
+  alarmsInPeriod,
+  dur,
+  field,
+  labelText,
+  local,
+  MAX_ROWS,
+  moreNote,
+  pct,
+  periodNoun,
+  prose,
+  pts,
+  reportTitle,
+  span,
+} from './view.js';
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
@@ -53,7 +67,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     table(
       ['Fleet', ''],
       [
-        ['Compliance', `${badge(f.compliance)} (${e(previous)})`],
+        ['Compliance', `${complianceBadge(f.compliance, f.evidenceCoverage, periodNoun(report))} (${e(previous)})`],
         ['Targets', e(`${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`)],
         ['Unknown', e(`${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`)],
         ['Backups', e(`${f.backups.completed} completed, ${f.backups.failed} failed`)],
@@ -77,10 +91,11 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     worst.length === 0
       ? para('Every target was compliant for the whole period.')
       : table(
-          ['Target', 'Compliance', 'Change', 'Alarms at end', 'Days with backup'],
+          ['Target', 'Compliance', 'Evidence', 'Change', 'Alarms at end', 'Days with backup'],
           worst.map((t) => [
             name(t.id),
             badge(t.compliance),
+            e(pct(t.evidenceCoverage)),
             e(pts(t.complianceChange)),
             String(t.currentAlarms.length),
             `${t.daysWithBackup}/${t.days}`,
@@ -192,7 +207,8 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
   const rows = [
     `${name(t.cloud)} · ${name(t.account)} · ${name(t.service)} ${name(t.instance)}` +
       `<br><span style="${MUTED}">labels: ${e(labelText(t.labels))}</span>`,
-    `Compliance ${badge(t.compliance)} (${e(previous)}); in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
+    `Compliance ${complianceBadge(t.compliance, t.evidenceCoverage, periodNoun(report))} (${e(previous)}); ` +
+      `in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
       `${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
     dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),

@@ -1,5 +1,5 @@
 import type { ComplianceReport, TargetReport } from './types.js';
-import { dayStrip, dur, field, labelText, local, pct, prose, pts } from './view.js';
+import { complianceText, dayStrip, dur, field, labelText, local, pct, periodNoun, prose, pts } from './view.js';
 
 /** How text is marked up: Markdown, or nothing for plain text. */
 export interface Format {
@@ -24,7 +24,8 @@ export function targetSection(report: ComplianceReport, t: TargetReport, fmt: Fo
     '',
     `${name(t.cloud)} · account ${name(t.account)} · ${name(t.service)} ${name(t.instance)} · labels: ${esc(labelText(t.labels))}`,
     '',
-    `- Compliance ${fmt.strong(pct(t.compliance))} (${previous}); in alarm ${dur(t.time.alarmMs)}, unknown ${dur(t.time.unknownMs)}` +
+    `- Compliance ${fmt.strong(complianceText(t.compliance, t.evidenceCoverage, periodNoun(report)))} (${previous}); ` +
+      `in alarm ${dur(t.time.alarmMs)}, unknown ${dur(t.time.unknownMs)}` +
       `${t.blindMs > 0 ? `, blind ${dur(t.blindMs)}` : ''}`,
     `- Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; ` +
       `days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,

@@ -1,6 +1,20 @@
 import { type Format, targetSection } from './render-md-target.js';
 import type { ComplianceReport, GroupSummary } from './types.js';
-import { alarmsInPeriod, DAY_LEGEND, dur, field, local, MAX_ROWS, moreNote, pct, pts, span, weekdayShort } from './view.js';
+import {
+  alarmsInPeriod,
+  complianceText,
+  DAY_LEGEND,
+  dur,
+  field,
+  local,
+  MAX_ROWS,
+  moreNote,
+  pct,
+  periodNoun,
+  pts,
+  span,
+  weekdayShort,
+} from './view.js';
 
 /**
  * The report as Markdown for a terminal or a wiki page, and (with `plain`) as the plain-text part of
@@ -57,7 +71,7 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     ...table(
       ['', ''],
       [
-        ['Compliance', `${fmt.strong(pct(f.compliance))} (${previous})`],
+        ['Compliance', `${fmt.strong(complianceText(f.compliance, f.evidenceCoverage, periodNoun(report)))} (${previous})`],
         ['Targets', `${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`],
         ['Unknown', `${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`],
         ['Backups', `${f.backups.completed} completed, ${f.backups.failed} failed`],
@@ -88,10 +102,11 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   else {
     out.push(
       ...table(
-        ['Target', 'Compliance', 'Change', 'Alarms at end', 'Days with backup', 'Longest gap'],
+        ['Target', 'Compliance', 'Evidence', 'Change', 'Alarms at end', 'Days with backup', 'Longest gap'],
         worst.map((t) => [
           name(t.id),
           pct(t.compliance),
+          pct(t.evidenceCoverage),
           pts(t.complianceChange),
           String(t.currentAlarms.length),
           `${t.daysWithBackup}/${t.days}`,

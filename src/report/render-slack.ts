@@ -1,6 +1,6 @@
 import { escapeMrkdwn, escapeWithin, SLACK_LIMITS, type SlackBlock, type SlackPayload } from '../notify/slack-format.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
-import { dur, field, pct, pts, reportTitle, span } from './view.js';
+import { complianceText, dur, field, pct, periodNoun, pts, reportTitle, span } from './view.js';
 
 /**
  * The report as a Slack summary: the fleet's numbers, the worst offenders and the worst group of each
@@ -52,7 +52,7 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
     },
     section(
       [
-        `*Fleet compliance ${pct(f.compliance)}* (${previous})`,
+        `*Fleet ${complianceText(f.compliance, f.evidenceCoverage, periodNoun(report))}* (${previous})`,
         `${f.targets} targets · ${f.targetsInAlarm} in alarm at the period end · ` +
           `${f.blindTargets.length} blind for a while · ${pct(f.unknownShare)} unknown`,
         `Backups: ${f.backups.completed} completed, ${f.backups.failed} failed · ` +

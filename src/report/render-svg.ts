@@ -50,8 +50,9 @@ export function dayCellsSvg(days: readonly TargetDay[], caption: string): string
   );
 }
 
-/** Bar colour of a day's fleet compliance. */
-function barColor(share: number): string {
+/** Bar colour of a day's fleet compliance; grey when nothing was judged that day. */
+function barColor(share: number | null): string {
+  if (share === null) return '#d0d5dd';
   return share >= 0.99 ? '#12b76a' : share >= 0.9 ? '#f79009' : '#d92d20';
 }
 
@@ -75,8 +76,12 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
   const bars = days
     .map((d, i) => {
       const x = left + i * slot + (slot - bar) / 2;
-      const h = Math.max(1, plot * d.compliance);
-      const title = `${d.date}: ${pct(d.compliance)} compliant`;
+      // A day nobody could judge is a full grey bar marked `no evidence`: never an empty (0%) one.
+      const h = d.compliance === null ? plot : Math.max(1, plot * d.compliance);
+      const title =
+        d.compliance === null
+          ? `${d.date}: no evidence`
+          : `${d.date}: ${pct(d.compliance)} compliant, evidence for ${pct(d.evidenceCoverage)} of the day`;
       const rect =
         `<rect x="${x.toFixed(1)}" y="${(top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" ` +
         `fill="${barColor(d.compliance)}"><title>${escapeHtml(title)}</title></rect>`;
@@ -85,7 +90,7 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
       return (
         rect +
         `<text x="${cx}" y="${(top + plot - h - 3).toFixed(1)}" ${LABEL_FONT} text-anchor="middle">` +
-        `${escapeHtml(pct(d.compliance))}</text>` +
+        `${escapeHtml(d.compliance === null ? 'n/a' : pct(d.compliance))}</text>` +
         `<text x="${cx}" y="${top + plot + 14}" ${LABEL_FONT} text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`
       );
     })

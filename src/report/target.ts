@@ -5,7 +5,7 @@ import { compareText } from '../core/text.js';
 import type { Db } from '../db/client.js';
 import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from '../db/report-reads.js';
 import { backupStats } from './backup-stats.js';
-import { change, share } from './numbers.js';
+import { change, judgedShare, share } from './numbers.js';
 import type { LocalDay, Period } from './period.js';
 import { episodes, measure, type RuleState, type RuleTimeline, sweep } from './timeline.js';
 import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
@@ -28,9 +28,20 @@ export interface TargetResult {
   /** Alarms opened or closed within the period, and which of the two. */
   readonly alarms: readonly { readonly alarm: FleetAlarm; readonly opened: boolean; readonly closed: boolean }[];
   readonly blind: BlindTarget | null;
-  /** Compliant ms per day, exact, for the fleet trend. */
-  readonly dailyOkMs: readonly number[];
+  /** Compliant and judged ms, exact, for the fleet's sums: in the period, per day, and in the previous period. */
+  readonly judged: Judged;
+  readonly daily: readonly Judged[];
+  /** Null when nothing at all was recorded for the target before the previous period's end. */
+  readonly previous: Judged | null;
 }
+
+/** Compliant ms and judged (compliant or in alarm) ms of a stretch. */
+export interface Judged {
+  readonly okMs: number;
+  readonly judgedMs: number;
+}
+
+const judgedOf = (m: { ok: number; alarm: number }): Judged => ({ okMs: m.ok, judgedMs: m.ok + m.alarm });
 
 function stalenessOf(rules: readonly ResolvedRule[]): number {
   const params = rules.find((r) => r.rule.id === POLL_FAILING)?.params as { maxStaleness?: unknown } | undefined;
@@ -74,12 +85,14 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   const current = measure(pieces, period.start, period.end);
   const before = measure(pieces, previous.start, previous.end);
   const recordedBefore = tracked.some((t) => t.changes.some((c) => c.at < previous.end));
-  const compliance = share(current.ok, lengthMs);
-  const previousCompliance = recordedBefore ? share(before.ok, previous.end - previous.start) : null;
+  const judged = judgedOf(current);
+  const judgedBefore = recordedBefore ? judgedOf(before) : null;
+  const compliance = judgedShare(judged.okMs, judged.judgedMs);
+  const previousCompliance = judgedBefore && judgedShare(judgedBefore.okMs, judgedBefore.judgedMs);
 
   const lastBefore = lastCompletedBefore(db, target.id, period.start);
   const stats = backupStats(period, days, backupsIn(db, target.id, period.start, period.end), lastBefore);
-  const dailyOkMs = days.map((d) => measure(pieces, d.start, d.end).ok);
+  const daily = days.map((d) => judgedOf(measure(pieces, d.start, d.end)));
 
   const currentAlarms: CurrentAlarm[] = [];
   const resolvedAlarms: ResolvedAlarm[] = [];
@@ -132,6 +145,7 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     instance: target.instance,
     labels: { ...target.labels },
     compliance,
+    evidenceCoverage: share(judged.judgedMs, lengthMs),
     time: { compliantMs: current.ok, alarmMs: current.alarm, unknownMs: current.unknown },
     previousCompliance,
     complianceChange: change(compliance, previousCompliance),
@@ -152,9 +166,10 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
         status: counts.completed > 0 ? 'completed' : counts.failed > 0 ? 'failed' : 'none',
         completed: counts.completed,
         failed: counts.failed,
-        compliance: share(dailyOkMs[i] ?? 0, d.end - d.start),
+        compliance: judgedShare(daily[i]?.okMs ?? 0, daily[i]?.judgedMs ?? 0),
+        evidenceCoverage: share(daily[i]?.judgedMs ?? 0, d.end - d.start),
       };
     }),
   };
-  return { report, alarms, blind, dailyOkMs };
+  return { report, alarms, blind, judged, daily, previous: judgedBefore };
 }

@@ -2,18 +2,23 @@ import type { CoverageRow } from '../discovery/coverage-rows.js';
 import type { Severity } from '../domain/finding.js';
 
 /**
- * The compliance report, JSON shape version 1: what `report --format json` prints and every other
+ * The compliance report, JSON shape version 2: what `report --format json` prints and every other
  * format renders. Scripts check `version` first; fields are only ever added within a version.
+ *
+ * Version 2 changed what `compliance` means, which version 1 could not: it is now the share of the
+ * *judged* time that was compliant (`compliantMs / (compliantMs + alarmMs)`), and `null` when nothing
+ * was judged, where version 1 divided by the whole period and so showed time the auditor never saw as
+ * non-compliant. How much of the period was judged at all is `evidenceCoverage` beside it.
  *
  * Conventions: instants are ISO-8601 UTC strings (`2026-11-16T00:00:00Z`); durations are integer
  * milliseconds (`…Ms`); shares are fractions in [0, 1] rounded to 6 decimals (`0.857143` = 85.7143%);
  * a change is a difference of shares (`-0.05` = 5 percentage points worse). `null` means "not known"
- * (for example no data at all in the previous period), never zero. Target ids, accounts and labels
+ * (for example nothing judged, or no data at all in the previous period), never zero. Target ids, accounts and labels
  * come from the config verbatim; `reason` texts come from rules and may quote provider text (treat as
  * untrusted, cut to 2000 characters).
  */
 export interface ComplianceReport {
-  readonly version: 1;
+  readonly version: 2;
   /** When the report was computed. */
   readonly generatedAt: string;
   /** The config's IANA timezone: days and weeks are counted in it. */
@@ -43,7 +48,10 @@ export interface ReportPeriod {
   readonly lengthMs: number;
 }
 
-/** Where the period's time went for one target; `compliantMs + alarmMs + unknownMs = period.lengthMs`. */
+/**
+ * Where the period's time went for one target; `compliantMs + alarmMs + unknownMs = period.lengthMs`.
+ * The judged time is `compliantMs + alarmMs`; `unknownMs` was not judged.
+ */
 export interface TimeSplit {
   /** Every tracked rule `ok` (rules in `skip`, i.e. disabled, are ignored). */
   readonly compliantMs: number;
@@ -61,10 +69,12 @@ export interface TargetReport {
   readonly service: string;
   readonly instance: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** `compliantMs / period.lengthMs`. */
-  readonly compliance: number;
+  /** `compliantMs / (compliantMs + alarmMs)`: compliant share of the judged time; null when nothing was judged. */
+  readonly compliance: number | null;
+  /** `(compliantMs + alarmMs) / period.lengthMs`: how much of the period has evidence either way. */
+  readonly evidenceCoverage: number;
   readonly time: TimeSplit;
-  /** Compliance in the previous period; null when nothing at all was recorded for the target then. */
+  /** Compliance in the previous period; null when nothing was judged then. */
   readonly previousCompliance: number | null;
   /** `compliance - previousCompliance`; null when previousCompliance is null. */
   readonly complianceChange: number | null;
@@ -134,19 +144,23 @@ export interface TargetDay {
   readonly status: 'completed' | 'failed' | 'none';
   readonly completed: number;
   readonly failed: number;
-  /** Compliant share of this day. */
-  readonly compliance: number;
+  /** Compliant share of this day's judged time; null when nothing was judged that day. */
+  readonly compliance: number | null;
+  /** Judged share of the day. */
+  readonly evidenceCoverage: number;
 }
 
 /** The whole fleet over the period. */
 export interface FleetSummary {
   readonly targets: number;
-  /** Mean of the targets' compliance (each target weighs the same). */
-  readonly compliance: number;
-  /** Mean over the targets that have a previous compliance; null when none has. */
+  /** Compliant share of all the targets' judged time; null when nothing was judged. */
+  readonly compliance: number | null;
+  /** Judged share of all the targets' time in the period. */
+  readonly evidenceCoverage: number;
+  /** The same over the previous period; null when nothing was judged then. */
   readonly previousCompliance: number | null;
   readonly complianceChange: number | null;
-  /** Share of target-time that was unknown. */
+  /** Share of target-time that was unknown (`1 - evidenceCoverage`). */
   readonly unknownShare: number;
   readonly targetsInAlarm: number;
   readonly backups: { readonly completed: number; readonly failed: number };
@@ -173,7 +187,9 @@ export interface GroupSummary {
   /** The cloud, account or label value; null for targets without that label. */
   readonly value: string | null;
   readonly targets: number;
-  readonly compliance: number;
+  /** Compliant share of the members' judged time; null when nothing was judged. */
+  readonly compliance: number | null;
+  readonly evidenceCoverage: number;
   readonly previousCompliance: number | null;
   readonly complianceChange: number | null;
   readonly targetsInAlarm: number;
@@ -206,7 +222,9 @@ export interface BlindTarget {
 /** One local day of the fleet. */
 export interface FleetDay {
   readonly date: string;
-  readonly compliance: number;
+  /** Compliant share of the day's judged target-time; null when nothing was judged that day. */
+  readonly compliance: number | null;
+  readonly evidenceCoverage: number;
   readonly completed: number;
   readonly failed: number;
   /** Targets with at least one completed backup that day. */

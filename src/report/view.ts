@@ -23,8 +23,12 @@ export const field = (text: string, max = MAX_NAME): string => truncate(oneLine(
 /** Free text (a rule's reason, which may quote a provider) on one line, made safe to show. */
 export const prose = (text: string, max = MAX_REASON_SHOWN): string => truncate(multiLine(text).replace(/\n+/g, ' ').trim(), max);
 
-/** `85.7%`: one decimal, never rounding a not-quite-complete share up to 100%. */
-export function pct(share: number): string {
+/** What a share nobody could judge reads as, everywhere: unknown is never 0%. */
+export const NO_EVIDENCE = 'no evidence';
+
+/** `85.7%`: one decimal, never rounding a not-quite-complete share up to 100%; `no evidence` for null. */
+export function pct(share: number | null): string {
+  if (share === null) return NO_EVIDENCE;
   const tenths = Math.min(Math.round(share * 1000), share < 1 ? 999 : 1000);
   return `${(tenths / 10).toFixed(1)}%`;
 }
@@ -82,11 +86,26 @@ export function weekdayShort(date: string): string {
 }
 const weekdays = new Map<string, string>();
 
+/**
+ * `97.2% compliant over 61.0% of the week with evidence`: compliance is a share of the judged time, so
+ * it is always said with how much was judged, unless that was all of it; `no evidence` when nothing was.
+ */
+export function complianceText(compliance: number | null, evidenceCoverage: number, of = 'period'): string {
+  if (compliance === null) return NO_EVIDENCE;
+  return evidenceCoverage >= 0.9995
+    ? `${pct(compliance)} compliant`
+    : `${pct(compliance)} compliant over ${pct(evidenceCoverage)} of the ${of} with evidence`;
+}
+
+/** `week` for an ISO week, else `period`: what "over 61% of the …" says. */
+export const periodNoun = (report: Pick<ComplianceReport, 'period'>): string => (report.period.kind === 'week' ? 'week' : 'period');
+
 /** `fleet compliance 80.8% (-16.8 pts)`: the headline numbers. */
 export function headlineNumbers(report: ComplianceReport): string {
   const f = report.fleet;
   const changeText = f.complianceChange === null ? '' : ` (${pts(f.complianceChange)})`;
-  return `${pct(f.compliance)} compliant${changeText}, ${f.targetsInAlarm} of ${f.targets} target${f.targets === 1 ? '' : 's'} in alarm`;
+  const alarms = `${f.targetsInAlarm} of ${f.targets} target${f.targets === 1 ? '' : 's'} in alarm`;
+  return `${complianceText(f.compliance, f.evidenceCoverage, periodNoun(report))}${changeText}, ${alarms}`;
 }
 
 /** The subject of a report message: `Backup compliance 2026-W43: 80.8% compliant (-16.8 pts), 1 of 4 targets in alarm`. */

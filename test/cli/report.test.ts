@@ -163,7 +163,7 @@ describe('report output', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as ComplianceReport;
     expect(report).toMatchObject({
-      version: 1,
+      version: 2,
       timezone: TZ,
       period: { label: '2026-W46', start: '2026-11-08T23:00:00Z', end: '2026-11-15T23:00:00Z' },
     });
@@ -243,7 +243,7 @@ describe('report --send', () => {
       version: 1,
       channel: 'hook',
       items: [],
-      report: { version: 1, period: { label: '2026-W46' } },
+      report: { version: 2, period: { label: '2026-W46' } },
     });
   });
 

@@ -28,6 +28,7 @@ function days(statuses: readonly TargetDay['status'][]): TargetDay[] {
       completed: status === 'completed' ? 1 : 0,
       failed: status === 'failed' ? 1 : 0,
       compliance: status === 'completed' ? 1 : 0.5,
+      evidenceCoverage: 1,
     };
   });
 }
@@ -42,6 +43,7 @@ export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
     instance: 'rm-1',
     labels: { team: 'payments' },
     compliance: 1,
+    evidenceCoverage: 1,
     time: { compliantMs: 168 * H, alarmMs: 0, unknownMs: 0 },
     previousCompliance: 1,
     complianceChange: 0,
@@ -118,7 +120,7 @@ export function sampleReport(extra = 0): ComplianceReport {
     reason: evil.currentAlarms[0]?.reason ?? '',
   };
   return {
-    version: 1,
+    version: 2,
     generatedAt: '2026-11-16T07:00:00Z',
     timezone: 'Europe/Berlin',
     period: { label: '2026-W46', kind: 'week', start: '2026-11-08T23:00:00Z', end: '2026-11-15T23:00:00Z', lengthMs: 168 * H },
@@ -126,6 +128,7 @@ export function sampleReport(extra = 0): ComplianceReport {
     fleet: {
       targets: targets.length,
       compliance: 0.75,
+      evidenceCoverage: 0.928571,
       previousCompliance: 0.875,
       complianceChange: -0.125,
       unknownShare: 0.071429,
@@ -138,6 +141,7 @@ export function sampleReport(extra = 0): ComplianceReport {
             value: 'aliyun',
             targets: targets.length,
             compliance: 0.75,
+            evidenceCoverage: 1,
             previousCompliance: 0.875,
             complianceChange: -0.125,
             targetsInAlarm: 1,
@@ -149,6 +153,7 @@ export function sampleReport(extra = 0): ComplianceReport {
             value: HOSTILE.formula,
             targets: 1,
             compliance: 0.5,
+            evidenceCoverage: 1,
             previousCompliance: 0.75,
             complianceChange: -0.25,
             targetsInAlarm: 1,
@@ -158,6 +163,7 @@ export function sampleReport(extra = 0): ComplianceReport {
             value: 'ali-prod',
             targets: 1 + extra,
             compliance: 1,
+            evidenceCoverage: 1,
             previousCompliance: 1,
             complianceChange: 0,
             targetsInAlarm: 0,
@@ -170,6 +176,7 @@ export function sampleReport(extra = 0): ComplianceReport {
               value: HOSTILE.slack,
               targets: 1,
               compliance: 0.5,
+              evidenceCoverage: 1,
               previousCompliance: 0.75,
               complianceChange: -0.25,
               targetsInAlarm: 1,
@@ -179,6 +186,7 @@ export function sampleReport(extra = 0): ComplianceReport {
               value: 'payments',
               targets: 1 + extra,
               compliance: 1,
+              evidenceCoverage: 1,
               previousCompliance: 1,
               complianceChange: 0,
               targetsInAlarm: 0,
@@ -190,6 +198,7 @@ export function sampleReport(extra = 0): ComplianceReport {
               value: HOSTILE.emoji,
               targets: 1,
               compliance: 0.5,
+              evidenceCoverage: 1,
               previousCompliance: null,
               complianceChange: null,
               targetsInAlarm: 1,
@@ -205,6 +214,7 @@ export function sampleReport(extra = 0): ComplianceReport {
       daily: DATES.map((date, i) => ({
         date,
         compliance: [1, 0.75, 0.5, 0.9, 0.95, 0.99, 0.6][i] ?? 1,
+        evidenceCoverage: 1,
         completed: 2,
         failed: i % 3 === 1 ? 1 : 0,
         targetsWithBackup: 2,

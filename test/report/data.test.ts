@@ -207,9 +207,10 @@ describe('per-target numbers', () => {
     expect(a.complianceChange).toBe(Math.round((121 / 169 - 1) * 1e6) / 1e6);
   });
 
-  it('counts time before the first successful poll as unknown in the previous period', () => {
+  it('counts time before the first successful poll as unknown in the previous period, never as non-compliant', () => {
     const b = target('db-b');
-    expect(b.previousCompliance).toBe(Math.round((156 / 168) * 1e6) / 1e6);
+    // W42: 12 hours before the first poll unknown, the other 156 compliant.
+    expect(b.previousCompliance).toBe(1);
     expect(b.time).toEqual({ compliantMs: 147 * H, alarmMs: 22 * H, unknownMs: 0 });
   });
 
@@ -229,6 +230,9 @@ describe('per-target numbers', () => {
   it('treats a target added mid-week as unknown and blind before its first evaluation, with no previous period', () => {
     const d = target('db-d');
     expect(d.time).toEqual({ compliantMs: 109 * H, alarmMs: 0, unknownMs: 60 * H });
+    // Compliant whenever it was judged, and judged for 109 of 169 hours: never 64.5% compliant.
+    expect(d.compliance).toBe(1);
+    expect(d.evidenceCoverage).toBe(Math.round((109 / 169) * 1e6) / 1e6);
     expect(d.blindMs).toBe(60 * H);
     expect(d.previousCompliance).toBeNull();
     expect(d.complianceChange).toBeNull();
@@ -237,18 +241,21 @@ describe('per-target numbers', () => {
 });
 
 describe('fleet summary', () => {
-  it('averages compliance over targets and compares with the targets known before', () => {
+  it('takes fleet compliance over the judged target-time, beside how much of it was judged', () => {
     const f = report.fleet;
     expect(f.targets).toBe(4);
-    expect(f.compliance).toBe(Math.round(((121 + 147 + 169 + 109) / 676) * 1e6) / 1e6);
-    expect(f.previousCompliance).toBe(Math.round(((1 + 0.928571 + 1) / 3) * 1e6) / 1e6);
-    expect(f.complianceChange).toBe(Math.round((f.compliance - (f.previousCompliance ?? 0)) * 1e6) / 1e6);
+    expect(f.compliance).toBe(Math.round(((121 + 147 + 169 + 109) / (169 + 169 + 169 + 109)) * 1e6) / 1e6);
+    expect(f.evidenceCoverage).toBe(Math.round((616 / 676) * 1e6) / 1e6);
+    // W42: db-a, db-b and db-c compliant whenever judged; db-d not there yet.
+    expect(f.previousCompliance).toBe(1);
+    expect(f.complianceChange).toBe(Math.round(((f.compliance ?? 0) - (f.previousCompliance ?? 0)) * 1e6) / 1e6);
     expect(f.unknownShare).toBe(Math.round((60 / 676) * 1e6) / 1e6);
   });
 
   it('lists targets and worst offenders worst first', () => {
-    expect(report.targets.map((t) => t.id)).toEqual(['db-d', 'db-a', 'db-b', 'db-c']);
-    expect(report.fleet.worstOffenders).toEqual(['db-d', 'db-a', 'db-b']);
+    // db-d is compliant whenever judged; of two equals, the one with more unknown time comes first.
+    expect(report.targets.map((t) => t.id)).toEqual(['db-a', 'db-b', 'db-d', 'db-c']);
+    expect(report.fleet.worstOffenders).toEqual(['db-a', 'db-b']);
   });
 
   it('groups by cloud, account and label, worst first, with unlabelled targets as null', () => {
@@ -259,9 +266,9 @@ describe('fleet summary', () => {
     ]);
     expect(g.account.map((x) => x.value)).toEqual(['ali', 'uc']);
     expect(g.labels.team?.map((x) => [x.value, x.targets, x.compliance])).toEqual([
-      [null, 1, Math.round((109 / 169) * 1e6) / 1e6],
-      ['payments', 2, Math.round(((121 / 169 + 1) / 2) * 1e6) / 1e6],
+      ['payments', 2, Math.round(((121 + 169) / (169 + 169)) * 1e6) / 1e6],
       ['crm', 1, Math.round((147 / 169) * 1e6) / 1e6],
+      [null, 1, 1],
     ]);
   });
 
@@ -288,8 +295,9 @@ describe('fleet summary', () => {
       '2026-10-24',
       '2026-10-25',
     ]);
-    // Wednesday: db-a 4h of 24, db-d from 10:00Z (12:00 local) = 12h of 24, db-b and db-c all day.
-    expect(days[2]?.compliance).toBe(Math.round(((4 + 12 + 24 + 24) / 96) * 1e6) / 1e6);
+    // Wednesday: db-a 4h compliant of 24 judged, db-d judged from 10:00Z (12:00 local) = 12h, db-b and db-c all day.
+    expect(days[2]?.compliance).toBe(Math.round(((4 + 12 + 24 + 24) / 84) * 1e6) / 1e6);
+    expect(days[2]?.evidenceCoverage).toBe(Math.round((84 / 96) * 1e6) / 1e6);
     expect(days[6]).toMatchObject({ completed: 5, failed: 0, targetsWithBackup: 4 });
   });
 });

@@ -9,7 +9,7 @@ import { reportMessage } from '../../src/report/send-report.js';
 import type { ComplianceReport } from '../../src/report/types.js';
 import { pct, pts } from '../../src/report/view.js';
 import { parseCsv } from '../helpers/csv.js';
-import { HOSTILE, hostileTarget, sampleReport } from '../helpers/report-fixture.js';
+import { HOSTILE, hostileTarget, sampleReport, targetReport } from '../helpers/report-fixture.js';
 
 const report = sampleReport();
 const evil = hostileTarget();
@@ -21,7 +21,7 @@ describe('markdown', () => {
 
   it('names the period, the fleet compliance and its change', () => {
     expect(md).toContain('# Backup compliance 2026-W46');
-    expect(md).toContain('| Compliance | **75.0%** (previous 87.5%, -12.5 pts) |');
+    expect(md).toContain('| Compliance | **75.0% compliant over 92.9% of the week with evidence** (previous 87.5%, -12.5 pts) |');
   });
 
   it('escapes markup in hostile names so they show as typed and add no HTML, links or table cells', () => {
@@ -50,7 +50,7 @@ describe('markdown', () => {
     const text = renderMarkdown(report, { plain: true });
     expect(text).toContain('<script>alert("x")</script>');
     expect(text).not.toContain('\\<');
-    expect(text).toContain('| Compliance | 75.0% (previous 87.5%, -12.5 pts) |');
+    expect(text).toContain('| Compliance | 75.0% compliant over 92.9% of the week with evidence (previous 87.5%, -12.5 pts) |');
     expect(text).not.toMatch(CONTROL);
   });
 
@@ -103,7 +103,7 @@ describe('json', () => {
   const parsed = JSON.parse(text) as ComplianceReport;
 
   it('is the versioned shape, with config identifiers exactly as configured once control characters are removed', () => {
-    expect(parsed.version).toBe(1);
+    expect(parsed.version).toBe(2);
     expect(parsed.period.label).toBe('2026-W46');
     expect(parsed.targets[0]?.id).toBe(evil.id);
     expect(parsed.targets[0]?.labels).toEqual({ ...evil.labels, note: 'abcgnp.exe' });
@@ -178,7 +178,55 @@ describe('slack summary and email message', () => {
   });
 
   it('puts the period and the fleet compliance in the subject', () => {
-    expect(reportMessage(report).subject).toBe('Backup compliance 2026-W46: 75.0% compliant (-12.5 pts), 1 of 2 targets in alarm');
+    expect(reportMessage(report).subject).toBe(
+      'Backup compliance 2026-W46: 75.0% compliant over 92.9% of the week with evidence (-12.5 pts), 1 of 2 targets in alarm',
+    );
+  });
+});
+
+describe('a target nobody could judge', () => {
+  const blind = targetReport({
+    id: 'never-seen',
+    compliance: null,
+    evidenceCoverage: 0,
+    time: { compliantMs: 0, alarmMs: 0, unknownMs: 168 * 3_600_000 },
+    previousCompliance: null,
+    complianceChange: null,
+  });
+  const base = sampleReport();
+  const r: ComplianceReport = {
+    ...base,
+    targets: [blind, ...base.targets],
+    fleet: {
+      ...base.fleet,
+      worstOffenders: [blind.id, ...base.fleet.worstOffenders],
+      daily: base.fleet.daily.map((d, i) => (i === 0 ? { ...d, compliance: null, evidenceCoverage: 0 } : d)),
+    },
+  };
+
+  it('reads "no evidence", never 0%, in every human format', () => {
+    const md = renderMarkdown(r);
+    const row = md.split('\n').find((l) => l.startsWith('| never-seen |'));
+    // Compliance, then the evidence it rests on: none.
+    expect(row?.split(' | ').slice(1, 3)).toEqual(['no evidence', '0.0%']);
+    expect(md).toMatch(/- Compliance \*\*no evidence\*\*/);
+    const html = renderHtml(r);
+    expect(html).toMatch(/<span style="color:#667085;[^"]*font-style:italic;">no evidence<\/span>/);
+    expect(html).toContain('<title>2026-11-09: no evidence</title>');
+    expect(reportSlack(r).text).not.toMatch(/never-seen\S* 0\.0%/);
+  });
+
+  it('leaves the compliance cell of the CSV empty and its evidence at 0', () => {
+    const rows = parseCsv(renderCsv(r));
+    const head = rows[0] ?? [];
+    const row = rows.find((x) => x[0] === 'never-seen') ?? [];
+    expect(row[head.indexOf('compliance_pct')]).toBe('');
+    expect(row[head.indexOf('evidence_pct')]).toBe('0.00');
+  });
+
+  it('says null in JSON', () => {
+    const parsed = JSON.parse(renderJson(r)) as ComplianceReport;
+    expect(parsed.targets[0]).toMatchObject({ id: 'never-seen', compliance: null, evidenceCoverage: 0 });
   });
 });
 
