@@ -12,6 +12,7 @@ export const failedBackup = defineRule({
   description: 'a failed backup within lookback with no completed backup after it',
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
+  judgesListingAlone: true,
   params: z.strictObject({ lookback: duration.prefault('24h').describe('how far back a failure counts (90m, 24h, 7d, PT24H)') }),
   historyNeeds: (params) => ({ lookbackMs: params.lookback }),
   evaluate({ history, now, params }) {

@@ -11,6 +11,7 @@ export const recentSuccess = defineRule({
   description: 'a completed backup ended within maxAge',
   defaultSeverity: 'critical',
   needsSuccessfulPoll: true,
+  judgesListingAlone: true,
   params: z.strictObject({
     maxAge: duration.prefault('24h').describe('the newest completed backup must have ended within this (90m, 24h, 7d, PT24H)'),
     kinds: backupKinds,

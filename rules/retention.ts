@@ -16,6 +16,7 @@ export const retention = defineRule({
   description: 'at least minCount completed backups within window; the oldest at least minAge old',
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
+  judgesListingAlone: true,
   params: z.strictObject({
     minCount: z.number().int().min(0).default(7).describe('completed backups required within window'),
     window: duration.prefault('7d').describe('the period in which minCount completed backups must have ended'),

@@ -23,6 +23,7 @@ export const sizeAnomaly = defineRule({
   description: 'the newest completed backup is 0 bytes or much smaller than the ones before it',
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
+  judgesListingAlone: true,
   params: z.strictObject({
     maxDrop: z.number().min(0).max(1).default(0.5).describe('alarm when the newest backup is more than this fraction below the median'),
     history: z

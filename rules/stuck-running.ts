@@ -15,6 +15,7 @@ export const stuckRunning = defineRule({
   description: 'a backup running longer than maxDuration',
   defaultSeverity: 'warning',
   needsSuccessfulPoll: true,
+  judgesListingAlone: true,
   params: z.strictObject({ maxDuration: duration.prefault('6h').describe('longest a backup may stay running') }),
   evaluate({ history, now, params }) {
     const policy = `policy ${span(params.maxDuration)}`;

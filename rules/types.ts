@@ -109,6 +109,12 @@ export interface Rule<P = unknown> {
   /** When true the engine answers `error` for a target with no successful poll yet, without calling evaluate. */
   readonly needsSuccessfulPoll: boolean;
   /**
+   * The rule judges the backup listing alone (no polls, policy or coverage), so it can also judge the
+   * time before the auditor first looked, as of past instants over the provider's first listing: the
+   * report's reconstructed evidence.
+   */
+  readonly judgesListingAlone?: boolean;
+  /**
    * `discovery`: the rule judges what discovery read, so it applies only to targets whose account has
    * a `discover:` option; for the others the engine records no finding at all (nothing to configure).
    * `auditor`: the rule judges the auditor itself (its own evidence), never a configured target.

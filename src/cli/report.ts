@@ -6,6 +6,8 @@ import { createDeps } from '../../jobs/deps.js';
 import { systemClock } from '../core/clock.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { withAutoTargets } from '../discovery/auto-targets.js';
+import { reconstructTarget } from '../engine/reconstruct.js';
 import { buildReport } from '../report/build.js';
 import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReport } from '../report/formats.js';
 import { lastCompleteWeek, MAX_PERIOD_DAYS, type Period, parseIsoWeek, rangePeriod, wallClock, weekPeriod } from '../report/period.js';
@@ -20,6 +22,7 @@ const rawOptions = z.object({
   format: z.string().optional(),
   out: z.string().optional(),
   send: z.boolean().optional(),
+  reconstruct: z.boolean().optional(),
 });
 
 /** What a valid `report` invocation asks for. */
@@ -30,6 +33,8 @@ export interface ReportArgs {
   readonly formatGiven: boolean;
   readonly out: string | undefined;
   readonly send: boolean;
+  /** Reconstruct every target's time before its first poll from its first listing before computing. */
+  readonly reconstruct: boolean;
 }
 
 /**
@@ -73,7 +78,14 @@ export function reportArgs(timeZone: string, now: number) {
       if (to - from > MAX_PERIOD_DAYS * 86_400_000) return fail('to', `the period may be at most ${MAX_PERIOD_DAYS} days long`);
       period = rangePeriod(from, to, timeZone);
     } else period = lastCompleteWeek(now, timeZone);
-    return { period, format: format as ReportFormat, formatGiven: o.format !== undefined, out: o.out, send: o.send === true };
+    return {
+      period,
+      format: format as ReportFormat,
+      formatGiven: o.format !== undefined,
+      out: o.out,
+      send: o.send === true,
+      reconstruct: o.reconstruct === true,
+    };
   });
 }
 
@@ -90,6 +102,7 @@ export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promi
     .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default: from the --out extension, else md)`)
     .option('--out <file>', 'write the report to FILE instead of stdout')
     .option('--send', 'also deliver it to report.channels (email: HTML with a text part; Slack: a summary), even if already sent')
+    .option('--reconstruct', "first reconstruct each target's time before its first poll from that poll's listing (writes the database)")
     .action((opts: unknown) => run(() => runReport(opts, program.opts<GlobalOptions>(), io)));
 }
 
@@ -116,6 +129,11 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
   const db = openDatabase(loaded.databasePath);
   try {
     const deps = createDeps({ db, loaded, log: logger(io) });
+    if (args.reconstruct) {
+      const { config } = withAutoTargets(loaded, db, now);
+      const changes = config.targets.reduce((n, t, i) => n + reconstructTarget({ ...deps, loaded: { ...loaded, config } }, t, i), 0);
+      println(io.stderr, `report: reconstructed ${config.targets.length} targets' time before their first poll (${changes} changes)`);
+    }
     const report = buildReport(deps, args.period, now);
     if (args.out !== undefined) writeAtomically(resolve(io.cwd, args.out), renderReport(report, args.format));
     else if (!args.send || args.formatGiven) io.stdout.write(renderReport(report, args.format));

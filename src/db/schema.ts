@@ -127,6 +127,26 @@ export const findingEvents = sqliteTable(
   (t) => [index('finding_events_target_rule_at').on(t.targetId, t.ruleId, t.at)],
 );
 
+/**
+ * Findings reconstructed for the time before the auditor first evaluated a target: the rules that judge
+ * a backup listing alone, evaluated as of past instants over the provider's first listing. Kept apart
+ * from `finding_events` (observed evidence), which always wins where both exist.
+ */
+export const reconstructedEvents = sqliteTable(
+  'reconstructed_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: text('target_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    at: integer('at').notNull(),
+    toState: text('to_state').notNull(),
+    reason: text('reason').notNull(),
+    /** When the listing this was reconstructed from was taken (the first successful poll's end). */
+    listedAt: integer('listed_at').notNull(),
+  },
+  (t) => [index('reconstructed_events_target_rule_at').on(t.targetId, t.ruleId, t.at)],
+);
+
 /** The outbox: one row per (finding event, reminder or report; channel). */
 export const notifications = sqliteTable(
   'notifications',

@@ -102,6 +102,10 @@ export function summarizeFleet(
   const fleet: FleetSummary = {
     targets: targets.length,
     ...complianceOf(results),
+    reconstructedShare: share(
+      results.reduce((s, r) => s + r.reconstructedMs, 0),
+      totalMs,
+    ),
     unknownShare: share(
       targets.reduce((s, t) => s + t.time.unknownMs, 0),
       totalMs,

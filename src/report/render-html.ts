@@ -13,6 +13,8 @@ import {
   periodNoun,
   prose,
   pts,
+  reconstructedFleetText,
+  reconstructedText,
   reportTitle,
   span,
 } from './view.js';
@@ -70,6 +72,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         ['Compliance', `${complianceBadge(f.compliance, f.evidenceCoverage, periodNoun(report))} (${e(previous)})`],
         ['Targets', e(`${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`)],
         ['Unknown', e(`${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`)],
+        ...(f.reconstructedShare > 0 ? [['Reconstructed', e(reconstructedFleetText(f.reconstructedShare))]] : []),
         ['Backups', e(`${f.backups.completed} completed, ${f.backups.failed} failed`)],
         [
           'Alarms',
@@ -210,6 +213,7 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
     `Compliance ${complianceBadge(t.compliance, t.evidenceCoverage, periodNoun(report))} (${e(previous)}); ` +
       `in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
       `${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
+    ...(t.reconstructed ? [`<span style="font-style:italic;">${e(reconstructedText(report, t.reconstructed))}</span>`] : []),
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
     dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
     `Longest gap without a completed backup: ${e(gap)}`,

@@ -1,5 +1,5 @@
 import type { ComplianceReport, TargetReport } from './types.js';
-import { complianceText, dayStrip, dur, field, labelText, local, pct, periodNoun, prose, pts } from './view.js';
+import { complianceText, dayStrip, dur, field, labelText, local, pct, periodNoun, prose, pts, reconstructedText } from './view.js';
 
 /** How text is marked up: Markdown, or nothing for plain text. */
 export interface Format {
@@ -27,6 +27,7 @@ export function targetSection(report: ComplianceReport, t: TargetReport, fmt: Fo
     `- Compliance ${fmt.strong(complianceText(t.compliance, t.evidenceCoverage, periodNoun(report)))} (${previous}); ` +
       `in alarm ${dur(t.time.alarmMs)}, unknown ${dur(t.time.unknownMs)}` +
       `${t.blindMs > 0 ? `, blind ${dur(t.blindMs)}` : ''}`,
+    ...(t.reconstructed ? [`- ${esc(reconstructedText(report, t.reconstructed))}`] : []),
     `- Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; ` +
       `days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,
     `- Longest gap without a completed backup: ${gap}`,

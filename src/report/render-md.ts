@@ -12,6 +12,7 @@ import {
   pct,
   periodNoun,
   pts,
+  reconstructedFleetText,
   span,
   weekdayShort,
 } from './view.js';
@@ -74,6 +75,7 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
         ['Compliance', `${fmt.strong(complianceText(f.compliance, f.evidenceCoverage, periodNoun(report)))} (${previous})`],
         ['Targets', `${f.targets}; ${f.targetsInAlarm} in alarm at the period end; ${f.blindTargets.length} blind for a while`],
         ['Unknown', `${pct(f.unknownShare)} of target-time (no evaluation, or rules that could not judge)`],
+        ...(f.reconstructedShare > 0 ? [['Reconstructed', esc(reconstructedFleetText(f.reconstructedShare))]] : []),
         ['Backups', `${f.backups.completed} completed, ${f.backups.failed} failed`],
         [
           'Alarms',

@@ -34,9 +34,14 @@ export function dayCellsSvg(days: readonly TargetDay[], caption: string): string
   const total = Math.max(1, days.length * (width + gap) - gap);
   const parts = days.map((d, i) => {
     const x = i * (width + gap);
-    const title = `${d.date}: ${DAY_WORD[d.status]} (${d.completed} completed, ${d.failed} failed)`;
+    // A day known only from the provider's first listing is outlined dashed: reconstructed, not observed.
+    const rebuilt = d.reconstructed >= 0.5;
+    const title =
+      `${d.date}: ${DAY_WORD[d.status]} (${d.completed} completed, ${d.failed} failed)` +
+      (rebuilt ? ', reconstructed from the provider listing' : '');
+    const outline = rebuilt ? ' stroke="#475467" stroke-width="1.5" stroke-dasharray="3 2"' : '';
     const rect =
-      `<rect x="${x}" y="0" width="${width}" height="20" rx="3" fill="${DAY_COLOR[d.status]}">` +
+      `<rect x="${x}" y="0" width="${width}" height="20" rx="3" fill="${DAY_COLOR[d.status]}"${outline}>` +
       `<title>${escapeHtml(title)}</title></rect>`;
     const label = labelled
       ? `<text x="${x + width / 2}" y="33" ${LABEL_FONT} text-anchor="middle">${escapeHtml(weekdayShort(d.date))}</text>`

@@ -7,6 +7,7 @@ import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from '../d
 import { backupStats } from './backup-stats.js';
 import { change, judgedShare, share } from './numbers.js';
 import type { LocalDay, Period } from './period.js';
+import { withReconstruction } from './reconstructed.js';
 import { episodes, measure, type RuleState, type RuleTimeline, sweep } from './timeline.js';
 import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
 
@@ -33,6 +34,8 @@ export interface TargetResult {
   readonly daily: readonly Judged[];
   /** Null when nothing at all was recorded for the target before the previous period's end. */
   readonly previous: Judged | null;
+  /** Judged ms of the period that came from reconstruction, for the fleet's share. */
+  readonly reconstructedMs: number;
 }
 
 /** Compliant ms and judged (compliant or in alarm) ms of a stretch. */
@@ -42,6 +45,9 @@ export interface Judged {
 }
 
 const judgedOf = (m: { ok: number; alarm: number }): Judged => ({ okMs: m.ok, judgedMs: m.ok + m.alarm });
+
+/** How much of `[a, b)` lies within `[c, d)`. */
+const overlap = (a: number, b: number, c: number, d: number): number => Math.max(0, Math.min(b, d) - Math.max(a, c));
 
 function stalenessOf(rules: readonly ResolvedRule[]): number {
   const params = rules.find((r) => r.rule.id === POLL_FAILING)?.params as { maxStaleness?: unknown } | undefined;
@@ -65,26 +71,29 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   // past the last evaluation plus poll-failing's own tolerance, nothing is known.
   const evaluated = lastEvaluated(db, target.id);
   const staleFrom = evaluated === null ? null : evaluated + stalenessOf(input.rules);
-  const timelines: RuleTimeline[] = tracked.map((t) => ({
+  const observedTimelines: RuleTimeline[] = tracked.map((t) => ({
     ruleId: t.rule.rule.id,
     changes:
       staleFrom !== null && staleFrom < period.end
         ? [...t.changes, { at: Math.max(staleFrom, from), state: 'none', reason: '' }]
         : t.changes,
   }));
+  const { timelines, reconstruction } = withReconstruction(db, target.id, observedTimelines);
   const watchesPolls = tracked.some((t) => t.rule.rule.id === POLL_FAILING);
-  const blindWhen = (states: ReadonlyMap<string, RuleState>): boolean => {
+  const blindWhen = (states: ReadonlyMap<string, RuleState>, at: number): boolean => {
+    // Reconstructed time has evidence, but the auditor was not watching then.
+    if (reconstruction && at >= reconstruction.start && at < reconstruction.until) return true;
     if (watchesPolls) {
       const s = states.get(POLL_FAILING);
       return s === 'alarm' || s === 'error' || s === 'none';
     }
     return [...states.values()].every((s) => s === 'none');
   };
-  const pieces = sweep(timelines, from, period.end, blindWhen);
+  const pieces = sweep(timelines, from, period.end, blindWhen, reconstruction ? [reconstruction.start, reconstruction.until] : []);
   const lengthMs = period.end - period.start;
   const current = measure(pieces, period.start, period.end);
   const before = measure(pieces, previous.start, previous.end);
-  const recordedBefore = tracked.some((t) => t.changes.some((c) => c.at < previous.end));
+  const recordedBefore = timelines.some((t) => t.changes.some((c) => c.at < previous.end));
   const judged = judgedOf(current);
   const judgedBefore = recordedBefore ? judgedOf(before) : null;
   const compliance = judgedShare(judged.okMs, judged.judgedMs);
@@ -93,6 +102,8 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   const lastBefore = lastCompletedBefore(db, target.id, period.start);
   const stats = backupStats(period, days, backupsIn(db, target.id, period.start, period.end), lastBefore);
   const daily = days.map((d) => judgedOf(measure(pieces, d.start, d.end)));
+  const rebuilt =
+    reconstruction && judgedOf(measure(pieces, Math.max(period.start, reconstruction.start), Math.min(period.end, reconstruction.until)));
 
   const currentAlarms: CurrentAlarm[] = [];
   const resolvedAlarms: ResolvedAlarm[] = [];
@@ -146,6 +157,10 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     labels: { ...target.labels },
     compliance,
     evidenceCoverage: share(judged.judgedMs, lengthMs),
+    reconstructed:
+      reconstruction && rebuilt && rebuilt.judgedMs > 0
+        ? { ms: rebuilt.judgedMs, share: share(rebuilt.judgedMs, lengthMs), listedAt: iso(reconstruction.listedAt) }
+        : null,
     time: { compliantMs: current.ok, alarmMs: current.alarm, unknownMs: current.unknown },
     previousCompliance,
     complianceChange: change(compliance, previousCompliance),
@@ -168,8 +183,9 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
         failed: counts.failed,
         compliance: judgedShare(daily[i]?.okMs ?? 0, daily[i]?.judgedMs ?? 0),
         evidenceCoverage: share(daily[i]?.judgedMs ?? 0, d.end - d.start),
+        reconstructed: reconstruction ? share(overlap(d.start, d.end, reconstruction.start, reconstruction.until), d.end - d.start) : 0,
       };
     }),
   };
-  return { report, alarms, blind, judged, daily, previous: judgedBefore };
+  return { report, alarms, blind, judged, daily, previous: judgedBefore, reconstructedMs: rebuilt?.judgedMs ?? 0 };
 }

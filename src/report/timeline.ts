@@ -52,17 +52,20 @@ export function combine(states: readonly RuleState[]): TargetState {
 }
 
 /**
- * Cuts `[from, to)` into pieces of constant combined state. `blind(states)` says, from the rules'
- * states at an instant, whether the target was unwatched then.
+ * Cuts `[from, to)` into pieces of constant combined state. `blind(states, at)` says, from the rules'
+ * states at an instant, whether the target was unwatched then. Callers add a break at every instant
+ * where `blind` changes for reasons other than the states (see `extraBreaks`).
  */
 export function sweep(
   timelines: readonly RuleTimeline[],
   from: number,
   to: number,
-  blind: (states: ReadonlyMap<string, RuleState>) => boolean,
+  blind: (states: ReadonlyMap<string, RuleState>, at: number) => boolean,
+  extraBreaks: readonly number[] = [],
 ): Piece[] {
   const breaks = new Set<number>([from]);
   for (const t of timelines) for (const c of t.changes) if (c.at > from && c.at < to) breaks.add(c.at);
+  for (const at of extraBreaks) if (at > from && at < to) breaks.add(at);
   const points = [...breaks].sort((a, b) => a - b);
   const cursor = timelines.map(() => -1);
   const pieces: Piece[] = [];
@@ -77,7 +80,7 @@ export function sweep(
       cursor[k] = j;
       states.set(t.ruleId, j === -1 ? 'none' : (t.changes[j] as Change).state);
     });
-    const piece: Piece = { from: at, to: next, state: combine([...states.values()]), blind: blind(states) };
+    const piece: Piece = { from: at, to: next, state: combine([...states.values()]), blind: blind(states, at) };
     const last = pieces[pieces.length - 1];
     if (last && last.state === piece.state && last.blind === piece.blind) pieces[pieces.length - 1] = { ...last, to: next };
     else pieces.push(piece);

@@ -73,6 +73,11 @@ export interface TargetReport {
   readonly compliance: number | null;
   /** `(compliantMs + alarmMs) / period.lengthMs`: how much of the period has evidence either way. */
   readonly evidenceCoverage: number;
+  /**
+   * Judged time reconstructed rather than observed: before the auditor first evaluated the target, judged as of past instants
+   * from the provider's first listing by the rules needing nothing else; deleted backups are not in it. Null when none was.
+   */
+  readonly reconstructed: Reconstructed | null;
   readonly time: TimeSplit;
   /** Compliance in the previous period; null when nothing was judged then. */
   readonly previousCompliance: number | null;
@@ -99,6 +104,14 @@ export interface TargetReport {
   readonly blindMs: number;
   /** One entry per local day of the period. */
   readonly daily: readonly TargetDay[];
+}
+
+/** Reconstructed evidence over the period: judged ms (part of the time split), `ms / period.lengthMs`, when listed. */
+export interface Reconstructed {
+  readonly ms: number;
+  readonly share: number;
+  /** When the listing it was reconstructed from was taken (the target's first successful poll). */
+  readonly listedAt: string;
 }
 
 /** A stretch without a completed backup. */
@@ -148,6 +161,8 @@ export interface TargetDay {
   readonly compliance: number | null;
   /** Judged share of the day. */
   readonly evidenceCoverage: number;
+  /** Share of the day judged from the provider's first listing (before the auditor first looked). */
+  readonly reconstructed: number;
 }
 
 /** The whole fleet over the period. */
@@ -157,6 +172,8 @@ export interface FleetSummary {
   readonly compliance: number | null;
   /** Judged share of all the targets' time in the period. */
   readonly evidenceCoverage: number;
+  /** Reconstructed share of all the targets' time in the period (part of `evidenceCoverage`). */
+  readonly reconstructedShare: number;
   /** The same over the previous period; null when nothing was judged then. */
   readonly previousCompliance: number | null;
   readonly complianceChange: number | null;

@@ -97,6 +97,21 @@ export function complianceText(compliance: number | null, evidenceCoverage: numb
     : `${pct(compliance)} compliant over ${pct(evidenceCoverage)} of the ${of} with evidence`;
 }
 
+/**
+ * `62.3% of the week reconstructed from the provider's listing at 2026-12-02 19:11; backups the provider
+ * had already deleted are not in it`: the sentence every human format says of reconstructed evidence.
+ */
+export function reconstructedText(report: ComplianceReport, r: { share: number; listedAt: string }): string {
+  return (
+    `${pct(r.share)} of the ${periodNoun(report)} reconstructed from the provider's listing at ${local(report, r.listedAt)}; ` +
+    'backups the provider had already deleted are not in it'
+  );
+}
+
+/** The fleet's reconstructed share, said so a reader knows what it rests on. */
+export const reconstructedFleetText = (reconstructedShare: number): string =>
+  `${pct(reconstructedShare)} of target-time judged from the providers' listings of the time before the auditor looked`;
+
 /** `week` for an ISO week, else `period`: what "over 61% of the …" says. */
 export const periodNoun = (report: Pick<ComplianceReport, 'period'>): string => (report.period.kind === 'week' ? 'week' : 'period');
 

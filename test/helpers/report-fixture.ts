@@ -29,6 +29,7 @@ function days(statuses: readonly TargetDay['status'][]): TargetDay[] {
       failed: status === 'failed' ? 1 : 0,
       compliance: status === 'completed' ? 1 : 0.5,
       evidenceCoverage: 1,
+      reconstructed: 0,
     };
   });
 }
@@ -44,6 +45,7 @@ export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
     labels: { team: 'payments' },
     compliance: 1,
     evidenceCoverage: 1,
+    reconstructed: null,
     time: { compliantMs: 168 * H, alarmMs: 0, unknownMs: 0 },
     previousCompliance: 1,
     complianceChange: 0,
@@ -129,6 +131,7 @@ export function sampleReport(extra = 0): ComplianceReport {
       targets: targets.length,
       compliance: 0.75,
       evidenceCoverage: 0.928571,
+      reconstructedShare: 0,
       previousCompliance: 0.875,
       complianceChange: -0.125,
       unknownShare: 0.071429,
