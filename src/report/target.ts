@@ -7,6 +7,7 @@ import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from '../d
 import { backupStats } from './backup-stats.js';
 import { change, judgedShare, share } from './numbers.js';
 import type { LocalDay, Period } from './period.js';
+import { achievedRpo, objectiveOf } from './rpo.js';
 import { episodes, measure, type RuleState, type RuleTimeline, sweep } from './timeline.js';
 import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
 
@@ -91,7 +92,8 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   const previousCompliance = judgedBefore && judgedShare(judgedBefore.okMs, judgedBefore.judgedMs);
 
   const lastBefore = lastCompletedBefore(db, target.id, period.start);
-  const stats = backupStats(period, days, backupsIn(db, target.id, period.start, period.end), lastBefore);
+  const ended = backupsIn(db, target.id, period.start, period.end);
+  const stats = backupStats(period, days, ended, lastBefore);
   const daily = days.map((d) => judgedOf(measure(pieces, d.start, d.end)));
 
   const currentAlarms: CurrentAlarm[] = [];
@@ -153,6 +155,7 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     days: days.length,
     backups: { completed: stats.completed, failed: stats.failed },
     longestGap: gap && { ms: gap.ms, from: iso(gap.from), to: iso(gap.to), fromPeriodStart: gap.fromPeriodStart },
+    rpo: achievedRpo(period, ended, lastBefore, objectiveOf(input.rules)),
     currentAlarms,
     resolvedAlarms: resolvedAlarms.sort((a, b) => compareText(a.closedAt, b.closedAt) || compareText(a.rule, b.rule)),
     openedAlarms,

@@ -1,5 +1,6 @@
 import type { CoverageRow } from '../discovery/coverage-rows.js';
 import type { Severity } from '../domain/finding.js';
+import type { AchievedRpo, RpoEntry } from './types-rpo.js';
 
 /**
  * The compliance report, JSON shape version 2: what `report --format json` prints and every other
@@ -89,6 +90,8 @@ export interface TargetReport {
    * start) to the period end; null only when the period is empty.
    */
   readonly longestGap: Gap | null;
+  /** The achieved recovery point: gaps between completed backups against the objective (types-rpo.ts). */
+  readonly rpo: AchievedRpo;
   /** Findings in alarm at the end of the period. */
   readonly currentAlarms: readonly CurrentAlarm[];
   /** Alarms that ended during the period, with how long each lasted. */
@@ -166,6 +169,11 @@ export interface FleetSummary {
   readonly backups: { readonly completed: number; readonly failed: number };
   /** Up to 10 target ids, worst first, among those not fully compliant. */
   readonly worstOffenders: readonly string[];
+  /**
+   * Up to 10 targets with a completed backup on record, worst first: by longest gap as a multiple of the
+   * objective (targets without one after those with one), then longest gap, then id (types-rpo.ts).
+   */
+  readonly worstRpo: readonly RpoEntry[];
   /** Per cloud, per account and per label key (`labels.team`), each list worst first. */
   readonly groups: {
     readonly cloud: readonly GroupSummary[];

@@ -51,6 +51,7 @@ export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
     days: 7,
     backups: { completed: 7, failed: 0 },
     longestGap: { ms: 24 * H, from: '2026-11-08T02:00:00Z', to: '2026-11-09T02:00:00Z', fromPeriodStart: false },
+    rpo: { longestMs: 24 * H, p95Ms: 24 * H, openMs: 21 * H, objectiveMs: 24 * H, met: true, backups: 7 },
     currentAlarms: [],
     resolvedAlarms: [],
     openedAlarms: 0,
@@ -74,6 +75,7 @@ export function hostileTarget(): TargetReport {
     complianceChange: -0.25,
     daysWithBackup: 3,
     backups: { completed: 3, failed: 2 },
+    rpo: { longestMs: 72 * H, p95Ms: 72 * H, openMs: 21 * H, objectiveMs: 24 * H, met: false, backups: 3 },
     currentAlarms: [
       {
         rule: 'poll-failing',
@@ -135,6 +137,10 @@ export function sampleReport(extra = 0): ComplianceReport {
       targetsInAlarm: 1,
       backups: { completed: 10 + 7 * extra, failed: 2 },
       worstOffenders: [evil.id],
+      worstRpo: [
+        { target: evil.id, longestMs: 72 * H, p95Ms: 72 * H, openMs: 21 * H, objectiveMs: 24 * H, met: false },
+        { target: good.id, longestMs: 24 * H, p95Ms: 24 * H, openMs: 21 * H, objectiveMs: 24 * H, met: true },
+      ],
       groups: {
         cloud: [
           {
