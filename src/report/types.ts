@@ -1,5 +1,6 @@
 import type { CoverageRow } from '../discovery/coverage-rows.js';
 import type { Severity } from '../domain/finding.js';
+import type { ReportExceptions } from './types-exceptions.js';
 import type { AchievedRpo, RpoEntry } from './types-rpo.js';
 
 /**
@@ -30,6 +31,8 @@ export interface ComplianceReport {
   readonly fleet: FleetSummary;
   /** Every configured target, worst first (lowest compliance, then most alarms, then id). */
   readonly targets: readonly TargetReport[];
+  /** Silences in force during the period, coverage exclusions and disabled rules (types-exceptions.ts). */
+  readonly exceptions: ReportExceptions;
   /**
    * Present when an account has `discover:`: per account and service, instances discovered / targeted /
    * excluded / uncovered at the period end (as `coverage --json` prints them). Added within version 1.

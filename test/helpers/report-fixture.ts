@@ -1,4 +1,5 @@
 import type { ComplianceReport, TargetDay, TargetReport } from '../../src/report/types.js';
+import type { ReportExceptions } from '../../src/report/types-exceptions.js';
 
 /** Text a hostile provider or a careless config could put in front of a reader. */
 export const HOSTILE = {
@@ -104,6 +105,33 @@ export function hostileTarget(): TargetReport {
     blindMs: 24 * H,
     daily: days(['completed', 'failed', 'none', 'completed', 'failed', 'none', 'completed']),
   });
+}
+
+/** Exceptions whose every config- and user-sourced string is hostile: a silence, two exclusions, two disabled rules. */
+export function hostileExceptions(target: string): ReportExceptions {
+  return {
+    silences: [
+      {
+        id: 7,
+        author: `${HOSTILE.slack} ${HOSTILE.ansi}`,
+        reason: `${HOSTILE.script} ${HOSTILE.markdown} ${HOSTILE.newline} ${HOSTILE.bidi} ${HOSTILE.huge}`,
+        from: '2026-11-10T08:00:00Z',
+        until: '2026-11-12T08:00:00Z',
+        expired: true,
+        createdAt: '2026-11-10T07:55:00Z',
+        matchers: { target, rule: HOSTILE.markdown, labels: { [HOSTILE.quotes]: HOSTILE.formula } },
+        heldBack: 3,
+      },
+    ],
+    exclusions: [
+      { account: 'ali-prod', match: HOSTILE.script, reason: `${HOSTILE.formula} ${HOSTILE.slack} ${HOSTILE.markdown} ${HOSTILE.huge}` },
+      { account: HOSTILE.formula, match: 'rm-legacy-*', reason: null },
+    ],
+    disabledRules: [
+      { target, rule: 'size-anomaly', where: 'targets[0].rules.size-anomaly' },
+      { target: 'orders-pg', rule: 'size-anomaly', where: 'rules.size-anomaly' },
+    ],
+  };
 }
 
 /** A whole report: one hostile target, one fully compliant one, and `extra` more compliant ones. */
@@ -227,5 +255,6 @@ export function sampleReport(extra = 0): ComplianceReport {
       })),
     },
     targets,
+    exceptions: hostileExceptions(evil.id),
   };
 }
