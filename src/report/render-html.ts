@@ -1,4 +1,5 @@
 import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
+import { worstRpoHtml } from './render-html-rpo.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
 import {
@@ -16,6 +17,7 @@ import {
   reportTitle,
   span,
 } from './view.js';
+import { rpoText } from './view-rpo.js';
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
@@ -102,6 +104,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
           ]),
         ),
   );
+
+  parts.push(worstRpoHtml(report));
 
   parts.push(
     h2('By cloud'),
@@ -213,6 +217,7 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
     dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
     `Longest gap without a completed backup: ${e(gap)}`,
+    `Achieved RPO: ${e(rpoText(t.rpo))}`,
   ];
   for (const a of t.currentAlarms) {
     rows.push(

@@ -1,3 +1,4 @@
+import { worstRpoSection } from './render-md-rpo.js';
 import { type Format, targetSection } from './render-md-target.js';
 import type { ComplianceReport, GroupSummary } from './types.js';
 import {
@@ -115,6 +116,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
       ),
     );
   }
+
+  out.push(...worstRpoSection(report, esc));
 
   const maxRows = opts.maxRows ?? MAX_ROWS;
   const more = (shown: number, total: number, what: string): void => {

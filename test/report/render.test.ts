@@ -230,6 +230,53 @@ describe('a target nobody could judge', () => {
   });
 });
 
+describe('achieved RPO', () => {
+  const unknown = targetReport({
+    id: 'no-backups-yet',
+    rpo: { longestMs: null, p95Ms: null, openMs: null, objectiveMs: 24 * 3_600_000, met: null, backups: 0 },
+  });
+  const base = sampleReport();
+  const r: ComplianceReport = { ...base, targets: [...base.targets, unknown] };
+  const none: ComplianceReport = { ...base, fleet: { ...base.fleet, worstRpo: [] } };
+
+  it('tabulates the worst achieved RPOs in Markdown, hostile target names escaped, and gives each target a line', () => {
+    const md = renderMarkdown(r);
+    expect(md).toContain('## Worst achieved RPO');
+    expect(md).toContain('| orders-pg | 1d | 1d | 21h | 1d | met |');
+    expect(md).toMatch(/\| evil-\\<script\\>alert\("x"\)\\<\/script\\>A+… \| 3d \| 3d \| 21h \| 1d \| not met \|/);
+    expect(md).toContain('- Achieved RPO: longest gap 3d, 95th percentile 3d, 21h open at the period end; objective 1d: not met');
+    expect(md).toContain('- Achieved RPO: no completed backup on record; objective 1d: n/a');
+  });
+
+  it('tabulates them in HTML and gives each target card a line', () => {
+    const html = renderHtml(r);
+    expect(html).toContain('Worst achieved RPO</h2>');
+    expect(html).toContain('<b style="color:#b42318;">not met</b>');
+    expect(html).toContain('Achieved RPO: longest gap 1d, 95th percentile 1d, 21h open at the period end; objective 1d: met');
+  });
+
+  it('says "none" when no target has a completed backup on record', () => {
+    expect(renderMarkdown(none)).toContain('## Worst achieved RPO\n\nNone: no target has a completed backup on record.');
+    expect(renderHtml(none)).toMatch(/Worst achieved RPO<\/h2><p [^>]*>None: no target has a completed backup on record\.<\/p>/);
+    expect(JSON.stringify(reportSlack(none))).not.toContain('Worst achieved RPO');
+  });
+
+  it('adds hours columns at the end of the CSV, empty when unknown', () => {
+    const rows = parseCsv(renderCsv(r));
+    expect(rows[0]?.slice(-4)).toEqual(['rpo_longest_hours', 'rpo_p95_hours', 'rpo_open_hours', 'rpo_objective_hours']);
+    expect(rows[1]?.slice(-4)).toEqual(['72.00', '72.00', '21.00', '24.00']);
+    expect(rows.find((x) => x[0] === 'no-backups-yet')?.slice(-4)).toEqual(['', '', '', '24.00']);
+  });
+
+  it('names the worst in one Slack line, the name escaped for mrkdwn', () => {
+    const fleet = reportSlack(r).blocks[2];
+    const text = fleet?.type === 'section' ? fleet.text.text : '';
+    expect(text).toMatch(
+      /\nWorst achieved RPO: \*evil-&lt;script&gt;alert\("x"\)&lt;\/script&gt;A+…\* longest gap 3d \(objective 1d, not met\)$/,
+    );
+  });
+});
+
 describe('numbers as people read them', () => {
   it('never rounds an incomplete share up to 100%', () => {
     expect(pct(0.99995)).toBe('99.9%');
