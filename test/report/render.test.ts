@@ -116,6 +116,28 @@ describe('json', () => {
     expect(parsed.fleet.alarmsOpened[0]?.reason.length).toBeLessThanOrEqual(2000);
   });
 
+  it('cuts silence and exclusion reasons to 2000 characters and keeps a missing reason null', () => {
+    const x = parsed.exceptions;
+    expect(Array.from(x.silences[0]?.reason ?? '').length).toBeLessThanOrEqual(2000);
+    expect(x.silences[0]?.reason.endsWith('…')).toBe(true);
+    expect(Array.from(x.exclusions[0]?.reason ?? '').length).toBeLessThanOrEqual(2000);
+    expect(x.exclusions[1]).toEqual({ account: HOSTILE.formula, match: 'rm-legacy-*', reason: null });
+  });
+
+  it('keeps silence authors and matchers as recorded once control characters are removed', () => {
+    const s = parsed.exceptions.silences[0];
+    expect(s?.author).toBe('<!channel> <http://evil.example|click me> & more [31mRED[0m ]8;;http://evil.examplelink]8;;');
+    expect(s?.matchers).toEqual({ target: evil.id, rule: HOSTILE.markdown, labels: { [HOSTILE.quotes]: HOSTILE.formula } });
+    expect(parsed.fleet.worstRpo[0]).toEqual({
+      target: evil.id,
+      longestMs: 72 * 3_600_000,
+      p95Ms: 72 * 3_600_000,
+      openMs: 21 * 3_600_000,
+      objectiveMs: 24 * 3_600_000,
+      met: false,
+    });
+  });
+
   it('removes terminal escapes and bidi overrides from every value, keeping the visible text', () => {
     expect(text).not.toMatch(CONTROL);
     expect(parsed.targets[0]?.instance).toBe('[31mRED[0m ]8;;http://evil.examplelink]8;;');
