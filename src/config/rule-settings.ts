@@ -8,6 +8,8 @@ import type { Config, RuleSettings, TargetConfig } from './schema.js';
 export interface ResolvedRule {
   readonly rule: Rule;
   readonly enabled: boolean;
+  /** When disabled: the config path of the `false` that disabled it (`rules.retention`, `profiles[0].rules.retention`, …). */
+  readonly disabledBy?: string;
   readonly severity: Severity;
   readonly params: unknown;
 }
@@ -81,14 +83,17 @@ export function resolveRules(
   const resolved: ResolvedRule[] = [];
   for (const rule of rules.all) {
     let enabled = true;
+    let disabledBy = '';
     let merged: Record<string, unknown> = {};
     // Which layer set each parameter last, so a problem names the line the user has to fix.
     const origin = new Map<string, string>();
     for (const layer of layers) {
       const s = layer.settings[rule.id];
       if (s === undefined) continue;
-      if (s === false) enabled = false;
-      else if (s === true) enabled = true;
+      if (s === false) {
+        enabled = false;
+        disabledBy = `${layer.where}.${rule.id}`;
+      } else if (s === true) enabled = true;
       else {
         enabled = true;
         merged = { ...merged, ...s };
@@ -113,7 +118,13 @@ export function resolveRules(
     if (rule.requires === 'discovery' && config.accounts?.[target.account]?.discover === undefined) continue;
     // The auditor's own rules judge the auditor alone, and the target rules never judge it.
     if ((rule.requires === 'auditor') !== (target.id === AUDITOR_TARGET_ID)) continue;
-    resolved.push({ rule, enabled, severity: sevParsed.success ? sevParsed.data : rule.defaultSeverity, params: params.data });
+    resolved.push({
+      rule,
+      enabled,
+      ...(!enabled && { disabledBy }),
+      severity: sevParsed.success ? sevParsed.data : rule.defaultSeverity,
+      params: params.data,
+    });
   }
   return { resolved, problems };
 }

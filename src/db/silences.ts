@@ -35,7 +35,10 @@ interface Row {
   expired_at: number | null;
 }
 
-const toSilence = (r: Row): Silence => ({
+/** A `silences` row as SQLite returns it. */
+export type SilenceRow = Row;
+
+export const toSilence = (r: Row): Silence => ({
   id: r.id,
   matchers: silenceMatchers.parse(JSON.parse(r.matchers)),
   startsAt: r.starts_at,

@@ -6,6 +6,7 @@ import type { Registry } from '../core/registry.js';
 import { type Db, readTransaction } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { coverageRows } from '../discovery/coverage-rows.js';
+import { reportExceptions } from './exceptions.js';
 import { summarizeFleet } from './fleet.js';
 import { localDays, type Period, previousPeriod } from './period.js';
 import { computeTarget } from './target.js';
@@ -40,8 +41,9 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
   const discovering = Object.values(config.accounts).some((a) => a.discover !== undefined);
   const previous = previousPeriod(period);
   const days = localDays(period);
-  const results = readTransaction(deps.db, () =>
-    config.targets.map((target, i) =>
+  const { results, exceptions } = readTransaction(deps.db, () => ({
+    exceptions: reportExceptions(deps.db, deps.rules, config, period),
+    results: config.targets.map((target, i) =>
       computeTarget(
         deps.db,
         {
@@ -54,7 +56,7 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
         days,
       ),
     ),
-  );
+  }));
   const { fleet, targets } = summarizeFleet(results, days);
   return {
     version: 2,
@@ -64,6 +66,7 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
     previousPeriod: periodJson(previous),
     fleet,
     targets,
+    exceptions,
     ...(discovering && { coverage: coverageRows(deps.db, config, asOf) }),
   };
 }

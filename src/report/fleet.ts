@@ -1,8 +1,10 @@
 import { compareText } from '../core/text.js';
 import { change, judgedShare, median, share } from './numbers.js';
 import type { LocalDay } from './period.js';
+import { worstRpo } from './rpo.js';
 import type { Judged, TargetResult } from './target.js';
-import type { FleetAlarm, FleetSummary, GroupSummary, TargetReport } from './types.js';
+import type { TargetReport } from './types.js';
+import type { FleetAlarm, FleetSummary, GroupSummary } from './types-fleet.js';
 
 /** How many worst offenders the summary names. */
 export const WORST_OFFENDERS = 10;
@@ -119,6 +121,7 @@ export function summarizeFleet(
       .filter((t) => t.compliance === null || t.compliance < 1 || t.currentAlarms.length > 0)
       .slice(0, WORST_OFFENDERS)
       .map((t) => t.id),
+    worstRpo: worstRpo(targets),
     groups: {
       cloud: groupsBy(results, (t) => t.cloud),
       account: groupsBy(results, (t) => t.account),

@@ -37,6 +37,11 @@ export const CSV_COLUMNS = [
   'median_time_to_resolve_hours',
   // Added last, so scripts reading columns by position keep working.
   'evidence_pct',
+  // The achieved RPO (see types-rpo.ts); empty when unknown.
+  'rpo_longest_hours',
+  'rpo_p95_hours',
+  'rpo_open_hours',
+  'rpo_objective_hours',
 ] as const;
 
 const MAX_CELL = 1000;
@@ -60,6 +65,7 @@ function quote(text: string): string {
 }
 
 const hours = (ms: number): string => numberCell(ms / 3_600_000, 2);
+const hoursOrEmpty = (ms: number | null): string => (ms === null ? '' : hours(ms));
 
 function medianHours(t: TargetReport): string {
   const d = t.resolvedAlarms
@@ -102,6 +108,10 @@ function row(t: TargetReport): string[] {
     String(t.resolvedAlarms.length),
     medianHours(t),
     numberCell(t.evidenceCoverage * 100, 2),
+    hoursOrEmpty(t.rpo.longestMs),
+    hoursOrEmpty(t.rpo.p95Ms),
+    hoursOrEmpty(t.rpo.openMs),
+    hoursOrEmpty(t.rpo.objectiveMs),
   ];
 }
 

@@ -1,6 +1,9 @@
 import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
+import { exceptionsHtml } from './render-html-exceptions.js';
+import { worstRpoHtml } from './render-html-rpo.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
-import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
+import type { ComplianceReport, TargetReport } from './types.js';
+import type { GroupSummary } from './types-fleet.js';
 import {
   alarmsInPeriod,
   dur,
@@ -18,6 +21,7 @@ import {
   reportTitle,
   span,
 } from './view.js';
+import { rpoText } from './view-rpo.js';
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
@@ -106,6 +110,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         ),
   );
 
+  parts.push(worstRpoHtml(report));
+
   parts.push(
     h2('By cloud'),
     groupTable(f.groups.cloud, '(none)', maxRows),
@@ -174,6 +180,8 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     );
   }
 
+  parts.push(exceptionsHtml(report, maxRows));
+
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   const legend = (['completed', 'failed', 'none'] as const)
     .map(
@@ -217,6 +225,7 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
     dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
     `Longest gap without a completed backup: ${e(gap)}`,
+    `Achieved RPO: ${e(rpoText(t.rpo))}`,
   ];
   for (const a of t.currentAlarms) {
     rows.push(

@@ -1,6 +1,7 @@
 import { plainData, truncate } from '../core/text.js';
 import { MAX_REASON } from '../notify/render.js';
 import type { ComplianceReport } from './types.js';
+import type { ReportExceptions } from './types-exceptions.js';
 
 // Characters that JSON allows raw but that can restyle or reorder a terminal or an editor showing the
 // file: C1 controls, line/paragraph separators, bidi embeddings, overrides and isolates.
@@ -34,9 +35,26 @@ function reasonsCut(report: ComplianceReport): ComplianceReport {
     })),
     excludedInstances: c.excludedInstances.map((x) => ({ ...x, instance: cut(x.instance) })),
   }));
+  const exceptions = exceptionsCut(report.exceptions);
   const unchanged =
-    alarmsOpened === fleet.alarmsOpened && alarmsClosed === fleet.alarmsClosed && targets === report.targets && coverage === undefined;
-  return unchanged ? report : { ...report, fleet: { ...fleet, alarmsOpened, alarmsClosed }, targets, ...(coverage && { coverage }) };
+    alarmsOpened === fleet.alarmsOpened &&
+    alarmsClosed === fleet.alarmsClosed &&
+    targets === report.targets &&
+    exceptions === report.exceptions &&
+    coverage === undefined;
+  return unchanged
+    ? report
+    : { ...report, fleet: { ...fleet, alarmsOpened, alarmsClosed }, targets, exceptions, ...(coverage && { coverage }) };
+}
+
+/** The silences' and exclusions' reasons cut like the rules'; the same object when none was longer. */
+function exceptionsCut(x: ReportExceptions): ReportExceptions {
+  const silences = mapChanged(x.silences, cutReason);
+  const exclusions = mapChanged(x.exclusions, (c) => {
+    const reason = c.reason === null ? null : cut(c.reason);
+    return reason === c.reason ? c : { ...c, reason };
+  });
+  return silences === x.silences && exclusions === x.exclusions ? x : { ...x, silences, exclusions };
 }
 
 const cut = (text: string): string => truncate(text, MAX_REASON);

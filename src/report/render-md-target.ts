@@ -1,5 +1,6 @@
 import type { ComplianceReport, TargetReport } from './types.js';
 import { complianceText, dayStrip, dur, field, labelText, local, pct, periodNoun, prose, pts, reconstructedText } from './view.js';
+import { rpoText } from './view-rpo.js';
 
 /** How text is marked up: Markdown, or nothing for plain text. */
 export interface Format {
@@ -31,6 +32,7 @@ export function targetSection(report: ComplianceReport, t: TargetReport, fmt: Fo
     `- Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; ` +
       `days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,
     `- Longest gap without a completed backup: ${gap}`,
+    `- Achieved RPO: ${rpoText(t.rpo)}`,
   ];
   if (t.currentAlarms.length === 0) lines.push('- Alarms at the period end: none');
   else {

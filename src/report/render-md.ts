@@ -1,5 +1,8 @@
+import { exceptionsSection } from './render-md-exceptions.js';
+import { worstRpoSection } from './render-md-rpo.js';
 import { type Format, targetSection } from './render-md-target.js';
-import type { ComplianceReport, GroupSummary } from './types.js';
+import type { ComplianceReport } from './types.js';
+import type { GroupSummary } from './types-fleet.js';
 import {
   alarmsInPeriod,
   complianceText,
@@ -118,6 +121,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     );
   }
 
+  out.push(...worstRpoSection(report, esc));
+
   const maxRows = opts.maxRows ?? MAX_ROWS;
   const more = (shown: number, total: number, what: string): void => {
     const note = moreNote(shown, total, what);
@@ -210,6 +215,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     );
     more(Math.min(uncovered.length, maxRows), uncovered.length, 'coverage problems');
   }
+
+  out.push(...exceptionsSection(report, fmt, maxRows));
 
   const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
   out.push('## Targets', '', `Days: ${DAY_LEGEND}.`, '');

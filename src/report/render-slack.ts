@@ -1,6 +1,8 @@
 import { escapeMrkdwn, escapeWithin, SLACK_LIMITS, type SlackBlock, type SlackPayload } from '../notify/slack-format.js';
-import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
+import type { ComplianceReport, TargetReport } from './types.js';
+import type { GroupSummary } from './types-fleet.js';
 import { complianceText, dur, field, pct, periodNoun, pts, reportTitle, span } from './view.js';
+import { metCell } from './view-rpo.js';
 
 /**
  * The report as a Slack summary: the fleet's numbers, the worst offenders and the worst group of each
@@ -23,6 +25,14 @@ function offenderLine(t: TargetReport): string {
     `• *${escapeWithin(field(t.id), 120)}* ${pct(t.compliance)} (${pts(t.complianceChange)}) · ` +
     `${escapeWithin(alarms, 200)} · backups on ${t.daysWithBackup}/${t.days} days`
   );
+}
+
+/** `Worst achieved RPO: *db-1* longest gap 3d (objective 1d, not met)`; nothing when no target has a completed backup. */
+function worstRpoLine(report: ComplianceReport): string[] {
+  const r = report.fleet.worstRpo[0];
+  if (!r) return [];
+  const objective = r.objectiveMs === null ? 'no objective' : `objective ${dur(r.objectiveMs)}, ${metCell(r)}`;
+  return [`Worst achieved RPO: *${escapeWithin(field(r.target), 120)}* longest gap ${dur(r.longestMs)} (${objective})`];
 }
 
 function worstGroup(kind: string, list: readonly GroupSummary[]): string | null {
@@ -58,6 +68,7 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
         `Backups: ${f.backups.completed} completed, ${f.backups.failed} failed · ` +
           `Alarms: ${f.alarmsOpened.length} opened, ${f.alarmsClosed.length} closed` +
           (f.medianTimeToResolveMs === null ? '' : `, median time to resolve ${dur(f.medianTimeToResolveMs)}`),
+        ...worstRpoLine(report),
       ].join('\n'),
     ),
   ];

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../notify/render.js';
-import type { FleetDay, TargetDay } from './types.js';
+import type { TargetDay } from './types.js';
+import type { FleetDay } from './types-fleet.js';
 import { pct, weekdayShort } from './view.js';
 
 /**

@@ -8,8 +8,10 @@ import { backupStats } from './backup-stats.js';
 import { change, judgedShare, share } from './numbers.js';
 import type { LocalDay, Period } from './period.js';
 import { withReconstruction } from './reconstructed.js';
+import { achievedRpo, objectiveOf } from './rpo.js';
 import { episodes, measure, type RuleState, type RuleTimeline, sweep } from './timeline.js';
-import type { BlindTarget, CurrentAlarm, FleetAlarm, ResolvedAlarm, TargetReport } from './types.js';
+import type { CurrentAlarm, ResolvedAlarm, TargetReport } from './types.js';
+import type { BlindTarget, FleetAlarm } from './types-fleet.js';
 
 /** The rule whose state says whether the auditor can see a target at all. */
 const POLL_FAILING = 'poll-failing';
@@ -100,7 +102,8 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   const previousCompliance = judgedBefore && judgedShare(judgedBefore.okMs, judgedBefore.judgedMs);
 
   const lastBefore = lastCompletedBefore(db, target.id, period.start);
-  const stats = backupStats(period, days, backupsIn(db, target.id, period.start, period.end), lastBefore);
+  const ended = backupsIn(db, target.id, period.start, period.end);
+  const stats = backupStats(period, days, ended, lastBefore);
   const daily = days.map((d) => judgedOf(measure(pieces, d.start, d.end)));
   const rebuilt =
     reconstruction && judgedOf(measure(pieces, Math.max(period.start, reconstruction.start), Math.min(period.end, reconstruction.until)));
@@ -168,6 +171,7 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     days: days.length,
     backups: { completed: stats.completed, failed: stats.failed },
     longestGap: gap && { ms: gap.ms, from: iso(gap.from), to: iso(gap.to), fromPeriodStart: gap.fromPeriodStart },
+    rpo: achievedRpo(period, ended, lastBefore, objectiveOf(input.rules)),
     currentAlarms,
     resolvedAlarms: resolvedAlarms.sort((a, b) => compareText(a.closedAt, b.closedAt) || compareText(a.rule, b.rule)),
     openedAlarms,

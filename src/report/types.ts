@@ -1,5 +1,8 @@
 import type { CoverageRow } from '../discovery/coverage-rows.js';
 import type { Severity } from '../domain/finding.js';
+import type { ReportExceptions } from './types-exceptions.js';
+import type { FleetSummary } from './types-fleet.js';
+import type { AchievedRpo } from './types-rpo.js';
 
 /**
  * The compliance report, JSON shape version 2: what `report --format json` prints and every other
@@ -29,6 +32,8 @@ export interface ComplianceReport {
   readonly fleet: FleetSummary;
   /** Every configured target, worst first (lowest compliance, then most alarms, then id). */
   readonly targets: readonly TargetReport[];
+  /** Silences in force during the period, coverage exclusions and disabled rules (types-exceptions.ts). */
+  readonly exceptions: ReportExceptions;
   /**
    * Present when an account has `discover:`: per account and service, instances discovered / targeted /
    * excluded / uncovered at the period end (as `coverage --json` prints them). Added within version 1.
@@ -94,6 +99,8 @@ export interface TargetReport {
    * start) to the period end; null only when the period is empty.
    */
   readonly longestGap: Gap | null;
+  /** The achieved recovery point: gaps between completed backups against the objective (types-rpo.ts). */
+  readonly rpo: AchievedRpo;
   /** Findings in alarm at the end of the period. */
   readonly currentAlarms: readonly CurrentAlarm[];
   /** Alarms that ended during the period, with how long each lasted. */
@@ -163,87 +170,4 @@ export interface TargetDay {
   readonly evidenceCoverage: number;
   /** Share of the day judged from the provider's first listing (before the auditor first looked). */
   readonly reconstructed: number;
-}
-
-/** The whole fleet over the period. */
-export interface FleetSummary {
-  readonly targets: number;
-  /** Compliant share of all the targets' judged time; null when nothing was judged. */
-  readonly compliance: number | null;
-  /** Judged share of all the targets' time in the period. */
-  readonly evidenceCoverage: number;
-  /** Reconstructed share of all the targets' time in the period (part of `evidenceCoverage`). */
-  readonly reconstructedShare: number;
-  /** The same over the previous period; null when nothing was judged then. */
-  readonly previousCompliance: number | null;
-  readonly complianceChange: number | null;
-  /** Share of target-time that was unknown (`1 - evidenceCoverage`). */
-  readonly unknownShare: number;
-  readonly targetsInAlarm: number;
-  readonly backups: { readonly completed: number; readonly failed: number };
-  /** Up to 10 target ids, worst first, among those not fully compliant. */
-  readonly worstOffenders: readonly string[];
-  /** Per cloud, per account and per label key (`labels.team`), each list worst first. */
-  readonly groups: {
-    readonly cloud: readonly GroupSummary[];
-    readonly account: readonly GroupSummary[];
-    readonly labels: Readonly<Record<string, readonly GroupSummary[]>>;
-  };
-  readonly alarmsOpened: readonly FleetAlarm[];
-  readonly alarmsClosed: readonly FleetAlarm[];
-  /** Median time to resolve of the alarms closed to `ok` in the period; null when none was. */
-  readonly medianTimeToResolveMs: number | null;
-  /** Targets with any blind time, longest first. */
-  readonly blindTargets: readonly BlindTarget[];
-  /** Fleet compliance per local day: the trend chart. */
-  readonly daily: readonly FleetDay[];
-}
-
-/** The targets sharing one cloud, account or label value. */
-export interface GroupSummary {
-  /** The cloud, account or label value; null for targets without that label. */
-  readonly value: string | null;
-  readonly targets: number;
-  /** Compliant share of the members' judged time; null when nothing was judged. */
-  readonly compliance: number | null;
-  readonly evidenceCoverage: number;
-  readonly previousCompliance: number | null;
-  readonly complianceChange: number | null;
-  readonly targetsInAlarm: number;
-  readonly backups: { readonly completed: number; readonly failed: number };
-}
-
-/** An alarm that opened or closed in the period, fleet-wide. */
-export interface FleetAlarm {
-  readonly target: string;
-  readonly rule: string;
-  readonly severity: Severity;
-  readonly openedAt: string;
-  /** Null while still open at the period end. */
-  readonly closedAt: string | null;
-  /** Null while still open. */
-  readonly durationMs: number | null;
-  readonly reason: string;
-}
-
-/** A target the auditor could not see for part of the period. */
-export interface BlindTarget {
-  readonly target: string;
-  readonly blindMs: number;
-  /** The longest continuous blind stretch within the period. */
-  readonly longestMs: number;
-  /** Blind at the period end. */
-  readonly atEnd: boolean;
-}
-
-/** One local day of the fleet. */
-export interface FleetDay {
-  readonly date: string;
-  /** Compliant share of the day's judged target-time; null when nothing was judged that day. */
-  readonly compliance: number | null;
-  readonly evidenceCoverage: number;
-  readonly completed: number;
-  readonly failed: number;
-  /** Targets with at least one completed backup that day. */
-  readonly targetsWithBackup: number;
 }

@@ -3,7 +3,8 @@ import { compareText } from '../core/text.js';
 import { multiLine, oneLine, truncate } from '../notify/render.js';
 import { remembered } from './memo.js';
 import { wallClock } from './period.js';
-import type { ComplianceReport, FleetAlarm, ReportPeriod, TargetDay } from './types.js';
+import type { ComplianceReport, ReportPeriod, TargetDay } from './types.js';
+import type { FleetAlarm } from './types-fleet.js';
 
 /**
  * Formatting shared by the human-readable renderers (Markdown, text, HTML, Slack). Every string that

@@ -9,6 +9,7 @@ import { DeliveryError } from '../../src/core/errors.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { readReportLock, reportLockKey } from '../../src/db/report-locks.js';
+import { addSilence } from '../../src/db/silences.js';
 import { evaluateTargets } from '../../src/engine/evaluate.js';
 import { buildReport } from '../../src/report/build.js';
 import { type IsoWeek, lastCompleteWeek, parseIsoWeek, weekPeriod } from '../../src/report/period.js';
@@ -22,13 +23,15 @@ import { completed } from '../helpers/stub-source.js';
 
 // Two weeks of hourly history (2026-W45 and W46, Europe/Berlin): orders-db backs up daily; crm-db's
 // polls start failing on Saturday 14 Nov 10:00Z with a hostile error message and are still failing
-// when W46 ends, so it is blind and in alarm at the period end.
+// when W46 ends, so it is blind and in alarm at the period end. A silence on crm-db, added on Friday
+// 13 Nov, holds its notifications back through the week.
 
 const H = 3_600_000;
 const TZ = 'Europe/Berlin';
 const START = Date.parse('2026-11-01T23:00:00Z'); // W45 begins
 const END = Date.parse('2026-11-16T03:00:00Z');
 const FAILING_FROM = Date.parse('2026-11-14T10:00:00Z');
+const SILENCED_FROM = Date.parse('2026-11-13T00:00:00Z');
 /** Monday 16 Nov 08:00 in Berlin: when the schedule reports W46. */
 const MONDAY = Date.parse('2026-11-16T07:00:00Z');
 const ACCOUNT_SECRET = 'sk-SECRET-do-not-print-7f3a';
@@ -95,6 +98,17 @@ beforeAll(async () => {
       .map((end) => completed(`${prefix}-${end}`, end, { name: `nightly <b>${prefix}</b>` }));
   for (let t = START; t <= END; t += H) {
     clock.set(t);
+    if (t === SILENCED_FROM) {
+      const endsAt = Date.parse('2026-11-20T00:00:00Z');
+      addSilence(db, {
+        matchers: { target: 'crm-db' },
+        startsAt: t,
+        endsAt,
+        reason: 'crm-db moves to a new account',
+        author: 'ops',
+        now: t,
+      });
+    }
     recordPoll(db, { targetId: 'orders-db', startedAt: t - 1000, finishedAt: t, outcome: { ok: true, pages: 1, backups: daily('o', t) } });
     recordPoll(db, {
       targetId: 'crm-db',
@@ -172,6 +186,40 @@ describe('report output', () => {
     expect(report.fleet.blindTargets[0]).toMatchObject({ target: 'crm-db', atEnd: true });
     expect(r.stdout).not.toContain(ACCOUNT_SECRET);
     expect(r.stdout).not.toContain('XXXXSECRET');
+  });
+
+  it("carries the week's exceptions and every target's achieved RPO in the JSON", async () => {
+    const r = await cli('--week', '2026-W46', '--format', 'json');
+    const report = JSON.parse(r.stdout) as ComplianceReport;
+    expect(report.exceptions).toEqual({
+      silences: [
+        {
+          id: 1,
+          author: 'ops',
+          reason: 'crm-db moves to a new account',
+          from: '2026-11-13T00:00:00Z',
+          until: '2026-11-20T00:00:00Z',
+          expired: false,
+          createdAt: '2026-11-13T00:00:00Z',
+          matchers: { target: 'crm-db', rule: null, labels: {} },
+          // poll-failing into alarm on Saturday 12:00Z, recent-success on Sunday 03:00Z.
+          heldBack: 2,
+        },
+      ],
+      exclusions: [],
+      disabledRules: ['orders-db', 'crm-db'].flatMap((target) => [
+        { target, rule: 'retention', where: 'rules.retention' },
+        { target, rule: 'size-anomaly', where: 'rules.size-anomaly' },
+      ]),
+    });
+    const rpo = new Map(report.targets.map((t) => [t.id, t.rpo]));
+    expect(rpo.get('orders-db')).toEqual({ longestMs: 24 * H, p95Ms: 24 * H, openMs: 21 * H, objectiveMs: 24 * H, met: true, backups: 7 });
+    // The last backup crm-db listed before its polls failed ended on Saturday 14 Nov 02:00Z.
+    expect(rpo.get('crm-db')).toEqual({ longestMs: 45 * H, p95Ms: 45 * H, openMs: 45 * H, objectiveMs: 24 * H, met: false, backups: 6 });
+    expect(report.fleet.worstRpo.map((w) => [w.target, w.met])).toEqual([
+      ['crm-db', false],
+      ['orders-db', true],
+    ]);
   });
 
   it('writes --out and prints nothing; the format follows the file extension', async () => {

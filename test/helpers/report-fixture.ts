@@ -1,4 +1,5 @@
 import type { ComplianceReport, TargetDay, TargetReport } from '../../src/report/types.js';
+import type { ReportExceptions } from '../../src/report/types-exceptions.js';
 
 /** Text a hostile provider or a careless config could put in front of a reader. */
 export const HOSTILE = {
@@ -53,6 +54,7 @@ export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
     days: 7,
     backups: { completed: 7, failed: 0 },
     longestGap: { ms: 24 * H, from: '2026-11-08T02:00:00Z', to: '2026-11-09T02:00:00Z', fromPeriodStart: false },
+    rpo: { longestMs: 24 * H, p95Ms: 24 * H, openMs: 21 * H, objectiveMs: 24 * H, met: true, backups: 7 },
     currentAlarms: [],
     resolvedAlarms: [],
     openedAlarms: 0,
@@ -76,6 +78,7 @@ export function hostileTarget(): TargetReport {
     complianceChange: -0.25,
     daysWithBackup: 3,
     backups: { completed: 3, failed: 2 },
+    rpo: { longestMs: 72 * H, p95Ms: 72 * H, openMs: 21 * H, objectiveMs: 24 * H, met: false, backups: 3 },
     currentAlarms: [
       {
         rule: 'poll-failing',
@@ -104,6 +107,33 @@ export function hostileTarget(): TargetReport {
     blindMs: 24 * H,
     daily: days(['completed', 'failed', 'none', 'completed', 'failed', 'none', 'completed']),
   });
+}
+
+/** Exceptions whose every config- and user-sourced string is hostile: a silence, two exclusions, two disabled rules. */
+export function hostileExceptions(target: string): ReportExceptions {
+  return {
+    silences: [
+      {
+        id: 7,
+        author: `${HOSTILE.slack} ${HOSTILE.ansi}`,
+        reason: `${HOSTILE.script} ${HOSTILE.markdown} ${HOSTILE.newline} ${HOSTILE.bidi} ${HOSTILE.huge}`,
+        from: '2026-11-10T08:00:00Z',
+        until: '2026-11-12T08:00:00Z',
+        expired: true,
+        createdAt: '2026-11-10T07:55:00Z',
+        matchers: { target, rule: HOSTILE.markdown, labels: { [HOSTILE.quotes]: HOSTILE.formula } },
+        heldBack: 3,
+      },
+    ],
+    exclusions: [
+      { account: 'ali-prod', match: HOSTILE.script, reason: `${HOSTILE.formula} ${HOSTILE.slack} ${HOSTILE.markdown} ${HOSTILE.huge}` },
+      { account: HOSTILE.formula, match: 'rm-legacy-*', reason: null },
+    ],
+    disabledRules: [
+      { target, rule: 'size-anomaly', where: 'targets[0].rules.size-anomaly' },
+      { target: 'orders-pg', rule: 'size-anomaly', where: 'rules.size-anomaly' },
+    ],
+  };
 }
 
 /** A whole report: one hostile target, one fully compliant one, and `extra` more compliant ones. */
@@ -138,6 +168,10 @@ export function sampleReport(extra = 0): ComplianceReport {
       targetsInAlarm: 1,
       backups: { completed: 10 + 7 * extra, failed: 2 },
       worstOffenders: [evil.id],
+      worstRpo: [
+        { target: evil.id, longestMs: 72 * H, p95Ms: 72 * H, openMs: 21 * H, objectiveMs: 24 * H, met: false },
+        { target: good.id, longestMs: 24 * H, p95Ms: 24 * H, openMs: 21 * H, objectiveMs: 24 * H, met: true },
+      ],
       groups: {
         cloud: [
           {
@@ -224,5 +258,6 @@ export function sampleReport(extra = 0): ComplianceReport {
       })),
     },
     targets,
+    exceptions: hostileExceptions(evil.id),
   };
 }

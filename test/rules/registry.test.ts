@@ -96,6 +96,16 @@ describe('resolveRules', () => {
     const { byId } = resolve({ rules: { ...config.rules, retention: false } }, target({ rules: { retention: true } }));
     expect(byId.get('retention')).toMatchObject({ enabled: true, params: { minCount: 7 } });
   });
+  it('names the config path of the `false` that disabled a rule, the last layer that said so', () => {
+    const { byId } = resolve(
+      { rules: { retention: false }, profiles: [{ match: { env: 'prod' }, rules: { 'size-anomaly': false } }] },
+      target({ rules: { 'stuck-running': false } }),
+    );
+    expect(byId.get('retention')).toMatchObject({ enabled: false, disabledBy: 'rules.retention' });
+    expect(byId.get('size-anomaly')).toMatchObject({ enabled: false, disabledBy: 'profiles[0].rules.size-anomaly' });
+    expect(byId.get('stuck-running')).toMatchObject({ enabled: false, disabledBy: 'targets[0].rules.stuck-running' });
+    expect(byId.get('recent-success')?.disabledBy).toBeUndefined();
+  });
   it('keeps the parameters merged so far when `true` re-enables a rule', () => {
     const { byId } = resolve(
       { rules: { retention: { minCount: 3 } }, profiles: [{ match: { env: 'prod' }, rules: { retention: false } }] },
