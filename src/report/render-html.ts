@@ -1,5 +1,6 @@
 import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
+import { periodName, reportHeading } from './title.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
 import {
   alarmsInPeriod,
@@ -60,10 +61,13 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
   const parts: string[] = [];
   const previous =
     f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  // The machine label of a week in small print; a range's ISO interval would only repeat the bounds.
+  const week = report.period.kind === 'week' ? `${name(report.period.label)}: ` : '';
   parts.push(
-    `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">Backup compliance ${name(report.period.label)}</h1>`,
-    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${e(span(report, report.period))}, ${e(dur(report.period.lengthMs))}; ` +
-      `compared with ${name(report.previousPeriod.label)}. Generated ${e(report.generatedAt)}.</p>`,
+    `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">${e(reportHeading(report))}</h1>`,
+    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${week}${e(span(report, report.period))}, ` +
+      `${e(dur(report.period.lengthMs))}; compared with ${e(periodName(report, report.previousPeriod))}. ` +
+      `Generated ${e(report.generatedAt)}.</p>`,
     table(
       ['Fleet', ''],
       [

@@ -155,7 +155,9 @@ describe('report output', () => {
   it('prints Markdown for the last complete week by default', async () => {
     const r = await cli();
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`# Backup compliance ${lastCompleteWeek(Date.now(), TZ).label}`);
+    const week = lastCompleteWeek(Date.now(), TZ);
+    expect(r.stdout).toContain(`# Backup compliance · week ${Number(week.label.slice(6))}, ${week.label.slice(0, 4)} · `);
+    expect(r.stdout).toContain(`Period: ${week.label}, `);
   });
 
   it('prints the versioned JSON for a week, with the blind target worst first and no secret anywhere', async () => {
@@ -211,15 +213,17 @@ describe('report --send', () => {
     }
     expect(smtp.messages).toHaveLength(2);
     const mail = smtp.messages[0]?.parsed;
-    expect(mail?.subject).toMatch(/^\[backup-auditor\] Backup compliance 2026-W46: \d+\.\d% compliant .*1 of 2 targets in alarm$/);
+    expect(mail?.subject).toMatch(
+      /^\[backup-auditor\] Backup compliance · week 46, 2026 · 9–15 Nov: \d+\.\d% compliant .*1 of 2 targets in alarm$/,
+    );
     expect(mail?.html).toContain('<svg');
     expect(mail?.html).not.toMatch(/<script/i);
-    expect(mail?.text).toContain('Backup compliance 2026-W46');
+    expect(mail?.text).toContain('# Backup compliance · week 46, 2026 · 9–15 Nov');
     expect(slack.requests).toHaveLength(2);
     const body = slack.requests[0]?.body ?? '';
     expect(JSON.parse(body)).toMatchObject({
       blocks: [
-        { type: 'header', text: { text: 'Backup compliance 2026-W46' } },
+        { type: 'header', text: { text: 'Backup compliance · week 46, 2026 · 9–15 Nov' } },
         expect.anything(),
         expect.anything(),
         expect.anything(),
@@ -267,7 +271,7 @@ describe('scheduled report', () => {
     expect([a.skipped, b.skipped].flat().sort()).toEqual(['chat', 'mail']);
     expect(smtp.messages).toHaveLength(1);
     expect(slack.requests).toHaveLength(1);
-    expect(smtp.messages[0]?.parsed.subject).toContain('2026-W46');
+    expect(smtp.messages[0]?.parsed.subject).toContain('week 46, 2026 · 9–15 Nov');
     expect(readReportLock(opened[0] as Db, reportLockKey('2026-W46', 'mail'))).toMatchObject({ state: 'sent' });
   });
 
