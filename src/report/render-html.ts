@@ -215,7 +215,7 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
       `in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
       `${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
-    dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
+    dayCellsSvg(t.daily, `${field(t.id)}: backups per day, ${t.daysWithBackup} of ${t.days} days with a completed backup`),
     `Longest gap without a completed backup: ${e(gap)}`,
   ];
   for (const a of t.currentAlarms) {

@@ -93,7 +93,7 @@ describe('html', () => {
 
   it('draws one day-cell chart per target and a fleet trend chart', () => {
     expect(html.match(/<svg /g)).toHaveLength(report.targets.length + 1);
-    expect(html).toContain('aria-label="Fleet compliance per day"');
+    expect(html).toContain('aria-label="Fleet compliance per day: Mon 100.0%, Tue 75.0%,');
     // The hostile target: completed, failed, none, completed, failed, none, completed.
     expect(html).toMatch(/fill="#12b76a"><title>2026-11-09: completed backup/);
     expect(html).toMatch(/fill="#d92d20"><title>2026-11-10: only failed backups/);
