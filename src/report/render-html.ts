@@ -1,4 +1,19 @@
-import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
+import {
+  badge,
+  CARD_CELL,
+  CARD_GRID,
+  complianceBadge,
+  e,
+  FONT,
+  h2,
+  htmlPage,
+  LAYOUT_TABLE,
+  MUTED,
+  name,
+  para,
+  table,
+  WRAP,
+} from './render-html-blocks.js';
 import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
 import { periodName, reportHeading } from './title.js';
 import type { ComplianceReport, GroupSummary, TargetReport } from './types.js';
@@ -20,9 +35,10 @@ import {
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
- * drop `<style>` blocks), inline SVG charts, no scripts, no external images, fonts or links, and a
- * single 600 px column that long names wrap inside rather than widen. Every dynamic string is cleaned
- * (`field`/`prose`) and then HTML-escaped.
+ * drop `<style>` blocks), inline SVG charts, no scripts, no external images, fonts or links. One column
+ * of at most MAX_WIDTH px that uses a wide screen (target cards side by side) and still reads on a
+ * phone: long names wrap, a table too wide scrolls inside its own box, charts shrink to fit. Every
+ * dynamic string is cleaned (`field`/`prose`) and then HTML-escaped.
  */
 export interface HtmlOptions {
   /** Show per-target detail for at most this many targets (worst first); all by default. */
@@ -183,22 +199,11 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         `${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`,
     )
     .join(' &nbsp; ');
-  parts.push(h2('Targets'), para(legend));
-  for (const t of shown) parts.push(targetCard(report, t));
-  parts.push(more(shown.length, report.targets.length, 'targets'));
+  parts.push(h2('Targets'), para(legend), `<div style="${CARD_GRID}">`);
+  for (const t of shown) parts.push(`<div style="${CARD_CELL}">${targetCard(report, t)}</div>`);
+  parts.push('</div>', more(shown.length, report.targets.length, 'targets'));
 
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(reportTitle(report))}</title></head>
-<body style="margin:0;padding:0;background:#f9fafb;">
-${LAYOUT_TABLE} style="border-collapse:collapse;background:#f9fafb;"><tr><td align="center" style="padding:16px 8px;">
-${LAYOUT_TABLE} style="max-width:600px;border-collapse:collapse;background:#ffffff;border:1px solid #e4e7ec;text-align:left;">
-<tr><td style="padding:16px;${FONT}font-size:14px;color:#101828;${WRAP}">
-${parts.join('\n')}
-</td></tr></table>
-</td></tr></table>
-</body></html>
-`;
+  return htmlPage(e(reportTitle(report)), parts);
 }
 
 function targetCard(report: ComplianceReport, t: TargetReport): string {
@@ -230,7 +235,7 @@ function targetCard(report: ComplianceReport, t: TargetReport): string {
         `${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`,
     );
   }
-  return `${LAYOUT_TABLE} style="border-collapse:collapse;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
+  return `${LAYOUT_TABLE} style="border-collapse:collapse;table-layout:fixed;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
 <tr><td style="padding:8px 10px;background:#f9fafb;font-size:15px;${WRAP}"><b>${name(t.id)}</b> &nbsp; ${badge(t.compliance)}</td></tr>
 ${rows.map((r) => `<tr><td style="padding:6px 10px;${WRAP}">${r}</td></tr>`).join('\n')}
 </table>`;

@@ -6,8 +6,9 @@ import { pct, weekdayShort } from './view.js';
 
 /**
  * Inline SVG charts for the HTML report: plain shapes and text, no scripts, styles, fonts, links or
- * images to fetch. Every chart fits in 560 px, whatever the number of days, so the mail stays within
- * a 600 px column. All text inside is produced here (dates, percentages) and still escaped.
+ * images to fetch. Every chart is drawn 560 px wide at most, whatever the number of days, and shrinks
+ * with its viewBox on a narrower screen (`max-width:100%`). All text inside is produced here (dates,
+ * percentages) and still escaped.
  */
 
 /** The widest a chart is drawn. */
