@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../jobs/deps.js';
@@ -15,6 +15,7 @@ import { type IsoWeek, lastCompleteWeek, parseIsoWeek, weekPeriod } from '../../
 import { runScheduledReport } from '../../src/report/schedule.js';
 import { sendReport } from '../../src/report/send-report.js';
 import type { ComplianceReport } from '../../src/report/types.js';
+import { CHROMIUM, chromiumMissing } from '../helpers/chromium.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -134,7 +135,8 @@ describe('report arguments', () => {
     [['--from', '2026-11-10', '--to', '2026-11-09'], '--to: must be after --from'],
     [['--from', '2026-11-10', '--to', '2999-01-01T00:00Z'], '--to: "2999-01-01T00:00Z" is in the future'],
     [['--from', '2024-01-01', '--to', '2026-01-01'], '--to: the period may be at most 366 days long'],
-    [['--week', '2026-W46', '--format', 'pdf'], '--format: "pdf" is not a format: use md, html, json, csv'],
+    [['--week', '2026-W46', '--format', 'xlsx'], '--format: "xlsx" is not a format: use md, html, json, csv, pdf'],
+    [['--week', '2026-W46', '--format', 'pdf'], '--format: pdf is a binary file: give --out FILE'],
   ])('rejects %j with exit 2 and says why', async (args, message) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);
@@ -192,6 +194,31 @@ describe('report output', () => {
     const lines = readFileSync(join(dir, 'weekly.data'), 'utf8').split('\r\n');
     expect(lines[0]?.startsWith('target,cloud,account,')).toBe(true);
     expect(lines.filter((l) => l !== '')).toHaveLength(3);
+  });
+
+  it.skipIf(chromiumMissing !== null)(
+    'writes a PDF to --out FILE.pdf, printed by the Chromium found on PATH',
+    async () => {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin, { recursive: true });
+      if (!existsSync(join(bin, 'chromium'))) symlinkSync(CHROMIUM, join(bin, 'chromium'));
+      const r = await runCli(['--config', config, 'report', '--week', '2026-W46', '--out', 'weekly.pdf'], { cwd: dir, env: { PATH: bin } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      const pdf = readFileSync(join(dir, 'weekly.pdf'));
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+      expect(pdf.length).toBeGreaterThan(1024);
+    },
+    60_000,
+  );
+
+  it('fails with exit 3, writing nothing, naming what it looked for when no Chromium is found', async () => {
+    const r = await cli('--week', '2026-W46', '--format', 'pdf', '--out', 'none.pdf');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('report: --format pdf: no Chromium to print the PDF with: report.chromium is not set and none of ');
+    expect(r.stderr).toContain('chromium, chromium-browser, google-chrome is on PATH');
+    expect(existsSync(join(dir, 'none.pdf'))).toBe(false);
   });
 
   it('fails with exit 3, writing nothing, when the --out folder does not exist', async () => {
