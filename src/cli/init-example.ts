@@ -178,5 +178,6 @@ alerting:
 report:
   channels: [oncall-mail]               # the weekly report's recipients
   chromium: /usr/bin/chromium           # prints PDF reports; default: chromium, chromium-browser or google-chrome on PATH
+  attachPdf: true                       # email gets report-<week>.pdf too (sent without it, and logged, if Chromium fails)
 `;
 }

@@ -184,8 +184,10 @@ export const configSchema = z.strictObject({
        * on PATH. Absent: `chromium`, `chromium-browser`, then `google-chrome` are looked for on PATH.
        */
       chromium: z.string().min(1).optional(),
+      /** Attach the report as `report-<week>.pdf` to email channels; without Chromium it goes out without, and the log says why. */
+      attachPdf: z.boolean().default(false),
     })
-    .default({ channels: [] }),
+    .default({ channels: [], attachPdf: false }),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../jobs/deps.js';
 import { reportJob } from '../../jobs/report.js';
 import { type LoadedConfig, loadConfigFile } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { DeliveryError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/log.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { readReportLock, reportLockKey } from '../../src/db/report-locks.js';
@@ -42,8 +44,8 @@ let smtp: SmtpSink;
 let slack: HttpSink;
 const opened: Db[] = [];
 
-/** (Re)writes the config with the current sinks; `report.channels` as given. */
-function writeConfig(channels: readonly string[] = ['mail', 'chat']): void {
+/** (Re)writes the config with the current sinks; `report.channels` as given, `report` options after them. */
+function writeConfig(channels: readonly string[] = ['mail', 'chat'], reportOptions = ''): void {
   writeFileSync(
     config,
     `database: ./audit.db
@@ -58,7 +60,7 @@ channels:
   mail: { type: email, smtp: "${smtp.url}", from: auditor@example.com, to: [dba@example.com] }
   chat: { type: slack, webhook: "${slack.url}/services/T000/B000/XXXXSECRET" }
   hook: { type: webhook, url: "${slack.url}/hook", secret: hook-secret }
-report: { channels: [${channels.join(', ')}] }
+report: { channels: [${channels.join(', ')}]${reportOptions} }
 `,
   );
 }
@@ -330,6 +332,47 @@ describe('scheduled report', () => {
       error: expect.stringContaining('no_service'),
     });
     expect(await runScheduledReport(daemonDeps(), MONDAY)).toMatchObject({ sent: [], skipped: ['mail', 'chat'] });
+  });
+
+  it.skipIf(chromiumMissing !== null)(
+    'attaches report-2026-W46.pdf to the email when report.attachPdf asks',
+    async () => {
+      writeConfig(['mail', 'chat'], `, attachPdf: true, chromium: "${CHROMIUM}"`);
+      expect(await runScheduledReport(daemonDeps(), MONDAY)).toMatchObject({ sent: ['mail', 'chat'] });
+      const attachments = smtp.messages[0]?.parsed.attachments ?? [];
+      expect(attachments.map((a) => [a.filename, a.contentType])).toEqual([['report-2026-W46.pdf', 'application/pdf']]);
+      const pdf = attachments[0]?.content ?? Buffer.alloc(0);
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+      expect(smtp.messages[0]?.parsed.html).toContain('<svg');
+      expect(slack.requests).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  it('sends the report without the PDF when Chromium is missing, and the log says why', async () => {
+    writeConfig(['mail'], ', attachPdf: true, chromium: ./no-such-chromium');
+    const lines: string[] = [];
+    const destination = new PassThrough();
+    destination.on('data', (d: Buffer) =>
+      lines.push(
+        ...d
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      ),
+    );
+    const deps = { ...daemonDeps(), log: createLogger({ level: 'info', destination }) };
+    expect(await runScheduledReport(deps, MONDAY)).toMatchObject({ sent: ['mail'], failed: [] });
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]?.parsed.attachments).toEqual([]);
+    const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.includes('PDF'));
+    expect(warning).toMatchObject({
+      level: 40,
+      msg:
+        'report 2026-W46 goes out without its PDF attachment: ' +
+        `report.chromium: ${join(dir, 'no-such-chromium')} is not an executable file`,
+    });
   });
 
   it('reports the week named in the job payload, and only a week that has ended', async () => {
