@@ -175,6 +175,9 @@ alerting:
   groupWait: 30s                        # changes of one cycle go out as one digest per channel
   repeatInterval: 24h
   sendResolved: true
-report: { channels: [oncall-mail] }     # the weekly report's recipients
+report:
+  channels: [oncall-mail]               # the weekly report's recipients
+  chromium: /usr/bin/chromium           # prints PDF reports; default: chromium, chromium-browser or google-chrome on PATH
+  attachPdf: true                       # email gets report-<week>.pdf too (sent without it, and logged, if Chromium fails)
 `;
 }

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { createDeps } from '../../jobs/deps.js';
+import type { LoadedConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
@@ -11,7 +12,10 @@ import { reconstructTarget } from '../engine/reconstruct.js';
 import { buildReport } from '../report/build.js';
 import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReport } from '../report/formats.js';
 import { lastCompleteWeek, MAX_PERIOD_DAYS, type Period, parseIsoWeek, rangePeriod, wallClock, weekPeriod } from '../report/period.js';
+import { renderHtml } from '../report/render-html.js';
+import { findChromium, renderPdf } from '../report/render-pdf.js';
 import { sendReport } from '../report/send-report.js';
+import type { ComplianceReport } from '../report/types.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */
@@ -56,6 +60,7 @@ export function reportArgs(timeZone: string, now: number) {
     if (!(REPORT_FORMATS as readonly string[]).includes(format))
       return fail('format', `"${o.format}" is not a format: use ${REPORT_FORMATS.join(', ')}`);
     if (o.out !== undefined && o.out.trim() === '') return fail('out', 'needs a file name');
+    if (format === 'pdf' && o.out === undefined) return fail('format', 'pdf is a binary file: give --out FILE');
     let period: Period;
     if (o.week !== undefined) {
       const week = parseIsoWeek(o.week);
@@ -94,12 +99,13 @@ export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promi
   program
     .command('report')
     .description(
-      'the compliance report for an ISO week or a period (default: the last complete week), as md, html, json or csv; --send delivers it',
+      'the compliance report for an ISO week or a period (default: the last complete week), as md, html, json, csv or pdf; ' +
+        '--send delivers it',
     )
     .option('--week <YYYY-Www>', 'an ISO week in the config timezone, e.g. 2026-W47')
     .option('--from <instant>', 'period start (ISO-8601, or wall-clock time in the config timezone); needs --to')
     .option('--to <instant>', 'period end, exclusive; needs --from')
-    .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default: from the --out extension, else md)`)
+    .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default: from the --out extension, else md; pdf needs --out and Chromium)`)
     .option('--out <file>', 'write the report to FILE instead of stdout')
     .option('--send', 'also deliver it to report.channels (email: HTML with a text part; Slack: a summary), even if already sent')
     .option('--reconstruct', "first reconstruct each target's time before its first poll from that poll's listing (writes the database)")
@@ -126,6 +132,11 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
     println(io.stderr, `report: no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` or start the daemon first`);
     return EXIT.runtime;
   }
+  const output = renderer(args.format, loaded, io);
+  if ('problem' in output) {
+    println(io.stderr, `report: --format pdf: ${output.problem}`);
+    return EXIT.runtime;
+  }
   const db = openDatabase(loaded.databasePath);
   try {
     const deps = createDeps({ db, loaded, log: logger(io) });
@@ -135,8 +146,8 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
       println(io.stderr, `report: reconstructed ${config.targets.length} targets' time before their first poll (${changes} changes)`);
     }
     const report = buildReport(deps, args.period, now);
-    if (args.out !== undefined) writeAtomically(resolve(io.cwd, args.out), renderReport(report, args.format));
-    else if (!args.send || args.formatGiven) io.stdout.write(renderReport(report, args.format));
+    if (args.out !== undefined) writeAtomically(resolve(io.cwd, args.out), await output.render(report));
+    else if (!args.send || args.formatGiven) io.stdout.write(await output.render(report));
     if (!args.send) return EXIT.compliant;
     let failed = 0;
     for (const { channel, outcome } of await sendReport(deps, report)) {
@@ -156,8 +167,19 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
   }
 }
 
+/** How `--format` renders: a text format directly, pdf through the Chromium of the config or PATH (or why it cannot). */
+function renderer(
+  format: ReportFormat,
+  loaded: LoadedConfig,
+  io: CliIO,
+): { render(report: ComplianceReport): Promise<string | Uint8Array> } | { problem: string } {
+  if (format !== 'pdf') return { render: async (report) => renderReport(report, format) };
+  const found = findChromium(loaded.config.report.chromium, { baseDir: loaded.baseDir, env: io.env });
+  return 'problem' in found ? found : { render: (report) => renderPdf(renderHtml(report), found.path) };
+}
+
 /** Writes through a temporary file in the same folder, so a reader never sees half a report. */
-function writeAtomically(path: string, text: string): void {
+function writeAtomically(path: string, text: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);

@@ -176,7 +176,18 @@ export const configSchema = z.strictObject({
       sendResolved: z.boolean().default(true),
     })
     .default({ groupWait: 30_000, repeatInterval: 86_400_000, sendResolved: true }),
-  report: z.strictObject({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+  report: z
+    .strictObject({
+      channels: z.array(z.string().min(1)).default([]),
+      /**
+       * The Chromium (or Chrome) that renders PDF reports: a path, relative to this file, or a command
+       * on PATH. Absent: `chromium`, `chromium-browser`, then `google-chrome` are looked for on PATH.
+       */
+      chromium: z.string().min(1).optional(),
+      /** Attach the report as `report-<week>.pdf` to email channels; without Chromium it goes out without, and the log says why. */
+      attachPdf: z.boolean().default(false),
+    })
+    .default({ channels: [], attachPdf: false }),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -6,7 +6,7 @@ import type { emailChannel } from '../config/channels.js';
 import { DeliveryError } from '../core/errors.js';
 import { answerExcerpt, channelSecret } from './http.js';
 import { renderHtml, renderText, subject } from './render.js';
-import type { Notifier } from './types.js';
+import type { Digest, Notifier } from './types.js';
 
 /** An `type: email` channel from the config. */
 export type EmailChannel = z.infer<typeof emailChannel>;
@@ -68,6 +68,7 @@ export function createEmailNotifier(createTransport: TransportFactory = defaultF
           subject: subject(digest, channel.subjectPrefix),
           text: digest.report?.text ?? renderText(digest),
           html: digest.report?.html ?? renderHtml(digest),
+          attachments: attachmentsOf(digest),
           date: new Date(ctx.clock()),
           // RFC 3834: tells vacation responders and ticket systems not to answer an automated alert.
           headers: { 'Auto-Submitted': 'auto-generated' },
@@ -141,6 +142,12 @@ export function smtpFailure(err: unknown, server: Pick<SmtpServer, 'hostPort' | 
   if (code === 'ETIMEDOUT') return new DeliveryError(`${prefix}: timed out (${message})`, { permanent: false });
   const permanent = code !== undefined && PERMANENT_CODES.has(code);
   return new DeliveryError(`${prefix}: ${message}${code ? ` [${code}]` : ''}`, { permanent });
+}
+
+/** A report's PDF, when it carries one; nothing for every other message. */
+function attachmentsOf(digest: Digest): Mail.Attachment[] | undefined {
+  const pdf = digest.report?.pdf;
+  return pdf ? [{ filename: pdf.filename, content: Buffer.from(pdf.content), contentType: 'application/pdf' }] : undefined;
 }
 
 function addressOf(a: string | Mail.Address): string {

@@ -20,6 +20,8 @@ export interface ReportMessage {
   readonly slack: { readonly text: string; readonly blocks: readonly object[] };
   /** The report's versioned JSON document (webhook body field `report`). */
   readonly json: unknown;
+  /** The report printed to PDF (`report.attachPdf`): email attaches it; other channels ignore it. */
+  readonly pdf?: { readonly filename: string; readonly content: Uint8Array };
 }
 
 /** Everything one channel receives from one delivery round: one message, however many items. */

@@ -1,33 +1,32 @@
-import { badge, complianceBadge, e, FONT, h2, LAYOUT_TABLE, MUTED, name, para, table, WRAP } from './render-html-blocks.js';
+import { badge, CARD_CELL, CARD_GRID, complianceBadge, e, FONT, h2, htmlPage, MUTED, name, para, table } from './render-html-blocks.js';
 import { exceptionsHtml } from './render-html-exceptions.js';
 import { worstRpoHtml } from './render-html-rpo.js';
-import { DAY_COLOR, dayCellsSvg, fleetTrendSvg } from './render-svg.js';
-import type { ComplianceReport, TargetReport } from './types.js';
+import { targetCard } from './render-html-target.js';
+import { DAY_COLOR, fleetTrendSvg } from './render-svg.js';
+import { periodName, reportHeading } from './title.js';
+import type { ComplianceReport } from './types.js';
 import type { GroupSummary } from './types-fleet.js';
 import {
   alarmsInPeriod,
   dur,
   field,
-  labelText,
   local,
   MAX_ROWS,
   moreNote,
   pct,
   periodNoun,
-  prose,
   pts,
   reconstructedFleetText,
-  reconstructedText,
   reportTitle,
   span,
 } from './view.js';
-import { rpoText } from './view-rpo.js';
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
- * drop `<style>` blocks), inline SVG charts, no scripts, no external images, fonts or links, and a
- * single 600 px column that long names wrap inside rather than widen. Every dynamic string is cleaned
- * (`field`/`prose`) and then HTML-escaped.
+ * drop `<style>` blocks), inline SVG charts, no scripts, no external images, fonts or links. One column
+ * of at most MAX_WIDTH px that uses a wide screen (target cards side by side) and still reads on a
+ * phone: long names wrap, a table too wide scrolls inside its own box, charts shrink to fit. Every
+ * dynamic string is cleaned (`field`/`prose`) and then HTML-escaped.
  */
 export interface HtmlOptions {
   /** Show per-target detail for at most this many targets (worst first); all by default. */
@@ -66,10 +65,13 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
   const parts: string[] = [];
   const previous =
     f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
+  // The machine label of a week in small print; a range's ISO interval would only repeat the bounds.
+  const week = report.period.kind === 'week' ? `${name(report.period.label)}: ` : '';
   parts.push(
-    `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">Backup compliance ${name(report.period.label)}</h1>`,
-    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${e(span(report, report.period))}, ${e(dur(report.period.lengthMs))}; ` +
-      `compared with ${name(report.previousPeriod.label)}. Generated ${e(report.generatedAt)}.</p>`,
+    `<h1 style="${FONT}font-size:22px;margin:0 0 6px;">${e(reportHeading(report))}</h1>`,
+    `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${week}${e(span(report, report.period))}, ` +
+      `${e(dur(report.period.lengthMs))}; compared with ${e(periodName(report, report.previousPeriod))}. ` +
+      `Generated ${e(report.generatedAt)}.</p>`,
     table(
       ['Fleet', ''],
       [
@@ -190,57 +192,9 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
         `${s === 'completed' ? 'completed backup' : s === 'failed' ? 'only failed backups' : 'no backup'}`,
     )
     .join(' &nbsp; ');
-  parts.push(h2('Targets'), para(legend));
-  for (const t of shown) parts.push(targetCard(report, t));
-  parts.push(more(shown.length, report.targets.length, 'targets'));
+  parts.push(h2('Targets'), para(legend), `<div style="${CARD_GRID}">`);
+  for (const t of shown) parts.push(`<div style="${CARD_CELL}">${targetCard(report, t)}</div>`);
+  parts.push('</div>', more(shown.length, report.targets.length, 'targets'));
 
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(reportTitle(report))}</title></head>
-<body style="margin:0;padding:0;background:#f9fafb;">
-${LAYOUT_TABLE} style="border-collapse:collapse;background:#f9fafb;"><tr><td align="center" style="padding:16px 8px;">
-${LAYOUT_TABLE} style="max-width:600px;border-collapse:collapse;background:#ffffff;border:1px solid #e4e7ec;text-align:left;">
-<tr><td style="padding:16px;${FONT}font-size:14px;color:#101828;${WRAP}">
-${parts.join('\n')}
-</td></tr></table>
-</td></tr></table>
-</body></html>
-`;
-}
-
-function targetCard(report: ComplianceReport, t: TargetReport): string {
-  const when = (isoText: string): string => e(local(report, isoText));
-  const previous = t.previousCompliance === null ? 'no previous data' : `previous ${pct(t.previousCompliance)}, ${pts(t.complianceChange)}`;
-  const gap = t.longestGap
-    ? `${dur(t.longestGap.ms)} (${t.longestGap.fromPeriodStart ? 'from the period start' : `from ${local(report, t.longestGap.from)}`}` +
-      ` to ${local(report, t.longestGap.to)})`
-    : 'n/a';
-  const rows = [
-    `${name(t.cloud)} · ${name(t.account)} · ${name(t.service)} ${name(t.instance)}` +
-      `<br><span style="${MUTED}">labels: ${e(labelText(t.labels))}</span>`,
-    `Compliance ${complianceBadge(t.compliance, t.evidenceCoverage, periodNoun(report))} (${e(previous)}); ` +
-      `in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
-      `${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
-    ...(t.reconstructed ? [`<span style="font-style:italic;">${e(reconstructedText(report, t.reconstructed))}</span>`] : []),
-    `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
-    dayCellsSvg(t.daily, `${field(t.id)}: days with a completed backup ${t.daysWithBackup} of ${t.days}`),
-    `Longest gap without a completed backup: ${e(gap)}`,
-    `Achieved RPO: ${e(rpoText(t.rpo))}`,
-  ];
-  for (const a of t.currentAlarms) {
-    rows.push(
-      `<span style="color:#b42318;font-weight:bold;">In alarm</span> ${name(a.rule)} (${e(a.severity)}) ` +
-        `since ${when(a.since)}: ${e(prose(a.reason))}`,
-    );
-  }
-  for (const r of t.resolvedAlarms) {
-    rows.push(
-      `<span style="color:#067647;">${r.to === 'ok' ? 'Resolved' : e(`Ended (${r.to})`)}</span> ${name(r.rule)} (${e(r.severity)}) ` +
-        `${when(r.openedAt)} to ${when(r.closedAt)}, after ${e(dur(r.durationMs))}`,
-    );
-  }
-  return `${LAYOUT_TABLE} style="border-collapse:collapse;border:1px solid #e4e7ec;margin:12px 0;${FONT}font-size:13px;">
-<tr><td style="padding:8px 10px;background:#f9fafb;font-size:15px;${WRAP}"><b>${name(t.id)}</b> &nbsp; ${badge(t.compliance)}</td></tr>
-${rows.map((r) => `<tr><td style="padding:6px 10px;${WRAP}">${r}</td></tr>`).join('\n')}
-</table>`;
+  return htmlPage(e(reportTitle(report)), parts);
 }

@@ -1,6 +1,7 @@
 import { exceptionsSection } from './render-md-exceptions.js';
 import { worstRpoSection } from './render-md-rpo.js';
 import { type Format, targetSection } from './render-md-target.js';
+import { periodName, reportHeading } from './title.js';
 import type { ComplianceReport } from './types.js';
 import type { GroupSummary } from './types-fleet.js';
 import {
@@ -64,10 +65,11 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   const previous =
     f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
   out.push(
-    `# Backup compliance ${name(report.period.label)}`,
+    `# ${esc(reportHeading(report))}`,
     '',
-    `Period: ${esc(span(report, report.period))}, ${dur(report.period.lengthMs)}; ` +
-      `compared with ${name(report.previousPeriod.label)}. Times are in ${name(report.timezone)}.`,
+    `Period: ${report.period.kind === 'week' ? `${name(report.period.label)}, ` : ''}${esc(span(report, report.period))}, ` +
+      `${dur(report.period.lengthMs)}; compared with ${esc(periodName(report, report.previousPeriod))}. ` +
+      `Times are in ${name(report.timezone)}.`,
     `Generated ${esc(report.generatedAt)}.`,
     '',
     '## Fleet',

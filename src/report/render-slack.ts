@@ -1,4 +1,5 @@
 import { escapeMrkdwn, escapeWithin, SLACK_LIMITS, type SlackBlock, type SlackPayload } from '../notify/slack-format.js';
+import { periodName, reportHeading } from './title.js';
 import type { ComplianceReport, TargetReport } from './types.js';
 import type { GroupSummary } from './types-fleet.js';
 import { complianceText, dur, field, pct, periodNoun, pts, reportTitle, span } from './view.js';
@@ -47,7 +48,7 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
   const title = reportTitle(report);
   const previous =
     f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
-  const header = `Backup compliance ${field(report.period.label, 60)}`;
+  const header = reportHeading(report);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header.slice(0, SLACK_LIMITS.headerText), emoji: true } },
     {
@@ -55,7 +56,7 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
       elements: [
         {
           type: 'mrkdwn',
-          text: escapeMrkdwn(`${span(report, report.period)} · compared with ${field(report.previousPeriod.label, 60)}`),
+          text: escapeMrkdwn(`${span(report, report.period)} · compared with ${periodName(report, report.previousPeriod)}`),
           verbatim: true,
         },
       ],

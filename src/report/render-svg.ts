@@ -1,12 +1,15 @@
 import { escapeHtml } from '../notify/render.js';
+import { remembered } from './memo.js';
+import { shortDate } from './title.js';
 import type { TargetDay } from './types.js';
 import type { FleetDay } from './types-fleet.js';
 import { pct, weekdayShort } from './view.js';
 
 /**
  * Inline SVG charts for the HTML report: plain shapes and text, no scripts, styles, fonts, links or
- * images to fetch. Every chart fits in 560 px, whatever the number of days, so the mail stays within
- * a 600 px column. All text inside is produced here (dates, percentages) and still escaped.
+ * images to fetch. Every chart is drawn 560 px wide at most, whatever the number of days, and shrinks
+ * with its viewBox on a narrower screen (`max-width:100%`). All text inside is produced here (dates,
+ * percentages) and still escaped.
  */
 
 /** The widest a chart is drawn. */
@@ -19,6 +22,39 @@ const DAY_WORD: Record<TargetDay['status'], string> = { completed: 'completed ba
 
 /** The attributes of every label in a chart. */
 const LABEL_FONT = 'font-family="Arial,Helvetica,sans-serif" font-size="10" fill="#475467"';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** `Mon` for a `YYYY-MM-DD` date (bounded memo: every target's chart names the same few dates). */
+const weekday = (date: string): string =>
+  remembered(weekdayNames, 1_000, date, () => WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] ?? date);
+const weekdayNames = new Map<string, string>();
+
+/**
+ * A chart's data in words, for its `<title>` and `aria-label`: `Mon 99.2%, Tue–Wed no evidence, …`.
+ * Days are weekdays up to a week, dates (`9 Nov`) beyond; a run of days with the same value is one entry.
+ */
+export function daysInWords(days: readonly { readonly date: string }[], say: (i: number) => string): string {
+  const dayName = days.length <= 7 ? weekday : shortDate;
+  const out: string[] = [];
+  for (let i = 0; i < days.length; ) {
+    const value = say(i);
+    let j = i;
+    while (j + 1 < days.length && say(j + 1) === value) j++;
+    const first = dayName(days[i]?.date ?? '');
+    out.push(`${j === i ? first : `${first}–${dayName(days[j]?.date ?? '')}`} ${value}`);
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
+/** The opening tag of a chart: an image whose accessible name (and tooltip) states its data. */
+function svgOpen(width: number, height: number, text: string): string {
+  const safe = escapeHtml(text);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" ` +
+    `aria-label="${safe}" style="display:block;max-width:100%;height:auto;"><title>${safe}</title>`
+  );
+}
 
 /** Cell width and gap for `n` days: roomy for a week, shrinking for long ranges. */
 function cells(n: number): { width: number; gap: number } {
@@ -49,11 +85,8 @@ export function dayCellsSvg(days: readonly TargetDay[], caption: string): string
       : '';
     return rect + label;
   });
-  const safeCaption = escapeHtml(caption);
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="${height}" viewBox="0 0 ${total} ${height}" role="img" ` +
-    `aria-label="${safeCaption}" style="display:block;max-width:100%;height:auto;"><title>${safeCaption}</title>${parts.join('')}</svg>`
-  );
+  const words = daysInWords(days, (i) => DAY_WORD[days[i]?.status ?? 'none']);
+  return `${svgOpen(total, height, `${caption}: ${words}`)}${parts.join('')}</svg>`;
 }
 
 /** Bar colour of a day's fleet compliance; grey when nothing was judged that day. */
@@ -82,15 +115,17 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
   const bars = days
     .map((d, i) => {
       const x = left + i * slot + (slot - bar) / 2;
-      // A day nobody could judge is a full grey bar marked `no evidence`: never an empty (0%) one.
+      // A day nobody could judge is a full grey bar marked `no evidence`: never an empty (0%) one, and
+      // outlined in dashes so it reads apart from a red (non-compliant) bar in grey print too.
       const h = d.compliance === null ? plot : Math.max(1, plot * d.compliance);
+      const unknown = d.compliance === null ? ' stroke="#667085" stroke-dasharray="4 3"' : '';
       const title =
         d.compliance === null
           ? `${d.date}: no evidence`
           : `${d.date}: ${pct(d.compliance)} compliant, evidence for ${pct(d.evidenceCoverage)} of the day`;
       const rect =
         `<rect x="${x.toFixed(1)}" y="${(top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" ` +
-        `fill="${barColor(d.compliance)}"><title>${escapeHtml(title)}</title></rect>`;
+        `fill="${barColor(d.compliance)}"${unknown}><title>${escapeHtml(title)}</title></rect>`;
       if (!labelled) return rect;
       const cx = (x + bar / 2).toFixed(1);
       return (
@@ -101,9 +136,6 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
       );
     })
     .join('');
-  const caption = 'Fleet compliance per day';
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${height}" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" ` +
-    `aria-label="${caption}" style="display:block;max-width:100%;height:auto;"><title>${caption}</title>${grid}${bars}</svg>`
-  );
+  const words = daysInWords(days, (i) => pct(days[i]?.compliance ?? null));
+  return `${svgOpen(CHART_WIDTH, height, `Fleet compliance per day: ${words}`)}${grid}${bars}</svg>`;
 }

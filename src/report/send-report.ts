@@ -1,8 +1,10 @@
+import { errorMessage } from '../core/errors.js';
 import { type SendDeps, type SentOutcome, sendDigest } from '../notify/send.js';
 import type { Digest, ReportMessage } from '../notify/types.js';
 import { renderHtml } from './render-html.js';
 import { reportData } from './render-json.js';
 import { renderMarkdown } from './render-md.js';
+import { findChromium, renderPdf } from './render-pdf.js';
 import { reportSlack } from './render-slack.js';
 import type { ComplianceReport } from './types.js';
 import { reportTitle } from './view.js';
@@ -33,17 +35,42 @@ export function reportMessage(report: ComplianceReport): ReportMessage {
   };
 }
 
+/** `report-2026-W47.pdf`: the attachment's name, safe as a file name whatever the label. */
+export const pdfFilename = (label: string): string => `report-${label.replace(/[^A-Za-z0-9-]+/g, '-')}.pdf`;
+
+/**
+ * The message with the email's HTML printed to PDF and attached, when `report.attachPdf` asks and an
+ * email channel is among `channels`. Never throws: without Chromium, or when it fails, the report goes
+ * out as it is, and the log says why.
+ */
+async function withPdf(deps: SendDeps, label: string, message: ReportMessage, channels: readonly string[]): Promise<ReportMessage> {
+  const { config } = deps.loaded;
+  if (!config.report.attachPdf || !channels.some((ch) => config.channels[ch]?.type === 'email')) return message;
+  const without = (reason: string): ReportMessage => {
+    deps.log.warn({ period: label, reason }, `report ${label} goes out without its PDF attachment: ${reason}`);
+    return message;
+  };
+  const chromium = findChromium(config.report.chromium, { baseDir: deps.loaded.baseDir, env: process.env });
+  if ('problem' in chromium) return without(chromium.problem);
+  try {
+    return { ...message, pdf: { filename: pdfFilename(label), content: await renderPdf(message.html, chromium.path) } };
+  } catch (err) {
+    return without(errorMessage(err));
+  }
+}
+
 /**
  * Sends a report to each channel (the config's `report.channels` by default) through the channel's
- * notifier, one after the other, and says how each went. Never throws: a channel's failure is its
- * outcome (permanent or not, with the notifier's secret-free message) and does not stop the others.
+ * notifier, one after the other, and says how each went; email also gets the PDF when
+ * `report.attachPdf` asks. Never throws: a channel's failure is its outcome (permanent or not, with
+ * the notifier's secret-free message) and does not stop the others.
  */
 export async function sendReport(
   deps: SendDeps,
   report: ComplianceReport,
   channels: readonly string[] = deps.loaded.config.report.channels,
 ): Promise<ReportDelivery[]> {
-  const message = reportMessage(report);
+  const message = await withPdf(deps, report.period.label, reportMessage(report), channels);
   const out: ReportDelivery[] = [];
   for (const channel of channels) {
     const digest: Digest = { channel, items: [], createdAt: deps.clock(), report: message };

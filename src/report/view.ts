@@ -3,6 +3,7 @@ import { compareText } from '../core/text.js';
 import { multiLine, oneLine, truncate } from '../notify/render.js';
 import { remembered } from './memo.js';
 import { wallClock } from './period.js';
+import { reportHeading } from './title.js';
 import type { ComplianceReport, ReportPeriod, TargetDay } from './types.js';
 import type { FleetAlarm } from './types-fleet.js';
 
@@ -124,9 +125,11 @@ export function headlineNumbers(report: ComplianceReport): string {
   return `${complianceText(f.compliance, f.evidenceCoverage, periodNoun(report))}${changeText}, ${alarms}`;
 }
 
-/** The subject of a report message: `Backup compliance 2026-W43: 80.8% compliant (-16.8 pts), 1 of 4 targets in alarm`. */
-export const reportTitle = (report: ComplianceReport): string =>
-  `Backup compliance ${field(report.period.label)}: ${headlineNumbers(report)}`;
+/**
+ * The subject of a report message: the heading, then the headline numbers:
+ * `Backup compliance · week 43, 2026 · 19–25 Oct: 80.8% compliant (-16.8 pts), 1 of 4 targets in alarm`.
+ */
+export const reportTitle = (report: ComplianceReport): string => `${reportHeading(report)}: ${headlineNumbers(report)}`;
 
 /** Rows a list section of a human-readable report shows by default; JSON and CSV always have all. */
 export const MAX_ROWS = 100;

@@ -1,11 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../jobs/deps.js';
 import { reportJob } from '../../jobs/report.js';
 import { type LoadedConfig, loadConfigFile } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { DeliveryError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/log.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { readReportLock, reportLockKey } from '../../src/db/report-locks.js';
@@ -16,6 +18,7 @@ import { type IsoWeek, lastCompleteWeek, parseIsoWeek, weekPeriod } from '../../
 import { runScheduledReport } from '../../src/report/schedule.js';
 import { sendReport } from '../../src/report/send-report.js';
 import type { ComplianceReport } from '../../src/report/types.js';
+import { CHROMIUM, chromiumMissing } from '../helpers/chromium.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { type HttpSink, type SinkAnswer, startHttpSink } from '../helpers/http-sink.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -44,8 +47,8 @@ let smtp: SmtpSink;
 let slack: HttpSink;
 const opened: Db[] = [];
 
-/** (Re)writes the config with the current sinks; `report.channels` as given. */
-function writeConfig(channels: readonly string[] = ['mail', 'chat']): void {
+/** (Re)writes the config with the current sinks; `report.channels` as given, `report` options after them. */
+function writeConfig(channels: readonly string[] = ['mail', 'chat'], reportOptions = ''): void {
   writeFileSync(
     config,
     `database: ./audit.db
@@ -60,7 +63,7 @@ channels:
   mail: { type: email, smtp: "${smtp.url}", from: auditor@example.com, to: [dba@example.com] }
   chat: { type: slack, webhook: "${slack.url}/services/T000/B000/XXXXSECRET" }
   hook: { type: webhook, url: "${slack.url}/hook", secret: hook-secret }
-report: { channels: [${channels.join(', ')}] }
+report: { channels: [${channels.join(', ')}]${reportOptions} }
 `,
   );
 }
@@ -148,7 +151,8 @@ describe('report arguments', () => {
     [['--from', '2026-11-10', '--to', '2026-11-09'], '--to: must be after --from'],
     [['--from', '2026-11-10', '--to', '2999-01-01T00:00Z'], '--to: "2999-01-01T00:00Z" is in the future'],
     [['--from', '2024-01-01', '--to', '2026-01-01'], '--to: the period may be at most 366 days long'],
-    [['--week', '2026-W46', '--format', 'pdf'], '--format: "pdf" is not a format: use md, html, json, csv'],
+    [['--week', '2026-W46', '--format', 'xlsx'], '--format: "xlsx" is not a format: use md, html, json, csv, pdf'],
+    [['--week', '2026-W46', '--format', 'pdf'], '--format: pdf is a binary file: give --out FILE'],
   ])('rejects %j with exit 2 and says why', async (args, message) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);
@@ -169,7 +173,9 @@ describe('report output', () => {
   it('prints Markdown for the last complete week by default', async () => {
     const r = await cli();
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`# Backup compliance ${lastCompleteWeek(Date.now(), TZ).label}`);
+    const week = lastCompleteWeek(Date.now(), TZ);
+    expect(r.stdout).toContain(`# Backup compliance · week ${Number(week.label.slice(6))}, ${week.label.slice(0, 4)} · `);
+    expect(r.stdout).toContain(`Period: ${week.label}, `);
   });
 
   it('prints the versioned JSON for a week, with the blind target worst first and no secret anywhere', async () => {
@@ -240,6 +246,31 @@ describe('report output', () => {
     expect(lines.filter((l) => l !== '')).toHaveLength(3);
   });
 
+  it.skipIf(chromiumMissing !== null)(
+    'writes a PDF to --out FILE.pdf, printed by the Chromium found on PATH',
+    async () => {
+      const bin = join(dir, 'bin');
+      mkdirSync(bin, { recursive: true });
+      if (!existsSync(join(bin, 'chromium'))) symlinkSync(CHROMIUM, join(bin, 'chromium'));
+      const r = await runCli(['--config', config, 'report', '--week', '2026-W46', '--out', 'weekly.pdf'], { cwd: dir, env: { PATH: bin } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      const pdf = readFileSync(join(dir, 'weekly.pdf'));
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+      expect(pdf.length).toBeGreaterThan(1024);
+    },
+    60_000,
+  );
+
+  it('fails with exit 3, writing nothing, naming what it looked for when no Chromium is found', async () => {
+    const r = await cli('--week', '2026-W46', '--format', 'pdf', '--out', 'none.pdf');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('report: --format pdf: no Chromium to print the PDF with: report.chromium is not set and none of ');
+    expect(r.stderr).toContain('chromium, chromium-browser, google-chrome is on PATH');
+    expect(existsSync(join(dir, 'none.pdf'))).toBe(false);
+  });
+
   it('fails with exit 3, writing nothing, when the --out folder does not exist', async () => {
     const r = await cli('--week', '2026-W46', '--out', 'missing/weekly.md');
     expect(r.code).toBe(3);
@@ -259,15 +290,17 @@ describe('report --send', () => {
     }
     expect(smtp.messages).toHaveLength(2);
     const mail = smtp.messages[0]?.parsed;
-    expect(mail?.subject).toMatch(/^\[backup-auditor\] Backup compliance 2026-W46: \d+\.\d% compliant .*1 of 2 targets in alarm$/);
+    expect(mail?.subject).toMatch(
+      /^\[backup-auditor\] Backup compliance · week 46, 2026 · 9–15 Nov: \d+\.\d% compliant .*1 of 2 targets in alarm$/,
+    );
     expect(mail?.html).toContain('<svg');
     expect(mail?.html).not.toMatch(/<script/i);
-    expect(mail?.text).toContain('Backup compliance 2026-W46');
+    expect(mail?.text).toContain('# Backup compliance · week 46, 2026 · 9–15 Nov');
     expect(slack.requests).toHaveLength(2);
     const body = slack.requests[0]?.body ?? '';
     expect(JSON.parse(body)).toMatchObject({
       blocks: [
-        { type: 'header', text: { text: 'Backup compliance 2026-W46' } },
+        { type: 'header', text: { text: 'Backup compliance · week 46, 2026 · 9–15 Nov' } },
         expect.anything(),
         expect.anything(),
         expect.anything(),
@@ -315,7 +348,7 @@ describe('scheduled report', () => {
     expect([a.skipped, b.skipped].flat().sort()).toEqual(['chat', 'mail']);
     expect(smtp.messages).toHaveLength(1);
     expect(slack.requests).toHaveLength(1);
-    expect(smtp.messages[0]?.parsed.subject).toContain('2026-W46');
+    expect(smtp.messages[0]?.parsed.subject).toContain('week 46, 2026 · 9–15 Nov');
     expect(readReportLock(opened[0] as Db, reportLockKey('2026-W46', 'mail'))).toMatchObject({ state: 'sent' });
   });
 
@@ -347,6 +380,47 @@ describe('scheduled report', () => {
       error: expect.stringContaining('no_service'),
     });
     expect(await runScheduledReport(daemonDeps(), MONDAY)).toMatchObject({ sent: [], skipped: ['mail', 'chat'] });
+  });
+
+  it.skipIf(chromiumMissing !== null)(
+    'attaches report-2026-W46.pdf to the email when report.attachPdf asks',
+    async () => {
+      writeConfig(['mail', 'chat'], `, attachPdf: true, chromium: "${CHROMIUM}"`);
+      expect(await runScheduledReport(daemonDeps(), MONDAY)).toMatchObject({ sent: ['mail', 'chat'] });
+      const attachments = smtp.messages[0]?.parsed.attachments ?? [];
+      expect(attachments.map((a) => [a.filename, a.contentType])).toEqual([['report-2026-W46.pdf', 'application/pdf']]);
+      const pdf = attachments[0]?.content ?? Buffer.alloc(0);
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+      expect(smtp.messages[0]?.parsed.html).toContain('<svg');
+      expect(slack.requests).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  it('sends the report without the PDF when Chromium is missing, and the log says why', async () => {
+    writeConfig(['mail'], ', attachPdf: true, chromium: ./no-such-chromium');
+    const lines: string[] = [];
+    const destination = new PassThrough();
+    destination.on('data', (d: Buffer) =>
+      lines.push(
+        ...d
+          .toString()
+          .split('\n')
+          .filter((l) => l !== ''),
+      ),
+    );
+    const deps = { ...daemonDeps(), log: createLogger({ level: 'info', destination }) };
+    expect(await runScheduledReport(deps, MONDAY)).toMatchObject({ sent: ['mail'], failed: [] });
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]?.parsed.attachments).toEqual([]);
+    const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.includes('PDF'));
+    expect(warning).toMatchObject({
+      level: 40,
+      msg:
+        'report 2026-W46 goes out without its PDF attachment: ' +
+        `report.chromium: ${join(dir, 'no-such-chromium')} is not an executable file`,
+    });
   });
 
   it('reports the week named in the job payload, and only a week that has ended', async () => {

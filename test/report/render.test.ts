@@ -19,8 +19,11 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u20
 describe('markdown', () => {
   const md = renderMarkdown(report);
 
-  it('names the period, the fleet compliance and its change', () => {
-    expect(md).toContain('# Backup compliance 2026-W46');
+  it('names the period as people do, the fleet compliance and its change', () => {
+    expect(md).toContain('# Backup compliance · week 46, 2026 · 9–15 Nov\n');
+    expect(md).toContain(
+      'Period: 2026-W46, 2026-11-09 00:00 to 2026-11-16 00:00 (Europe/Berlin), 7d; compared with week 45, 2026 · 2–8 Nov.',
+    );
     expect(md).toContain('| Compliance | **75.0% compliant over 92.9% of the week with evidence** (previous 87.5%, -12.5 pts) |');
   });
 
@@ -62,6 +65,12 @@ describe('markdown', () => {
 describe('html', () => {
   const html = renderHtml(report);
 
+  it('is titled with the period as people name it, the machine label only in small print', () => {
+    expect(html).toContain('>Backup compliance · week 46, 2026 · 9–15 Nov</h1>');
+    expect(html).toContain('<title>Backup compliance · week 46, 2026 · 9–15 Nov: 75.0% compliant');
+    expect(html).toContain('2026-W46: 2026-11-09 00:00 to 2026-11-16 00:00 (Europe/Berlin)');
+  });
+
   it('is one document with inline styles only: no scripts, style blocks, external resources or links', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).not.toMatch(/<(script|style|img|link|iframe|object|embed|a)\b/i);
@@ -84,7 +93,7 @@ describe('html', () => {
 
   it('draws one day-cell chart per target and a fleet trend chart', () => {
     expect(html.match(/<svg /g)).toHaveLength(report.targets.length + 1);
-    expect(html).toContain('aria-label="Fleet compliance per day"');
+    expect(html).toContain('aria-label="Fleet compliance per day: Mon 100.0%, Tue 75.0%,');
     // The hostile target: completed, failed, none, completed, failed, none, completed.
     expect(html).toMatch(/fill="#12b76a"><title>2026-11-09: completed backup/);
     expect(html).toMatch(/fill="#d92d20"><title>2026-11-10: only failed backups/);
@@ -201,8 +210,14 @@ describe('slack summary and email message', () => {
 
   it('puts the period and the fleet compliance in the subject', () => {
     expect(reportMessage(report).subject).toBe(
-      'Backup compliance 2026-W46: 75.0% compliant over 92.9% of the week with evidence (-12.5 pts), 1 of 2 targets in alarm',
+      'Backup compliance · week 46, 2026 · 9–15 Nov: 75.0% compliant over 92.9% of the week with evidence (-12.5 pts), ' +
+        '1 of 2 targets in alarm',
     );
+  });
+
+  it('heads the Slack summary with the human title', () => {
+    const header = { type: 'header', text: { text: 'Backup compliance · week 46, 2026 · 9–15 Nov' } };
+    expect(reportSlack(report).blocks[0]).toMatchObject(header);
   });
 });
 
