@@ -42,6 +42,8 @@ export const CSV_COLUMNS = [
   'rpo_p95_hours',
   'rpo_open_hours',
   'rpo_objective_hours',
+  // Time before the auditor first evaluated the target; blind_hours no longer counts it.
+  'unwatched_hours',
 ] as const;
 
 const MAX_CELL = 1000;
@@ -112,6 +114,7 @@ function row(t: TargetReport): string[] {
     hoursOrEmpty(t.rpo.p95Ms),
     hoursOrEmpty(t.rpo.openMs),
     hoursOrEmpty(t.rpo.objectiveMs),
+    hours(t.unwatchedMs),
   ];
 }
 

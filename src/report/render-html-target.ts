@@ -17,7 +17,7 @@ export function targetCard(report: ComplianceReport, t: TargetReport): string {
       `<br><span style="${MUTED}">labels: ${e(labelText(t.labels))}</span>`,
     `Compliance ${complianceBadge(t.compliance, t.evidenceCoverage, periodNoun(report))} (${e(previous)}); ` +
       `in alarm ${e(dur(t.time.alarmMs))}, unknown ${e(dur(t.time.unknownMs))}` +
-      `${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
+      `${t.unwatchedMs > 0 ? `, not yet watched ${e(dur(t.unwatchedMs))}` : ''}${t.blindMs > 0 ? `, blind ${e(dur(t.blindMs))}` : ''}`,
     ...(t.reconstructed ? [`<span style="font-style:italic;">${e(reconstructedText(report, t.reconstructed))}</span>`] : []),
     `Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; days with a backup ${t.daysWithBackup}/${t.days}`,
     dayCellsSvg(t.daily, `${field(t.id)}: backups per day, ${t.daysWithBackup} of ${t.days} days with a completed backup`),

@@ -27,7 +27,7 @@ export function targetSection(report: ComplianceReport, t: TargetReport, fmt: Fo
     '',
     `- Compliance ${fmt.strong(complianceText(t.compliance, t.evidenceCoverage, periodNoun(report)))} (${previous}); ` +
       `in alarm ${dur(t.time.alarmMs)}, unknown ${dur(t.time.unknownMs)}` +
-      `${t.blindMs > 0 ? `, blind ${dur(t.blindMs)}` : ''}`,
+      `${t.unwatchedMs > 0 ? `, not yet watched ${dur(t.unwatchedMs)}` : ''}${t.blindMs > 0 ? `, blind ${dur(t.blindMs)}` : ''}`,
     ...(t.reconstructed ? [`- ${esc(reconstructedText(report, t.reconstructed))}`] : []),
     `- Backups: ${t.backups.completed} completed, ${t.backups.failed} failed; ` +
       `days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,

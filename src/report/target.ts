@@ -51,6 +51,12 @@ const judgedOf = (m: { ok: number; alarm: number }): Judged => ({ okMs: m.ok, ju
 /** How much of `[a, b)` lies within `[c, d)`. */
 const overlap = (a: number, b: number, c: number, d: number): number => Math.max(0, Math.min(b, d) - Math.max(a, c));
 
+/** When the target was first evaluated (its first recorded change of any rule), or null if never. */
+function firstEvaluation(changes: readonly (readonly { readonly at: number }[])[]): number | null {
+  const firsts = changes.flatMap((c) => (c[0] ? [c[0].at] : []));
+  return firsts.length === 0 ? null : Math.min(...firsts);
+}
+
 function stalenessOf(rules: readonly ResolvedRule[]): number {
   const params = rules.find((r) => r.rule.id === POLL_FAILING)?.params as { maxStaleness?: unknown } | undefined;
   return typeof params?.maxStaleness === 'number' ? params.maxStaleness : DEFAULT_STALENESS_MS;
@@ -82,16 +88,20 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   }));
   const { timelines, reconstruction } = withReconstruction(db, target.id, observedTimelines);
   const watchesPolls = tracked.some((t) => t.rule.rule.id === POLL_FAILING);
+  // Before its first evaluation the auditor was not watching the target yet (not installed, or the
+  // target not configured): that time is unknown or reconstructed, but not blindness, which is losing
+  // sight of a target already watched.
+  const watchedFrom = firstEvaluation(tracked.map((t) => t.changes));
   const blindWhen = (states: ReadonlyMap<string, RuleState>, at: number): boolean => {
-    // Reconstructed time has evidence, but the auditor was not watching then.
-    if (reconstruction && at >= reconstruction.start && at < reconstruction.until) return true;
+    if (watchedFrom === null || at < watchedFrom) return false;
     if (watchesPolls) {
       const s = states.get(POLL_FAILING);
       return s === 'alarm' || s === 'error' || s === 'none';
     }
     return [...states.values()].every((s) => s === 'none');
   };
-  const pieces = sweep(timelines, from, period.end, blindWhen, reconstruction ? [reconstruction.start, reconstruction.until] : []);
+  const breaks = [...(reconstruction ? [reconstruction.start, reconstruction.until] : []), ...(watchedFrom === null ? [] : [watchedFrom])];
+  const pieces = sweep(timelines, from, period.end, blindWhen, breaks);
   const lengthMs = period.end - period.start;
   const current = measure(pieces, period.start, period.end);
   const before = measure(pieces, previous.start, previous.end);
@@ -175,6 +185,7 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
     currentAlarms,
     resolvedAlarms: resolvedAlarms.sort((a, b) => compareText(a.closedAt, b.closedAt) || compareText(a.rule, b.rule)),
     openedAlarms,
+    unwatchedMs: overlap(period.start, period.end, Number.NEGATIVE_INFINITY, watchedFrom ?? period.end),
     blindMs: current.blind,
     daily: days.map((d, i) => {
       const counts = stats.perDay[i] ?? { completed: 0, failed: 0 };

@@ -107,7 +107,16 @@ export interface TargetReport {
   readonly resolvedAlarms: readonly ResolvedAlarm[];
   /** Alarms that started during the period (some may still be open). */
   readonly openedAlarms: number;
-  /** Time the auditor could not see the target: poll-failing in alarm, or no successful poll / no evaluation recorded. */
+  /**
+   * Time of the period before the auditor first evaluated the target (not installed yet, or the target
+   * not configured yet): unknown or reconstructed, never blind. Added within version 2.
+   */
+  readonly unwatchedMs: number;
+  /**
+   * Time the auditor, once watching the target, could not see it: poll-failing in alarm or in error, or
+   * no evaluation recorded (the daemon stopped). Since version 2, time before the first evaluation is
+   * `unwatchedMs`, not blind.
+   */
   readonly blindMs: number;
   /** One entry per local day of the period. */
   readonly daily: readonly TargetDay[];

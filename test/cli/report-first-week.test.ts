@@ -73,6 +73,10 @@ describe('the first weekly report after install', () => {
     expect(healthy.evidenceCoverage).toBeGreaterThan(0.99);
     expect(healthy.reconstructed?.share).toBeGreaterThan(0.99);
     expect(healthy.daily.every((d) => d.reconstructed === 1 && d.compliance === 1)).toBe(true);
+    // Not watched yet, not blind: nothing went dark, the auditor was installed after the week.
+    expect(healthy.unwatchedMs).toBe(report.period.lengthMs);
+    expect(healthy.blindMs).toBe(0);
+    expect(report.fleet.blindTargets).toEqual([]);
   });
 
   it('shows a target whose backups stopped as non-compliant, from the same reconstruction', () => {
@@ -134,7 +138,9 @@ describe('the first weekly report after install', () => {
         for (const width of [1280, 390]) {
           const page = await browser.newPage({ viewport: { width, height: 900 } });
           await page.setContent(readFileSync(out, 'utf8'));
-          const fit = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+          const fit = await page.evaluate<{ scroll: number; inner: number }>(
+          '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+        );
           expect(fit.scroll, `at ${width} px`).toBeLessThanOrEqual(fit.inner);
           expect(await page.locator('svg[role="img"][aria-label]').count()).toBeGreaterThan(0);
           await page.close();

@@ -58,6 +58,7 @@ export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
     currentAlarms: [],
     resolvedAlarms: [],
     openedAlarms: 0,
+    unwatchedMs: 0,
     blindMs: 0,
     daily: days(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed']),
     ...over,

@@ -240,13 +240,15 @@ describe('per-target numbers', () => {
     ]);
   });
 
-  it('treats a target added mid-week as unknown and blind before its first evaluation, with no previous period', () => {
+  it('treats a target added mid-week as unknown and not yet watched before its first evaluation, never blind', () => {
     const d = target('db-d');
     expect(d.time).toEqual({ compliantMs: 109 * H, alarmMs: 0, unknownMs: 60 * H });
     // Compliant whenever it was judged, and judged for 109 of 169 hours: never 64.5% compliant.
     expect(d.compliance).toBe(1);
     expect(d.evidenceCoverage).toBe(Math.round((109 / 169) * 1e6) / 1e6);
-    expect(d.blindMs).toBe(60 * H);
+    expect(d.unwatchedMs).toBe(60 * H);
+    expect(d.blindMs).toBe(0);
+    expect(report.fleet.blindTargets.map((b) => b.target)).not.toContain('db-d');
     expect(d.previousCompliance).toBeNull();
     expect(d.complianceChange).toBeNull();
     expect(d.daysWithBackup).toBe(5);

@@ -300,9 +300,15 @@ describe('achieved RPO', () => {
 
   it('adds hours columns at the end of the CSV, empty when unknown', () => {
     const rows = parseCsv(renderCsv(r));
-    expect(rows[0]?.slice(-4)).toEqual(['rpo_longest_hours', 'rpo_p95_hours', 'rpo_open_hours', 'rpo_objective_hours']);
-    expect(rows[1]?.slice(-4)).toEqual(['72.00', '72.00', '21.00', '24.00']);
-    expect(rows.find((x) => x[0] === 'no-backups-yet')?.slice(-4)).toEqual(['', '', '', '24.00']);
+    expect(rows[0]?.slice(-5, -1)).toEqual(['rpo_longest_hours', 'rpo_p95_hours', 'rpo_open_hours', 'rpo_objective_hours']);
+    expect(rows[1]?.slice(-5, -1)).toEqual(['72.00', '72.00', '21.00', '24.00']);
+    expect(rows.find((x) => x[0] === 'no-backups-yet')?.slice(-5, -1)).toEqual(['', '', '', '24.00']);
+  });
+
+  it('adds the time before the auditor watched a target as the last CSV column', () => {
+    const rows = parseCsv(renderCsv({ ...r, targets: [targetReport({ unwatchedMs: 30 * 3_600_000 })] }));
+    expect(rows[0]?.at(-1)).toBe('unwatched_hours');
+    expect(rows[1]?.at(-1)).toBe('30.00');
   });
 
   it('names the worst in one Slack line, the name escaped for mrkdwn', () => {
