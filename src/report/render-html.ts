@@ -20,6 +20,7 @@ import {
   reportTitle,
   span,
 } from './view.js';
+import { coverageVerdict } from './view-coverage.js';
 
 /**
  * The report as one HTML document that mail clients render: layout tables, inline styles only (clients
@@ -142,7 +143,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
   parts.push(h2('Blind targets'));
   parts.push(
     f.blindTargets.length === 0
-      ? para('None: every target was watched for the whole period.')
+      ? para('None: the auditor never lost sight of a target it was watching.')
       : table(
           ['Target', 'Blind', 'Longest stretch', 'At the end'],
           f.blindTargets
@@ -177,7 +178,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     ]);
     parts.push(
       problems.length === 0
-        ? para('Every discovered primary instance is a target or excluded.')
+        ? para(e(coverageVerdict(report.coverage)))
         : para(problems.slice(0, maxRows).join('<br>')) + more(Math.min(maxRows, problems.length), problems.length, 'coverage problems'),
     );
   }

@@ -20,6 +20,7 @@ import {
   span,
   weekdayShort,
 } from './view.js';
+import { coverageVerdict } from './view-coverage.js';
 
 /**
  * The report as Markdown for a terminal or a wiki page, and (with `plain`) as the plain-text part of
@@ -174,7 +175,7 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   }
 
   out.push('## Blind targets', '');
-  if (f.blindTargets.length === 0) out.push('None: every target was watched for the whole period.', '');
+  if (f.blindTargets.length === 0) out.push('None: the auditor never lost sight of a target it was watching.', '');
   else {
     const blind = f.blindTargets.slice(0, maxRows);
     out.push(
@@ -211,10 +212,7 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
       ),
       ...c.missingTargets.map((m) => `- Target ${name(m.target)}: instance ${name(m.instance)} no longer discovered`),
     ]);
-    out.push(
-      ...(uncovered.length === 0 ? ['Every discovered primary instance is a target or excluded.'] : uncovered.slice(0, maxRows)),
-      '',
-    );
+    out.push(...(uncovered.length === 0 ? [coverageVerdict(report.coverage)] : uncovered.slice(0, maxRows)), '');
     more(Math.min(uncovered.length, maxRows), uncovered.length, 'coverage problems');
   }
 

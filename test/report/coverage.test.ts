@@ -82,6 +82,24 @@ describe('the weekly report with discovery', () => {
     expect(JSON.parse(renderReport(report, 'json')).coverage[0].uncovered).toBe(1);
   });
 
+  it('says coverage is unknown, not complete, where discovery had not run by the period end', () => {
+    const { db, loaded } = setup(', discover: { autoTargets: false }');
+    // Discovery first ran after the period: nothing is known of that week's unaudited instances.
+    recordDiscovery(
+      db,
+      { account: 'ali', service: 'rds', startedAt: period.end + 1000, finishedAt: period.end + 1000 },
+      { ok: true, instances: [discoveredInstance('rm-1'), discoveredInstance('rm-2')], policies: new Map() },
+    );
+    const report = buildReport({ db, loaded, rules }, period, period.end + 86_400_000);
+    expect(report.coverage?.[0]).toMatchObject({ lastDiscoveryAt: null, discovered: 0, uncovered: 0 });
+    const verdict = 'Coverage unknown: discovery had not run for 1 of 1 account service by the period end.';
+    for (const format of ['md', 'html'] as const) {
+      const text = renderReport(report, format);
+      expect(text).toContain(verdict);
+      expect(text).not.toContain('Every discovered primary instance is a target or excluded.');
+    }
+  });
+
   it('has no coverage section when no account discovers', () => {
     const { db, loaded } = setup('');
     const report = buildReport({ db, loaded, rules }, period, period.end + 1000);
