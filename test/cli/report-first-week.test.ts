@@ -139,8 +139,8 @@ describe('the first weekly report after install', () => {
           const page = await browser.newPage({ viewport: { width, height: 900 } });
           await page.setContent(readFileSync(out, 'utf8'));
           const fit = await page.evaluate<{ scroll: number; inner: number }>(
-          '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
-        );
+            '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+          );
           expect(fit.scroll, `at ${width} px`).toBeLessThanOrEqual(fit.inner);
           expect(await page.locator('svg[role="img"][aria-label]').count()).toBeGreaterThan(0);
           await page.close();
