@@ -135,10 +135,12 @@ export function summarizeFleet(
       .sort((a, b) => b.blindMs - a.blindMs || compareText(a.target, b.target)),
     daily: days.map((d, i) => {
       const day = sum(results.map((r) => r.daily[i] ?? { okMs: 0, judgedMs: 0 }));
+      const rebuiltMs = results.reduce((s, r) => s + (r.daily[i]?.reconstructedMs ?? 0), 0);
       return {
         date: d.date,
         compliance: judgedShare(day.okMs, day.judgedMs),
         evidenceCoverage: share(day.judgedMs, (d.end - d.start) * results.length),
+        reconstructed: share(rebuiltMs, day.judgedMs),
         completed: targets.reduce((s, t) => s + (t.daily[i]?.completed ?? 0), 0),
         failed: targets.reduce((s, t) => s + (t.daily[i]?.failed ?? 0), 0),
         targetsWithBackup: targets.filter((t) => (t.daily[i]?.completed ?? 0) > 0).length,

@@ -93,6 +93,9 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     ),
     h2('Fleet compliance per day'),
     fleetTrendSvg(f.daily),
+    f.daily.some((d) => d.compliance !== null && d.reconstructed >= 0.5)
+      ? para(`<span style="${MUTED}">Pale bars with a dashed outline: judged mostly from the providers' listings (reconstructed).</span>`)
+      : '',
   );
 
   const worst = report.targets.filter((t) => f.worstOffenders.includes(t.id));

@@ -63,6 +63,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
   ];
   const f = report.fleet;
   const out: string[] = [];
+  // Only a report that holds reconstructed evidence needs the column.
+  const rebuilt = f.reconstructedShare > 0;
   const previous =
     f.previousCompliance === null ? 'no data for the previous period' : `previous ${pct(f.previousCompliance)}, ${pts(f.complianceChange)}`;
   out.push(
@@ -93,10 +95,11 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     '### Daily compliance',
     '',
     ...table(
-      ['Day', 'Compliance', 'Completed', 'Failed', 'Targets with backup'],
+      ['Day', 'Compliance', ...(rebuilt ? ['Reconstructed'] : []), 'Completed', 'Failed', 'Targets with backup'],
       f.daily.map((d) => [
         `${weekdayShort(d.date)} ${d.date}`,
         pct(d.compliance),
+        ...(rebuilt ? [pct(d.reconstructed)] : []),
         String(d.completed),
         String(d.failed),
         `${d.targetsWithBackup}/${f.targets}`,

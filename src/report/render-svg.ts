@@ -118,14 +118,23 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
       // A day nobody could judge is a full grey bar marked `no evidence`: never an empty (0%) one, and
       // outlined in dashes so it reads apart from a red (non-compliant) bar in grey print too.
       const h = d.compliance === null ? plot : Math.max(1, plot * d.compliance);
-      const unknown = d.compliance === null ? ' stroke="#667085" stroke-dasharray="4 3"' : '';
+      // A day judged mostly from the providers' listings is drawn pale with a dashed outline, as the
+      // target day cells are: reconstructed, not observed.
+      const rebuilt = d.compliance !== null && d.reconstructed >= 0.5;
+      const mark =
+        d.compliance === null
+          ? ' stroke="#667085" stroke-dasharray="4 3"'
+          : rebuilt
+            ? ' fill-opacity="0.45" stroke="#475467" stroke-width="1.5" stroke-dasharray="3 2"'
+            : '';
+      const rebuiltNote = d.reconstructed > 0 ? `, ${pct(d.reconstructed)} of it reconstructed from provider listings` : '';
       const title =
         d.compliance === null
           ? `${d.date}: no evidence`
-          : `${d.date}: ${pct(d.compliance)} compliant, evidence for ${pct(d.evidenceCoverage)} of the day`;
+          : `${d.date}: ${pct(d.compliance)} compliant, evidence for ${pct(d.evidenceCoverage)} of the day${rebuiltNote}`;
       const rect =
         `<rect x="${x.toFixed(1)}" y="${(top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" ` +
-        `fill="${barColor(d.compliance)}"${unknown}><title>${escapeHtml(title)}</title></rect>`;
+        `fill="${barColor(d.compliance)}"${mark}><title>${escapeHtml(title)}</title></rect>`;
       if (!labelled) return rect;
       const cx = (x + bar / 2).toFixed(1);
       return (
@@ -136,6 +145,9 @@ export function fleetTrendSvg(days: readonly FleetDay[]): string {
       );
     })
     .join('');
-  const words = daysInWords(days, (i) => pct(days[i]?.compliance ?? null));
+  const words = daysInWords(days, (i) => {
+    const d = days[i];
+    return d && d.compliance !== null && d.reconstructed >= 0.5 ? `${pct(d.compliance)} reconstructed` : pct(d?.compliance ?? null);
+  });
   return `${svgOpen(CHART_WIDTH, height, `Fleet compliance per day: ${words}`)}${grid}${bars}</svg>`;
 }

@@ -33,7 +33,7 @@ export interface TargetResult {
   readonly blind: BlindTarget | null;
   /** Compliant and judged ms, exact, for the fleet's sums: in the period, per day, and in the previous period. */
   readonly judged: Judged;
-  readonly daily: readonly Judged[];
+  readonly daily: readonly DayJudged[];
   /** Null when nothing at all was recorded for the target before the previous period's end. */
   readonly previous: Judged | null;
   /** Judged ms of the period that came from reconstruction, for the fleet's share. */
@@ -44,6 +44,11 @@ export interface TargetResult {
 export interface Judged {
   readonly okMs: number;
   readonly judgedMs: number;
+}
+
+/** A day's judged ms, and how much of that judged time came from reconstruction. */
+export interface DayJudged extends Judged {
+  readonly reconstructedMs: number;
 }
 
 const judgedOf = (m: { ok: number; alarm: number }): Judged => ({ okMs: m.ok, judgedMs: m.ok + m.alarm });
@@ -114,9 +119,13 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
   const lastBefore = lastCompletedBefore(db, target.id, period.start);
   const ended = backupsIn(db, target.id, period.start, period.end);
   const stats = backupStats(period, days, ended, lastBefore);
-  const daily = days.map((d) => judgedOf(measure(pieces, d.start, d.end)));
-  const rebuilt =
-    reconstruction && judgedOf(measure(pieces, Math.max(period.start, reconstruction.start), Math.min(period.end, reconstruction.until)));
+  const rebuiltIn = (a: number, b: number): Judged | null =>
+    reconstruction && judgedOf(measure(pieces, Math.max(a, reconstruction.start), Math.min(b, reconstruction.until)));
+  const daily = days.map((d) => ({
+    ...judgedOf(measure(pieces, d.start, d.end)),
+    reconstructedMs: rebuiltIn(d.start, d.end)?.judgedMs ?? 0,
+  }));
+  const rebuilt = rebuiltIn(period.start, period.end);
 
   const currentAlarms: CurrentAlarm[] = [];
   const resolvedAlarms: ResolvedAlarm[] = [];

@@ -85,6 +85,8 @@ export interface FleetDay {
   /** Compliant share of the day's judged target-time; null when nothing was judged that day. */
   readonly compliance: number | null;
   readonly evidenceCoverage: number;
+  /** Share of the day's judged target-time reconstructed from providers' listings (0 when none was judged). Added within version 2. */
+  readonly reconstructed: number;
   readonly completed: number;
   readonly failed: number;
   /** Targets with at least one completed backup that day. */

@@ -114,11 +114,13 @@ describe('the first weekly report after install', () => {
 
   it('says what the reconstructed figures rest on, in words and in the fleet figures', async () => {
     expect(report.fleet.reconstructedShare).toBeGreaterThan(0.99);
+    expect(report.fleet.daily.every((d) => d.reconstructed > 0.99)).toBe(true);
     const md = (await runCli(['--config', w.config, 'report'], { env })).stdout;
     expect(md).toMatch(
       /of the week reconstructed from the provider's listing at .+; backups the provider had already deleted are not in it/,
     );
     expect(md).not.toMatch(/\| healthy-db \| 0\.0% \|/);
+    expect(md).toContain('| Day | Compliance | Reconstructed | Completed |');
   });
 
   it('keeps observed evidence apart: the alarms of the report are only those the auditor raised', () => {

@@ -253,6 +253,7 @@ export function sampleReport(extra = 0): ComplianceReport {
         date,
         compliance: [1, 0.75, 0.5, 0.9, 0.95, 0.99, 0.6][i] ?? 1,
         evidenceCoverage: 1,
+        reconstructed: 0,
         completed: 2,
         failed: i % 3 === 1 ? 1 : 0,
         targetsWithBackup: 2,
