@@ -8,6 +8,7 @@ import type { ComplianceReport } from './types.js';
 import type { GroupSummary } from './types-fleet.js';
 import {
   alarmsInPeriod,
+  DETAIL_TARGETS,
   dur,
   field,
   local,
@@ -30,7 +31,7 @@ import { coverageVerdict } from './view-coverage.js';
  * dynamic string is cleaned (`field`/`prose`) and then HTML-escaped.
  */
 export interface HtmlOptions {
-  /** Show per-target detail for at most this many targets (worst first); all by default. */
+  /** Show per-target detail for at most this many targets (worst first); DETAIL_TARGETS by default. */
   readonly maxTargets?: number;
   /** Rows of each fleet list (groups, alarms, blind targets); MAX_ROWS by default. */
   readonly maxRows?: number;
@@ -188,7 +189,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
 
   parts.push(exceptionsHtml(report, maxRows));
 
-  const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
+  const shown = report.targets.slice(0, opts.maxTargets ?? DETAIL_TARGETS);
   const legend = (['completed', 'failed', 'none'] as const)
     .map(
       (s) =>

@@ -8,6 +8,7 @@ import {
   alarmsInPeriod,
   complianceText,
   DAY_LEGEND,
+  DETAIL_TARGETS,
   dur,
   field,
   local,
@@ -32,7 +33,7 @@ import { coverageVerdict } from './view-coverage.js';
 export interface MarkdownOptions {
   /** Plain text: no Markdown escaping (for the email text part, read as is). */
   readonly plain?: boolean;
-  /** Show per-target detail for at most this many targets (worst first); all by default. */
+  /** Show per-target detail for at most this many targets (worst first); DETAIL_TARGETS by default. */
   readonly maxTargets?: number;
   /** Rows of each fleet list (groups, alarms, blind targets); MAX_ROWS by default. */
   readonly maxRows?: number;
@@ -221,7 +222,7 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
 
   out.push(...exceptionsSection(report, fmt, maxRows));
 
-  const shown = report.targets.slice(0, opts.maxTargets ?? report.targets.length);
+  const shown = report.targets.slice(0, opts.maxTargets ?? DETAIL_TARGETS);
   out.push('## Targets', '', `Days: ${DAY_LEGEND}.`, '');
   for (const t of shown) out.push(...targetSection(report, t, fmt));
   more(shown.length, report.targets.length, 'targets');

@@ -134,6 +134,14 @@ export const reportTitle = (report: ComplianceReport): string => `${reportHeadin
 /** Rows a list section of a human-readable report shows by default; JSON and CSV always have all. */
 export const MAX_ROWS = 100;
 
+/**
+ * Targets a human-readable report (Markdown, HTML, PDF) details by default, worst first. Past a few
+ * hundred cards nobody reads on: a fleet's problems sort to the top, and what follows is compliant
+ * targets that the CSV lists sortably. The cut also keeps a 50,000-target HTML report a document a
+ * browser and a PDF printer handle (a card is about 3.7 KB). JSON and CSV always carry every target.
+ */
+export const DETAIL_TARGETS = 250;
+
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
 
 /**

@@ -7,7 +7,7 @@ import { escapeMarkdown, renderMarkdown } from '../../src/report/render-md.js';
 import { reportSlack } from '../../src/report/render-slack.js';
 import { reportMessage } from '../../src/report/send-report.js';
 import type { ComplianceReport } from '../../src/report/types.js';
-import { pct, pts } from '../../src/report/view.js';
+import { DETAIL_TARGETS, pct, pts } from '../../src/report/view.js';
 import { parseCsv } from '../helpers/csv.js';
 import { HOSTILE, hostileTarget, sampleReport, targetReport } from '../helpers/report-fixture.js';
 
@@ -104,6 +104,18 @@ describe('html', () => {
     const big = renderHtml(sampleReport(30), { maxTargets: 5 });
     expect(big.match(/<svg /g)).toHaveLength(6);
     expect(big).toContain('…and 27 more targets');
+  });
+
+  it('details the worst 250 targets of a large fleet by default and points to JSON and CSV for the rest', () => {
+    const fleet = sampleReport(300);
+    const html = renderHtml(fleet);
+    expect(html.match(/<svg /g)).toHaveLength(DETAIL_TARGETS + 1);
+    expect(html).toContain('…and 52 more targets: see the JSON or CSV report.');
+    const md = renderMarkdown(fleet);
+    expect(md.match(/^### /gm)?.length).toBeGreaterThanOrEqual(DETAIL_TARGETS);
+    expect(md).not.toContain('### db-0299');
+    expect(md).toContain('…and 52 more targets: see the JSON or CSV report.');
+    expect(parseCsv(renderCsv(fleet))).toHaveLength(302 + 1);
   });
 });
 
