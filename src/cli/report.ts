@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -10,7 +11,7 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { reconstructTarget } from '../engine/reconstruct.js';
 import { buildReport } from '../report/build.js';
-import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReport } from '../report/formats.js';
+import { formatOfFile, REPORT_FORMATS, type ReportFormat, renderReportChunks } from '../report/formats.js';
 import { lastCompleteWeek, MAX_PERIOD_DAYS, type Period, parseIsoWeek, rangePeriod, wallClock, weekPeriod } from '../report/period.js';
 import { renderHtml } from '../report/render-html.js';
 import { findChromium, renderPdf } from '../report/render-pdf.js';
@@ -147,7 +148,7 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
     }
     const report = buildReport(deps, args.period, now);
     if (args.out !== undefined) writeAtomically(resolve(io.cwd, args.out), await output.render(report));
-    else if (!args.send || args.formatGiven) io.stdout.write(await output.render(report));
+    else if (!args.send || args.formatGiven) await writeOut(io.stdout, await output.render(report));
     if (!args.send) return EXIT.compliant;
     let failed = 0;
     for (const { channel, outcome } of await sendReport(deps, report)) {
@@ -172,20 +173,33 @@ function renderer(
   format: ReportFormat,
   loaded: LoadedConfig,
   io: CliIO,
-): { render(report: ComplianceReport): Promise<string | Uint8Array> } | { problem: string } {
-  if (format !== 'pdf') return { render: async (report) => renderReport(report, format) };
+): { render(report: ComplianceReport): Promise<Iterable<string> | Uint8Array> } | { problem: string } {
+  if (format !== 'pdf') return { render: async (report) => renderReportChunks(report, format) };
   const found = findChromium(loaded.config.report.chromium, { baseDir: loaded.baseDir, env: io.env });
   return 'problem' in found ? found : { render: (report) => renderPdf(renderHtml(report), found.path) };
 }
 
-/** Writes through a temporary file in the same folder, so a reader never sees half a report. */
-function writeAtomically(path: string, text: string | Uint8Array): void {
+/** Writes through a temporary file in the same folder, so a reader never sees half a report; text piece by piece. */
+function writeAtomically(path: string, content: Iterable<string> | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, text);
+    const fd = openSync(tmp, 'w');
+    try {
+      if (content instanceof Uint8Array) writeSync(fd, content);
+      else for (const chunk of content) writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw new Error(`cannot write the report to ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Writes to stdout piece by piece, waiting when the pipe is full rather than buffering a whole fleet report. */
+async function writeOut(out: NodeJS.WritableStream, content: Iterable<string> | Uint8Array): Promise<void> {
+  for (const chunk of content instanceof Uint8Array ? [content] : content) {
+    if (!out.write(chunk)) await once(out, 'drain');
   }
 }

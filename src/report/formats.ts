@@ -1,6 +1,6 @@
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
-import { renderJson } from './render-json.js';
+import { renderJson, renderJsonChunks } from './render-json.js';
 import { renderMarkdown } from './render-md.js';
 import type { ComplianceReport } from './types.js';
 
@@ -17,6 +17,11 @@ const RENDERERS: Record<TextFormat, (report: ComplianceReport) => string> = {
   json: renderJson,
   csv: renderCsv,
 };
+
+/** Renders a report in one text format as pieces to write one after another: JSON target by target, others whole. */
+export function renderReportChunks(report: ComplianceReport, format: TextFormat): Iterable<string> {
+  return format === 'json' ? renderJsonChunks(report) : [renderReport(report, format)];
+}
 
 /** Renders a report in one text format. */
 export function renderReport(report: ComplianceReport, format: TextFormat): string {

@@ -106,18 +106,42 @@ function mayNeedCleaning(json: string): boolean {
   return false;
 }
 
-/**
- * The report as JSON (shape `version: 1`, see types.ts), indented for people and scripts alike, from
- * `reportData`. What invisible characters remain (line and paragraph separators) are written as
- * `\uXXXX` escapes, which parse to the same string, so the file is also safe to `cat`.
- */
-export function renderJson(report: ComplianceReport): string {
+/** One value as indented JSON: written straight out, or through `plainData` when its text shows something to clean. */
+function encode(value: unknown): string {
   // Written straight out first: a fleet report is nearly always clean, and walking tens of megabytes
   // of it with plainData before writing cost as much as the writing.
-  const data = reasonsCut(report);
-  const direct = JSON.stringify(data, null, 2);
-  const text = mayNeedCleaning(direct)
-    ? JSON.stringify(plainData(data), null, 2).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  const direct = JSON.stringify(value, null, 2);
+  return mayNeedCleaning(direct)
+    ? JSON.stringify(plainData(value), null, 2).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     : direct;
-  return `${text}\n`;
+}
+
+/** Where the targets go in the report's JSON text: unique, since a newline inside a JSON string is escaped. */
+const TARGETS_SLOT = '\n  "targets": []';
+
+/**
+ * The report as JSON (shape `version: 2`, see types.ts), indented for people and scripts alike, from
+ * `reportData`, in pieces: the report around its targets, then one target at a time, so a fleet of tens
+ * of thousands is written without ever holding its whole text (hundreds of megabytes) in memory. What
+ * invisible characters remain (line and paragraph separators) are written as `\uXXXX` escapes, which
+ * parse to the same string, so the file is also safe to `cat`. Joined, the pieces are `renderJson`.
+ */
+export function* renderJsonChunks(report: ComplianceReport): Generator<string> {
+  const data = reasonsCut(report);
+  const shell = encode({ ...data, targets: [] });
+  const slot = shell.indexOf(TARGETS_SLOT);
+  if (data.targets.length === 0 || slot === -1) {
+    yield `${data.targets.length === 0 ? shell : encode(data)}\n`;
+    return;
+  }
+  yield shell.slice(0, slot + TARGETS_SLOT.length - 1);
+  for (let i = 0; i < data.targets.length; i++) {
+    yield `${i === 0 ? '' : ','}\n    ${encode(data.targets[i]).replaceAll('\n', '\n    ')}`;
+  }
+  yield `\n  ]${shell.slice(slot + TARGETS_SLOT.length)}\n`;
+}
+
+/** The report as one JSON text (see `renderJsonChunks`). */
+export function renderJson(report: ComplianceReport): string {
+  return [...renderJsonChunks(report)].join('');
 }

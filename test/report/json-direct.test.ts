@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderJson, reportData } from '../../src/report/render-json.js';
+import { renderJson, renderJsonChunks, reportData } from '../../src/report/render-json.js';
 import type { ComplianceReport } from '../../src/report/types.js';
 import { sampleReport, targetReport } from '../helpers/report-fixture.js';
 
@@ -121,5 +121,20 @@ describe('renderJson()', () => {
     const dirty = renderJson(reportWith('db-\u001b[31m1', 'te\u202eam', 'pay\rments', 'x\u0085y'));
     expect(JSON.parse(dirty).targets[0]).toMatchObject({ id: 'db-[31m1', labels: { team: 'pay\nments' } });
     expect(dirty).not.toMatch(/\\u001b|\u202e|\u0085/);
+  });
+
+  it('comes in pieces of one target each, which joined are the whole text', () => {
+    const report = sampleReport(5);
+    const pieces = [...renderJsonChunks(report)];
+    expect(pieces).toHaveLength(report.targets.length + 2);
+    expect(pieces.join('')).toBe(theLongWay(report));
+    for (const [i, piece] of pieces.slice(1, -1).entries()) {
+      expect(JSON.parse(piece.replace(/^,/, '')).id).toBe(report.targets[i]?.id);
+    }
+  });
+
+  it('is one piece for a fleet without targets', () => {
+    const empty = { ...sampleReport(), targets: [] };
+    expect([...renderJsonChunks(empty)]).toEqual([theLongWay(empty)]);
   });
 });
