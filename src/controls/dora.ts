@@ -1,4 +1,4 @@
-import { BACKUPS_HAPPEN, RESTORES_TESTED } from './rule-sets.js';
+import { BACKUPS_AT_FREQUENCY, RESTORES_TESTED } from './rule-sets.js';
 import type { Framework } from './types.js';
 
 // Checked against https://www.mica.wtf/dora/digital-operational-resilience-act/chapter-ii-ict-risk-management/article-12-backup-policies-and-procedures
@@ -14,7 +14,7 @@ export const dora: Framework = {
         '12(1)(a): backup policies and procedures specifying the scope of the data subject to the backup and the minimum ' +
         'frequency of the backup; 12(2): testing of the backup procedures and restoration and recovery procedures and ' +
         'methods shall be undertaken periodically.',
-      evidence: { backups: BACKUPS_HAPPEN, restores: RESTORES_TESTED },
+      evidence: { backups: BACKUPS_AT_FREQUENCY, restores: RESTORES_TESTED },
     },
   ],
 };

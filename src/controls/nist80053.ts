@@ -1,4 +1,4 @@
-import { BACKUPS_HAPPEN, RESTORES_TESTED } from './rule-sets.js';
+import { BACKUPS_AT_FREQUENCY, RESTORES_TESTED } from './rule-sets.js';
 import type { Framework } from './types.js';
 
 // Checked against https://csf.tools/reference/nist-sp-800-53/r5/cp/cp-4/ (CP-4),
@@ -14,7 +14,7 @@ export const nist80053: Framework = {
         'Conduct backups of user-level and system-level information contained in the system [organization-defined frequency ' +
         'consistent with recovery time and recovery point objectives]; protect the confidentiality, integrity, and ' +
         'availability of backup information.',
-      evidence: { backups: BACKUPS_HAPPEN },
+      evidence: { backups: BACKUPS_AT_FREQUENCY },
     },
     {
       id: 'CP-9(1)',

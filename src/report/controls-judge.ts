@@ -13,16 +13,24 @@ export type PairOutcome =
 
 /**
  * Judges one pair from its recorded changes relevant to `[from, to)` (the last one before `from`, then
- * every one within, oldest first: `ruleChanges`). Any `alarm` in the window makes it `alarm`; else every
+ * every one within, oldest first: `ruleChanges`). Any `alarm` held for some of the window makes it `alarm`; else every
  * recorded state `ok` makes it `ok`; an `error` or `skip` anywhere, or nothing recorded, leaves it unjudged.
  */
-export function judgePair(target: string, rule: string, changes: readonly FindingChange[] | undefined, to: number): PairOutcome {
+export function judgePair(
+  target: string,
+  rule: string,
+  changes: readonly FindingChange[] | undefined,
+  from: number,
+  to: number,
+): PairOutcome {
   if (!changes || changes.length === 0) return { kind: 'unjudged', why: 'not-evaluated' };
   const alarms: ControlAlarm[] = [];
   let unjudged = false;
   changes.forEach((c, i) => {
+    const next = changes[i + 1];
+    // A state replaced at or before the window start held for none of the window.
+    if (next !== undefined && next.at <= from) return;
     if (c.state === 'alarm') {
-      const next = changes[i + 1];
       alarms.push({
         target,
         rule,

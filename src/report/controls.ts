@@ -39,7 +39,7 @@ export function judgeControls(deps: ControlsDeps, frameworkIds: readonly string[
       byRule = ruleChanges(deps.db, target, from, to);
       changes.set(target, byRule);
     }
-    return judgePair(target, rule, byRule.get(rule), to);
+    return judgePair(target, rule, byRule.get(rule), from, to);
   };
 
   const judgeControl = (control: Control): ControlResult => {
