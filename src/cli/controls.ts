@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { rules } from '../../rules/registry.js';
 import { frameworks } from '../controls/registry.js';
-import { type Clock, iso, systemClock } from '../core/clock.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import { plainData } from '../core/text.js';
 import { closeDatabase, openDatabase, readTransaction } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
