@@ -1,7 +1,8 @@
 import { BACKUPS_AT_FREQUENCY, RESTORES_TESTED } from './rule-sets.js';
 import type { Framework } from './types.js';
 
-// Checked against https://www.mica.wtf/dora/digital-operational-resilience-act/chapter-ii-ict-risk-management/article-12-backup-policies-and-procedures
+// Checked against
+// https://www.mica.wtf/dora/digital-operational-resilience-act/chapter-ii-ict-risk-management/article-12-backup-policies-and-procedures
 // and https://cyberday.ai/requirement/dora-article-12-backup-policies-and-procedures-restoration-and-recovery-procedures-and-methods.
 export const dora: Framework = {
   id: 'dora',

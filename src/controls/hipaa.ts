@@ -11,7 +11,8 @@ export const hipaa: Framework = {
       id: '164.308(a)(7)(ii)(A)',
       title: 'Data backup plan',
       clause:
-        'Required. Establish and implement procedures to create and maintain retrievable exact copies of electronic protected health information.',
+        'Required. Establish and implement procedures to create and maintain retrievable exact copies of electronic ' +
+        'protected health information.',
       evidence: { backups: BACKUPS_HAPPEN },
     },
     {

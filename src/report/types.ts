@@ -40,7 +40,10 @@ export interface ComplianceReport {
    * excluded / uncovered at the period end (as `coverage --json` prints them). Added within version 1.
    */
   readonly coverage?: readonly CoverageRow[];
-  /** Present when the config has `frameworks:`: each framework's controls judged over the period (types-controls.ts). Added within version 2. */
+  /**
+   * Present when the config has `frameworks:`: each framework's controls judged over the period
+   * (types-controls.ts). Added within version 2.
+   */
   readonly controls?: ControlsReport;
 }
 
