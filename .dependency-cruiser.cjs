@@ -8,6 +8,7 @@ const LAYERS = [
   ['domain', '^src/domain/'],
   ['core', '^src/core/'],
   ['rules', '^rules/'],
+  ['controls', '^src/controls/'],
   ['config', '^src/config/'],
   ['queue', '^src/queue/'],
   ['providers', '^src/providers/'],

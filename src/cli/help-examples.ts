@@ -40,6 +40,7 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'backup-auditor status --state alarm,error --label team=payments --sort since',
     'backup-auditor status --at "2026-11-17 09:00" --json',
   ],
+  controls: ['backup-auditor controls', 'backup-auditor controls --framework soc2 --at "2026-11-17 09:00" --json'],
   history: ['backup-auditor history orders-db', 'backup-auditor history orders-db --since 30d --json'],
   evaluate: ['backup-auditor evaluate --at 2026-11-17T09:00Z'],
   rules: ['backup-auditor rules', 'backup-auditor rules --json'],

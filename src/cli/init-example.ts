@@ -179,5 +179,6 @@ report:
   channels: [oncall-mail]               # the weekly report's recipients
   chromium: /usr/bin/chromium           # prints PDF reports; default: chromium, chromium-browser or google-chrome on PATH
   attachPdf: true                       # email gets report-<week>.pdf too (sent without it, and logged, if Chromium fails)
+frameworks: [iso27001, soc2]            # the report's Controls section and \`controls\`: iso27001 soc2 nist80053 hipaa bsi-c5 dora mlps
 `;
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { completionCommand } from './completion.js';
+import { controlsCommand } from './controls.js';
 import { coverageCommand } from './coverage.js';
 import { daemonCommands } from './daemon-commands.js';
 import { dbCommand } from './db.js';
@@ -59,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   doctorCommand(program, io, run);
   historyCommand(program, io, run);
   coverageCommand(program, io, run);
+  controlsCommand(program, io, run);
   completionCommand(program, io, run);
   addHelpExamples(program); // last: every command above gets its example
   try {

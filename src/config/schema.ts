@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { frameworks } from '../controls/registry.js';
 import { duration, durationOrZero } from '../core/duration.js';
 import { AUDITOR_TARGET_ID } from '../domain/finding.js';
 import { channel, heartbeat, route } from './channels.js';
@@ -188,6 +189,10 @@ export const configSchema = z.strictObject({
       attachPdf: z.boolean().default(false),
     })
     .default({ channels: [], attachPdf: false }),
+  /** Frameworks whose controls the weekly report and `controls` judge (src/controls/); absent = no Controls section. */
+  frameworks: z
+    .array(z.enum(frameworks.ids, { error: (i) => `unknown framework ${JSON.stringify(i.input)}; known: ${frameworks.ids.join(', ')}` }))
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,11 +1,13 @@
 import type { Rule } from '../../rules/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { resolvedRules } from '../config/rule-settings.js';
+import { frameworks } from '../controls/registry.js';
 import { iso } from '../core/clock.js';
 import type { Registry } from '../core/registry.js';
 import { type Db, readTransaction } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { coverageRows } from '../discovery/coverage-rows.js';
+import { judgeControls } from './controls.js';
 import { reportExceptions } from './exceptions.js';
 import { summarizeFleet } from './fleet.js';
 import { localDays, type Period, previousPeriod } from './period.js';
@@ -41,8 +43,11 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
   const discovering = Object.values(config.accounts).some((a) => a.discover !== undefined);
   const previous = previousPeriod(period);
   const days = localDays(period);
-  const { results, exceptions } = readTransaction(deps.db, () => ({
+  const { results, exceptions, controls } = readTransaction(deps.db, () => ({
     exceptions: reportExceptions(deps.db, deps.rules, config, period),
+    controls:
+      config.frameworks &&
+      judgeControls({ db: deps.db, config, rules: deps.rules, frameworks }, config.frameworks, period.start, period.end),
     results: config.targets.map((target, i) =>
       computeTarget(
         deps.db,
@@ -68,5 +73,6 @@ export function buildReport(deps: ReportDeps, period: Period, now: number): Comp
     targets,
     exceptions,
     ...(discovering && { coverage: coverageRows(deps.db, config, asOf) }),
+    ...(controls && { controls }),
   };
 }

@@ -1,4 +1,5 @@
 import { badge, CARD_CELL, CARD_GRID, complianceBadge, e, FONT, h2, htmlPage, MUTED, name, para, table } from './render-html-blocks.js';
+import { controlsHtml } from './render-html-controls.js';
 import { exceptionsHtml } from './render-html-exceptions.js';
 import { worstRpoHtml } from './render-html-rpo.js';
 import { targetCard } from './render-html-target.js';
@@ -187,6 +188,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     );
   }
 
+  if (report.controls) parts.push(controlsHtml(report, maxRows));
   parts.push(exceptionsHtml(report, maxRows));
 
   const shown = report.targets.slice(0, opts.maxTargets ?? DETAIL_TARGETS);

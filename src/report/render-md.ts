@@ -1,3 +1,4 @@
+import { controlsSection } from './render-md-controls.js';
 import { exceptionsSection } from './render-md-exceptions.js';
 import { worstRpoSection } from './render-md-rpo.js';
 import { type Format, targetSection } from './render-md-target.js';
@@ -220,6 +221,7 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
     more(Math.min(uncovered.length, maxRows), uncovered.length, 'coverage problems');
   }
 
+  out.push(...controlsSection(report, fmt, maxRows));
   out.push(...exceptionsSection(report, fmt, maxRows));
 
   const shown = report.targets.slice(0, opts.maxTargets ?? DETAIL_TARGETS);

@@ -1,5 +1,6 @@
 import type { CoverageRow } from '../discovery/coverage-rows.js';
 import type { Severity } from '../domain/finding.js';
+import type { ControlsReport } from './types-controls.js';
 import type { ReportExceptions } from './types-exceptions.js';
 import type { FleetSummary } from './types-fleet.js';
 import type { AchievedRpo } from './types-rpo.js';
@@ -39,6 +40,11 @@ export interface ComplianceReport {
    * excluded / uncovered at the period end (as `coverage --json` prints them). Added within version 1.
    */
   readonly coverage?: readonly CoverageRow[];
+  /**
+   * Present when the config has `frameworks:`: each framework's controls judged over the period
+   * (types-controls.ts). Added within version 2.
+   */
+  readonly controls?: ControlsReport;
 }
 
 /** A period `[start, end)`. */
