@@ -118,6 +118,9 @@ function encode(value: unknown): string {
 
 /** Where the targets go in the report's JSON text: unique, since a newline inside a JSON string is escaped. */
 const TARGETS_SLOT = '\n  "targets": []';
+/** `{\n  "targets": [\n` and `\n  ]\n}`: what encoding one target as `{ targets: [t] }` adds around it. */
+const WRAPPER_HEAD = '{\n  "targets": [\n'.length;
+const WRAPPER_TAIL = '\n  ]\n}'.length;
 
 /**
  * The report as JSON (shape `version: 2`, see types.ts), indented for people and scripts alike, from
@@ -136,7 +139,9 @@ export function* renderJsonChunks(report: ComplianceReport): Generator<string> {
   }
   yield shell.slice(0, slot + TARGETS_SLOT.length - 1);
   for (let i = 0; i < data.targets.length; i++) {
-    yield `${i === 0 ? '' : ','}\n    ${encode(data.targets[i]).replaceAll('\n', '\n    ')}`;
+    // Encoded where it sits, so JSON.stringify indents it; the wrapper around it is cut off again.
+    const text = encode({ targets: [data.targets[i]] });
+    yield `${i === 0 ? '' : ','}\n${text.slice(WRAPPER_HEAD, text.length - WRAPPER_TAIL)}`;
   }
   yield `\n  ]${shell.slice(slot + TARGETS_SLOT.length)}\n`;
 }
