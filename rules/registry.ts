@@ -5,6 +5,7 @@ import { evidenceBackup } from './evidence-backup.js';
 import { failedBackup } from './failed-backup.js';
 import { pollFailing } from './poll-failing.js';
 import { recentSuccess } from './recent-success.js';
+import { restoreDrill } from './restore-drill.js';
 import { retention } from './retention.js';
 import { sizeAnomaly } from './size-anomaly.js';
 import { stuckRunning } from './stuck-running.js';
@@ -22,4 +23,5 @@ export const rules = registry('rule', [
   coverage,
   backupPolicy,
   evidenceBackup,
+  restoreDrill,
 ]);
