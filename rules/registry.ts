@@ -1,4 +1,5 @@
 import { registry } from '../src/core/registry.js';
+import { backupGap } from './backup-gap.js';
 import { backupPolicy } from './backup-policy.js';
 import { coverage } from './coverage.js';
 import { evidenceBackup } from './evidence-backup.js';
@@ -24,4 +25,5 @@ export const rules = registry('rule', [
   backupPolicy,
   evidenceBackup,
   restoreDrill,
+  backupGap,
 ]);

@@ -153,9 +153,11 @@ describe('rules', () => {
       'backup-policy',
       'evidence-backup',
       'restore-drill',
+      'backup-gap',
     ]);
     expect(docs.filter((d) => !(d as { enabledByDefault?: boolean }).enabledByDefault).map((d) => d.id)).toEqual([
       'restore-drill',
+      'backup-gap',
     ]);
     expect(docs[0]!.parameters.find((p) => p.name === 'maxAge')).toMatchObject({ default: '24h', type: 'duration' });
     expect(docs[4]!.parameters.find((p) => p.name === 'minCount')).toMatchObject({ default: 7 });

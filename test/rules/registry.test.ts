@@ -39,6 +39,7 @@ describe('rule registry', () => {
       'backup-policy',
       'evidence-backup',
       'restore-drill',
+      'backup-gap',
     ]);
   });
   it('throws "duplicate rule id: recent-success" when two rules share an id', () => {
