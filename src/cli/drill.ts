@@ -6,7 +6,7 @@ import { type Clock, iso, systemClock } from '../core/clock.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { instantArg } from '../core/time.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
-import { type Drill, listDrills, type RecordOutcome, recordDrill } from '../db/drills.js';
+import { type Drill, drillJson, listDrills, type RecordOutcome, recordDrill } from '../db/drills.js';
 import { readTargetFindings } from '../db/findings.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { DRILL_RESULTS, drillInput } from '../domain/drill.js';
@@ -127,9 +127,6 @@ function withDb<T>(path: string, fn: (db: Db) => T): T {
     closeDatabase(db);
   }
 }
-
-/** A drill as `drill list --json` and the HTTP API print it: instants in ISO-8601 UTC. */
-export const drillJson = (d: Drill) => ({ ...d, at: iso(d.at), recordedAt: iso(d.recordedAt) });
 
 /** `2026-11-17T09:00:00.000Z  orders-db  ok      42m  drill-1  restored to staging`, control characters blanked. */
 function drillLine(d: Drill): string {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DrillFact } from '../../rules/types.js';
+import { iso } from '../core/clock.js';
 import type { DrillInput, DrillResult, DrillSource } from '../domain/drill.js';
 import type { Db } from './client.js';
 
@@ -144,3 +145,6 @@ export function drillFacts(db: Db, targetId: string, now: number): DrillFact[] {
     recordedAt: r.recorded_at,
   }));
 }
+
+/** A drill as `drill list --json` and the HTTP API print it: instants in ISO-8601 UTC. */
+export const drillJson = (d: Drill) => ({ ...d, at: iso(d.at), recordedAt: iso(d.recordedAt) });
