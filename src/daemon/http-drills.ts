@@ -88,7 +88,7 @@ export async function handleDrills(req: IncomingMessage, res: ServerResponse, ap
   try {
     json = JSON.parse(text);
   } catch {
-    return void reply(400, { error: 'body: not valid JSON' });
+    return void reply(400, { error: 'body: not valid JSON', problems: [{ field: 'body', message: 'not valid JSON' }] });
   }
   const parsed = body.safeParse(json);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
