@@ -98,8 +98,16 @@ export function recordDrill(db: Db, input: DrillInput, opts: { now: number; sour
   return fields.length === 0 ? { kind: 'repeat', drill: existing } : { kind: 'conflict', drill: existing, fields };
 }
 
+/**
+ * Whether the drills table exists: read-only commands (`history`, `drill list`) open the database without
+ * migrating it, and one not yet migrated since drills came has none, which means no drill on record.
+ */
+const hasDrills = (db: Db): boolean =>
+  db.$client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'drills'`).get() !== undefined;
+
 /** Every drill (of one target, when given), newest first. */
 export function listDrills(db: Db, targetId?: string): Drill[] {
+  if (!hasDrills(db)) return [];
   const rows =
     targetId === undefined
       ? db.$client.prepare(`SELECT * FROM drills ORDER BY at DESC, id`).all()
@@ -109,6 +117,7 @@ export function listDrills(db: Db, targetId?: string): Drill[] {
 
 /** Drills of a target that took place at or after `since`, oldest first (for `history`). */
 export function drillsSince(db: Db, targetId: string, since: number): Drill[] {
+  if (!hasDrills(db)) return [];
   return (db.$client.prepare(`SELECT * FROM drills WHERE target_id = ? AND at >= ? ORDER BY at, id`).all(targetId, since) as Row[]).map(
     toDrill,
   );

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { drillFacts, listDrills, recordDrill } from '../../src/db/drills.js';
+import { drillFacts, drillsSince, listDrills, recordDrill } from '../../src/db/drills.js';
 import { drillInput } from '../../src/domain/drill.js';
 import { tempDatabase } from '../helpers/db.js';
 
@@ -65,5 +65,13 @@ describe('recording drills', () => {
     expect(facts.map((f) => f.id)).toContain('old-ok');
     expect(facts.map((f) => f.id)).not.toContain('late');
     expect(drillFacts(db, 'orders-db', T0 + 86_400_000).map((f) => f.id)).toContain('late');
+  });
+});
+
+describe('reading drills from a database not yet migrated to have them', () => {
+  it('finds none rather than failing (history and drill list open without migrating)', () => {
+    db.$client.exec('DROP TABLE drills');
+    expect(listDrills(db)).toEqual([]);
+    expect(drillsSince(db, 'orders-db', 0)).toEqual([]);
   });
 });
