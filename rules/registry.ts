@@ -1,10 +1,12 @@
 import { registry } from '../src/core/registry.js';
+import { backupGap } from './backup-gap.js';
 import { backupPolicy } from './backup-policy.js';
 import { coverage } from './coverage.js';
 import { evidenceBackup } from './evidence-backup.js';
 import { failedBackup } from './failed-backup.js';
 import { pollFailing } from './poll-failing.js';
 import { recentSuccess } from './recent-success.js';
+import { restoreDrill } from './restore-drill.js';
 import { retention } from './retention.js';
 import { sizeAnomaly } from './size-anomaly.js';
 import { stuckRunning } from './stuck-running.js';
@@ -22,4 +24,6 @@ export const rules = registry('rule', [
   coverage,
   backupPolicy,
   evidenceBackup,
+  restoreDrill,
+  backupGap,
 ]);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { BackupKind, BackupStatus } from '../src/domain/backup.js';
+import type { DrillResult } from '../src/domain/drill.js';
 import type { FindingState, Severity } from '../src/domain/finding.js';
 import type { BackupPolicy, PolicyUnavailable } from '../src/domain/policy.js';
 
@@ -32,6 +33,19 @@ export interface PollFact {
   readonly permanent?: boolean;
 }
 
+/** One restore drill as recorded: someone restored a backup of the target and said how it went. */
+export interface DrillFact {
+  readonly id: string;
+  readonly result: DrillResult;
+  /** When the drill took place. */
+  readonly at: number;
+  readonly durationMs: number | null;
+  readonly backupId: string | null;
+  readonly note: string | null;
+  /** When it was recorded: a drill is known from then on. */
+  readonly recordedAt: number;
+}
+
 /** What was stored about one target, restricted to what was known at `now`. */
 export interface TargetHistory {
   /**
@@ -45,6 +59,11 @@ export interface TargetHistory {
   readonly policy?: PolicyEvidence;
   /** What discovery says about the target's instance; loaded only when an enabled rule asks (`historyNeeds().coverage`). */
   readonly coverage?: CoverageFact;
+  /**
+   * Restore drills that took place and were recorded at or before `now`, newest first (by `at`): at least
+   * the newest one and the newest successful one. Loaded only when an enabled rule asks (`historyNeeds().drills`).
+   */
+  readonly drills?: readonly DrillFact[];
 }
 
 /** What discovery says about one target id (a configured target, or an uncovered instance's would-be id). */
@@ -121,6 +140,12 @@ export interface Rule<P = unknown> {
    */
   readonly requires?: 'discovery' | 'auditor';
   /**
+   * False for a rule that judges nothing until configured: it is disabled for every target unless a
+   * `rules:` default, a matching profile or the target itself sets it (`true` or parameters), and
+   * `false` in a later layer disables it again. Omitted = enabled by default.
+   */
+  readonly enabledByDefault?: boolean;
+  /**
    * How much backup history `evaluate` reads, so live evaluation loads only that through indexed
    * queries. The engine always provides: every backup that ended within the largest `lookbackMs` of the
    * enabled rules (or has no end, or is running), and per kind the newest `recentCompleted` completed
@@ -137,6 +162,8 @@ export interface HistoryNeeds {
   readonly policy?: boolean;
   /** Whether discovery lists the target's instance (`TargetHistory.coverage`). */
   readonly coverage?: boolean;
+  /** The target's restore drills (`TargetHistory.drills`). */
+  readonly drills?: boolean;
 }
 
 /** Keeps the params type of a rule definition while letting the registry hold rules of mixed params. */

@@ -50,6 +50,13 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   'silence list': ['backup-auditor silence list --all --json'],
   'silence expire': ['backup-auditor silence expire 3'],
+  drill: ['backup-auditor drill record --target orders-db --result ok --at "2026-11-17 09:00" --duration 42m', 'backup-auditor drill list'],
+  'drill record': [
+    'backup-auditor drill record --target orders-db --backup 1234567 --result ok --at 2026-11-17T09:00Z --duration 42m \\',
+    '  --note "restored to staging, row counts checked" --evidence https://tickets.example.com/OPS-42 --id OPS-42',
+    'backup-auditor drill record --target orders-db --result failed --at "2026-11-17 09:00" --note "WAL segment missing"',
+  ],
+  'drill list': ['backup-auditor drill list --target orders-db --json'],
   routes: ['backup-auditor routes test --target orders-db --rule recent-success'],
   'routes test': ['backup-auditor routes test --target orders-db --rule failed-backup --severity critical'],
   notify: ['backup-auditor notify test db-slack'],

@@ -18,7 +18,9 @@ const FIRST_SEEN_LINES = 5;
 export function historyCommand(program: Command, io: CliIO, run: Run, clock: Clock = systemClock): void {
   program
     .command('history <target>')
-    .description('what happened to one target: polls, backups seen or changed, finding changes and notifications, in time order')
+    .description(
+      'what happened to one target: polls, backups seen or changed, restore drills, finding changes and notifications, in time order',
+    )
     .option('--since <duration|instant>', 'how far back: a duration (7d, 36h) or an instant (2026-11-17, 2026-11-17T09:00Z)', '7d')
     .option('--json', 'print one JSON document: {target, since, events: [...]}')
     .action((target: string, opts: { since: string; json?: boolean }) =>
@@ -111,6 +113,13 @@ function printHistory(io: CliIO, target: string, since: number, events: readonly
         `${e.backupId}: ${what} (${e.rawStatus}; ${detail})`,
         e.to === 'failed' ? 'red' : e.to === 'unknown' ? 'yellow' : undefined,
       );
+    } else if (e.type === 'drill') {
+      const detail = [
+        e.durationMs !== null && `took ${formatDuration(e.durationMs)}`,
+        e.backupId && `backup ${e.backupId}`,
+        e.note && JSON.stringify(e.note),
+      ].filter(Boolean);
+      say(e.at, 'drill', `${e.id}: ${e.result}${detail.length ? `, ${detail.join(', ')}` : ''}`, e.result === 'ok' ? 'green' : 'red');
     } else if (e.type === 'finding') {
       say(
         e.at,

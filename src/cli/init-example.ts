@@ -18,6 +18,7 @@ export const EXAMPLE_ENV_VARS = [
   'SLACK_WEBHOOK_URL',
   'WEBHOOK_SECRET',
   'HEARTBEAT_URL',
+  'API_TOKEN',
 ] as const;
 
 /** The example config text, starting with the editor's schema line. */
@@ -43,7 +44,9 @@ schedules:
   discover: "0 * * * *"                 # cron: listing the instances of accounts with discover:
   dbBackup: "0 3 * * *"                 # cron: the daemon's backup of its own database (with dbBackup:)
 dbBackup: { dir: ./backups, keep: 14 }  # checked copies of the evidence; evidence-backup alarms when they stop
-http: { listen: 127.0.0.1:9464 }        # the daemon's /healthz and /metrics; remove to disable
+http:                                   # the daemon's /healthz and /metrics; remove to disable
+  listen: 127.0.0.1:9464
+  apiToken: { env: API_TOKEN }          # optional: turns on POST /api/v1/drills (Authorization: Bearer <token>)
 heartbeat:                              # dead-man's switch: pinged each poll cycle, healthchecks.io style
   url: { env: HEARTBEAT_URL }           # <url>/start, then <url> when healthy or <url>/fail when blind
   timeout: 10s
@@ -143,6 +146,10 @@ rules:                                  # defaults for every target; each also t
 profiles:                               # rule parameters chosen by labels (after rules:, before a target's own)
   - match: { env: staging }
     rules: { recent-success: { maxAge: 48h }, retention: false }
+  - match: { env: prod }                # off unless configured: restore drills and gaps closed after the fact
+    rules:
+      restore-drill: { maxAge: 90d, maxDuration: 4h }   # drills recorded by \`drill record\` or POST /api/v1/drills
+      backup-gap: { window: 7d, maxGap: 26h, kinds: [] }
 
 channels:
   oncall-mail:

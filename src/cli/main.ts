@@ -6,6 +6,7 @@ import { daemonCommands } from './daemon-commands.js';
 import { dbCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
+import { drillCommand } from './drill.js';
 import { evaluateCommand } from './evaluate.js';
 import { addHelpExamples } from './help-examples.js';
 import { historyCommand } from './history.js';
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   evaluateCommand(program, io, run);
   rulesCommand(program, io, run);
   silenceCommand(program, io, run);
+  drillCommand(program, io, run);
   routesCommand(program, io, run);
   notifyCommand(program, io, run);
   dbCommand(program, io, run);

@@ -15,6 +15,8 @@ interface RuleDoc {
   description: string;
   defaultSeverity: string;
   needsSuccessfulPoll: boolean;
+  /** False for a rule that judges nothing until `rules:`, a profile or a target sets it. */
+  enabledByDefault: boolean;
   parameters: ParameterDoc[];
 }
 
@@ -63,6 +65,7 @@ export function ruleDocs(): RuleDoc[] {
       description: rule.description,
       defaultSeverity: rule.defaultSeverity,
       needsSuccessfulPoll: rule.needsSuccessfulPoll,
+      enabledByDefault: rule.enabledByDefault !== false,
       parameters,
     };
   });
@@ -82,7 +85,7 @@ export function rulesCommand(program: Command, io: CliIO, run: (fn: () => Promis
           return EXIT.compliant;
         }
         for (const d of docs) {
-          println(io.stdout, `${d.id}: ${d.description}`);
+          println(io.stdout, `${d.id}: ${d.description}${d.enabledByDefault ? '' : ' (off unless configured)'}`);
           for (const p of d.parameters) {
             const def = p.default === null ? 'off' : JSON.stringify(p.default);
             println(io.stdout, `  ${p.name.padEnd(12)} ${p.type.padEnd(22)} default ${def.padEnd(10)} ${p.description}`);

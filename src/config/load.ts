@@ -139,10 +139,12 @@ function validEntries(raw: unknown): SecretHolders {
   };
   const root = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const beat = heartbeat.safeParse(root.heartbeat);
+  const http = configSchema.shape.http.safeParse(root.http);
   return {
     accounts: entries(root.accounts, account),
     channels: entries(root.channels, channel),
     heartbeat: beat.success ? beat.data : undefined,
+    http: http.success ? http.data : undefined,
   };
 }
 
@@ -150,6 +152,7 @@ interface SecretHolders {
   readonly accounts: Readonly<Record<string, AccountConfig>>;
   readonly channels: Readonly<Record<string, ChannelConfig>>;
   readonly heartbeat?: HeartbeatConfig | undefined;
+  readonly http?: { readonly apiToken?: SecretRef | undefined } | undefined;
 }
 
 function secretRefs(config: SecretHolders): SecretUse[] {
@@ -171,8 +174,13 @@ function secretRefs(config: SecretHolders): SecretUse[] {
     else if (c.secret) out.push({ where: `${at}.secret`, ref: c.secret });
   }
   if (config.heartbeat) out.push({ where: 'heartbeat.url', ref: config.heartbeat.url, check: urlCheck(/^https?:$/, 'an http(s) URL') });
+  if (config.http?.apiToken) out.push({ where: 'http.apiToken', ref: config.http.apiToken, check: tokenCheck });
   return out;
 }
+
+/** An API token a guess cannot find: 16 characters at least (`openssl rand -hex 32` gives 64). */
+const tokenCheck = (value: string): string | undefined =>
+  value.length < 16 ? 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' : undefined;
 
 const urlCheck =
   (protocol: RegExp, what: string) =>

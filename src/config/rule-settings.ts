@@ -82,7 +82,7 @@ export function resolveRules(
   }
   const resolved: ResolvedRule[] = [];
   for (const rule of rules.all) {
-    let enabled = true;
+    let enabled = rule.enabledByDefault !== false;
     let disabledBy = '';
     let merged: Record<string, unknown> = {};
     // Which layer set each parameter last, so a problem names the line the user has to fix.
@@ -116,6 +116,8 @@ export function resolveRules(
     // Discovery rules say nothing about targets of accounts that do not discover: no finding at all
     // (their parameters are still checked above, so `validate` names a bad one).
     if (rule.requires === 'discovery' && config.accounts?.[target.account]?.discover === undefined) continue;
+    // A rule off by default that no layer mentions judges nothing and records nothing (like a discovery rule above).
+    if (rule.enabledByDefault === false && layers.every((l) => l.settings[rule.id] === undefined)) continue;
     // The auditor's own rules judge the auditor alone, and the target rules never judge it.
     if ((rule.requires === 'auditor') !== (target.id === AUDITOR_TARGET_ID)) continue;
     resolved.push({

@@ -156,7 +156,11 @@ export const configSchema = z.strictObject({
       dbBackup: z.string().default('0 3 * * *'),
     })
     .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *', dbBackup: '0 3 * * *' }),
-  http: z.strictObject({ listen }).optional(),
+  /**
+   * The daemon's HTTP server: /healthz, /metrics, and with `apiToken` (a secret) `POST /api/v1/drills`,
+   * authenticated by `Authorization: Bearer <apiToken>`.
+   */
+  http: z.strictObject({ listen, apiToken: secretRef.optional() }).optional(),
   heartbeat: heartbeat.optional(),
   /**
    * The daemon's own evidence backups: on `schedules.dbBackup` a consistent, checked copy of the database

@@ -6,6 +6,7 @@ import { formatDuration } from '../core/duration.js';
 import { errorMessage } from '../core/errors.js';
 import { databaseAnswers } from '../db/client.js';
 import { findingCounts } from '../db/findings.js';
+import { DRILLS_PATH, type DrillApi, handleDrills } from './http-drills.js';
 import type { DaemonMetrics } from './metrics.js';
 
 /** What the daemon knows of its poll cycles: when the last completed, and how far apart they may be. */
@@ -23,6 +24,8 @@ type HealthDeps = Pick<OwnerDeps, 'db' | 'queue' | 'log'> & {
   readonly lastCycle?: () => CycleAge;
   /** Why the database cannot be written, and since when; undefined while it can. */
   readonly store?: () => { readonly cause: string; readonly since: number } | undefined;
+  /** `POST /api/v1/drills` (http-drills.ts); answered 404 when absent or without a token. */
+  readonly drills?: DrillApi;
 };
 
 /** What /healthz answers: ready only when there is no cause; each cause is a sentence an operator can act on. */
@@ -84,7 +87,10 @@ function listenError(listen: string, err: NodeJS.ErrnoException): Error {
   return new Error(`http.listen ${listen} ${why}`, { cause: err });
 }
 
-/** `/healthz` and `/metrics` (Prometheus text) on `listen` (`127.0.0.1:9464`). Rejects with a hint if it cannot listen. */
+/**
+ * `/healthz`, `/metrics` (Prometheus text) and `POST /api/v1/drills` on `listen` (`127.0.0.1:9464`). Rejects with a
+ * hint if it cannot listen.
+ */
 export async function startHttp(deps: HealthDeps, listen: string): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const sep = listen.lastIndexOf(':');
   const host = listen.slice(0, sep);
@@ -92,6 +98,13 @@ export async function startHttp(deps: HealthDeps, listen: string): Promise<{ ser
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://daemon.invalid').pathname;
     const reply = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
+    if (path === DRILLS_PATH) {
+      void handleDrills(req, res, deps.drills).catch((err: unknown) => {
+        deps.log.error({ err: errorMessage(err) }, 'drills request failed');
+        if (!res.headersSent) reply(500, 'application/json', '{"error":"internal error"}\n');
+      });
+      return;
+    }
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') {
       void health(deps).then((h) => reply(h.ok ? 200 : 503, 'application/json', `${JSON.stringify(h)}\n`));

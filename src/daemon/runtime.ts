@@ -127,8 +127,12 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   };
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
   try {
-    const listen = opts.loaded.config.http?.listen;
-    http = listen ? await startHttp({ db, queue: backend.queue, metrics, log, lastCycle, store: guard.problem }, listen) : undefined;
+    const { listen, apiToken } = opts.loaded.config.http ?? {};
+    // Read once at start, like every secret the daemon holds; never logged.
+    const drills = { token: apiToken && opts.loaded.secret(apiToken, 'http.apiToken'), deps };
+    http = listen
+      ? await startHttp({ db, queue: backend.queue, metrics, log, lastCycle, store: guard.problem, drills }, listen)
+      : undefined;
   } catch (err) {
     // Nothing may keep the process alive once `start` has failed: undo everything started above.
     await stopAll(2_000).catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'cleanup after a failed start was incomplete'));

@@ -8,6 +8,7 @@ import { FINDING_STATES, SEVERITIES } from '../domain/finding.js';
 
 // The discovery tables live in their own file; re-exported so `import * as schema` (src/db/client.ts) holds every table.
 export { backupPolicies, discoveredInstances, discoveryRuns } from './schema-discovery.js';
+export { drills } from './schema-drills.js';
 
 /** One row per finished poll attempt of a target, written in the same transaction as what it saw. */
 export const pollRuns = sqliteTable(

@@ -1,5 +1,6 @@
 import { iso } from '../core/clock.js';
 import type { Db } from './client.js';
+import { drillsSince } from './drills.js';
 
 /** One thing that happened to a target; `history --json` prints these in time order. */
 export type HistoryEvent =
@@ -25,9 +26,10 @@ export type HistoryEvent =
       sizeBytes: number | null;
     }
   | { at: string; type: 'finding'; rule: string; from: string | null; to: string; reason: string }
+  | { at: string; type: 'drill'; id: string; result: string; durationMs: number | null; backupId: string | null; note: string | null }
   | { at: string; type: 'notification'; rule: string | null; channel: string; kind: string; status: string; error: string | null };
 
-const TYPE_ORDER: Record<HistoryEvent['type'], number> = { poll: 0, backup: 1, finding: 2, notification: 3 };
+const TYPE_ORDER: Record<HistoryEvent['type'], number> = { poll: 0, backup: 1, drill: 2, finding: 3, notification: 4 };
 
 /** Whether anything was ever recorded about a target (a poll or a finding). */
 export function knownInDatabase(db: Db, target: string): boolean {
@@ -38,7 +40,10 @@ export function knownInDatabase(db: Db, target: string): boolean {
   );
 }
 
-/** Everything recorded about a target from `since` on, oldest first; within one instant: poll, backups, findings, notifications. */
+/**
+ * Everything recorded about a target from `since` on, oldest first; within one instant: poll, backups,
+ * drills (at the drill's instant), findings, notifications.
+ */
 export function targetHistory(db: Db, target: string, since: number): HistoryEvent[] {
   const c = db.$client;
   const rows: { t: number; id: number; e: HistoryEvent }[] = [];
@@ -105,6 +110,10 @@ export function targetHistory(db: Db, target: string, since: number): HistoryEve
       },
     });
   }
+  drillsSince(db, target, since).forEach((d, i) => {
+    const e = { type: 'drill' as const, id: d.id, result: d.result, durationMs: d.durationMs, backupId: d.backupId, note: d.note };
+    rows.push({ t: d.at, id: i, e: { at: iso(d.at), ...e } });
+  });
   type FindingEvent = { id: number; at: number; rule_id: string; from_state: string | null; to_state: string; reason: string };
   for (const f of c
     .prepare(`SELECT * FROM finding_events WHERE target_id = ? AND at >= ? ORDER BY at, id`)

@@ -8,6 +8,7 @@ import type { Logger } from '../core/log.js';
 import type { Registry } from '../core/registry.js';
 import type { Db } from '../db/client.js';
 import { coverageFact, policyEvidence } from '../db/discovery-facts.js';
+import { drillFacts } from '../db/drills.js';
 import { loadHistory } from '../db/history.js';
 import type { FindingState } from '../domain/finding.js';
 
@@ -36,6 +37,7 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
   let recentCompleted = 1;
   let policy = false;
   let coverage = false;
+  let drills = false;
   for (const r of resolved) {
     if (!r.enabled || !r.rule.historyNeeds) continue;
     const n = r.rule.historyNeeds(r.params);
@@ -43,8 +45,9 @@ export function mergedNeeds(resolved: readonly ResolvedRule[]): HistoryNeeds {
     recentCompleted = Math.max(recentCompleted, n.recentCompleted ?? 1);
     policy ||= n.policy === true;
     coverage ||= n.coverage === true;
+    drills ||= n.drills === true;
   }
-  return { lookbackMs, recentCompleted, policy, coverage };
+  return { lookbackMs, recentCompleted, policy, coverage, drills };
 }
 
 const needsCache = new WeakMap<readonly ResolvedRule[], HistoryNeeds>();
@@ -78,6 +81,7 @@ export function judgeTarget(deps: EvaluateDeps, target: TargetConfig, index: num
   const polledOk = history.polls.some((p) => p.ok);
   if (needs.policy) history = { ...history, policy: policyEvidence(deps.db, config, target, now) };
   if (needs.coverage) history = { ...history, coverage: deps.coverageFacts?.get(target.id) ?? coverageFact(deps.db, target, now) };
+  if (needs.drills) history = { ...history, drills: drillFacts(deps.db, target.id, now) };
   return verdicts(deps, resolved, target, history, now, polledOk);
 }
 

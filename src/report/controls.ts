@@ -32,7 +32,7 @@ export function judgeControls(deps: ControlsDeps, frameworkIds: readonly string[
     if (!deps.rules.has(rule)) return { kind: 'unjudged', why: 'not-registered' };
     const t = targets[index];
     const resolved = t && resolvedRules(deps.rules, deps.config, t, `targets[${index}]`).find((r) => r.rule.id === rule);
-    if (!resolved) return { kind: 'unjudged', why: 'not-applicable' };
+    if (!resolved) return { kind: 'unjudged', why: deps.rules.get(rule).enabledByDefault === false ? 'not-configured' : 'not-applicable' };
     if (!resolved.enabled) return { kind: 'unjudged', why: 'disabled' };
     let byRule = changes.get(target);
     if (!byRule) {

@@ -2,6 +2,7 @@ import { badge, complianceBadge, e, FONT, LAYOUT_TABLE, MUTED, name, WRAP } from
 import { dayCellsSvg } from './render-svg.js';
 import type { ComplianceReport, TargetReport } from './types.js';
 import { dur, field, labelText, local, pct, periodNoun, prose, pts, reconstructedText } from './view.js';
+import { drillText } from './view-drill.js';
 import { rpoText } from './view-rpo.js';
 
 /** One target's card in the HTML report: identity, compliance, day cells, gap, RPO and its alarms. */
@@ -23,6 +24,7 @@ export function targetCard(report: ComplianceReport, t: TargetReport): string {
     dayCellsSvg(t.daily, `${field(t.id)}: backups per day, ${t.daysWithBackup} of ${t.days} days with a completed backup`),
     `Longest gap without a completed backup: ${e(gap)}`,
     `Achieved RPO: ${e(rpoText(t.rpo))}`,
+    ...(t.drill ? [`Last restore drill: ${e(drillText(report, t.drill))}`] : []),
   ];
   for (const a of t.currentAlarms) {
     rows.push(

@@ -1,5 +1,6 @@
 import type { ComplianceReport, TargetReport } from './types.js';
 import { complianceText, dayStrip, dur, field, labelText, local, pct, periodNoun, prose, pts, reconstructedText } from './view.js';
+import { drillText } from './view-drill.js';
 import { rpoText } from './view-rpo.js';
 
 /** How text is marked up: Markdown, or nothing for plain text. */
@@ -33,6 +34,7 @@ export function targetSection(report: ComplianceReport, t: TargetReport, fmt: Fo
       `days with a backup ${t.daysWithBackup}/${t.days} ${fmt.code(dayStrip(t.daily))}`,
     `- Longest gap without a completed backup: ${gap}`,
     `- Achieved RPO: ${rpoText(t.rpo)}`,
+    ...(t.drill ? [`- Last restore drill: ${esc(drillText(report, t.drill))}`] : []),
   ];
   if (t.currentAlarms.length === 0) lines.push('- Alarms at the period end: none');
   else {

@@ -5,6 +5,7 @@ import { compareText } from '../core/text.js';
 import type { Db } from '../db/client.js';
 import { backupsIn, lastCompletedBefore, lastEvaluated, ruleChanges } from '../db/report-reads.js';
 import { backupStats } from './backup-stats.js';
+import { drillSummary } from './drill.js';
 import { change, judgedShare, share } from './numbers.js';
 import type { LocalDay, Period } from './period.js';
 import { withReconstruction } from './reconstructed.js';
@@ -210,6 +211,7 @@ export function computeTarget(db: Db, input: TargetInput, period: Period, previo
         reconstructed: reconstruction ? share(overlap(d.start, d.end, reconstruction.start, reconstruction.until), d.end - d.start) : 0,
       };
     }),
+    drill: drillSummary(db, target.id, input.rules, period.end),
   };
   return { report, alarms, blind, judged, daily, previous: judgedBefore, reconstructedMs: rebuilt?.judgedMs ?? 0 };
 }

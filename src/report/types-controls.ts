@@ -79,12 +79,13 @@ export interface ControlAlarm {
 
 /**
  * A pair that could not be judged: `not-registered` (no such rule in this build; `target` null, it
- * stands for every target), `disabled` (`false` in the config), `not-applicable` (the rule judges
+ * stands for every target), `disabled` (`false` in the config), `not-configured` (a rule off unless
+ * configured, such as restore-drill, that no config entry turns on for the target), `not-applicable` (the rule judges
  * something else, such as discovery, for this target), `not-evaluated` (no finding recorded by the
  * window's end), `error` (the rule could not judge, or was skipped, for some of the window).
  */
 export interface Unjudged {
   readonly target: string | null;
   readonly rule: string;
-  readonly why: 'not-registered' | 'disabled' | 'not-applicable' | 'not-evaluated' | 'error';
+  readonly why: 'not-registered' | 'disabled' | 'not-configured' | 'not-applicable' | 'not-evaluated' | 'error';
 }

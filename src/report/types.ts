@@ -1,6 +1,7 @@
 import type { CoverageRow } from '../discovery/coverage-rows.js';
 import type { Severity } from '../domain/finding.js';
 import type { ControlsReport } from './types-controls.js';
+import type { DrillSummary } from './types-drill.js';
 import type { ReportExceptions } from './types-exceptions.js';
 import type { FleetSummary } from './types-fleet.js';
 import type { AchievedRpo } from './types-rpo.js';
@@ -126,6 +127,11 @@ export interface TargetReport {
   readonly blindMs: number;
   /** One entry per local day of the period. */
   readonly daily: readonly TargetDay[];
+  /**
+   * The newest restore drill before the period end, against `restore-drill.maxDuration` (types-drill.ts);
+   * null when none is on record. Added within version 2.
+   */
+  readonly drill: DrillSummary | null;
 }
 
 /** Reconstructed evidence over the period: judged ms (part of the time split), `ms / period.lengthMs`, when listed. */

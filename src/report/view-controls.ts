@@ -17,6 +17,7 @@ export const CONTROLS_INTRO =
 const WHY: Record<Unjudged['why'], string> = {
   'not-registered': 'not in this build',
   disabled: 'disabled',
+  'not-configured': 'not configured',
   'not-applicable': 'not applicable',
   'not-evaluated': 'never evaluated',
   error: 'could not judge',

@@ -53,7 +53,7 @@ describe('backup-auditor controls', () => {
       expect(c.alarms.map((a) => [a.target, a.rule, a.until])).toEqual([['broken-db', 'failed-backup', null]]);
       expect(c.evidence[0]).toMatch(/^backup-auditor history broken-db --since /);
     }
-    // Restore testing is not judged by any rule of this build: no evidence, never a pass.
+    // Restore testing is judged only where restore-drill is configured: no evidence, never a pass.
     expect(control(out, 'soc2', 'A1.3').verdict).toBe('no-evidence');
   });
 
@@ -104,10 +104,50 @@ describe('backup-auditor controls', () => {
   it('prints the verdicts as text and refuses an unknown --framework, listing the known ones', async () => {
     const text = await runCli(['--config', w.config, 'controls', '--framework', 'iso27001'], { env });
     expect(text.stdout).toContain('ISO/IEC 27001:2022 Annex A (iso27001): PARTIAL');
-    expect(text.stdout).toContain('not judged: restore-drill not in this build');
+    expect(text.stdout).toContain('not judged: restore-drill not configured for broken-db, healthy-db');
     const bad = await runCli(['--config', w.config, 'controls', '--framework', 'iso9001'], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--framework: unknown framework "iso9001"; known: iso27001, soc2, nist80053, hipaa, bsi-c5, dora, mlps');
+  });
+});
+
+describe('backup-auditor controls with restore drills on record', () => {
+  let w: MailedFleet;
+  let env: NodeJS.ProcessEnv;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    w = await startMailedFleet({
+      key: KEY,
+      targets: { orders: backupSeries(now - 2 * H, 35) },
+      secret: KEY.accessKeySecret,
+      rules: 'frameworks: [iso27001, soc2]\nrules:\n  restore-drill: { maxAge: 90d }\n',
+    });
+    env = { SMTP_URL: w.smtp.url, SLACK_WEBHOOK_URL: `${w.slack.url}/hook` };
+  });
+  afterAll(() => w?.close());
+
+  it('fails 8.13 and A1.3 on restore-drill until a successful drill is recorded, then passes every control', async () => {
+    expect((await runCli(['--config', w.config, 'run-once'], { env })).code).toBe(1);
+    const before = JSON.parse((await runCli(['--config', w.config, 'controls', '--json'], { env })).stdout) as ControlsReport;
+    for (const [fw, id] of [
+      ['iso27001', '8.13'],
+      ['soc2', 'A1.3'],
+    ] as const) {
+      expect(control(before, fw, id).alarms.map((a) => [a.target, a.rule])).toEqual([['orders-db', 'restore-drill']]);
+    }
+    expect(control(before, 'soc2', 'A1.2').verdict).toBe('pass');
+
+    const at = new Date(now - 24 * H).toISOString();
+    const drill = ['drill', 'record', '--target', 'orders-db', '--result', 'ok', '--at', at, '--duration', '42m'];
+    expect((await runCli(['--config', w.config, ...drill], { env })).code).toBe(0);
+    const after = await runCli(['--config', w.config, 'controls', '--json'], { env });
+    const out = JSON.parse(after.stdout) as ControlsReport;
+    expect(out.frameworks.map((f) => [f.id, f.verdict])).toEqual([
+      ['iso27001', 'pass'],
+      ['soc2', 'pass'],
+    ]);
+    expect(after.code).toBe(0);
   });
 });
 

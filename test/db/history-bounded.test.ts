@@ -40,6 +40,11 @@ const paramsArb = fc.record({
   }),
   'size-anomaly': fc.record({ history: fc.integer({ min: 2, max: 12 }), maxDrop: fc.constantFrom(0.1, 0.5, 0.9) }),
   'stuck-running': fc.record({ maxDuration: fc.constantFrom('1h', '6h') }),
+  'backup-gap': fc.record({
+    window: fc.constantFrom('1d', '7d'),
+    maxGap: fc.constantFrom('6h', '26h', '3d'),
+    kinds: fc.constantFrom([], ['full']),
+  }),
 });
 
 let db: Db;

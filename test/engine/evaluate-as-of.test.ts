@@ -152,6 +152,12 @@ describe('rules', () => {
       'coverage',
       'backup-policy',
       'evidence-backup',
+      'restore-drill',
+      'backup-gap',
+    ]);
+    expect(docs.filter((d) => !(d as { enabledByDefault?: boolean }).enabledByDefault).map((d) => d.id)).toEqual([
+      'restore-drill',
+      'backup-gap',
     ]);
     expect(docs[0]!.parameters.find((p) => p.name === 'maxAge')).toMatchObject({ default: '24h', type: 'duration' });
     expect(docs[4]!.parameters.find((p) => p.name === 'minCount')).toMatchObject({ default: 7 });
@@ -160,6 +166,7 @@ describe('rules', () => {
   it('prints a readable list without --json', async () => {
     const r = await runCli(['rules']);
     expect(r.stdout).toMatch(/^recent-success: /m);
+    expect(r.stdout).toMatch(/^restore-drill: .*\(off unless configured\)$/m);
     expect(r.stdout).toMatch(/lookback\s+duration\s+default "24h"/);
   });
 });

@@ -26,6 +26,7 @@ export const SECRETS = {
   smtpPassword: 'SeCrEt-smtp-Password-8d7c6b',
   slackToken: 'SeCrEtSlackTokenX7Y8Z9',
   webhookSecret: 'SeCrEt-webhook-HmacKey-2a3b4c',
+  apiToken: 'SeCrEt-http-ApiToken-6c5b4a39',
 } as const;
 
 export interface CycleWorld {
@@ -78,6 +79,7 @@ export async function startCycleWorld(opts: CycleWorldOptions = {}): Promise<Cyc
   hook: { type: webhook, url: "${webhook.url}/alerts", secret: { env: WEBHOOK_SECRET } }
 alerting: { groupWait: 0s }
 report: { channels: [mail, slack] }
+http: { listen: 127.0.0.1:0, apiToken: { env: API_TOKEN } }
 ${opts.tail ?? ''}`,
   });
   if (opts.aliyunEndpoint) text = text.replace(/(cloud: aliyun\n {4}endpoint: )"[^"]*"/, `$1"${opts.aliyunEndpoint}"`);
@@ -90,6 +92,7 @@ ${opts.tail ?? ''}`,
     SMTP_URL: `smtp://auditor:${SECRETS.smtpPassword}@127.0.0.1:${smtp.port}`,
     SLACK_WEBHOOK: `${slack.url}/services/T0000/B0000/${SECRETS.slackToken}`,
     WEBHOOK_SECRET: SECRETS.webhookSecret,
+    API_TOKEN: SECRETS.apiToken,
     BACKUP_AUDITOR_LOG: 'debug',
   };
   return {

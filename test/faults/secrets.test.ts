@@ -26,6 +26,17 @@ describe.runIf(IN_FAULTS_SUITE)('secrets', () => {
     await run('run-once');
     await run('status');
     await run('status', '--json');
+    await run(
+      'drill',
+      'record',
+      '--target',
+      'ali-rds-failing',
+      '--result',
+      'failed',
+      '--at',
+      new Date(Date.now() - 3_600_000).toISOString(),
+    );
+    await run('drill', 'list', '--json');
     await run('history', 'ali-rds-failing');
     for (const format of ['md', 'html', 'json', 'csv'])
       await run('report', ...period(), '--format', format, '--out', join(w.dir, `report.${format}`));

@@ -60,6 +60,7 @@ export function targetReport(over: Partial<TargetReport> = {}): TargetReport {
     openedAlarms: 0,
     unwatchedMs: 0,
     blindMs: 0,
+    drill: null,
     daily: days(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed']),
     ...over,
   };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/registry.js';
-import type { BackupFact, CoverageFact, PolicyEvidence, PollFact, TargetHistory } from '../../rules/types.js';
+import type { BackupFact, CoverageFact, DrillFact, PolicyEvidence, PollFact, TargetHistory } from '../../rules/types.js';
 import { DAY, NOW, TARGET } from '../helpers/history-builder.js';
 
 // Instants around NOW, including exact collisions, so boundaries and ties are exercised.
@@ -66,6 +66,16 @@ const coverageFact: fc.Arbitrary<CoverageFact> = fc.oneof(
   fc.constant({ kind: 'not-discovered' as const }),
 );
 
+const drillFact: fc.Arbitrary<DrillFact> = fc.record({
+  id: text(6, 1),
+  result: fc.constantFrom('ok', 'failed'),
+  at: instant,
+  durationMs: maybe(fc.integer({ min: 0, max: 3 * DAY })),
+  backupId: maybe(text(8, 1)),
+  note: maybe(text(30)),
+  recordedAt: instant,
+});
+
 // Deliberately not sorted and not cut at `now`: a rule must stay total even when the port's promises are broken.
 const targetHistory: fc.Arbitrary<TargetHistory> = fc.record(
   {
@@ -73,6 +83,7 @@ const targetHistory: fc.Arbitrary<TargetHistory> = fc.record(
     polls: fc.array(pollFact, { maxLength: 8 }),
     policy: policyEvidence,
     coverage: coverageFact,
+    drills: fc.array(drillFact, { maxLength: 6 }),
   },
   { requiredKeys: ['backups', 'polls'] },
 );

@@ -26,7 +26,7 @@ function resolve(config: Partial<Layers>, t: TargetConfig = target()): { byId: M
 }
 
 describe('rule registry', () => {
-  it("holds the rules of the design, then the auditor's own, in order", () => {
+  it("holds the rules of the design, the auditor's own, then those off unless configured, in order", () => {
     expect(rules.ids).toEqual([
       'recent-success',
       'failed-backup',
@@ -38,6 +38,8 @@ describe('rule registry', () => {
       'coverage',
       'backup-policy',
       'evidence-backup',
+      'restore-drill',
+      'backup-gap',
     ]);
   });
   it('throws "duplicate rule id: recent-success" when two rules share an id', () => {
