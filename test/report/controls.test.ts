@@ -91,7 +91,8 @@ describe('control verdicts from the finding history', () => {
           reason: 'backup b-17 failed at 2026-11-17T05:00Z',
         },
       ]);
-      expect(c.evidence).toEqual(['backup-auditor history orders-db --since 2026-11-16T00:00:00Z']);
+      // The target in alarm first; 8.13 also points to billing-db, where restore testing was not judged.
+      expect(c.evidence[0]).toBe('backup-auditor history orders-db --since 2026-11-16T00:00:00Z');
     }
   });
 
@@ -131,11 +132,14 @@ describe('control verdicts from the finding history', () => {
     ]);
   });
 
-  it('counts a rule that is not registered as no evidence: restore testing never passes without restore-drill', () => {
+  it('counts restore-drill not configured as no evidence: restore testing never passes without drills judged', () => {
     healthy();
     const a13 = control('soc2', 'A1.3');
     expect(a13.verdict).toBe('no-evidence');
-    expect(a13.unjudged).toEqual([{ target: null, rule: 'restore-drill', why: 'not-registered' }]);
+    expect(a13.unjudged).toEqual([
+      { target: 'billing-db', rule: 'restore-drill', why: 'not-configured' },
+      { target: 'orders-db', rule: 'restore-drill', why: 'not-configured' },
+    ]);
     // 8.13 asks for both: backups pass, restore testing has no evidence, so the control is partial.
     const c = control('iso27001', '8.13');
     expect(c.parts.map((p) => [p.kind, p.verdict])).toEqual([
