@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { LAZY_COMMANDS, type LazyCommands, type Run } from './commands.js';
 import { addHelpExamples } from './help-examples.js';
 import { type CliIO, EXIT, processIO } from './io-base.js';
+import { packageVersion } from './version.js';
 
 /**
  * The CLI's entry: builds the command tree and runs the command the arguments name.
@@ -11,7 +11,8 @@ import { type CliIO, EXIT, processIO } from './io-base.js';
  * undici, drizzle, the report renderers), which cost a second and 100+ MiB before a single argument is
  * read. So main.ts imports only commander and the cheap table in commands.ts, and loads a command's
  * module with `import()` when that command runs or shows its own help (`status --help`, `help status`);
- * `completion` loads them all. The program's help and `--version` load none: each command not loaded
+ * `completion` loads them all. The program's help and `--version` load none (bin.ts answers a lone
+ * `--version` before it loads even commander and this file): each command not loaded
  * is registered as a stub with the name, arguments and description commands.ts gives it, and
  * test/cli/lazy-commands.test.ts holds those equal to what the module registers.
  *
@@ -102,17 +103,4 @@ export async function buildProgram(io: CliIO, run: Run, load: ReadonlySet<LazyCo
   // Commands registered the eager way go here: fooCommand(program, io, run);
   addHelpExamples(program); // last: every command above gets its example
   return program;
-}
-
-/** The version in package.json: two folders up from src/cli, three from the compiled dist/src/cli. */
-function packageVersion(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'backup-auditor' && pkg.version) return pkg.version;
-    } catch {
-      // not this folder
-    }
-  }
-  return 'unknown';
 }

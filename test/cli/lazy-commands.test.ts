@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LAZY_COMMANDS } from '../../src/cli/commands.js';
 import { buildProgram, commandWord, modulesFor } from '../../src/cli/main.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: ROOT };
@@ -42,6 +42,7 @@ describe('commands loaded when they run', () => {
       'src/cli/help-examples.ts',
       'src/cli/io-base.ts',
       'src/cli/main.ts',
+      'src/cli/version.ts',
     ]);
   });
 
@@ -68,10 +69,13 @@ describe('commands loaded when they run', () => {
 });
 
 describe('the CLI', () => {
-  it('prints the version of package.json with --version', async () => {
+  it('prints the version of package.json with --version, the same from the executable as from main()', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    const r = await runCli(['--version']);
-    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout, stderr } = await spawnCli([flag]).result;
+      expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
   });
 
   it('shows a command loaded on demand with its own options and example', async () => {
