@@ -11,11 +11,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: ROOT };
 const run = async (): Promise<void> => {};
 
-/** Every module main.ts imports statically, transitively, as paths from the root or package names. */
+/** Every module main.ts imports or requires statically, transitively, as paths from the root or package names. */
 function staticImports(file: string, seen = new Set<string>()): Set<string> {
   seen.add(relative(ROOT, file));
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/^import (?!type )[^;]*? from '([^']+)';$/gms)) {
+  const required = [...text.matchAll(/createRequire\(import\.meta\.url\)\('([^']+)'\)/g)];
+  for (const m of [...text.matchAll(/^import (?!type )[^;]*? from '([^']+)';$/gms), ...required]) {
     const spec = m[1] as string;
     if (!spec.startsWith('.')) seen.add(spec);
     else {
