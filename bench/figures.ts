@@ -1,4 +1,5 @@
 import { alertLatencyFigure } from './alert-latency.js';
+import { cliStartFigures, statusJsonFigure } from './cli-start.js';
 import { clientOverheadFigures } from './client-overhead.js';
 import { evaluationFigures } from './evaluation.js';
 import { fleetScanFigure } from './fleet-scan.js';
@@ -54,5 +55,17 @@ export const FIGURES: readonly Figure[] = [
     goal: { kind: 'ratio-min', min: 1.8 },
     run: async (scale) => [await scaleOutFigure(scale)],
     requires: [REDIS_SERVER],
+  },
+  {
+    id: '8',
+    name: 'CLI start: --version and --help vs bare node',
+    goal: { kind: 'ratio-max', max: 2 },
+    run: (scale) => cliStartFigures(scale),
+  },
+  {
+    id: '8c',
+    name: 'CLI: status --json, 10,000 targets',
+    goal: { kind: 'budget-max', max: 0.5, unit: 's' },
+    run: async (scale) => [await statusJsonFigure(scale)],
   },
 ];
