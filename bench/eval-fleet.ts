@@ -101,7 +101,8 @@ export function normalized(target: BenchTarget, specs: readonly BackupSpec[]): N
 }
 
 /** Literal-free secrets: the config reads them from this env, as a deployment would. */
-const ENV = {
+/** The secrets benchConfigYaml's config names, by environment variable. */
+export const BENCH_ENV = {
   BENCH_ALIYUN_SECRET: 'bench-aliyun-secret',
   BENCH_OTC_SK: 'bench-otc-secret-key',
   BENCH_SLACK_WEBHOOK: 'http://127.0.0.1:9/services/T0/B0/bench',
@@ -118,6 +119,11 @@ const OTC_ACCOUNT =
 
 /** The YAML a user with these targets would write (two clouds, labels, a profile, routes), loaded the product's way. */
 export function benchConfig(targets: readonly BenchTarget[]): LoadedConfig {
+  return loadConfigText(benchConfigYaml(targets), '/nonexistent/bench/backup-auditor.yaml', { env: BENCH_ENV });
+}
+
+/** The config of `targets` as YAML, its database `./bench.db` beside the file; its secrets are in BENCH_ENV. */
+export function benchConfigYaml(targets: readonly BenchTarget[]): string {
   const lines = targets.map((t) => {
     const env = t.index % 5 === 0 ? 'staging' : 'prod';
     const account = t.cloud === 'aliyun' ? 'ali' : 'otc';
@@ -126,7 +132,7 @@ export function benchConfig(targets: readonly BenchTarget[]): LoadedConfig {
       `labels: { env: ${env}, team: team-${t.index % 7} } }`
     );
   });
-  const yaml = `database: ./bench.db
+  return `database: ./bench.db
 accounts:
   ${ALI_ACCOUNT}
   ${OTC_ACCOUNT}
@@ -144,5 +150,4 @@ routes:
 targets:
 ${lines.join('\n')}
 `;
-  return loadConfigText(yaml, '/nonexistent/bench/backup-auditor.yaml', { env: ENV });
 }

@@ -1,10 +1,12 @@
-import { alertLatencyFigures } from './alert-latency.js';
+import { alertLatencyFigure } from './alert-latency.js';
+import { cliStartFigures, statusJsonFigure } from './cli-start.js';
 import { clientOverheadFigures } from './client-overhead.js';
 import { evaluationFigures } from './evaluation.js';
 import { fleetScanFigure } from './fleet-scan.js';
 import type { FigureResult, Goal } from './harness.js';
 import { ingestFigure } from './ingest.js';
 import { largeReportFigures, reportFigure } from './report-figure.js';
+import { REDIS_SERVER, type Requirement } from './requirements.js';
 import { scaleOutFigure } from './scale-out.js';
 
 /** One figure of issue 8: what it is called, its goal, and how it is measured. */
@@ -14,6 +16,8 @@ export interface Figure {
   readonly goal: Goal;
   /** Figures that need a capability not built yet say which; they still get their row. */
   readonly run: ((scale: number) => Promise<FigureResult[]> | FigureResult[]) | { readonly needs: string };
+  /** What the machine must have; checked before any figure runs, and a figure without it could not run. */
+  readonly requires?: readonly Requirement[];
 }
 
 export const FIGURES: readonly Figure[] = [
@@ -38,10 +42,17 @@ export const FIGURES: readonly Figure[] = [
     run: (scale) => largeReportFigures(scale),
   },
   {
-    id: '5',
-    name: 'Alert latency: FAILED in simulator → Slack sink',
+    id: '5a',
+    name: 'Alert latency, embedded: FAILED in simulator → Slack sink',
     goal: { kind: 'budget-max', max: 1, unit: 's' },
-    run: (scale) => alertLatencyFigures(scale),
+    run: async (scale) => [await alertLatencyFigure('embedded', scale)],
+  },
+  {
+    id: '5b',
+    name: 'Alert latency, BullMQ on a local redis-server: FAILED → Slack sink',
+    goal: { kind: 'budget-max', max: 2, unit: 's' },
+    run: async (scale) => [await alertLatencyFigure('bullmq', scale)],
+    requires: [REDIS_SERVER],
   },
   { id: '6', name: 'Client overhead', goal: { kind: 'ratio-max', max: 1 }, run: (scale) => clientOverheadFigures(scale) },
   {
@@ -49,5 +60,18 @@ export const FIGURES: readonly Figure[] = [
     name: 'Scale-out: 2 vs 1 BullMQ poll workers',
     goal: { kind: 'ratio-min', min: 1.8 },
     run: async (scale) => [await scaleOutFigure(scale)],
+    requires: [REDIS_SERVER],
+  },
+  {
+    id: '8',
+    name: 'CLI start: --version and --help vs bare node',
+    goal: { kind: 'ratio-max', max: 2 },
+    run: (scale) => cliStartFigures(scale),
+  },
+  {
+    id: '8c',
+    name: 'CLI: status --json, 10,000 targets',
+    goal: { kind: 'budget-max', max: 0.5, unit: 's' },
+    run: async (scale) => [await statusJsonFigure(scale)],
   },
 ];

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+/** Why a row has no number: left out by BENCH_ONLY, its capability not built yet, or it could not run. */
+export type Unmeasured = 'skipped' | 'not built' | 'could not run';
+
 /** One row of the table and one entry of results.json. */
 export interface FigureResult {
   /** `1`, `3`, `6a`...: the issue's figure number, with a letter when a figure has several rows. */
@@ -21,6 +24,8 @@ export interface FigureResult {
   readonly pass: boolean | null;
   /** Why a figure has no number: `not measured yet (needs: ...)` or the error that ended its run. */
   readonly note?: string;
+  /** Set when the row has no number: the summary and the exit code tell these apart. */
+  readonly unmeasured?: Unmeasured;
   /** Sizes, repetitions and every informational number behind the row. */
   readonly params: Readonly<Record<string, unknown>>;
 }
@@ -52,19 +57,13 @@ export function judge(goal: Goal, measured: number, baseline?: number): { ratio:
   return { ratio: round(ratio), pass: goal.kind === 'ratio-min' ? ratio >= goal.min : ratio <= goal.max };
 }
 
-/** A row for a figure whose capability does not exist yet, so the table always shows the whole goal list. */
-export function notMeasured(id: string, name: string, goal: Goal, needs: string): FigureResult {
-  return {
-    id,
-    name,
-    measured: null,
-    baseline: null,
-    ratio: null,
-    goal,
-    pass: null,
-    note: `not measured yet (needs: ${needs})`,
-    params: {},
-  };
+/**
+ * A row without a number, so the table always shows the whole goal list: skipped by BENCH_ONLY, its
+ * capability not built yet (`why` names it), or it could not run (`why` says what stopped it).
+ */
+export function notMeasured(id: string, name: string, goal: Goal, unmeasured: Unmeasured, why: string): FigureResult {
+  const note = unmeasured === 'skipped' ? why : unmeasured === 'not built' ? `not measured yet (needs: ${why})` : `could not run: ${why}`;
+  return { id, name, measured: null, baseline: null, ratio: null, goal, pass: null, note, unmeasured, params: {} };
 }
 
 /** BENCH_SCALE, default 1; sizes are multiplied by it for a quick run (0.1). */

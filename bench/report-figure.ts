@@ -17,7 +17,8 @@ const H = 3_600_000;
 /** Monday 2026-11-16 00:00Z: the report covers 2026-W47. */
 const WEEK_START = Date.parse('2026-11-16T00:00:00Z');
 
-function backupsUpTo(index: number, day: number): NormalizedBackup[] {
+/** Target `index`'s backups as listed on day `day` (0: two days before the week): one a day, some failing. */
+export function backupsUpTo(index: number, day: number): NormalizedBackup[] {
   const out: NormalizedBackup[] = [];
   for (let j = 0; j <= day; j++) {
     // Every 23rd target stops backing up mid-week; others fail now and then and recover the next day.

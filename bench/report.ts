@@ -8,7 +8,10 @@ const formatNumber = (n: number): string =>
 const formatMeasured = (m: Measured | null): string => (m ? `${formatNumber(m.value)} ${m.unit}` : '—');
 
 function resultWord(f: FigureResult): string {
-  if (f.pass === null) return f.note?.startsWith('not measured') ? 'not measured yet' : 'ERROR';
+  if (f.pass === null) {
+    if (f.unmeasured === 'skipped') return 'skipped';
+    return f.unmeasured === 'not built' || f.note?.startsWith('not measured') ? 'not measured yet' : 'ERROR';
+  }
   return f.pass ? 'PASS' : 'FAIL';
 }
 

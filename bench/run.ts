@@ -6,13 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { FIGURES } from './figures.js';
 import { benchScale, calibrationMs, type FigureResult, notMeasured, round, tempFolder } from './harness.js';
 import { renderTable, writeResults } from './report.js';
+import { missingRequirements } from './requirements.js';
+import { BENCH_EXIT, parseOnly, selects, summarize } from './summary.js';
 
 // `npm run bench`: every figure of issue 8, in order, each in a process of its own (run-figure.ts). A
 // figure is either a ratio against a baseline measured in this same run, or an absolute budget the
 // issue states: this machine is shared and noisy.
-
-// BENCH_ONLY=2,5 runs some figures (the others keep their rows as "skipped").
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 
 /** Runs one figure in a fresh process (bench/run-figure.ts) and reads its rows back. */
 async function runIsolated(here: string, id: string, scale: number): Promise<FigureResult[]> {
@@ -39,16 +38,44 @@ async function main(): Promise<number> {
     `backup-auditor bench: BENCH_SCALE=${scale}, node ${process.version}, ` +
       `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'})\n`,
   );
+  let only: readonly string[] | undefined;
+  try {
+    // BENCH_ONLY=2,5 runs some figures (the others keep their rows as "skipped").
+    only = parseOnly(
+      process.env.BENCH_ONLY,
+      FIGURES.map((f) => f.id),
+    );
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    return BENCH_EXIT.usage;
+  }
+  const chosen = FIGURES.filter((f) => !only || only.some((w) => selects(w, f.id)));
+  // Up front, so a run that cannot be complete says so before it spends minutes on the rest.
+  const missing = new Map<string, string[]>();
+  for (const f of chosen) {
+    const lacking = missingRequirements(f.requires ?? [], process.env);
+    if (lacking.length === 0) continue;
+    missing.set(
+      f.id,
+      lacking.map((l) => l.problem),
+    );
+    console.log(`figure ${f.id} cannot run on this machine: ${lacking.map((l) => `${l.problem}; ${l.hint}`).join('; ')}`);
+  }
+  if (missing.size > 0) console.log('');
   const results: FigureResult[] = [];
   const calibrations: number[] = [];
-  let errors = 0;
   for (const figure of FIGURES) {
-    if (only && !only.includes(figure.id)) {
-      results.push(notMeasured(figure.id, figure.name, figure.goal, 'skipped by BENCH_ONLY'));
+    if (!chosen.includes(figure)) {
+      results.push(notMeasured(figure.id, figure.name, figure.goal, 'skipped', 'skipped by BENCH_ONLY'));
       continue;
     }
     if (typeof figure.run !== 'function') {
-      results.push(notMeasured(figure.id, figure.name, figure.goal, figure.run.needs));
+      results.push(notMeasured(figure.id, figure.name, figure.goal, 'not built', figure.run.needs));
+      continue;
+    }
+    const problems = missing.get(figure.id);
+    if (problems) {
+      results.push(notMeasured(figure.id, figure.name, figure.goal, 'could not run', problems.join('; ')));
       continue;
     }
     const calibration = calibrationMs();
@@ -67,20 +94,9 @@ async function main(): Promise<number> {
           `${rows.map((r) => `${r.id} ${r.pass === null ? 'ERROR' : r.pass ? 'PASS' : 'FAIL'}`).join(', ')}`,
       );
     } catch (err) {
-      errors++;
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       console.log(`ERROR after ${((Date.now() - t0) / 1000).toFixed(1)} s\n${message}`);
-      results.push({
-        id: figure.id,
-        name: figure.name,
-        measured: null,
-        baseline: null,
-        ratio: null,
-        goal: figure.goal,
-        pass: null,
-        note: `ERROR: ${message.split('\n')[0]}`,
-        params: {},
-      });
+      results.push(notMeasured(figure.id, figure.name, figure.goal, 'could not run', `ERROR: ${message.split('\n')[0]}`));
     }
   }
   const totalS = round((Date.now() - started) / 1000, 1);
@@ -91,12 +107,8 @@ async function main(): Promise<number> {
       'Machine calibration (one fixed workload before and after each figure; higher is a slower machine): ' +
         `${machine.fastestMs}–${machine.slowestMs} ms.`,
     );
-  const failed = results.filter((r) => r.pass === false).map((r) => r.id);
-  console.log(
-    failed.length > 0
-      ? `FAIL: figure(s) ${failed.join(', ')} miss their goal (a report, so the exit code stays 0).`
-      : 'Every measured figure meets its goal.',
-  );
+  const summary = summarize(results);
+  for (const line of summary.lines) console.log(line);
   console.log(`Total ${totalS} s. Results: ${join(here, 'results.json')}`);
   writeResults(
     join(here, 'results.json'),
@@ -111,8 +123,8 @@ async function main(): Promise<number> {
     },
     results,
   );
-  // A goal missed is a finding; a figure that could not run at all is a broken benchmark.
-  return errors > 0 ? 1 : 0;
+  // A goal missed is a finding; a figure that could not run leaves the run incomplete.
+  return summary.exitCode;
 }
 
 process.exitCode = await main();

@@ -3,28 +3,9 @@ import { resolve } from 'node:path';
 import { type LoadedConfig, type LoadOptions, loadConfigFile } from '../config/load.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { type CliIO, EXIT, println } from './io-base.js';
 
-/**
- * DESIGN.md exit codes. `blind`: nothing alarms, but something could not be judged. Blindness is never
- * reported as compliance.
- */
-export const EXIT = { compliant: 0, alarm: 1, usage: 2, runtime: 3, blind: 4 } as const;
-
-/** The exit code findings call for: 1 when any alarms, else 4 when any could not be judged (`error`), else 0. */
-export function findingsExit(findings: readonly { readonly state: string }[]): number {
-  if (findings.some((f) => f.state === 'alarm')) return EXIT.alarm;
-  return findings.some((f) => f.state === 'error') ? EXIT.blind : EXIT.compliant;
-}
-
-/** Streams and environment of one CLI invocation, injectable for in-process tests. */
-export interface CliIO {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-}
-
-export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+export { type CliIO, EXIT, findingsExit, println, processIO } from './io-base.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -53,10 +34,6 @@ export function loadConfig(opts: GlobalOptions, io: CliIO, load: Omit<LoadOption
 export function logger(io: CliIO): Logger {
   return createLogger({ destination: io.stderr, level: io.env.BACKUP_AUDITOR_LOG ?? 'error' });
 }
-
-export const println = (stream: NodeJS.WritableStream, text = ''): void => {
-  stream.write(`${text}\n`);
-};
 
 /** Turns any error into its exit code, printing config problems one per line. */
 export function reportError(err: unknown, io: CliIO): number {

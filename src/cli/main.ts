@@ -1,71 +1,51 @@
-import { Command, CommanderError } from 'commander';
-import { completionCommand } from './completion.js';
-import { controlsCommand } from './controls.js';
-import { coverageCommand } from './coverage.js';
-import { daemonCommands } from './daemon-commands.js';
-import { dbCommand } from './db.js';
-import { demoCommand } from './demo.js';
-import { doctorCommand } from './doctor.js';
-import { drillCommand } from './drill.js';
-import { evaluateCommand } from './evaluate.js';
+import { createRequire } from 'node:module';
+import type { Command as CommandType, Help as HelpType } from 'commander';
+import { LAZY_COMMANDS, type LazyCommands, type Run } from './commands.js';
 import { addHelpExamples } from './help-examples.js';
-import { historyCommand } from './history.js';
-import { initCommand } from './init.js';
-import { type CliIO, EXIT, processIO, reportError } from './io.js';
-import { notifyCommand } from './notify-test.js';
-import { reportCommand } from './report.js';
-import { routesCommand } from './routes-test.js';
-import { rulesCommand } from './rules.js';
-import { runOnceCommand } from './run-once.js';
-import { schemaCommand } from './schema-command.js';
-import { silenceCommand } from './silence.js';
-import { simulateCommand } from './simulate.js';
-import { statusCommand } from './status.js';
-import { validateCommand } from './validate.js';
+import { type CliIO, EXIT, processIO } from './io-base.js';
+import { packageVersion } from './version.js';
 
-/** Runs the CLI and resolves to its exit code; never calls process.exit, so tests can run it in-process. */
+// commander through require(): imported as ESM, its CommonJS would first be scanned for its exports,
+// a few ms of every start (see the CLI start bench figure).
+const { Command, CommanderError, Help } = createRequire(import.meta.url)('commander') as typeof import('commander');
+type Command = CommandType;
+type Help = HelpType;
+
+/**
+ * The CLI's entry: builds the command tree and runs the command the arguments name.
+ *
+ * **Start-up cost.** Command modules import the heavy parts of the product (BullMQ, ioredis, pino,
+ * undici, drizzle, the report renderers), which cost a second and 100+ MiB before a single argument is
+ * read. So main.ts imports only commander and the cheap table in commands.ts, and loads a command's
+ * module with `import()` when that command runs or shows its own help (`status --help`, `help status`);
+ * `completion` loads them all. The program's help and `--version` load none (bin.ts answers a lone
+ * `--version` before it loads even commander and this file): each command not loaded
+ * is registered as a stub with the name, arguments and description commands.ts gives it, and
+ * test/cli/lazy-commands.test.ts holds those equal to what the module registers.
+ *
+ * **Adding a command.** The eager way still works: import `fooCommand` from './foo.js' at the top and
+ * call `fooCommand(program, io, run)` in `buildProgram` below, after the loop; it is then loaded on
+ * every start (the CLI-start bench figure shows the cost). To make it lazy, remove that import and
+ * call, and add to LAZY_COMMANDS in commands.ts, where it should be listed:
+ *
+ * ```ts
+ * { commands: [{ term: 'foo [options] <arg>', description: 'as in foo.ts' }], load: async () => (await import('./foo.js')).fooCommand },
+ * ```
+ *
+ * with `term` as the program's help shows it (`[options]` when the command has options). The
+ * command's file does not change.
+ */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let code: number = EXIT.compliant;
-  const run = async (fn: () => Promise<number> | number): Promise<void> => {
+  const run: Run = async (fn) => {
     try {
       code = await fn();
     } catch (err) {
-      code = reportError(err, io);
+      code = await reportError(err, io);
     }
   };
-  const program = new Command('backup-auditor')
-    .description(
-      'Audits that database backups actually happen, and alerts when they stop.\n\n' +
-        'Exit codes: 0 compliant; 1 a finding in alarm; 2 bad usage or invalid config (nothing written); 3 runtime failure; ' +
-        '4 nothing in alarm but something could not be judged (blindness is never compliance).',
-    )
-    .option('-c, --config <path>', 'config file (default: $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError('(run with --help for usage)');
-  validateCommand(program, io, run);
-  runOnceCommand(program, io, run);
-  daemonCommands(program, io, run);
-  statusCommand(program, io, run);
-  reportCommand(program, io, run);
-  evaluateCommand(program, io, run);
-  rulesCommand(program, io, run);
-  silenceCommand(program, io, run);
-  drillCommand(program, io, run);
-  routesCommand(program, io, run);
-  notifyCommand(program, io, run);
-  dbCommand(program, io, run);
-  demoCommand(program, io, run);
-  simulateCommand(program, io, run);
-  initCommand(program, io, run);
-  schemaCommand(program, io, run);
-  doctorCommand(program, io, run);
-  historyCommand(program, io, run);
-  coverageCommand(program, io, run);
-  controlsCommand(program, io, run);
-  completionCommand(program, io, run);
-  addHelpExamples(program); // last: every command above gets its example
   try {
+    const program = await buildProgram(io, run, modulesFor(commandWord(argv)));
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -74,4 +54,60 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return reportError(err, io);
   }
   return code;
+}
+
+/** io.ts loads the config loader and the logger: only an error pays for them. */
+const reportError = async (err: unknown, io: CliIO): Promise<number> => (await import('./io.js')).reportError(err, io);
+
+const nameOf = (term: string): string => term.split(' ')[0] as string;
+
+/**
+ * The command the arguments name, found the way commander will: the first word that is not an
+ * option of the program (`-c` and `--config` take the next word); `help status` names `status`.
+ * undefined when there is none (`--help`, `--version`, no arguments).
+ */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-c' || arg === '--config') i++;
+    else if (arg === '--') return argv[i + 1];
+    else if (!arg.startsWith('-')) return arg === 'help' && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('-') ? argv[i + 1] : arg;
+  }
+  return undefined;
+}
+
+/** The modules to load for `word`: its own, every one for `completion`, none for none or an unknown word. */
+export function modulesFor(word: string | undefined): ReadonlySet<LazyCommands> {
+  const own = LAZY_COMMANDS.find((m) => m.commands.some((c) => nameOf(c.term) === word));
+  return new Set(own?.needsEveryCommand ? LAZY_COMMANDS : own ? [own] : []);
+}
+
+/** The command tree, with `load`'s modules registered in full and the other lazy commands as stubs. */
+export async function buildProgram(io: CliIO, run: Run, load: ReadonlySet<LazyCommands>): Promise<Command> {
+  const stubTerms = new WeakMap<Command, string>();
+  const program = new Command('backup-auditor')
+    .description(
+      'Audits that database backups actually happen, and alerts when they stop.\n\n' +
+        'Exit codes: 0 compliant; 1 a finding in alarm; 2 bad usage or invalid config (nothing written); 3 runtime failure; ' +
+        '4 nothing in alarm but something could not be judged (blindness is never compliance).',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version of backup-auditor')
+    .option('-c, --config <path>', 'config file (default: $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({
+      subcommandTerm(this: Help, cmd: Command): string {
+        return stubTerms.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    });
+  const registers = await Promise.all(LAZY_COMMANDS.map((m) => (load.has(m) ? m.load() : undefined)));
+  LAZY_COMMANDS.forEach((m, i) => {
+    const register = registers[i];
+    if (register) register(program, io, run);
+    else for (const c of m.commands) stubTerms.set(program.command(nameOf(c.term)).description(c.description), c.term);
+  });
+  // Commands registered the eager way go here: fooCommand(program, io, run);
+  addHelpExamples(program); // last: every command above gets its example
+  return program;
 }

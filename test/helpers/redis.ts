@@ -1,12 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { tempDir } from './temp.js';
 
-/** Debian's package; `REDIS_SERVER` points elsewhere on other systems. */
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+/**
+ * The redis-server to start: `REDIS_SERVER` when set, else the first `redis-server` on PATH, else
+ * Debian's path (where the error message then looks). The bench checks the same path up front.
+ */
+export function redisServerPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REDIS_SERVER) return env.REDIS_SERVER;
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'redis-server');
+    if (existsSync(candidate)) return candidate;
+  }
+  return '/usr/bin/redis-server';
+}
+
+const REDIS_SERVER = redisServerPath();
 
 export interface TestRedis {
   readonly url: string;
