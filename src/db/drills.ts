@@ -3,6 +3,7 @@ import type { DrillFact } from '../../rules/types.js';
 import { iso } from '../core/clock.js';
 import type { DrillInput, DrillResult, DrillSource } from '../domain/drill.js';
 import type { Db } from './client.js';
+import { prepared } from './statements.js';
 
 /** One recorded restore drill. */
 export interface Drill {
@@ -125,7 +126,7 @@ export function drillsSince(db: Db, targetId: string, since: number): Drill[] {
 
 /** The newest drill of a target that took place before `before` (the report's period end), or null. */
 export function lastDrillBefore(db: Db, targetId: string, before: number): Drill | null {
-  const r = db.$client.prepare(`SELECT * FROM drills WHERE target_id = ? AND at < ? ORDER BY at DESC, id LIMIT 1`).get(targetId, before);
+  const r = prepared(db, `SELECT * FROM drills WHERE target_id = ? AND at < ? ORDER BY at DESC, id LIMIT 1`).get(targetId, before);
   return r === undefined ? null : toDrill(r as Row);
 }
 
@@ -137,11 +138,10 @@ const RECENT_DRILLS = 20;
  * recent ones, and the newest successful one however old. What `TargetHistory.drills` holds.
  */
 export function drillFacts(db: Db, targetId: string, now: number): DrillFact[] {
-  const c = db.$client;
   const known = `SELECT * FROM drills WHERE target_id = ? AND at <= ? AND recorded_at <= ?`;
-  const rows = c.prepare(`${known} ORDER BY at DESC, id LIMIT ${RECENT_DRILLS}`).all(targetId, now, now) as Row[];
+  const rows = prepared(db, `${known} ORDER BY at DESC, id LIMIT ${RECENT_DRILLS}`).all(targetId, now, now) as Row[];
   if (!rows.some((r) => r.result === 'ok')) {
-    const lastOk = c.prepare(`${known} AND result = 'ok' ORDER BY at DESC, id LIMIT 1`).get(targetId, now, now) as Row | undefined;
+    const lastOk = prepared(db, `${known} AND result = 'ok' ORDER BY at DESC, id LIMIT 1`).get(targetId, now, now) as Row | undefined;
     if (lastOk) rows.push(lastOk);
   }
   return rows.map((r) => ({

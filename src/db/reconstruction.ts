@@ -1,6 +1,7 @@
 import type { FindingState } from '../domain/finding.js';
 import type { Db } from './client.js';
 import type { FindingChange } from './report-reads.js';
+import { prepared } from './statements.js';
 
 /** One reconstructed change of state of a (target, rule). */
 export interface ReconstructedChange {
@@ -33,7 +34,7 @@ export function replaceReconstruction(db: Db, targetId: string, listedAt: number
 
 /** When the auditor first recorded an evaluation of the target (its first observed finding change), or null. */
 export function firstObserved(db: Db, targetId: string): number | null {
-  const at = db.$client.prepare(`SELECT MIN(at) FROM finding_events WHERE target_id = ?`).pluck().get(targetId);
+  const at = prepared(db, `SELECT MIN(at) FROM finding_events WHERE target_id = ?`).pluck().get(targetId);
   return typeof at === 'number' ? at : null;
 }
 
@@ -46,10 +47,10 @@ export function reconstructedChanges(
   targetId: string,
   before: number,
 ): { readonly listedAt: number; readonly byRule: ReadonlyMap<string, FindingChange[]> } | null {
-  const rows = db.$client
-    .prepare(
-      `SELECT rule_id, at, to_state, reason, listed_at FROM reconstructed_events WHERE target_id = ? AND at < ? ORDER BY rule_id, at, id`,
-    )
+  const rows = prepared(
+    db,
+    `SELECT rule_id, at, to_state, reason, listed_at FROM reconstructed_events WHERE target_id = ? AND at < ? ORDER BY rule_id, at, id`,
+  )
     .raw(true)
     .all(targetId, before) as [string, number, FindingState, string, number][];
   const first = rows[0];
