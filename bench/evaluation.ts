@@ -16,6 +16,7 @@ import {
   tempFolder,
   timeSync,
 } from './harness.js';
+import { recordReads, replayReads } from './read-baseline.js';
 
 const MIN = 60_000;
 const NOW = Date.parse('2026-06-01T06:00:00Z');
@@ -83,6 +84,26 @@ function evaluate(deps: AppDeps, now: number, targetIds?: readonly string[]): { 
 }
 
 /**
+ * What reading the rows of a full evaluation costs by itself: one pass on a fresh connection records
+ * every read it runs, which are then run again with raw prepared statements (rows as arrays, nothing
+ * built from them), median of three. The limit of an evaluation is reading its rows; this is that limit.
+ */
+function readBaseline(file: string, loaded: ReturnType<typeof benchConfig>, now: number): { ms: number; reads: number; rows: number } {
+  const db = openDatabase(file);
+  try {
+    const { reads } = recordReads(db, () => evaluateTargets(createDeps({ db, loaded }), { now }));
+    let rows = 0;
+    const runs = Array.from({ length: 3 }, () => {
+      collectGarbage();
+      return timeSync(() => (rows = replayReads(db, reads))).ms;
+    });
+    return { ms: median(runs), reads: reads.length, rows };
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/**
  * Figure 3: every rule over N targets × 365 daily backups written through recordPoll. The first
  * evaluation (findings created, first alerts queued) is reported; the goal is on later ones, as in
  * steady state: the median of FULL_RUNS full passes a minute apart, then INCREMENTAL_RUNS rounds of
@@ -103,6 +124,7 @@ export function evaluationFigures(scale: number): FigureResult[] {
     const alarms = alarmsByRule(db);
     const full = Array.from({ length: FULL_RUNS }, (_, k) => evaluate(deps, NOW + (k + 1) * MIN));
     rss.sample();
+    const baseline = readBaseline(folder.file('evaluation.db'), configLoad.value, NOW + (FULL_RUNS + 1) * MIN);
     const incremental = Array.from({ length: INCREMENTAL_RUNS }, (_, rep) => {
       const at = NOW + (10 + rep * 5) * MIN;
       const set = changedSet(targets, changed, rep);
@@ -147,16 +169,20 @@ export function evaluationFigures(scale: number): FigureResult[] {
       },
       peakRssMiB: mib(rss.stop()),
     };
-    const fullGoal: Goal = { kind: 'budget-max', max: 5, unit: 's' };
+    const fullGoal: Goal = { kind: 'ratio-max', max: 2 };
     const incGoal: Goal = { kind: 'budget-max', max: 1, unit: 's' };
     return [
       {
         id: '3a',
         name: `Evaluation, full: ${count.toLocaleString('en-US')} targets × ${DAYS} backups`,
         measured: { value: round(fullMs / 1000), unit: 's', how: `median of ${FULL_RUNS} steady-state passes (after a first one)` },
-        baseline: null,
+        baseline: {
+          value: round(baseline.ms / 1000),
+          unit: 's',
+          how: `the ${baseline.reads.toLocaleString('en-US')} reads of one pass (${baseline.rows.toLocaleString('en-US')} rows), raw statements`,
+        },
         goal: fullGoal,
-        ...judge(fullGoal, fullMs / 1000),
+        ...judge(fullGoal, fullMs, baseline.ms),
         params: {
           ...shared,
           targetsPerSecond: Math.round(count / (fullMs / 1000)),
