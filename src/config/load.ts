@@ -7,7 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
 import { type ChannelConfig, channel, type HeartbeatConfig, heartbeat } from './channels.js';
 import { checkDiscover, checkReferences, checkSchedules } from './references.js';
-import { issuePath, resolveRules } from './rule-settings.js';
+import { issuePath, targetRuleProblems } from './rule-settings.js';
 import { type AccountConfig, account, type Config, configSchema, wholeConfigProblems } from './schema.js';
 import { isLiteralSecret, resolveSecret, type SecretEnv, type SecretRef } from './secret.js';
 
@@ -78,9 +78,7 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
   const config = parsed.data;
   const rules = opts.rules ?? defaultRules;
   const problems = new Set<string>([...wholeConfigProblems(config), ...checkReferences(config)]);
-  config.targets.forEach((t, i) => {
-    for (const p of resolveRules(rules, config, t, `targets[${i}]`).problems) problems.add(p);
-  });
+  for (const p of targetRuleProblems(rules, config)) problems.add(p);
   for (const p of [...checkSchedules(config), ...checkDiscover(config)]) problems.add(p);
   const uses = secretRefs(config);
   const warnings = uses

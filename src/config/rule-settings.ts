@@ -23,12 +23,14 @@ interface Layer {
 function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetConfig, targetPath: string): Layer[] {
   const layers: Layer[] = [{ where: 'rules', settings: config.rules }];
   config.profiles.forEach((p, i) => {
-    if (Object.entries(p.match).every(([k, v]) => target.labels[k] === v))
-      layers.push({ where: `profiles[${i}].rules`, settings: p.rules });
+    if (matches(p, target)) layers.push({ where: `profiles[${i}].rules`, settings: p.rules });
   });
   layers.push({ where: `${targetPath}.rules`, settings: target.rules });
   return layers;
 }
+
+const matches = (profile: Config['profiles'][number], target: TargetConfig): boolean =>
+  Object.entries(profile.match).every(([k, v]) => target.labels[k] === v);
 
 const resolvedCache = new WeakMap<Registry<Rule>, WeakMap<object, WeakMap<TargetConfig, readonly ResolvedRule[]>>>();
 
@@ -129,6 +131,27 @@ export function resolveRules(
     });
   }
   return { resolved, problems };
+}
+
+/**
+ * Every target's rule problems, in target order. A target with no `rules:` of its own has exactly the
+ * problems of the `rules:` and profile layers that match it, so those are worked out once per set of
+ * matching profiles rather than once per target (a fleet has thousands of targets and a few profiles).
+ */
+export function targetRuleProblems(rules: Registry<Rule>, config: Pick<Config, 'rules' | 'profiles' | 'accounts' | 'targets'>): string[] {
+  const problems: string[] = [];
+  const byProfiles = new Map<string, readonly string[]>();
+  config.targets.forEach((t, i) => {
+    const own = Object.keys(t.rules).length > 0;
+    const key = own ? '' : config.profiles.map((p) => (matches(p, t) ? '1' : '0')).join('');
+    let found = own ? undefined : byProfiles.get(key);
+    if (!found) {
+      found = resolveRules(rules, config, t, `targets[${i}]`).problems;
+      if (!own) byProfiles.set(key, found);
+    }
+    problems.push(...found);
+  });
+  return problems;
 }
 
 /** `severity, maxAge, kinds`: what a rule accepts, for the message about a parameter it does not. */
