@@ -2,7 +2,7 @@ import { iso } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { MAX_TEXT, plainText } from '../core/text.js';
 import type { Db } from '../db/client.js';
-import { type FindingRow, findingsAsOf, listFindings } from '../db/findings.js';
+import { type FindingRow, findingsAsOf, listStatusRows } from '../db/findings.js';
 import { type Colour, paint } from './progress.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
@@ -19,15 +19,44 @@ export interface StatusEntry {
  * The current findings, or with `at` the ones recorded then (from the flip history). A reason may
  * quote a provider: it is made plain text (control characters removed, cut) for every output.
  */
-export const statusEntries = (db: Db, at?: number): StatusEntry[] =>
-  (at === undefined ? listFindings(db) : findingsAsOf(db, at)).map((f) => ({
-    target: f.targetId,
-    rule: f.ruleId,
-    state: f.state,
-    since: iso(f.since),
-    severity: f.severity,
-    reason: plainText(f.reason, MAX_TEXT),
-  }));
+export function statusEntries(db: Db, at?: number): StatusEntry[] {
+  if (at !== undefined) return findingsAsOf(db, at).map((f) => entry(f.targetId, f.ruleId, f.state, f.severity, f.since, f.reason));
+  return listStatusRows(db).map(([target, rule, state, severity, since, reason]) => entry(target, rule, state, severity, since, reason));
+}
+
+const entry = (
+  target: string,
+  rule: string,
+  state: StatusEntry['state'],
+  severity: StatusEntry['severity'],
+  since: number,
+  reason: string,
+) => ({ target, rule, state, since: iso(since), severity, reason: plainText(reason, MAX_TEXT) }) satisfies StatusEntry;
+
+/**
+ * `JSON.stringify(entries, null, 2)` in pieces of a few hundred entries: at 70,000 findings the one
+ * string was 18 MB, built and then copied out whole.
+ */
+export function* statusJsonChunks(entries: readonly StatusEntry[]): Generator<string> {
+  if (entries.length === 0) {
+    yield '[]';
+    return;
+  }
+  const q = JSON.stringify;
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    let text = i === 0 ? '[\n' : ',\n';
+    const end = Math.min(entries.length, i + CHUNK);
+    for (let j = i; j < end; j++) {
+      const e = entries[j] as StatusEntry;
+      text +=
+        `${j === i ? '' : ',\n'}  {\n    "target": ${q(e.target)},\n    "rule": ${q(e.rule)},\n    "state": ${q(e.state)},\n` +
+        `    "since": ${q(e.since)},\n    "severity": ${q(e.severity)},\n    "reason": ${q(e.reason)}\n  }`;
+    }
+    yield end === entries.length ? `${text}\n]` : text;
+  }
+}
+
+const CHUNK = 500;
 
 /** Finding states, worst first: what `--state` accepts. */
 export const STATES = ['alarm', 'error', 'ok', 'skip'] as const satisfies readonly StatusEntry['state'][];
@@ -68,6 +97,7 @@ export function filterEntries(
   f: StatusFilter,
   labelsOf: (target: string) => Readonly<Record<string, string>> | undefined,
 ): StatusEntry[] {
+  if (!f.states?.length && !f.targets?.length && Object.keys(f.labels ?? {}).length === 0) return [...entries];
   return entries.filter((e) => {
     if (f.states?.length && !f.states.includes(e.state)) return false;
     if (f.targets?.length && !f.targets.includes(e.target)) return false;

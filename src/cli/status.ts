@@ -18,6 +18,7 @@ import {
   type StatusFilter,
   sortEntries,
   statusEntries,
+  statusJsonChunks,
   statusTable,
   summaryLine,
 } from './status-view.js';
@@ -78,9 +79,10 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
         }
         const db = openDatabase(loaded.databasePath);
         try {
-          const known = new Set([...loaded.config.targets.map((t) => t.id), ...statusEntries(db).map((e) => e.target)]);
-          const unknown = args.data.target.filter((t) => !known.has(t));
-          if (unknown.length > 0) {
+          // Only `--target` needs the known ids, and the findings' ids mean reading every finding once more.
+          const known = args.data.target.length === 0 ? undefined : knownTargets(db, loaded.config);
+          const unknown = known ? args.data.target.filter((t) => !known.has(t)) : [];
+          if (known && unknown.length > 0) {
             println(
               io.stderr,
               `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}`,
@@ -102,8 +104,10 @@ export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, 
   // JSON keeps the stored order (target, rule) unless a sort is asked for: scripts may rely on it.
   const filteredEntries = filterEntries(all, view.filter ?? {}, (id) => targets.get(id)?.labels);
   const entries = view.sort ? sortEntries(filteredEntries, view.sort) : filteredEntries;
-  if (json) println(io.stdout, JSON.stringify(entries, null, 2));
-  else {
+  if (json) {
+    for (const chunk of statusJsonChunks(entries)) io.stdout.write(chunk);
+    println(io.stdout);
+  } else {
     const config = view.config;
     const cloudOf =
       config &&
@@ -138,6 +142,10 @@ export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, 
   }
   return findingsExit(entries);
 }
+
+/** Target ids of the config and of the stored findings (a target removed from the config keeps its findings). */
+const knownTargets = (db: Parameters<typeof statusEntries>[0], config: Readonly<Config>): Set<string> =>
+  new Set([...config.targets.map((t) => t.id), ...statusEntries(db).map((e) => e.target)]);
 
 /** Parses `--at`; prints the problem and returns null when it is not a usable instant. */
 export function parseAt(text: string, timeZone: string, io: CliIO, now = systemClock()): number | null {

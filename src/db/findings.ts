@@ -60,10 +60,15 @@ export function readTargetFindings(db: Db, targetId: string): Map<string, Findin
   return new Map(rows.map((r) => [r.rule_id as string, toFinding(r)]));
 }
 
-export function listFindings(db: Db): FindingRow[] {
-  return (db.$client.prepare(`SELECT ${FINDING_COLUMNS} FROM findings ORDER BY target_id, rule_id`).all() as Record<string, unknown>[]).map(
-    toFinding,
-  );
+/** A finding as `status` shows it: target, rule, state, severity, since, reason. */
+export type StatusRow = readonly [string, string, FindingState, Severity, number, string];
+
+/** Every finding's `status` columns, in (target, rule) order; rows as arrays, for there may be tens of thousands. */
+export function listStatusRows(db: Db): StatusRow[] {
+  return db.$client
+    .prepare('SELECT target_id, rule_id, state, severity, since, reason FROM findings ORDER BY target_id, rule_id')
+    .raw()
+    .all() as StatusRow[];
 }
 
 function toFinding(r: Record<string, unknown>): FindingRow {
