@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { rules as defaultRules } from '../../rules/registry.js';
 import type { Rule } from '../../rules/types.js';
 import { ConfigError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { checkDiscover, checkReferences, checkSchedules } from './references.js'
 import { issuePath, targetRuleProblems } from './rule-settings.js';
 import { type AccountConfig, account, type Config, configSchema, wholeConfigProblems } from './schema.js';
 import { isLiteralSecret, resolveSecret, type SecretEnv, type SecretRef } from './secret.js';
+import { readFast } from './yaml-fast.js';
 
 /** A validated config, frozen, with the means to read its secrets at the moment they are used. */
 export interface LoadedConfig {
@@ -49,12 +50,25 @@ export function loadConfigFile(path: string, opts: LoadOptions = {}): LoadedConf
 }
 
 export function loadConfigText(text: string, path: string, opts: LoadOptions = {}): LoadedConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
+  const fast = readFast(text);
+  // The `yaml` library keeps positions: it names a syntax error's line, and the line of a value zod
+  // refuses. It is ten times slower on a large fleet's config, so it only runs when there is a problem.
+  let yamlDoc: { doc: Document; lineCounter: LineCounter } | undefined;
+  const parsedWithPositions = () => {
+    if (!yamlDoc) {
+      const lineCounter = new LineCounter();
+      yamlDoc = { doc: parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
+    }
+    return yamlDoc;
+  };
+  if (fast === undefined) {
+    const { doc, lineCounter } = parsedWithPositions();
+    if (doc.errors.length > 0) {
+      throw new ConfigError(doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`));
+    }
   }
   const lineOf = (p: readonly PropertyKey[]): string => {
+    const { doc, lineCounter } = parsedWithPositions();
     const node = doc.getIn(
       p.map(String).map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
       true,
@@ -62,7 +76,7 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
     const pos = node?.range?.[0];
     return pos === undefined ? '' : ` (line ${lineCounter.linePos(pos).line})`;
   };
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = fast ?? parsedWithPositions().doc.toJS() ?? {};
   const baseDir = dirname(path);
   const secretEnv: SecretEnv = { env: opts.env ?? process.env, baseDir };
   const parsed = configSchema.safeParse(raw);

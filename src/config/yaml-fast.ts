@@ -1,0 +1,15 @@
+import { CORE_SCHEMA, load } from 'js-yaml';
+
+/**
+ * The config's values read by js-yaml with the YAML 1.2 core schema, the schema the `yaml` library
+ * resolves by default (no timestamps, no merge keys, no binary), so both give the same values; js-yaml
+ * reads a 10,000-target config several times faster. Undefined when js-yaml refuses the text: the
+ * `yaml` library then reads it, and names the line of what is wrong (load.ts).
+ */
+export function readFast(text: string): unknown {
+  try {
+    return load(text, { schema: CORE_SCHEMA }) ?? {};
+  } catch {
+    return undefined;
+  }
+}
