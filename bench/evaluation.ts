@@ -19,6 +19,7 @@ import {
 import { recordReads, replayReads } from './read-baseline.js';
 
 const MIN = 60_000;
+const thousands = (n: number): string => n.toLocaleString('en-US');
 const NOW = Date.parse('2026-06-01T06:00:00Z');
 const DAYS = 365;
 const FULL_RUNS = 3;
@@ -179,7 +180,7 @@ export function evaluationFigures(scale: number): FigureResult[] {
         baseline: {
           value: round(baseline.ms / 1000),
           unit: 's',
-          how: `the ${baseline.reads.toLocaleString('en-US')} reads of one pass (${baseline.rows.toLocaleString('en-US')} rows), raw statements`,
+          how: `the ${thousands(baseline.reads)} reads of one pass (${thousands(baseline.rows)} rows), raw statements`,
         },
         goal: fullGoal,
         ...judge(fullGoal, fullMs, baseline.ms),
