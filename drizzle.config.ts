@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: ['./src/db/schema.ts', './src/db/schema-discovery.ts', './src/db/schema-drills.ts'],
+  schema: ['./src/db/schema.ts', './src/db/schema-discovery.ts', './src/db/schema-drills.ts', './src/db/schema-evidence.ts'],
   out: './migrations',
 });

@@ -92,6 +92,10 @@ export const LAZY_COMMANDS: readonly LazyCommands[] = [
     load: async () => (await import('./notify-test.js')).notifyCommand,
   },
   {
+    commands: [{ term: 'evidence', description: 'prove the evidence: verify its hash chain, print the report signing key' }],
+    load: async () => (await import('./evidence.js')).evidenceCommand,
+  },
+  {
     commands: [{ term: 'db', description: 'database maintenance: migrate, back up and restore the evidence' }],
     load: async () => (await import('./db.js')).dbCommand,
   },

@@ -5,8 +5,10 @@ import type { Command } from 'commander';
 import { runCycle } from '../../jobs/cycle.js';
 import { createDeps } from '../../jobs/deps.js';
 import { loadConfigFile } from '../config/load.js';
+import { configSnapshotHash } from '../config/snapshot.js';
 import { systemClock } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { chainConfig } from '../db/evidence.js';
 import { type DemoFleet, demoFleet } from '../simulator/demo-fleet.js';
 import { startSimulator } from '../simulator/server.js';
 import { simulatorConfig } from '../simulator/sim-config.js';
@@ -77,6 +79,7 @@ async function runDemo(io: CliIO, dirOption: string | undefined): Promise<number
     const loaded = loadConfigFile(configPath, { env: {} });
     const db = openDatabase(loaded.databasePath);
     const deps = createDeps({ db, loaded, clock, log: logger(io) });
+    chainConfig(db, configSnapshotHash(loaded), clock());
     const say = (s = '') => println(io.stdout, s);
     say('backup-auditor demo: everything below runs on 127.0.0.1');
     say(`  provider simulator  ${sim.url} (Alibaba RDS, UCloud UPgSQL and TiDB, OTC RDS, Huawei DDS; signatures and IAM tokens verified)`);

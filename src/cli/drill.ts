@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { deliverDue } from '../../jobs/cycle.js';
 import { createDeps } from '../../jobs/deps.js';
+import { configSnapshotHash } from '../config/snapshot.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { instantArg } from '../core/time.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
 import { type Drill, drillJson, listDrills, type RecordOutcome, recordDrill } from '../db/drills.js';
+import { chainConfig } from '../db/evidence.js';
 import { readTargetFindings } from '../db/findings.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { DRILL_RESULTS, drillInput } from '../domain/drill.js';
@@ -80,6 +82,7 @@ export function drillCommand(program: Command, io: CliIO, run: Run, clock: Clock
         }
         const db = openDatabase(loaded.databasePath);
         try {
+          chainConfig(db, configSnapshotHash(loaded), now);
           const effective = withAutoTargets(loaded, db, now);
           const targets = effective.config.targets.map((t) => t.id);
           if (!targets.includes(o.target)) {

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { deliverDue } from '../../jobs/cycle.js';
 import { createDeps } from '../../jobs/deps.js';
+import { configSnapshotHash } from '../config/snapshot.js';
 import { iso } from '../core/clock.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { chainConfig } from '../db/evidence.js';
 import { findingsAsOf } from '../db/findings.js';
 import { evaluateTargets } from '../engine/evaluate.js';
 import { judgeTarget } from '../engine/judge.js';
@@ -33,6 +35,7 @@ export function evaluateCommand(program: Command, io: CliIO, run: (fn: () => Pro
         try {
           const deps = createDeps({ db, loaded, log: logger(io) });
           if (at === undefined) {
+            chainConfig(db, configSnapshotHash(loaded), deps.clock());
             const summary = evaluateTargets(deps);
             const delivery = await deliverDue(deps, { flush: true });
             if (!opts.json)

@@ -44,6 +44,7 @@ schedules:
   discover: "0 * * * *"                 # cron: listing the instances of accounts with discover:
   dbBackup: "0 3 * * *"                 # cron: the daemon's backup of its own database (with dbBackup:)
 dbBackup: { dir: ./backups, keep: 14 }  # checked copies of the evidence; evidence-backup alarms when they stop
+# evidence: { signingKey: { file: ./secrets/signing.pem } }  # Ed25519 (openssl genpkey -algorithm ed25519): signs report --out
 http:                                   # the daemon's /healthz and /metrics; remove to disable
   listen: 127.0.0.1:9464
   apiToken: { env: API_TOKEN }          # optional: turns on POST /api/v1/drills (Authorization: Bearer <token>)

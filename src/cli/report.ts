@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { createDeps } from '../../jobs/deps.js';
 import type { LoadedConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
+import { signBytes } from '../core/signature.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
@@ -28,6 +29,7 @@ const rawOptions = z.object({
   out: z.string().optional(),
   send: z.boolean().optional(),
   reconstruct: z.boolean().optional(),
+  sign: z.boolean().optional(),
 });
 
 /** What a valid `report` invocation asks for. */
@@ -40,6 +42,8 @@ export interface ReportArgs {
   readonly send: boolean;
   /** Reconstruct every target's time before its first poll from its first listing before computing. */
   readonly reconstruct: boolean;
+  /** `--sign`: write `<out>.sig` (also done whenever the config has `evidence.signingKey`). */
+  readonly sign: boolean;
 }
 
 /**
@@ -62,6 +66,7 @@ export function reportArgs(timeZone: string, now: number) {
       return fail('format', `"${o.format}" is not a format: use ${REPORT_FORMATS.join(', ')}`);
     if (o.out !== undefined && o.out.trim() === '') return fail('out', 'needs a file name');
     if (format === 'pdf' && o.out === undefined) return fail('format', 'pdf is a binary file: give --out FILE');
+    if (o.sign && o.out === undefined) return fail('sign', 'the signature goes beside the report file: give --out FILE');
     let period: Period;
     if (o.week !== undefined) {
       const week = parseIsoWeek(o.week);
@@ -91,11 +96,12 @@ export function reportArgs(timeZone: string, now: number) {
       out: o.out,
       send: o.send === true,
       reconstruct: o.reconstruct === true,
+      sign: o.sign === true,
     };
   });
 }
 
-/** `report [--week W | --from I --to I] [--format F] [--out FILE] [--send]`. */
+/** `report [--week W | --from I --to I] [--format F] [--out FILE [--sign]] [--send]`. */
 export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promise<number> | number) => Promise<void>): void {
   program
     .command('report')
@@ -109,6 +115,7 @@ export function reportCommand(program: Command, io: CliIO, run: (fn: () => Promi
     .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default: from the --out extension, else md; pdf needs --out and Chromium)`)
     .option('--out <file>', 'write the report to FILE instead of stdout')
     .option('--send', 'also deliver it to report.channels (email: HTML with a text part; Slack: a summary), even if already sent')
+    .option('--sign', 'write an Ed25519 signature of the --out file to <out>.sig (automatic when the config has evidence.signingKey)')
     .option('--reconstruct', "first reconstruct each target's time before its first poll from that poll's listing (writes the database)")
     .action((opts: unknown) => run(() => runReport(opts, program.opts<GlobalOptions>(), io)));
 }
@@ -133,6 +140,11 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
     println(io.stderr, `report: no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` or start the daemon first`);
     return EXIT.runtime;
   }
+  const signingKey = loaded.config.evidence?.signingKey;
+  if (args.sign && signingKey === undefined) {
+    println(io.stderr, 'report: --sign: the config has no evidence.signingKey (e.g. `evidence: { signingKey: { file: signing.pem } }`)');
+    return EXIT.usage;
+  }
   const output = renderer(args.format, loaded, io);
   if ('problem' in output) {
     println(io.stderr, `report: --format pdf: ${output.problem}`);
@@ -147,8 +159,14 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
       println(io.stderr, `report: reconstructed ${config.targets.length} targets' time before their first poll (${changes} changes)`);
     }
     const report = buildReport(deps, args.period, now);
-    if (args.out !== undefined) writeAtomically(resolve(io.cwd, args.out), await output.render(report));
-    else if (!args.send || args.formatGiven) await writeOut(io.stdout, await output.render(report));
+    if (args.out !== undefined) {
+      const path = resolve(io.cwd, args.out);
+      writeAtomically(path, await output.render(report));
+      if (signingKey !== undefined) {
+        const where = 'evidence.signingKey';
+        writeAtomically(`${path}.sig`, [`${signBytes(loaded.secret(signingKey, where), readFileSync(path), where)}\n`]);
+      }
+    } else if (!args.send || args.formatGiven) await writeOut(io.stdout, await output.render(report));
     if (!args.send) return EXIT.compliant;
     let failed = 0;
     for (const { channel, outcome } of await sendReport(deps, report)) {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { type CycleSummary, type PollObserver, runCycle } from '../../jobs/cycle.js';
 import { createDeps, createWorkerServices } from '../../jobs/deps.js';
+import { configSnapshotHash } from '../config/snapshot.js';
 import { errorMessage } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
+import { chainConfig } from '../db/evidence.js';
 import { StoreWriteError, storeWriteProblem } from '../db/store-errors.js';
 import { sendStoreNotice } from '../notify/emergency.js';
 import { notifiers } from '../notify/registry.js';
@@ -43,6 +45,7 @@ export function runOnceCommand(program: Command, io: CliIO, run: (fn: () => Prom
         const progress = progressFor(io, { verb: 'polling', noun: 'targets', total, json: opts.json === true });
         const cycle = async (db: Db, notify?: Registry<Notifier>) => {
           const deps = createDeps({ db, loaded, log: logger(io), ...(notify && { notifiers: notify }) });
+          chainConfig(db, configSnapshotHash(loaded), deps.clock());
           try {
             return await runCycle(deps, {
               ...(opts.target && { targetIds: opts.target }),

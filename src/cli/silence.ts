@@ -2,10 +2,12 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { rules } from '../../rules/registry.js';
+import { configSnapshotHash } from '../config/snapshot.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, type Db, openDatabase } from '../db/client.js';
+import { chainConfig } from '../db/evidence.js';
 import { addSilence, expireSilence, listSilences, type Silence, silenceMatchers } from '../db/silences.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
@@ -21,6 +23,7 @@ export function silenceCommand(program: Command, io: CliIO, run: Run, clock: Clo
       const loaded = loadConfig(program.opts<GlobalOptions>(), io);
       const db = openDatabase(loaded.databasePath);
       try {
+        chainConfig(db, configSnapshotHash(loaded), clock());
         return fn(db, loaded.config.timezone, { targets: new Set(loaded.config.targets.map((t) => t.id)) });
       } finally {
         closeDatabase(db);

@@ -152,11 +152,13 @@ function validEntries(raw: unknown): SecretHolders {
   const root = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const beat = heartbeat.safeParse(root.heartbeat);
   const http = configSchema.shape.http.safeParse(root.http);
+  const evidence = configSchema.shape.evidence.safeParse(root.evidence);
   return {
     accounts: entries(root.accounts, account),
     channels: entries(root.channels, channel),
     heartbeat: beat.success ? beat.data : undefined,
     http: http.success ? http.data : undefined,
+    evidence: evidence.success ? evidence.data : undefined,
   };
 }
 
@@ -165,9 +167,11 @@ interface SecretHolders {
   readonly channels: Readonly<Record<string, ChannelConfig>>;
   readonly heartbeat?: HeartbeatConfig | undefined;
   readonly http?: { readonly apiToken?: SecretRef | undefined } | undefined;
+  readonly evidence?: { readonly signingKey?: SecretRef | undefined } | undefined;
 }
 
-function secretRefs(config: SecretHolders): SecretUse[] {
+/** Every secret reference of a config, with where it is written. */
+export function secretRefs(config: SecretHolders): SecretUse[] {
   const out: SecretUse[] = [];
   for (const [name, a] of Object.entries(config.accounts)) {
     const at = `accounts.${name}`;
@@ -187,12 +191,16 @@ function secretRefs(config: SecretHolders): SecretUse[] {
   }
   if (config.heartbeat) out.push({ where: 'heartbeat.url', ref: config.heartbeat.url, check: urlCheck(/^https?:$/, 'an http(s) URL') });
   if (config.http?.apiToken) out.push({ where: 'http.apiToken', ref: config.http.apiToken, check: tokenCheck });
+  if (config.evidence?.signingKey) out.push({ where: 'evidence.signingKey', ref: config.evidence.signingKey, check: pemCheck });
   return out;
 }
 
 /** An API token a guess cannot find: 16 characters at least (`openssl rand -hex 32` gives 64). */
 const tokenCheck = (value: string): string | undefined =>
   value.length < 16 ? 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' : undefined;
+
+const pemCheck = (value: string): string | undefined =>
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value) ? undefined : 'must be a PEM private key (openssl genpkey -algorithm ed25519)';
 
 const urlCheck =
   (protocol: RegExp, what: string) =>

@@ -193,6 +193,8 @@ export const configSchema = z.strictObject({
       attachPdf: z.boolean().default(false),
     })
     .default({ channels: [], attachPdf: false }),
+  /** Signing reports: `signingKey` is an Ed25519 private key in PEM (a secret: `{file: PATH}`); `report` then writes `<out>.sig`. */
+  evidence: z.strictObject({ signingKey: secretRef.optional() }).optional(),
   /** Frameworks whose controls the weekly report and `controls` judge (src/controls/); absent = no Controls section. */
   frameworks: z
     .array(z.enum(frameworks.ids, { error: (i) => `unknown framework ${JSON.stringify(i.input)}; known: ${frameworks.ids.join(', ')}` }))

@@ -5,11 +5,13 @@ import { offerDueDigests } from '../../jobs/offer.js';
 import { pollJob } from '../../jobs/poll.js';
 import { consume } from '../../jobs/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import { configSnapshotHash } from '../config/snapshot.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { chainConfig } from '../db/evidence.js';
 import { recordHolder, releaseHolder } from '../db/holder.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { claimOwner } from '../notify/outbox.js';
@@ -65,6 +67,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   const db = openDatabase(opts.loaded.databasePath);
   // `db restore` refuses to replace the file under a running daemon: it reads who holds it here.
   recordHolder(db, { host: hostname(), pid: process.pid, startedAt: clock() });
+  chainConfig(db, configSnapshotHash(opts.loaded), clock());
   const backend = createBackend(opts.loaded, log, opts);
   const checkpointer = await startCheckpointer(db, opts.loaded.databasePath, { log });
   const metrics = createMetrics();

@@ -3,6 +3,7 @@ import type { DrillFact } from '../../rules/types.js';
 import { iso } from '../core/clock.js';
 import type { DrillInput, DrillResult, DrillSource } from '../domain/drill.js';
 import type { Db } from './client.js';
+import { appendEvidence } from './evidence.js';
 import { prepared } from './statements.js';
 
 /** One recorded restore drill. */
@@ -76,12 +77,12 @@ export function recordDrill(db: Db, input: DrillInput, opts: { now: number; sour
     source: opts.source,
   };
   const c = db.$client;
-  const inserted = c
-    .prepare(
-      `INSERT INTO drills (id, target_id, backup_id, result, at, duration_ms, note, evidence_url, recorded_at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    )
-    .run(
+  const insert = c.prepare(
+    `INSERT INTO drills (id, target_id, backup_id, result, at, duration_ms, note, evidence_url, recorded_at, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING *`,
+  );
+  const write = c.transaction((): boolean => {
+    const row = insert.get(
       drill.id,
       drill.targetId,
       drill.backupId,
@@ -92,8 +93,11 @@ export function recordDrill(db: Db, input: DrillInput, opts: { now: number; sour
       drill.evidenceUrl,
       opts.now,
       opts.source,
-    );
-  if (inserted.changes === 1) return { kind: 'created', drill };
+    ) as Row | undefined;
+    if (row) appendEvidence(db, 'drill', { ref: row.id, at: row.recorded_at, row: { ...row } });
+    return row !== undefined;
+  });
+  if (write.immediate()) return { kind: 'created', drill };
   const existing = toDrill(c.prepare(`SELECT * FROM drills WHERE id = ?`).get(drill.id) as Row);
   const fields = CONTENT.filter((k) => existing[k] !== drill[k]);
   return fields.length === 0 ? { kind: 'repeat', drill: existing } : { kind: 'conflict', drill: existing, fields };

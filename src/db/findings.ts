@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { AlertItem } from '../domain/alert.js';
 import type { FindingState, Severity } from '../domain/finding.js';
 import type { Db } from './client.js';
+import { appendEvidence } from './evidence.js';
 
 export interface FindingRow {
   targetId: string;
@@ -103,11 +104,13 @@ export interface FindingWrite {
 }
 
 /**
- * Upserts a finding; on a state change also appends a finding_events row; and inserts the outbox rows
- * in the same statement batch. The caller wraps a target's writes in one transaction, so a finding
+ * Upserts a finding; on a state change also appends a finding_events row and its evidence link; and
+ * inserts the outbox rows in the same statement batch. The caller wraps a target's writes in one transaction, so a finding
  * change and its notifications are committed together or not at all.
  */
 export function writeFinding(db: Db, previous: FindingRow | undefined, w: FindingWrite): { changed: boolean; eventId: number | null } {
+  // The finding event and its evidence link are written together: in the caller's transaction, or in one of its own.
+  if (!db.$client.inTransaction) return db.$client.transaction(() => writeFinding(db, previous, w)).immediate();
   const s = statements(db);
   const changed = !previous || previous.state !== w.state;
   const since = changed ? w.now : previous.since;
@@ -123,7 +126,10 @@ export function writeFinding(db: Db, previous: FindingRow | undefined, w: Findin
     s.upsert.run(w.targetId, w.ruleId, w.state, w.severity, since, w.reason, details, w.now, firing, lastNotifiedAt, w.silencedBy);
   let eventId: number | null = null;
   if (changed) {
-    eventId = Number(s.event.run(w.targetId, w.ruleId, previous?.state ?? null, w.state, w.now, w.reason).lastInsertRowid);
+    const from = previous?.state ?? null;
+    eventId = Number(s.event.run(w.targetId, w.ruleId, from, w.state, w.now, w.reason).lastInsertRowid);
+    const row = { id: eventId, target_id: w.targetId, rule_id: w.ruleId, from_state: from, to_state: w.state, at: w.now, reason: w.reason };
+    appendEvidence(db, 'finding-event', { ref: String(eventId), at: w.now, row });
   }
   for (const n of w.notify) s.notify.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
   return { changed, eventId };

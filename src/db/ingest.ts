@@ -4,6 +4,8 @@ import { compareText } from '../core/text.js';
 import type { NormalizedBackup } from '../domain/backup.js';
 import type { PollRecord } from '../domain/poll.js';
 import type { Db } from './client.js';
+import { appendEvidence } from './evidence.js';
+import type { Row } from './evidence-records.js';
 
 export interface IngestSummary {
   readonly pollId: number;
@@ -107,9 +109,18 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         outcome.error.requestId ?? null,
         outcome.error.permanent === undefined ? null : outcome.error.permanent ? 1 : 0,
       );
-      return { pollId: Number(r.lastInsertRowid), items: 0, newBackups: 0, statusChanges: 0, duplicate: r.changes === 0 };
+      if (r.changes === 0) return { pollId: 0, items: 0, newBackups: 0, statusChanges: 0, duplicate: true };
+      const pollId = Number(r.lastInsertRowid);
+      chainPoll(db, pollId, poll, {
+        outcome: 'error',
+        error_kind: outcome.error.kind,
+        error_code: outcome.error.code ?? null,
+        pages: outcome.pages,
+      });
+      return { pollId, items: 0, newBackups: 0, statusChanges: 0, duplicate: false };
     }
     const list = dedupeBackups(outcome.backups);
+    const hash = contentHash(list);
     const withProblems = list.filter((b) => b.problems && b.problems.length > 0);
     const sample = withProblems.slice(0, 20).flatMap((b) => (b.problems ?? []).map((p) => `${b.backupId}: ${p}`));
     const r = s.insertPoll.run(
@@ -125,15 +136,17 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
       list.length,
       withProblems.length,
       sample.length > 0 ? JSON.stringify(sample) : null,
-      contentHash(list),
+      hash,
       null,
       null,
     );
     if (r.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
     const pollId = Number(r.lastInsertRowid);
+    chainPoll(db, pollId, poll, { outcome: 'ok', pages: outcome.pages, items: list.length, content_hash: hash });
     const at = poll.finishedAt;
     let newBackups = 0;
     let statusChanges = 0;
+    const events: Row[] = [];
     for (const b of list) {
       const raw = JSON.stringify(b.raw);
       const stored = s.selectBackup.get(poll.targetId, b.backupId) as [status: string, kind: string, endedAt: number | null] | undefined;
@@ -156,7 +169,8 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
           at,
           pollId,
         );
-        s.insertEvent.run(poll.targetId, b.backupId, pollId, at, null, b.status, b.rawStatus);
+        const id = s.insertEvent.run(poll.targetId, b.backupId, pollId, at, null, b.status, b.rawStatus).lastInsertRowid;
+        events.push(eventRow(id, poll, b, pollId, null));
         newBackups++;
       } else if (previous === b.status && stored?.[1] === b.kind && stored[2] === b.endedAt) {
         s.updateBackupUnindexed.run(b.name, b.trigger, b.rawStatus, b.startedAt, b.sizeBytes, raw, at, pollId, poll.targetId, b.backupId);
@@ -177,12 +191,44 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
           b.backupId,
         );
         if (previous !== b.status) {
-          s.insertEvent.run(poll.targetId, b.backupId, pollId, at, previous, b.status, b.rawStatus);
+          const id = s.insertEvent.run(poll.targetId, b.backupId, pollId, at, previous, b.status, b.rawStatus).lastInsertRowid;
+          events.push(eventRow(id, poll, b, pollId, previous));
           statusChanges++;
         }
       }
     }
+    const first = events[0]?.id;
+    if (first !== undefined) appendEvidence(db, 'backup-events', { ref: `${first}-${events.at(-1)?.id}`, at, row: events });
     return { pollId, items: list.length, newBackups, statusChanges, duplicate: false };
   });
   return run.immediate();
 }
+
+/** Appends a poll_runs row just written to the evidence chain, as the row reads back. */
+function chainPoll(db: Db, id: number, poll: PollRecord, fields: Readonly<Record<string, string | number | null>>): void {
+  const row = {
+    id,
+    target_id: poll.targetId,
+    slot: poll.slot ?? null,
+    started_at: poll.startedAt,
+    finished_at: poll.finishedAt,
+    error_kind: null,
+    error_code: null,
+    items: 0,
+    content_hash: null,
+    ...fields,
+  };
+  appendEvidence(db, 'poll', { ref: String(id), at: poll.finishedAt, row });
+}
+
+/** A backup_events row just written, as it reads back: what the poll's `backup-events` link covers. */
+const eventRow = (id: number | bigint, poll: PollRecord, b: NormalizedBackup, pollId: number, from: string | null): Row => ({
+  id: Number(id),
+  target_id: poll.targetId,
+  backup_id: b.backupId,
+  poll_id: pollId,
+  at: poll.finishedAt,
+  from_status: from,
+  to_status: b.status,
+  raw_status: b.rawStatus,
+});

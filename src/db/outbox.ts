@@ -1,5 +1,6 @@
 import type { AlertItem } from '../domain/alert.js';
 import type { Db } from './client.js';
+import { appendEvidence } from './evidence.js';
 
 /** An outbox row claimed for sending. */
 export interface ClaimedRow {
@@ -103,7 +104,7 @@ export function recordAttempts(db: Db, rows: readonly ClaimedRow[], now: number,
   const attempt = c.prepare(`INSERT INTO notification_attempts (notification_id, at, channel, outcome, error) VALUES (?, ?, ?, ?, ?)`);
   const sent = c.prepare(
     `UPDATE notifications SET status = 'sent', attempts = ?, sent_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = NULL
-     WHERE id = ?`,
+     WHERE id = ? RETURNING *`,
   );
   const unsent = c.prepare(
     `UPDATE notifications SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL, last_error = ?
@@ -114,7 +115,8 @@ export function recordAttempts(db: Db, rows: readonly ClaimedRow[], now: number,
       const attempts = r.attempts + 1;
       const res = result(r);
       if (res.outcome === 'sent') {
-        sent.run(attempts, now, r.id);
+        const row = sent.get(attempts, now, r.id) as Record<string, unknown> | undefined;
+        if (row) appendEvidence(db, 'notification', { ref: String(r.id), at: now, row });
         attempt.run(r.id, now, r.channel, 'sent', null);
       } else {
         const retry = res.outcome === 'retry';

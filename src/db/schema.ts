@@ -9,6 +9,7 @@ import { FINDING_STATES, SEVERITIES } from '../domain/finding.js';
 // The discovery tables live in their own file; re-exported so `import * as schema` (src/db/client.ts) holds every table.
 export { backupPolicies, discoveredInstances, discoveryRuns } from './schema-discovery.js';
 export { drills } from './schema-drills.js';
+export { evidenceChain } from './schema-evidence.js';
 
 /** One row per finished poll attempt of a target, written in the same transaction as what it saw. */
 export const pollRuns = sqliteTable(
@@ -204,6 +205,8 @@ export const silences = sqliteTable(
     createdAt: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
     /** Set by `silence expire`: ends_at then becomes that instant; kept for the audit trail. */
     expiredAt: integer('expired_at'),
+    /** The end the silence was added with, which `silence expire` does not change (null for silences added before it was kept). */
+    plannedEndsAt: integer('planned_ends_at'),
   },
   (t) => [index('silences_window').on(t.startsAt, t.endsAt)],
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from './client.js';
+import { appendEvidence } from './evidence.js';
 
 /** What a silence matches; every given matcher must match. */
 export const silenceMatchers = z
@@ -53,10 +54,17 @@ export function addSilence(
   db: Db,
   s: { matchers: SilenceMatchers; startsAt: number; endsAt: number; reason: string; author: string | null; now: number },
 ): Silence {
-  const r = db.$client
-    .prepare(`INSERT INTO silences (matchers, starts_at, ends_at, reason, author, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`)
-    .get(JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.reason, s.author, s.now) as Row;
-  return toSilence(r);
+  const c = db.$client;
+  const insert = c.prepare(
+    `INSERT INTO silences (matchers, starts_at, ends_at, planned_ends_at, reason, author, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  );
+  const add = c.transaction((): Row => {
+    const r = insert.get(JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.endsAt, s.reason, s.author, s.now) as Row;
+    appendEvidence(db, 'silence-added', { ref: String(r.id), at: r.created_at, row: { ...r } });
+    return r;
+  });
+  return toSilence(add.immediate());
 }
 
 /** Silences in force at `now` (start ≤ now < end). */
@@ -76,9 +84,15 @@ export function listSilences(db: Db, now: number, current: boolean): Silence[] {
 
 /** Ends a silence now. Returns false when there is no such silence or it was already over. */
 export function expireSilence(db: Db, id: number, now: number): boolean {
-  return (
-    db.$client.prepare(`UPDATE silences SET ends_at = ?, expired_at = ? WHERE id = ? AND ends_at > ?`).run(now, now, id, now).changes === 1
-  );
+  const c = db.$client;
+  const expire = c.prepare(`UPDATE silences SET ends_at = ?, expired_at = ? WHERE id = ? AND ends_at > ? RETURNING *`);
+  return c
+    .transaction((): boolean => {
+      const r = expire.get(now, now, id, now) as Row | undefined;
+      if (r) appendEvidence(db, 'silence-expired', { ref: String(id), at: now, row: { ...r } });
+      return r !== undefined;
+    })
+    .immediate();
 }
 
 export function silenceMatches(s: Silence, item: { targetId: string; ruleId: string; labels: Readonly<Record<string, string>> }): boolean {

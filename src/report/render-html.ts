@@ -11,6 +11,7 @@ import {
   alarmsInPeriod,
   DETAIL_TARGETS,
   dur,
+  evidenceText,
   field,
   local,
   MAX_ROWS,
@@ -75,6 +76,7 @@ export function renderHtml(report: ComplianceReport, opts: HtmlOptions = {}): st
     `<p style="${FONT}margin:0 0 12px;font-size:13px;${MUTED}">${week}${e(span(report, report.period))}, ` +
       `${e(dur(report.period.lengthMs))}; compared with ${e(periodName(report, report.previousPeriod))}. ` +
       `Generated ${e(report.generatedAt)}.</p>`,
+    `<p style="${FONT}margin:0 0 12px;font-size:12px;${MUTED}word-break:break-all;">${e(evidenceText(report))}</p>`,
     table(
       ['Fleet', ''],
       [

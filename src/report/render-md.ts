@@ -11,6 +11,7 @@ import {
   DAY_LEGEND,
   DETAIL_TARGETS,
   dur,
+  evidenceText,
   field,
   local,
   MAX_ROWS,
@@ -76,6 +77,8 @@ export function renderMarkdown(report: ComplianceReport, opts: MarkdownOptions =
       `${dur(report.period.lengthMs)}; compared with ${esc(periodName(report, report.previousPeriod))}. ` +
       `Times are in ${name(report.timezone)}.`,
     `Generated ${esc(report.generatedAt)}.`,
+    '',
+    esc(evidenceText(report)),
     '',
     '## Fleet',
     '',

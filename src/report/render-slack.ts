@@ -2,7 +2,7 @@ import { escapeMrkdwn, escapeWithin, SLACK_LIMITS, type SlackBlock, type SlackPa
 import { periodName, reportHeading } from './title.js';
 import type { ComplianceReport, TargetReport } from './types.js';
 import type { GroupSummary } from './types-fleet.js';
-import { complianceText, dur, field, pct, periodNoun, pts, reportTitle, span } from './view.js';
+import { complianceText, dur, evidenceText, field, pct, periodNoun, pts, reportTitle, span } from './view.js';
 import { metCell } from './view-rpo.js';
 
 /**
@@ -98,6 +98,7 @@ export function reportSlack(report: ComplianceReport): SlackPayload {
         text: escapeMrkdwn(`Full report: backup-auditor report ${args} --format html · generated ${report.generatedAt}`),
         verbatim: true,
       },
+      { type: 'mrkdwn', text: escapeMrkdwn(evidenceText(report)), verbatim: true },
     ],
   });
   return { text: escapeWithin(title, SLACK_LIMITS.fallbackText), blocks };

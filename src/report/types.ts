@@ -26,6 +26,12 @@ export interface ComplianceReport {
   readonly version: 2;
   /** When the report was computed. */
   readonly generatedAt: string;
+  /**
+   * The evidence chain's head when the report was computed (absent while the chain has no link yet).
+   * A copy of the report kept outside the host anchors the stored evidence: `backup-auditor evidence
+   * verify --head <head>` fails if the chain no longer holds it. Added within version 2.
+   */
+  readonly evidence?: ReportEvidence;
   /** The config's IANA timezone: days and weeks are counted in it. */
   readonly timezone: string;
   readonly period: ReportPeriod;
@@ -46,6 +52,14 @@ export interface ComplianceReport {
    * (types-controls.ts). Added within version 2.
    */
   readonly controls?: ControlsReport;
+}
+
+/** The evidence chain's last link (src/db/evidence.ts). */
+export interface ReportEvidence {
+  /** Its hash: 64 hex digits. */
+  readonly head: string;
+  /** Its place in the chain, 1 for the genesis. */
+  readonly seq: number;
 }
 
 /** A period `[start, end)`. */

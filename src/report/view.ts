@@ -171,3 +171,14 @@ export function alarmsInPeriod(report: ComplianceReport, max = Number.POSITIVE_I
 export function moreNote(shown: number, total: number, what: string): string | null {
   return total > shown ? `…and ${total - shown} more ${what}: see the JSON or CSV report.` : null;
 }
+
+/**
+ * The evidence chain's head as every format prints it, one line: what a copy of the report anchors
+ * (`evidence verify --head` checks the stored evidence still holds it).
+ */
+export function evidenceText(report: Pick<ComplianceReport, 'evidence'>): string {
+  const e = report.evidence;
+  return e === undefined
+    ? 'Evidence chain: no links yet.'
+    : `Evidence chain head: link ${e.seq}, ${e.head} (backup-auditor evidence verify --head ${e.head}).`;
+}

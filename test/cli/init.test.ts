@@ -176,7 +176,8 @@ describe('backup-auditor init --example', () => {
     // Commented out on purpose: an example must not need a Redis server or a secret file; their lines are there.
     expect(text).toContain('# redis: redis://');
     expect(text).toContain('# privateKey: { file: ./secrets/');
-    keysInExample.add('redis').add('file');
+    expect(text).toContain('# evidence: { signingKey: { file: ./secrets/');
+    keysInExample.add('redis').add('file').add('evidence').add('signingKey');
     const missing = [...schemaPropertyNames(configJsonSchema())].filter((k) => !keysInExample.has(k));
     expect(missing).toEqual([]);
   });

@@ -1,0 +1,20 @@
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { EVIDENCE_KINDS } from '../domain/evidence.js';
+
+/**
+ * The evidence chain: one link per evidence record, appended in the transaction that writes the
+ * record (src/db/evidence.ts). `digest` is the SHA-256 of the record's canonical encoding and `hash`
+ * the SHA-256 of the previous link's hash followed by `digest`, so changing, removing or reordering
+ * any record breaks every link after it. Kept apart from schema.ts, which re-exports it.
+ */
+export const evidenceChain = sqliteTable('evidence_chain', {
+  /** The link's place in the chain, 1 first (the genesis). */
+  seq: integer('seq').primaryKey(),
+  kind: text('kind', { enum: EVIDENCE_KINDS }).notNull(),
+  /** The record's id in its table (the config hash for `config`, what predates the chain for `genesis`). */
+  ref: text('ref').notNull(),
+  /** The record's instant, epoch milliseconds. */
+  at: integer('at').notNull(),
+  digest: text('digest').notNull(),
+  hash: text('hash').notNull(),
+});
