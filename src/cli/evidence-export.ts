@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { type LoadedConfig, secretRefs } from '../config/load.js';
 import { configSnapshot } from '../config/snapshot.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
 import { readTarGz, writeTarGz } from '../core/tar.js';
@@ -8,7 +9,7 @@ import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase, readTransaction } from '../db/client.js';
 import { chainSegment, exportRows } from '../db/evidence-export.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
-import { bundleFiles } from '../report/evidence-bundle.js';
+import { bundleFiles, secretsIn } from '../report/evidence-bundle.js';
 import { type BundleVerdict, verifyBundle } from '../report/evidence-bundle-verify.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
@@ -85,11 +86,27 @@ export function exportCommand(evidence: Command, program: Command, io: CliIO, ru
         } finally {
           closeDatabase(db);
         }
+        const leaks = secretsIn(files, resolvedSecrets(loaded));
+        if (leaks.length > 0) {
+          println(io.stderr, `evidence export: refused: a secret's value is in the evidence (${leaks.join(', ')}); nothing written`);
+          return EXIT.runtime;
+        }
         await writeTarGz(o.data.out, files, now);
         println(io.stdout, `evidence export: wrote ${o.data.out} (${files.length} files, ${iso(o.data.from)} to ${iso(o.data.to)})`);
         return EXIT.compliant;
       }),
     );
+}
+
+/** The values of the config's secrets that can be read here: one that cannot is not looked for. */
+function resolvedSecrets(loaded: LoadedConfig): { where: string; value: string }[] {
+  return secretRefs(loaded.config).flatMap((u) => {
+    try {
+      return [{ where: u.where, value: loaded.secret(u.ref, u.where) }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** `evidence verify --bundle FILE`: checks an exported bundle offline. */

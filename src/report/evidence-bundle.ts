@@ -92,3 +92,20 @@ export function bundleFiles(input: BundleInput): ArchiveFile[] {
   }
   return [...out, ...data];
 }
+
+/** Secret values shorter than this are not looked for: they would turn up by chance. */
+const SHORTEST_SECRET = 8;
+
+/**
+ * Where a secret's value appears in the files (`accounts.x.accessKeySecret in polls.jsonl`): the
+ * config snapshot holds references only, but a provider's error message could quote a key. An
+ * export that would carry one is refused rather than written.
+ */
+export function secretsIn(files: readonly ArchiveFile[], secrets: readonly { where: string; value: string }[]): string[] {
+  const out: string[] = [];
+  for (const s of secrets.filter((x) => x.value.length >= SHORTEST_SECRET)) {
+    for (const f of files)
+      if (f.bytes.includes(s.value) || f.bytes.includes(JSON.stringify(s.value).slice(1, -1))) out.push(`${s.where} in ${f.name}`);
+  }
+  return out;
+}

@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { evidenceHead } from '../../src/db/evidence.js';
+import { recordPoll } from '../../src/db/ingest.js';
 import { runCli } from '../helpers/cli.js';
 import { writeEvidence } from '../helpers/evidence.js';
 import { tempConfig } from '../helpers/temp.js';
@@ -151,6 +152,32 @@ printf '%s%s' ${previous} ${link.digest} | sha256sum`;
     const verdict = JSON.parse(r.stdout);
     expect(verdict.problems).toContain(`${'MANIFEST.sha256.sig'}: the signature does not match MANIFEST.sha256 and public-key.pem`);
     expect(verdict.problems.some((p: string) => /^link \d+: its record does not hash to its digest: edited$/.test(p))).toBe(true);
+  });
+
+  it('refuses to write a bundle where a secret value turns up, naming the secret and the file', async () => {
+    const other = tempConfig(CONFIG, 'ba-export-leak-');
+    try {
+      writeFileSync(join(other.dir, 'signing.pem'), privatePem);
+      const db = openDatabase(join(other.dir, 'audit.db'));
+      writeEvidence(db);
+      const error = { kind: 'auth' as const, code: 'Denied', message: `key ${ENV_SECRET} rejected`, permanent: true };
+      recordPoll(db, {
+        targetId: 'orders',
+        startedAt: Date.parse('2026-11-20T05:00Z'),
+        finishedAt: Date.parse('2026-11-20T05:00Z'),
+        outcome: { ok: false, pages: 0, error },
+      });
+      closeDatabase(db);
+      const out = join(other.dir, 'leak.tar.gz');
+      const r = await runCli(['--config', other.config, 'evidence', 'export', ...RANGE, '--out', out], { env: ENV });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(
+        `evidence export: refused: a secret's value is in the evidence (accounts.ali2.accessKeySecret in polls.jsonl`,
+      );
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      other.cleanup();
+    }
   });
 
   it('refuses bad options, naming the option', async () => {
