@@ -32,7 +32,8 @@ function checkManifest(files: ReadonlyMap<string, Buffer>, problems: string[]): 
       problems.push(`${BUNDLE.manifest}: "${line}" is not a sha256sum line`);
       continue;
     }
-    const [, digest, name] = m as unknown as [string, string, string];
+    const digest = m[1] as string;
+    const name = m[2] as string;
     listed.add(name);
     const bytes = files.get(name);
     if (!bytes) problems.push(`${name}: listed in ${BUNDLE.manifest} but missing from the bundle`);

@@ -15,7 +15,8 @@ const ENV_SECRET = 'env-secret-value-never-exported';
 const CONFIG = `database: ./audit.db
 accounts:
   ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9", accessKeyId: LTAI5tExport, accessKeySecret: ${LITERAL} }
-  ali2: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9", accessKeyId: LTAI5tOther, accessKeySecret: { env: ALI2_SK } }
+  ali2: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "http://127.0.0.1:9",
+          accessKeyId: LTAI5tOther, accessKeySecret: { env: ALI2_SK } }
 targets:
   - { id: orders, account: ali, service: rds, instance: rm-orders }
   - { id: billing, account: ali, service: rds, instance: rm-billing }
