@@ -92,7 +92,12 @@ export const LAZY_COMMANDS: readonly LazyCommands[] = [
     load: async () => (await import('./notify-test.js')).notifyCommand,
   },
   {
-    commands: [{ term: 'evidence', description: 'prove the evidence: verify its hash chain, print the report signing key' }],
+    commands: [
+      {
+        term: 'evidence',
+        description: 'prove the evidence: verify its hash chain, export it for an auditor, print the report signing key',
+      },
+    ],
     load: async () => (await import('./evidence.js')).evidenceCommand,
   },
   {

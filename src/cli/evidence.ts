@@ -5,6 +5,7 @@ import { iso } from '../core/clock.js';
 import { publicKeyPem } from '../core/signature.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { type EvidenceVerdict, verifyEvidence } from '../db/evidence-verify.js';
+import { exportCommand, verifyBundleFile } from './evidence-export.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
@@ -15,15 +16,22 @@ const verifyOptions = z.object({
     .regex(/^[0-9a-f]{64}$/, 'must be the 64 hex digits of a chain hash, as a report prints it')
     .optional(),
   json: z.boolean().optional(),
+  bundle: z.string().min(1, 'must name a bundle file').optional(),
 });
 
-/** `evidence verify [--head HASH] [--json]` and `evidence public-key`: proving the stored evidence was not changed. */
+/**
+ * `evidence verify [--head HASH] [--bundle FILE] [--json]`, `evidence export` (src/cli/evidence-export.ts) and
+ * `evidence public-key`: proving the stored evidence was not changed, and handing it to an auditor.
+ */
 export function evidenceCommand(program: Command, io: CliIO, run: Run): void {
-  const evidence = program.command('evidence').description('prove the evidence: verify its hash chain, print the report signing key');
+  const evidence = program
+    .command('evidence')
+    .description('prove the evidence: verify its hash chain, export it for an auditor, print the report signing key');
   evidence
     .command('verify')
     .description('recompute the evidence chain from the records and name the first broken link (exit 0 intact, 1 broken)')
     .option('--head <hash>', 'a chain head published earlier (printed in every report): the chain must still hold it')
+    .option('--bundle <file>', 'check an exported bundle (evidence export) offline instead of the database')
     .option('--json', 'print the verdict as JSON')
     .action((opts: unknown) =>
       run(() => {
@@ -32,6 +40,7 @@ export function evidenceCommand(program: Command, io: CliIO, run: Run): void {
           for (const i of o.error.issues) println(io.stderr, `evidence verify: --${String(i.path[0])}: ${i.message}`);
           return EXIT.usage;
         }
+        if (o.data.bundle !== undefined) return verifyBundleFile(io, o.data.bundle, o.data);
         const loaded = loadConfig(program.opts<GlobalOptions>(), io, { checkSecrets: false });
         if (!existsSync(loaded.databasePath)) {
           println(io.stderr, `evidence verify: no database at ${loaded.databasePath}`);
@@ -49,6 +58,7 @@ export function evidenceCommand(program: Command, io: CliIO, run: Run): void {
         return verdict.ok ? EXIT.compliant : EXIT.alarm;
       }),
     );
+  exportCommand(evidence, program, io, run);
   evidence
     .command('public-key')
     .description('print the PEM public key of evidence.signingKey, which checks the signatures of signed reports')

@@ -100,7 +100,7 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
 }
 
 /** Reads a link's record: `missing` names the row (or the first of a range's rows) that is gone. */
-function recordLookup(db: Db) {
+export function recordLookup(db: Db) {
   const statements = new Map<string, Statement>();
   const prepared = (key: string, sql: string): Statement => {
     const found = statements.get(key);

@@ -22,8 +22,12 @@ const sha256 = (text: string): string => oneShot('sha256', text, 'hex');
  * kind, ref and instant and the record's evidential fields (src/db/evidence-records.ts).
  */
 export function evidenceDigest(kind: EvidenceKind, ref: string, at: number, row: Row | readonly Row[] | undefined): string {
-  return sha256(canonicalJson({ at, kind, record: evidenceRecord(kind, row), ref }));
+  return sha256(evidenceCanonical(kind, ref, at, row));
 }
+
+/** The exact text a link's digest is the SHA-256 of: what an evidence bundle's records.jsonl holds. */
+export const evidenceCanonical = (kind: EvidenceKind, ref: string, at: number, row: Row | readonly Row[] | undefined): string =>
+  canonicalJson({ at, kind, record: evidenceRecord(kind, row), ref });
 
 /** A link's hash: SHA-256 of the previous link's hash followed by this link's digest (both hex). */
 export const linkHash = (previous: string, digest: string): string => sha256(previous + digest);

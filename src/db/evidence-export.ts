@@ -1,0 +1,85 @@
+import type { EvidenceKind } from '../domain/evidence.js';
+import type { Db } from './client.js';
+import { evidenceCanonical, hasChain, ZERO_HASH } from './evidence.js';
+import type { Row } from './evidence-records.js';
+import { recordLookup } from './evidence-verify.js';
+
+/** A link of the evidence chain as a bundle carries it, with the exact text its digest is the SHA-256 of. */
+export interface BundleLink {
+  readonly seq: number;
+  readonly kind: EvidenceKind;
+  readonly ref: string;
+  readonly at: number;
+  readonly digest: string;
+  readonly hash: string;
+  /** The canonical encoding of the link's record (null when the record is gone from its table). */
+  readonly canonical: string | null;
+}
+
+/** The part of the chain a bundle carries: from the first link dated in the range to the head. */
+export interface ChainSegment {
+  /** The hash the segment's first link follows (the zero hash when it is the genesis). */
+  readonly previousHash: string;
+  readonly links: readonly BundleLink[];
+}
+
+/** What an export covers: `[from, to)` in epoch milliseconds, and the targets (all when empty). */
+export interface ExportRange {
+  readonly from: number;
+  readonly to: number;
+  readonly targets: readonly string[];
+}
+
+/**
+ * The chain from the first link whose instant is in `[from, to)` through the head, each link with
+ * its record's canonical encoding: every link after the first can be recomputed from the bundle, the
+ * first from `previousHash`, and the head compared with one published later. A chain link cannot be
+ * skipped, so the segment holds every target's links; the range only picks where it starts. With
+ * no link in the range the segment is the head alone.
+ */
+export function chainSegment(db: Db, from: number, to: number): ChainSegment {
+  if (!hasChain(db)) return { previousHash: ZERO_HASH, links: [] };
+  const c = db.$client;
+  const inRange = c.prepare(`SELECT min(seq) FROM evidence_chain WHERE at >= ? AND at < ?`).pluck().get(from, to) as number | null;
+  const first = inRange ?? (c.prepare(`SELECT max(seq) FROM evidence_chain`).pluck().get() as number | null);
+  if (first === null) return { previousHash: ZERO_HASH, links: [] };
+  const previous = c
+    .prepare(`SELECT hash FROM evidence_chain WHERE seq = ?`)
+    .pluck()
+    .get(first - 1) as string | undefined;
+  const lookup = recordLookup(db);
+  const links = (
+    c.prepare(`SELECT seq, kind, ref, at, digest, hash FROM evidence_chain WHERE seq >= ? ORDER BY seq`).all(first) as Omit<
+      BundleLink,
+      'canonical'
+    >[]
+  ).map((l) => {
+    const found = lookup(l.kind, l.ref);
+    return { ...l, canonical: found.missing === null ? evidenceCanonical(l.kind, l.ref, l.at, found.row) : null };
+  });
+  return { previousHash: previous ?? ZERO_HASH, links };
+}
+
+/** The evidence tables' rows of a range, by the file name a bundle gives them (columns by SQL name). */
+export function exportRows(db: Db, range: ExportRange): Record<string, Row[]> {
+  const c = db.$client;
+  const targets = range.targets.length > 0 ? JSON.stringify(range.targets) : null;
+  // @targets: the targets as a JSON array, or null for all of them.
+  const of = (column: string) => `(@targets IS NULL OR ${column} IN (SELECT value FROM json_each(@targets)))`;
+  const all = (sql: string): Row[] => c.prepare(sql).all({ from: range.from, to: range.to, targets }) as Row[];
+  return {
+    'polls.jsonl': all(`SELECT * FROM poll_runs WHERE started_at >= @from AND started_at < @to AND ${of('target_id')} ORDER BY id`),
+    'backups.jsonl': all(
+      `SELECT * FROM backups WHERE first_seen_at < @to AND last_seen_at >= @from AND ${of('target_id')} ORDER BY target_id, backup_id`,
+    ),
+    'backup-events.jsonl': all(`SELECT * FROM backup_events WHERE at >= @from AND at < @to AND ${of('target_id')} ORDER BY id`),
+    'findings.jsonl': all(`SELECT * FROM findings WHERE ${of('target_id')} ORDER BY target_id, rule_id`),
+    'finding-events.jsonl': all(`SELECT * FROM finding_events WHERE at >= @from AND at < @to AND ${of('target_id')} ORDER BY id`),
+    'notifications.jsonl': all(
+      `SELECT id, channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at, sent_at
+       FROM notifications WHERE created_at >= @from AND created_at < @to AND ${of('target_id')} ORDER BY id`,
+    ),
+    'silences.jsonl': all(`SELECT * FROM silences WHERE starts_at < @to AND ends_at >= @from ORDER BY id`),
+    'drills.jsonl': all(`SELECT * FROM drills WHERE at >= @from AND at < @to AND ${of('target_id')} ORDER BY at, id`),
+  };
+}
