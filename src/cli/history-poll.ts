@@ -34,7 +34,12 @@ export function printPollPages(io: CliIO, db: Db, target: string, pollId: number
     for (const m of mismatches) println(io.stderr, `mismatch: ${m}`);
     return EXIT.alarm;
   }
-  const chain = links.pages !== null ? `; chained at link ${links.pages} (poll at link ${links.poll})` : '';
+  const chain =
+    links.pages !== null
+      ? `; chained at link ${links.pages} (poll at link ${links.poll})`
+      : links.poll === null
+        ? '; the poll predates the evidence chain'
+        : `; poll at link ${links.poll}`;
   println(io.stdout, `verified: ${pages.length} body hash${pages.length === 1 ? '' : 'es'} match${chain}`);
   return EXIT.compliant;
 }
