@@ -6,6 +6,7 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { type HistoryEvent, knownInDatabase, targetHistory } from '../db/target-history.js';
+import { pollIdArg, printPollPages } from './history-poll.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 import { type Colour, colourEnabled, paint } from './progress.js';
 
@@ -23,13 +24,19 @@ export function historyCommand(program: Command, io: CliIO, run: Run, clock: Clo
     )
     .option('--since <duration|instant>', 'how far back: a duration (7d, 36h) or an instant (2026-11-17, 2026-11-17T09:00Z)', '7d')
     .option('--json', 'print one JSON document: {target, since, events: [...]}')
-    .action((target: string, opts: { since: string; json?: boolean }) =>
+    .option('--poll <id>', 'print the page bodies the provider answered at that poll (ids as history lists them) and verify them')
+    .action((target: string, opts: { since: string; json?: boolean; poll?: string }) =>
       run(() => {
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const now = clock();
         const since = sinceArg(loaded.config.timezone, now).safeParse(opts.since);
         if (!since.success) {
           println(io.stderr, `--since: ${since.error.issues[0]?.message ?? 'invalid'}`);
+          return EXIT.usage;
+        }
+        const pollId = opts.poll === undefined ? undefined : pollIdArg.safeParse(opts.poll);
+        if (pollId && !pollId.success) {
+          println(io.stderr, `--poll: ${pollId.error.issues[0]?.message ?? 'invalid'}`);
           return EXIT.usage;
         }
         const configured = loaded.config.targets.map((t) => t.id);
@@ -46,6 +53,7 @@ export function historyCommand(program: Command, io: CliIO, run: Run, clock: Clo
             );
             return EXIT.usage;
           }
+          if (pollId) return printPollPages(io, db, target, pollId.data);
           const events = targetHistory(db, target, since.data);
           if (opts.json) println(io.stdout, JSON.stringify({ target, since: iso(since.data), events }, null, 2));
           else printHistory(io, target, since.data, events);
@@ -91,10 +99,10 @@ function printHistory(io: CliIO, target: string, since: number, events: readonly
         say(
           e.at,
           'poll',
-          `ok: ${e.pages} page${e.pages === 1 ? '' : 's'}, ${e.items} items${extra} ` +
+          `#${e.id} ok: ${e.pages} page${e.pages === 1 ? '' : 's'}, ${e.items} items${extra} ` +
             `(${e.durationMs < 1000 ? `${e.durationMs} ms` : formatDuration(e.durationMs)})`,
         );
-      else say(e.at, 'poll', `failed after ${e.pages} pages: ${e.error ?? ''}`, 'red');
+      else say(e.at, 'poll', `#${e.id} failed after ${e.pages} pages: ${e.error ?? ''}`, 'red');
     } else if (e.type === 'backup') {
       let end = i;
       while (end < events.length && isFirstSeen(events[end] as HistoryEvent, e.at)) end++;

@@ -44,6 +44,8 @@ const SOURCES: Partial<Record<EvidenceKind, RecordSource>> = {
       'content_hash',
     ],
   },
+  // The page bodies a poll received, by hash (src/db/poll-pages.ts): one link per poll, after the poll's.
+  'poll-pages': { table: 'poll_pages', columns: ['id', 'poll_id', 'page', 'hash', 'request_id'], range: true },
   'backup-events': {
     table: 'backup_events',
     columns: ['id', 'target_id', 'backup_id', 'poll_id', 'at', 'from_status', 'to_status', 'raw_status'],

@@ -6,6 +6,7 @@ import type { PollRecord } from '../domain/poll.js';
 import type { Db } from './client.js';
 import { appendEvidence } from './evidence.js';
 import type { Row } from './evidence-records.js';
+import { keepPages } from './poll-pages.js';
 
 export interface IngestSummary {
   readonly pollId: number;
@@ -117,6 +118,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         error_code: outcome.error.code ?? null,
         pages: outcome.pages,
       });
+      if (poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
       return { pollId, items: 0, newBackups: 0, statusChanges: 0, duplicate: false };
     }
     const list = dedupeBackups(outcome.backups);
@@ -143,6 +145,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     if (r.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
     const pollId = Number(r.lastInsertRowid);
     chainPoll(db, pollId, poll, { outcome: 'ok', pages: outcome.pages, items: list.length, content_hash: hash });
+    if (poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
     const at = poll.finishedAt;
     let newBackups = 0;
     let statusChanges = 0;

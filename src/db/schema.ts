@@ -10,6 +10,7 @@ import { FINDING_STATES, SEVERITIES } from '../domain/finding.js';
 export { backupPolicies, discoveredInstances, discoveryRuns } from './schema-discovery.js';
 export { drills } from './schema-drills.js';
 export { evidenceChain } from './schema-evidence.js';
+export { pollPageBlobs, pollPages } from './schema-pages.js';
 
 /** One row per finished poll attempt of a target, written in the same transaction as what it saw. */
 export const pollRuns = sqliteTable(
@@ -38,6 +39,8 @@ export const pollRuns = sqliteTable(
     problems: text('problems'),
     /** sha256 of the normalized list, so an auditor can tell whether two polls saw the same thing. */
     contentHash: text('content_hash'),
+    /** Listing pages whose bodies were not kept: past the per-poll cap (MAX_KEPT_BODY_BYTES in src/domain/poll.ts). */
+    pagesNotKept: integer('pages_not_kept').notNull().default(0),
   },
   (t) => [index('poll_runs_target_finished').on(t.targetId, t.finishedAt), uniqueIndex('poll_runs_target_slot').on(t.targetId, t.slot)],
 );

@@ -7,6 +7,8 @@ export type HistoryEvent =
   | {
       at: string;
       type: 'poll';
+      /** The poll's id: `history TARGET --poll ID` prints what it listed. */
+      id: number;
       outcome: 'ok' | 'error';
       pages: number;
       items: number;
@@ -68,6 +70,7 @@ export function targetHistory(db: Db, target: string, since: number): HistoryEve
       e: {
         at: iso(p.finished_at),
         type: 'poll',
+        id: p.id,
         outcome: p.outcome,
         pages: p.pages,
         items: p.items,

@@ -37,7 +37,21 @@ export interface PollRecord {
   readonly startedAt: number;
   readonly finishedAt: number;
   readonly outcome: PollOutcome;
+  /** The listing pages' response bodies as received, in order (src/engine/page-bodies.ts); absent when none were kept. */
+  readonly pageBodies?: PageBodies | undefined;
 }
+
+/** The bodies of a poll's pages that are kept, and how many more were not (over MAX_KEPT_BODY_BYTES). */
+export interface PageBodies {
+  readonly bodies: readonly string[];
+  readonly omitted: number;
+}
+
+/**
+ * The most body text one poll keeps: 4 MiB, about 40 pages of 100 backups. The bodies travel in the
+ * `ingest` job (through Redis in scale-out), so its payload stays bounded; pages past it are counted.
+ */
+export const MAX_KEPT_BODY_BYTES = 4 * 1024 * 1024;
 
 /** A poll's result (all pages, or the error that ended it), as carried by the `ingest` queue. */
 export const pollRecordSchema: z.ZodType<PollRecord> = z.strictObject({
@@ -59,4 +73,13 @@ export const pollRecordSchema: z.ZodType<PollRecord> = z.strictObject({
       }),
     }),
   ]),
+  pageBodies: z
+    .strictObject({
+      bodies: z.array(z.string()).readonly(),
+      omitted: z.number().int().nonnegative(),
+    })
+    .refine((p) => p.bodies.reduce((n, b) => n + b.length, 0) <= MAX_KEPT_BODY_BYTES, {
+      message: `pageBodies.bodies: more than ${MAX_KEPT_BODY_BYTES} characters`,
+    })
+    .optional(),
 });

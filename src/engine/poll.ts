@@ -8,6 +8,7 @@ import type { NormalizedBackup } from '../domain/backup.js';
 import { PERMANENT_POLL_ERROR_KINDS, type PollError, type PollOutcome, type PollRecord } from '../domain/poll.js';
 import { type ProviderDeps, providerContext } from '../providers/context.js';
 import type { BackupSource, ProviderContext } from '../providers/types.js';
+import { collectPageBodies } from './page-bodies.js';
 
 /** What fetching a poll needs: no database, so remote poll workers can do it. */
 export interface FetchDeps extends ProviderDeps {
@@ -54,9 +55,14 @@ export async function fetchPoll(
 ): Promise<PollRecord> {
   const account = deps.loaded.config.accounts[target.account] as AccountConfig;
   const startedAt = deps.clock();
-  const ctx = providerContext(deps, { target: target.id }, opts.throttle);
-  const outcome = await fetchListing(deps, ctx, account, target);
-  return { targetId: target.id, slot: opts.slot, startedAt, finishedAt: deps.clock(), outcome };
+  const pages = collectPageBodies(providerContext(deps, { target: target.id }, opts.throttle));
+  const outcome = await fetchListing(deps, pages.ctx, account, target);
+  const pageBodies = pages.result();
+  if (pageBodies && pageBodies.omitted > 0) {
+    const kept = pageBodies.bodies.length;
+    deps.log.warn({ target: target.id, kept, omitted: pageBodies.omitted }, 'page bodies over the per-poll cap were not kept');
+  }
+  return { targetId: target.id, slot: opts.slot, startedAt, finishedAt: deps.clock(), outcome, ...(pageBodies && { pageBodies }) };
 }
 
 /** A poll's failure as recorded: class, provider code and request id, and whether waiting can fix it. */

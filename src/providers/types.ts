@@ -37,6 +37,11 @@ export interface ProviderContext {
   readonly signal?: AbortSignal;
   /** Waits for the account's rate limit before each request (shared by every worker in scale-out). */
   readonly throttle?: () => Promise<void>;
+  /**
+   * Receives the body of each listing response that validated, in the order received: what a poll
+   * keeps of the provider's answers. Called with bodies only: never a header, URL or request.
+   */
+  readonly keepBody?: ((body: string) => void) | undefined;
 }
 
 /**

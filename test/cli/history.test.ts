@@ -54,7 +54,7 @@ describe('backup-auditor history TARGET', () => {
     const r = await f.cli('history', 'payments-db');
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^history of payments-db since \d{4}-\d\d-\d\dT[\d:]+Z$/);
-    expect(r.stdout).toMatch(/Z {2}poll {5}ok: 1 page, 8 items \(\d+ ms\)/);
+    expect(r.stdout).toMatch(/Z {2}poll {5}#\d+ ok: 1 page, 8 items \(\d+ ms\)/);
     expect(r.stdout).toContain('backups  8 first seen: 8 completed (--json lists each)');
     expect(r.stdout).toMatch(/backup {3}\d+: completed → failed \(Failed; full, ended .+, 5\.0 GiB\)/);
     expect(r.stdout).toMatch(/finding {2}failed-backup: ok → alarm: backup \d+ failed at/);
@@ -64,7 +64,7 @@ describe('backup-auditor history TARGET', () => {
   it('shows a failed poll with the provider error', async () => {
     await f.cli('run-once', '--target', 'ghost-db');
     const r = await f.cli('history', 'ghost-db', '--since', '1h');
-    expect(r.stdout).toMatch(/poll {5}failed after 0 pages: not-found: aliyun InvalidDBInstanceId.NotFound/);
+    expect(r.stdout).toMatch(/poll {5}#\d+ failed after 0 pages: not-found: aliyun InvalidDBInstanceId.NotFound/);
     expect(r.stdout).toMatch(/finding {2}target-missing: new → alarm/);
   });
 

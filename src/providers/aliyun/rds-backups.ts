@@ -122,6 +122,7 @@ async function fetchPage(ctx: ProviderContext, req: PageRequest, pageNumber: num
     if (error) throw aliyunError(res.status, error, secrets);
     throw invalidPage(`page ${pageNumber} from ${safeHost(url)} is not a DescribeBackups response: ${parsed.problem}`);
   }
+  ctx.keepBody?.(res.text);
   return parsed.page;
 }
 

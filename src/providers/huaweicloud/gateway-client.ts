@@ -110,6 +110,7 @@ export class GatewayClient {
         httpStatus: res.status,
       });
     }
+    this.#ctx.keepBody?.(res.text);
     return parsed.value;
   }
 

@@ -90,6 +90,7 @@ async function callOnce(ctx: ProviderContext, input: CallInput): Promise<unknown
       ...(requestId !== undefined && { requestId }),
     });
   }
+  ctx.keepBody?.(res.text);
   return json;
 }
 

@@ -1,0 +1,36 @@
+import { blob, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The provider's answers, exactly: each distinct listing response body, compressed, stored once under
+ * the SHA-256 of its text (UTF-8). A poll that received the same page as an earlier one refers to the
+ * same blob. Bodies only: no request, header or signed URL is ever kept (src/engine/page-bodies.ts).
+ * Kept apart from schema.ts, which re-exports it.
+ */
+export const pollPageBlobs = sqliteTable('poll_page_blobs', {
+  /** SHA-256 (hex) of the body text as kept (src/db/poll-pages.ts: its RequestId emptied). */
+  hash: text('hash').primaryKey(),
+  /** How `data` is compressed: `gzip`. */
+  encoding: text('encoding', { enum: ['gzip'] }).notNull(),
+  /** The body's length in bytes before compression. */
+  bytes: integer('bytes').notNull(),
+  data: blob('data', { mode: 'buffer' }).notNull(),
+});
+
+/**
+ * Which bodies each poll received, page 1 first. The rows of one poll are written together and
+ * chained as one `poll-pages` link (src/db/poll-pages.ts), so a stored page is provable.
+ */
+export const pollPages = sqliteTable(
+  'poll_pages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pollId: integer('poll_id').notNull(),
+    /** 1 for the first page. */
+    page: integer('page').notNull(),
+    /** SHA-256 of the body with its RequestId emptied: what the blob holds. */
+    hash: text('hash').notNull(),
+    /** The body's `RequestId`, different in every answer: kept here so equal listings share a blob. */
+    requestId: text('request_id'),
+  },
+  (t) => [uniqueIndex('poll_pages_poll_page').on(t.pollId, t.page)],
+);
