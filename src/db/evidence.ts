@@ -4,6 +4,7 @@ import { canonicalJson } from '../core/canonical.js';
 import type { EvidenceKind } from '../domain/evidence.js';
 import type { Db } from './client.js';
 import { evidenceRecord, RECORD_SOURCES, type Row } from './evidence-records.js';
+import { perConnection } from './statements.js';
 
 /** The hash the genesis link follows. */
 export const ZERO_HASH = '0'.repeat(64);
@@ -39,20 +40,12 @@ interface Statements {
 
 // Per connection: prepared once. The head is read again in every transaction that appends (a primary
 // key lookup of the last row), so another process or connection appending in between is followed.
-const cache = new WeakMap<object, Statements>();
-
-function statements(db: Db): Statements {
-  const c = db.$client;
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      head: c.prepare(`SELECT seq, hash FROM evidence_chain ORDER BY seq DESC LIMIT 1`).raw(true),
-      insert: c.prepare(`INSERT INTO evidence_chain (seq, kind, ref, at, digest, hash) VALUES (?, ?, ?, ?, ?, ?)`),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+const statements = perConnection(
+  (c): Statements => ({
+    head: c.prepare(`SELECT seq, hash FROM evidence_chain ORDER BY seq DESC LIMIT 1`).raw(true),
+    insert: c.prepare(`INSERT INTO evidence_chain (seq, kind, ref, at, digest, hash) VALUES (?, ?, ?, ?, ?, ?)`),
+  }),
+);
 
 /** The chain's last link, or null while the chain is empty. */
 export function evidenceHead(db: Db): EvidenceHead | null {

@@ -3,6 +3,7 @@ import type { AlertItem } from '../domain/alert.js';
 import type { FindingState, Severity } from '../domain/finding.js';
 import type { Db } from './client.js';
 import { appendEvidence } from './evidence.js';
+import { perConnection } from './statements.js';
 
 export interface FindingRow {
   targetId: string;
@@ -20,40 +21,32 @@ export interface FindingRow {
 /** What `toFinding` reads. */
 const FINDING_COLUMNS = 'target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by';
 
-const cache = new WeakMap<object, Record<'readTarget' | 'upsert' | 'update' | 'event' | 'notify', Statement>>();
-
 // Evaluation writes every finding of every target: statements are prepared once per connection.
-function statements(db: Db) {
-  const c = db.$client;
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      readTarget: c.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE target_id = ?`),
-      upsert: c.prepare(
-        `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at,
+const statements = perConnection(
+  (c): Record<'readTarget' | 'upsert' | 'update' | 'event' | 'notify', Statement> => ({
+    readTarget: c.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE target_id = ?`),
+    upsert: c.prepare(
+      `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at,
            silenced_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (target_id, rule_id) DO UPDATE SET state = excluded.state, severity = excluded.severity, since = excluded.since,
            reason = excluded.reason, details = excluded.details, evaluated_at = excluded.evaluated_at, firing = excluded.firing,
            last_notified_at = excluded.last_notified_at, silenced_by = excluded.silenced_by`,
-      ),
-      // The row the caller read: updated in place, without the insert attempt the upsert makes first.
-      update: c.prepare(
-        `UPDATE findings SET state = ?, severity = ?, since = ?, reason = ?, details = ?, evaluated_at = ?, firing = ?,
+    ),
+    // The row the caller read: updated in place, without the insert attempt the upsert makes first.
+    update: c.prepare(
+      `UPDATE findings SET state = ?, severity = ?, since = ?, reason = ?, details = ?, evaluated_at = ?, firing = ?,
            last_notified_at = ?, silenced_by = ?
          WHERE target_id = ? AND rule_id = ?`,
-      ),
-      event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
-      notify: c.prepare(
-        `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at,
+    ),
+    event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
+    notify: c.prepare(
+      `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at,
            next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      ),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+    ),
+  }),
+);
 
 /** Every finding of one target by rule id: what evaluation compares its verdicts with. */
 export function readTargetFindings(db: Db, targetId: string): Map<string, FindingRow> {

@@ -3,6 +3,7 @@ import type { BackupFact, HistoryNeeds, PollFact, TargetHistory } from '../../ru
 import { compareText } from '../core/text.js';
 import { BACKUP_KINDS, type BackupKind, type BackupStatus } from '../domain/backup.js';
 import type { Db } from './client.js';
+import { perConnection } from './statements.js';
 
 /**
  * A backups row in COLUMNS order, read as an array: evaluation reads dozens for every target, and
@@ -43,7 +44,6 @@ type Statements = Record<
   readonly newestSized: Map<number, Statement>;
   readonly polls: Map<number, Statement>;
 };
-const cache = new WeakMap<object, Statements>();
 
 const COMPLETED_OF_KIND = `SELECT ${COLUMNS} FROM backups
   WHERE target_id = ? AND status = 'completed' AND kind = ? AND ended_at <= ? AND first_seen_at <= ?`;
@@ -63,39 +63,33 @@ function limited(c: Db['$client'], byLimit: Map<number, Statement>, limit: numbe
 }
 
 /** Prepared once per connection: evaluation runs these for every target. */
-function statements(db: Db): Statements {
-  const c = db.$client;
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      all: c.prepare(`SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND first_seen_at <= ?`).raw(true),
-      count: c.prepare(`SELECT count(*) FROM backups WHERE target_id = ?`).pluck(),
-      changedLater: c.prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at > ? LIMIT 1`).pluck(),
-      laterIds: c.prepare(`SELECT DISTINCT backup_id FROM backup_events WHERE target_id = ? AND at > ?`).pluck(),
-      eventsUntil: c.prepare(`SELECT backup_id, to_status, raw_status FROM backup_events WHERE target_id = ? AND at <= ? ORDER BY at, id`),
-      // One indexed search per branch; `(ended_at >= ? OR ended_at IS NULL)` and UNION made SQLite walk every row of
-      // the target, a cost that grows with its history. Duplicates are merged by boundedBackups.
-      recent: c
-        .prepare(
-          `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at >= ? AND first_seen_at <= ?
+const statements = perConnection(
+  (c): Statements => ({
+    all: c.prepare(`SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND first_seen_at <= ?`).raw(true),
+    count: c.prepare(`SELECT count(*) FROM backups WHERE target_id = ?`).pluck(),
+    changedLater: c.prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at > ? LIMIT 1`).pluck(),
+    laterIds: c.prepare(`SELECT DISTINCT backup_id FROM backup_events WHERE target_id = ? AND at > ?`).pluck(),
+    eventsUntil: c.prepare(`SELECT backup_id, to_status, raw_status FROM backup_events WHERE target_id = ? AND at <= ? ORDER BY at, id`),
+    // One indexed search per branch; `(ended_at >= ? OR ended_at IS NULL)` and UNION made SQLite walk every row of
+    // the target, a cost that grows with its history. Duplicates are merged by boundedBackups.
+    recent: c
+      .prepare(
+        `SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at >= ? AND first_seen_at <= ?
          UNION ALL SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND ended_at IS NULL AND first_seen_at <= ?
          UNION ALL SELECT ${COLUMNS} FROM backups WHERE target_id = ? AND status = 'running' AND first_seen_at <= ?`,
-        )
-        .raw(true),
-      // Ties break by backup_id like `byBackupId` below, so a LIMIT keeps the backup a rule would pick from all of them.
-      newestCompleted: new Map(),
-      newestSized: new Map(),
-      oldestCompleted: c.prepare(`${COMPLETED_OF_KIND} ORDER BY ended_at ASC, backup_id ASC LIMIT 1`).raw(true),
-      polls: new Map(),
-      lastOkPoll: c.prepare(
-        `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ?
+      )
+      .raw(true),
+    // Ties break by backup_id like `byBackupId` below, so a LIMIT keeps the backup a rule would pick from all of them.
+    newestCompleted: new Map(),
+    newestSized: new Map(),
+    oldestCompleted: c.prepare(`${COMPLETED_OF_KIND} ORDER BY ended_at ASC, backup_id ASC LIMIT 1`).raw(true),
+    polls: new Map(),
+    lastOkPoll: c.prepare(
+      `SELECT ${POLL_COLUMNS} FROM poll_runs WHERE target_id = ? AND outcome = 'ok' AND finished_at <= ?
          ORDER BY finished_at DESC, id DESC LIMIT 1`,
-      ),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+    ),
+  }),
+);
 
 const newestCompleted = (db: Db, s: Statements, n: number) =>
   limited(db.$client, s.newestCompleted, n, (l) => `${COMPLETED_OF_KIND} ORDER BY ended_at DESC, backup_id ASC LIMIT ${l}`, true);

@@ -7,6 +7,7 @@ import type { Db } from './client.js';
 import { appendEvidence } from './evidence.js';
 import type { Row } from './evidence-records.js';
 import { keepPages } from './poll-pages.js';
+import { perConnection } from './statements.js';
 
 export interface IngestSummary {
   readonly pollId: number;
@@ -26,45 +27,37 @@ interface Statements {
   insertEvent: Statement;
 }
 
-const cache = new WeakMap<object, Statements>();
-
 // Prepared statements rather than the query builder: ingest runs for every backup of every poll, and the builder's
 // overhead would dominate it.
-function statements(db: Db): Statements {
-  const client = db.$client;
-  let s = cache.get(client);
-  if (!s) {
-    s = {
-      insertPoll: client.prepare(
-        `INSERT INTO poll_runs (target_id, slot, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items,
+const statements = perConnection(
+  (client): Statements => ({
+    insertPoll: client.prepare(
+      `INSERT INTO poll_runs (target_id, slot, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items,
            problem_items, problems, content_hash, request_id, error_permanent)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
-      ),
-      // What the backups indexes hold: a re-listed backup whose status, kind and end are unchanged (nearly
-      // all of them) is updated without touching either index.
-      selectBackup: client.prepare(`SELECT status, kind, ended_at FROM backups WHERE target_id = ? AND backup_id = ?`).raw(true),
-      insertBackup: client.prepare(
-        `INSERT INTO backups (target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw,
+    ),
+    // What the backups indexes hold: a re-listed backup whose status, kind and end are unchanged (nearly
+    // all of them) is updated without touching either index.
+    selectBackup: client.prepare(`SELECT status, kind, ended_at FROM backups WHERE target_id = ? AND backup_id = ?`).raw(true),
+    insertBackup: client.prepare(
+      `INSERT INTO backups (target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw,
            first_seen_at, first_seen_poll, last_seen_at, last_seen_poll)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateBackup: client.prepare(
-        `UPDATE backups SET name = ?, kind = ?, "trigger" = ?, status = ?, raw_status = ?, started_at = ?, ended_at = ?, size_bytes = ?,
+    ),
+    updateBackup: client.prepare(
+      `UPDATE backups SET name = ?, kind = ?, "trigger" = ?, status = ?, raw_status = ?, started_at = ?, ended_at = ?, size_bytes = ?,
            raw = ?, last_seen_at = ?, last_seen_poll = ? WHERE target_id = ? AND backup_id = ?`,
-      ),
-      updateBackupUnindexed: client.prepare(
-        `UPDATE backups SET name = ?, "trigger" = ?, raw_status = ?, started_at = ?, size_bytes = ?, raw = ?, last_seen_at = ?,
+    ),
+    updateBackupUnindexed: client.prepare(
+      `UPDATE backups SET name = ?, "trigger" = ?, raw_status = ?, started_at = ?, size_bytes = ?, raw = ?, last_seen_at = ?,
            last_seen_poll = ?
          WHERE target_id = ? AND backup_id = ?`,
-      ),
-      insertEvent: client.prepare(
-        `INSERT INTO backup_events (target_id, backup_id, poll_id, at, from_status, to_status, raw_status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-    };
-    cache.set(client, s);
-  }
-  return s;
-}
+    ),
+    insertEvent: client.prepare(
+      `INSERT INTO backup_events (target_id, backup_id, poll_id, at, from_status, to_status, raw_status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  }),
+);
 
 /** The last occurrence of each backupId wins: pages can shift while a listing is read. */
 export function dedupeBackups(backups: readonly NormalizedBackup[]): NormalizedBackup[] {

@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { PageBodies } from '../domain/poll.js';
 import type { Db } from './client.js';
 import { appendEvidence, evidenceDigest, linkHash, ZERO_HASH } from './evidence.js';
+import { perConnection } from './statements.js';
 
 /** SHA-256 (hex) of a body's text as UTF-8: a blob's key, and what a poll's page rows record. */
 export const bodyHash = (body: string): string => oneShot('sha256', body, 'hex');
@@ -32,22 +33,14 @@ interface Statements {
   readonly notKept: Statement;
 }
 
-const cache = new WeakMap<object, Statements>();
-
-function statements(db: Db): Statements {
-  const c = db.$client;
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      hasBlob: c.prepare(`SELECT 1 FROM poll_page_blobs WHERE hash = ?`).pluck(),
-      insertBlob: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data) VALUES (?, 'gzip', ?, ?)`),
-      insertPage: c.prepare(`INSERT INTO poll_pages (poll_id, page, hash, request_id) VALUES (?, ?, ?, ?)`),
-      notKept: c.prepare(`UPDATE poll_runs SET pages_not_kept = ? WHERE id = ?`),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+const statements = perConnection(
+  (c): Statements => ({
+    hasBlob: c.prepare(`SELECT 1 FROM poll_page_blobs WHERE hash = ?`).pluck(),
+    insertBlob: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data) VALUES (?, 'gzip', ?, ?)`),
+    insertPage: c.prepare(`INSERT INTO poll_pages (poll_id, page, hash, request_id) VALUES (?, ?, ?, ?)`),
+    notKept: c.prepare(`UPDATE poll_runs SET pages_not_kept = ? WHERE id = ?`),
+  }),
+);
 
 /**
  * Keeps the page bodies of poll `pollId`: a blob for each body not stored before (gzip, under its

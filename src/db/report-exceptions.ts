@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './client.js';
 import { type Silence, type SilenceRow, toSilence } from './silences.js';
+import { perConnection } from './statements.js';
 
 /**
  * The report's reads about silences: which were in force during the period, and the finding changes
@@ -8,33 +9,26 @@ import { type Silence, type SilenceRow, toSilence } from './silences.js';
  */
 
 type Statements = Record<'inForce' | 'changesOfTarget' | 'changesOfAny', Statement>;
-const cache = new WeakMap<object, Statements>();
 
 // The changes that send a message when not held back: into alarm (firing), or from alarm to ok (resolved).
 const NOTIFYING = `SELECT target_id, count(*) FROM finding_events
   WHERE at >= @from AND at < @to AND (to_state = 'alarm' OR (to_state = 'ok' AND from_state = 'alarm'))
     AND rule_id = coalesce(@rule, rule_id)`;
 
-function statements(db: Db): Statements {
-  const c = db.$client;
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      // In force: from the later of its start and its creation to its effective end (an early expiry
-      // also moved ends_at, but expired_at is the record of it), overlapping [from, to).
-      inForce: c.prepare(
-        `SELECT * FROM silences
+const statements = perConnection(
+  (c): Statements => ({
+    // In force: from the later of its start and its creation to its effective end (an early expiry
+    // also moved ends_at, but expired_at is the record of it), overlapping [from, to).
+    inForce: c.prepare(
+      `SELECT * FROM silences
          WHERE starts_at < @to AND max(starts_at, created_at, @from) < min(ends_at, coalesce(expired_at, ends_at), @to)
          ORDER BY starts_at, id`,
-      ),
-      // With a target: through finding_events' (target, rule, at) index.
-      changesOfTarget: c.prepare(`${NOTIFYING} AND target_id = @target GROUP BY target_id`).raw(true),
-      changesOfAny: c.prepare(`${NOTIFYING} GROUP BY target_id`).raw(true),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+    ),
+    // With a target: through finding_events' (target, rule, at) index.
+    changesOfTarget: c.prepare(`${NOTIFYING} AND target_id = @target GROUP BY target_id`).raw(true),
+    changesOfAny: c.prepare(`${NOTIFYING} GROUP BY target_id`).raw(true),
+  }),
+);
 
 /** Silences in force at some time in `[from, to)`: started (and added) before `to`, not ended by `from`; by start, then id. */
 export function silencesInForce(db: Db, from: number, to: number): Silence[] {

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { FindingState } from '../domain/finding.js';
 import type { Db } from './client.js';
+import { perConnection } from './statements.js';
 
 /**
  * The report's reads, all through existing indexes: finding_events by (target, rule, at), backups by
@@ -12,53 +13,46 @@ type Statements = Record<
   'ruleChanges' | 'lastEvaluated' | 'backupsEnded' | 'newestBefore' | 'backupsBefore' | 'backupsEndedAt' | 'everCompleted',
   Statement
 >;
-const cache = new WeakMap<object, Statements>();
 
-function statements(db: Db): Statements {
-  const c = db.$client;
-  let s = cache.get(c);
-  if (!s) {
-    s = {
-      // Every rule of the target in one query (a report reads thousands of targets): per rule, the
-      // last change before the window (the state the window starts in) and every change within it.
-      ruleChanges: c
-        .prepare(
-          `SELECT rule_id, to_state, at, reason FROM finding_events AS e
+const statements = perConnection(
+  (c): Statements => ({
+    // Every rule of the target in one query (a report reads thousands of targets): per rule, the
+    // last change before the window (the state the window starts in) and every change within it.
+    ruleChanges: c
+      .prepare(
+        `SELECT rule_id, to_state, at, reason FROM finding_events AS e
            WHERE target_id = @target AND at < @to
              AND at >= coalesce(
                (SELECT max(at) FROM finding_events WHERE target_id = @target AND rule_id = e.rule_id AND at < @from),
                @from)
            ORDER BY rule_id, at, id`,
-        )
-        // Rows as arrays: a fleet report reads hundreds of thousands, and an object per row costs more to build.
-        .raw(true),
-      lastEvaluated: c.prepare(`SELECT max(evaluated_at) FROM findings WHERE target_id = ?`).pluck(),
-      // A failed backup without an end time is placed at its start. One statement for both halves: a
-      // report runs it for every target.
-      backupsEnded: c
-        .prepare(
-          `SELECT backup_id, status, ended_at FROM backups WHERE target_id = @target AND ended_at >= @from AND ended_at < @to
+      )
+      // Rows as arrays: a fleet report reads hundreds of thousands, and an object per row costs more to build.
+      .raw(true),
+    lastEvaluated: c.prepare(`SELECT max(evaluated_at) FROM findings WHERE target_id = ?`).pluck(),
+    // A failed backup without an end time is placed at its start. One statement for both halves: a
+    // report runs it for every target.
+    backupsEnded: c
+      .prepare(
+        `SELECT backup_id, status, ended_at FROM backups WHERE target_id = @target AND ended_at >= @from AND ended_at < @to
          UNION ALL
          SELECT backup_id, status, started_at FROM backups
            WHERE target_id = @target AND ended_at IS NULL AND status = 'failed' AND started_at >= @from AND started_at < @to`,
-        )
-        .raw(true),
-      // Usually the newest backup before the period counts: one row first, then pages of 32.
-      newestBefore: c
-        .prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`)
-        .raw(true),
-      backupsBefore: c
-        .prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`)
-        .raw(true),
-      backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`).raw(true),
-      everCompleted: c
-        .prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at >= ? AND backup_id = ? AND to_status = 'completed' LIMIT 1`)
-        .pluck(),
-    };
-    cache.set(c, s);
-  }
-  return s;
-}
+      )
+      .raw(true),
+    // Usually the newest backup before the period counts: one row first, then pages of 32.
+    newestBefore: c
+      .prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 1`)
+      .raw(true),
+    backupsBefore: c
+      .prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at < ? ORDER BY ended_at DESC LIMIT 32`)
+      .raw(true),
+    backupsEndedAt: c.prepare(`SELECT backup_id, status, ended_at FROM backups WHERE target_id = ? AND ended_at = ?`).raw(true),
+    everCompleted: c
+      .prepare(`SELECT 1 FROM backup_events WHERE target_id = ? AND at >= ? AND backup_id = ? AND to_status = 'completed' LIMIT 1`)
+      .pluck(),
+  }),
+);
 
 /** A finding's change of state, as the report reads it. */
 export interface FindingChange {
