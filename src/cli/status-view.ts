@@ -3,7 +3,7 @@ import { formatDuration } from '../core/duration.js';
 import { MAX_TEXT, plainText } from '../core/text.js';
 import type { Db } from '../db/client.js';
 import { type FindingRow, findingsAsOf, listStatusRows } from '../db/findings.js';
-import { type Colour, paint } from './progress.js';
+import { type Colour, paint } from './colour.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
 export interface StatusEntry {

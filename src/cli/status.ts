@@ -8,8 +8,8 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { silencedFindings } from '../db/findings.js';
 import { outboxProblems } from '../db/outbox.js';
 import { activeSilences } from '../db/silences.js';
+import { colourEnabled } from './colour.js';
 import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
-import { colourEnabled } from './progress.js';
 import {
   filterEntries,
   SORT_KEYS,
