@@ -224,6 +224,8 @@ function isPlainHttpRemote(value: string): boolean {
 }
 
 function isTimeZone(tz: string): boolean {
+  // ECMA-402 requires every implementation to know UTC, the default: no need to load the time zone data.
+  if (tz === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
