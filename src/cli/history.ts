@@ -6,9 +6,9 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { type HistoryEvent, knownInDatabase, targetHistory } from '../db/target-history.js';
+import { type Colour, colourEnabled, paint } from './colour.js';
 import { pollIdArg, printPollPages } from './history-poll.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
-import { type Colour, colourEnabled, paint } from './progress.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 

@@ -18,7 +18,8 @@ import { renderHtml } from '../report/render-html.js';
 import { findChromium, renderPdf } from '../report/render-pdf.js';
 import { sendReport } from '../report/send-report.js';
 import type { ComplianceReport } from '../report/types.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */
 const rawOptions = z.object({

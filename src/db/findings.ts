@@ -57,12 +57,19 @@ export function readTargetFindings(db: Db, targetId: string): Map<string, Findin
 /** A finding as `status` shows it: target, rule, state, severity, since, reason. */
 export type StatusRow = readonly [string, string, FindingState, Severity, number, string];
 
+const STATUS_ROWS = 'SELECT target_id, rule_id, state, severity, since, reason FROM findings ORDER BY target_id, rule_id';
+
 /** Every finding's `status` columns, in (target, rule) order; rows as arrays, for there may be tens of thousands. */
 export function listStatusRows(db: Db): StatusRow[] {
-  return db.$client
-    .prepare('SELECT target_id, rule_id, state, severity, since, reason FROM findings ORDER BY target_id, rule_id')
-    .raw()
-    .all() as StatusRow[];
+  return db.$client.prepare(STATUS_ROWS).raw().all() as StatusRow[];
+}
+
+/**
+ * The rows of `listStatusRows` one at a time, from the one statement (one snapshot), which stays open
+ * until the iteration ends: for a caller that turns each into output and keeps none of them.
+ */
+export function eachStatusRow(db: Db): IterableIterator<StatusRow> {
+  return db.$client.prepare(STATUS_ROWS).raw().iterate() as IterableIterator<StatusRow>;
 }
 
 function toFinding(r: Record<string, unknown>): FindingRow {
