@@ -8,6 +8,7 @@ import { readTarGz, writeTarGz } from '../core/tar.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase, readTransaction } from '../db/client.js';
 import { chainSegment, exportRows } from '../db/evidence-export.js';
+import { sealOpenRuns } from '../db/poll-runs.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { bundleFiles, secretsIn } from '../report/evidence-bundle.js';
 import { type BundleVerdict, verifyBundle } from '../report/evidence-bundle-verify.js';
@@ -72,6 +73,7 @@ export function exportCommand(evidence: Command, program: Command, io: CliIO, ru
             return EXIT.usage;
           }
           const range = { from: o.data.from, to: o.data.to, targets: o.data.target };
+          sealOpenRuns(db); // the bundle's chain segment then covers every poll in it
           const signingKey = loaded.config.evidence?.signingKey;
           files = readTransaction(db, () =>
             bundleFiles({

@@ -9,6 +9,7 @@ import { systemClock } from '../core/clock.js';
 import { signBytes } from '../core/signature.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { sealOpenRuns } from '../db/poll-runs.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { reconstructTarget } from '../engine/reconstruct.js';
 import { buildReport } from '../report/build.js';
@@ -159,6 +160,7 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
       const changes = config.targets.reduce((n, t, i) => n + reconstructTarget({ ...deps, loaded: { ...loaded, config } }, t, i), 0);
       println(io.stderr, `report: reconstructed ${config.targets.length} targets' time before their first poll (${changes} changes)`);
     }
+    sealOpenRuns(db); // so the head the report prints covers every poll so far
     const report = buildReport(deps, args.period, now);
     if (args.out !== undefined) {
       const path = resolve(io.cwd, args.out);

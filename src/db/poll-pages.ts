@@ -129,13 +129,13 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
     return { page: r.page, hash: r.hash, body: joinRequestId(kept, r.request_id) };
   });
   const hasChain = c.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_chain'`).get() !== undefined;
-  const check = (kind: 'poll' | 'poll-pages', ref: string, row: unknown): number | null => {
+  const check = (kind: 'poll' | 'poll-run' | 'poll-pages', ref: string, row: unknown): number | null => {
     if (!hasChain) return null;
     const link = c.prepare(`SELECT seq, at, digest, hash FROM evidence_chain WHERE kind = ? AND ref = ?`).get(kind, ref) as
       | LinkRow
       | undefined;
     if (!link) {
-      if (kind !== 'poll' || pollId > predatesChain(db)) mismatches.push(`${kind} ${ref} is not in the evidence chain`);
+      if (kind === 'poll-pages' || pollId > predatesChain(db)) mismatches.push(`${kind} ${ref} is not in the evidence chain`);
       return null;
     }
     const previous = c
@@ -148,7 +148,8 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
       mismatches.push(`${kind} ${ref}: link ${link.seq} does not follow link ${link.seq - 1}`);
     return link.seq;
   };
-  const pollLink = check('poll', String(pollId), run);
+  // An open run of identical polls is chained when it is sealed (src/db/poll-runs.ts).
+  const pollLink = run.open ? null : check(run.polls === null ? 'poll' : 'poll-run', String(pollId), run);
   const first = rows[0];
   const pagesLink = first ? check('poll-pages', `${first.id}-${rows.at(-1)?.id}`, rows) : null;
   return {

@@ -41,8 +41,25 @@ export const pollRuns = sqliteTable(
     contentHash: text('content_hash'),
     /** Listing pages whose bodies were not kept: past the per-poll cap (MAX_KEPT_BODY_BYTES in src/domain/poll.ts). */
     pagesNotKept: integer('pages_not_kept').notNull().default(0),
+    /**
+     * A run of identical successful polls is one row (src/db/poll-runs.ts): how many polls it holds, null
+     * for a row that is one poll and never a run (a failed poll, or one written before runs were kept).
+     */
+    polls: integer('polls'),
+    /** When the run's last poll finished; `finished_at` is its first's. */
+    lastFinishedAt: integer('last_finished_at'),
+    /** The longest time between two consecutive polls of the run: the proof it was watched without a gap. */
+    maxGapMs: integer('max_gap_ms'),
+    /** The schedule slot of the run's last poll, so a redelivered last slot is ingested once. */
+    lastSlot: text('last_slot'),
+    /** 1 while the run can still grow; it is chained when sealed (src/db/poll-runs.ts). */
+    open: integer('open', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [index('poll_runs_target_finished').on(t.targetId, t.finishedAt), uniqueIndex('poll_runs_target_slot').on(t.targetId, t.slot)],
+  (t) => [
+    index('poll_runs_target_finished').on(t.targetId, t.finishedAt),
+    uniqueIndex('poll_runs_target_slot').on(t.targetId, t.slot),
+    index('poll_runs_open').on(t.targetId).where(sql`open = 1`),
+  ],
 );
 
 /** Current state of each backup a provider reported, per target. */
