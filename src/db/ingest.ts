@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { compareText } from '../core/text.js';
 import type { NormalizedBackup } from '../domain/backup.js';
 import type { PollRecord } from '../domain/poll.js';
 import type { Db } from './client.js';
+import { contentHash, dedupeBackups } from './content-hash.js';
 import { appendEvidence } from './evidence.js';
 import type { Row } from './evidence-records.js';
 import { keepPages } from './poll-pages.js';
 import { offerToRun, sealRunOf } from './poll-runs.js';
 import { perConnection } from './statements.js';
+
+export { contentHash, dedupeBackups } from './content-hash.js';
 
 export interface IngestSummary {
   readonly pollId: number;
@@ -59,23 +60,6 @@ const statements = perConnection(
     ),
   }),
 );
-
-/** The last occurrence of each backupId wins: pages can shift while a listing is read. */
-export function dedupeBackups(backups: readonly NormalizedBackup[]): NormalizedBackup[] {
-  const byId = new Map<string, NormalizedBackup>();
-  for (const b of backups) byId.set(b.backupId, b);
-  return [...byId.values()];
-}
-
-/** sha256 of the normalized list in backupId order, so two polls that saw the same thing hash the same. */
-export function contentHash(backups: readonly NormalizedBackup[]): string {
-  const h = createHash('sha256');
-  for (const b of [...backups].sort((x, y) => compareText(x.backupId, y.backupId))) {
-    h.update(JSON.stringify([b.backupId, b.status, b.rawStatus, b.kind, b.trigger, b.startedAt, b.endedAt, b.sizeBytes, b.name]));
-    h.update('\n');
-  }
-  return h.digest('hex');
-}
 
 /**
  * Writes one poll in one transaction: the poll_runs row, every backup upserted, and a backup_events row
@@ -159,11 +143,13 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     // A new run is chained when it is sealed (src/db/poll-runs.ts); its pages are immutable and chained now.
     if (r && poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
     const at = poll.finishedAt;
+    // A page kept whole holds each item it listed as received: the row need not hold it again.
+    const pagesKept = poll.pageBodies !== undefined && poll.pageBodies.omitted === 0 && poll.pageBodies.bodies.length === outcome.pages;
     let newBackups = 0;
     let statusChanges = 0;
     const events: Row[] = [];
     for (const b of list) {
-      const raw = JSON.stringify(b.raw);
+      const raw = pagesKept ? null : JSON.stringify(b.raw);
       const stored = s.selectBackup.get(poll.targetId, b.backupId) as [status: string, kind: string, endedAt: number | null] | undefined;
       const previous = stored?.[0];
       if (previous === undefined) {

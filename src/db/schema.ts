@@ -76,8 +76,11 @@ export const backups = sqliteTable(
     startedAt: integer('started_at'),
     endedAt: integer('ended_at'),
     sizeBytes: integer('size_bytes'),
-    /** The provider's item as received (JSON), with download links and other secrets removed. */
-    raw: text('raw').notNull(),
+    /**
+     * The provider's item as received (JSON), with download links and other secrets removed; null when
+     * the page that listed it is kept whole (the poll_pages of `last_seen_poll`), which holds it already.
+     */
+    raw: text('raw'),
     firstSeenAt: integer('first_seen_at').notNull(),
     firstSeenPoll: integer('first_seen_poll')
       .notNull()
