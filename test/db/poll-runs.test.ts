@@ -54,10 +54,10 @@ describe('runs of identical polls', () => {
       { id: 1, polls: 4, finished_at: T0, last_finished_at: T0 + 100 * MIN, max_gap_ms: 40 * MIN, open: 1, outcome: 'ok' },
     ]);
     expect(links('poll-run')).toEqual([]);
-    expect(verifyEvidence(db).ok).toBe(true);
+    expect(verifyEvidence(db)).toMatchObject({ ok: true, openRuns: 1 });
     expect(sealOpenRuns(db)).toBe(1);
     expect(links('poll-run')).toEqual(['1']);
-    expect(verifyEvidence(db).ok).toBe(true);
+    expect(verifyEvidence(db)).toMatchObject({ ok: true, openRuns: 0 });
   });
 
   it('starts a new run when the listing changes, when a poll fails, and after a day', () => {
