@@ -126,9 +126,11 @@ function record(
   const { config } = deps.loaded;
   const ruleId = v.rule.rule.id;
   const key = { targetId: t.id, ruleId, severity: v.rule.severity, labels: t.labels };
-  const routing = route(config, key);
-  const silence = silences.find((s) => silenceMatches(s, key));
-  let d = decide(previous, v.state, now, routing.repeatInterval);
+  // Only an alarm or a firing finding can send or read the reminder interval: the routes are matched
+  // for those, not for each of the findings that stay ok on every pass.
+  const routing = v.state === 'alarm' || previous?.firing === true ? route(config, key) : null;
+  const silence = silences.length === 0 ? undefined : silences.find((s) => silenceMatches(s, key));
+  let d = decide(previous, v.state, now, routing?.repeatInterval ?? config.alerting.repeatInterval);
   // A silence that ended while the finding kept firing: say so now rather than at the next reminder.
   if (!silence && previous?.silencedBy != null && d.send === null && d.firing && v.state === 'alarm')
     d = { send: 'reminder', firing: true };
@@ -146,7 +148,9 @@ function record(
           labels: t.labels,
         };
   const channels = item
-    ? routing.channels.filter((ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved))
+    ? (routing ?? route(config, key)).channels.filter(
+        (ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved),
+      )
     : [];
   // Silenced: recorded as evaluated, nothing sent, and `firing` left as it was, so the end of the
   // silence sends what is still true then (a new alarm, a resolution, or a reminder).
