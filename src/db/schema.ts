@@ -127,6 +127,7 @@ export const findings = sqliteTable(
     since: integer('since').notNull(),
     reason: text('reason').notNull(),
     details: text('details'),
+    /** When the row was last written, or stamped by an evaluation that rewrote none of the target's findings. */
     evaluatedAt: integer('evaluated_at').notNull(),
     /** 1 while a firing notification went out and no resolved one yet: decides what the next change sends. */
     firing: integer('firing', { mode: 'boolean' }).notNull().default(false),
