@@ -65,7 +65,7 @@ export const describeGrowth = (g: StorageGrowth, n = 5): string =>
     .join(', ');
 
 const WARM_UP_DAYS = 2;
-const MEASURED_DAYS = 2;
+const MEASURED_DAYS = 3;
 
 /** Runs `days` simulated days from `first` on, and adds up their failed polls. */
 async function runDays(f: DailyFleet, first: number, days: number): Promise<number> {
