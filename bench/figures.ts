@@ -8,6 +8,8 @@ import { ingestFigure } from './ingest.js';
 import { largeReportFigures, reportFigure } from './report-figure.js';
 import { REDIS_SERVER, type Requirement } from './requirements.js';
 import { scaleOutFigure } from './scale-out.js';
+import { soakFigures } from './soak.js';
+import { storageFigure } from './storage.js';
 
 /** One figure of issue 8: what it is called, its goal, and how it is measured. */
 export interface Figure {
@@ -73,5 +75,17 @@ export const FIGURES: readonly Figure[] = [
     name: 'CLI: status --json, 10,000 targets',
     goal: { kind: 'budget-max', max: 0.5, unit: 's' },
     run: async (scale) => [await statusJsonFigure(scale)],
+  },
+  {
+    id: '9',
+    name: 'Storage per target-day, steady state',
+    goal: { kind: 'budget-max', max: 1024, unit: 'bytes' },
+    run: async (scale) => [await storageFigure(scale)],
+  },
+  {
+    id: '10',
+    name: 'Soak: 30 simulated days in one process',
+    goal: { kind: 'budget-max', max: 0.25, unit: 'MiB/day' },
+    run: (scale) => soakFigures(scale),
   },
 ];

@@ -3,16 +3,54 @@ export type Clock = () => number;
 
 export const systemClock: Clock = () => Date.now();
 
-/** A clock that only moves when told to; for tests and the simulator. */
-export function manualClock(start: number | string | Date): Clock & { set(t: number | string | Date): void; advance(ms: number): void } {
+/** A clock that only moves when told to, with the sleeper that goes with it; for tests, the simulator and simulated runs. */
+export interface ManualClock extends Clock {
+  set(t: number | string | Date): void;
+  advance(ms: number): void;
+  /**
+   * Waits `ms` of this clock's time, in no real time. Pass it as the `sleep` beside this clock: a rate
+   * limiter or a retry backoff reckons its waits on the clock, and a real sleep under a clock nobody moves
+   * waits in real time for instants that never come. Waits end in the order of their instants, one per
+   * turn of the event loop, each moving the clock to its end (never back): what it resumes runs, and
+   * reads the clock, before the next one moves it on.
+   */
+  sleep(ms: number): Promise<void>;
+}
+
+export function manualClock(start: number | string | Date): ManualClock {
   let now = toMillis(start);
-  const clock = (() => now) as Clock & { set(t: number | string | Date): void; advance(ms: number): void };
+  const clock = (() => now) as ManualClock;
   clock.set = (t) => {
     now = toMillis(t);
   };
   clock.advance = (ms) => {
     now += ms;
   };
+  /** Waits not over yet, the earliest end first. */
+  const waits: { until: number; wake: () => void }[] = [];
+  let turn = false;
+  const endNext = (): void => {
+    turn = false;
+    const next = waits.shift();
+    if (!next) return;
+    if (next.until > now) now = next.until;
+    next.wake();
+    if (waits.length > 0) {
+      turn = true;
+      setImmediate(endNext);
+    }
+  };
+  clock.sleep = (ms) =>
+    new Promise<void>((wake) => {
+      const until = now + Math.max(0, ms);
+      let i = waits.length;
+      while (i > 0 && (waits[i - 1] as { until: number }).until > until) i--;
+      waits.splice(i, 0, { until, wake });
+      if (!turn) {
+        turn = true;
+        setImmediate(endNext);
+      }
+    });
   return clock;
 }
 

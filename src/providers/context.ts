@@ -12,6 +12,7 @@ export interface ProviderDeps {
   /** Provider calls go through `http`; without it, through `fetch`. */
   readonly fetch: typeof fetch;
   readonly http?: HttpTransport | undefined;
+  /** Waits on `clock`'s time (rate limits, retry backoff): beside a `manualClock`, its own `sleep`. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   /** Per-request timeout, ms. */
