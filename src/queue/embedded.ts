@@ -16,6 +16,8 @@ interface Lane {
   waiting: Job[];
   active: number;
   failed: number;
+  /** Ids of the lane's finished jobs (done or failed) with when they finished, oldest first. */
+  finished: Map<string, number>;
 }
 
 /**
@@ -33,10 +35,16 @@ function insertByRunAt(waiting: Job[], job: Job): void {
   waiting.splice(lo, 0, job);
 }
 
+/** How long a queue's finished jobs keep their ids taken: at most `ageMs`, and its newest `count` only. */
+export interface KeepFinished {
+  readonly ageMs: number;
+  readonly count: number;
+}
+
 export interface EmbeddedQueueOptions {
   readonly log?: Logger;
-  readonly keepIdsMs?: number;
-  readonly maxIds?: number;
+  /** Default 24 h / 10 000 jobs per queue, what the BullMQ backend keeps of completed jobs. */
+  readonly keepFinished?: KeepFinished;
   /**
    * A one-shot run's queue: a job that throws is not retried but handed here, so the run fails with
    * its error (exit 3) instead of waiting out backoffs; the daemon's queue leaves this unset.
@@ -53,8 +61,12 @@ export interface EmbeddedQueueOptions {
 export class EmbeddedQueue implements QueueBackend {
   readonly kind = 'embedded' as const;
   readonly #lanes = new Map<QueueName, Lane>();
-  /** Ids of jobs waiting, running or finished within `keepIdsMs`: what makes enqueue idempotent. */
-  readonly #ids = new Map<string, number>();
+  /**
+   * Ids of jobs waiting or running; with the lanes' `finished`, what makes enqueue idempotent. Finished
+   * ids are kept per queue and bounded by count as BullMQ keeps completed jobs, so what the queue
+   * remembers follows its settings, not how many targets a tick enqueues.
+   */
+  readonly #pending = new Set<string>();
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   /** `close` was called: jobs waiting then never start, no job is retried. */
@@ -71,11 +83,12 @@ export class EmbeddedQueue implements QueueBackend {
 
   async enqueue<P>(spec: JobSpec<P>, payload: P, opts: EnqueueOptions = {}): Promise<boolean> {
     if (this.#closed) throw new Error(`queue ${spec.name} is closed`);
-    this.#forgetOldIds();
+    const lane = this.#lane(spec);
     const id = opts.jobId ?? `${spec.name}:auto:${++this.#seq}`;
-    if (this.#ids.has(id)) return false;
-    this.#ids.set(id, Number.POSITIVE_INFINITY);
-    insertByRunAt(this.#lane(spec).waiting, { id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
+    this.#forgetOld(lane);
+    if (this.#pending.has(id) || lane.finished.has(id)) return false;
+    this.#pending.add(id);
+    insertByRunAt(lane.waiting, { id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
     this.#pump();
     return true;
   }
@@ -134,7 +147,7 @@ export class EmbeddedQueue implements QueueBackend {
   #lane(spec: JobSpec<unknown> | JobSpec<never>): Lane {
     let lane = this.#lanes.get(spec.name);
     if (!lane) {
-      lane = { spec: spec as JobSpec<unknown>, concurrency: 1, waiting: [], active: 0, failed: 0 };
+      lane = { spec: spec as JobSpec<unknown>, concurrency: 1, waiting: [], active: 0, failed: 0, finished: new Map() };
       this.#lanes.set(spec.name, lane);
     }
     return lane;
@@ -170,25 +183,25 @@ export class EmbeddedQueue implements QueueBackend {
     const parsed = lane.spec.payload.safeParse(job.payload);
     if (!parsed.success) {
       lane.failed++;
-      this.#ids.set(job.id, this.now());
+      this.#finish(lane, job.id);
       log.error({ queue: lane.spec.name, jobId: job.id, problem: parsed.error.issues[0]?.message }, 'job payload rejected');
       this.opts.onFailure?.(parsed.error, { queue: lane.spec.name, id: job.id, payload: job.payload });
       return;
     }
     try {
       await (lane.handler as Handler<unknown>)(parsed.data, { jobId: job.id, attempt: job.attempt });
-      this.#ids.set(job.id, this.now());
+      this.#finish(lane, job.id);
     } catch (err) {
       const permanent = err instanceof AuditorError && err.permanent;
       if (this.opts.onFailure) {
         lane.failed++;
-        this.#ids.set(job.id, this.now());
+        this.#finish(lane, job.id);
         this.opts.onFailure(err, { queue: lane.spec.name, id: job.id, payload: job.payload });
         return;
       }
       if (permanent || job.attempt >= lane.spec.retry.attempts || this.#draining) {
         lane.failed++;
-        this.#ids.set(job.id, this.now());
+        this.#finish(lane, job.id);
         log.error({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, permanent, err: errorMessage(err) }, 'job failed');
         return;
       }
@@ -201,14 +214,19 @@ export class EmbeddedQueue implements QueueBackend {
     }
   }
 
-  #forgetOldIds(): void {
-    const keep = this.opts.keepIdsMs ?? 24 * 3_600_000;
-    const max = this.opts.maxIds ?? 100_000;
-    const cutoff = this.now() - keep;
-    for (const [id, doneAt] of this.#ids) {
-      if (doneAt < cutoff || this.#ids.size > max) {
-        if (doneAt !== Number.POSITIVE_INFINITY) this.#ids.delete(id);
-      } else if (this.#ids.size <= max) break;
+  #finish(lane: Lane, id: string): void {
+    this.#pending.delete(id);
+    lane.finished.set(id, this.now());
+    this.#forgetOld(lane);
+  }
+
+  /** Frees the ids of the lane's finished jobs beyond `keepFinished` (oldest first: the map is in finishing order). */
+  #forgetOld(lane: Lane): void {
+    const { ageMs, count } = this.opts.keepFinished ?? { ageMs: 24 * 3_600_000, count: 10_000 };
+    const cutoff = this.now() - ageMs;
+    for (const [id, doneAt] of lane.finished) {
+      if (doneAt >= cutoff && lane.finished.size <= count) break;
+      lane.finished.delete(id);
     }
   }
 }
