@@ -1,7 +1,7 @@
 import { pollJob } from '../../jobs/poll.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import { interleaveByAccount } from '../config/target-index.js';
+import { interleaveByAccount, targetPosition } from '../config/target-index.js';
 import { iso } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -34,7 +34,6 @@ export function pollTicks(deps: {
   log: Logger;
   targets: () => readonly TargetConfig[];
 }): PollTicks {
-  const configured = new Set(deps.loaded.config.targets.map((t) => t.id));
   let stopped = false;
   let pending = 0;
   const ticked: string[] = [];
@@ -54,7 +53,9 @@ export function pollTicks(deps: {
   async function enqueue(target: TargetConfig, slot: string): Promise<boolean> {
     for (let attempt = 1; !stopped; attempt++) {
       try {
-        const payload = configured.has(target.id) ? { targetId: target.id, slot } : { targetId: target.id, slot, target };
+        // The config's own targets are found through its index (which poll jobs share), not a set of their own.
+        const configured = targetPosition(deps.loaded.config, target.id) !== undefined;
+        const payload = configured ? { targetId: target.id, slot } : { targetId: target.id, slot, target };
         return await deps.queue.enqueue(pollJob, payload, { jobId: `poll:${target.id}:${slot}` });
       } catch (err) {
         const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
