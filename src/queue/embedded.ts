@@ -1,45 +1,9 @@
 import { AuditorError, errorMessage } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
+import { forgetFinished, insertByRunAt, type Job, type KeepFinished, type Lane } from './embedded-lane.js';
 import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
 
-interface Job {
-  readonly id: string;
-  readonly payload: unknown;
-  attempt: number;
-  runAt: number;
-}
-
-interface Lane {
-  spec: JobSpec<unknown>;
-  handler?: Handler<unknown>;
-  concurrency: number;
-  waiting: Job[];
-  active: number;
-  failed: number;
-  /** Ids of the lane's finished jobs (done or failed) with when they finished, oldest first. */
-  finished: Map<string, number>;
-}
-
-/**
- * Keeps `waiting` ordered by runAt, first come first served among equals. Sorting on every pump cost
- * a scan of the whole backlog per finished job (a fleet's poll tick is thousands of jobs).
- */
-function insertByRunAt(waiting: Job[], job: Job): void {
-  let lo = 0;
-  let hi = waiting.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((waiting[mid] as Job).runAt <= job.runAt) lo = mid + 1;
-    else hi = mid;
-  }
-  waiting.splice(lo, 0, job);
-}
-
-/** How long a queue's finished jobs keep their ids taken: at most `ageMs`, and its newest `count` only. */
-export interface KeepFinished {
-  readonly ageMs: number;
-  readonly count: number;
-}
+export type { KeepFinished } from './embedded-lane.js';
 
 export interface EmbeddedQueueOptions {
   readonly log?: Logger;
@@ -85,7 +49,7 @@ export class EmbeddedQueue implements QueueBackend {
     if (this.#closed) throw new Error(`queue ${spec.name} is closed`);
     const lane = this.#lane(spec);
     const id = opts.jobId ?? `${spec.name}:auto:${++this.#seq}`;
-    this.#forgetOld(lane);
+    forgetFinished(lane, this.now(), this.opts.keepFinished);
     if (this.#pending.has(id) || lane.finished.has(id)) return false;
     this.#pending.add(id);
     insertByRunAt(lane.waiting, { id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
@@ -217,16 +181,6 @@ export class EmbeddedQueue implements QueueBackend {
   #finish(lane: Lane, id: string): void {
     this.#pending.delete(id);
     lane.finished.set(id, this.now());
-    this.#forgetOld(lane);
-  }
-
-  /** Frees the ids of the lane's finished jobs beyond `keepFinished` (oldest first: the map is in finishing order). */
-  #forgetOld(lane: Lane): void {
-    const { ageMs, count } = this.opts.keepFinished ?? { ageMs: 24 * 3_600_000, count: 10_000 };
-    const cutoff = this.now() - ageMs;
-    for (const [id, doneAt] of lane.finished) {
-      if (doneAt >= cutoff && lane.finished.size <= count) break;
-      lane.finished.delete(id);
-    }
+    forgetFinished(lane, this.now(), this.opts.keepFinished);
   }
 }
