@@ -12,11 +12,14 @@ export interface PollTicks {
   pollAll(slot: string, targets?: readonly TargetConfig[]): Promise<number>;
   /** Gives up retrying enqueues that have not gone through. */
   stop(): void;
-  /** Enqueues still being retried (the queue backend was unreachable). */
+  /** Polls of ticks not enqueued yet: waiting for room in the queue, or retried while the backend is unreachable. */
   readonly pending: () => number;
   /** The most recent slots ticked (newest last, at most 100): what should have been polled. */
   readonly ticked: () => readonly string[];
 }
+
+/** Polls a tick enqueues at once; it enqueues more when fewer than this wait (where the queue keeps them in-process). */
+const ENQUEUE_BATCH = 1_000;
 
 /** The slot of a tick: the scheduled instant (whole seconds, UTC), the same on every daemon that schedules it. */
 export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 1000) * 1000);
@@ -26,7 +29,8 @@ export const slotOf = (date: Date): string => iso(Math.floor(date.getTime() / 10
  * together enqueue each poll once. An enqueue that fails (Redis restarting) is retried until it goes
  * through: a scheduled poll is late rather than lost. `targets` are read at every tick (the config's
  * plus those `discover:` generated); a generated target travels with its job, since a remote worker's
- * config does not list it.
+ * config does not list it. The embedded queue keeps waiting jobs in this process, so a tick is enqueued
+ * a batch at a time as the workers take them, not the whole fleet at once.
  */
 export function pollTicks(deps: {
   loaded: LoadedConfig;
@@ -71,8 +75,13 @@ export function pollTicks(deps: {
       ticked.push(slot);
       if (ticked.length > 100) ticked.shift();
       pending += targets.length;
-      const added = await Promise.all(interleaveByAccount(targets).map((t) => enqueue(t, slot).finally(() => pending--)));
-      const n = added.filter(Boolean).length;
+      const order = interleaveByAccount(targets);
+      let n = 0;
+      for (let i = 0; i < order.length; i += ENQUEUE_BATCH) {
+        if (i > 0 && !stopped) await deps.queue.room?.(pollJob.name, ENQUEUE_BATCH);
+        const added = await Promise.all(order.slice(i, i + ENQUEUE_BATCH).map((t) => enqueue(t, slot).finally(() => pending--)));
+        n += added.filter(Boolean).length;
+      }
       deps.log.info(
         { slot, targets: targets.length, enqueued: n },
         n < targets.length ? 'poll tick (some already enqueued elsewhere)' : 'poll tick',

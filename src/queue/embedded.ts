@@ -39,6 +39,7 @@ export class EmbeddedQueue implements QueueBackend {
   #closed = false;
   #seq = 0;
   #idleWaiters: (() => void)[] = [];
+  #roomWaiters: { readonly queue: QueueName; readonly below: number; readonly wake: () => void }[] = [];
 
   constructor(
     private readonly opts: EmbeddedQueueOptions = {},
@@ -85,6 +86,24 @@ export class EmbeddedQueue implements QueueBackend {
     return false;
   }
 
+  /** Resolves once fewer than `below` jobs of `queue` wait, or the queue closes. See `QueueBackend.room`. */
+  async room(queue: QueueName, below: number): Promise<void> {
+    if (!this.#hasRoom(queue, below)) await new Promise<void>((wake) => this.#roomWaiters.push({ queue, below, wake }));
+  }
+
+  /** A queue nobody consumes here always has room: no job of it would ever leave to make some. */
+  #hasRoom(queue: QueueName, below: number): boolean {
+    const lane = this.#lanes.get(queue);
+    return this.#draining || !lane?.handler || lane.waiting.length < below;
+  }
+
+  #wakeRoomWaiters(): void {
+    if (this.#roomWaiters.length === 0) return;
+    const still = this.#roomWaiters.filter((w) => !this.#hasRoom(w.queue, w.below));
+    for (const w of this.#roomWaiters) if (!still.includes(w)) w.wake();
+    this.#roomWaiters = still;
+  }
+
   async ping(): Promise<boolean> {
     return !this.#draining;
   }
@@ -98,6 +117,7 @@ export class EmbeddedQueue implements QueueBackend {
     if (this.#draining) return;
     this.#draining = true;
     for (const lane of this.#lanes.values()) lane.waiting = [];
+    this.#wakeRoomWaiters();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     while (this.#running.size > 0) {
@@ -128,6 +148,7 @@ export class EmbeddedQueue implements QueueBackend {
         this.#start(lane, lane.waiting.shift() as Job);
       if (lane.waiting[0]) next = Math.min(next, lane.waiting[0].runAt);
     }
+    this.#wakeRoomWaiters();
     if (next !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(() => this.#pump(), Math.max(0, next - now));
   }
 
