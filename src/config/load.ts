@@ -107,12 +107,20 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
     baseDir,
     databasePath: resolve(baseDir, config.database),
     warnings,
-    secret(ref: SecretRef, where: string): string {
-      const r = resolveSecret(ref, secretEnv);
-      if ('problem' in r) throw new ConfigError([`${where}: ${r.problem}`]);
-      return r.value;
-    },
+    secret: secretReader(secretEnv),
   });
+}
+
+/**
+ * `LoadedConfig.secret`, made outside `loadConfigText`: a closure made there would share its scope,
+ * and with it the file's text, which the other closures there read, for as long as the config lives.
+ */
+function secretReader(secretEnv: SecretEnv): LoadedConfig['secret'] {
+  return (ref, where) => {
+    const r = resolveSecret(ref, secretEnv);
+    if ('problem' in r) throw new ConfigError([`${where}: ${r.problem}`]);
+    return r.value;
+  };
 }
 
 interface SecretUse {
