@@ -5,7 +5,8 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { type CoverageRow, coverageRows } from '../discovery/coverage-rows.js';
 import { discoverAll, discoveringAccounts } from '../discovery/discover.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 
 /** Printable text: provider names can carry anything, so control characters are shown escaped. */
 const plain = (s: string): string => JSON.stringify(s).slice(1, -1);

@@ -13,7 +13,8 @@ import { type DemoFleet, demoFleet } from '../simulator/demo-fleet.js';
 import { startSimulator } from '../simulator/server.js';
 import { simulatorConfig } from '../simulator/sim-config.js';
 import { type DemoMail, slackLines, startMailSink, startSlackSink } from './demo-sinks.js';
-import { type CliIO, EXIT, logger, println } from './io.js';
+import { type CliIO, EXIT, println } from './io.js';
+import { logger } from './logger.js';
 import { cycleLine } from './run-once.js';
 import { printStatus } from './status.js';
 

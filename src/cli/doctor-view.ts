@@ -1,6 +1,6 @@
 import type { Cloud } from '../config/schema.js';
+import { paint } from './colour.js';
 import type { EndpointCheck, Step, TargetProbe } from './doctor-checks.js';
-import { paint } from './progress.js';
 
 /** The clock difference worth mentioning: signatures carry a timestamp, and providers allow minutes at most. */
 export const CLOCK_HINT_THRESHOLD_MS = 60_000;

@@ -11,7 +11,8 @@ import { backupSources } from '../providers/registry.js';
 import type { BackupSource } from '../providers/types.js';
 import { accountEndpoints, accountSecrets, checkEndpoint, type EndpointCheck, probeTarget, type TargetProbe } from './doctor-checks.js';
 import { endpointLine, hintFor, type TargetRow, targetTable } from './doctor-view.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 import { colourEnabled, type ProgressReporter, paint, progressFor } from './progress.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;

@@ -13,7 +13,8 @@ import { readTargetFindings } from '../db/findings.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { DRILL_RESULTS, drillInput } from '../domain/drill.js';
 import { evaluateTargets } from '../engine/evaluate.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 

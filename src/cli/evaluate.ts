@@ -8,7 +8,8 @@ import { chainConfig } from '../db/evidence.js';
 import { findingsAsOf } from '../db/findings.js';
 import { evaluateTargets } from '../engine/evaluate.js';
 import { judgeTarget } from '../engine/judge.js';
-import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 import { parseAt, printStatus } from './status.js';
 import { type StatusEntry, statusTable, summaryLine } from './status-view.js';
 

@@ -7,7 +7,8 @@ import { type Clock, iso, systemClock } from '../core/clock.js';
 import { readTarGz, writeTarGz } from '../core/tar.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase, readTransaction } from '../db/client.js';
-import { chainSegment, exportRows } from '../db/evidence-export.js';
+import { chainSegment, exportPageBodies, exportRows } from '../db/evidence-export.js';
+import { sealOpenRuns } from '../db/poll-runs.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { bundleFiles, secretsIn } from '../report/evidence-bundle.js';
 import { type BundleVerdict, verifyBundle } from '../report/evidence-bundle-verify.js';
@@ -72,17 +73,28 @@ export function exportCommand(evidence: Command, program: Command, io: CliIO, ru
             return EXIT.usage;
           }
           const range = { from: o.data.from, to: o.data.to, targets: o.data.target };
+          sealOpenRuns(db); // the bundle's chain segment then covers every poll in it
           const signingKey = loaded.config.evidence?.signingKey;
-          files = readTransaction(db, () =>
-            bundleFiles({
+          const read = readTransaction(db, () => {
+            const rows = exportRows(db, range);
+            const pages = exportPageBodies(db, rows['poll-pages.jsonl'] ?? []);
+            const files = bundleFiles({
               range,
               exportedAt: now,
-              rows: exportRows(db, range),
+              rows,
+              pages: pages.bodies,
               segment: chainSegment(db, range.from, range.to),
               configSnapshot: configSnapshot(loaded),
               ...(signingKey !== undefined && { signingKey: loaded.secret(signingKey, 'evidence.signingKey') }),
-            }),
-          );
+            });
+            return { files, problems: pages.problems };
+          });
+          if (read.problems.length > 0) {
+            // A bundle missing a page the provider answered would not be the evidence it claims to be.
+            println(io.stderr, `evidence export: refused: ${read.problems.join('; ')}; \`evidence verify\` names what changed`);
+            return EXIT.runtime;
+          }
+          files = read.files;
         } finally {
           closeDatabase(db);
         }

@@ -85,6 +85,7 @@ const verdictJson = (v: EvidenceVerdict) => ({
   links: v.links,
   genesisAt: v.genesisAt === null ? null : iso(v.genesisAt),
   problems: v.problems,
+  openRuns: v.openRuns,
 });
 
 function printVerdict(io: CliIO, v: EvidenceVerdict): void {
@@ -92,7 +93,9 @@ function printVerdict(io: CliIO, v: EvidenceVerdict): void {
   const head = v.head ? `head ${v.head.seq} ${v.head.hash}` : 'no links yet';
   const [first, ...rest] = v.problems;
   if (!first) {
-    println(io.stdout, `evidence chain intact: ${v.links} links${since}; ${head}`);
+    const open =
+      v.openRuns === 0 ? '' : `; ${v.openRuns} open runs of identical polls are chained when sealed (before a report at the latest)`;
+    println(io.stdout, `evidence chain intact: ${v.links} links${since}; ${head}${open}`);
     return;
   }
   println(io.stdout, `evidence chain BROKEN: ${first.break}: ${first.message}`);

@@ -6,9 +6,9 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { type HistoryEvent, knownInDatabase, targetHistory } from '../db/target-history.js';
+import { type Colour, colourEnabled, paint } from './colour.js';
 import { pollIdArg, printPollPages } from './history-poll.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
-import { type Colour, colourEnabled, paint } from './progress.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
 
@@ -100,7 +100,8 @@ function printHistory(io: CliIO, target: string, since: number, events: readonly
           e.at,
           'poll',
           `#${e.id} ok: ${e.pages} page${e.pages === 1 ? '' : 's'}, ${e.items} items${extra} ` +
-            `(${e.durationMs < 1000 ? `${e.durationMs} ms` : formatDuration(e.durationMs)})`,
+            `(${e.durationMs < 1000 ? `${e.durationMs} ms` : formatDuration(e.durationMs)})` +
+            (e.run ? `; the same ${e.run.polls} times until ${e.run.lastAt}, never more than ${formatDuration(e.run.maxGapMs)} apart` : ''),
         );
       else say(e.at, 'poll', `#${e.id} failed after ${e.pages} pages: ${e.error ?? ''}`, 'red');
     } else if (e.type === 'backup') {

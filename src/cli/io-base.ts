@@ -21,7 +21,20 @@ export interface CliIO {
   readonly cwd: string;
 }
 
-export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+/**
+ * The process's own streams. Read when first written to: node makes each stream on first access (a
+ * pipe's is a socket), and most runs never write to stderr.
+ */
+export const processIO = (): CliIO => ({
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 export const println = (stream: NodeJS.WritableStream, text = ''): void => {
   stream.write(`${text}\n`);

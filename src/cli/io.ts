@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LoadedConfig, type LoadOptions, loadConfigFile } from '../config/load.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/log.js';
 import { type CliIO, EXIT, println } from './io-base.js';
 
 export { type CliIO, EXIT, findingsExit, println, processIO } from './io-base.js';
@@ -29,10 +28,6 @@ export function loadConfig(opts: GlobalOptions, io: CliIO, load: Omit<LoadOption
     ]);
   }
   return loadConfigFile(path, { ...load, env: io.env });
-}
-
-export function logger(io: CliIO): Logger {
-  return createLogger({ destination: io.stderr, level: io.env.BACKUP_AUDITOR_LOG ?? 'error' });
 }
 
 /** Turns any error into its exit code, printing config problems one per line. */

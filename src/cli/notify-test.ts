@@ -6,7 +6,8 @@ import { DeliveryError, errorMessage } from '../core/errors.js';
 import { notifiers } from '../notify/registry.js';
 import { testDigest } from '../notify/test-message.js';
 import type { NotifyContext } from '../notify/types.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 
 /** How long one test delivery may take, as for outbox deliveries. */
 const TIMEOUT_MS = 15_000;

@@ -9,6 +9,7 @@ import { systemClock } from '../core/clock.js';
 import { signBytes } from '../core/signature.js';
 import { parseInstant } from '../core/time.js';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { sealOpenRuns } from '../db/poll-runs.js';
 import { withAutoTargets } from '../discovery/auto-targets.js';
 import { reconstructTarget } from '../engine/reconstruct.js';
 import { buildReport } from '../report/build.js';
@@ -18,7 +19,8 @@ import { renderHtml } from '../report/render-html.js';
 import { findChromium, renderPdf } from '../report/render-pdf.js';
 import { sendReport } from '../report/send-report.js';
 import type { ComplianceReport } from '../report/types.js';
-import { type CliIO, EXIT, type GlobalOptions, loadConfig, logger, println } from './io.js';
+import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
+import { logger } from './logger.js';
 
 /** `report`'s options as commander hands them over: untrusted strings, checked by `reportArgs`. */
 const rawOptions = z.object({
@@ -158,6 +160,7 @@ async function runReport(opts: unknown, global: GlobalOptions, io: CliIO): Promi
       const changes = config.targets.reduce((n, t, i) => n + reconstructTarget({ ...deps, loaded: { ...loaded, config } }, t, i), 0);
       println(io.stderr, `report: reconstructed ${config.targets.length} targets' time before their first poll (${changes} changes)`);
     }
+    sealOpenRuns(db); // so the head the report prints covers every poll so far
     const report = buildReport(deps, args.period, now);
     if (args.out !== undefined) {
       const path = resolve(io.cwd, args.out);

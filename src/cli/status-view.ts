@@ -2,8 +2,8 @@ import { iso } from '../core/clock.js';
 import { formatDuration } from '../core/duration.js';
 import { MAX_TEXT, plainText } from '../core/text.js';
 import type { Db } from '../db/client.js';
-import { type FindingRow, findingsAsOf, listStatusRows } from '../db/findings.js';
-import { type Colour, paint } from './progress.js';
+import { type FindingRow, findingsAsOf, listStatusRows, type StatusRow } from '../db/findings.js';
+import { type Colour, paint } from './colour.js';
 
 /** The `status --json` shape (DESIGN.md external contract). */
 export interface StatusEntry {
@@ -20,8 +20,25 @@ export interface StatusEntry {
  * quote a provider: it is made plain text (control characters removed, cut) for every output.
  */
 export function statusEntries(db: Db, at?: number): StatusEntry[] {
-  if (at !== undefined) return findingsAsOf(db, at).map((f) => entry(f.targetId, f.ruleId, f.state, f.severity, f.since, f.reason));
-  return listStatusRows(db).map(([target, rule, state, severity, since, reason]) => entry(target, rule, state, severity, since, reason));
+  if (at !== undefined) return findingsAsOf(db, at).map((f) => entry(f.targetId, f.ruleId, f.state, f.severity, iso(f.since), f.reason));
+  return [...eachStatusEntry(listStatusRows(db))];
+}
+
+/**
+ * The entries of `rows`, made one at a time as they are read: at tens of thousands of findings,
+ * holding every row and every entry at once cost more than reading and writing them.
+ */
+export function* eachStatusEntry(rows: Iterable<StatusRow>): Generator<StatusEntry> {
+  // The findings of one evaluation share their `since`: formatted once.
+  let since = Number.NaN;
+  let sinceText = '';
+  for (const [target, rule, state, severity, at, reason] of rows) {
+    if (at !== since) {
+      since = at;
+      sinceText = iso(at);
+    }
+    yield entry(target, rule, state, severity, sinceText, reason);
+  }
 }
 
 const entry = (
@@ -29,34 +46,51 @@ const entry = (
   rule: string,
   state: StatusEntry['state'],
   severity: StatusEntry['severity'],
-  since: number,
+  since: string,
   reason: string,
-) => ({ target, rule, state, since: iso(since), severity, reason: plainText(reason, MAX_TEXT) }) satisfies StatusEntry;
+) => ({ target, rule, state, since, severity, reason: plainText(reason, MAX_TEXT) }) satisfies StatusEntry;
 
 /**
  * `JSON.stringify(entries, null, 2)` in pieces of a few hundred entries: at 70,000 findings the one
  * string was 18 MB, built and then copied out whole.
  */
-export function* statusJsonChunks(entries: readonly StatusEntry[]): Generator<string> {
-  if (entries.length === 0) {
-    yield '[]';
-    return;
-  }
-  const q = JSON.stringify;
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    let text = i === 0 ? '[\n' : ',\n';
-    const end = Math.min(entries.length, i + CHUNK);
-    for (let j = i; j < end; j++) {
-      const e = entries[j] as StatusEntry;
-      text +=
-        `${j === i ? '' : ',\n'}  {\n    "target": ${q(e.target)},\n    "rule": ${q(e.rule)},\n    "state": ${q(e.state)},\n` +
-        `    "since": ${q(e.since)},\n    "severity": ${q(e.severity)},\n    "reason": ${q(e.reason)}\n  }`;
+export function* statusJsonChunks(entries: Iterable<StatusEntry>): Generator<string> {
+  const q = repeatQuoter();
+  let text = '';
+  let count = 0;
+  for (const e of entries) {
+    text +=
+      `${count === 0 ? '[\n' : ',\n'}  {\n    "target": ${q(e.target)},\n    "rule": ${q(e.rule)},\n    "state": ${q(e.state)},\n` +
+      `    "since": ${quote(e.since)},\n    "severity": ${q(e.severity)},\n    "reason": ${quote(e.reason)}\n  }`;
+    if (++count % CHUNK === 0) {
+      yield text;
+      text = '';
     }
-    yield end === entries.length ? `${text}\n]` : text;
   }
+  yield count === 0 ? '[]' : `${text}\n]`;
 }
 
 const CHUNK = 500;
+
+// JSON.stringify escapes only `"`, `\`, code units below U+0020 and lone surrogates (ECMA-262
+// QuoteJSONString): any other string is itself between quotes, which is quicker to write.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+/** `quote`, remembering the values that repeat from one finding to the next (its target, the rule ids, states, severities). */
+function repeatQuoter(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let q = seen.get(s);
+    if (q === undefined) {
+      q = quote(s);
+      // Targets are many, but in the stored order each comes in a run: emptied now and then, not kept all.
+      if (seen.size > 1_000) seen.clear();
+      seen.set(s, q);
+    }
+    return q;
+  };
+}
 
 /** Finding states, worst first: what `--state` accepts. */
 export const STATES = ['alarm', 'error', 'ok', 'skip'] as const satisfies readonly StatusEntry['state'][];

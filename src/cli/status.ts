@@ -4,17 +4,19 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import { iso, systemClock } from '../core/clock.js';
 import { instantArg } from '../core/time.js';
-import { closeDatabase, openDatabase } from '../db/client.js';
-import { silencedFindings } from '../db/findings.js';
+import { closeDatabase, type Db, openDatabase } from '../db/client.js';
+import { eachStatusRow, silencedFindings } from '../db/findings.js';
 import { outboxProblems } from '../db/outbox.js';
 import { activeSilences } from '../db/silences.js';
+import { colourEnabled } from './colour.js';
 import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
-import { colourEnabled } from './progress.js';
 import {
+  eachStatusEntry,
   filterEntries,
   SORT_KEYS,
   type SortKey,
   STATES,
+  type StatusEntry,
   type StatusFilter,
   sortEntries,
   statusEntries,
@@ -98,7 +100,10 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
 }
 
 /** Prints findings (table or JSON) and returns the exit code they imply. */
-export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, json: boolean, at?: number, view: StatusView = {}): number {
+export function printStatus(db: Db, io: CliIO, json: boolean, at?: number, view: StatusView = {}): number {
+  const { filter = {}, sort } = view;
+  const everything = !filter.states?.length && !filter.targets?.length && Object.keys(filter.labels ?? {}).length === 0;
+  if (json && at === undefined && sort === undefined && everything) return printAllJson(db, io);
   const all = statusEntries(db, at);
   const targets = new Map((view.config?.targets ?? []).map((t) => [t.id, t]));
   // JSON keeps the stored order (target, rule) unless a sort is asked for: scripts may rely on it.
@@ -143,8 +148,29 @@ export function printStatus(db: Parameters<typeof statusEntries>[0], io: CliIO, 
   return findingsExit(entries);
 }
 
+/**
+ * `status --json` of every current finding, each row made into its entry and its JSON as it is read
+ * and then dropped: what a script runs on the whole fleet, where holding tens of thousands of rows and
+ * entries cost more than reading and writing them. The same output as `statusJsonChunks(statusEntries(db))`.
+ */
+function printAllJson(db: Db, io: CliIO): number {
+  const states = new Set<StatusEntry['state']>();
+  const counted = function* (entries: Iterable<StatusEntry>) {
+    for (const e of entries) {
+      states.add(e.state);
+      yield e;
+    }
+  };
+  // Encoded while the statement reads, written once it is done: a slow reader of stdout never keeps the
+  // database's read snapshot open (a running daemon's checkpoints would wait on it).
+  const pieces = Array.from(statusJsonChunks(counted(eachStatusEntry(eachStatusRow(db)))), (chunk) => Buffer.from(chunk));
+  for (const piece of pieces) io.stdout.write(piece);
+  println(io.stdout);
+  return findingsExit([...states].map((state) => ({ state })));
+}
+
 /** Target ids of the config and of the stored findings (a target removed from the config keeps its findings). */
-const knownTargets = (db: Parameters<typeof statusEntries>[0], config: Readonly<Config>): Set<string> =>
+const knownTargets = (db: Db, config: Readonly<Config>): Set<string> =>
   new Set([...config.targets.map((t) => t.id), ...statusEntries(db).map((e) => e.target)]);
 
 /** Parses `--at`; prints the problem and returns null when it is not a usable instant. */

@@ -1,12 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/**
+ * An open database. Every query in src/db/ is SQL prepared on the better-sqlite3 connection; drizzle
+ * is only the migrator (and drizzle-kit's schema in schema.ts), so it is not loaded to open one.
+ */
+export interface Db {
+  readonly $client: Database.Database;
+}
 
 /** The drizzle-kit output folder, found relative to this file both from src/ (tsx, tests) and dist/src/. */
 export function migrationsFolder(): string {
@@ -33,9 +37,32 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   sqlite.pragma('busy_timeout = 5000');
   // NORMAL under WAL keeps every committed transaction across a process crash; only power loss can drop the last ones.
   sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema }) as Db;
-  if (opts.migrate !== false && !opts.readonly) migrate(db, { migrationsFolder: migrationsFolder() });
+  const db: Db = { $client: sqlite };
+  if (opts.migrate !== false && !opts.readonly && migrationsPending(sqlite)) migrateDatabase(sqlite);
   return db;
+}
+
+/**
+ * Whether drizzle's migrator would apply anything: it applies each migration of the journal created
+ * after the newest one the database records (drizzle-orm sqlite-core `migrate`), so none is pending
+ * when that newest one is at least the journal's latest. Loading drizzle costs more than most
+ * commands' whole work, and the database is nearly always up to date.
+ */
+function migrationsPending(sqlite: Database.Database): boolean {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  const latest = Math.max(...journal.entries.map((e) => e.when));
+  const recorded = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get();
+  if (!recorded) return true;
+  const last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').pluck().get();
+  return last === undefined || Number(last) < latest;
+}
+
+/** Applies the pending drizzle-kit migrations with drizzle's migrator, loaded only for that. */
+function migrateDatabase(sqlite: Database.Database): void {
+  const require = createRequire(import.meta.url);
+  const { drizzle } = require('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
+  const { migrate } = require('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
+  migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder() });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db } from './client.js';
 import { evidenceCanonical, hasChain, ZERO_HASH } from './evidence.js';
 import type { Row } from './evidence-records.js';
 import { recordLookup } from './evidence-verify.js';
+import { blobBody } from './page-blobs.js';
 
 /** A link of the evidence chain as a bundle carries it, with the exact text its digest is the SHA-256 of. */
 export interface BundleLink {
@@ -60,6 +61,23 @@ export function chainSegment(db: Db, from: number, to: number): ChainSegment {
   return { previousHash: previous ?? ZERO_HASH, links };
 }
 
+const IN_RANGE = 'started_at < @to AND coalesce(last_finished_at, finished_at) >= @from';
+
+/**
+ * The bodies of the pages in `rows` (poll-pages.jsonl), by hash, as kept; a body that cannot be read
+ * back is named in `problems` rather than left out silently.
+ */
+export function exportPageBodies(db: Db, rows: readonly Row[]): { bodies: Map<string, string>; problems: string[] } {
+  const bodies = new Map<string, string>();
+  const problems: string[] = [];
+  for (const hash of new Set(rows.map((r) => r.hash as string))) {
+    const found = blobBody(db, hash);
+    if ('text' in found) bodies.set(hash, found.text);
+    else problems.push(`page body ${hash} ${found.problem}`);
+  }
+  return { bodies, problems };
+}
+
 /** The evidence tables' rows of a range, by the file name a bundle gives them (columns by SQL name). */
 export function exportRows(db: Db, range: ExportRange): Record<string, Row[]> {
   const c = db.$client;
@@ -68,7 +86,11 @@ export function exportRows(db: Db, range: ExportRange): Record<string, Row[]> {
   const of = (column: string) => `(@targets IS NULL OR ${column} IN (SELECT value FROM json_each(@targets)))`;
   const all = (sql: string): Row[] => c.prepare(sql).all({ from: range.from, to: range.to, targets }) as Row[];
   return {
-    'polls.jsonl': all(`SELECT * FROM poll_runs WHERE started_at >= @from AND started_at < @to AND ${of('target_id')} ORDER BY id`),
+    // A run of identical polls is in the range when any of its polls is.
+    'polls.jsonl': all(`SELECT * FROM poll_runs WHERE ${IN_RANGE} AND ${of('target_id')} ORDER BY id`),
+    'poll-pages.jsonl': all(
+      `SELECT p.* FROM poll_pages p JOIN poll_runs r ON r.id = p.poll_id WHERE ${IN_RANGE} AND ${of('r.target_id')} ORDER BY p.id`,
+    ),
     'backups.jsonl': all(
       `SELECT * FROM backups WHERE first_seen_at < @to AND last_seen_at >= @from AND ${of('target_id')} ORDER BY target_id, backup_id`,
     ),

@@ -43,6 +43,29 @@ const SOURCES: Partial<Record<EvidenceKind, RecordSource>> = {
       'items',
       'content_hash',
     ],
+    // Failed polls, and successful ones written before runs were kept (src/db/poll-runs.ts).
+    chained: 'polls IS NULL',
+  },
+  // A run of identical successful polls, chained once when it is sealed (src/db/poll-runs.ts).
+  'poll-run': {
+    table: 'poll_runs',
+    columns: [
+      'id',
+      'target_id',
+      'slot',
+      'last_slot',
+      'started_at',
+      'finished_at',
+      'last_finished_at',
+      'polls',
+      'max_gap_ms',
+      'outcome',
+      'pages',
+      'items',
+      'problem_items',
+      'content_hash',
+    ],
+    chained: 'polls IS NOT NULL AND open = 0',
   },
   // The page bodies a poll received, by hash (src/db/poll-pages.ts): one link per poll, after the poll's.
   'poll-pages': { table: 'poll_pages', columns: ['id', 'poll_id', 'page', 'hash', 'request_id'], range: true },

@@ -22,6 +22,11 @@ export interface EvidenceVerdict {
   /** When the chain began: rows written before it predate it and are not covered. */
   readonly genesisAt: number | null;
   readonly problems: readonly EvidenceProblem[];
+  /**
+   * Runs of identical polls still open (src/db/poll-runs.ts): recorded, not chained yet. Not a break;
+   * each is sealed by the target's next poll that differs, within a day, or before a report or export.
+   */
+  readonly openRuns: number;
 }
 
 interface Link {
@@ -51,7 +56,7 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
   };
   if (!hasChain(db)) {
     if (opts.head !== undefined) add(truncated(opts.head));
-    return { ok: problems.length === 0, head: null, links: 0, genesisAt: null, problems };
+    return { ok: problems.length === 0, head: null, links: 0, genesisAt: null, problems, openRuns: 0 };
   }
   const c = db.$client;
   const page = c.prepare(`SELECT seq, kind, ref, at, digest, hash FROM evidence_chain WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`);
@@ -96,6 +101,7 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
     links,
     genesisAt: genesis?.at ?? null,
     problems,
+    openRuns: openRuns(db),
   };
 }
 
@@ -191,3 +197,8 @@ function unchainedRows(db: Db, genesis: Link | null, chained: ReadonlyMap<Eviden
   }
   return out;
 }
+
+const openRuns = (db: Db): number =>
+  db.$client.prepare(`SELECT 1 FROM pragma_table_info('poll_runs') WHERE name = 'open'`).get() === undefined
+    ? 0
+    : (db.$client.prepare(`SELECT count(*) FROM poll_runs WHERE open = 1`).pluck().get() as number);

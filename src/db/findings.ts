@@ -18,13 +18,34 @@ export interface FindingRow {
   silencedBy: number | null;
 }
 
-/** What `toFinding` reads. */
-const FINDING_COLUMNS = 'target_id, rule_id, state, severity, since, reason, evaluated_at, firing, last_notified_at, silenced_by';
+/** A finding as stored, with its details text: what `writeFinding` compares a new verdict with. */
+export interface StoredFinding extends FindingRow {
+  readonly details: string | null;
+}
+
+/** A findings row as `readTarget` reads it, an array: evaluation reads every finding of every target. */
+type StoredRow = [
+  ruleId: string,
+  state: FindingState,
+  severity: Severity,
+  since: number,
+  reason: string,
+  details: string | null,
+  evaluatedAt: number,
+  firing: number,
+  lastNotifiedAt: number | null,
+  silencedBy: number | null,
+];
 
 // Evaluation writes every finding of every target: statements are prepared once per connection.
 const statements = perConnection(
-  (c): Record<'readTarget' | 'upsert' | 'update' | 'event' | 'notify', Statement> => ({
-    readTarget: c.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE target_id = ?`),
+  (c): Record<'readTarget' | 'upsert' | 'update' | 'markEvaluated' | 'event' | 'notify', Statement> => ({
+    readTarget: c
+      .prepare(
+        `SELECT rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at, silenced_by
+         FROM findings WHERE target_id = ?`,
+      )
+      .raw(true),
     upsert: c.prepare(
       `INSERT INTO findings (target_id, rule_id, state, severity, since, reason, details, evaluated_at, firing, last_notified_at,
            silenced_by)
@@ -39,6 +60,7 @@ const statements = perConnection(
            last_notified_at = ?, silenced_by = ?
          WHERE target_id = ? AND rule_id = ?`,
     ),
+    markEvaluated: c.prepare(`UPDATE findings SET evaluated_at = ? WHERE target_id = ? AND rule_id = ?`),
     event: c.prepare(`INSERT INTO finding_events (target_id, rule_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?, ?)`),
     notify: c.prepare(
       `INSERT INTO notifications (channel, kind, finding_event_id, target_id, rule_id, payload, status, attempts, created_at,
@@ -49,35 +71,42 @@ const statements = perConnection(
 );
 
 /** Every finding of one target by rule id: what evaluation compares its verdicts with. */
-export function readTargetFindings(db: Db, targetId: string): Map<string, FindingRow> {
-  const rows = statements(db).readTarget.all(targetId) as Record<string, unknown>[];
-  return new Map(rows.map((r) => [r.rule_id as string, toFinding(r)]));
+export function readTargetFindings(db: Db, targetId: string): Map<string, StoredFinding> {
+  const out = new Map<string, StoredFinding>();
+  for (const r of statements(db).readTarget.all(targetId) as StoredRow[]) {
+    out.set(r[0], {
+      targetId,
+      ruleId: r[0],
+      state: r[1],
+      severity: r[2],
+      since: r[3],
+      reason: r[4],
+      details: r[5],
+      evaluatedAt: r[6],
+      firing: r[7] === 1,
+      lastNotifiedAt: r[8],
+      silencedBy: r[9],
+    });
+  }
+  return out;
 }
 
 /** A finding as `status` shows it: target, rule, state, severity, since, reason. */
 export type StatusRow = readonly [string, string, FindingState, Severity, number, string];
 
+const STATUS_ROWS = 'SELECT target_id, rule_id, state, severity, since, reason FROM findings ORDER BY target_id, rule_id';
+
 /** Every finding's `status` columns, in (target, rule) order; rows as arrays, for there may be tens of thousands. */
 export function listStatusRows(db: Db): StatusRow[] {
-  return db.$client
-    .prepare('SELECT target_id, rule_id, state, severity, since, reason FROM findings ORDER BY target_id, rule_id')
-    .raw()
-    .all() as StatusRow[];
+  return db.$client.prepare(STATUS_ROWS).raw().all() as StatusRow[];
 }
 
-function toFinding(r: Record<string, unknown>): FindingRow {
-  return {
-    targetId: r.target_id as string,
-    ruleId: r.rule_id as string,
-    state: r.state as FindingState,
-    severity: r.severity as Severity,
-    since: r.since as number,
-    reason: r.reason as string,
-    evaluatedAt: r.evaluated_at as number,
-    firing: r.firing === 1,
-    lastNotifiedAt: (r.last_notified_at as number | null) ?? null,
-    silencedBy: (r.silenced_by as number | null) ?? null,
-  };
+/**
+ * The rows of `listStatusRows` one at a time, from the one statement (one snapshot), which stays open
+ * until the iteration ends: for a caller that turns each into output and keeps none of them.
+ */
+export function eachStatusRow(db: Db): IterableIterator<StatusRow> {
+  return db.$client.prepare(STATUS_ROWS).raw().iterate() as IterableIterator<StatusRow>;
 }
 
 export interface FindingWrite {
@@ -96,20 +125,41 @@ export interface FindingWrite {
   readonly silencedBy: number | null;
 }
 
+/** What `writeFinding` did: whether the state changed (and its event), and whether the row was written at all. */
+export interface FindingWritten {
+  readonly changed: boolean;
+  readonly eventId: number | null;
+  readonly written: boolean;
+}
+
 /**
- * Upserts a finding; on a state change also appends a finding_events row and its evidence link; and
- * inserts the outbox rows in the same statement batch. The caller wraps a target's writes in one transaction, so a finding
- * change and its notifications are committed together or not at all.
+ * Records one evaluation of a finding. The row is written only when what it says changed (state,
+ * severity, reason, details, firing, silence, or a notification sent): most evaluations confirm
+ * the stored finding, and rewriting it would dirty every findings page on every pass. On a state
+ * change a finding_events row and its evidence link are appended, and the outbox rows are inserted in
+ * the same transaction, so a change and its notifications are committed together or not at all.
+ * An unwritten row keeps its `evaluated_at`: the caller stamps the target (`markEvaluated`).
  */
-export function writeFinding(db: Db, previous: FindingRow | undefined, w: FindingWrite): { changed: boolean; eventId: number | null } {
+export function writeFinding(db: Db, previous: StoredFinding | undefined, w: FindingWrite): FindingWritten {
+  const details = w.details ? JSON.stringify(w.details) : null;
+  if (
+    previous !== undefined &&
+    w.notify.length === 0 &&
+    previous.state === w.state &&
+    previous.severity === w.severity &&
+    previous.reason === w.reason &&
+    previous.details === details &&
+    previous.firing === w.firing &&
+    previous.silencedBy === w.silencedBy
+  )
+    return { changed: false, eventId: null, written: false };
   // The finding event and its evidence link are written together: in the caller's transaction, or in one of its own.
   if (!db.$client.inTransaction) return db.$client.transaction(() => writeFinding(db, previous, w)).immediate();
   const s = statements(db);
   const changed = !previous || previous.state !== w.state;
   const since = changed ? w.now : previous.since;
   const lastNotifiedAt = w.notify.length > 0 ? w.now : (previous?.lastNotifiedAt ?? null);
-  // Positional parameters bind without reading an object's properties by name; this runs for every finding.
-  const details = w.details ? JSON.stringify(w.details) : null;
+  // Positional parameters bind without reading an object's properties by name; this runs for every finding written.
   const firing = w.firing ? 1 : 0;
   const updated =
     previous !== undefined &&
@@ -125,7 +175,16 @@ export function writeFinding(db: Db, previous: FindingRow | undefined, w: Findin
     appendEvidence(db, 'finding-event', { ref: String(eventId), at: w.now, row });
   }
   for (const n of w.notify) s.notify.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
-  return { changed, eventId };
+  return { changed, eventId, written: true };
+}
+
+/**
+ * Stamps `at` as the evaluation time on one finding without rewriting it. A target's last evaluation
+ * is the newest `evaluated_at` of its findings (what reports read); an evaluation that wrote none of
+ * them stamps one, and one that wrote any has already stamped it.
+ */
+export function markEvaluated(db: Db, targetId: string, ruleId: string, at: number): void {
+  statements(db).markEvaluated.run(at, targetId, ruleId);
 }
 
 /** What was recorded for each (target, rule) at instant `at`: the last finding event at or before it (the flip history). */

@@ -24,6 +24,7 @@ type BackupRow = [
 interface PollRow {
   started_at: number;
   finished_at: number;
+  last_finished_at: number | null;
   outcome: 'ok' | 'error';
   error_kind: string | null;
   error_code: string | null;
@@ -33,7 +34,8 @@ interface PollRow {
 }
 
 const COLUMNS = 'backup_id, name, kind, status, raw_status, started_at, ended_at, size_bytes, first_seen_at';
-const POLL_COLUMNS = 'started_at, finished_at, outcome, error_kind, error_code, error_message, request_id, error_permanent';
+const POLL_COLUMNS =
+  'started_at, finished_at, last_finished_at, outcome, error_kind, error_code, error_message, request_id, error_permanent';
 
 type Statements = Record<
   'all' | 'count' | 'changedLater' | 'laterIds' | 'eventsUntil' | 'recent' | 'oldestCompleted' | 'lastOkPoll',
@@ -169,7 +171,9 @@ export function loadHistory(db: Db, targetId: string, now: number, opts: History
   const polls = rows.map(
     (p): PollFact => ({
       startedAt: p.started_at,
-      finishedAt: p.finished_at,
+      // A run of identical polls (src/db/poll-runs.ts) is its last poll when that was by `now`; else its
+      // first, the one poll of it known to be that old.
+      finishedAt: p.last_finished_at !== null && p.last_finished_at <= now ? p.last_finished_at : p.finished_at,
       ok: p.outcome === 'ok',
       errorKind: p.error_kind,
       errorCode: p.error_code,

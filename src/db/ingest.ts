@@ -1,13 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { compareText } from '../core/text.js';
 import type { NormalizedBackup } from '../domain/backup.js';
 import type { PollRecord } from '../domain/poll.js';
 import type { Db } from './client.js';
+import { contentHash, dedupeBackups } from './content-hash.js';
 import { appendEvidence } from './evidence.js';
 import type { Row } from './evidence-records.js';
 import { keepPages } from './poll-pages.js';
+import { offerToRun, sealRunOf } from './poll-runs.js';
 import { perConnection } from './statements.js';
+
+export { contentHash, dedupeBackups } from './content-hash.js';
 
 export interface IngestSummary {
   readonly pollId: number;
@@ -33,8 +35,8 @@ const statements = perConnection(
   (client): Statements => ({
     insertPoll: client.prepare(
       `INSERT INTO poll_runs (target_id, slot, started_at, finished_at, outcome, error_kind, error_code, error_message, pages, items,
-           problem_items, problems, content_hash, request_id, error_permanent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
+           problem_items, problems, content_hash, request_id, error_permanent, polls, open)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id, slot) DO NOTHING`,
     ),
     // What the backups indexes hold: a re-listed backup whose status, kind and end are unchanged (nearly
     // all of them) is updated without touching either index.
@@ -59,23 +61,6 @@ const statements = perConnection(
   }),
 );
 
-/** The last occurrence of each backupId wins: pages can shift while a listing is read. */
-export function dedupeBackups(backups: readonly NormalizedBackup[]): NormalizedBackup[] {
-  const byId = new Map<string, NormalizedBackup>();
-  for (const b of backups) byId.set(b.backupId, b);
-  return [...byId.values()];
-}
-
-/** sha256 of the normalized list in backupId order, so two polls that saw the same thing hash the same. */
-export function contentHash(backups: readonly NormalizedBackup[]): string {
-  const h = createHash('sha256');
-  for (const b of [...backups].sort((x, y) => compareText(x.backupId, y.backupId))) {
-    h.update(JSON.stringify([b.backupId, b.status, b.rawStatus, b.kind, b.trigger, b.startedAt, b.endedAt, b.sizeBytes, b.name]));
-    h.update('\n');
-  }
-  return h.digest('hex');
-}
-
 /**
  * Writes one poll in one transaction: the poll_runs row, every backup upserted, and a backup_events row
  * for each first sighting and status change. A failed poll writes only its poll_runs row. Either all of
@@ -86,6 +71,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
   const run = db.$client.transaction((): IngestSummary => {
     const { outcome } = poll;
     if (!outcome.ok) {
+      sealRunOf(db, poll.targetId);
       const r = s.insertPoll.run(
         poll.targetId,
         poll.slot ?? null,
@@ -102,6 +88,8 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         null,
         outcome.error.requestId ?? null,
         outcome.error.permanent === undefined ? null : outcome.error.permanent ? 1 : 0,
+        null,
+        0,
       );
       if (r.changes === 0) return { pollId: 0, items: 0, newBackups: 0, statusChanges: 0, duplicate: true };
       const pollId = Number(r.lastInsertRowid);
@@ -118,33 +106,50 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     const hash = contentHash(list);
     const withProblems = list.filter((b) => b.problems && b.problems.length > 0);
     const sample = withProblems.slice(0, 20).flatMap((b) => (b.problems ?? []).map((p) => `${b.backupId}: ${p}`));
-    const r = s.insertPoll.run(
-      poll.targetId,
-      poll.slot ?? null,
-      poll.startedAt,
-      poll.finishedAt,
-      'ok',
-      null,
-      null,
-      null,
-      outcome.pages,
-      list.length,
-      withProblems.length,
-      sample.length > 0 ? JSON.stringify(sample) : null,
-      hash,
-      null,
-      null,
-    );
-    if (r.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
-    const pollId = Number(r.lastInsertRowid);
-    chainPoll(db, pollId, poll, { outcome: 'ok', pages: outcome.pages, items: list.length, content_hash: hash });
-    if (poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
+    const offer = offerToRun(db, poll.targetId, {
+      slot: poll.slot ?? null,
+      finishedAt: poll.finishedAt,
+      contentHash: hash,
+      pages: outcome.pages,
+      problemItems: withProblems.length,
+      // Pages past the cap were not kept, so the run could not show they were the same.
+      bodies: poll.pageBodies?.omitted ? null : poll.pageBodies?.bodies,
+    });
+    if (offer.kind === 'duplicate') return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
+    const r =
+      offer.kind === 'extended'
+        ? null
+        : s.insertPoll.run(
+            poll.targetId,
+            poll.slot ?? null,
+            poll.startedAt,
+            poll.finishedAt,
+            'ok',
+            null,
+            null,
+            null,
+            outcome.pages,
+            list.length,
+            withProblems.length,
+            sample.length > 0 ? JSON.stringify(sample) : null,
+            hash,
+            null,
+            null,
+            1,
+            1,
+          );
+    if (r?.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
+    const pollId = offer.kind === 'extended' ? offer.runId : Number(r?.lastInsertRowid);
+    // A new run is chained when it is sealed (src/db/poll-runs.ts); its pages are immutable and chained now.
+    if (r && poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
     const at = poll.finishedAt;
+    // A page kept whole holds each item it listed as received: the row need not hold it again.
+    const pagesKept = poll.pageBodies !== undefined && poll.pageBodies.omitted === 0 && poll.pageBodies.bodies.length === outcome.pages;
     let newBackups = 0;
     let statusChanges = 0;
     const events: Row[] = [];
     for (const b of list) {
-      const raw = JSON.stringify(b.raw);
+      const raw = pagesKept ? null : JSON.stringify(b.raw);
       const stored = s.selectBackup.get(poll.targetId, b.backupId) as [status: string, kind: string, endedAt: number | null] | undefined;
       const previous = stored?.[0];
       if (previous === undefined) {

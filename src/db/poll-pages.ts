@@ -1,9 +1,9 @@
 import { hash as oneShot } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Statement } from 'better-sqlite3';
 import type { PageBodies } from '../domain/poll.js';
 import type { Db } from './client.js';
 import { appendEvidence, evidenceDigest, linkHash, ZERO_HASH } from './evidence.js';
+import { blobBody, storeBlob } from './page-blobs.js';
 import { perConnection } from './statements.js';
 
 /** SHA-256 (hex) of a body's text as UTF-8: a blob's key, and what a poll's page rows record. */
@@ -27,16 +27,20 @@ export const joinRequestId = (kept: string, requestId: string | null): string =>
   requestId === null ? kept : kept.replace('"RequestId":""', () => `"RequestId":"${requestId}"`);
 
 interface Statements {
-  readonly hasBlob: Statement;
-  readonly insertBlob: Statement;
+  readonly previousPage: Statement;
   readonly insertPage: Statement;
   readonly notKept: Statement;
 }
 
 const statements = perConnection(
   (c): Statements => ({
-    hasBlob: c.prepare(`SELECT 1 FROM poll_page_blobs WHERE hash = ?`).pluck(),
-    insertBlob: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data) VALUES (?, 'gzip', ?, ?)`),
+    // The same page of the target's latest earlier poll that kept one: the base its delta is taken against.
+    previousPage: c
+      .prepare(
+        `SELECT p.hash FROM poll_runs r JOIN poll_pages p ON p.poll_id = r.id AND p.page = @page
+           WHERE r.target_id = (SELECT target_id FROM poll_runs WHERE id = @poll) AND r.id < @poll ORDER BY r.id DESC LIMIT 1`,
+      )
+      .pluck(),
     insertPage: c.prepare(`INSERT INTO poll_pages (poll_id, page, hash, request_id) VALUES (?, ?, ?, ?)`),
     notKept: c.prepare(`UPDATE poll_runs SET pages_not_kept = ? WHERE id = ?`),
   }),
@@ -54,10 +58,7 @@ export function keepPages(db: Db, pollId: number, pages: PageBodies, at: number)
   pages.bodies.forEach((body, i) => {
     const { kept, requestId } = splitRequestId(body);
     const hash = bodyHash(kept);
-    if (s.hasBlob.get(hash) === undefined) {
-      const bytes = Buffer.from(kept, 'utf8');
-      s.insertBlob.run(hash, bytes.length, gzipSync(bytes));
-    }
+    storeBlob(db, hash, kept, (s.previousPage.get({ poll: pollId, page: i + 1 }) as string | undefined) ?? null);
     const id = Number(s.insertPage.run(pollId, i + 1, hash, requestId).lastInsertRowid);
     rows.push({ id, poll_id: pollId, page: i + 1, hash, request_id: requestId });
   });
@@ -110,32 +111,25 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
   if (!run) return null;
   const mismatches: string[] = [];
   const rows = c.prepare(`SELECT * FROM poll_pages WHERE poll_id = ? ORDER BY page`).all(pollId) as PageRow[];
-  const blob = c.prepare(`SELECT encoding, data FROM poll_page_blobs WHERE hash = ?`);
   const pages = rows.map((r): StoredPage => {
-    const found = blob.get(r.hash) as { encoding: string; data: Buffer } | undefined;
-    if (!found) {
-      mismatches.push(`page ${r.page}: its body (sha256 ${r.hash}) is gone from poll_page_blobs`);
+    const found = blobBody(db, r.hash);
+    if ('problem' in found) {
+      mismatches.push(`page ${r.page}: its body (sha256 ${r.hash}) ${found.problem}`);
       return { page: r.page, hash: r.hash, body: null };
     }
-    let kept: string;
-    try {
-      kept = gunzipSync(found.data).toString('utf8');
-    } catch {
-      mismatches.push(`page ${r.page}: the stored body (sha256 ${r.hash}) does not decompress`);
-      return { page: r.page, hash: r.hash, body: null };
-    }
+    const kept = found.text;
     const actual = bodyHash(kept);
     if (actual !== r.hash) mismatches.push(`page ${r.page}: the stored body hashes to ${actual}, not to the recorded ${r.hash}`);
     return { page: r.page, hash: r.hash, body: joinRequestId(kept, r.request_id) };
   });
   const hasChain = c.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_chain'`).get() !== undefined;
-  const check = (kind: 'poll' | 'poll-pages', ref: string, row: unknown): number | null => {
+  const check = (kind: 'poll' | 'poll-run' | 'poll-pages', ref: string, row: unknown): number | null => {
     if (!hasChain) return null;
     const link = c.prepare(`SELECT seq, at, digest, hash FROM evidence_chain WHERE kind = ? AND ref = ?`).get(kind, ref) as
       | LinkRow
       | undefined;
     if (!link) {
-      if (kind !== 'poll' || pollId > predatesChain(db)) mismatches.push(`${kind} ${ref} is not in the evidence chain`);
+      if (kind === 'poll-pages' || pollId > predatesChain(db)) mismatches.push(`${kind} ${ref} is not in the evidence chain`);
       return null;
     }
     const previous = c
@@ -148,7 +142,8 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
       mismatches.push(`${kind} ${ref}: link ${link.seq} does not follow link ${link.seq - 1}`);
     return link.seq;
   };
-  const pollLink = check('poll', String(pollId), run);
+  // An open run of identical polls is chained when it is sealed (src/db/poll-runs.ts).
+  const pollLink = run.open ? null : check(run.polls === null ? 'poll' : 'poll-run', String(pollId), run);
   const first = rows[0];
   const pagesLink = first ? check('poll-pages', `${first.id}-${rows.at(-1)?.id}`, rows) : null;
   return {

@@ -74,7 +74,7 @@ export function ruleChanges(db: Db, target: string, from: number, to: number): M
   return out;
 }
 
-/** When any rule of the target was last evaluated, or null if never. */
+/** When the target was last evaluated (the newest `evaluated_at` of its findings, see `markEvaluated`), or null if never. */
 export function lastEvaluated(db: Db, target: string): number | null {
   return (statements(db).lastEvaluated.get(target) as number | null | undefined) ?? null;
 }

@@ -9,8 +9,16 @@ import { blob, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlit
 export const pollPageBlobs = sqliteTable('poll_page_blobs', {
   /** SHA-256 (hex) of the body text as kept (src/db/poll-pages.ts: its RequestId emptied). */
   hash: text('hash').primaryKey(),
-  /** How `data` is compressed: `gzip`. */
-  encoding: text('encoding', { enum: ['gzip'] }).notNull(),
+  /**
+   * How `data` is compressed: `gzip` alone, or `deflate-delta`: raw deflate with the body of blob `base`
+   * (the same target's previous page) as its preset dictionary, so a listing that gained one backup
+   * costs about that backup (src/db/page-blobs.ts).
+   */
+  encoding: text('encoding', { enum: ['gzip', 'deflate-delta'] }).notNull(),
+  /** The blob whose body is `data`'s dictionary, for `deflate-delta`. */
+  base: text('base'),
+  /** How many blobs must be read to get this one's body: 0 for gzip, the base's depth + 1 otherwise. */
+  depth: integer('depth').notNull().default(0),
   /** The body's length in bytes before compression. */
   bytes: integer('bytes').notNull(),
   data: blob('data', { mode: 'buffer' }).notNull(),

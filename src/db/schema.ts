@@ -41,8 +41,25 @@ export const pollRuns = sqliteTable(
     contentHash: text('content_hash'),
     /** Listing pages whose bodies were not kept: past the per-poll cap (MAX_KEPT_BODY_BYTES in src/domain/poll.ts). */
     pagesNotKept: integer('pages_not_kept').notNull().default(0),
+    /**
+     * A run of identical successful polls is one row (src/db/poll-runs.ts): how many polls it holds, null
+     * for a row that is one poll and never a run (a failed poll, or one written before runs were kept).
+     */
+    polls: integer('polls'),
+    /** When the run's last poll finished; `finished_at` is its first's. */
+    lastFinishedAt: integer('last_finished_at'),
+    /** The longest time between two consecutive polls of the run: the proof it was watched without a gap. */
+    maxGapMs: integer('max_gap_ms'),
+    /** The schedule slot of the run's last poll, so a redelivered last slot is ingested once. */
+    lastSlot: text('last_slot'),
+    /** 1 while the run can still grow; it is chained when sealed (src/db/poll-runs.ts). */
+    open: integer('open', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [index('poll_runs_target_finished').on(t.targetId, t.finishedAt), uniqueIndex('poll_runs_target_slot').on(t.targetId, t.slot)],
+  (t) => [
+    index('poll_runs_target_finished').on(t.targetId, t.finishedAt),
+    uniqueIndex('poll_runs_target_slot').on(t.targetId, t.slot),
+    index('poll_runs_open').on(t.targetId).where(sql`open = 1`),
+  ],
 );
 
 /** Current state of each backup a provider reported, per target. */
@@ -59,8 +76,11 @@ export const backups = sqliteTable(
     startedAt: integer('started_at'),
     endedAt: integer('ended_at'),
     sizeBytes: integer('size_bytes'),
-    /** The provider's item as received (JSON), with download links and other secrets removed. */
-    raw: text('raw').notNull(),
+    /**
+     * The provider's item as received (JSON), with download links and other secrets removed; null when
+     * the page that listed it is kept whole (the poll_pages of `last_seen_poll`), which holds it already.
+     */
+    raw: text('raw'),
     firstSeenAt: integer('first_seen_at').notNull(),
     firstSeenPoll: integer('first_seen_poll')
       .notNull()
@@ -107,6 +127,7 @@ export const findings = sqliteTable(
     since: integer('since').notNull(),
     reason: text('reason').notNull(),
     details: text('details'),
+    /** When the row was last written, or stamped by an evaluation that rewrote none of the target's findings. */
     evaluatedAt: integer('evaluated_at').notNull(),
     /** 1 while a firing notification went out and no resolved one yet: decides what the next change sends. */
     firing: integer('firing', { mode: 'boolean' }).notNull().default(false),

@@ -15,6 +15,8 @@ export type HistoryEvent =
       problemItems: number;
       durationMs: number;
       error: string | null;
+      /** When the poll opened a run of identical ones (src/db/poll-runs.ts): how many, the last, the longest gap. */
+      run?: { polls: number; lastAt: string; maxGapMs: number };
     }
   | {
       at: string;
@@ -59,9 +61,12 @@ export function targetHistory(db: Db, target: string, since: number): HistoryEve
     problem_items: number;
     error_kind: string | null;
     error_message: string | null;
+    polls: number | null;
+    last_finished_at: number | null;
+    max_gap_ms: number | null;
   };
   for (const p of c
-    .prepare(`SELECT * FROM poll_runs WHERE target_id = ? AND finished_at >= ? ORDER BY finished_at, id`)
+    .prepare(`SELECT * FROM poll_runs WHERE target_id = ? AND coalesce(last_finished_at, finished_at) >= ? ORDER BY finished_at, id`)
     .all(target, since) as Poll[]) {
     const error = p.outcome === 'error' ? `${p.error_kind ?? 'error'}: ${p.error_message ?? ''}` : null;
     rows.push({
@@ -77,6 +82,8 @@ export function targetHistory(db: Db, target: string, since: number): HistoryEve
         problemItems: p.problem_items,
         durationMs: p.finished_at - p.started_at,
         error,
+        ...(p.polls !== null &&
+          p.polls > 1 && { run: { polls: p.polls, lastAt: iso(p.last_finished_at ?? p.finished_at), maxGapMs: p.max_gap_ms ?? 0 } }),
       },
     });
   }

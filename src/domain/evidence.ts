@@ -6,6 +6,7 @@
 export const EVIDENCE_KINDS = [
   'genesis',
   'poll',
+  'poll-run',
   'poll-pages',
   'backup-events',
   'finding-event',

@@ -3,7 +3,7 @@ import { resolvedRules } from '../config/rule-settings.js';
 import type { Config, TargetConfig } from '../config/schema.js';
 import { targetPosition } from '../config/target-index.js';
 import { writeTransaction } from '../db/client.js';
-import { type FindingRow, readTargetFindings, writeFinding } from '../db/findings.js';
+import { markEvaluated, readTargetFindings, type StoredFinding, writeFinding } from '../db/findings.js';
 import { activeSilences, type Silence, silenceMatches } from '../db/silences.js';
 import type { AlertItem } from '../domain/alert.js';
 import { AUDITOR_TARGET_ID } from '../domain/finding.js';
@@ -37,10 +37,7 @@ export function evaluateTargets(deps: EvaluateDeps, opts: { now?: number; target
   for (let start = 0; start < targets.length; start += BATCH) {
     const batch = targets.slice(start, start + BATCH).map(({ t, i }) => ({ t, verdicts: judgeTarget(deps, t, i, now) }));
     writeTransaction(deps.db, () => {
-      for (const { t, verdicts } of batch) {
-        const previous = readTargetFindings(deps.db, t.id);
-        for (const v of verdicts) record(deps, t, v, previous.get(v.rule.rule.id), now, silences, summary);
-      }
+      for (const { t, verdicts } of batch) recordTarget(deps, t, verdicts, now, silences, summary);
     });
   }
   return summary;
@@ -77,10 +74,7 @@ export function evaluateAuditor(deps: EvaluateDeps, evidence: readonly BackupFac
   const resolved = resolvedRules(deps.rules, deps.loaded.config, AUDITOR_TARGET, 'the auditor');
   const judged = verdicts(deps, resolved, AUDITOR_TARGET, { backups: evidence, polls: [] }, now, true);
   const silences = activeSilences(deps.db, now);
-  writeTransaction(deps.db, () => {
-    const previous = readTargetFindings(deps.db, AUDITOR_TARGET.id);
-    for (const v of judged) record(deps, AUDITOR_TARGET, v, previous.get(v.rule.rule.id), now, silences, summary);
-  });
+  writeTransaction(deps.db, () => recordTarget(deps, AUDITOR_TARGET, judged, now, silences, summary));
   return summary;
 }
 
@@ -98,21 +92,45 @@ function selected(config: Pick<Config, 'targets'>, ids: readonly string[] | unde
   return at.sort((a, b) => a - b).map((i) => ({ t: config.targets[i] as TargetConfig, i }));
 }
 
+type Tally = { findings: number; changes: number; notifications: number; silenced: number; byState: Record<string, number> };
+
+/**
+ * Records a target's verdicts against its stored findings. Findings are rewritten only when they
+ * changed, so when none was, one is stamped with `now`: the target's last evaluation stays known.
+ */
+function recordTarget(
+  deps: EvaluateDeps,
+  t: TargetConfig,
+  verdicts: readonly Verdict[],
+  now: number,
+  silences: readonly Silence[],
+  summary: Tally,
+): void {
+  const previous = readTargetFindings(deps.db, t.id);
+  let written = false;
+  for (const v of verdicts) if (record(deps, t, v, previous.get(v.rule.rule.id), now, silences, summary)) written = true;
+  const first = verdicts[0];
+  if (!written && first) markEvaluated(deps.db, t.id, first.rule.rule.id, now);
+}
+
+/** Records one verdict; returns whether the finding's row was written. */
 function record(
   deps: EvaluateDeps,
   t: TargetConfig,
   v: Verdict,
-  previous: FindingRow | undefined,
+  previous: StoredFinding | undefined,
   now: number,
   silences: readonly Silence[],
-  summary: { findings: number; changes: number; notifications: number; silenced: number; byState: Record<string, number> },
-): void {
+  summary: Tally,
+): boolean {
   const { config } = deps.loaded;
   const ruleId = v.rule.rule.id;
   const key = { targetId: t.id, ruleId, severity: v.rule.severity, labels: t.labels };
-  const routing = route(config, key);
-  const silence = silences.find((s) => silenceMatches(s, key));
-  let d = decide(previous, v.state, now, routing.repeatInterval);
+  // Only an alarm or a firing finding can send or read the reminder interval: the routes are matched
+  // for those, not for each of the findings that stay ok on every pass.
+  const routing = v.state === 'alarm' || previous?.firing === true ? route(config, key) : null;
+  const silence = silences.length === 0 ? undefined : silences.find((s) => silenceMatches(s, key));
+  let d = decide(previous, v.state, now, routing?.repeatInterval ?? config.alerting.repeatInterval);
   // A silence that ended while the finding kept firing: say so now rather than at the next reminder.
   if (!silence && previous?.silencedBy != null && d.send === null && d.firing && v.state === 'alarm')
     d = { send: 'reminder', firing: true };
@@ -130,7 +148,9 @@ function record(
           labels: t.labels,
         };
   const channels = item
-    ? routing.channels.filter((ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved))
+    ? (routing ?? route(config, key)).channels.filter(
+        (ch) => item.kind !== 'resolved' || (config.channels[ch]?.sendResolved ?? config.alerting.sendResolved),
+      )
     : [];
   // Silenced: recorded as evaluated, nothing sent, and `firing` left as it was, so the end of the
   // silence sends what is still true then (a new alarm, a resolution, or a reminder).
@@ -153,4 +173,5 @@ function record(
   if (held) summary.silenced++;
   summary.notifications += notify.length;
   summary.byState[v.state] = (summary.byState[v.state] ?? 0) + 1;
+  return w.written;
 }

@@ -48,6 +48,8 @@ export function bundleReadme(facts: ReadmeFacts, segment: ChainSegment): string 
     '  config-snapshot.json the configuration, every secret replaced by its reference ({env: NAME}, {file: PATH})',
     '  *.jsonl              the rows of the range: polls, backups, backup events, findings, finding events,',
     '                       notifications, silences, restore drills (one JSON object a line)',
+    '  pages/HASH.json      each listing page the provider answered, exactly as received but for its',
+    '                       RequestId (kept per poll in poll-pages.jsonl); `sha256sum pages/HASH.json` prints HASH',
     '',
     'The chain holds the links of every target (a link cannot be skipped); the other files only the',
     'targets exported. Run the steps below in the folder the bundle was extracted into.',

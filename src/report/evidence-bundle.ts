@@ -26,6 +26,8 @@ export interface BundleInput {
   readonly segment: ChainSegment;
   /** The config as the chain records it (src/config/snapshot.ts): secrets as their references. */
   readonly configSnapshot: string;
+  /** The page bodies the exported polls received, by their SHA-256 (RequestId emptied), as kept. */
+  readonly pages?: ReadonlyMap<string, string>;
   /** evidence.signingKey's PEM, when the config has one: the manifest is then signed. */
   readonly signingKey?: string;
 }
@@ -80,6 +82,7 @@ export function bundleFiles(input: BundleInput): ArchiveFile[] {
     // The snapshot's exact bytes: `sha256sum config-snapshot.json` is the ref of the config link that chained it.
     { name: BUNDLE.config, bytes: text(input.configSnapshot) },
     ...Object.entries(input.rows).map(([name, rows]) => ({ name, bytes: jsonl(rows) })),
+    ...[...(input.pages ?? [])].map(([hash, body]) => ({ name: `pages/${hash}.json`, bytes: text(body) })),
   ];
   const where = 'evidence.signingKey';
   if (input.signingKey !== undefined) data.push({ name: BUNDLE.publicKey, bytes: text(publicKeyPem(input.signingKey, where)) });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AuditorError, DeliveryError } from '../core/errors.js';
+import { sealOpenRuns } from '../db/poll-runs.js';
 import { claimReport, markReportFailed, markReportSent, releaseReport, reportLockKey } from '../db/report-locks.js';
 import type { SendDeps } from '../notify/send.js';
 import { buildReport, type ReportDeps } from './build.js';
@@ -59,6 +60,8 @@ export async function runScheduledReport(
   }
   let deliveries: ReportDelivery[];
   try {
+    // The head the report prints then covers every poll so far, the open runs' too.
+    sealOpenRuns(deps.db);
     deliveries = await sendReport(deps, buildReport(deps, period, now), claimed);
   } catch (err) {
     // Computing failed (database trouble): give every claim back, or the retry would find them held.

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { evidenceHead } from '../../src/db/evidence.js';
 import { recordPoll } from '../../src/db/ingest.js';
+import { sealOpenRuns } from '../../src/db/poll-runs.js';
 import { runCli } from '../helpers/cli.js';
 import { writeEvidence } from '../helpers/evidence.js';
 import { tempConfig } from '../helpers/temp.js';
@@ -36,6 +37,19 @@ beforeAll(() => {
   writeFileSync(join(dir, 'signing.pem'), privatePem);
   const db = openDatabase(join(dir, 'audit.db'));
   writeEvidence(db);
+  // A poll that kept the page the provider answered, and one whose listing changed since (a delta).
+  for (const [i, items] of [['b-1'], ['b-1', 'b-2']].entries()) {
+    const body = JSON.stringify({ RequestId: `req-${i}`, Items: { Backup: items.map((BackupId) => ({ BackupId })) } });
+    const at = Date.parse('2026-11-20T06:00:00Z') + i * 1_800_000;
+    recordPoll(db, {
+      targetId: 'orders',
+      startedAt: at,
+      finishedAt: at,
+      outcome: { ok: true, pages: 1, backups: [] },
+      pageBodies: { bodies: [body], omitted: 0 },
+    });
+  }
+  sealOpenRuns(db);
   head = evidenceHead(db)?.hash ?? '';
   closeDatabase(db);
 });
@@ -61,6 +75,14 @@ describe('evidence export', () => {
     expect(check.status).toBe(0);
     expect(check.stdout).toContain('chain.jsonl: OK');
     expect(check.stdout).toContain('public-key.pem: OK');
+    // The pages the provider answered, each named by the SHA-256 its bytes have.
+    const pages = sh('for f in pages/*.json; do sha256sum "$f"; done', into).stdout.trim().split('\n');
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages).toHaveLength(2);
+    for (const line of pages) expect(line).toMatch(/^([0-9a-f]{64}) {2}pages\/\1\.json$/);
+    const received = sh('cat pages/*.json', into).stdout;
+    expect(received).toContain('{"RequestId":"","Items":{"Backup":[{"BackupId":"b-1"},{"BackupId":"b-2"}]}}');
+    expect(check.stdout).toMatch(/pages\/[0-9a-f]{64}\.json: OK/);
     const verified = sh(
       'base64 -d MANIFEST.sha256.sig > sig.bin && ' +
         'openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in MANIFEST.sha256 -sigfile sig.bin',
@@ -116,7 +138,8 @@ printf '%s%s' ${previous} ${link.digest} | sha256sum`;
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l));
-    expect(rows('polls.jsonl').map((p) => p.target_id)).toEqual(['orders', 'orders']);
+    expect(rows('polls.jsonl').map((p) => p.target_id)).toEqual(['orders', 'orders', 'orders', 'orders']);
+    expect(rows('poll-pages.jsonl').map((p) => p.page)).toEqual([1, 1]);
     expect(rows('backups.jsonl').map((b) => b.backup_id)).toEqual(['1', '2']);
     expect(rows('drills.jsonl').map((d) => d.id)).toEqual(['drill-1']);
     expect(rows('finding-events.jsonl')).toEqual([]);
@@ -127,7 +150,7 @@ printf '%s%s' ${previous} ${link.digest} | sha256sum`;
   it('is checked offline by evidence verify --bundle, which names a tampered file', async () => {
     await exported('verified');
     const intact = await runCli(['--config', config, 'evidence', 'verify', '--bundle', join(dir, 'verified.tar.gz'), '--head', head]);
-    expect(intact.stdout).toBe(`evidence bundle intact: manifest checked, signature valid, 12 links recomputed; head 12 ${head}\n`);
+    expect(intact.stdout).toBe(`evidence bundle intact: manifest checked, signature valid, 16 links recomputed; head 16 ${head}\n`);
     expect(intact.code).toBe(0);
     const into = await exported('tampered');
     const polls = join(into, 'polls.jsonl');

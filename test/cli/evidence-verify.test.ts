@@ -81,7 +81,7 @@ describe('evidence verify', () => {
     const { code, verdict } = await verify();
     expect(code).toBe(1);
     expect(verdict.problems[0]).toMatchObject({ break: 'deleted', kind: 'drill', ref: 'drill-1' });
-    expect(verdict.problems[0]?.message).toContain('drill drill-1 (link 12) is gone from drills');
+    expect(verdict.problems[0]?.message).toContain('drill drill-1 (link 11) is gone from drills');
   });
 
   it('names a record inserted behind the chain', async () => {
@@ -110,11 +110,12 @@ describe('evidence verify', () => {
     tamper(`UPDATE evidence_chain SET seq = -seq WHERE seq IN (9, 10);
       UPDATE evidence_chain SET seq = CASE seq WHEN -9 THEN 10 ELSE 9 END WHERE seq IN (-9, -10)`);
     const { verdict } = await verify();
-    expect(verdict.problems[0]).toMatchObject({ break: 'reordered', seq: 9, kind: 'silence-added' });
+    expect(verdict.problems[0]).toMatchObject({ break: 'reordered', seq: 9, kind: 'silence-expired' });
   });
 
   it('names a truncated chain against the head published before', async () => {
-    tamper(`DELETE FROM drills; DELETE FROM evidence_chain WHERE seq = 12`);
+    // The last link (a run of identical polls) cut, and the run made to look still open, so not yet chained.
+    tamper(`DELETE FROM evidence_chain WHERE seq = 12; UPDATE poll_runs SET open = 1 WHERE id = 2`);
     // Without the published head a clean cut of the newest links cannot be told from a shorter history.
     expect((await verify()).verdict.ok).toBe(true);
     const { code, verdict } = await verify('--head', head);

@@ -18,9 +18,9 @@ describe('the evidence chain', () => {
     expect(kinds()).toEqual([
       'genesis',
       'config',
-      'poll',
       'backup-events',
-      'poll',
+      // The first poll's run, sealed by the second poll, which saw something else.
+      'poll-run',
       'backup-events',
       'poll',
       'finding-event',
@@ -28,6 +28,8 @@ describe('the evidence chain', () => {
       'silence-added',
       'silence-expired',
       'drill',
+      // The second and third polls saw the same: one run, sealed last (as before a report).
+      'poll-run',
     ]);
     expect(evidenceHead(db)).toMatchObject({ seq: 12, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
@@ -44,7 +46,8 @@ describe('the evidence chain', () => {
     const before = evidenceHead(db);
     writeEvidence(db);
     // Redelivered polls, the same drill id and an unchanged config append nothing; the new writes do.
-    expect(kinds().filter((k) => k === 'poll')).toHaveLength(5);
+    expect(kinds().filter((k) => k === 'poll')).toHaveLength(2);
+    expect(kinds().filter((k) => k === 'poll-run')).toHaveLength(3);
     expect(evidenceHead(db)?.seq).toBeGreaterThan(before?.seq ?? 0);
     expect(verifyEvidence(db).ok).toBe(true);
   });

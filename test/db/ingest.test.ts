@@ -178,7 +178,7 @@ describe('recordPoll()', () => {
     });
   });
 
-  it('gives two polls that saw the same list the same content hash', () => {
+  it('gives two polls that saw the same list in another order the same content hash, and one run', () => {
     recordPoll(db, {
       targetId: 't',
       startedAt: T0,
@@ -191,8 +191,9 @@ describe('recordPoll()', () => {
       finishedAt: T0 + 1,
       outcome: { ok: true, pages: 1, backups: [backup({ backupId: '2' }), backup()] },
     });
-    const hashes = db.$client.prepare(`SELECT content_hash FROM poll_runs`).pluck().all();
-    expect(hashes[0]).toBe(hashes[1]);
+    // The same hash in another order: the second poll joins the first one's run.
+    const runs = db.$client.prepare(`SELECT polls, finished_at, last_finished_at, max_gap_ms FROM poll_runs`).all();
+    expect(runs).toEqual([{ polls: 2, finished_at: T0, last_finished_at: T0 + 1, max_gap_ms: 1 }]);
   });
 });
 

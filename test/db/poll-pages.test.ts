@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyEvidence } from '../../src/db/evidence-verify.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { joinRequestId, pollPages, splitRequestId } from '../../src/db/poll-pages.js';
+import { sealOpenRuns } from '../../src/db/poll-runs.js';
 import { tempDatabase } from '../helpers/db.js';
 
 describe('poll pages in the database', () => {
@@ -32,6 +33,7 @@ describe('poll pages in the database', () => {
     t = tempDatabase();
     t.db.$client.prepare(`INSERT INTO poll_runs (target_id, started_at, finished_at, outcome) VALUES ('a', 1, 2, 'ok')`).run();
     recordPoll(t.db, { targetId: 'a', startedAt: 3, finishedAt: 4, outcome: { ok: true, pages: 0, backups: [] } });
+    sealOpenRuns(t.db);
     const old = pollPages(t.db, 'a', 1);
     expect(old?.mismatches).toEqual([]);
     expect(old?.links).toEqual({ poll: null, pages: null });

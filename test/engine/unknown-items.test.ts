@@ -4,6 +4,7 @@ import { createDeps } from '../../jobs/deps.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/db/client.js';
+import { blobBody } from '../../src/db/page-blobs.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { tempDatabase } from '../helpers/db.js';
 import { aliyunAccountYaml, backupSeries, rdsFleet } from '../helpers/rds-fleet.js';
@@ -78,16 +79,25 @@ rules:
 
   it('stores the item as unknown with its raw word and the unreadable time as null, raw text kept', () => {
     const row = db.$client
-      .prepare(`SELECT status, raw_status, started_at, ended_at, raw FROM backups WHERE backup_id = ?`)
+      .prepare(`SELECT status, raw_status, started_at, ended_at, raw, last_seen_poll FROM backups WHERE backup_id = ?`)
       .get(PAUSED_ID) as {
       status: string;
       raw_status: string;
       started_at: number | null;
       ended_at: number | null;
-      raw: string;
+      raw: string | null;
+      last_seen_poll: number;
     };
     expect(row).toMatchObject({ status: 'unknown', raw_status: 'Paused', started_at: null, ended_at: NOW - H });
-    expect(JSON.parse(row.raw)).toMatchObject({ BackupStatus: 'Paused', BackupStartTime: '+010000-01-01T00:00:00Z' });
+    // The raw text is in the page the provider answered, kept whole, rather than copied into the row.
+    expect(row.raw).toBeNull();
+    const hash = db.$client.prepare(`SELECT hash FROM poll_pages WHERE poll_id = ? AND page = 1`).pluck().get(row.last_seen_poll);
+    const page = blobBody(db, hash as string) as { text: string };
+    const items = (JSON.parse(page.text) as { Items: { Backup: { BackupId: unknown }[] } }).Items.Backup;
+    expect(items.find((b) => String(b.BackupId) === PAUSED_ID)).toMatchObject({
+      BackupStatus: 'Paused',
+      BackupStartTime: '+010000-01-01T00:00:00Z',
+    });
   });
 
   it('does not count the unknown item as completed: recent-success alarms on the last real success', () => {

@@ -4,6 +4,7 @@ import { chainConfig } from '../../src/db/evidence.js';
 import { writeFinding } from '../../src/db/findings.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { claimDue, recordAttempts } from '../../src/db/outbox.js';
+import { sealOpenRuns } from '../../src/db/poll-runs.js';
 import { addSilence, expireSilence } from '../../src/db/silences.js';
 import type { NormalizedBackup } from '../../src/domain/backup.js';
 
@@ -25,7 +26,7 @@ const backup = (id: string, status: NormalizedBackup['status'] = 'completed'): N
 
 /**
  * Writes one of every kind of evidence through the product's own writers: a config snapshot, polls
- * (ok, changed, failed), a finding change with a delivered notification, a silence added and expired,
+ * (ok, changed, the same again, failed), a finding change with a delivered notification, a silence added and expired,
  * and a restore drill.
  */
 export function writeEvidence(db: Db): void {
@@ -42,6 +43,14 @@ export function writeEvidence(db: Db): void {
     startedAt: T0 + 30 * 60_000,
     finishedAt: T0 + 30 * 60_000 + 1000,
     outcome: { ok: true, pages: 1, backups: [backup('1'), backup('2')] },
+  });
+  // Saw what the one before saw: it joins that poll's run.
+  recordPoll(db, {
+    targetId: 'orders',
+    slot: '2026-11-20T01:00:00Z',
+    startedAt: T0 + 60 * 60_000,
+    finishedAt: T0 + 60 * 60_000 + 1000,
+    outcome: { ok: true, pages: 1, backups: [backup('2'), backup('1')] },
   });
   recordPoll(db, {
     targetId: 'billing',
@@ -85,4 +94,5 @@ export function writeEvidence(db: Db): void {
   });
   expireSilence(db, silence.id, T0 + 3 * H);
   recordDrill(db, { id: 'drill-1', target: 'orders', result: 'ok', at: T0 + 3 * H, note: 'restored' }, { now: T0 + 4 * H, source: 'cli' });
+  sealOpenRuns(db);
 }

@@ -1,0 +1,76 @@
+import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './client.js';
+import { perConnection } from './statements.js';
+
+/**
+ * The stored page bodies. A listing that changed since the last poll differs from the page before it
+ * by a backup or two, so a body is stored as a delta: raw deflate with the same target's previous page
+ * as its preset dictionary (zlib's deflateSetDictionary), which costs about what changed
+ * instead of the whole page again. Reading a body inflates its bases first; MAX_DELTA_DEPTH bounds
+ * that chain, and a body past it, or without a base, is gzip alone.
+ */
+export const MAX_DELTA_DEPTH = 16;
+
+interface Statements {
+  readonly has: Statement;
+  readonly get: Statement;
+  readonly insert: Statement;
+}
+
+const statements = perConnection(
+  (c): Statements => ({
+    has: c.prepare(`SELECT 1 FROM poll_page_blobs WHERE hash = ?`).pluck(),
+    get: c.prepare(`SELECT encoding, base, depth, data FROM poll_page_blobs WHERE hash = ?`),
+    insert: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data, base, depth) VALUES (?, ?, ?, ?, ?, ?)`),
+  }),
+);
+
+interface StoredBlob {
+  readonly encoding: string;
+  readonly base: string | null;
+  readonly depth: number;
+  readonly data: Buffer;
+}
+
+/** A body read back, or why it cannot be. */
+export type BlobBody = { readonly text: string } | { readonly problem: string };
+
+/**
+ * Stores `text` under `hash` unless a blob has it already: as a delta against blob `base` when there is
+ * one within MAX_DELTA_DEPTH that reads back, gzip otherwise.
+ */
+export function storeBlob(db: Db, hash: string, text: string, base: string | null): void {
+  const s = statements(db);
+  if (s.has.get(hash) !== undefined) return;
+  const bytes = Buffer.from(text, 'utf8');
+  const baseBlob = base === null ? undefined : (s.get.get(base) as StoredBlob | undefined);
+  const baseBody = baseBlob && baseBlob.depth < MAX_DELTA_DEPTH ? blobBody(db, base as string) : null;
+  if (baseBody && 'text' in baseBody) {
+    const data = deflateRawSync(bytes, { dictionary: Buffer.from(baseBody.text, 'utf8') });
+    s.insert.run(hash, 'deflate-delta', bytes.length, data, base, (baseBlob?.depth ?? 0) + 1);
+  } else s.insert.run(hash, 'gzip', bytes.length, gzipSync(bytes), null, 0);
+}
+
+/** The body stored under `hash`, inflating its bases first. */
+export function blobBody(db: Db, hash: string): BlobBody {
+  const s = statements(db);
+  const chain: StoredBlob[] = [];
+  for (let at: string | null = hash; at !== null; ) {
+    const blob = s.get.get(at) as StoredBlob | undefined;
+    if (!blob) return { problem: chain.length === 0 ? 'is gone from poll_page_blobs' : `needs blob ${at}, which is gone` };
+    chain.push(blob);
+    if (chain.length > MAX_DELTA_DEPTH + 1) return { problem: 'has a chain of bases longer than any this database writes' };
+    at = blob.encoding === 'deflate-delta' ? blob.base : null;
+  }
+  try {
+    let text = '';
+    for (const blob of chain.reverse()) {
+      const data = blob.encoding === 'gzip' ? gunzipSync(blob.data) : inflateRawSync(blob.data, { dictionary: Buffer.from(text, 'utf8') });
+      text = data.toString('utf8');
+    }
+    return { text };
+  } catch {
+    return { problem: 'does not decompress' };
+  }
+}

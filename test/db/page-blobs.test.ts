@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import { blobBody, MAX_DELTA_DEPTH, storeBlob } from '../../src/db/page-blobs.js';
+import { tempDatabase } from '../helpers/db.js';
+
+let db: Db;
+let cleanup: () => void;
+beforeEach(() => ({ db, cleanup } = tempDatabase()));
+afterEach(() => cleanup());
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A listing page of backups `from..to`, as a provider would send it. */
+const page = (from: number, to: number) =>
+  JSON.stringify({
+    Items: Array.from({ length: to - from + 1 }, (_, i) => ({
+      BackupId: `b-${from + i}`,
+      Status: 'Success',
+      Size: 1e9 + (from + i) * 7919,
+    })),
+  });
+const row = (hash: string) =>
+  db.$client.prepare(`SELECT encoding, base, depth, bytes, length(data) AS stored FROM poll_page_blobs WHERE hash = ?`).get(hash) as {
+    encoding: string;
+    base: string | null;
+    depth: number;
+    bytes: number;
+    stored: number;
+  };
+
+describe('stored page bodies', () => {
+  it('keeps a page that changed a little as a small delta on the page before it, and reads every one back exactly', () => {
+    const hashes: string[] = [];
+    for (let day = 0; day < MAX_DELTA_DEPTH + 5; day++) {
+      const text = page(day, day + 30);
+      storeBlob(db, sha256(text), text, hashes.at(-1) ?? null);
+      hashes.push(sha256(text));
+    }
+    const rows = hashes.map(row);
+    expect(rows[0]).toMatchObject({ encoding: 'gzip', base: null, depth: 0 });
+    expect(rows[1]).toMatchObject({ encoding: 'deflate-delta', base: hashes[0], depth: 1 });
+    expect(rows[1]!.stored).toBeLessThan(rows[0]!.stored / 3);
+    // Past the deepest chain a reader inflates, a page starts again from gzip alone.
+    expect(Math.max(...rows.map((r) => r.depth))).toBe(MAX_DELTA_DEPTH);
+    expect(rows[MAX_DELTA_DEPTH + 1]).toMatchObject({ encoding: 'gzip', depth: 0 });
+    for (const [day, h] of hashes.entries()) expect(blobBody(db, h)).toEqual({ text: page(day, day + 30) });
+  });
+
+  it('names a body whose base is gone instead of returning something else', () => {
+    const [a, b] = [page(0, 10), page(1, 11)];
+    storeBlob(db, sha256(a), a, null);
+    storeBlob(db, sha256(b), b, sha256(a));
+    db.$client.prepare(`DELETE FROM poll_page_blobs WHERE hash = ?`).run(sha256(a));
+    expect(blobBody(db, sha256(b))).toEqual({ problem: `needs blob ${sha256(a)}, which is gone` });
+    expect(blobBody(db, sha256(a))).toEqual({ problem: 'is gone from poll_page_blobs' });
+  });
+});

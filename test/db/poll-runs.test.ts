@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.js';
+import { verifyEvidence } from '../../src/db/evidence-verify.js';
+import { loadHistory } from '../../src/db/history.js';
+import { recordPoll } from '../../src/db/ingest.js';
+import { SEAL_AFTER_MS, sealOpenRuns } from '../../src/db/poll-runs.js';
+import type { NormalizedBackup } from '../../src/domain/backup.js';
+import type { PollRecord } from '../../src/domain/poll.js';
+import { tempDatabase } from '../helpers/db.js';
+
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+const MIN = 60_000;
+let db: Db;
+let cleanup: () => void;
+beforeEach(() => ({ db, cleanup } = tempDatabase()));
+afterEach(() => cleanup());
+
+const backup = (id: string, status: NormalizedBackup['status'] = 'completed'): NormalizedBackup => ({
+  backupId: id,
+  name: null,
+  kind: 'full',
+  trigger: 'automated',
+  status,
+  rawStatus: status,
+  startedAt: T0 - 60 * MIN,
+  endedAt: status === 'completed' ? T0 - 30 * MIN : null,
+  sizeBytes: 1e9,
+  raw: { id },
+});
+
+/** A successful poll of target `t` finishing at `at`, listing `ids`, with `bodies` as its pages when given. */
+const ok = (at: number, ids: string[], more: Partial<PollRecord> = {}): PollRecord => ({
+  targetId: 't',
+  slot: new Date(at).toISOString(),
+  startedAt: at - 1000,
+  finishedAt: at,
+  outcome: { ok: true, pages: 1, backups: ids.map((id) => backup(id)) },
+  ...more,
+});
+const failed = (at: number): PollRecord => ({
+  targetId: 't',
+  startedAt: at - 1000,
+  finishedAt: at,
+  outcome: { ok: false, pages: 0, error: { kind: 'server', message: 'down' } },
+});
+const runs = () =>
+  db.$client.prepare(`SELECT id, polls, finished_at, last_finished_at, max_gap_ms, open, outcome FROM poll_runs ORDER BY id`).all();
+const links = (kind: string) => db.$client.prepare(`SELECT ref FROM evidence_chain WHERE kind = ? ORDER BY seq`).pluck().all(kind);
+
+describe('runs of identical polls', () => {
+  it('keeps identical polls as one run with its count, last poll and longest gap, chained once when sealed', () => {
+    for (const m of [0, 30, 60, 100]) recordPoll(db, ok(T0 + m * MIN, ['a']));
+    expect(runs()).toEqual([
+      { id: 1, polls: 4, finished_at: T0, last_finished_at: T0 + 100 * MIN, max_gap_ms: 40 * MIN, open: 1, outcome: 'ok' },
+    ]);
+    expect(links('poll-run')).toEqual([]);
+    expect(verifyEvidence(db)).toMatchObject({ ok: true, openRuns: 1 });
+    expect(sealOpenRuns(db)).toBe(1);
+    expect(links('poll-run')).toEqual(['1']);
+    expect(verifyEvidence(db)).toMatchObject({ ok: true, openRuns: 0 });
+  });
+
+  it('starts a new run when the listing changes, when a poll fails, and after a day', () => {
+    recordPoll(db, ok(T0, ['a']));
+    recordPoll(db, ok(T0 + 30 * MIN, ['a', 'b']));
+    recordPoll(db, failed(T0 + 60 * MIN));
+    recordPoll(db, ok(T0 + 90 * MIN, ['a', 'b']));
+    for (let m = 120; m <= 90 + SEAL_AFTER_MS / MIN; m += 30) recordPoll(db, ok(T0 + m * MIN, ['a', 'b']));
+    const all = runs() as { polls: number | null; open: number; outcome: string }[];
+    expect(all.map((r) => [r.outcome, r.polls, r.open])).toEqual([
+      ['ok', 1, 0],
+      ['ok', 1, 0],
+      ['error', null, 0],
+      ['ok', 48, 0],
+      ['ok', 1, 1],
+    ]);
+    expect(links('poll-run')).toEqual(['1', '2', '4']);
+    expect(links('poll')).toEqual(['3']);
+  });
+
+  it('starts a new run when the page bodies differ though the backups read the same', () => {
+    recordPoll(db, ok(T0, ['a'], { pageBodies: { bodies: ['{"Items":[1],"RequestId":"x"}'], omitted: 0 } }));
+    recordPoll(db, ok(T0 + 30 * MIN, ['a'], { pageBodies: { bodies: ['{"Items":[1],"RequestId":"y"}'], omitted: 0 } }));
+    recordPoll(db, ok(T0 + 60 * MIN, ['a'], { pageBodies: { bodies: ['{"Items":[1],"Extra":true,"RequestId":"z"}'], omitted: 0 } }));
+    expect((runs() as { polls: number }[]).map((r) => r.polls)).toEqual([2, 1]);
+  });
+
+  it('ingests a redelivered last slot once', () => {
+    recordPoll(db, ok(T0, ['a']));
+    const second = ok(T0 + 30 * MIN, ['a']);
+    recordPoll(db, second);
+    expect(recordPoll(db, second).duplicate).toBe(true);
+    expect((runs() as { polls: number }[]).map((r) => r.polls)).toEqual([2]);
+  });
+
+  it('shows rules the run as its last poll, or as its first when asked about an instant inside it', () => {
+    for (const m of [0, 30, 60]) recordPoll(db, ok(T0 + m * MIN, ['a']));
+    expect(loadHistory(db, 't', T0 + 61 * MIN).polls.map((p) => p.finishedAt)).toEqual([T0 + 60 * MIN]);
+    expect(loadHistory(db, 't', T0 + 45 * MIN).polls.map((p) => p.finishedAt)).toEqual([T0]);
+  });
+
+  it('names a sealed run whose count was edited', () => {
+    for (const m of [0, 30]) recordPoll(db, ok(T0 + m * MIN, ['a']));
+    sealOpenRuns(db);
+    db.$client.prepare(`UPDATE poll_runs SET polls = 40`).run();
+    expect(verifyEvidence(db).problems[0]).toMatchObject({ break: 'edited', kind: 'poll-run', ref: '1' });
+  });
+});
