@@ -7,7 +7,7 @@ import { FIGURES } from './figures.js';
 import { benchScale, calibrationMs, type FigureResult, notMeasured, round, tempFolder } from './harness.js';
 import { renderTable, writeResults } from './report.js';
 import { missingRequirements } from './requirements.js';
-import { BENCH_EXIT, parseOnly, selects, summarize } from './summary.js';
+import { BENCH_EXIT, parseOnly, summarize } from './summary.js';
 
 // `npm run bench`: every figure of issue 8, in order, each in a process of its own (run-figure.ts). A
 // figure is either a ratio against a baseline measured in this same run, or an absolute budget the
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     console.error(err instanceof Error ? err.message : String(err));
     return BENCH_EXIT.usage;
   }
-  const chosen = FIGURES.filter((f) => !only || only.some((w) => selects(w, f.id)));
+  const chosen = FIGURES.filter((f) => !only || only.includes(f.id));
   // Up front, so a run that cannot be complete says so before it spends minutes on the rest.
   const missing = new Map<string, string[]>();
   for (const f of chosen) {

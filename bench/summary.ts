@@ -8,8 +8,10 @@ import type { FigureResult } from './harness.js';
 export const BENCH_EXIT = { complete: 0, couldNotRun: 2, usage: 64 } as const;
 
 /**
- * BENCH_ONLY's ids, or undefined (every figure). `5` selects all of `5a`, `5b`; an id no figure has
- * is an error, so a typo does not end in a run that measured nothing and calls that a success.
+ * The figures BENCH_ONLY chooses, or undefined (every figure). An id selects that figure; a number
+ * that is no figure's id selects every figure of that number (`5` is `5a` and `5b`), so `2` runs
+ * figure 2 alone and `2b` must be named. An id no figure has is an error, so a typo does not end in
+ * a run that measured nothing and calls that a success.
  */
 export function parseOnly(raw: string | undefined, ids: readonly string[]): readonly string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
@@ -17,13 +19,11 @@ export function parseOnly(raw: string | undefined, ids: readonly string[]): read
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = wanted.filter((w) => !ids.some((id) => selects(w, id)));
+  const chosenBy = (w: string): readonly string[] => (ids.includes(w) ? [w] : ids.filter((id) => w === id.replace(/[a-z]+$/, '')));
+  const unknown = wanted.filter((w) => chosenBy(w).length === 0);
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: no figure ${unknown.join(', ')}; the figures are ${ids.join(', ')}`);
-  return wanted;
+  return ids.filter((id) => wanted.some((w) => chosenBy(w).includes(id)));
 }
-
-/** Whether BENCH_ONLY's `wanted` selects figure `id`: the same id, or its number without the row letter. */
-export const selects = (wanted: string, id: string): boolean => wanted === id || wanted === id.replace(/[a-z]+$/, '');
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { boundHeapGrowth } from '../daemon/heap-growth.js';
 import { type Running, startDaemon, startWorker, WORKER_QUEUES } from '../daemon/runtime.js';
 import type { QueueName } from '../queue/types.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
@@ -61,6 +62,7 @@ export function daemonCommands(program: Command, io: CliIO, run: Run): void {
       run(async () => {
         const opts = common.extend({ pollNow: z.boolean().optional() }).safeParse(raw);
         if (!opts.success) return problems(io, opts.error);
+        boundHeapGrowth();
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const log = createLogger({ destination: io.stderr, level: opts.data.logLevel ?? io.env.BACKUP_AUDITOR_LOG ?? 'info' });
         for (const w of loaded.warnings) log.warn(w);
@@ -95,6 +97,7 @@ export function daemonCommands(program: Command, io: CliIO, run: Run): void {
         });
         const opts = schema.safeParse(raw);
         if (!opts.success) return problems(io, opts.error);
+        boundHeapGrowth();
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         if (!loaded.config.redis) {
           println(

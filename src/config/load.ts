@@ -7,6 +7,7 @@ import type { Rule } from '../../rules/types.js';
 import { ConfigError } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
 import { type ChannelConfig, channel, type HeartbeatConfig, heartbeat } from './channels.js';
+import { compactTargets } from './compact-targets.js';
 import { checkDiscover, checkReferences, checkSchedules } from './references.js';
 import { issuePath, targetRuleProblems } from './rule-settings.js';
 import { type AccountConfig, account, type Config, configSchema, wholeConfigProblems } from './schema.js';
@@ -92,7 +93,7 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
     if (opts.checkSecrets !== false) for (const p of secretProblems(secretRefs(validEntries(raw)), secretEnv)) problems.add(p);
     throw new ConfigError([...problems]);
   }
-  const config = parsed.data;
+  const config = { ...parsed.data, targets: compactTargets(parsed.data.targets) };
   const rules = opts.rules ?? defaultRules;
   const problems = new Set<string>([...wholeConfigProblems(config), ...checkReferences(config)]);
   for (const p of targetRuleProblems(rules, config)) problems.add(p);
@@ -109,12 +110,20 @@ export function loadConfigText(text: string, path: string, opts: LoadOptions = {
     baseDir,
     databasePath: resolve(baseDir, config.database),
     warnings,
-    secret(ref: SecretRef, where: string): string {
-      const r = resolveSecret(ref, secretEnv);
-      if ('problem' in r) throw new ConfigError([`${where}: ${r.problem}`]);
-      return r.value;
-    },
+    secret: secretReader(secretEnv),
   });
+}
+
+/**
+ * `LoadedConfig.secret`, made outside `loadConfigText`: a closure made there would share its scope,
+ * and with it the file's text, which the other closures there read, for as long as the config lives.
+ */
+function secretReader(secretEnv: SecretEnv): LoadedConfig['secret'] {
+  return (ref, where) => {
+    const r = resolveSecret(ref, secretEnv);
+    if ('problem' in r) throw new ConfigError([`${where}: ${r.problem}`]);
+    return r.value;
+  };
 }
 
 interface SecretUse {

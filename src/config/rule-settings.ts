@@ -32,12 +32,32 @@ function layersFor(config: Pick<Config, 'rules' | 'profiles'>, target: TargetCon
 const matches = (profile: Config['profiles'][number], target: TargetConfig): boolean =>
   Object.entries(profile.match).every(([k, v]) => target.labels[k] === v);
 
-const resolvedCache = new WeakMap<Registry<Rule>, WeakMap<object, WeakMap<TargetConfig, readonly ResolvedRule[]>>>();
+/** Per (registry, config): each target's resolved rules, and those shared by targets with the same layers. */
+interface ResolvedCache {
+  readonly byTarget: WeakMap<TargetConfig, readonly ResolvedRule[]>;
+  readonly byLayers: Map<string, readonly ResolvedRule[]>;
+}
+
+const resolvedCache = new WeakMap<Registry<Rule>, WeakMap<object, ResolvedCache>>();
+
+/**
+ * What decides a target's resolved rules besides the config, when the target has no `rules:` of its
+ * own: the profiles it matches, whether its account discovers, whether it is the auditor. Undefined
+ * for a target with rules of its own.
+ */
+function layersKey(config: Pick<Config, 'profiles'> & Partial<Pick<Config, 'accounts'>>, target: TargetConfig): string | undefined {
+  if (Object.keys(target.rules).length > 0) return undefined;
+  const profiles = config.profiles.map((p) => (matches(p, target) ? '1' : '0')).join('');
+  const discovers = config.accounts?.[target.account]?.discover !== undefined;
+  return `${profiles}:${discovers ? 'd' : ''}:${target.id === AUDITOR_TARGET_ID ? 'a' : ''}`;
+}
 
 /**
  * `resolveRules(...).resolved`, once per (registry, config, target): a loaded config never changes
  * (a reload or a discovery makes a new one), and resolving parses every rule's parameters, which an
- * evaluation or a report would otherwise do for every target each time. Problems were reported when
+ * evaluation or a report would otherwise do for every target each time. Targets without rules of
+ * their own that match the same profiles share one list: a fleet has thousands of targets and a few
+ * profiles, and a list per target was memory that grew with the fleet. Problems were reported when
  * the config was loaded.
  */
 export function resolvedRules(
@@ -51,15 +71,17 @@ export function resolvedRules(
     byConfig = new WeakMap();
     resolvedCache.set(rules, byConfig);
   }
-  let byTarget = byConfig.get(config);
-  if (!byTarget) {
-    byTarget = new WeakMap();
-    byConfig.set(config, byTarget);
+  let cache = byConfig.get(config);
+  if (!cache) {
+    cache = { byTarget: new WeakMap(), byLayers: new Map() };
+    byConfig.set(config, cache);
   }
-  let resolved = byTarget.get(target);
+  const key = layersKey(config, target);
+  let resolved = key === undefined ? cache.byTarget.get(target) : cache.byLayers.get(key);
   if (!resolved) {
     resolved = resolveRules(rules, config, target, targetPath).resolved;
-    byTarget.set(target, resolved);
+    if (key === undefined) cache.byTarget.set(target, resolved);
+    else cache.byLayers.set(key, resolved);
   }
   return resolved;
 }

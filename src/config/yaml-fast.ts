@@ -5,11 +5,17 @@ import { CORE_SCHEMA, load } from 'js-yaml';
  * resolves by default (no timestamps, no merge keys, no binary), so both give the same values; js-yaml
  * reads a 10,000-target config several times faster. Undefined when js-yaml refuses the text: the
  * `yaml` library then reads it, and names the line of what is wrong (load.ts).
+ *
+ * The values are copied out of the text: js-yaml's longer strings are slices of it, and one of them
+ * kept (an account's endpoint, say) kept the whole file in memory for as long as the config lived. A
+ * copy costs a tenth of the reading.
  */
 export function readFast(text: string): unknown {
+  let value: unknown;
   try {
-    return load(text, { schema: CORE_SCHEMA }) ?? {};
+    value = load(text, { schema: CORE_SCHEMA }) ?? {};
   } catch {
     return undefined;
   }
+  return structuredClone(value);
 }

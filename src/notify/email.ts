@@ -1,6 +1,5 @@
-import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { z } from 'zod';
 import type { emailChannel } from '../config/channels.js';
 import { DeliveryError } from '../core/errors.js';
@@ -18,11 +17,18 @@ export interface MailTransport {
 }
 
 /** Makes a transport from SMTP options; nodemailer's `createTransport` unless a test injects another. */
-export type TransportFactory = (options: SMTPTransport.Options) => MailTransport;
+export type TransportFactory = (options: SMTPTransport.Options) => MailTransport | Promise<MailTransport>;
 
 // Not createTransport(options): given `url`, it builds the transport from the URL alone and silently
 // drops every other option (timeouts, logger: false, requireTLS, tls). SMTPTransport merges the two.
-const defaultFactory: TransportFactory = (options) => nodemailer.createTransport(new SMTPTransport(options));
+// Loaded at the first mail: a daemon that sends none does not hold nodemailer in its heap.
+const defaultFactory: TransportFactory = async (options) => {
+  const [{ default: nodemailer }, { default: SmtpTransport }] = await Promise.all([
+    import('nodemailer'),
+    import('nodemailer/lib/smtp-transport/index.js'),
+  ]);
+  return nodemailer.createTransport(new SmtpTransport(options));
+};
 
 /** Where the mail goes, for errors: host and port only, never the URL (it holds the password). */
 interface SmtpServer {
@@ -48,7 +54,7 @@ export function createEmailNotifier(createTransport: TransportFactory = defaultF
     async send(digest, channel, channelName, ctx) {
       const where = `channels.${channelName}.smtp`;
       const server = { ...smtpServer(channelSecret(ctx, channel.smtp, where), where), requireTls: channel.requireTls };
-      const transport = createTransport({
+      const transport = await createTransport({
         // smtps:// in the URL sets nodemailer's `secure` (implicit TLS); requireTLS only matters on smtp://.
         url: server.url,
         requireTLS: channel.requireTls,

@@ -1,42 +1,14 @@
 import { AuditorError, errorMessage } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
+import { forgetFinished, insertByRunAt, type Job, type KeepFinished, type Lane } from './embedded-lane.js';
 import type { EnqueueOptions, Handler, JobSpec, QueueBackend, QueueDepth, QueueName } from './types.js';
 
-interface Job {
-  readonly id: string;
-  readonly payload: unknown;
-  attempt: number;
-  runAt: number;
-}
-
-interface Lane {
-  spec: JobSpec<unknown>;
-  handler?: Handler<unknown>;
-  concurrency: number;
-  waiting: Job[];
-  active: number;
-  failed: number;
-}
-
-/**
- * Keeps `waiting` ordered by runAt, first come first served among equals. Sorting on every pump cost
- * a scan of the whole backlog per finished job (a fleet's poll tick is thousands of jobs).
- */
-function insertByRunAt(waiting: Job[], job: Job): void {
-  let lo = 0;
-  let hi = waiting.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((waiting[mid] as Job).runAt <= job.runAt) lo = mid + 1;
-    else hi = mid;
-  }
-  waiting.splice(lo, 0, job);
-}
+export type { KeepFinished } from './embedded-lane.js';
 
 export interface EmbeddedQueueOptions {
   readonly log?: Logger;
-  readonly keepIdsMs?: number;
-  readonly maxIds?: number;
+  /** Default 24 h / 10 000 jobs per queue, what the BullMQ backend keeps of completed jobs. */
+  readonly keepFinished?: KeepFinished;
   /**
    * A one-shot run's queue: a job that throws is not retried but handed here, so the run fails with
    * its error (exit 3) instead of waiting out backoffs; the daemon's queue leaves this unset.
@@ -53,8 +25,12 @@ export interface EmbeddedQueueOptions {
 export class EmbeddedQueue implements QueueBackend {
   readonly kind = 'embedded' as const;
   readonly #lanes = new Map<QueueName, Lane>();
-  /** Ids of jobs waiting, running or finished within `keepIdsMs`: what makes enqueue idempotent. */
-  readonly #ids = new Map<string, number>();
+  /**
+   * Ids of jobs waiting or running; with the lanes' `finished`, what makes enqueue idempotent. Finished
+   * ids are kept per queue and bounded by count as BullMQ keeps completed jobs, so what the queue
+   * remembers follows its settings, not how many targets a tick enqueues.
+   */
+  readonly #pending = new Set<string>();
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   /** `close` was called: jobs waiting then never start, no job is retried. */
@@ -63,6 +39,7 @@ export class EmbeddedQueue implements QueueBackend {
   #closed = false;
   #seq = 0;
   #idleWaiters: (() => void)[] = [];
+  #roomWaiters: { readonly queue: QueueName; readonly below: number; readonly wake: () => void }[] = [];
 
   constructor(
     private readonly opts: EmbeddedQueueOptions = {},
@@ -71,11 +48,12 @@ export class EmbeddedQueue implements QueueBackend {
 
   async enqueue<P>(spec: JobSpec<P>, payload: P, opts: EnqueueOptions = {}): Promise<boolean> {
     if (this.#closed) throw new Error(`queue ${spec.name} is closed`);
-    this.#forgetOldIds();
+    const lane = this.#lane(spec);
     const id = opts.jobId ?? `${spec.name}:auto:${++this.#seq}`;
-    if (this.#ids.has(id)) return false;
-    this.#ids.set(id, Number.POSITIVE_INFINITY);
-    insertByRunAt(this.#lane(spec).waiting, { id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
+    forgetFinished(lane, this.now(), this.opts.keepFinished);
+    if (this.#pending.has(id) || lane.finished.has(id)) return false;
+    this.#pending.add(id);
+    insertByRunAt(lane.waiting, { id, payload, attempt: 1, runAt: this.now() + (opts.delayMs ?? 0) });
     this.#pump();
     return true;
   }
@@ -108,6 +86,24 @@ export class EmbeddedQueue implements QueueBackend {
     return false;
   }
 
+  /** Resolves once fewer than `below` jobs of `queue` wait, or the queue closes. See `QueueBackend.room`. */
+  async room(queue: QueueName, below: number): Promise<void> {
+    if (!this.#hasRoom(queue, below)) await new Promise<void>((wake) => this.#roomWaiters.push({ queue, below, wake }));
+  }
+
+  /** A queue nobody consumes here always has room: no job of it would ever leave to make some. */
+  #hasRoom(queue: QueueName, below: number): boolean {
+    const lane = this.#lanes.get(queue);
+    return this.#draining || !lane?.handler || lane.waiting.length < below;
+  }
+
+  #wakeRoomWaiters(): void {
+    if (this.#roomWaiters.length === 0) return;
+    const still = this.#roomWaiters.filter((w) => !this.#hasRoom(w.queue, w.below));
+    for (const w of this.#roomWaiters) if (!still.includes(w)) w.wake();
+    this.#roomWaiters = still;
+  }
+
   async ping(): Promise<boolean> {
     return !this.#draining;
   }
@@ -121,6 +117,7 @@ export class EmbeddedQueue implements QueueBackend {
     if (this.#draining) return;
     this.#draining = true;
     for (const lane of this.#lanes.values()) lane.waiting = [];
+    this.#wakeRoomWaiters();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     while (this.#running.size > 0) {
@@ -134,7 +131,7 @@ export class EmbeddedQueue implements QueueBackend {
   #lane(spec: JobSpec<unknown> | JobSpec<never>): Lane {
     let lane = this.#lanes.get(spec.name);
     if (!lane) {
-      lane = { spec: spec as JobSpec<unknown>, concurrency: 1, waiting: [], active: 0, failed: 0 };
+      lane = { spec: spec as JobSpec<unknown>, concurrency: 1, waiting: [], active: 0, failed: 0, finished: new Map() };
       this.#lanes.set(spec.name, lane);
     }
     return lane;
@@ -151,6 +148,7 @@ export class EmbeddedQueue implements QueueBackend {
         this.#start(lane, lane.waiting.shift() as Job);
       if (lane.waiting[0]) next = Math.min(next, lane.waiting[0].runAt);
     }
+    this.#wakeRoomWaiters();
     if (next !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(() => this.#pump(), Math.max(0, next - now));
   }
 
@@ -170,25 +168,25 @@ export class EmbeddedQueue implements QueueBackend {
     const parsed = lane.spec.payload.safeParse(job.payload);
     if (!parsed.success) {
       lane.failed++;
-      this.#ids.set(job.id, this.now());
+      this.#finish(lane, job.id);
       log.error({ queue: lane.spec.name, jobId: job.id, problem: parsed.error.issues[0]?.message }, 'job payload rejected');
       this.opts.onFailure?.(parsed.error, { queue: lane.spec.name, id: job.id, payload: job.payload });
       return;
     }
     try {
       await (lane.handler as Handler<unknown>)(parsed.data, { jobId: job.id, attempt: job.attempt });
-      this.#ids.set(job.id, this.now());
+      this.#finish(lane, job.id);
     } catch (err) {
       const permanent = err instanceof AuditorError && err.permanent;
       if (this.opts.onFailure) {
         lane.failed++;
-        this.#ids.set(job.id, this.now());
+        this.#finish(lane, job.id);
         this.opts.onFailure(err, { queue: lane.spec.name, id: job.id, payload: job.payload });
         return;
       }
       if (permanent || job.attempt >= lane.spec.retry.attempts || this.#draining) {
         lane.failed++;
-        this.#ids.set(job.id, this.now());
+        this.#finish(lane, job.id);
         log.error({ queue: lane.spec.name, jobId: job.id, attempt: job.attempt, permanent, err: errorMessage(err) }, 'job failed');
         return;
       }
@@ -201,14 +199,9 @@ export class EmbeddedQueue implements QueueBackend {
     }
   }
 
-  #forgetOldIds(): void {
-    const keep = this.opts.keepIdsMs ?? 24 * 3_600_000;
-    const max = this.opts.maxIds ?? 100_000;
-    const cutoff = this.now() - keep;
-    for (const [id, doneAt] of this.#ids) {
-      if (doneAt < cutoff || this.#ids.size > max) {
-        if (doneAt !== Number.POSITIVE_INFINITY) this.#ids.delete(id);
-      } else if (this.#ids.size <= max) break;
-    }
+  #finish(lane: Lane, id: string): void {
+    this.#pending.delete(id);
+    lane.finished.set(id, this.now());
+    forgetFinished(lane, this.now(), this.opts.keepFinished);
   }
 }

@@ -50,6 +50,12 @@ export interface QueueBackend {
   enqueue<P>(spec: JobSpec<P>, payload: P, opts?: EnqueueOptions): Promise<boolean>;
   consume<P>(spec: JobSpec<P>, handler: Handler<P>, opts: { readonly concurrency: number }): void;
   depth(): Promise<Partial<Record<QueueName, QueueDepth>>>;
+  /**
+   * Resolves once fewer than `below` jobs of `queue` wait in this process (or the backend closes), so a
+   * tick of a large fleet is enqueued a batch at a time instead of held in memory all at once. Absent
+   * where waiting jobs are kept outside the process (BullMQ keeps them in Redis).
+   */
+  room?(queue: QueueName, below: number): Promise<void>;
   /** Whether the backend answers (always true for the embedded one). */
   ping(): Promise<boolean>;
   close(timeoutMs: number): Promise<void>;

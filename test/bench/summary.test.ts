@@ -60,15 +60,21 @@ describe('the bench summary', () => {
 });
 
 describe('BENCH_ONLY', () => {
-  const ids = ['1', '5a', '5b', '7'];
+  const ids = ['1', '2', '2b', '5a', '5b', '7'];
 
   it('selects figures by id, or by number for all rows of a figure', () => {
     expect(parseOnly(undefined, ids)).toBeUndefined();
-    expect(parseOnly(' 5 , 7', ids)).toEqual(['5', '7']);
+    expect(parseOnly(' 5 , 7', ids)).toEqual(['5a', '5b', '7']);
+  });
+
+  it('selects only the figure an id names when other figures share its number', () => {
+    expect(parseOnly('2', ids)).toEqual(['2']);
+    expect(parseOnly('2b', ids)).toEqual(['2b']);
+    expect(parseOnly('2b,1', ids)).toEqual(['1', '2b']);
   });
 
   it('rejects an id no figure has, naming the ones there are', () => {
-    expect(() => parseOnly('5,8', ids)).toThrow('BENCH_ONLY: no figure 8; the figures are 1, 5a, 5b, 7');
+    expect(() => parseOnly('5,8', ids)).toThrow('BENCH_ONLY: no figure 8; the figures are 1, 2, 2b, 5a, 5b, 7');
   });
 });
 
