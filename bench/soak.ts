@@ -18,7 +18,7 @@ const SLOPE_FROM_DAY = 2;
  */
 const HEAP_SLOPE_MAX = 0.25;
 /**
- * The allocator moves RSS by up to 20 MiB from one day to the next, without a trend; over 29 daily samples
+ * The allocator moves RSS by up to 25 MiB from one day to the next, without a trend; over 29 daily samples
  * that puts the slope's own error near 0.2 MiB a day. 1 MiB a day is 30 MiB a month, a year's 365.
  */
 const RSS_SLOPE_MAX = 1;
