@@ -63,7 +63,7 @@ export async function fleetScanFigure(figure: ScanFigure, scale: number): Promis
       unit: 's',
       how:
         `${m.targets} targets, 1 page each, ${REQUEST_MS} ms per request; \`start\` (embedded, ${run.pollsAtOnce} polls at once), ` +
-        'the scheduled scan after the one at start: first poll start to last poll end',
+        'the scheduled scan after the one at start: from its tick to the end of its last poll',
     },
     baseline: {
       value: round(floor, 2),

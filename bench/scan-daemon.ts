@@ -23,7 +23,7 @@ export interface ScanRun {
 
 export interface ScanMeasure {
   readonly targets: number;
-  /** The scheduled scan, first poll start to last poll end. */
+  /** The scheduled scan, from its tick to its last poll's end. */
   readonly warmS: number;
   /** The scan at start (`--poll-now`): an empty database, code not yet optimised. */
   readonly coldS: number;
@@ -48,9 +48,8 @@ function peakRss(pid: number): number {
   return m ? Number(m[1]) * 1024 : Number.NaN;
 }
 
-/** A cron expression (with seconds) that fires once, at the whole second `at` or just after, in UTC. */
-function cronOnceAt(at: number): string {
-  const t = new Date(Math.ceil(at / 1000) * 1000);
+/** A cron expression (with seconds) that fires once, at the whole second `t`, in UTC. */
+function cronOnceAt(t: Date): string {
   return [t.getUTCSeconds(), t.getUTCMinutes(), t.getUTCHours(), t.getUTCDate(), t.getUTCMonth() + 1, '*'].join(' ');
 }
 
@@ -73,10 +72,11 @@ export async function measureScans(run: ScanRun): Promise<ScanMeasure> {
   // one judged. A daemon lives for weeks and scans every interval; its first seconds are spent
   // compiling its own code (perf showed a fifth of the process's samples in V8's optimising compiler
   // threads during a scan right after start), which the cold scan's number shows.
-  const cron = cronOnceAt(Date.now() + run.warmScanAfterMs);
+  const tick = new Date(Math.ceil((Date.now() + run.warmScanAfterMs) / 1000) * 1000);
   const w = await world(
     sim,
-    (endpoint) => `schedules: { poll: "${cron}" }\nqueue: { pollConcurrency: ${run.pollsAtOnce} }\n${scanConfigYaml(shape, endpoint)}`,
+    (endpoint) =>
+      `schedules: { poll: "${cronOnceAt(tick)}" }\nqueue: { pollConcurrency: ${run.pollsAtOnce} }\n${scanConfigYaml(shape, endpoint)}`,
   );
   // BENCH_DAEMON_ARGS passes node flags to it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a poll's time goes.
   const daemon = spawn(
@@ -100,22 +100,24 @@ export async function measureScans(run: ScanRun): Promise<ScanMeasure> {
     const pid = daemon.pid as number;
     const total = scanTargets(shape);
     await until(() => existsSync(w.dbPath) && w.count(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'poll_runs'`) === 1, 60_000, 50);
-    // Rows are told apart by id: every row of the scan at start comes before the first scheduled one.
-    // These reads run beside the daemon on a shared machine, so they stay cheap (by rowid) and few.
+    // A poll that saw what its target's open run saw extends that run (poll_runs.last_slot) rather
+    // than adding a row: the scheduled scan is the rows of its tick's slot, new or extended (the only
+    // slot that is not `now:`, whatever second the tick ran at). Its polls' starts are not kept, so
+    // it is timed from its tick. These reads run beside the daemon on a shared machine: few of them.
     const polls = (what: string, where = 'true') => w.count(`SELECT ${what} FROM poll_runs WHERE ${where}`);
-    const span = (where: string) => polls('(MAX(finished_at) - MIN(started_at)) / 1000.0', where);
+    const warm = `(slot NOT LIKE 'now:%' OR last_slot NOT LIKE 'now:%')`;
     await until(() => polls('COUNT(*)') >= total, 600_000, 200);
-    const lastCold = polls('MAX(id)');
-    if (polls('COUNT(*)', `slot NOT LIKE 'now:%'`) > 0)
+    if (polls('COUNT(*)', warm) > 0)
       throw new Error('fleet scan: the first scan was still running at the scheduled one; raise warmScanAfterMs');
-    await until(() => polls('MAX(id)') > lastCold, run.warmScanAfterMs + 60_000, 5);
-    const cpuAtFirstPoll = mainThreadCpu(pid);
-    await until(() => polls('COUNT(*)', `id > ${lastCold}`) >= total, 600_000, 200);
-    const mainThreadCpuS = mainThreadCpu(pid) - cpuAtFirstPoll;
+    const coldS = polls('(MAX(finished_at) - MIN(started_at)) / 1000.0');
+    await until(() => Date.now() >= tick.getTime(), run.warmScanAfterMs + 60_000, 5);
+    const cpuAtTick = mainThreadCpu(pid);
+    await until(() => polls('COUNT(*)', warm) >= total, 600_000, 200);
+    const mainThreadCpuS = mainThreadCpu(pid) - cpuAtTick;
     return {
       targets: total,
-      warmS: span(`id > ${lastCold}`),
-      coldS: span(`id <= ${lastCold}`),
+      warmS: (polls('MAX(coalesce(last_finished_at, finished_at))', warm) - tick.getTime()) / 1000,
+      coldS,
       failed: polls('COUNT(*)', `outcome != 'ok'`),
       throttled: polls('COUNT(*)', `error_kind = 'throttled'`),
       peakRssMiB: mib(peakRss(pid)),

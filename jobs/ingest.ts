@@ -24,7 +24,10 @@ export const ingestJob = defineJob({
     const summary = ingestPoll(deps, record);
     if (summary.duplicate) return;
     deps.events.polled(summary);
-    if (summary.ok && firstListing(deps.db, record.targetId)?.pollId === summary.pollId) reconstructFirst(deps, record.targetId);
+    // A poll that joined the first listing's run saw the same listing: the past it shows is reconstructed already.
+    if (summary.ok && !summary.extended && firstListing(deps.db, record.targetId)?.pollId === summary.pollId) {
+      reconstructFirst(deps, record.targetId);
+    }
     deps.requestEvaluation(record.targetId);
   },
 });

@@ -18,6 +18,8 @@ export interface IngestSummary {
   readonly statusChanges: number;
   /** True when this target's slot was already ingested (a redelivered job): nothing was written. */
   readonly duplicate: boolean;
+  /** True when the poll joined its target's open run of identical polls (`pollId` is the run's) instead of adding a row. */
+  readonly extended: boolean;
 }
 
 interface Statements {
@@ -91,7 +93,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         null,
         0,
       );
-      if (r.changes === 0) return { pollId: 0, items: 0, newBackups: 0, statusChanges: 0, duplicate: true };
+      if (r.changes === 0) return { pollId: 0, items: 0, newBackups: 0, statusChanges: 0, duplicate: true, extended: false };
       const pollId = Number(r.lastInsertRowid);
       chainPoll(db, pollId, poll, {
         outcome: 'error',
@@ -100,7 +102,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
         pages: outcome.pages,
       });
       if (poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
-      return { pollId, items: 0, newBackups: 0, statusChanges: 0, duplicate: false };
+      return { pollId, items: 0, newBackups: 0, statusChanges: 0, duplicate: false, extended: false };
     }
     const list = dedupeBackups(outcome.backups);
     const hash = contentHash(list);
@@ -115,7 +117,8 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
       // Pages past the cap were not kept, so the run could not show they were the same.
       bodies: poll.pageBodies?.omitted ? null : poll.pageBodies?.bodies,
     });
-    if (offer.kind === 'duplicate') return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
+    if (offer.kind === 'duplicate')
+      return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true, extended: false };
     const r =
       offer.kind === 'extended'
         ? null
@@ -138,7 +141,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
             1,
             1,
           );
-    if (r?.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true };
+    if (r?.changes === 0) return { pollId: 0, items: list.length, newBackups: 0, statusChanges: 0, duplicate: true, extended: false };
     const pollId = offer.kind === 'extended' ? offer.runId : Number(r?.lastInsertRowid);
     // A new run is chained when it is sealed (src/db/poll-runs.ts); its pages are immutable and chained now.
     if (r && poll.pageBodies) keepPages(db, pollId, poll.pageBodies, poll.finishedAt);
@@ -200,7 +203,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     }
     const first = events[0]?.id;
     if (first !== undefined) appendEvidence(db, 'backup-events', { ref: `${first}-${events.at(-1)?.id}`, at, row: events });
-    return { pollId, items: list.length, newBackups, statusChanges, duplicate: false };
+    return { pollId, items: list.length, newBackups, statusChanges, duplicate: false, extended: offer.kind === 'extended' };
   });
   return run.immediate();
 }
