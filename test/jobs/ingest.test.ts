@@ -45,7 +45,12 @@ describe('the ingest job', () => {
     const lines: string[] = [];
     const log = createLogger({
       level: 'info',
-      destination: new Writable({ write: (chunk, _enc, done) => done(null, void lines.push(String(chunk))) }),
+      destination: new Writable({
+        write: (chunk, _enc, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
     });
     const loaded = loadConfigText(
       `accounts:
