@@ -4,29 +4,15 @@ import { verifyEvidence } from '../../src/db/evidence-verify.js';
 import { loadHistory } from '../../src/db/history.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { SEAL_AFTER_MS, sealOpenRuns } from '../../src/db/poll-runs.js';
-import type { NormalizedBackup } from '../../src/domain/backup.js';
 import type { PollRecord } from '../../src/domain/poll.js';
 import { tempDatabase } from '../helpers/db.js';
+import { listedBackup, T0 } from '../helpers/evidence.js';
 
-const T0 = Date.parse('2026-11-20T00:00:00Z');
 const MIN = 60_000;
 let db: Db;
 let cleanup: () => void;
 beforeEach(() => ({ db, cleanup } = tempDatabase()));
 afterEach(() => cleanup());
-
-const backup = (id: string, status: NormalizedBackup['status'] = 'completed'): NormalizedBackup => ({
-  backupId: id,
-  name: null,
-  kind: 'full',
-  trigger: 'automated',
-  status,
-  rawStatus: status,
-  startedAt: T0 - 60 * MIN,
-  endedAt: status === 'completed' ? T0 - 30 * MIN : null,
-  sizeBytes: 1e9,
-  raw: { id },
-});
 
 /** A successful poll of target `t` finishing at `at`, listing `ids`, with `bodies` as its pages when given. */
 const ok = (at: number, ids: string[], more: Partial<PollRecord> = {}): PollRecord => ({
@@ -34,7 +20,7 @@ const ok = (at: number, ids: string[], more: Partial<PollRecord> = {}): PollReco
   slot: new Date(at).toISOString(),
   startedAt: at - 1000,
   finishedAt: at,
-  outcome: { ok: true, pages: 1, backups: ids.map((id) => backup(id)) },
+  outcome: { ok: true, pages: 1, backups: ids.map((id) => listedBackup(id)) },
   ...more,
 });
 const failed = (at: number): PollRecord => ({

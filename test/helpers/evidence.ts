@@ -11,7 +11,8 @@ import type { NormalizedBackup } from '../../src/domain/backup.js';
 export const T0 = Date.parse('2026-11-20T00:00:00Z');
 const H = 3_600_000;
 
-const backup = (id: string, status: NormalizedBackup['status'] = 'completed'): NormalizedBackup => ({
+/** Backup `id` as a provider lists it, completed (an hour before T0) or running. */
+export const listedBackup = (id: string, status: NormalizedBackup['status'] = 'completed'): NormalizedBackup => ({
   backupId: id,
   name: null,
   kind: 'full',
@@ -35,14 +36,14 @@ export function writeEvidence(db: Db): void {
     targetId: 'orders',
     startedAt: T0,
     finishedAt: T0 + 1000,
-    outcome: { ok: true, pages: 1, backups: [backup('1'), backup('2', 'running')] },
+    outcome: { ok: true, pages: 1, backups: [listedBackup('1'), listedBackup('2', 'running')] },
   });
   recordPoll(db, {
     targetId: 'orders',
     slot: '2026-11-20T00:30:00Z',
     startedAt: T0 + 30 * 60_000,
     finishedAt: T0 + 30 * 60_000 + 1000,
-    outcome: { ok: true, pages: 1, backups: [backup('1'), backup('2')] },
+    outcome: { ok: true, pages: 1, backups: [listedBackup('1'), listedBackup('2')] },
   });
   // Saw what the one before saw: it joins that poll's run.
   recordPoll(db, {
@@ -50,7 +51,7 @@ export function writeEvidence(db: Db): void {
     slot: '2026-11-20T01:00:00Z',
     startedAt: T0 + 60 * 60_000,
     finishedAt: T0 + 60 * 60_000 + 1000,
-    outcome: { ok: true, pages: 1, backups: [backup('2'), backup('1')] },
+    outcome: { ok: true, pages: 1, backups: [listedBackup('2'), listedBackup('1')] },
   });
   recordPoll(db, {
     targetId: 'billing',
