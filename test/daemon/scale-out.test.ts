@@ -1,6 +1,7 @@
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { silentLogger } from '../../src/core/log.js';
+import { createLogger } from '../../src/core/log.js';
 import { type Daemon, startDaemon } from '../../src/daemon/runtime.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { spawnCli } from '../helpers/cli.js';
@@ -38,10 +39,27 @@ async function world(o: { instances: number; perInstance: number; schedule: stri
   return w;
 }
 
+/** What every owner daemon of the test warned of: a slot skipped while the previous poll still ran. */
+const skippedSlots = new Set<string>();
+const skipWatcher = createLogger({
+  level: 'warn',
+  destination: new Writable({
+    write: (chunk, _enc, done) => {
+      for (const line of String(chunk)
+        .split('\n')
+        .filter((l) => l.includes('slot skipped'))) {
+        const { target, slot } = JSON.parse(line) as { target: string; slot: string };
+        skippedSlots.add(`${target}@${slot}`);
+      }
+      done();
+    },
+  }),
+});
+
 async function owner(v: World, pollConcurrency?: number): Promise<Daemon> {
   const d = await startDaemon({
     loaded: loadConfigFile(v.config, { env: {} }),
-    log: silentLogger,
+    log: skipWatcher,
     ...(pollConcurrency !== undefined && { pollConcurrency }),
   });
   v.stops.push(() => d.stop(2_000));
@@ -132,7 +150,8 @@ describe('scale-out with BullMQ on Redis', () => {
     expect(v.sim.requests.count()).toBe(stored()); // one request per poll (20 backups = one page)
     for (const t of ['db-0', 'db-1']) {
       const mine = runs.filter((r) => r.target_id === t);
-      for (const slot of slots)
+      // A slot whose previous poll of the target still ran is skipped by design, and logged.
+      for (const slot of [...slots].filter((s) => !skippedSlots.has(`${t}@${s}`)))
         expect(
           mine.some((r) => r.slot <= slot && slot <= r.last),
           `${t} ${slot}`,
@@ -141,7 +160,7 @@ describe('scale-out with BullMQ on Redis', () => {
       expect(
         mine.reduce((n, r) => n + r.polls, 0),
         t,
-      ).toBe(slots.size);
+      ).toBe([...slots].filter((s) => !skippedSlots.has(`${t}@${s}`)).length);
     }
   });
 
