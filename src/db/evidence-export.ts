@@ -1,6 +1,7 @@
+import { hash as oneShot } from 'node:crypto';
 import type { EvidenceKind } from '../domain/evidence.js';
 import type { Db } from './client.js';
-import { evidenceCanonical, hasChain, ZERO_HASH } from './evidence.js';
+import { evidenceCanonical, HEX_DIGEST, HEX_HASH, hasChain, ZERO_HASH } from './evidence.js';
 import type { Row } from './evidence-records.js';
 import { recordLookup } from './evidence-verify.js';
 import { blobBody } from './page-blobs.js';
@@ -11,7 +12,8 @@ export interface BundleLink {
   readonly kind: EvidenceKind;
   readonly ref: string;
   readonly at: number;
-  readonly digest: string;
+  /** The SHA-256 of `canonical`; null only when the record is gone and the link kept no digest of it. */
+  readonly digest: string | null;
   readonly hash: string;
   /** The canonical encoding of the link's record (null when the record is gone from its table). */
   readonly canonical: string | null;
@@ -45,18 +47,20 @@ export function chainSegment(db: Db, from: number, to: number): ChainSegment {
   const first = inRange ?? (c.prepare(`SELECT max(seq) FROM evidence_chain`).pluck().get() as number | null);
   if (first === null) return { previousHash: ZERO_HASH, links: [] };
   const previous = c
-    .prepare(`SELECT hash FROM evidence_chain WHERE seq = ?`)
+    .prepare(`SELECT ${HEX_HASH} FROM evidence_chain WHERE seq = ?`)
     .pluck()
     .get(first - 1) as string | undefined;
   const lookup = recordLookup(db);
   const links = (
-    c.prepare(`SELECT seq, kind, ref, at, digest, hash FROM evidence_chain WHERE seq >= ? ORDER BY seq`).all(first) as Omit<
+    c.prepare(`SELECT seq, kind, ref, at, ${HEX_DIGEST}, ${HEX_HASH} FROM evidence_chain WHERE seq >= ? ORDER BY seq`).all(first) as Omit<
       BundleLink,
       'canonical'
     >[]
   ).map((l) => {
     const found = lookup(l.kind, l.ref);
-    return { ...l, canonical: found.missing === null ? evidenceCanonical(l.kind, l.ref, l.at, found.row) : null };
+    const canonical = found.missing === null ? evidenceCanonical(l.kind, l.ref, l.at, found.row) : null;
+    // The link keeps a digest only for a pruned record: the bundle's is the SHA-256 of the canonical text it carries.
+    return { ...l, digest: canonical === null ? l.digest : oneShot('sha256', canonical, 'hex'), canonical };
   });
   return { previousHash: previous ?? ZERO_HASH, links };
 }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { EvidenceBreak, EvidenceKind } from '../domain/evidence.js';
 import type { Db } from './client.js';
-import { type EvidenceHead, evidenceDigest, hasChain, linkHash, ZERO_HASH } from './evidence.js';
+import { type EvidenceHead, evidenceDigest, HEX_DIGEST, HEX_HASH, hasChain, linkHash, ZERO_HASH } from './evidence.js';
 import { RECORD_SOURCES, type Row, refRange } from './evidence-records.js';
 
 /** One break `evidence verify` found. `seq` is the link's place in the chain (null for a row not in it). */
@@ -34,7 +34,8 @@ interface Link {
   kind: EvidenceKind;
   ref: string;
   at: number;
-  digest: string;
+  /** Stored only for a link whose record retention pruned, or chained before digests were left to the records. */
+  digest: string | null;
   hash: string;
 }
 
@@ -59,7 +60,9 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
     return { ok: problems.length === 0, head: null, links: 0, genesisAt: null, problems, openRuns: 0 };
   }
   const c = db.$client;
-  const page = c.prepare(`SELECT seq, kind, ref, at, digest, hash FROM evidence_chain WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`);
+  const page = c.prepare(
+    `SELECT seq, kind, ref, at, ${HEX_DIGEST}, ${HEX_HASH} FROM evidence_chain WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`,
+  );
   const lookup = recordLookup(db);
   const chained = new Map<EvidenceKind, Set<string>>();
   let previous: Link | null = null;
@@ -75,17 +78,23 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
         if (link.seq !== 1) add({ break: 'inserted', ...at, message: `link ${link.seq} is a second genesis: the chain was restarted` });
         genesis ??= link;
       } else if (previous === null) add({ break: 'deleted', ...at, message: `the chain starts at link ${link.seq}, not at its genesis` });
-      if (previous !== null && link.seq !== previous.seq + 1) {
-        add({ break: 'deleted', ...at, message: `links ${previous.seq + 1}..${link.seq - 1} are gone from the chain` });
-      } else if (link.hash !== linkHash(previous?.hash ?? ZERO_HASH, link.digest)) {
-        add(unfollowed(db, link, previous));
-      }
       const source = RECORD_SOURCES[link.kind];
       const found = source ? lookup(link.kind, link.ref) : { row: undefined, missing: null };
+      const recomputed = found.missing === null ? evidenceDigest(link.kind, link.ref, link.at, found.row) : null;
+      if (previous !== null && link.seq !== previous.seq + 1) {
+        add({ break: 'deleted', ...at, message: `links ${previous.seq + 1}..${link.seq - 1} are gone from the chain` });
+      }
       if (found.missing !== null) {
         add({ break: 'deleted', ...at, message: `${link.kind} ${found.missing} (link ${link.seq}) is gone from ${source?.table}` });
-      } else if (evidenceDigest(link.kind, link.ref, link.at, found.row) !== link.digest) {
-        add({ break: 'edited', ...at, message: `${link.kind} ${link.ref} (link ${link.seq}) was edited since it was chained` });
+      } else if (link.digest !== null && recomputed !== link.digest) {
+        add(edited(link));
+      }
+      const digest = link.digest ?? recomputed;
+      const follows = previous === null || link.seq === previous.seq + 1;
+      if (follows && digest !== null && link.hash !== linkHash(previous?.hash ?? ZERO_HASH, digest)) {
+        // A record's digest is not stored: a link that no longer hashes over its record was edited
+        // there, unless the link itself was moved or forged (a kind without a table has no record).
+        add(unfollowed(db, link, digest, previous, source !== undefined && link.digest === null));
       }
       const refs = chained.get(link.kind) ?? new Set<string>();
       chained.set(link.kind, refs.add(link.ref));
@@ -145,17 +154,29 @@ const truncated = (head: string): EvidenceProblem => ({
   message: `the chain does not hold the published head ${head}: it was truncated or rewritten since`,
 });
 
-/** A link whose hash does not follow its predecessor's: `reordered` when it follows another link's, else `inserted`. */
-function unfollowed(db: Db, link: Link, previous: Link | null): EvidenceProblem {
+const edited = (link: Link): EvidenceProblem => ({
+  break: 'edited',
+  seq: link.seq,
+  kind: link.kind,
+  ref: link.ref,
+  message: `${link.kind} ${link.ref} (link ${link.seq}) was edited since it was chained`,
+});
+
+/**
+ * A link whose hash does not follow its predecessor's over `digest`: `reordered` when it follows
+ * another link's, else `edited` when its record could have been (`recordEdited`), else `inserted`.
+ */
+function unfollowed(db: Db, link: Link, digest: string, previous: Link | null, recordEdited: boolean): EvidenceProblem {
   const at = { seq: link.seq, kind: link.kind, ref: link.ref };
-  const hashes = db.$client.prepare(`SELECT seq, hash FROM evidence_chain WHERE seq <> ?`).raw(true).iterate(link.seq) as Iterable<
+  const hashes = db.$client.prepare(`SELECT seq, ${HEX_HASH} FROM evidence_chain WHERE seq <> ?`).raw(true).iterate(link.seq) as Iterable<
     [number, string]
   >;
   for (const [seq, hash] of [ZERO_HASH].map((h) => [0, h] as [number, string]).concat([...hashes])) {
-    if (seq !== (previous?.seq ?? 0) && linkHash(hash, link.digest) === link.hash) {
+    if (seq !== (previous?.seq ?? 0) && linkHash(hash, digest) === link.hash) {
       return { break: 'reordered', ...at, message: `link ${link.seq} (${link.kind} ${link.ref}) was chained after link ${seq}, not here` };
     }
   }
+  if (recordEdited) return edited(link);
   const after = previous ? `link ${previous.seq}` : 'the start';
   return { break: 'inserted', ...at, message: `link ${link.seq} (${link.kind} ${link.ref}) does not follow ${after}: it was inserted` };
 }

@@ -33,6 +33,14 @@ export const evidenceCanonical = (kind: EvidenceKind, ref: string, at: number, r
 /** A link's hash: SHA-256 of the previous link's hash followed by this link's digest (both hex). */
 export const linkHash = (previous: string, digest: string): string => sha256(previous + digest);
 
+/** A link's hash as SQL reads it out: its 32 bytes as 64 lowercase hex digits. */
+export const HEX_HASH = 'lower(hex(hash)) AS hash';
+/** A link's stored digest as 64 lowercase hex digits, or null where the record itself is kept. */
+export const HEX_DIGEST = 'CASE WHEN digest IS NULL THEN NULL ELSE lower(hex(digest)) END AS digest';
+
+/** A hash as the chain stores it. */
+export const hashBytes = (hex: string): Buffer => Buffer.from(hex, 'hex');
+
 interface Statements {
   readonly head: Statement;
   readonly insert: Statement;
@@ -42,8 +50,8 @@ interface Statements {
 // key lookup of the last row), so another process or connection appending in between is followed.
 const statements = perConnection(
   (c): Statements => ({
-    head: c.prepare(`SELECT seq, hash FROM evidence_chain ORDER BY seq DESC LIMIT 1`).raw(true),
-    insert: c.prepare(`INSERT INTO evidence_chain (seq, kind, ref, at, digest, hash) VALUES (?, ?, ?, ?, ?, ?)`),
+    head: c.prepare(`SELECT seq, ${HEX_HASH} FROM evidence_chain ORDER BY seq DESC LIMIT 1`).raw(true),
+    insert: c.prepare(`INSERT INTO evidence_chain (seq, kind, ref, at, hash) VALUES (?, ?, ?, ?, ?)`),
   }),
 );
 
@@ -86,13 +94,13 @@ export function appendEvidence(db: Db, kind: EvidenceKind, record: { ref: string
     const ref = predates(db);
     const digest = evidenceDigest('genesis', ref, record.at, undefined);
     const hash = linkHash(ZERO_HASH, digest);
-    s.insert.run(1, 'genesis', ref, record.at, digest, hash);
+    s.insert.run(1, 'genesis', ref, record.at, hashBytes(hash));
     head = [1, hash];
   }
   const digest = evidenceDigest(kind, record.ref, record.at, record.row);
   const hash = linkHash(head[1], digest);
   const seq = head[0] + 1;
-  s.insert.run(seq, kind, record.ref, record.at, digest, hash);
+  s.insert.run(seq, kind, record.ref, record.at, hashBytes(hash));
   return { seq, hash };
 }
 

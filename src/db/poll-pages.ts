@@ -2,7 +2,7 @@ import { hash as oneShot } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { PageBodies } from '../domain/poll.js';
 import type { Db } from './client.js';
-import { appendEvidence, evidenceDigest, linkHash, ZERO_HASH } from './evidence.js';
+import { appendEvidence, evidenceDigest, HEX_DIGEST, HEX_HASH, linkHash, ZERO_HASH } from './evidence.js';
 import { blobBody, storeBlob } from './page-blobs.js';
 import { perConnection } from './statements.js';
 
@@ -98,7 +98,7 @@ function predatesChain(db: Db): number {
 interface LinkRow {
   seq: number;
   at: number;
-  digest: string;
+  digest: string | null;
   hash: string;
 }
 
@@ -125,7 +125,7 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
   const hasChain = c.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_chain'`).get() !== undefined;
   const check = (kind: 'poll' | 'poll-run' | 'poll-pages', ref: string, row: unknown): number | null => {
     if (!hasChain) return null;
-    const link = c.prepare(`SELECT seq, at, digest, hash FROM evidence_chain WHERE kind = ? AND ref = ?`).get(kind, ref) as
+    const link = c.prepare(`SELECT seq, at, ${HEX_DIGEST}, ${HEX_HASH} FROM evidence_chain WHERE kind = ? AND ref = ?`).get(kind, ref) as
       | LinkRow
       | undefined;
     if (!link) {
@@ -133,13 +133,13 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
       return null;
     }
     const previous = c
-      .prepare(`SELECT hash FROM evidence_chain WHERE seq = ?`)
+      .prepare(`SELECT ${HEX_HASH} FROM evidence_chain WHERE seq = ?`)
       .pluck()
       .get(link.seq - 1) as string | undefined;
-    if (evidenceDigest(kind, ref, link.at, row as never) !== link.digest)
-      mismatches.push(`${kind} ${ref}: the stored rows differ from what link ${link.seq} chained`);
-    else if (linkHash(previous ?? ZERO_HASH, link.digest) !== link.hash)
-      mismatches.push(`${kind} ${ref}: link ${link.seq} does not follow link ${link.seq - 1}`);
+    const digest = evidenceDigest(kind, ref, link.at, row as never);
+    // The digest is stored only where retention pruned the record; otherwise the link's hash is the proof.
+    if ((link.digest ?? digest) !== digest || linkHash(previous ?? ZERO_HASH, digest) !== link.hash)
+      mismatches.push(`${kind} ${ref}: the stored rows differ from what link ${link.seq} chained, or the link was moved`);
     return link.seq;
   };
   // An open run of identical polls is chained when it is sealed (src/db/poll-runs.ts).

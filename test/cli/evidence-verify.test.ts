@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
-import { evidenceHead } from '../../src/db/evidence.js';
+import { evidenceDigest, evidenceHead, linkHash, ZERO_HASH } from '../../src/db/evidence.js';
+import { recordLookup } from '../../src/db/evidence-verify.js';
+import type { EvidenceKind } from '../../src/domain/evidence.js';
 import { runCli } from '../helpers/cli.js';
 import { writeEvidence } from '../helpers/evidence.js';
 import { tempConfig } from '../helpers/temp.js';
@@ -97,9 +98,8 @@ describe('evidence verify', () => {
   it('names a link inserted into the chain', async () => {
     tamper(
       `UPDATE evidence_chain SET seq = seq + 1000 WHERE seq >= 9; UPDATE evidence_chain SET seq = seq - 999 WHERE seq > 1000;
-      INSERT INTO evidence_chain (seq, kind, ref, at, digest, hash) VALUES (9, 'config', 'forged', 0, ?, ?)`,
-      'a'.repeat(64),
-      'b'.repeat(64),
+      INSERT INTO evidence_chain (seq, kind, ref, at, hash) VALUES (9, 'config', 'forged', 0, ?)`,
+      Buffer.alloc(32, 0xbb),
     );
     const { verdict } = await verify();
     expect(verdict.problems[0]).toMatchObject({ break: 'inserted', seq: 9, kind: 'config' });
@@ -138,27 +138,29 @@ describe('evidence verify', () => {
   });
 });
 
-/** What a thorough attacker does after an edit: recompute every link's digest and hash (SHA-256 has no key). */
+/**
+ * What a thorough attacker does after an edit: recompute every link's hash over the records as they now
+ * are. SHA-256 has no key and the canonical encoding is public, so the product's own functions serve.
+ */
 function rehash(): void {
-  const db = new Database(join(dir, 'audit.db'));
+  const db = openDatabase(join(dir, 'audit.db'));
   try {
-    const reason = db.prepare(`SELECT * FROM finding_events WHERE id = 1`).get() as Record<string, unknown>;
-    const links = db.prepare(`SELECT * FROM evidence_chain ORDER BY seq`).all() as Record<string, string | number>[];
-    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-    const record = ['at', 'from_state', 'id', 'reason', 'rule_id', 'target_id', 'to_state'].map(
-      (k) => `"${k}":${JSON.stringify(reason[k])}`,
-    );
-    let previous = '0'.repeat(64);
+    const links = db.$client.prepare(`SELECT seq, kind, ref, at FROM evidence_chain ORDER BY seq`).all() as Link[];
+    const lookup = recordLookup(db);
+    let previous = ZERO_HASH;
     for (const l of links) {
-      const digest =
-        l.kind === 'finding-event'
-          ? sha(`{"at":${l.at},"kind":"finding-event","record":{${record.join(',')}},"ref":"${l.ref}"}`)
-          : (l.digest as string);
-      const hash = sha(previous + digest);
-      db.prepare(`UPDATE evidence_chain SET digest = ?, hash = ? WHERE seq = ?`).run(digest, hash, l.seq);
+      const hash = linkHash(previous, evidenceDigest(l.kind, l.ref, l.at, lookup(l.kind, l.ref).row));
+      db.$client.prepare(`UPDATE evidence_chain SET hash = ? WHERE seq = ?`).run(Buffer.from(hash, 'hex'), l.seq);
       previous = hash;
     }
   } finally {
-    db.close();
+    closeDatabase(db);
   }
+}
+
+interface Link {
+  seq: number;
+  kind: EvidenceKind;
+  ref: string;
+  at: number;
 }

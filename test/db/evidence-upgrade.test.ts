@@ -5,13 +5,17 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, migrationsFolder, openDatabase } from '../../src/db/client.js';
-import { verifyEvidence } from '../../src/db/evidence-verify.js';
+import { evidenceDigest, evidenceHead } from '../../src/db/evidence.js';
+import { recordLookup, verifyEvidence } from '../../src/db/evidence-verify.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { expireSilence } from '../../src/db/silences.js';
+import type { EvidenceKind } from '../../src/domain/evidence.js';
 import { writeEvidence } from '../helpers/evidence.js';
 import { tempDir } from '../helpers/temp.js';
 
-const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+  entries: { tag: string; when: number }[];
+};
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir('ba-evidence-upgrade-')));
@@ -72,6 +76,45 @@ describe('a database from before the evidence chain', () => {
     } finally {
       closeDatabase(a);
       closeDatabase(b);
+    }
+  });
+});
+
+describe('a chain written before links were stored as bytes', () => {
+  it('keeps every hash and digest across the upgrade, and still verifies and names an edit', () => {
+    const path = join(dir, 'audit.db');
+    let db = openDatabase(path);
+    writeEvidence(db);
+    const head = evidenceHead(db);
+    const lookup = recordLookup(db);
+    const links = db.$client.prepare(`SELECT seq, kind, ref, at, lower(hex(hash)) AS hash FROM evidence_chain ORDER BY seq`).all() as {
+      seq: number;
+      kind: EvidenceKind;
+      ref: string;
+      at: number;
+      hash: string;
+    }[];
+    // The table as migration 0005 made it, each link with its digest and hash as 64 hex digits.
+    db.$client.exec(`DROP TABLE evidence_chain; CREATE TABLE evidence_chain (seq integer PRIMARY KEY NOT NULL, kind text NOT NULL,
+      ref text NOT NULL, at integer NOT NULL, digest text NOT NULL, hash text NOT NULL)`);
+    const insert = db.$client.prepare(`INSERT INTO evidence_chain VALUES (?, ?, ?, ?, ?, ?)`);
+    for (const l of links) insert.run(l.seq, l.kind, l.ref, l.at, evidenceDigest(l.kind, l.ref, l.at, lookup(l.kind, l.ref).row), l.hash);
+    const later = journal.entries.length - journal.entries.findIndex((e) => e.tag === '0010_evidence_chain_compact');
+    // Migrations from 0010 on are pending again: drizzle applies what is newer than the newest it recorded.
+    const before = journal.entries.slice(0, journal.entries.length - later).at(-1)?.when ?? 0;
+    db.$client.prepare(`DELETE FROM __drizzle_migrations WHERE created_at > ?`).run(before);
+    closeDatabase(db);
+    db = openDatabase(path);
+    try {
+      expect(
+        db.$client.prepare(`SELECT count(*) FROM evidence_chain WHERE typeof(hash) <> 'blob' OR length(digest) <> 32`).pluck().get(),
+      ).toBe(0);
+      expect(evidenceHead(db)).toEqual(head);
+      expect(verifyEvidence(db, { head: head?.hash })).toMatchObject({ ok: true, links: links.length });
+      db.$client.exec(`UPDATE finding_events SET reason = 'all fine'`);
+      expect(verifyEvidence(db).problems[0]).toMatchObject({ break: 'edited', kind: 'finding-event', ref: '1' });
+    } finally {
+      closeDatabase(db);
     }
   });
 });
