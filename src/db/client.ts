@@ -57,12 +57,27 @@ function migrationsPending(sqlite: Database.Database): boolean {
   return last === undefined || Number(last) < latest;
 }
 
-/** Applies the pending drizzle-kit migrations with drizzle's migrator, loaded only for that. */
+/**
+ * Applies the pending drizzle-kit migrations with drizzle's migrator, loaded only for that. Foreign
+ * keys are off meanwhile, as SQLite's procedure for changing a table requires: a generated migration
+ * rebuilds a table as a copy, dropped and renamed, and dropping a table others refer to fails while
+ * they are enforced. The migration's own `PRAGMA foreign_keys` lines cannot do it, as the migrator
+ * runs them inside its transaction, where SQLite ignores them. The references are checked before
+ * they are enforced again.
+ */
 function migrateDatabase(sqlite: Database.Database): void {
   const require = createRequire(import.meta.url);
   const { drizzle } = require('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
   const { migrate } = require('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
-  migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder() });
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder() });
+    const broken = sqlite.pragma('foreign_key_check') as { table: string; parent: string }[];
+    if (broken.length > 0)
+      throw new Error(`after migrating, ${broken.length} row(s) of ${broken[0]?.table} refer to no ${broken[0]?.parent}`);
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+  }
 }
 
 /**

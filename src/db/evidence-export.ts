@@ -2,7 +2,7 @@ import { hash as oneShot } from 'node:crypto';
 import type { EvidenceKind } from '../domain/evidence.js';
 import type { Db } from './client.js';
 import { evidenceCanonical, HEX_DIGEST, HEX_HASH, hasChain, ZERO_HASH } from './evidence.js';
-import type { Row } from './evidence-records.js';
+import { type Row, recordValue } from './evidence-records.js';
 import { recordLookup } from './evidence-verify.js';
 import { blobBody } from './page-blobs.js';
 
@@ -82,13 +82,19 @@ export function exportPageBodies(db: Db, rows: readonly Row[]): { bodies: Map<st
   return { bodies, problems };
 }
 
+/** A row with its hashes (stored as bytes) as the 64 hex digits a bundle and an auditor read. */
+function hexHashes(row: Row): Row {
+  if (!Object.values(row).some((v) => v instanceof Uint8Array)) return row;
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, recordValue(v)]));
+}
+
 /** The evidence tables' rows of a range, by the file name a bundle gives them (columns by SQL name). */
 export function exportRows(db: Db, range: ExportRange): Record<string, Row[]> {
   const c = db.$client;
   const targets = range.targets.length > 0 ? JSON.stringify(range.targets) : null;
   // @targets: the targets as a JSON array, or null for all of them.
   const of = (column: string) => `(@targets IS NULL OR ${column} IN (SELECT value FROM json_each(@targets)))`;
-  const all = (sql: string): Row[] => c.prepare(sql).all({ from: range.from, to: range.to, targets }) as Row[];
+  const all = (sql: string): Row[] => (c.prepare(sql).all({ from: range.from, to: range.to, targets }) as Row[]).map(hexHashes);
   return {
     // A run of identical polls is in the range when any of its polls is.
     'polls.jsonl': all(`SELECT * FROM poll_runs WHERE ${IN_RANGE} AND ${of('target_id')} ORDER BY id`),

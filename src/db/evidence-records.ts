@@ -105,6 +105,13 @@ export function refRange(ref: string): { first: number; last: number } | null {
 }
 
 /**
+ * A column's value as a record holds it: a hash stored as its bytes is written as the 64 lowercase hex
+ * digits it was chained as before hashes were stored as bytes, so those links still verify.
+ */
+export const recordValue = (v: unknown): CanonicalValue =>
+  v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex') : ((v ?? null) as CanonicalValue);
+
+/**
  * The evidential fields of `row` as a record of `kind` (null for the kinds without a table). A range
  * kind's record is `{ columns, rows }`: its rows in id order, each as the list of its column values.
  */
@@ -113,10 +120,10 @@ export function evidenceRecord(kind: EvidenceKind, row: Row | readonly Row[] | u
   if (!source || !row) return null;
   if (source.range) {
     const rows = row as readonly Row[];
-    return { columns: source.columns, rows: rows.map((r) => source.columns.map((c) => (r[c] ?? null) as CanonicalValue)) };
+    return { columns: source.columns, rows: rows.map((r) => source.columns.map((c) => recordValue(r[c]))) };
   }
   const r = source.derive ? source.derive(row as Row) : (row as Row);
   const out: Record<string, CanonicalValue> = {};
-  for (const c of source.sorted) out[c] = (r[c] ?? null) as CanonicalValue;
+  for (const c of source.sorted) out[c] = recordValue(r[c]);
   return out;
 }

@@ -135,7 +135,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
             list.length,
             withProblems.length,
             sample.length > 0 ? JSON.stringify(sample) : null,
-            hash,
+            Buffer.from(hash, 'hex'),
             null,
             null,
             1,

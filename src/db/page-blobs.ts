@@ -21,7 +21,7 @@ interface Statements {
 const statements = perConnection(
   (c): Statements => ({
     has: c.prepare(`SELECT 1 FROM poll_page_blobs WHERE hash = ?`).pluck(),
-    get: c.prepare(`SELECT encoding, base, depth, data FROM poll_page_blobs WHERE hash = ?`),
+    get: c.prepare(`SELECT encoding, lower(hex(base)) AS base, depth, data FROM poll_page_blobs WHERE hash = ?`),
     insert: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data, base, depth) VALUES (?, ?, ?, ?, ?, ?)`),
   }),
 );
@@ -42,14 +42,15 @@ export type BlobBody = { readonly text: string } | { readonly problem: string };
  */
 export function storeBlob(db: Db, hash: string, text: string, base: string | null): void {
   const s = statements(db);
-  if (s.has.get(hash) !== undefined) return;
+  const key = Buffer.from(hash, 'hex');
+  if (s.has.get(key) !== undefined) return;
   const bytes = Buffer.from(text, 'utf8');
-  const baseBlob = base === null ? undefined : (s.get.get(base) as StoredBlob | undefined);
+  const baseBlob = base === null ? undefined : (s.get.get(Buffer.from(base, 'hex')) as StoredBlob | undefined);
   const baseBody = baseBlob && baseBlob.depth < MAX_DELTA_DEPTH ? blobBody(db, base as string) : null;
   if (baseBody && 'text' in baseBody) {
     const data = deflateRawSync(bytes, { dictionary: Buffer.from(baseBody.text, 'utf8') });
-    s.insert.run(hash, 'deflate-delta', bytes.length, data, base, (baseBlob?.depth ?? 0) + 1);
-  } else s.insert.run(hash, 'gzip', bytes.length, gzipSync(bytes), null, 0);
+    s.insert.run(key, 'deflate-delta', bytes.length, data, Buffer.from(base as string, 'hex'), (baseBlob?.depth ?? 0) + 1);
+  } else s.insert.run(key, 'gzip', bytes.length, gzipSync(bytes), null, 0);
 }
 
 /** The body stored under `hash`, inflating its bases first. */
@@ -57,7 +58,7 @@ export function blobBody(db: Db, hash: string): BlobBody {
   const s = statements(db);
   const chain: StoredBlob[] = [];
   for (let at: string | null = hash; at !== null; ) {
-    const blob = s.get.get(at) as StoredBlob | undefined;
+    const blob = s.get.get(Buffer.from(at, 'hex')) as StoredBlob | undefined;
     if (!blob) return { problem: chain.length === 0 ? 'is gone from poll_page_blobs' : `needs blob ${at}, which is gone` };
     chain.push(blob);
     if (chain.length > MAX_DELTA_DEPTH + 1) return { problem: 'has a chain of bases longer than any this database writes' };

@@ -37,7 +37,7 @@ const statements = perConnection(
     // The same page of the target's latest earlier poll that kept one: the base its delta is taken against.
     previousPage: c
       .prepare(
-        `SELECT p.hash FROM poll_runs r JOIN poll_pages p ON p.poll_id = r.id AND p.page = @page
+        `SELECT lower(hex(p.hash)) FROM poll_runs r JOIN poll_pages p ON p.poll_id = r.id AND p.page = @page
            WHERE r.target_id = (SELECT target_id FROM poll_runs WHERE id = @poll) AND r.id < @poll ORDER BY r.id DESC LIMIT 1`,
       )
       .pluck(),
@@ -59,7 +59,7 @@ export function keepPages(db: Db, pollId: number, pages: PageBodies, at: number)
     const { kept, requestId } = splitRequestId(body);
     const hash = bodyHash(kept);
     storeBlob(db, hash, kept, (s.previousPage.get({ poll: pollId, page: i + 1 }) as string | undefined) ?? null);
-    const id = Number(s.insertPage.run(pollId, i + 1, hash, requestId).lastInsertRowid);
+    const id = Number(s.insertPage.run(pollId, i + 1, Buffer.from(hash, 'hex'), requestId).lastInsertRowid);
     rows.push({ id, poll_id: pollId, page: i + 1, hash, request_id: requestId });
   });
   const first = rows[0];
@@ -110,7 +110,9 @@ export function pollPages(db: Db, targetId: string, pollId: number): PollPages |
     | undefined;
   if (!run) return null;
   const mismatches: string[] = [];
-  const rows = c.prepare(`SELECT * FROM poll_pages WHERE poll_id = ? ORDER BY page`).all(pollId) as PageRow[];
+  const rows = c
+    .prepare(`SELECT id, poll_id, page, lower(hex(hash)) AS hash, request_id FROM poll_pages WHERE poll_id = ? ORDER BY page`)
+    .all(pollId) as PageRow[];
   const pages = rows.map((r): StoredPage => {
     const found = blobBody(db, r.hash);
     if ('problem' in found) {

@@ -58,11 +58,12 @@ const statements = perConnection(
   (c): Statements => ({
     latest: c
       .prepare(
-        `SELECT id, slot, last_slot, finished_at, coalesce(last_finished_at, finished_at), content_hash, pages, problem_items, open
+        `SELECT id, slot, last_slot, finished_at, coalesce(last_finished_at, finished_at), lower(hex(content_hash)), pages,
+             problem_items, open
            FROM poll_runs WHERE target_id = ? ORDER BY finished_at DESC, id DESC LIMIT 1`,
       )
       .raw(true),
-    pageHashes: c.prepare(`SELECT hash FROM poll_pages WHERE poll_id = ? ORDER BY page`).pluck(),
+    pageHashes: c.prepare(`SELECT lower(hex(hash)) FROM poll_pages WHERE poll_id = ? ORDER BY page`).pluck(),
     extend: c.prepare(
       `UPDATE poll_runs SET last_finished_at = ?, last_slot = ?, polls = polls + 1, max_gap_ms = max(coalesce(max_gap_ms, 0), ?)
          WHERE id = ?`,

@@ -7,8 +7,8 @@ import { blob, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlit
  * Kept apart from schema.ts, which re-exports it.
  */
 export const pollPageBlobs = sqliteTable('poll_page_blobs', {
-  /** SHA-256 (hex) of the body text as kept (src/db/poll-pages.ts: its RequestId emptied). */
-  hash: text('hash').primaryKey(),
+  /** SHA-256 (32 bytes) of the body text as kept (src/db/poll-pages.ts: its RequestId emptied). */
+  hash: blob('hash', { mode: 'buffer' }).primaryKey(),
   /**
    * How `data` is compressed: `gzip` alone, or `deflate-delta`: raw deflate with the body of blob `base`
    * (the same target's previous page) as its preset dictionary, so a listing that gained one backup
@@ -16,7 +16,7 @@ export const pollPageBlobs = sqliteTable('poll_page_blobs', {
    */
   encoding: text('encoding', { enum: ['gzip', 'deflate-delta'] }).notNull(),
   /** The blob whose body is `data`'s dictionary, for `deflate-delta`. */
-  base: text('base'),
+  base: blob('base', { mode: 'buffer' }),
   /** How many blobs must be read to get this one's body: 0 for gzip, the base's depth + 1 otherwise. */
   depth: integer('depth').notNull().default(0),
   /** The body's length in bytes before compression. */
@@ -35,8 +35,8 @@ export const pollPages = sqliteTable(
     pollId: integer('poll_id').notNull(),
     /** 1 for the first page. */
     page: integer('page').notNull(),
-    /** SHA-256 of the body with its RequestId emptied: what the blob holds. */
-    hash: text('hash').notNull(),
+    /** SHA-256 (32 bytes) of the body with its RequestId emptied: what the blob holds. */
+    hash: blob('hash', { mode: 'buffer' }).notNull(),
     /** The body's `RequestId`, different in every answer: kept here so equal listings share a blob. */
     requestId: text('request_id'),
   },

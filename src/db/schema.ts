@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { NOTIFICATION_KINDS } from '../domain/alert.js';
 import { BACKUP_KINDS, BACKUP_STATUSES, BACKUP_TRIGGERS } from '../domain/backup.js';
 import { FINDING_STATES, SEVERITIES } from '../domain/finding.js';
@@ -37,8 +37,8 @@ export const pollRuns = sqliteTable(
     problemItems: integer('problem_items').notNull().default(0),
     /** The first few of those problems, JSON array of strings, for `status` and audits. */
     problems: text('problems'),
-    /** sha256 of the normalized list, so an auditor can tell whether two polls saw the same thing. */
-    contentHash: text('content_hash'),
+    /** SHA-256 (32 bytes) of the normalized listing: polls that saw the same are one run (src/db/poll-runs.ts). */
+    contentHash: blob('content_hash', { mode: 'buffer' }),
     /** Listing pages whose bodies were not kept: past the per-poll cap (MAX_KEPT_BODY_BYTES in src/domain/poll.ts). */
     pagesNotKept: integer('pages_not_kept').notNull().default(0),
     /**

@@ -18,7 +18,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 describe('the provider answers kept with each poll', () => {
   let f: CliFleet;
-  const blobs = () => auditRows<Blob>(f.dir, `SELECT * FROM poll_page_blobs`);
+  const blobs = () =>
+    auditRows<Blob>(
+      f.dir,
+      `SELECT lower(hex(hash)) AS hash, encoding, CASE WHEN base IS NULL THEN NULL ELSE lower(hex(base)) END AS base, depth, bytes, data
+         FROM poll_page_blobs`,
+    );
   /** A stored body as the product reads it back (a delta is inflated over its bases). */
   const bodyOf = (hash: string | undefined): string => {
     const c = new Database(join(f.dir, 'audit.db'), { readonly: true });
@@ -33,7 +38,7 @@ describe('the provider answers kept with each poll', () => {
   const pagesOf = (target: string) =>
     auditRows<{ poll_id: number; page: number; hash: string; request_id: string | null }>(
       f.dir,
-      `SELECT p.poll_id, p.page, p.hash, p.request_id FROM poll_pages p JOIN poll_runs r ON r.id = p.poll_id
+      `SELECT p.poll_id, p.page, lower(hex(p.hash)) AS hash, p.request_id FROM poll_pages p JOIN poll_runs r ON r.id = p.poll_id
        WHERE r.target_id = '${target}' ORDER BY p.poll_id, p.page`,
     );
   beforeAll(async () => {
@@ -120,12 +125,12 @@ describe('the provider answers kept with each poll', () => {
     const db = new Database(join(f.dir, 'audit.db'));
     const forged = '{"Items":{"Backup":[]},"TotalRecordCount":0,"PageNumber":1}';
     try {
-      db.prepare(`UPDATE poll_page_blobs SET data = ? WHERE hash = ?`).run(gzipSync(forged), page?.hash);
+      db.prepare(`UPDATE poll_page_blobs SET data = ? WHERE hash = unhex(?)`).run(gzipSync(forged), page?.hash);
       const r = await f.cli('history', 'payments-db', '--poll', String(page?.poll_id));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`mismatch: page 1: the stored body hashes to ${sha256(forged)}, not to the recorded ${page?.hash}`);
-      db.prepare(`UPDATE poll_page_blobs SET hash = ? WHERE hash = ?`).run(sha256(forged), page?.hash);
-      db.prepare(`UPDATE poll_pages SET hash = ? WHERE hash = ?`).run(sha256(forged), page?.hash);
+      db.prepare(`UPDATE poll_page_blobs SET hash = unhex(?) WHERE hash = unhex(?)`).run(sha256(forged), page?.hash);
+      db.prepare(`UPDATE poll_pages SET hash = unhex(?) WHERE hash = unhex(?)`).run(sha256(forged), page?.hash);
       const again = await f.cli('history', 'payments-db', '--poll', String(page?.poll_id));
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(/mismatch: poll-pages \d+-\d+: the stored rows differ from what link \d+ chained/);

@@ -20,7 +20,12 @@ const page = (from: number, to: number) =>
     })),
   });
 const row = (hash: string) =>
-  db.$client.prepare(`SELECT encoding, base, depth, bytes, length(data) AS stored FROM poll_page_blobs WHERE hash = ?`).get(hash) as {
+  db.$client
+    .prepare(
+      `SELECT encoding, CASE WHEN base IS NULL THEN NULL ELSE lower(hex(base)) END AS base, depth, bytes, length(data) AS stored
+         FROM poll_page_blobs WHERE hash = unhex(?)`,
+    )
+    .get(hash) as {
     encoding: string;
     base: string | null;
     depth: number;
@@ -50,7 +55,7 @@ describe('stored page bodies', () => {
     const [a, b] = [page(0, 10), page(1, 11)];
     storeBlob(db, sha256(a), a, null);
     storeBlob(db, sha256(b), b, sha256(a));
-    db.$client.prepare(`DELETE FROM poll_page_blobs WHERE hash = ?`).run(sha256(a));
+    db.$client.prepare(`DELETE FROM poll_page_blobs WHERE hash = unhex(?)`).run(sha256(a));
     expect(blobBody(db, sha256(b))).toEqual({ problem: `needs blob ${sha256(a)}, which is gone` });
     expect(blobBody(db, sha256(a))).toEqual({ problem: 'is gone from poll_page_blobs' });
   });

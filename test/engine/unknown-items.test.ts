@@ -91,7 +91,10 @@ rules:
     expect(row).toMatchObject({ status: 'unknown', raw_status: 'Paused', started_at: null, ended_at: NOW - H });
     // The raw text is in the page the provider answered, kept whole, rather than copied into the row.
     expect(row.raw).toBeNull();
-    const hash = db.$client.prepare(`SELECT hash FROM poll_pages WHERE poll_id = ? AND page = 1`).pluck().get(row.last_seen_poll);
+    const hash = db.$client
+      .prepare(`SELECT lower(hex(hash)) FROM poll_pages WHERE poll_id = ? AND page = 1`)
+      .pluck()
+      .get(row.last_seen_poll);
     const page = blobBody(db, hash as string) as { text: string };
     const items = (JSON.parse(page.text) as { Items: { Backup: { BackupId: unknown }[] } }).Items.Backup;
     expect(items.find((b) => String(b.BackupId) === PAUSED_ID)).toMatchObject({
