@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { pruneByRetention } from '../../jobs/prune.js';
 import { type Clock, iso, systemClock } from '../core/clock.js';
+import { silentLogger } from '../core/log.js';
 import { processAlive } from '../core/process.js';
 import { backupDatabase, type DatabaseCheck, restoreDatabase } from '../db/backup.js';
 import { closeDatabase, migrationsApplied, openDatabase } from '../db/client.js';
 import { readHolder } from '../db/holder.js';
+import type { PruneSummary } from '../db/retention.js';
 import { type CliIO, EXIT, type GlobalOptions, loadConfig, println } from './io.js';
 
 type Run = (fn: () => Promise<number> | number) => Promise<void>;
@@ -16,7 +19,7 @@ const holds = (c: DatabaseCheck): string =>
     .map(([t, n]) => `${t} ${n}`)
     .join(', ')})`;
 
-/** `db migrate`, `db backup --out FILE`, `db restore FILE`: the database's upkeep. */
+/** `db migrate`, `db backup --out FILE`, `db prune`, `db restore FILE`: the database's upkeep. */
 export function dbCommand(program: Command, io: CliIO, run: Run, clock: Clock = systemClock): void {
   const db = program.command('db').description('database maintenance: migrate, back up and restore the evidence');
   db.command('migrate')
@@ -40,6 +43,31 @@ export function dbCommand(program: Command, io: CliIO, run: Run, clock: Clock = 
         const check = await backupDatabase(loaded.databasePath, resolve(io.cwd, opts.out));
         println(io.stdout, `${check.path}: backup of ${loaded.databasePath} checked: integrity ok, ${holds(check)}`);
         return EXIT.compliant;
+      }),
+    );
+  db.command('prune')
+    .description('remove what `retention` no longer keeps now, leaving the evidence chain verifiable (the daemon does it daily)')
+    .action(() =>
+      run(() => {
+        const loaded = loadConfig(program.opts<GlobalOptions>(), io);
+        if (!loaded.config.retention) {
+          println(io.stdout, `${loaded.path}: no retention: configured: everything is kept`);
+          return EXIT.compliant;
+        }
+        const handle = openDatabase(loaded.databasePath);
+        try {
+          const summary = pruneByRetention({ db: handle, loaded, clock, log: silentLogger }) as PruneSummary;
+          const links = Object.entries(summary.links).map(([kind, n]) => `${kind} ${n}`);
+          println(
+            io.stdout,
+            `${loaded.databasePath}: pruned ${links.length > 0 ? links.join(', ') : 'no chained record'}; ` +
+              `${summary.backups} backups, ${summary.blobs} page bodies, ${summary.undelivered} failed notifications; ` +
+              `${summary.checkpoints} retention links appended`,
+          );
+          return EXIT.compliant;
+        } finally {
+          closeDatabase(handle);
+        }
       }),
     );
   db.command('restore <file>')

@@ -3,6 +3,7 @@ import { frameworks } from '../controls/registry.js';
 import { duration, durationOrZero } from '../core/duration.js';
 import { AUDITOR_TARGET_ID } from '../domain/finding.js';
 import { channel, heartbeat, route } from './channels.js';
+import { retention } from './retention.js';
 import { secretRef } from './secret.js';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must start with a letter or digit and use only letters, digits, . _ / -');
@@ -161,8 +162,10 @@ export const configSchema = z.strictObject({
       discover: z.string().default('0 * * * *'),
       /** When the daemon backs up its database into `dbBackup.dir` (only with `dbBackup:`). */
       dbBackup: z.string().default('0 3 * * *'),
+      /** When the daemon prunes what `retention` no longer keeps (only with `retention:`). */
+      prune: z.string().default('30 3 * * *'),
     })
-    .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *', dbBackup: '0 3 * * *' }),
+    .default({ poll: '*/30 * * * *', report: '0 8 * * 1', discover: '0 * * * *', dbBackup: '0 3 * * *', prune: '30 3 * * *' }),
   /**
    * The daemon's HTTP server: /healthz, /metrics, and with `apiToken` (a secret) `POST /api/v1/drills`,
    * authenticated by `Authorization: Bearer <apiToken>`.
@@ -174,6 +177,7 @@ export const configSchema = z.strictObject({
    * goes into `dir` (relative to this file), the newest `keep` are kept, and `evidence-backup` judges them.
    */
   dbBackup: z.strictObject({ dir: z.string().min(1), keep: z.number().int().min(1).max(1000).default(14) }).optional(),
+  retention: retention.optional(),
   accounts: z.record(id, account).refine((a) => Object.keys(a).length > 0, 'at least one account is needed'),
   /** May be empty when an account discovers: its instances become the targets. */
   targets: targetList.default([]),

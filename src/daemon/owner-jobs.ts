@@ -5,6 +5,7 @@ import { evaluateJob } from '../../jobs/evaluate.js';
 import { ingestJob } from '../../jobs/ingest.js';
 import { notifyJob } from '../../jobs/notify.js';
 import { pollJob } from '../../jobs/poll.js';
+import { pruneJob } from '../../jobs/prune.js';
 import { reportJob } from '../../jobs/report.js';
 import { settleJob } from '../../jobs/settle.js';
 import { consume, type JobDefinition } from '../../jobs/types.js';
@@ -60,6 +61,7 @@ export function consumeOwnerJobs(deps: OwnerDeps, guard: StoreGuard, opts: { pol
   consume(queue, guarded(reportJob, guard), deps, 1);
   consume(queue, guarded(discoverJob, guard), deps, 1);
   consume(queue, guarded(dbBackupJob, guard), deps, 1);
+  consume(queue, guarded(pruneJob, guard), deps, 1);
   if (opts.pollConcurrency > 0) consume(queue, pollJob, deps, opts.pollConcurrency);
   consume(queue, notifyJob, deps, opts.notifyConcurrency);
 }

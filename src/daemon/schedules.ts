@@ -3,6 +3,7 @@ import { dbBackupJob } from '../../jobs/db-backup.js';
 import type { OwnerDeps } from '../../jobs/deps.js';
 import { discoverJob } from '../../jobs/discover.js';
 import { evaluateJob } from '../../jobs/evaluate.js';
+import { pruneJob } from '../../jobs/prune.js';
 import { reportJob } from '../../jobs/report.js';
 import type { TargetConfig } from '../config/schema.js';
 import { iso } from '../core/clock.js';
@@ -92,6 +93,13 @@ export function daemonSchedules(deps: OwnerDeps, drivers: ScheduleDrivers, opts:
       name: 'db backup',
       every: { cron: config.schedules.dbBackup },
       run: (at) => deps.queue.enqueue(dbBackupJob, {}, { jobId: `db-backup:${slotOf(at)}` }),
+    });
+  }
+  if (config.retention) {
+    table.push({
+      name: 'prune',
+      every: { cron: config.schedules.prune },
+      run: (at) => deps.queue.enqueue(pruneJob, {}, { jobId: `prune:${slotOf(at)}` }),
     });
   }
   // The week is fixed at the tick, so a retry after midnight still reports it.

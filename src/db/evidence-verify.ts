@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { EvidenceBreak, EvidenceKind } from '../domain/evidence.js';
 import type { Db } from './client.js';
 import { type EvidenceHead, evidenceDigest, HEX_DIGEST, HEX_HASH, hasChain, linkHash, ZERO_HASH } from './evidence.js';
+import { PrunedLinks } from './evidence-pruned.js';
 import { RECORD_SOURCES, type Row, refRange } from './evidence-records.js';
 
 /** One break `evidence verify` found. `seq` is the link's place in the chain (null for a row not in it). */
@@ -69,6 +70,7 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
   let links = 0;
   let genesis: Link | null = null;
   let headSeen = opts.head === undefined;
+  const pruned = new PrunedLinks();
   for (let batch = page.all(0) as Link[]; batch.length > 0; batch = page.all((previous as Link | null)?.seq ?? 0) as Link[]) {
     for (const link of batch) {
       links++;
@@ -84,7 +86,9 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
       if (previous !== null && link.seq !== previous.seq + 1) {
         add({ break: 'deleted', ...at, message: `links ${previous.seq + 1}..${link.seq - 1} are gone from the chain` });
       }
-      if (found.missing !== null) {
+      if (link.kind === 'retention') for (const p of pruned.settle(link.ref, link.seq)) add(p);
+      if (found.missing !== null && link.digest !== null) pruned.add({ ...link, table: source?.table ?? '' });
+      else if (found.missing !== null) {
         add({ break: 'deleted', ...at, message: `${link.kind} ${found.missing} (link ${link.seq}) is gone from ${source?.table}` });
       } else if (link.digest !== null && recomputed !== link.digest) {
         add(edited(link));
@@ -101,6 +105,7 @@ export function verifyEvidence(db: Db, opts: { head?: string } = {}): EvidenceVe
       previous = link;
     }
   }
+  for (const p of pruned.rest()) add(p);
   for (const p of unchainedRows(db, genesis, chained)) add(p);
   if (!headSeen && opts.head !== undefined) problems.unshift(truncated(opts.head));
   const last = previous as Link | null;

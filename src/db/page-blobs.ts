@@ -13,16 +13,22 @@ import { perConnection } from './statements.js';
 export const MAX_DELTA_DEPTH = 16;
 
 interface Statements {
-  readonly has: Statement;
+  readonly ref: Statement;
+  readonly unref: Statement;
+  readonly refs: Statement;
+  readonly remove: Statement;
   readonly get: Statement;
   readonly insert: Statement;
 }
 
 const statements = perConnection(
   (c): Statements => ({
-    has: c.prepare(`SELECT 1 FROM poll_page_blobs WHERE hash = ?`).pluck(),
+    ref: c.prepare(`UPDATE poll_page_blobs SET refs = refs + 1 WHERE hash = ?`),
+    unref: c.prepare(`UPDATE poll_page_blobs SET refs = refs - 1 WHERE hash = ?`),
+    refs: c.prepare(`SELECT refs, base FROM poll_page_blobs WHERE hash = ?`),
+    remove: c.prepare(`DELETE FROM poll_page_blobs WHERE hash = ?`),
     get: c.prepare(`SELECT encoding, lower(hex(base)) AS base, depth, data FROM poll_page_blobs WHERE hash = ?`),
-    insert: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data, base, depth) VALUES (?, ?, ?, ?, ?, ?)`),
+    insert: c.prepare(`INSERT INTO poll_page_blobs (hash, encoding, bytes, data, base, depth, refs) VALUES (?, ?, ?, ?, ?, ?, 1)`),
   }),
 );
 
@@ -37,19 +43,22 @@ interface StoredBlob {
 export type BlobBody = { readonly text: string } | { readonly problem: string };
 
 /**
- * Stores `text` under `hash` unless a blob has it already: as a delta against blob `base` when there is
- * one within MAX_DELTA_DEPTH that reads back, gzip otherwise.
+ * Stores `text` under `hash` for one more page row that names it, unless a blob has it already (that
+ * blob is then referred to once more): as a delta against blob `base` when there is one within
+ * MAX_DELTA_DEPTH that reads back, gzip otherwise.
  */
 export function storeBlob(db: Db, hash: string, text: string, base: string | null): void {
   const s = statements(db);
   const key = Buffer.from(hash, 'hex');
-  if (s.has.get(key) !== undefined) return;
+  if (s.ref.run(key).changes > 0) return;
   const bytes = Buffer.from(text, 'utf8');
   const baseBlob = base === null ? undefined : (s.get.get(Buffer.from(base, 'hex')) as StoredBlob | undefined);
   const baseBody = baseBlob && baseBlob.depth < MAX_DELTA_DEPTH ? blobBody(db, base as string) : null;
   if (baseBody && 'text' in baseBody) {
     const data = deflateRawSync(bytes, { dictionary: Buffer.from(baseBody.text, 'utf8') });
-    s.insert.run(key, 'deflate-delta', bytes.length, data, Buffer.from(base as string, 'hex'), (baseBlob?.depth ?? 0) + 1);
+    const baseKey = Buffer.from(base as string, 'hex');
+    s.insert.run(key, 'deflate-delta', bytes.length, data, baseKey, (baseBlob?.depth ?? 0) + 1);
+    s.ref.run(baseKey);
   } else s.insert.run(key, 'gzip', bytes.length, gzipSync(bytes), null, 0);
 }
 
@@ -74,4 +83,23 @@ export function blobBody(db: Db, hash: string): BlobBody {
   } catch {
     return { problem: 'does not decompress' };
   }
+}
+
+/**
+ * Drops one reference from each blob named in `hashes` (a page row removed), and removes each blob
+ * nothing refers to any more, which releases its base in turn. Returns how many blobs went.
+ */
+export function releaseBlobs(db: Db, hashes: readonly Buffer[]): number {
+  const s = statements(db);
+  const pending = [...hashes];
+  let removed = 0;
+  for (let hash = pending.pop(); hash !== undefined; hash = pending.pop()) {
+    s.unref.run(hash);
+    const blob = s.refs.get(hash) as { refs: number; base: Buffer | null } | undefined;
+    if (!blob || blob.refs > 0) continue;
+    s.remove.run(hash);
+    removed++;
+    if (blob.base) pending.push(blob.base);
+  }
+  return removed;
 }

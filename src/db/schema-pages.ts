@@ -19,6 +19,11 @@ export const pollPageBlobs = sqliteTable('poll_page_blobs', {
   base: blob('base', { mode: 'buffer' }),
   /** How many blobs must be read to get this one's body: 0 for gzip, the base's depth + 1 otherwise. */
   depth: integer('depth').notNull().default(0),
+  /**
+   * What still needs this blob: the poll_pages rows naming it and the blobs that are deltas on it.
+   * Retention removes a blob once nothing does (src/db/retention.ts).
+   */
+  refs: integer('refs').notNull().default(0),
   /** The body's length in bytes before compression. */
   bytes: integer('bytes').notNull(),
   data: blob('data', { mode: 'buffer' }).notNull(),

@@ -1,7 +1,8 @@
 /**
  * What the evidence chain (src/db/evidence.ts) links, one kind per record it appends: `genesis` opens
- * the chain (rows written before it predate the chain), `config` is a config snapshot's hash, the
- * others are rows of the audit tables.
+ * the chain (rows written before it predate the chain), `config` is a config snapshot's hash,
+ * `retention` names what one pruning removed (src/db/retention.ts), the others are rows of the audit
+ * tables.
  */
 export const EVIDENCE_KINDS = [
   'genesis',
@@ -15,6 +16,7 @@ export const EVIDENCE_KINDS = [
   'silence-expired',
   'drill',
   'config',
+  'retention',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** Every queue the product uses. `poll` and `notify` may run on remote workers; the rest run on the database owner. */
-export const QUEUE_NAMES = ['discover', 'poll', 'ingest', 'evaluate', 'notify', 'settle', 'report', 'db-backup'] as const;
+export const QUEUE_NAMES = ['discover', 'poll', 'ingest', 'evaluate', 'notify', 'settle', 'report', 'db-backup', 'prune'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** What a backend needs to know about a job: its queue, payload schema and retry policy (defined in jobs/). */

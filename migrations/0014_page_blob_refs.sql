@@ -1,0 +1,1 @@
+ALTER TABLE `poll_page_blobs` ADD `refs` integer DEFAULT 0 NOT NULL;
