@@ -13,15 +13,21 @@ export const pollIdArg = z
 /**
  * `history TARGET --poll ID`: what the provider listed at that poll, each page body pretty-printed in
  * order, then the proof: every body's SHA-256 against the hash recorded for it, and the chain links of
- * the poll and its pages. Exit 0 when verified, 1 naming each mismatch.
+ * the poll and its pages. Exit 0 when verified, 1 naming each mismatch. With `raw`, stdout is each body
+ * exactly as received, a newline after each, and nothing else (the proof still decides the exit code).
  */
-export function printPollPages(io: CliIO, db: Db, target: string, pollId: number): number {
+export function printPollPages(io: CliIO, db: Db, target: string, pollId: number, opts: { raw?: boolean } = {}): number {
   const found = pollPages(db, target, pollId);
   if (!found) {
     println(io.stderr, `--poll: no poll ${pollId} of ${target}; \`backup-auditor history ${target}\` lists the poll ids`);
     return EXIT.usage;
   }
   const { poll, pages, links, mismatches } = found;
+  if (opts.raw) {
+    for (const p of pages) if (p.body !== null) io.stdout.write(`${p.body}\n`);
+    for (const m of mismatches) println(io.stderr, `mismatch: ${m}`);
+    return mismatches.length > 0 ? EXIT.alarm : EXIT.compliant;
+  }
   const kept = `${pages.length} page bod${pages.length === 1 ? 'y' : 'ies'} kept`;
   const notKept = poll.notKept > 0 ? `, ${poll.notKept} not kept (over the per-poll cap)` : '';
   println(io.stdout, `poll #${poll.id} of ${target} at ${iso(poll.finishedAt)}: ${poll.outcome}, ${poll.items} items; ${kept}${notKept}`);

@@ -25,7 +25,8 @@ export function historyCommand(program: Command, io: CliIO, run: Run, clock: Clo
     .option('--since <duration|instant>', 'how far back: a duration (7d, 36h) or an instant (2026-11-17, 2026-11-17T09:00Z)', '7d')
     .option('--json', 'print one JSON document: {target, since, events: [...]}')
     .option('--poll <id>', 'print the page bodies the provider answered at that poll (ids as history lists them) and verify them')
-    .action((target: string, opts: { since: string; json?: boolean; poll?: string }) =>
+    .option('--raw', 'with --poll: print only the bodies, each exactly as received (for diff or a file)')
+    .action((target: string, opts: { since: string; json?: boolean; poll?: string; raw?: boolean }) =>
       run(() => {
         const loaded = loadConfig(program.opts<GlobalOptions>(), io);
         const now = clock();
@@ -37,6 +38,10 @@ export function historyCommand(program: Command, io: CliIO, run: Run, clock: Clo
         const pollId = opts.poll === undefined ? undefined : pollIdArg.safeParse(opts.poll);
         if (pollId && !pollId.success) {
           println(io.stderr, `--poll: ${pollId.error.issues[0]?.message ?? 'invalid'}`);
+          return EXIT.usage;
+        }
+        if (opts.raw && !pollId) {
+          println(io.stderr, '--raw: prints the bodies of one poll: give it with --poll ID');
           return EXIT.usage;
         }
         const configured = loaded.config.targets.map((t) => t.id);
@@ -53,7 +58,7 @@ export function historyCommand(program: Command, io: CliIO, run: Run, clock: Clo
             );
             return EXIT.usage;
           }
-          if (pollId) return printPollPages(io, db, target, pollId.data);
+          if (pollId) return printPollPages(io, db, target, pollId.data, { raw: opts.raw === true });
           const events = targetHistory(db, target, since.data);
           if (opts.json) println(io.stdout, JSON.stringify({ target, since: iso(since.data), events }, null, 2));
           else printHistory(io, target, since.data, events);
