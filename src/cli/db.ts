@@ -62,7 +62,7 @@ export function dbCommand(program: Command, io: CliIO, run: Run, clock: Clock = 
             io.stdout,
             `${loaded.databasePath}: pruned ${links.length > 0 ? links.join(', ') : 'no chained record'}; ` +
               `${summary.backups} backups, ${summary.blobs} page bodies, ${summary.undelivered} failed notifications; ` +
-              `${summary.checkpoints} retention links appended`,
+              `${summary.checkpoints} retention link${summary.checkpoints === 1 ? '' : 's'} appended`,
           );
           return EXIT.compliant;
         } finally {
