@@ -15,6 +15,8 @@ export interface BundleLink {
   /** The SHA-256 of `canonical`; null only when the record is gone and the link kept no digest of it. */
   readonly digest: string | null;
   readonly hash: string;
+  /** Retention pruned the record: the link kept its digest, and a later `retention` link counts it. */
+  readonly pruned?: true;
   /** The canonical encoding of the link's record (null when the record is gone from its table). */
   readonly canonical: string | null;
 }
@@ -60,7 +62,8 @@ export function chainSegment(db: Db, from: number, to: number): ChainSegment {
     const found = lookup(l.kind, l.ref);
     const canonical = found.missing === null ? evidenceCanonical(l.kind, l.ref, l.at, found.row) : null;
     // The link keeps a digest only for a pruned record: the bundle's is the SHA-256 of the canonical text it carries.
-    return { ...l, digest: canonical === null ? l.digest : oneShot('sha256', canonical, 'hex'), canonical };
+    if (canonical === null) return { ...l, ...(l.digest !== null && { pruned: true as const }), canonical };
+    return { ...l, digest: oneShot('sha256', canonical, 'hex'), canonical };
   });
   return { previousHash: previous ?? ZERO_HASH, links };
 }

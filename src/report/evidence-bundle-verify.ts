@@ -1,5 +1,7 @@
 import { hash, verify } from 'node:crypto';
 import { linkHash, ZERO_HASH } from '../db/evidence.js';
+import { PrunedLinks } from '../db/evidence-pruned.js';
+import type { EvidenceKind } from '../domain/evidence.js';
 import { BUNDLE, RECORD_LINE } from './evidence-bundle.js';
 
 /** What `evidence verify --bundle` found: `problems` in the order checked, manifest first. */
@@ -18,6 +20,8 @@ interface Link {
   at: number;
   digest: string;
   hash: string;
+  /** Retention pruned its record (src/db/retention.ts): the link kept the digest, a later `retention` link counts it. */
+  pruned?: true;
 }
 
 const sha256 = (bytes: Buffer | string): string => hash('sha256', bytes, 'hex');
@@ -80,6 +84,7 @@ function checkChain(files: ReadonlyMap<string, Buffer>, problems: string[]): Lin
     else problems.push(`${BUNDLE.records}: a line is not {"seq":N,"record":...}`);
   }
   const links: Link[] = [];
+  const pruned = new PrunedLinks();
   for (const line of lines(files.get(BUNDLE.chain))) {
     let link: Link;
     try {
@@ -91,7 +96,9 @@ function checkChain(files: ReadonlyMap<string, Buffer>, problems: string[]): Lin
     const before = links.at(-1);
     if (before && link.seq !== before.seq + 1) problems.push(`link ${link.seq}: follows link ${before.seq}: links are missing`);
     const record = records.get(link.seq);
-    if (record === undefined) problems.push(`link ${link.seq}: no record in ${BUNDLE.records} (it was gone when exported)`);
+    if (link.kind === 'retention') for (const p of pruned.settle(link.ref, link.seq)) problems.push(`link ${p.seq}: ${p.message}`);
+    if (record === undefined && link.pruned) pruned.add({ ...link, kind: link.kind as EvidenceKind, table: 'its table' });
+    else if (record === undefined) problems.push(`link ${link.seq}: no record in ${BUNDLE.records} (it was gone when exported)`);
     else if (sha256(record) !== link.digest) problems.push(`link ${link.seq}: its record does not hash to its digest: edited`);
     else if (!sameLink(record, link)) problems.push(`link ${link.seq}: its record names another kind, ref or instant`);
     if (linkHash(before?.hash ?? previous, link.digest) !== link.hash) {
@@ -99,6 +106,7 @@ function checkChain(files: ReadonlyMap<string, Buffer>, problems: string[]): Lin
     }
     links.push(link);
   }
+  for (const p of pruned.rest()) problems.push(`link ${p.seq}: ${p.message}`);
   return links;
 }
 

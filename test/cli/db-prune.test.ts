@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
@@ -50,6 +51,26 @@ describe('db prune', () => {
     );
     const verify = await runCli(['--config', t.config, 'evidence', 'verify', '--json']);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
+    // A bundle over the whole period carries the pruned links, digests only, and still checks.
+    const bundle = join(t.dir, 'all.tar.gz');
+    const from = new Date(start - DAY).toISOString();
+    const exported = await runCli([
+      '--config',
+      t.config,
+      'evidence',
+      'export',
+      '--from',
+      from,
+      '--to',
+      new Date().toISOString(),
+      '--out',
+      bundle,
+    ]);
+    expect(exported.stderr).toBe('');
+    const chain = execFileSync('tar', ['-xzOf', bundle, 'chain.jsonl'], { encoding: 'utf8' });
+    expect(chain.split('\n').filter((l) => l.includes('"pruned":true'))).toHaveLength(26 + 21 + 21);
+    const checked = await runCli(['--config', t.config, 'evidence', 'verify', '--bundle', bundle, '--json']);
+    expect(JSON.parse(checked.stdout)).toMatchObject({ ok: true, problems: [] });
     const again = await runCli(['--config', t.config, 'db', 'prune']);
     expect(again.stdout).toContain('pruned no chained record');
   });
