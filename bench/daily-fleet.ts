@@ -11,7 +11,8 @@ import { tempFolder } from './harness.js';
 // whole pipeline over weeks (9: storage, 10: soak). Every 30 minutes of the injected clock is one
 // `runCycle`: the daemon's own processors poll every target through the in-process simulator, ingest,
 // evaluate and deliver. Each instance takes one backup a day: listed as running at 02:00, completed
-// (or failed) at 02:30, and the provider drops what started more than seven days before.
+// (or failed) at 02:30, and the provider drops what started more than seven days before. With
+// `seenRunning: false` the backup is first listed at 02:30, already over: the listing changes once a day.
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -36,6 +37,8 @@ export interface DailyFleetOptions {
   readonly outcome?: (i: number, day: number) => DayOutcome;
   /** YAML after the targets: rules, channels, alerting. */
   readonly tail?: string;
+  /** Whether a poll sees each backup running before it ends (the default), or sees it only once over. */
+  readonly seenRunning?: boolean;
 }
 
 /** What one simulated day's cycles did. */
@@ -102,16 +105,18 @@ ${opts.tail ?? ''}`;
 
   /** The provider's side of poll `slot` of `day`: today's backups start, finish, and old ones expire. */
   function provider(day: number, slot: number, now: number): void {
+    const listedAt = opts.seenRunning === false ? FINISHED_AT_POLL : STARTED_AT_POLL;
+    const started = DAY_ZERO + day * DAY + STARTED_AT_POLL * 30 * MINUTE;
     for (let i = 0; i < opts.targets; i++) {
       const id = instanceId(i);
       const ends = outcome(i, day);
       // Alibaba documents no word for a backup in progress: the adapter keeps `Running` as unknown, as it would any.
-      if (slot === STARTED_AT_POLL && ends !== 'none') running.set(id, fleet.addBackup(id, backup('Running', now, null, day)).id);
+      if (slot === listedAt && ends !== 'none') running.set(id, fleet.addBackup(id, backup('Running', started, null, day)).id);
       if (slot !== FINISHED_AT_POLL) continue;
-      const started = running.get(id);
-      if (started !== undefined) {
+      const listed = running.get(id);
+      if (listed !== undefined) {
         const { status, endedAt, sizeBytes } = backup(ends, now - 30 * MINUTE, now - MINUTE, day);
-        fleet.updateBackup(id, started, { status, endedAt, sizeBytes });
+        fleet.updateBackup(id, listed, { status, endedAt, sizeBytes });
         running.delete(id);
       }
       for (const b of fleet.instance(id)?.backups ?? []) if (b.startedAt < now - PROVIDER_KEEPS_MS) fleet.removeBackup(id, b.id);

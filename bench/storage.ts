@@ -65,7 +65,7 @@ export const describeGrowth = (g: StorageGrowth, n = 5): string =>
     .join(', ');
 
 const WARM_UP_DAYS = 2;
-const MEASURED_DAYS = 3;
+const MEASURED_DAYS = 6;
 
 /** Runs `days` simulated days from `first` on, and adds up their failed polls. */
 async function runDays(f: DailyFleet, first: number, days: number): Promise<number> {
@@ -74,50 +74,65 @@ async function runDays(f: DailyFleet, first: number, days: number): Promise<numb
   return failed;
 }
 
-/**
- * Figure 9: storage per target-day at steady state. A fleet of Alibaba RDS targets polled every 30
- * simulated minutes through the real cycle, one backup a day each (running at one poll, completed at the
- * next, the oldest expiring); after a warm-up, the database file's growth divided by targets × days.
- */
-export async function storageFigure(scale: number): Promise<FigureResult> {
-  const targets = scaled(100, scale, 5);
-  const started = performance.now();
-  const f = await startDailyFleet({ targets });
+/** Storage per target-day of a daily fleet after its warm-up, and the failed polls of all its days. */
+async function measure(targets: number, seenRunning: boolean): Promise<{ growth: StorageGrowth; failed: number; files: number[] }> {
+  const f = await startDailyFleet({ targets, seenRunning });
   try {
     const failedWarmUp = await runDays(f, 0, WARM_UP_DAYS);
     const before = storageSnapshot(f.db, f.dbPath);
     const failed = await runDays(f, WARM_UP_DAYS, MEASURED_DAYS);
     const after = storageSnapshot(f.db, f.dbPath);
-    const growth = storageGrowth(before, after, targets * MEASURED_DAYS);
-    const rounding = Math.round(growth.pageRoundingBytes);
-    const goal = { kind: 'budget-max' as const, max: 1024, unit: 'bytes' };
     return {
-      id: '9',
-      name: 'Storage per target-day: 48 polls and one backup a day, steady state',
-      measured: {
-        value: Math.round(growth.fileBytes),
-        unit: 'bytes',
-        how:
-          `database file growth (WAL checkpointed) over days ${WARM_UP_DAYS + 1}–${WARM_UP_DAYS + MEASURED_DAYS} ÷ ` +
-          `(${targets} targets × ${MEASURED_DAYS} days), after ${WARM_UP_DAYS} days of warm-up`,
-      },
-      baseline: null,
-      ...judge(goal, growth.fileBytes),
-      goal,
-      note: `${Math.round(growth.usedBytes)} B of it data, page rounding ±${rounding} B; ${describeGrowth(growth)}`,
-      params: {
-        targets,
-        pollsPerDay: POLLS_A_DAY,
-        warmUpDays: WARM_UP_DAYS,
-        measuredDays: MEASURED_DAYS,
-        failedPolls: failedWarmUp + failed,
-        fileBytes: { afterWarmUp: before.fileBytes, atEnd: after.fileBytes },
-        freeBytesAtEnd: after.freeBytes,
-        perTargetDay: growth,
-        wallSeconds: round((performance.now() - started) / 1000, 1),
-      },
+      growth: storageGrowth(before, after, targets * MEASURED_DAYS),
+      failed: failedWarmUp + failed,
+      files: [before.fileBytes, after.fileBytes],
     };
   } finally {
     await f.close();
   }
+}
+
+/**
+ * Figure 9: storage per target-day at steady state, as the evidence issue measures it: 48 polls a day
+ * and one new backup a day, so the listing changes once a day (the backup is first listed over). A fleet
+ * of Alibaba RDS targets polled every 30 simulated minutes through the real cycle; after a warm-up, the
+ * database file's growth divided by targets × days. The same fleet with each backup also listed running
+ * at the poll before (two changes a day) is measured beside it and reported in the note.
+ */
+export async function storageFigure(scale: number): Promise<FigureResult> {
+  const targets = scaled(100, scale, 5);
+  const started = performance.now();
+  const once = await measure(targets, false);
+  const twice = await measure(targets, true);
+  const growth = once.growth;
+  const rounding = Math.round(growth.pageRoundingBytes);
+  const goal = { kind: 'budget-max' as const, max: 1024, unit: 'bytes' };
+  return {
+    id: '9',
+    name: 'Storage per target-day: 48 polls and one new backup a day, steady state',
+    measured: {
+      value: Math.round(growth.fileBytes),
+      unit: 'bytes',
+      how:
+        `database file growth (WAL checkpointed) over days ${WARM_UP_DAYS + 1}–${WARM_UP_DAYS + MEASURED_DAYS} ÷ ` +
+        `(${targets} targets × ${MEASURED_DAYS} days), after ${WARM_UP_DAYS} days of warm-up`,
+    },
+    baseline: null,
+    ...judge(goal, growth.fileBytes),
+    goal,
+    note:
+      `${Math.round(growth.usedBytes)} B of it data, page rounding ±${rounding} B; ${describeGrowth(growth)}. ` +
+      `Each backup also listed running first (two listing changes a day): ${Math.round(twice.growth.fileBytes)} B`,
+    params: {
+      targets,
+      pollsPerDay: POLLS_A_DAY,
+      warmUpDays: WARM_UP_DAYS,
+      measuredDays: MEASURED_DAYS,
+      failedPolls: once.failed + twice.failed,
+      fileBytes: { afterWarmUp: once.files[0], atEnd: once.files[1] },
+      perTargetDay: growth,
+      seenRunningFirst: twice.growth,
+      wallSeconds: round((performance.now() - started) / 1000, 1),
+    },
+  };
 }
