@@ -1,8 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { blobBody } from '../../src/db/page-blobs.js';
 import { type CycleWorld, SECRETS, startCycleWorld } from './cycle-world.js';
 import { IN_FAULTS_SUITE, record } from './support.js';
+
+/** Every page body the database keeps, decompressed as `history --poll` reads it. */
+function pageBodies(path: string): string[] {
+  const c = new Database(path, { readonly: true });
+  try {
+    const hashes = c.prepare(`SELECT DISTINCT lower(hex(hash)) FROM poll_pages`).pluck().all() as string[];
+    return hashes.map((h) => {
+      const found = blobBody({ $client: c }, h);
+      return 'text' in found ? found.text : `unreadable: ${found.problem}`;
+    });
+  } finally {
+    c.close();
+  }
+}
 
 // A full cycle with recognisable secrets, then every place they could leak is searched: the debug
 // logs, the database files, every report format, and what each channel received.
@@ -42,8 +59,18 @@ describe.runIf(IN_FAULTS_SUITE)('secrets', () => {
       await run('report', ...period(), '--format', format, '--out', join(w.dir, `report.${format}`));
     await run('report', ...period(), '--send');
     await run('run-once'); // a second cycle: reminders, resolved, nothing new
+    await run('evidence', 'export', ...period(), '--out', join(w.dir, 'bundle.tar.gz'));
 
     for (const f of readdirSync(w.dir)) outputs.push({ where: f, text: readFileSync(join(w.dir, f)).toString('latin1') });
+    // What is compressed in those files, read back: the bundle's files and every page body the database keeps.
+    const bundle = join(w.dir, 'bundle');
+    mkdirSync(bundle);
+    execFileSync('tar', ['-xzf', join(w.dir, 'bundle.tar.gz'), '-C', bundle]);
+    for (const f of readdirSync(bundle, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()))
+      outputs.push({ where: `bundle ${f.name}`, text: readFileSync(join(f.parentPath, f.name), 'utf8') });
+    const pages = pageBodies(join(w.dir, 'audit.db'));
+    expect(pages.length).toBeGreaterThan(0);
+    for (const text of pages) outputs.push({ where: 'a stored page body', text });
     for (const m of w.smtp.messages) outputs.push({ where: 'email', text: m.raw });
     for (const r of w.slack.requests) outputs.push({ where: 'slack body', text: r.body });
     for (const r of w.webhook.requests) outputs.push({ where: 'webhook', text: `${JSON.stringify(r.headers)}\n${r.body}` });
