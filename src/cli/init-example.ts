@@ -43,7 +43,9 @@ schedules:
   report: "0 8 * * 1"                   # cron: the weekly report
   discover: "0 * * * *"                 # cron: listing the instances of accounts with discover:
   dbBackup: "0 3 * * *"                 # cron: the daemon's backup of its own database (with dbBackup:)
+  prune: "30 3 * * *"                   # cron: pruning what retention: no longer keeps (with retention:)
 dbBackup: { dir: ./backups, keep: 14 }  # checked copies of the evidence; evidence-backup alarms when they stop
+retention: { polls: 400d, pages: 400d, notifications: 400d }  # older detail pruned; the evidence chain still verifies
 # evidence: { signingKey: { file: ./secrets/signing.pem } }  # Ed25519 (openssl genpkey -algorithm ed25519): signs report --out
 http:                                   # the daemon's /healthz and /metrics; remove to disable
   listen: 127.0.0.1:9464

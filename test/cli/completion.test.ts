@@ -105,7 +105,7 @@ describe('shell completion and help', () => {
     expect(complete('backup-auditor --config run-once.yaml run-once --d')).toEqual(['--dry-run']);
     expect(complete('backup-auditor silence add --r')).toEqual(['--reason', '--rule']);
     expect(complete('backup-auditor history orders-db --')).toEqual(
-      ['--config', '--help', '--json', '--poll', '--since', '--version', '-c', '-h', '-V'].filter((o) => o.startsWith('--')),
+      ['--config', '--help', '--json', '--poll', '--raw', '--since', '--version', '-c', '-h', '-V'].filter((o) => o.startsWith('--')),
     );
   });
 

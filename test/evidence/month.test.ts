@@ -66,7 +66,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'signing.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const yaml = `database: ./audit.db
 accounts:
-  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${proxy.url}", accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret} }
+  ali: { cloud: aliyun, regionId: cn-hangzhou, endpoint: "${proxy.url}",
+         accessKeyId: ${KEY.accessKeyId}, accessKeySecret: ${KEY.accessKeySecret} }
 targets:
 ${Array.from({ length: TARGETS }, (_, i) => `  - { id: db-${i}, account: ali, service: rds, instance: rm-${i} }`).join('\n')}
 evidence: { signingKey: { file: signing.pem } }
@@ -189,7 +190,8 @@ describe('a simulated month of evidence', () => {
     execFileSync('tar', ['-xzf', out, '-C', into]);
     expect(sh('sha256sum -c --quiet MANIFEST.sha256', into).status).toBe(0);
     const signed = sh(
-      'base64 -d MANIFEST.sha256.sig > sig.bin && openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in MANIFEST.sha256 -sigfile sig.bin',
+      'base64 -d MANIFEST.sha256.sig > sig.bin && ' +
+        'openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in MANIFEST.sha256 -sigfile sig.bin',
       into,
     );
     expect(signed.stdout).toContain('Signature Verified Successfully');
