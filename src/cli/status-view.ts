@@ -56,19 +56,53 @@ const entry = (
  */
 export function* statusJsonChunks(entries: Iterable<StatusEntry>): Generator<string> {
   const q = repeatQuoter();
-  let text = '';
+  let parts: string[] = [];
   let count = 0;
   for (const e of entries) {
-    text +=
-      `${count === 0 ? '[\n' : ',\n'}  {\n    "target": ${q(e.target)},\n    "rule": ${q(e.rule)},\n    "state": ${q(e.state)},\n` +
-      `    "since": ${quote(e.since)},\n    "severity": ${q(e.severity)},\n    "reason": ${quote(e.reason)}\n  }`;
+    parts.push(count === 0 ? '[\n' : ',\n', entryJson(q(e.target), q(e.rule), q(e.state), quote(e.since), q(e.severity), quote(e.reason)));
     if (++count % CHUNK === 0) {
-      yield text;
-      text = '';
+      yield parts.join('');
+      parts = [];
     }
   }
-  yield count === 0 ? '[]' : `${text}\n]`;
+  parts.push(count === 0 ? '[]' : '\n]');
+  yield parts.join('');
 }
+
+/**
+ * `statusJsonChunks(eachStatusEntry(rows))`, made in one loop with no entry in between, and each
+ * state seen added to `states`: what `status --json` of a whole fleet does with every row it reads.
+ */
+export function statusRowsJson(rows: Iterable<StatusRow>, states: Set<StatusEntry['state']>): string[] {
+  const q = repeatQuoter();
+  const chunks: string[] = [];
+  let parts: string[] = [];
+  let count = 0;
+  // The findings of one evaluation share their `since`: formatted once.
+  let since = Number.NaN;
+  let sinceJson = '';
+  for (const [target, rule, state, severity, at, reason] of rows) {
+    if (at !== since) {
+      since = at;
+      sinceJson = quote(iso(at));
+    }
+    states.add(state);
+    const text = entryJson(q(target), q(rule), q(state), sinceJson, q(severity), quote(plainText(reason, MAX_TEXT)));
+    parts.push(count === 0 ? '[\n' : ',\n', text);
+    if (++count % CHUNK === 0) {
+      chunks.push(parts.join(''));
+      parts = [];
+    }
+  }
+  parts.push(count === 0 ? '[]' : '\n]');
+  chunks.push(parts.join(''));
+  return chunks;
+}
+
+/** One entry as `JSON.stringify(entries, null, 2)` writes it in the array, from its values' JSON. */
+const entryJson = (target: string, rule: string, state: string, since: string, severity: string, reason: string): string =>
+  `  {\n    "target": ${target},\n    "rule": ${rule},\n    "state": ${state},\n    "since": ${since},\n` +
+  `    "severity": ${severity},\n    "reason": ${reason}\n  }`;
 
 const CHUNK = 500;
 

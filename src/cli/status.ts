@@ -11,7 +11,6 @@ import { activeSilences } from '../db/silences.js';
 import { colourEnabled } from './colour.js';
 import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
 import {
-  eachStatusEntry,
   filterEntries,
   SORT_KEYS,
   type SortKey,
@@ -21,6 +20,7 @@ import {
   sortEntries,
   statusEntries,
   statusJsonChunks,
+  statusRowsJson,
   statusTable,
   summaryLine,
 } from './status-view.js';
@@ -149,21 +149,15 @@ export function printStatus(db: Db, io: CliIO, json: boolean, at?: number, view:
 }
 
 /**
- * `status --json` of every current finding, each row made into its entry and its JSON as it is read
+ * `status --json` of every current finding, each row made into its JSON as it is read
  * and then dropped: what a script runs on the whole fleet, where holding tens of thousands of rows and
  * entries cost more than reading and writing them. The same output as `statusJsonChunks(statusEntries(db))`.
  */
 function printAllJson(db: Db, io: CliIO): number {
   const states = new Set<StatusEntry['state']>();
-  const counted = function* (entries: Iterable<StatusEntry>) {
-    for (const e of entries) {
-      states.add(e.state);
-      yield e;
-    }
-  };
   // Encoded while the statement reads, written once it is done: a slow reader of stdout never keeps the
   // database's read snapshot open (a running daemon's checkpoints would wait on it).
-  const pieces = Array.from(statusJsonChunks(counted(eachStatusEntry(eachStatusRow(db)))), (chunk) => Buffer.from(chunk));
+  const pieces = statusRowsJson(eachStatusRow(db), states).map((chunk) => Buffer.from(chunk));
   for (const piece of pieces) io.stdout.write(piece);
   println(io.stdout);
   return findingsExit([...states].map((state) => ({ state })));
