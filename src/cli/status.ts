@@ -10,6 +10,7 @@ import { outboxProblems } from '../db/outbox.js';
 import { activeSilences } from '../db/silences.js';
 import { colourEnabled } from './colour.js';
 import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
+import { statusJsonChunks, statusRowsJson } from './status-json.js';
 import {
   filterEntries,
   SORT_KEYS,
@@ -19,8 +20,6 @@ import {
   type StatusFilter,
   sortEntries,
   statusEntries,
-  statusJsonChunks,
-  statusRowsJson,
   statusTable,
   summaryLine,
 } from './status-view.js';
@@ -157,7 +156,8 @@ function printAllJson(db: Db, io: CliIO): number {
   const states = new Set<StatusEntry['state']>();
   // Encoded while the statement reads, written once it is done: a slow reader of stdout never keeps the
   // database's read snapshot open (a running daemon's checkpoints would wait on it).
-  const pieces = statusRowsJson(eachStatusRow(db), states).map((chunk) => Buffer.from(chunk));
+  const pieces: Buffer[] = [];
+  statusRowsJson(eachStatusRow(db), states, (chunk) => pieces.push(Buffer.from(chunk)));
   for (const piece of pieces) io.stdout.write(piece);
   println(io.stdout);
   return findingsExit([...states].map((state) => ({ state })));
