@@ -1,23 +1,23 @@
 #!/usr/bin/env node
+import { quickRun, statusJson } from './quick-run.js';
 import { packageVersion } from './version.js';
 
 const args = process.argv.slice(2);
-const alone = (...flags: string[]): boolean => args.length === 1 && flags.includes(args[0] as string);
+const quick = quickRun(args);
+const exit = (code: number): void => {
+  process.exitCode = code;
+};
 const fail = (err: unknown): void => {
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 3;
 };
-// A lone --version or --help is answered before commander and the command table load: they are what
-// scripts, package managers and new users run most, and their output is the same as through main()
-// (tests hold them equal). The help width is commander's: a terminal's columns, else 80.
-if (alone('--version', '-V')) process.stdout.write(`${packageVersion()}\n`);
-else if (alone('--help', '-h'))
+// What scripts, package managers and new users run most is answered before commander and the command
+// table load (quick-run.ts), with the output main() gives (tests hold them equal). The help width is
+// commander's: a terminal's columns, else 80.
+if (quick?.kind === 'version') process.stdout.write(`${packageVersion()}\n`);
+else if (quick?.kind === 'help')
   import('./program-help.js').then(({ programHelp }) => {
     process.stdout.write(programHelp(process.stdout.isTTY ? process.stdout.columns : undefined));
   }, fail);
-else
-  import('./main.js')
-    .then(({ main }) => main(args))
-    .then((code) => {
-      process.exitCode = code;
-    }, fail);
+else if (quick?.kind === 'status-json') statusJson(quick.config).then(exit, fail);
+else import('./main.js').then(({ main }) => main(args)).then(exit, fail);

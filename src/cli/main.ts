@@ -19,7 +19,8 @@ type Help = HelpType;
  * read. So main.ts imports only commander and the cheap table in commands.ts, and loads a command's
  * module with `import()` when that command runs or shows its own help (`status --help`, `help status`);
  * `completion` loads them all. The program's help and `--version` load none (bin.ts answers a lone
- * `--version` or `--help` before it loads even commander and this file): each command not loaded
+ * `--version` or `--help`, and `status --json`, before it loads even commander and this file, see
+ * quick-run.ts): each command not loaded
  * is registered as a stub with the name, arguments and description commands.ts gives it, and
  * test/cli/lazy-commands.test.ts holds those equal to what the module registers.
  *
