@@ -13,11 +13,34 @@ export type Register = (program: Command, io: CliIO, run: Run) => void;
  * registers them (`history [options] <target>`): a test compares the help with every module loaded.
  */
 export interface LazyCommands {
-  readonly commands: readonly { readonly term: string; readonly description: string }[];
+  readonly commands: readonly HelpItem[];
   readonly load: () => Promise<Register>;
   /** `completion` prints the whole command tree, so running it loads every module. */
   readonly needsEveryCommand?: true;
 }
+
+/** A line of a help list: an option's flags or a command's term, and what it does. */
+export interface HelpItem {
+  readonly term: string;
+  readonly description: string;
+}
+
+/**
+ * The program's own declaration: buildProgram gives it to commander, and program-help.ts prints the
+ * program's `--help` from it without loading commander. `helpCommand` is commander's built-in one, as
+ * it prints it; a test holds the two helps equal.
+ */
+export const PROGRAM = {
+  name: 'backup-auditor',
+  description:
+    'Audits that database backups actually happen, and alerts when they stop.\n\n' +
+    'Exit codes: 0 compliant; 1 a finding in alarm; 2 bad usage or invalid config (nothing written); 3 runtime failure; ' +
+    '4 nothing in alarm but something could not be judged (blindness is never compliance).',
+  version: { term: '-V, --version', description: 'print the version of backup-auditor' },
+  config: { term: '-c, --config <path>', description: 'config file (default: $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)' },
+  help: { term: '-h, --help', description: 'display help for command' },
+  helpCommand: { term: 'help [command]', description: 'display help for command' },
+} as const satisfies Record<string, string | HelpItem>;
 
 /** Every lazily loaded command module, in the order the program's help lists them. */
 export const LAZY_COMMANDS: readonly LazyCommands[] = [

@@ -80,13 +80,16 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 export function addHelpExamples(program: Command): void {
   const visit = (cmd: Command, path: string) => {
     // Commander's Command is an EventEmitter (its typings leave that out); help text is an 'afterHelp' listener.
-    if (cmd instanceof EventEmitter && cmd.listenerCount('afterHelp') === 0) {
-      const lines = HELP_EXAMPLES[path] ?? [`backup-auditor ${path} --help`];
-      cmd.addHelpText('after', `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map(exampleLine).join('\n')}`);
-    }
+    if (cmd instanceof EventEmitter && cmd.listenerCount('afterHelp') === 0) cmd.addHelpText('after', exampleSection(path));
     for (const c of cmd.commands) visit(c, path ? `${path} ${c.name()}` : c.name());
   };
   visit(program, '');
+}
+
+/** The text after the help of the command at `path` ('' for the program): its examples. */
+export function exampleSection(path: string): string {
+  const lines = HELP_EXAMPLES[path] ?? [`backup-auditor ${path} --help`];
+  return `\n${lines.length === 1 ? 'Example' : 'Examples'}:\n${lines.map(exampleLine).join('\n')}`;
 }
 
 /** `$ command`; a comment line or a continuation (two leading spaces) is shown without the prompt. */

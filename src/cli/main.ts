@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Command as CommandType, Help as HelpType } from 'commander';
-import { LAZY_COMMANDS, type LazyCommands, type Run } from './commands.js';
+import { LAZY_COMMANDS, type LazyCommands, PROGRAM, type Run } from './commands.js';
 import { addHelpExamples } from './help-examples.js';
 import { type CliIO, EXIT, processIO } from './io-base.js';
 import { packageVersion } from './version.js';
@@ -19,7 +19,8 @@ type Help = HelpType;
  * read. So main.ts imports only commander and the cheap table in commands.ts, and loads a command's
  * module with `import()` when that command runs or shows its own help (`status --help`, `help status`);
  * `completion` loads them all. The program's help and `--version` load none (bin.ts answers a lone
- * `--version` before it loads even commander and this file): each command not loaded
+ * `--version` or `--help`, and `status --json`, before it loads even commander and this file, see
+ * quick-run.ts): each command not loaded
  * is registered as a stub with the name, arguments and description commands.ts gives it, and
  * test/cli/lazy-commands.test.ts holds those equal to what the module registers.
  *
@@ -85,14 +86,11 @@ export function modulesFor(word: string | undefined): ReadonlySet<LazyCommands> 
 /** The command tree, with `load`'s modules registered in full and the other lazy commands as stubs. */
 export async function buildProgram(io: CliIO, run: Run, load: ReadonlySet<LazyCommands>): Promise<Command> {
   const stubTerms = new WeakMap<Command, string>();
-  const program = new Command('backup-auditor')
-    .description(
-      'Audits that database backups actually happen, and alerts when they stop.\n\n' +
-        'Exit codes: 0 compliant; 1 a finding in alarm; 2 bad usage or invalid config (nothing written); 3 runtime failure; ' +
-        '4 nothing in alarm but something could not be judged (blindness is never compliance).',
-    )
-    .version(packageVersion(), '-V, --version', 'print the version of backup-auditor')
-    .option('-c, --config <path>', 'config file (default: $BACKUP_AUDITOR_CONFIG or ./backup-auditor.yaml)')
+  const program = new Command(PROGRAM.name)
+    .description(PROGRAM.description)
+    .version(packageVersion(), PROGRAM.version.term, PROGRAM.version.description)
+    .option(PROGRAM.config.term, PROGRAM.config.description)
+    .helpOption(PROGRAM.help.term, PROGRAM.help.description)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')

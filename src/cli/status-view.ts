@@ -50,48 +50,6 @@ const entry = (
   reason: string,
 ) => ({ target, rule, state, since, severity, reason: plainText(reason, MAX_TEXT) }) satisfies StatusEntry;
 
-/**
- * `JSON.stringify(entries, null, 2)` in pieces of a few hundred entries: at 70,000 findings the one
- * string was 18 MB, built and then copied out whole.
- */
-export function* statusJsonChunks(entries: Iterable<StatusEntry>): Generator<string> {
-  const q = repeatQuoter();
-  let text = '';
-  let count = 0;
-  for (const e of entries) {
-    text +=
-      `${count === 0 ? '[\n' : ',\n'}  {\n    "target": ${q(e.target)},\n    "rule": ${q(e.rule)},\n    "state": ${q(e.state)},\n` +
-      `    "since": ${quote(e.since)},\n    "severity": ${q(e.severity)},\n    "reason": ${quote(e.reason)}\n  }`;
-    if (++count % CHUNK === 0) {
-      yield text;
-      text = '';
-    }
-  }
-  yield count === 0 ? '[]' : `${text}\n]`;
-}
-
-const CHUNK = 500;
-
-// JSON.stringify escapes only `"`, `\`, code units below U+0020 and lone surrogates (ECMA-262
-// QuoteJSONString): any other string is itself between quotes, which is quicker to write.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
-
-/** `quote`, remembering the values that repeat from one finding to the next (its target, the rule ids, states, severities). */
-function repeatQuoter(): (s: string) => string {
-  const seen = new Map<string, string>();
-  return (s) => {
-    let q = seen.get(s);
-    if (q === undefined) {
-      q = quote(s);
-      // Targets are many, but in the stored order each comes in a run: emptied now and then, not kept all.
-      if (seen.size > 1_000) seen.clear();
-      seen.set(s, q);
-    }
-    return q;
-  };
-}
-
 /** Finding states, worst first: what `--state` accepts. */
 export const STATES = ['alarm', 'error', 'ok', 'skip'] as const satisfies readonly StatusEntry['state'][];
 /** What `--sort` accepts. */

@@ -10,8 +10,8 @@ import { outboxProblems } from '../db/outbox.js';
 import { activeSilences } from '../db/silences.js';
 import { colourEnabled } from './colour.js';
 import { type CliIO, EXIT, findingsExit, type GlobalOptions, loadConfig, println } from './io.js';
+import { statusJsonChunks, statusRowsJson } from './status-json.js';
 import {
-  eachStatusEntry,
   filterEntries,
   SORT_KEYS,
   type SortKey,
@@ -20,7 +20,6 @@ import {
   type StatusFilter,
   sortEntries,
   statusEntries,
-  statusJsonChunks,
   statusTable,
   summaryLine,
 } from './status-view.js';
@@ -57,46 +56,54 @@ export function statusCommand(program: Command, io: CliIO, run: (fn: () => Promi
     .option('--label <key=value...>', 'only targets with these labels (all must match)')
     .option('--target <ids...>', 'only these targets, repeatable or comma-separated')
     .option('--sort <key>', `order rows by ${SORT_KEYS.join(' | ')} (default state: alarms first; since: most recent change first)`)
-    .action((opts: { json?: boolean; at?: string; state?: string[]; label?: string[]; target?: string[]; sort?: string }) =>
-      run(() => {
-        const args = statusArgs.safeParse({ state: list(opts.state), label: opts.label ?? [], target: list(opts.target), sort: opts.sort });
-        if (!args.success) {
-          for (const i of args.error.issues) println(io.stderr, `--${String(i.path[0])}: ${i.message}`);
-          return EXIT.usage;
-        }
-        const loaded = loadConfig(program.opts<GlobalOptions>(), io);
-        const at = opts.at === undefined ? undefined : parseAt(opts.at, loaded.config.timezone, io);
-        if (at === null) return EXIT.usage;
-        const labels = Object.fromEntries(args.data.label.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-        const view: StatusView = {
-          config: loaded.config,
-          ...(args.data.sort && { sort: args.data.sort }),
-          filter: { states: args.data.state, targets: args.data.target, labels },
-        };
-        if (!existsSync(loaded.databasePath)) {
-          if (opts.json) println(io.stdout, '[]');
-          else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
-          // Nothing was ever judged: not compliance.
-          return EXIT.blind;
-        }
-        const db = openDatabase(loaded.databasePath);
-        try {
-          // Only `--target` needs the known ids, and the findings' ids mean reading every finding once more.
-          const known = args.data.target.length === 0 ? undefined : knownTargets(db, loaded.config);
-          const unknown = known ? args.data.target.filter((t) => !known.has(t)) : [];
-          if (known && unknown.length > 0) {
-            println(
-              io.stderr,
-              `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}`,
-            );
-            return EXIT.usage;
-          }
-          return printStatus(db, io, opts.json === true, at, view);
-        } finally {
-          closeDatabase(db);
-        }
-      }),
-    );
+    .action((opts: StatusOptions) => run(() => statusAction(program.opts<GlobalOptions>(), opts, io)));
+}
+
+/** `status`'s options, as commander gives them to its action. */
+export interface StatusOptions {
+  json?: boolean;
+  at?: string;
+  state?: string[];
+  label?: string[];
+  target?: string[];
+  sort?: string;
+}
+
+/** What `status` does with its options and the program's: the exit code; a config problem is thrown. */
+export function statusAction(global: GlobalOptions, opts: StatusOptions, io: CliIO): number {
+  const args = statusArgs.safeParse({ state: list(opts.state), label: opts.label ?? [], target: list(opts.target), sort: opts.sort });
+  if (!args.success) {
+    for (const i of args.error.issues) println(io.stderr, `--${String(i.path[0])}: ${i.message}`);
+    return EXIT.usage;
+  }
+  const loaded = loadConfig(global, io);
+  const at = opts.at === undefined ? undefined : parseAt(opts.at, loaded.config.timezone, io);
+  if (at === null) return EXIT.usage;
+  const labels = Object.fromEntries(args.data.label.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const view: StatusView = {
+    config: loaded.config,
+    ...(args.data.sort && { sort: args.data.sort }),
+    filter: { states: args.data.state, targets: args.data.target, labels },
+  };
+  if (!existsSync(loaded.databasePath)) {
+    if (opts.json) println(io.stdout, '[]');
+    else println(io.stdout, `no database yet at ${loaded.databasePath}: run \`backup-auditor run-once\` first`);
+    // Nothing was ever judged: not compliance.
+    return EXIT.blind;
+  }
+  const db = openDatabase(loaded.databasePath);
+  try {
+    // Only `--target` needs the known ids, and the findings' ids mean reading every finding once more.
+    const known = args.data.target.length === 0 ? undefined : knownTargets(db, loaded.config);
+    const unknown = known ? args.data.target.filter((t) => !known.has(t)) : [];
+    if (known && unknown.length > 0) {
+      println(io.stderr, `--target: unknown target ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${[...known].sort().join(', ')}`);
+      return EXIT.usage;
+    }
+    return printStatus(db, io, opts.json === true, at, view);
+  } finally {
+    closeDatabase(db);
+  }
 }
 
 /** Prints findings (table or JSON) and returns the exit code they imply. */
@@ -149,21 +156,16 @@ export function printStatus(db: Db, io: CliIO, json: boolean, at?: number, view:
 }
 
 /**
- * `status --json` of every current finding, each row made into its entry and its JSON as it is read
+ * `status --json` of every current finding, each row made into its JSON as it is read
  * and then dropped: what a script runs on the whole fleet, where holding tens of thousands of rows and
  * entries cost more than reading and writing them. The same output as `statusJsonChunks(statusEntries(db))`.
  */
 function printAllJson(db: Db, io: CliIO): number {
   const states = new Set<StatusEntry['state']>();
-  const counted = function* (entries: Iterable<StatusEntry>) {
-    for (const e of entries) {
-      states.add(e.state);
-      yield e;
-    }
-  };
   // Encoded while the statement reads, written once it is done: a slow reader of stdout never keeps the
   // database's read snapshot open (a running daemon's checkpoints would wait on it).
-  const pieces = Array.from(statusJsonChunks(counted(eachStatusEntry(eachStatusRow(db)))), (chunk) => Buffer.from(chunk));
+  const pieces: Buffer[] = [];
+  statusRowsJson(eachStatusRow(db), states, (chunk) => pieces.push(Buffer.from(chunk)));
   for (const piece of pieces) io.stdout.write(piece);
   println(io.stdout);
   return findingsExit([...states].map((state) => ({ state })));

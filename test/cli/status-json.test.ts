@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type StatusEntry, statusJsonChunks } from '../../src/cli/status-view.js';
+import { statusJsonChunks } from '../../src/cli/status-json.js';
+import type { StatusEntry } from '../../src/cli/status-view.js';
 
 const entry = (i: number): StatusEntry => ({
   target: i % 3 === 0 ? `t"${i}\\` : `ali/rds/rm-${i}`,
