@@ -97,8 +97,10 @@ export type RunOffer =
  */
 export function offerToRun(db: Db, targetId: string, poll: RunCandidate): RunOffer {
   const run = latestRun(db, targetId);
-  // A redelivered slot is the latest run's (the unique index holds only each run's first slot).
-  if (run && poll.slot !== null && (poll.slot === run.slot || poll.slot === run.lastSlot)) return { kind: 'duplicate' };
+  // A redelivered slot is one the latest run already holds: from its first to its last (the unique index
+  // holds only each run's first). Slots are schedule ticks as fixed-width ISO instants: their text order is
+  // their time order.
+  if (run?.slot && poll.slot !== null && poll.slot >= run.slot && poll.slot <= (run.lastSlot ?? run.slot)) return { kind: 'duplicate' };
   if (!run?.open) return { kind: 'new' };
   const same =
     run.contentHash === poll.contentHash &&

@@ -79,6 +79,15 @@ describe('runs of identical polls', () => {
     expect((runs() as { polls: number }[]).map((r) => r.polls)).toEqual([2]);
   });
 
+  it('ingests a slot redelivered from inside a run once', () => {
+    const polls = [0, 30, 60].map((m) => ok(T0 + m * MIN, ['a']));
+    for (const p of polls) recordPoll(db, p);
+    // The job of the middle slot, run again after its worker stalled: it finishes last.
+    const again = { ...(polls[1] as PollRecord), startedAt: T0 + 61 * MIN, finishedAt: T0 + 61 * MIN };
+    expect(recordPoll(db, again).duplicate).toBe(true);
+    expect((runs() as { polls: number }[]).map((r) => r.polls)).toEqual([3]);
+  });
+
   it('shows rules the run as its last poll, or as its first when asked about an instant inside it', () => {
     for (const m of [0, 30, 60]) recordPoll(db, ok(T0 + m * MIN, ['a']));
     expect(loadHistory(db, 't', T0 + 61 * MIN).polls.map((p) => p.finishedAt)).toEqual([T0 + 60 * MIN]);
