@@ -97,10 +97,7 @@ export type RunOffer =
  */
 export function offerToRun(db: Db, targetId: string, poll: RunCandidate): RunOffer {
   const run = latestRun(db, targetId);
-  // A redelivered slot is one the latest run already holds: from its first to its last (the unique index
-  // holds only each run's first). Slots are schedule ticks as fixed-width ISO instants: their text order is
-  // their time order.
-  if (run?.slot && poll.slot !== null && poll.slot >= run.slot && poll.slot <= (run.lastSlot ?? run.slot)) return { kind: 'duplicate' };
+  if (run && poll.slot !== null && heldSlot(poll.slot, run)) return { kind: 'duplicate' };
   if (!run?.open) return { kind: 'new' };
   const same =
     run.contentHash === poll.contentHash &&
@@ -116,6 +113,21 @@ export function offerToRun(db: Db, targetId: string, poll: RunCandidate): RunOff
   statements(db).extend.run(poll.finishedAt, poll.slot, poll.finishedAt - run.lastFinishedAt, run.id);
   return { kind: 'extended', runId: run.id };
 }
+
+/**
+ * Whether the latest run already holds `slot`: its first or last slot, or a schedule tick between
+ * them (the unique index holds only each run's first). Ticks are compared as instants; a slot that is
+ * not one (`now:...` of `start --poll-now`) only by equality, as its text orders nothing.
+ */
+function heldSlot(slot: string, run: LatestRun): boolean {
+  if (slot === run.slot || slot === run.lastSlot) return true;
+  const [at, first, last] = [slot, run.slot, run.lastSlot ?? run.slot].map(tickInstant);
+  return at !== undefined && first !== undefined && last !== undefined && at >= first && at <= last;
+}
+
+/** A schedule tick's instant (slots are written by slotOf, ISO), undefined for any other slot. */
+const tickInstant = (slot: string | null): number | undefined =>
+  slot !== null && /^\d{4}-\d\d-\d\dT/.test(slot) ? Date.parse(slot) : undefined;
 
 /** Whether `bodies` are the pages the run kept (by the hash of each body without its RequestId). */
 function samePages(db: Db, runId: number, bodies: readonly string[] | null | undefined): boolean {

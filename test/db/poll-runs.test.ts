@@ -88,6 +88,13 @@ describe('runs of identical polls', () => {
     expect((runs() as { polls: number }[]).map((r) => r.polls)).toEqual([3]);
   });
 
+  it('records the next tick after a poll-now slot joined the run', () => {
+    recordPoll(db, ok(T0, ['a']));
+    recordPoll(db, { ...ok(T0 + 5 * MIN, ['a']), slot: `now:${new Date(T0 + 5 * MIN).toISOString()}` });
+    expect(recordPoll(db, ok(T0 + 30 * MIN, ['a'])).duplicate).toBe(false);
+    expect((runs() as { polls: number }[]).map((r) => r.polls)).toEqual([3]);
+  });
+
   it('shows rules the run as its last poll, or as its first when asked about an instant inside it', () => {
     for (const m of [0, 30, 60]) recordPoll(db, ok(T0 + m * MIN, ['a']));
     expect(loadHistory(db, 't', T0 + 61 * MIN).polls.map((p) => p.finishedAt)).toEqual([T0 + 60 * MIN]);
