@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { JobMeta, JobSpec, QueueBackend } from '../src/queue/types.js';
 
 /**
@@ -10,8 +11,13 @@ export interface JobDefinition<P, D> extends JobSpec<P> {
   process(deps: D, payload: P, meta: JobMeta): Promise<void>;
 }
 
+/**
+ * A job whose payload is checked by the parser zod compiles from its schema (`z.compile`), which falls
+ * back to the general parser for what it refuses, so a rejected payload reads the same: every poll's
+ * whole listing is checked again as it crosses the ingest queue.
+ */
 export function defineJob<P, D>(job: JobDefinition<P, D>): JobDefinition<P, D> {
-  return job;
+  return { ...job, payload: z.compile(job.payload) };
 }
 
 /** Runs `job`'s processor on `deps` for every job of its queue, `concurrency` at a time. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compareText } from '../core/text.js';
 import type { NormalizedBackup } from '../domain/backup.js';
 
@@ -11,10 +11,11 @@ export function dedupeBackups(backups: readonly NormalizedBackup[]): NormalizedB
 
 /** sha256 of the normalized list in backupId order, so two polls that saw the same thing hash the same. */
 export function contentHash(backups: readonly NormalizedBackup[]): string {
-  const h = createHash('sha256');
+  // One line per backup, hashed in one call: every poll is hashed, and a Hash object with two updates a
+  // backup cost more than the text.
+  let text = '';
   for (const b of [...backups].sort((x, y) => compareText(x.backupId, y.backupId))) {
-    h.update(JSON.stringify([b.backupId, b.status, b.rawStatus, b.kind, b.trigger, b.startedAt, b.endedAt, b.sizeBytes, b.name]));
-    h.update('\n');
+    text += `${JSON.stringify([b.backupId, b.status, b.rawStatus, b.kind, b.trigger, b.startedAt, b.endedAt, b.sizeBytes, b.name])}\n`;
   }
-  return h.digest('hex');
+  return hash('sha256', text, 'hex');
 }

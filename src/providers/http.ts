@@ -13,10 +13,11 @@ export async function send(ctx: ProviderContext, req: HttpRequest): Promise<Http
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), ctx.timeoutMs);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout.signal]) : timeout.signal;
-  const host = safeHost(req.url);
   try {
     return await (ctx.http ?? fetchTransport(ctx.fetch))({ ...req, signal });
   } catch (err) {
+    // Parsed only here: every request of every poll passes through, nearly all of them answered.
+    const host = safeHost(req.url);
     if (timeout.signal.aborted)
       throw new ProviderError('timeout', `no answer from ${host} within ${ctx.timeoutMs} ms`, { permanent: false });
     if (ctx.signal?.aborted) throw new ProviderError('network', `request to ${host} cancelled`, { permanent: true, cause: err });

@@ -7,9 +7,14 @@ export interface HttpRequest {
   readonly body?: string;
 }
 
+/** What providers read of a response's headers: one by name, case-insensitive, as `Headers.get` does. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: ResponseHeaders;
   readonly text: string;
 }
 
@@ -50,11 +55,19 @@ export function undiciTransport(dispatcher?: Dispatcher): HttpTransport {
       ...(dispatcher && { dispatcher }),
     });
     const text = await res.body.text();
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else if (value !== undefined) headers.append(name, value);
-    }
-    return { status: res.statusCode, headers, text };
+    return { status: res.statusCode, headers: headerReader(res.headers), text };
+  };
+}
+
+/**
+ * undici's own header object (names in lower case) read as `Headers.get` would: repeated values joined
+ * with `, `. Providers read one or two headers of an error at most, so no `Headers` is built per response.
+ */
+function headerReader(raw: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
+  return {
+    get(name) {
+      const value = raw[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
   };
 }

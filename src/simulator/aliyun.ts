@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { iso } from '../core/clock.js';
 import { acs3AccessKey, verifyAcs3 } from './aliyun-acs3.js';
 import { aliyunErrorResponse, isAcs3, isAliyunRpc, NonceCache, newRequestId, verifyRpcV1 } from './aliyun-rpc.js';
@@ -103,6 +103,8 @@ function describeBackups(
       (end === undefined || b.startedAt <= end),
   );
   const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+  const hostId = hostIdOf(instance);
+  const now = env.clock();
   // Counts are strings, as in Alibaba's own response examples (and the SDKs' types).
   return jsonResponse(
     200,
@@ -112,16 +114,15 @@ function describeBackups(
       PageNumber: String(pageNumber),
       PageRecordCount: String(page.length),
       TotalEcsSnapshotSize: 0,
-      Items: { Backup: page.map((b) => renderBackup(instance, b, env.clock())) },
+      Items: { Backup: page.map((b) => renderBackup(instance, b, hostId, now)) },
     },
     { 'x-acs-request-id': requestId },
   );
 }
 
 /** One `Items.Backup` entry as Alibaba renders it, including the fields an auditor must never store. */
-function renderBackup(instance: SimInstance, b: SimBackup, now: number): Record<string, unknown> {
+function renderBackup(instance: SimInstance, b: SimBackup, hostId: string, now: number): Record<string, unknown> {
   const numericId = /^\d+$/.test(b.id) && Number.isSafeInteger(Number(b.id));
-  const hostId = String(100_000 + (digest(instance.id).readUInt32BE(0) % 9_000_000));
   const downloadable = b.status === 'Success';
   return {
     BackupId: numericId ? Number(b.id) : b.id,
@@ -145,6 +146,11 @@ function renderBackup(instance: SimInstance, b: SimBackup, now: number): Record<
   };
 }
 
+/** The host an instance's backups were taken on: stable per instance, as on Alibaba. */
+function hostIdOf(instance: SimInstance): string {
+  return String(100_000 + (hash('sha1', instance.id, 'buffer').readUInt32BE(0) % 9_000_000));
+}
+
 function backupType(b: SimBackup): string {
   return b.kind === 'full' ? 'FullBackup' : 'IncrementalBackup';
 }
@@ -154,7 +160,7 @@ function signedOssUrl(instance: SimInstance, b: SimBackup, hostId: string, now: 
   const region = instance.regionId;
   const host = `rdsbak-${region}.oss-${region}${intranet ? '-internal' : ''}.aliyuncs.com`;
   const expires = Math.floor(now / 1000) + 43_200;
-  const signature = encodeURIComponent(digest(`${b.id}/${expires}/${intranet}`).toString('base64'));
+  const signature = encodeURIComponent(hash('sha1', `${b.id}/${expires}/${intranet}`, 'base64'));
   return (
     `https://${host}/custins${hostId}/hins${hostId}/${b.id}_qp.xb` +
     `?OSSAccessKeyId=LTAI4SimOssDownloadKey&Expires=${expires}&Signature=${signature}`
@@ -188,8 +194,4 @@ function filterTime(text: string | undefined): number | null | undefined {
   if (text === undefined) return undefined;
   const ms = FILTER_TIME.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(ms) ? null : ms;
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha1').update(text).digest();
 }

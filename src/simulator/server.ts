@@ -165,6 +165,8 @@ function toSimRequest(req: IncomingMessage, method: string, url: URL, body: stri
 
 /** The body as text, or undefined when it exceeds MAX_BODY. */
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  // Neither header: the request has no body (RFC 9112 6.3), as every signed GET has; node discards the empty stream.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return '';
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -27,7 +27,7 @@ export function ucloudError(action: string | undefined, retCode: number, message
  */
 export function ucloudParams(req: SimRequest): Record<string, string> | undefined {
   const params = Object.assign(Object.create(null) as Record<string, string>, req.params);
-  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json') || req.body.trim() === '') return params;
+  if (!hasJsonBody(req)) return params;
   let json: unknown;
   try {
     json = JSON.parse(req.body);
@@ -42,8 +42,13 @@ export function ucloudParams(req: SimRequest): Record<string, string> | undefine
 /** Whether a request is a UCloud API call for `action` (signed or trying to be). */
 export function isUcloudCall(req: SimRequest, action: string): boolean {
   if (req.path !== '/' && req.path !== '') return false;
-  const p = ucloudParams(req);
+  // Every request is offered to each UCloud action in turn: only a JSON body needs the parameters copied and flattened.
+  const p = hasJsonBody(req) ? ucloudParams(req) : req.params;
   return p !== undefined && p.Action === action && (p.PublicKey !== undefined || p.Signature !== undefined);
+}
+
+function hasJsonBody(req: SimRequest): boolean {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json') && req.body.trim() !== '';
 }
 
 /**

@@ -40,15 +40,18 @@ export const aliyunBackupItem = z.custom<AliyunBackupItem>((v) => isRecord(v) &&
 
 /**
  * One DescribeBackups page. `Items` is missing, `{}` or `{Backup: []}` on empty pages depending on the
- * region and API gateway version, so all three mean "no items".
+ * region and API gateway version, so all three mean "no items". Checked by the parser zod compiles
+ * from it (every page of every poll is), which hands what it refuses to the general one for the issues.
  */
-export const describeBackupsPage = z.looseObject({
-  RequestId: z.string().optional(),
-  TotalRecordCount: count,
-  PageNumber: count,
-  PageRecordCount: count.optional(),
-  Items: z.looseObject({ Backup: z.array(aliyunBackupItem).nullish() }).nullish(),
-});
+export const describeBackupsPage = z.compile(
+  z.looseObject({
+    RequestId: z.string().optional(),
+    TotalRecordCount: count,
+    PageNumber: count,
+    PageRecordCount: count.optional(),
+    Items: z.looseObject({ Backup: z.array(aliyunBackupItem).nullish() }).nullish(),
+  }),
+);
 export type DescribeBackupsPage = z.infer<typeof describeBackupsPage>;
 
 /** Alibaba's error body, the same for every RPC API: `{RequestId, HostId, Code, Message, Recommend}`. */

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { iso } from '../../core/clock.js';
 import { compareText } from '../../core/text.js';
 
 /**
@@ -6,8 +7,13 @@ import { compareText } from '../../core/text.js';
  * space is `%20`, `~` stays. Same as the official SDKs' `percentEncode`.
  */
 export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(value);
+  // Most values hold none of the five: testing first spares the replacement's callback machinery on every parameter.
+  return SUB_DELIMS.test(encoded) ? encoded.replace(SUB_DELIMS_ALL, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
 }
+
+const SUB_DELIMS = /[!'()*]/;
+const SUB_DELIMS_ALL = /[!'()*]/g;
 
 /**
  * The canonicalized query: every parameter except `Signature`, sorted by name (UTF-16 code units,
@@ -33,7 +39,7 @@ export function signV1(method: string, params: Readonly<Record<string, string>>,
 
 /** `2016-02-23T12:46:24Z`: Alibaba's Timestamp (UTC, no milliseconds). */
 export function aliyunTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return iso(ms);
 }
 
 export interface SignedRpcInput {
