@@ -8,11 +8,9 @@ import { perConnection } from './statements.js';
  * by a backup or two, so a body is stored as a delta: raw deflate with the same target's previous page
  * as its preset dictionary (zlib's deflateSetDictionary), which costs about what changed
  * instead of the whole page again. Reading a body inflates its bases first; MAX_DELTA_DEPTH bounds
- * that chain, and a body past it, or without a base, is gzip alone. A whole body costs several
- * deltas, so the bound is set high enough that the whole ones are a small share of a target's pages,
- * and low enough that reading the deepest body stays a few dozen small inflates.
+ * that chain, and a body past it, or without a base, is gzip alone.
  */
-export const MAX_DELTA_DEPTH = 48;
+export const MAX_DELTA_DEPTH = 16;
 
 interface Statements {
   readonly ref: Statement;
