@@ -47,7 +47,7 @@ export interface OneShot {
  */
 export function startOneShot(base: AppDeps, observer: Partial<PipelineEvents> = {}): OneShot {
   const failures: { err: unknown; queue: string; payload: unknown }[] = [];
-  const queue = new EmbeddedQueue({ log: base.log, onFailure: (err, job) => failures.push({ err, ...job }) });
+  const queue = new EmbeddedQueue({ log: base.log, onFailure: (err, job) => failures.push({ err, ...job }) }, base.clock);
   const polls: PollSummary[] = [];
   const discovery: DiscoverySummary[] = [];
   const delivery = { messages: 0, sent: 0, retry: 0, failed: 0 };

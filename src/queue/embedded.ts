@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.js';
 import { AuditorError, errorMessage } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/log.js';
 import { forgetFinished, insertByRunAt, type Job, type KeepFinished, type Lane } from './embedded-lane.js';
@@ -42,8 +43,8 @@ export class EmbeddedQueue implements QueueBackend {
   #roomWaiters: { readonly queue: QueueName; readonly below: number; readonly wake: () => void }[] = [];
 
   constructor(
-    private readonly opts: EmbeddedQueueOptions = {},
-    private readonly now: () => number = Date.now,
+    private readonly opts: EmbeddedQueueOptions,
+    private readonly now: Clock,
   ) {}
 
   async enqueue<P>(spec: JobSpec<P>, payload: P, opts: EnqueueOptions = {}): Promise<boolean> {

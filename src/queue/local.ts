@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Clock } from '../core/clock.js';
 import type { KeyedLock, RateLimiter } from './types.js';
 
 /**
@@ -8,7 +9,7 @@ import type { KeyedLock, RateLimiter } from './types.js';
 export class LocalRateLimiter implements RateLimiter {
   readonly #next = new Map<string, number>();
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock,
     private readonly sleep: (ms: number) => Promise<unknown> = delay,
   ) {}
 
@@ -24,7 +25,7 @@ export class LocalRateLimiter implements RateLimiter {
 export class LocalLock implements KeyedLock {
   readonly #held = new Map<string, { token: string; until: number }>();
   #seq = 0;
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: Clock) {}
 
   async tryAcquire(key: string, ttlMs: number, holder?: string): Promise<(() => Promise<void>) | null> {
     const held = this.#held.get(key);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pollJob } from '../../jobs/poll.js';
 import { loadConfigText } from '../../src/config/load.js';
+import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { pollTicks } from '../../src/daemon/poll-ticks.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
@@ -20,7 +21,7 @@ ${Array.from({ length: n }, (_, i) => `  - { id: t${i}, account: ali, service: r
 describe('poll ticks on the embedded queue', () => {
   it('enqueue a large tick a batch at a time as the workers take its polls, and every target once', async () => {
     const loaded = fleet(2_500);
-    const queue = new EmbeddedQueue({ log: silentLogger });
+    const queue = new EmbeddedQueue({ log: silentLogger }, systemClock);
     const polled: string[] = [];
     let open = false;
     queue.consume(
@@ -52,7 +53,7 @@ describe('poll ticks on the embedded queue', () => {
 
   it('stop ends a tick that waits for room in the queue', async () => {
     const loaded = fleet(3_500);
-    const queue = new EmbeddedQueue({ log: silentLogger });
+    const queue = new EmbeddedQueue({ log: silentLogger }, systemClock);
     queue.consume(pollJob, () => new Promise(() => {}), { concurrency: 1 });
     const ticks = pollTicks({ loaded, queue, log: silentLogger, targets: () => loaded.config.targets });
     const tick = ticks.pollAll('2026-11-23T00:00:00Z');

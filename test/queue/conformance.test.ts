@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { systemClock } from '../../src/core/clock.js';
 import { AuditorError } from '../../src/core/errors.js';
 import { BullQueue } from '../../src/queue/bullmq.js';
 import { EmbeddedQueue } from '../../src/queue/embedded.js';
@@ -21,7 +22,7 @@ const waitUntil = (cond: () => boolean | Promise<boolean>) => until(cond, 5_000,
 const redis = useRedis();
 
 const backends: { kind: string; make: () => QueueBackend }[] = [
-  { kind: 'embedded', make: () => new EmbeddedQueue() },
+  { kind: 'embedded', make: () => new EmbeddedQueue({}, systemClock) },
   // A fresh prefix per test: each test sees only its own queues, as with a random queue name.
   { kind: 'bullmq', make: () => new BullQueue({ url: redis.url, prefix: `conf-${randomUUID().slice(0, 8)}` }) },
 ];
