@@ -5,6 +5,7 @@ import { evidenceCanonical, HEX_DIGEST, HEX_HASH, hasChain, ZERO_HASH } from './
 import { type Row, recordValue } from './evidence-records.js';
 import { recordLookup } from './evidence-verify.js';
 import { blobBody } from './page-blobs.js';
+import { LAST_SIGHTING } from './poll-runs.js';
 
 /** A link of the evidence chain as a bundle carries it, with the exact text its digest is the SHA-256 of. */
 export interface BundleLink {
@@ -104,8 +105,11 @@ export function exportRows(db: Db, range: ExportRange): Record<string, Row[]> {
     'poll-pages.jsonl': all(
       `SELECT p.* FROM poll_pages p JOIN poll_runs r ON r.id = p.poll_id WHERE ${IN_RANGE} AND ${of('r.target_id')} ORDER BY p.id`,
     ),
+    // last_seen_at as the last sighting, a run's polls included.
     'backups.jsonl': all(
-      `SELECT * FROM backups WHERE first_seen_at < @to AND last_seen_at >= @from AND ${of('target_id')} ORDER BY target_id, backup_id`,
+      `SELECT target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw, first_seen_at,
+         first_seen_poll, ${LAST_SIGHTING} AS last_seen_at, last_seen_poll
+       FROM backups WHERE first_seen_at < @to AND ${LAST_SIGHTING} >= @from AND ${of('target_id')} ORDER BY target_id, backup_id`,
     ),
     'backup-events.jsonl': all(`SELECT * FROM backup_events WHERE at >= @from AND at < @to AND ${of('target_id')} ORDER BY id`),
     'findings.jsonl': all(`SELECT * FROM findings WHERE ${of('target_id')} ORDER BY target_id, rule_id`),

@@ -148,6 +148,10 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
     const at = poll.finishedAt;
     // A page kept whole holds each item it listed as received: the row need not hold it again.
     const pagesKept = poll.pageBodies !== undefined && poll.pageBodies.omitted === 0 && poll.pageBodies.bodies.length === outcome.pages;
+    // A poll that joins its run with pages kept saw every row exactly as the run's first poll wrote it,
+    // naming the run already: its sighting is the run's end (see LAST_SIGHTING), and nothing needs rewriting.
+    if (offer.kind === 'extended' && pagesKept)
+      return { pollId, items: list.length, newBackups: 0, statusChanges: 0, duplicate: false, extended: true };
     let newBackups = 0;
     let statusChanges = 0;
     const events: Row[] = [];

@@ -18,6 +18,13 @@ import { perConnection } from './statements.js';
 /** How long a run stays open at most: the evidence of watching is never more than a day from its link. */
 export const SEAL_AFTER_MS = 24 * 3_600_000;
 
+/**
+ * SQL for when a backups row was last listed: its `last_seen_at`, or the end of the run it names when
+ * later, as the polls that join a run (pages kept) leave the rows they saw unchanged.
+ */
+export const LAST_SIGHTING =
+  'max(last_seen_at, coalesce((SELECT r.last_finished_at FROM poll_runs r WHERE r.id = backups.last_seen_poll), 0))';
+
 /** The newest run of a target, as `offerToRun` decides on it. */
 interface LatestRun {
   readonly id: number;

@@ -5,6 +5,7 @@ import { type RetentionCutoffs, retentionRef } from './evidence-pruned.js';
 import type { Row } from './evidence-records.js';
 import { recordLookup } from './evidence-verify.js';
 import { releaseBlobs } from './page-blobs.js';
+import { LAST_SIGHTING } from './poll-runs.js';
 import { perConnection } from './statements.js';
 
 export type { RetentionCutoffs } from './evidence-pruned.js';
@@ -64,7 +65,7 @@ export function pruneEvidence(db: Db, cutoffs: RetentionCutoffs, now: number): P
   let undelivered = 0;
   let checkpoints = 0;
   c.transaction(() => {
-    if (cutoffs.polls !== undefined) backups = c.prepare(`DELETE FROM backups WHERE last_seen_at < ?`).run(cutoffs.polls).changes;
+    if (cutoffs.polls !== undefined) backups = c.prepare(`DELETE FROM backups WHERE ${LAST_SIGHTING} < ?`).run(cutoffs.polls).changes;
     if (cutoffs.notifications !== undefined) undelivered = pruneUndelivered(db, cutoffs.notifications);
   }).immediate();
   for (let after = 0; latest > 0; ) {

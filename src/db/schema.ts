@@ -85,6 +85,10 @@ export const backups = sqliteTable(
     firstSeenPoll: integer('first_seen_poll')
       .notNull()
       .references(() => pollRuns.id),
+    /**
+     * When a poll last wrote the row. Polls that join a run (pages kept) leave it as the run's first wrote it:
+     * the last sighting is the later of this and that run's `last_finished_at` (LAST_SIGHTING in poll-runs.ts).
+     */
     lastSeenAt: integer('last_seen_at').notNull(),
     lastSeenPoll: integer('last_seen_poll')
       .notNull()

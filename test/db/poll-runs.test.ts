@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
+import { exportRows } from '../../src/db/evidence-export.js';
 import { verifyEvidence } from '../../src/db/evidence-verify.js';
 import { loadHistory } from '../../src/db/history.js';
 import { recordPoll } from '../../src/db/ingest.js';
 import { SEAL_AFTER_MS, sealOpenRuns } from '../../src/db/poll-runs.js';
+import { pruneEvidence } from '../../src/db/retention.js';
 import type { PollRecord } from '../../src/domain/poll.js';
 import { tempDatabase } from '../helpers/db.js';
 import { listedBackup, T0 } from '../helpers/evidence.js';
@@ -106,5 +108,19 @@ describe('runs of identical polls', () => {
     sealOpenRuns(db);
     db.$client.prepare(`UPDATE poll_runs SET polls = 40`).run();
     expect(verifyEvidence(db).problems[0]).toMatchObject({ break: 'edited', kind: 'poll-run', ref: '1' });
+  });
+
+  it('leaves the rows a run saw as its first poll wrote them, and reads their last sighting from the run', () => {
+    const pages = { pageBodies: { bodies: ['{"Items":["a"],"RequestId":"x"}'], omitted: 0 } };
+    for (const m of [0, 30, 60]) recordPoll(db, ok(T0 + m * MIN, ['a'], pages));
+    const row = () => db.$client.prepare(`SELECT last_seen_at, last_seen_poll FROM backups WHERE backup_id = 'a'`).get();
+    expect(row()).toEqual({ last_seen_at: T0, last_seen_poll: 1 });
+    const exported = exportRows(db, { from: T0 + 45 * MIN, to: T0 + 90 * MIN, targets: [] })['backups.jsonl'];
+    expect(exported).toMatchObject([{ backup_id: 'a', last_seen_at: T0 + 60 * MIN, last_seen_poll: 1 }]);
+    // A cutoff between the run's first and last poll keeps the backup: it was listed after the cutoff.
+    pruneEvidence(db, { polls: T0 + 45 * MIN }, T0 + 90 * MIN);
+    expect(row()).toEqual({ last_seen_at: T0, last_seen_poll: 1 });
+    pruneEvidence(db, { polls: T0 + 61 * MIN }, T0 + 90 * MIN);
+    expect(row()).toBeUndefined();
   });
 });
