@@ -19,6 +19,8 @@ export interface SimRequestRecord {
 
 /** Keeps memory bounded when a demo simulator runs for days. */
 const MAX_RECORDS = 10_000;
+/** Trimmed in batches: dropping one record per request would move the other 10,000 each time. */
+const TRIM_BATCH = 1_000;
 
 /** Counts and recent records of provider requests, for assertions ("3 pages of 100") and `/_sim/requests`. */
 export class RequestLog {
@@ -33,7 +35,7 @@ export class RequestLog {
     if (record.rateLimited) this.rateLimited++;
     this.byApi[record.api] = (this.byApi[record.api] ?? 0) + 1;
     this.records.push(record);
-    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
+    if (this.records.length >= MAX_RECORDS + TRIM_BATCH) this.records.splice(0, this.records.length - MAX_RECORDS);
   }
 
   /** Requests so far, for one API or all. */
@@ -41,7 +43,7 @@ export class RequestLog {
     return api === undefined ? this.total : (this.byApi[api] ?? 0);
   }
 
-  /** Records of one API (the most recent 10,000 at most). */
+  /** Records of one API (the most recent 10,000 to 11,000). */
   of(api: string): SimRequestRecord[] {
     return this.records.filter((r) => r.api === api);
   }
