@@ -3,7 +3,7 @@ import type { NormalizedBackup } from '../domain/backup.js';
 import type { PollRecord } from '../domain/poll.js';
 import type { Db } from './client.js';
 import { contentHash, dedupeBackups } from './content-hash.js';
-import { appendEvidence } from './evidence.js';
+import { appendEvidence, hashBytes } from './evidence.js';
 import type { Row } from './evidence-records.js';
 import { keepPages } from './poll-pages.js';
 import { offerToRun, sealRunOf } from './poll-runs.js';
@@ -135,7 +135,7 @@ export function recordPoll(db: Db, poll: PollRecord): IngestSummary {
             list.length,
             withProblems.length,
             sample.length > 0 ? JSON.stringify(sample) : null,
-            Buffer.from(hash, 'hex'),
+            hashBytes(hash),
             null,
             null,
             1,

@@ -1,6 +1,7 @@
 import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './client.js';
+import { hashBytes } from './evidence.js';
 import { perConnection } from './statements.js';
 
 /**
@@ -49,10 +50,10 @@ export type BlobBody = { readonly text: string } | { readonly problem: string };
  */
 export function storeBlob(db: Db, hash: string, text: string, base: string | null): void {
   const s = statements(db);
-  const key = Buffer.from(hash, 'hex');
+  const key = hashBytes(hash);
   if (s.ref.run(key).changes > 0) return;
   const bytes = Buffer.from(text, 'utf8');
-  const baseBlob = base === null ? undefined : (s.get.get(Buffer.from(base, 'hex')) as StoredBlob | undefined);
+  const baseBlob = base === null ? undefined : (s.get.get(hashBytes(base)) as StoredBlob | undefined);
   const baseBody = baseBlob && baseBlob.depth < MAX_DELTA_DEPTH ? blobBody(db, base as string) : null;
   if (baseBody && 'text' in baseBody) {
     const data = deflateRawSync(bytes, { dictionary: Buffer.from(baseBody.text, 'utf8') });
@@ -67,7 +68,7 @@ export function blobBody(db: Db, hash: string): BlobBody {
   const s = statements(db);
   const chain: StoredBlob[] = [];
   for (let at: string | null = hash; at !== null; ) {
-    const blob = s.get.get(Buffer.from(at, 'hex')) as StoredBlob | undefined;
+    const blob = s.get.get(hashBytes(at)) as StoredBlob | undefined;
     if (!blob) return { problem: chain.length === 0 ? 'is gone from poll_page_blobs' : `needs blob ${at}, which is gone` };
     chain.push(blob);
     if (chain.length > MAX_DELTA_DEPTH + 1) return { problem: 'has a chain of bases longer than any this database writes' };

@@ -2,7 +2,7 @@ import { hash as oneShot } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { PageBodies } from '../domain/poll.js';
 import type { Db } from './client.js';
-import { appendEvidence, evidenceDigest, HEX_DIGEST, HEX_HASH, linkHash, ZERO_HASH } from './evidence.js';
+import { appendEvidence, evidenceDigest, HEX_DIGEST, HEX_HASH, hashBytes, linkHash, ZERO_HASH } from './evidence.js';
 import { blobBody, storeBlob } from './page-blobs.js';
 import { perConnection } from './statements.js';
 
@@ -59,7 +59,7 @@ export function keepPages(db: Db, pollId: number, pages: PageBodies, at: number)
     const { kept, requestId } = splitRequestId(body);
     const hash = bodyHash(kept);
     storeBlob(db, hash, kept, (s.previousPage.get({ poll: pollId, page: i + 1 }) as string | undefined) ?? null);
-    const id = Number(s.insertPage.run(pollId, i + 1, Buffer.from(hash, 'hex'), requestId).lastInsertRowid);
+    const id = Number(s.insertPage.run(pollId, i + 1, hashBytes(hash), requestId).lastInsertRowid);
     rows.push({ id, poll_id: pollId, page: i + 1, hash, request_id: requestId });
   });
   const first = rows[0];
