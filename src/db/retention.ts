@@ -23,7 +23,6 @@ export interface PruneSummary {
 
 /** Links looked at in one transaction: short enough that the daemon's writers wait a moment only. */
 const BATCH = 1000;
-const PRUNABLE: readonly EvidenceKind[] = ['poll', 'poll-run', 'poll-pages', 'backup-events', 'notification'];
 
 interface Link {
   seq: number;
@@ -33,9 +32,13 @@ interface Link {
 }
 
 const statements = perConnection((c) => ({
+  // Each kind against its own cutoff (a null one matches nothing): with pages pruned and polls kept for
+  // ever, the poll links would otherwise be read again on every run, a few more each day.
   links: c.prepare(
-    `SELECT seq, kind, ref, at FROM evidence_chain WHERE seq > ? AND digest IS NULL AND at < ?
-       AND kind IN (${PRUNABLE.map((k) => `'${k}'`).join(', ')}) ORDER BY seq LIMIT ${BATCH}`,
+    `SELECT seq, kind, ref, at FROM evidence_chain WHERE seq > @after AND digest IS NULL
+       AND (kind = 'poll-pages' AND at < @pages OR kind IN ('poll', 'poll-run', 'backup-events') AND at < @polls
+         OR kind = 'notification' AND at < @notifications)
+     ORDER BY seq LIMIT ${BATCH}`,
   ),
   poll: c.prepare(`SELECT * FROM poll_runs WHERE id = ?`),
   heldByBackup: c.prepare(`SELECT 1 FROM backups WHERE target_id = ? AND (first_seen_poll = @id OR last_seen_poll = @id) LIMIT 1`),
@@ -58,7 +61,7 @@ const statements = perConnection((c) => ({
  */
 export function pruneEvidence(db: Db, cutoffs: RetentionCutoffs, now: number): PruneSummary {
   const c = db.$client;
-  const latest = Math.max(cutoffs.polls ?? 0, cutoffs.pages ?? 0, cutoffs.notifications ?? 0);
+  const bounds = { pages: cutoffs.pages ?? null, polls: cutoffs.polls ?? null, notifications: cutoffs.notifications ?? null };
   const links: Partial<Record<EvidenceKind, number>> = {};
   let backups = 0;
   let blobs = 0;
@@ -68,8 +71,8 @@ export function pruneEvidence(db: Db, cutoffs: RetentionCutoffs, now: number): P
     if (cutoffs.polls !== undefined) backups = c.prepare(`DELETE FROM backups WHERE ${LAST_SIGHTING} < ?`).run(cutoffs.polls).changes;
     if (cutoffs.notifications !== undefined) undelivered = pruneUndelivered(db, cutoffs.notifications);
   }).immediate();
-  for (let after = 0; latest > 0; ) {
-    const batch = statements(db).links.all(after, latest) as Link[];
+  for (let after = 0; Object.values(bounds).some((b) => b !== null); ) {
+    const batch = statements(db).links.all({ after, ...bounds }) as Link[];
     if (batch.length === 0) break;
     after = (batch.at(-1) as Link).seq;
     c.transaction(() => {
