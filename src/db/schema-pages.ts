@@ -10,12 +10,10 @@ export const pollPageBlobs = sqliteTable('poll_page_blobs', {
   /** SHA-256 (32 bytes) of the body text as kept (src/db/poll-pages.ts: its RequestId emptied). */
   hash: blob('hash', { mode: 'buffer' }).primaryKey(),
   /**
-   * How `data` is compressed: `gzip` alone, or `deflate-delta`: raw deflate with the body of blob `base`
-   * (the same target's previous page) as its preset dictionary, so a listing that gained one backup
-   * costs about that backup (src/db/page-blobs.ts).
+   * The blob whose body is `data`'s dictionary: `data` is then raw deflate with that body (the same
+   * target's previous page) as its preset dictionary, so a listing that gained one backup costs about
+   * that backup (src/db/page-blobs.ts). Null: `data` is gzip alone.
    */
-  encoding: text('encoding', { enum: ['gzip', 'deflate-delta'] }).notNull(),
-  /** The blob whose body is `data`'s dictionary, for `deflate-delta`. */
   base: blob('base', { mode: 'buffer' }),
   /** How many blobs must be read to get this one's body: 0 for gzip, the base's depth + 1 otherwise. */
   depth: integer('depth').notNull().default(0),

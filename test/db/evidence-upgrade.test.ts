@@ -97,6 +97,9 @@ describe('a chain written before links were stored as bytes', () => {
     // The table as migration 0005 made it, each link with its digest and hash as 64 hex digits.
     db.$client.exec(`DROP TABLE evidence_chain; CREATE TABLE evidence_chain (seq integer PRIMARY KEY NOT NULL, kind text NOT NULL,
       ref text NOT NULL, at integer NOT NULL, digest text NOT NULL, hash text NOT NULL)`);
+    // The blobs with the encoding column migration 0016 drops, which the rebuild of 0013 copies.
+    db.$client.exec(`ALTER TABLE poll_page_blobs ADD encoding text NOT NULL DEFAULT 'gzip';
+      UPDATE poll_page_blobs SET encoding = 'deflate-delta' WHERE base IS NOT NULL`);
     const insert = db.$client.prepare(`INSERT INTO evidence_chain VALUES (?, ?, ?, ?, ?, ?)`);
     for (const l of links) insert.run(l.seq, l.kind, l.ref, l.at, evidenceDigest(l.kind, l.ref, l.at, lookup(l.kind, l.ref).row), l.hash);
     const later = journal.entries.length - journal.entries.findIndex((e) => e.tag === '0010_evidence_chain_compact');

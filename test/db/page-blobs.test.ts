@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/client.js';
+import { closeDatabase, type Db, migrationsFolder, openDatabase } from '../../src/db/client.js';
 import { blobBody, MAX_DELTA_DEPTH, storeBlob } from '../../src/db/page-blobs.js';
 import { tempDatabase } from '../helpers/db.js';
 
 let db: Db;
+let path: string;
 let cleanup: () => void;
-beforeEach(() => ({ db, cleanup } = tempDatabase()));
+beforeEach(() => ({ db, path, cleanup } = tempDatabase()));
 afterEach(() => cleanup());
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -22,11 +25,10 @@ const page = (from: number, to: number) =>
 const row = (hash: string) =>
   db.$client
     .prepare(
-      `SELECT encoding, CASE WHEN base IS NULL THEN NULL ELSE lower(hex(base)) END AS base, depth, bytes, length(data) AS stored
+      `SELECT CASE WHEN base IS NULL THEN NULL ELSE lower(hex(base)) END AS base, depth, bytes, length(data) AS stored
          FROM poll_page_blobs WHERE hash = unhex(?)`,
     )
     .get(hash) as {
-    encoding: string;
     base: string | null;
     depth: number;
     bytes: number;
@@ -42,12 +44,12 @@ describe('stored page bodies', () => {
       hashes.push(sha256(text));
     }
     const rows = hashes.map(row);
-    expect(rows[0]).toMatchObject({ encoding: 'gzip', base: null, depth: 0 });
-    expect(rows[1]).toMatchObject({ encoding: 'deflate-delta', base: hashes[0], depth: 1 });
+    expect(rows[0]).toMatchObject({ base: null, depth: 0 });
+    expect(rows[1]).toMatchObject({ base: hashes[0], depth: 1 });
     expect(rows[1]!.stored).toBeLessThan(rows[0]!.stored / 3);
     // Past the deepest chain a reader inflates, a page starts again from gzip alone.
     expect(Math.max(...rows.map((r) => r.depth))).toBe(MAX_DELTA_DEPTH);
-    expect(rows[MAX_DELTA_DEPTH + 1]).toMatchObject({ encoding: 'gzip', depth: 0 });
+    expect(rows[MAX_DELTA_DEPTH + 1]).toMatchObject({ base: null, depth: 0 });
     for (const [day, h] of hashes.entries()) expect(blobBody(db, h)).toEqual({ text: page(day, day + 30) });
   });
 
@@ -58,5 +60,24 @@ describe('stored page bodies', () => {
     db.$client.prepare(`DELETE FROM poll_page_blobs WHERE hash = unhex(?)`).run(sha256(a));
     expect(blobBody(db, sha256(b))).toEqual({ problem: `needs blob ${sha256(a)}, which is gone` });
     expect(blobBody(db, sha256(a))).toEqual({ problem: 'is gone from poll_page_blobs' });
+  });
+
+  it('reads the bodies stored while each blob also named its encoding, once the upgrade has dropped it', () => {
+    const [a, b] = [page(0, 10), page(1, 11)];
+    storeBlob(db, sha256(a), a, null);
+    storeBlob(db, sha256(b), b, sha256(a));
+    // The table as migration 0015 left it, and 0016 pending again.
+    db.$client.exec(`ALTER TABLE poll_page_blobs ADD encoding text NOT NULL DEFAULT 'gzip';
+      UPDATE poll_page_blobs SET encoding = 'deflate-delta' WHERE base IS NOT NULL`);
+    const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+      entries: { tag: string; when: number }[];
+    };
+    const before = journal.entries[journal.entries.findIndex((e) => e.tag === '0016_page_blob_encoding_from_base') - 1]?.when ?? 0;
+    db.$client.prepare(`DELETE FROM __drizzle_migrations WHERE created_at > ?`).run(before);
+    closeDatabase(db);
+    db = openDatabase(path);
+    const columns = db.$client.prepare(`SELECT name FROM pragma_table_info('poll_page_blobs')`).pluck().all();
+    expect(columns).not.toContain('encoding');
+    expect([blobBody(db, sha256(a)), blobBody(db, sha256(b))]).toEqual([{ text: a }, { text: b }]);
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `poll_page_blobs` DROP COLUMN `encoding`;
