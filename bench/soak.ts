@@ -13,8 +13,8 @@ const DAYS = 30;
 /** The memory slope leaves out the first day: compiled code, statement caches and pools fill up there. */
 const SLOPE_FROM_DAY = 2;
 /**
- * A leak of one 100-byte object per poll grows the heap by 48 × targets × 100 bytes a day: 0.46 MiB at
- * the scale-1 fleet of 100 targets. Half that is the heap's goal, so such a leak fails it.
+ * A leak of one 100-byte object per poll grows the heap by 48 × targets × 100 bytes a day: 4.6 MiB at
+ * the issue's 1,000 targets, 0.46 MiB at a tenth of them. Half the smaller is the goal, so such a leak fails it at any scale.
  */
 const HEAP_SLOPE_MAX = 0.25;
 /**
@@ -22,13 +22,13 @@ const HEAP_SLOPE_MAX = 0.25;
  * that puts the slope's own error near 0.2 MiB a day. 1 MiB a day is 30 MiB a month, a year's 365.
  */
 const RSS_SLOPE_MAX = 1;
-/** The issue's fleet: scale 1 runs a tenth of it unless BENCH_SOAK_TARGETS asks for more (see `how`). */
+/** The issue's fleet, which scale 1 runs. */
 const ISSUE_TARGETS = 1_000;
 
-/** BENCH_SOAK_TARGETS when set (the issue's 1,000, say), else 100 × BENCH_SCALE. */
+/** BENCH_SOAK_TARGETS when set, else the issue's 1,000 × BENCH_SCALE. */
 export function soakTargets(scale: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.BENCH_SOAK_TARGETS;
-  if (raw === undefined || raw === '') return scaled(100, scale, 10);
+  if (raw === undefined || raw === '') return scaled(ISSUE_TARGETS, scale, 10);
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 10)
     throw new Error(`BENCH_SOAK_TARGETS must be an integer of at least 10, got ${JSON.stringify(raw)}`);

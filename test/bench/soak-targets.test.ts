@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { soakTargets } from '../../bench/soak.js';
 
 describe('soakTargets', () => {
-  it('runs 100 targets times the scale, at least 10, when BENCH_SOAK_TARGETS is not set', () => {
-    expect(soakTargets(1, {})).toBe(100);
-    expect(soakTargets(0.05, { BENCH_SOAK_TARGETS: '' })).toBe(10);
+  it("runs the issue's 1,000 targets times the scale, at least 10, when BENCH_SOAK_TARGETS is not set", () => {
+    expect(soakTargets(1, {})).toBe(1000);
+    expect(soakTargets(0.1, {})).toBe(100);
+    expect(soakTargets(0.005, { BENCH_SOAK_TARGETS: '' })).toBe(10);
   });
 
   it('runs the fleet BENCH_SOAK_TARGETS names, whatever the scale', () => {
