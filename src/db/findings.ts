@@ -174,7 +174,7 @@ export function writeFinding(db: Db, previous: StoredFinding | undefined, w: Fin
     const row = { id: eventId, target_id: w.targetId, rule_id: w.ruleId, from_state: from, to_state: w.state, at: w.now, reason: w.reason };
     appendEvidence(db, 'finding-event', { ref: String(eventId), at: w.now, row });
   }
-  for (const n of w.notify) s.notify.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, JSON.stringify(n.item), w.now, w.now);
+  for (const n of w.notify) s.notify.run(n.channel, n.item.kind, eventId, w.targetId, w.ruleId, outboxPayload(n.item, w), w.now, w.now);
   return { changed, eventId, written: true };
 }
 
@@ -228,4 +228,13 @@ export function silencedFindings(db: Db): Map<string, number> {
     silenced_by: number;
   }[];
   return new Map(rows.map((r) => [`${r.target_id}/${r.rule_id}`, r.silenced_by]));
+}
+
+/**
+ * An item as its outbox row keeps it: without the kind, target and rule its columns hold (a fifth of the
+ * text of each reminder a firing finding sends every day). The outbox puts them back when it reads the row.
+ */
+function outboxPayload(item: AlertItem, w: Pick<FindingWrite, 'targetId' | 'ruleId'>): string {
+  const { kind: _kind, targetId, ruleId, ...rest } = item;
+  return targetId === w.targetId && ruleId === w.ruleId ? JSON.stringify(rest) : JSON.stringify(item);
 }

@@ -10,8 +10,15 @@ export interface ClaimedRow {
   readonly item: AlertItem;
 }
 
-type ClaimedRecord = { id: number; channel: string; attempts: number; payload: string };
-const toClaimed = (r: ClaimedRecord): ClaimedRow => ({ id: r.id, channel: r.channel, attempts: r.attempts, item: JSON.parse(r.payload) });
+type ClaimedRecord = { id: number; channel: string; attempts: number; kind: string; target_id: string; rule_id: string; payload: string };
+const CLAIMED = 'id, channel, attempts, kind, target_id, rule_id, payload';
+/** The item a row carries: the payload, with the kind, target and rule from their columns (src/db/findings.ts leaves them out). */
+const toClaimed = (r: ClaimedRecord): ClaimedRow => ({
+  id: r.id,
+  channel: r.channel,
+  attempts: r.attempts,
+  item: { kind: r.kind, targetId: r.target_id, ruleId: r.rule_id, ...JSON.parse(r.payload) },
+});
 
 /**
  * Each channel's head: its oldest row still to go (pending, or claimed and in flight). A channel's rows
@@ -50,7 +57,7 @@ export function claimDue(db: Db, channel: string, now: number, owner: string, le
       .prepare(
         `UPDATE notifications SET status = 'sending', claimed_by = ?, claimed_until = ?
          WHERE id IN (SELECT id FROM notifications WHERE channel = ? AND status = 'pending' ORDER BY id LIMIT ?) AND status = 'pending'
-         RETURNING id, channel, attempts, payload`,
+         RETURNING ${CLAIMED}`,
       )
       .all(owner, now + leaseMs, channel, limit) as ClaimedRecord[];
   });
@@ -65,7 +72,7 @@ export function claimedRows(db: Db, ids: readonly number[]): ClaimedRow[] {
   if (ids.length === 0) return [];
   const rows = db.$client
     .prepare(
-      `SELECT id, channel, attempts, payload FROM notifications
+      `SELECT ${CLAIMED} FROM notifications
        WHERE status = 'sending' AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
     )
     .all(...ids) as ClaimedRecord[];

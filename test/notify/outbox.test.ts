@@ -5,6 +5,7 @@ import { loadConfigText } from '../../src/config/load.js';
 import { manualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Db } from '../../src/db/client.js';
+import { writeFinding } from '../../src/db/findings.js';
 import { claimDue, dueChannels } from '../../src/db/outbox.js';
 import { releaseOrphans, settle } from '../../src/notify/outbox.js';
 import { notifiers } from '../../src/notify/registry.js';
@@ -53,6 +54,22 @@ describe('notification outbox', () => {
     const second = claimDue(db, 'slack', NOW, 'host:2', 60_000);
     expect(first.map((r) => r.item.targetId)).toEqual(['t1', 't2']);
     expect(second).toEqual([]);
+  });
+
+  it("keeps an item without what its row's columns say, and claims it whole", () => {
+    const item = alertItem({ kind: 'reminder', targetId: 'orders-pg', ruleId: 'recent-success' });
+    const w = { targetId: item.targetId, ruleId: item.ruleId, state: 'alarm', severity: 'critical', reason: item.reason } as const;
+    writeFinding(db, undefined, {
+      ...w,
+      details: undefined,
+      now: NOW,
+      notify: [{ channel: 'hook', item }],
+      firing: true,
+      silencedBy: null,
+    });
+    const payload = JSON.parse(db.$client.prepare(`SELECT payload FROM notifications`).pluck().get() as string);
+    expect(Object.keys(payload)).not.toContain('targetId');
+    expect(claimDue(db, 'hook', NOW, 'host:1', 60_000).map((r) => r.item)).toEqual([item]);
   });
 
   it('dueChannels() holds a channel until its oldest row has waited groupWait', () => {
