@@ -9,11 +9,11 @@ import { perConnection } from './statements.js';
  * by a backup or two, so a body is stored as a delta: raw deflate with the same target's previous page
  * as its preset dictionary (zlib's deflateSetDictionary), which costs about what changed
  * instead of the whole page again. Reading a body inflates its bases first; MAX_DELTA_DEPTH bounds
- * that chain, and a body past it, or without a base, is gzip alone. A listing page of a week's backups
- * is about 600 B gzipped and 90 B as a delta, so the full page every 32nd change instead of every 16th
- * is 20 B a day less for a target whose listing changes daily; a read inflates 33 blobs at most.
+ * that chain: a body past it is a delta on the chain's first blob (gzip), and a body without a base is
+ * gzip alone. Deeper chains would store less, but every page stored reads its base through its chain,
+ * and the soak's RSS grew with the inflating that takes.
  */
-export const MAX_DELTA_DEPTH = 32;
+export const MAX_DELTA_DEPTH = 16;
 
 interface Statements {
   readonly ref: Statement;
@@ -47,22 +47,35 @@ export type BlobBody = { readonly text: string } | { readonly problem: string };
 
 /**
  * Stores `text` under `hash` for one more page row that names it, unless a blob has it already (that
- * blob is then referred to once more): as a delta against blob `base` when there is one within
- * MAX_DELTA_DEPTH that reads back, gzip otherwise.
+ * blob is then referred to once more): as a delta against blob `base` when its chain is shorter than
+ * MAX_DELTA_DEPTH, else against the gzip blob that chain starts from, gzip alone when neither reads back.
  */
 export function storeBlob(db: Db, hash: string, text: string, base: string | null): void {
   const s = statements(db);
   const key = hashBytes(hash);
   if (s.ref.run(key).changes > 0) return;
   const bytes = Buffer.from(text, 'utf8');
-  const baseBlob = base === null ? undefined : (s.get.get(hashBytes(base)) as StoredBlob | undefined);
-  const baseBody = baseBlob && baseBlob.depth < MAX_DELTA_DEPTH ? blobBody(db, base as string) : null;
-  if (baseBody && 'text' in baseBody) {
+  // Past the deepest chain, the delta goes on the chain's first blob: still smaller than gzip alone,
+  // as a page keeps its shape when its backups change, and read back with one blob to inflate first.
+  const on = base === null ? null : chainBase(db, base);
+  const baseBody = on === null ? null : blobBody(db, on.hash);
+  if (on !== null && baseBody !== null && 'text' in baseBody) {
     const data = deflateRawSync(bytes, { dictionary: Buffer.from(baseBody.text, 'utf8') });
-    const baseKey = hashBytes(base as string);
-    s.insert.run(key, bytes.length, data, baseKey, (baseBlob?.depth ?? 0) + 1);
+    const baseKey = hashBytes(on.hash);
+    s.insert.run(key, bytes.length, data, baseKey, on.depth + 1);
     s.ref.run(baseKey);
   } else s.insert.run(key, bytes.length, gzipSync(bytes), null, 0);
+}
+
+/** The blob a delta on `base` is stored against: `base` itself within MAX_DELTA_DEPTH, else its chain's first. */
+function chainBase(db: Db, base: string): { readonly hash: string; readonly depth: number } | null {
+  const s = statements(db);
+  let at: { hash: string; blob: StoredBlob | undefined } = { hash: base, blob: s.get.get(hashBytes(base)) as StoredBlob | undefined };
+  if (at.blob && at.blob.depth < MAX_DELTA_DEPTH) return { hash: base, depth: at.blob.depth };
+  for (let steps = 0; at.blob?.base && steps <= MAX_DELTA_DEPTH; steps++) {
+    at = { hash: at.blob.base, blob: s.get.get(hashBytes(at.blob.base)) as StoredBlob | undefined };
+  }
+  return at.blob?.depth === 0 ? { hash: at.hash, depth: 0 } : null;
 }
 
 /** The body stored under `hash`, inflating its bases first. */

@@ -47,9 +47,11 @@ describe('stored page bodies', () => {
     expect(rows[0]).toMatchObject({ base: null, depth: 0 });
     expect(rows[1]).toMatchObject({ base: hashes[0], depth: 1 });
     expect(rows[1]!.stored).toBeLessThan(rows[0]!.stored / 3);
-    // Past the deepest chain a reader inflates, a page starts again from gzip alone.
+    // Past the deepest chain a reader inflates, a page is a delta on the chain's first, still smaller than gzip.
     expect(Math.max(...rows.map((r) => r.depth))).toBe(MAX_DELTA_DEPTH);
-    expect(rows[MAX_DELTA_DEPTH + 1]).toMatchObject({ base: null, depth: 0 });
+    expect(rows[MAX_DELTA_DEPTH + 1]).toMatchObject({ base: hashes[0], depth: 1 });
+    expect(rows[MAX_DELTA_DEPTH + 1]!.stored).toBeLessThan(rows[0]!.stored);
+    expect(rows[MAX_DELTA_DEPTH + 2]).toMatchObject({ base: hashes[MAX_DELTA_DEPTH + 1], depth: 2 });
     for (const [day, h] of hashes.entries()) expect(blobBody(db, h)).toEqual({ text: page(day, day + 30) });
   });
 
