@@ -3,6 +3,12 @@ export type Clock = () => number;
 
 export const systemClock: Clock = () => Date.now();
 
+/**
+ * Milliseconds from an arbitrary origin that never go back: what a daemon's queue delays, rate-limit
+ * spacing and lock leases are reckoned on, so a wall clock set back an hour does not stall them for one.
+ */
+export const monotonicClock: Clock = () => performance.now();
+
 /** A clock that only moves when told to, with the sleeper that goes with it; for tests, the simulator and simulated runs. */
 export interface ManualClock extends Clock {
   set(t: number | string | Date): void;

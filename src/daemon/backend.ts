@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load.js';
-import type { Clock } from '../core/clock.js';
+import { monotonicClock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { EmbeddedQueue } from '../queue/embedded.js';
 import { LocalLock, LocalRateLimiter } from '../queue/local.js';
@@ -13,13 +13,13 @@ export type { Backend, BackendOptions } from './backend-types.js';
  * The Redis side is loaded only when the config has `redis:`: BullMQ and its clients are a fifth of
  * an embedded daemon's heap otherwise, held for nothing.
  */
-export async function createBackend(loaded: LoadedConfig, log: Logger, clock: Clock, opts: BackendOptions = {}): Promise<Backend> {
+export async function createBackend(loaded: LoadedConfig, log: Logger, opts: BackendOptions = {}): Promise<Backend> {
   const url = loaded.config.redis;
   if (!url) {
     return {
-      queue: new EmbeddedQueue({ log }, clock),
-      limiter: new LocalRateLimiter(clock),
-      lock: new LocalLock(clock),
+      queue: new EmbeddedQueue({ log }, monotonicClock),
+      limiter: new LocalRateLimiter(monotonicClock),
+      lock: new LocalLock(monotonicClock),
       close: async () => {},
     };
   }

@@ -68,7 +68,7 @@ export async function startDaemon(opts: RuntimeOptions): Promise<Daemon> {
   // `db restore` refuses to replace the file under a running daemon: it reads who holds it here.
   recordHolder(db, { host: hostname(), pid: process.pid, startedAt: clock() });
   chainConfig(db, configSnapshotHash(opts.loaded), clock());
-  const backend = await createBackend(opts.loaded, log, clock, opts);
+  const backend = await createBackend(opts.loaded, log, opts);
   const checkpointer = await startCheckpointer(db, opts.loaded.databasePath, { log });
   const metrics = createMetrics();
   const batcher = evaluationBatcher({ queue: backend.queue, log, clock });
@@ -170,7 +170,7 @@ export async function startWorker(opts: RuntimeOptions & { queues: readonly Queu
   const { loaded, log } = opts;
   if (!loaded.config.redis) throw new Error('worker needs `redis:` in the config: without it the daemon runs every job in its own process');
   const clock = opts.clock ?? systemClock;
-  const backend = await createBackend(loaded, log, clock, opts);
+  const backend = await createBackend(loaded, log, opts);
   const base = createWorkerServices({ loaded, log, clock, ...(opts.fetch && { fetch: opts.fetch }) });
   const deps: WorkerDeps = {
     ...base,
