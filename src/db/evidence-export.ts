@@ -109,7 +109,8 @@ export function exportRows(db: Db, range: ExportRange): Record<string, Row[]> {
     'backups.jsonl': all(
       `SELECT target_id, backup_id, name, kind, "trigger", status, raw_status, started_at, ended_at, size_bytes, raw, first_seen_at,
          first_seen_poll, ${LAST_SIGHTING} AS last_seen_at, last_seen_poll
-       FROM backups WHERE first_seen_at < @to AND ${LAST_SIGHTING} >= @from AND ${of('target_id')} ORDER BY target_id, backup_id`,
+       FROM backups WHERE first_seen_at < @to AND (last_seen_at >= @from OR ${LAST_SIGHTING} >= @from) AND ${of('target_id')}
+       ORDER BY target_id, backup_id`,
     ),
     'backup-events.jsonl': all(`SELECT * FROM backup_events WHERE at >= @from AND at < @to AND ${of('target_id')} ORDER BY id`),
     'findings.jsonl': all(`SELECT * FROM findings WHERE ${of('target_id')} ORDER BY target_id, rule_id`),

@@ -68,7 +68,9 @@ export function pruneEvidence(db: Db, cutoffs: RetentionCutoffs, now: number): P
   let undelivered = 0;
   let checkpoints = 0;
   c.transaction(() => {
-    if (cutoffs.polls !== undefined) backups = c.prepare(`DELETE FROM backups WHERE ${LAST_SIGHTING} < ?`).run(cutoffs.polls).changes;
+    // last_seen_at first: never later than the sighting, it spares most rows the run's lookup.
+    const gone = `DELETE FROM backups WHERE last_seen_at < @cut AND ${LAST_SIGHTING} < @cut`;
+    if (cutoffs.polls !== undefined) backups = c.prepare(gone).run({ cut: cutoffs.polls }).changes;
     if (cutoffs.notifications !== undefined) undelivered = pruneUndelivered(db, cutoffs.notifications);
   }).immediate();
   for (let after = 0; Object.values(bounds).some((b) => b !== null); ) {
