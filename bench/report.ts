@@ -1,11 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { describeGoal, type FigureResult, type Measured } from './harness.js';
 
-const HEAD = ['#', 'figure', 'measured', 'baseline', 'ratio', 'goal', 'result'] as const;
+const HEAD = ['#', 'figure', 'measured', 'baseline', 'ratio', 'goal', 'result', 'machine'] as const;
 
 const formatNumber = (n: number): string =>
   Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : String(Number(n.toPrecision(4)));
 const formatMeasured = (m: Measured | null): string => (m ? `${formatNumber(m.value)} ${m.unit}` : '—');
+
+/**
+ * The machine calibration run before and after the figure's process (run.ts keeps it in `params`): the
+ * speed of the machine the figure was measured on, beside its figure.
+ */
+function machineCell(f: FigureResult): string {
+  const m = f.params.machineCalibrationMs as { before?: number; after?: number } | undefined;
+  return m?.before === undefined || m.after === undefined ? '—' : `${m.before}/${m.after} ms`;
+}
 
 function resultWord(f: FigureResult): string {
   if (f.pass === null) {
@@ -25,6 +34,7 @@ export function renderTable(figures: readonly FigureResult[]): string {
     f.ratio === null ? '—' : f.goal.kind === 'budget-max' ? `${f.ratio} of budget` : `${f.ratio}×`,
     describeGoal(f.goal),
     resultWord(f),
+    machineCell(f),
   ]);
   const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;

@@ -51,6 +51,11 @@ describe('the bench summary', () => {
     expect(summarize([redisMissing('7')]).lines[0]).toBe('No figure was measured.');
   });
 
+  it("shows each figure's machine calibration, before and after it, beside its result", () => {
+    const row = { ...measured('1', 0.5), params: { machineCalibrationMs: { before: 52.1, after: 54 } } };
+    expect(renderTable([row, measured('2', 0.4)])).toMatch(/\| 1 +\|.*\| PASS +\| 52\.1\/54 ms \|\n\| 2 +\|.*\| PASS +\| — +\|/);
+  });
+
   it('shows skipped and could-not-run rows apart in the table', () => {
     const table = renderTable([skipped('1'), redisMissing('7')]);
     expect(table).toMatch(/\| 1 +\|.*\| skipped +\|/);
